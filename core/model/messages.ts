@@ -1,0 +1,134 @@
+import type * as v from 'valibot';
+
+/**
+ * Validation messages in both locales. Schemas carry keys; this turns a valibot issue into a
+ * sentence that names the field the way the user knows it, e.g.
+ * "决定日期：日期不能晚于今天" / "Decision date: the date is in the future".
+ */
+
+export type Locale = 'zh-CN' | 'en';
+
+export const FIELD_LABELS: Record<string, { zh: string; en: string }> = {
+  id: { zh: '编号', en: 'ID' },
+  code: { zh: '单位代码', en: 'Unit code' },
+  name: { zh: '姓名/名称', en: 'Name' },
+  aliases: { zh: '曾用名/别名', en: 'Aliases' },
+  parentCode: { zh: '上级单位', en: 'Parent unit' },
+  region: { zh: '地区', en: 'Region' },
+  kind: { zh: '类别', en: 'Kind' },
+  gender: { zh: '性别', en: 'Gender' },
+  birth: { zh: '出生年月', en: 'Date of birth' },
+  unitCode: { zh: '所在单位', en: 'Unit' },
+  post: { zh: '职务', en: 'Post' },
+  rank: { zh: '职级', en: 'Rank' },
+  subject: { zh: '对象', en: 'Subject' },
+  type: { zh: '对象类型', en: 'Subject type' },
+  colour: { zh: '颜色', en: 'Colour' },
+  decisionDate: { zh: '决定日期', en: 'Decision date' },
+  effectiveDate: { zh: '生效日期', en: 'Effective date' },
+  sourceDept: { zh: '来源部门', en: 'Source department' },
+  docNumber: { zh: '文号', en: 'Document number' },
+  summary: { zh: '摘要', en: 'Summary' },
+  status: { zh: '状态', en: 'Status' },
+  probationMonths: { zh: '察看期限', en: 'Probation period' },
+  rectificationDue: { zh: '整改期限', en: 'Rectification due' },
+  rectifiedOn: { zh: '整改完成日期', en: 'Rectified on' },
+  revoked: { zh: '撤销信息', en: 'Revocation' },
+  reason: { zh: '理由', en: 'Reason' },
+  by: { zh: '操作人', en: 'By' },
+  at: { zh: '时间', en: 'Time' },
+  cadreId: { zh: '干部编号', en: 'Cadre ID' },
+  item: { zh: '负面清单事项', en: 'Negative-list item' },
+  channel: { zh: '监督渠道', en: 'Channel' },
+  date: { zh: '日期', en: 'Date' },
+  received: { zh: '受理日期', en: 'Received' },
+  source: { zh: '线索来源', en: 'Source' },
+  stage: { zh: '处置阶段', en: 'Stage' },
+  assignee: { zh: '承办人', en: 'Assignee' },
+  due: { zh: '办结期限', en: 'Due date' },
+  outcome: { zh: '处置结果', en: 'Outcome' },
+  text: { zh: '内容', en: 'Text' },
+  author: { zh: '作者', en: 'Author' },
+  anchor: { zh: '批注位置', en: 'Anchor' },
+  quarter: { zh: '季度', en: 'Quarter' },
+  holderId: { zh: '提醒对象', en: 'Holder' },
+  issuedOn: { zh: '发放日期', en: 'Issued on' },
+  items: { zh: '清单事项', en: 'Items' },
+  state: { zh: '落实状态', en: 'State' },
+};
+
+const MESSAGES: Record<string, { zh: string; en: string }> = {
+  required: { zh: '不能为空', en: 'is required' },
+  'type.string': { zh: '应为文本', en: 'must be text' },
+  'id.format': { zh: '只能包含字母、数字和 - _ . :', en: 'may contain only letters, digits and - _ . :' },
+  'id.length': { zh: '过长', en: 'is too long' },
+  'id.duplicate': { zh: '编号重复', en: 'is a duplicate ID' },
+  'name.length': { zh: '过长（最多 32 个字）', en: 'is too long (at most 32 characters)' },
+  'text.length': { zh: '过长', en: 'is too long' },
+  'date.format': { zh: '日期格式不正确（应为 2019-06-12）', en: 'is not a valid date (expected 2019-06-12)' },
+  'date.future': { zh: '日期不能晚于今天', en: 'is in the future' },
+  'record.effectiveBeforeDecision': { zh: '生效日期不能早于决定日期', en: 'is before the decision date' },
+  'record.revocation': { zh: '已撤销的记录必须注明撤销人、时间和理由', en: 'a revoked record must say who revoked it, when and why' },
+  'record.status': { zh: '应为 有效/已撤销/已过期', en: 'must be active, revoked or expired' },
+  'record.probation': { zh: '察看期限应为 12 或 24 个月', en: 'must be 12 or 24 months' },
+  'record.probationRequired': { zh: '留党察看须注明察看期限（12 或 24 个月）', en: 'party probation needs a probation period (12 or 24 months)' },
+  'colour.unknown': { zh: '应为 红/蓝/黄/黑', en: 'must be red, blue, yellow or black' },
+  'kind.unknown': { zh: '不是本工作区的已知类别', en: 'is not a kind this workspace knows' },
+  'kind.colourMismatch': { zh: '与点的颜色不符', en: 'does not belong to this dot colour' },
+  'kind.subjectMismatch': { zh: '不适用于此类对象', en: 'does not apply to this kind of subject' },
+  'subject.type': { zh: '应为 干部 或 单位', en: 'must be cadre or unit' },
+  'unit.kind': { zh: '不是已知的单位类别', en: 'is not a known unit kind' },
+  'cadre.gender': { zh: '应为 男 或 女', en: 'must be male or female' },
+  'cadre.rank': { zh: '不是已知的职级', en: 'is not a known rank' },
+  'flag.status': { zh: '应为 已报告/核查中/属实/不属实', en: 'must be reported, verifying, substantiated or unfounded' },
+  'flag.unknownItem': { zh: '不在本工作区的负面清单中', en: 'is not on this workspace’s negative list' },
+  'flag.unknownChannel': { zh: '不是已知的监督渠道', en: 'is not a known channel' },
+  'clue.stage': { zh: '不是已知的处置阶段', en: 'is not a known stage' },
+  'quarter.format': { zh: '格式应为 2019Q3', en: 'must look like 2019Q3' },
+  'card.state': { zh: '应为 待落实/已落实/逾期', en: 'must be pending, done or overdue' },
+  'grades.four': { zh: '须恰好四个等次', en: 'must list exactly four grades' },
+};
+
+export interface FieldError {
+  /** Dotted path, e.g. "subject.id" or "items.2.text". */
+  path: string;
+  /** The innermost named field, e.g. "decisionDate". */
+  field: string;
+  key: string;
+  message: string;
+}
+
+function pathOf(issue: v.BaseIssue<unknown>): (string | number)[] {
+  return (issue.path ?? []).map((p) => p.key as string | number);
+}
+
+export function fieldLabel(field: string, locale: Locale): string {
+  const l = FIELD_LABELS[field];
+  if (!l) return field;
+  return locale === 'zh-CN' ? l.zh : l.en;
+}
+
+export function messageFor(key: string, locale: Locale): string {
+  const m = MESSAGES[key];
+  if (!m) return key;
+  return locale === 'zh-CN' ? m.zh : m.en;
+}
+
+/** Turns issues into one error per field, in the user's language. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], locale: Locale): FieldError[] {
+  return issues.map((issue) => {
+    const path = pathOf(issue);
+    const field = [...path].reverse().find((p): p is string => typeof p === 'string') ?? '';
+    // valibot's own messages (e.g. "Invalid type: Expected string") are English; anything we did
+    // not key is reported as a type error so the user never reads a library's wording.
+    const key = MESSAGES[issue.message] ? issue.message : issue.kind === 'schema' ? 'type.string' : issue.message;
+    const label = field ? fieldLabel(field, locale) : '';
+    const msg = messageFor(key, locale);
+    return {
+      path: path.join('.'),
+      field,
+      key,
+      message: label ? (locale === 'zh-CN' ? `${label}：${msg}` : `${label}: ${msg}`) : msg,
+    };
+  });
+}

@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  // Wired up by the workspace issue: sync, local index, side panel routing.
+});
