@@ -2,3 +2,4 @@ export * from './vocabulary.ts';
 export * from './config.ts';
 export * from './schemas.ts';
 export * from './messages.ts';
+export * from './summary.ts';
