@@ -5,6 +5,8 @@ import { defineConfig } from 'wxt';
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
+  // WXT resolves publicDir from the project root, not srcDir; locales live with the extension.
+  publicDir: 'extension/public',
   modules: ['@wxt-dev/module-svelte'],
   manifest: {
     name: '__MSG_extName__',
