@@ -1,0 +1,2 @@
+export * from './matcher.ts';
+export { standsAlone, isHan, containsToken } from './names.ts';
