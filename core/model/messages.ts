@@ -55,6 +55,9 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string }> = {
   issuedOn: { zh: '发放日期', en: 'Issued on' },
   items: { zh: '清单事项', en: 'Items' },
   state: { zh: '落实状态', en: 'State' },
+  replyTo: { zh: '回复对象', en: 'Reply to' },
+  resolved: { zh: '已解决', en: 'Resolved' },
+  schemaVersion: { zh: '文档版本', en: 'Document version' },
 };
 
 const MESSAGES: Record<string, { zh: string; en: string }> = {
@@ -87,6 +90,12 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   'quarter.format': { zh: '格式应为 2019Q3', en: 'must look like 2019Q3' },
   'card.state': { zh: '应为 待落实/已落实/逾期', en: 'must be pending, done or overdue' },
   'grades.four': { zh: '须恰好四个等次', en: 'must list exactly four grades' },
+  // Document-level answers from the accessors in core/doc.
+  'entity.notFound': { zh: '不存在', en: 'does not exist' },
+  'id.mismatch': { zh: '与存放位置的编号不一致', en: 'does not match the ID it is stored under' },
+  'field.notEditable': { zh: '不能更正此字段', en: 'cannot be corrected' },
+  'flag.transition': { zh: '不能从当前状态改为此状态', en: 'cannot move from the current status to this one' },
+  'doc.newerSchema': { zh: '此文档由更新版本的程序写入，当前只能查看', en: 'was written by a newer version of the program and is read-only here' },
 };
 
 export interface FieldError {

@@ -1,0 +1,227 @@
+import type * as v from 'valibot';
+import * as Y from 'yjs';
+import { messageFor, fieldLabel, type Locale } from '../model/messages.ts';
+import {
+  fieldError,
+  isPlainObject,
+  sameJson,
+  stripUndefined,
+  toPlain,
+  validate,
+  type Entry,
+  type WriteResult,
+} from './entry.ts';
+
+/**
+ * One collection of a document: a top-level Y.Map from id to a plain JSON object (one Yjs item per
+ * entity), plus field-level corrections in the document's shared `edits` map under
+ * `<collection>/<id>/<field>` → { value, by, at }, merged over the base object on read. Two people
+ * correcting different fields of one record offline write different keys, so both survive; the same
+ * field resolves by Y.Map's deterministic last-writer-wins, and every correction is also appended to
+ * the `log` array, so the losing value stays in the history. See core/README.md "Layout decision".
+ */
+
+export interface FieldEdit {
+  collection: string;
+  id: string;
+  field: string;
+  value: unknown;
+  by: string;
+  at: string;
+}
+
+export interface CollectionDef<S extends v.ObjectSchema<any, any> | v.SchemaWithPipe<any>> {
+  name: string;
+  schema: S;
+  /** The member that holds the id (`id`, or `code` for units). */
+  idField: string;
+}
+
+export interface DocContext {
+  locale: Locale;
+  /** ISO timestamp for `at` when the caller gives none. */
+  now: () => string;
+  /** Refuses writes to a document whose schema is newer than this code (see migrations.ts). */
+  writable: () => Refusal | undefined;
+}
+
+export type Refusal = Extract<WriteResult, { ok: false }>;
+
+export const EDITS = 'edits';
+export const LOG = 'log';
+
+export type PutOutcome = 'created' | 'updated' | 'unchanged';
+export type PutResult = { ok: true; outcome: PutOutcome; id: string } | { ok: false; errors: import('../model/messages.ts').FieldError[] };
+
+export interface Collection<T> {
+  readonly name: string;
+  ids(): string[];
+  list(): Entry<T>[];
+  get(id: string): Entry<T> | undefined;
+  /** The base object as stored, before corrections (what an import wrote). */
+  base(id: string): unknown;
+  /**
+   * Writes the whole entity as the new base. Idempotent: an equal value writes nothing, so
+   * re-importing the same spreadsheet adds no history. Corrections made with `edit` still apply on
+   * top: an officer's correction is not silently undone by the next import of the department's file.
+   */
+  put(entity: unknown): PutResult;
+  /** Corrects one field. The merged entity must stay valid; an equal value writes nothing. */
+  edit(id: string, field: string, value: unknown, by: string, at?: string): WriteResult;
+  /** Several field corrections in one transaction (e.g. a revocation: status + who/when/why). */
+  editFields(id: string, fields: Record<string, unknown>, by: string, at?: string): WriteResult;
+  /** Every correction to this entity, oldest first, including ones that lost a concurrent race. */
+  history(id: string): FieldEdit[];
+  /** Removes the entity and its corrections. Only import undo uses it; dossier records are revoked instead. */
+  remove(id: string): WriteResult;
+}
+
+function entriesOf(schema: any): Record<string, unknown> {
+  return schema.entries as Record<string, unknown>;
+}
+
+export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocContext): Collection<T> {
+  const map = doc.getMap<unknown>(def.name);
+  const edits = doc.getMap<unknown>(EDITS);
+  const log = doc.getArray<unknown>(LOG);
+  const fields = Object.keys(entriesOf(def.schema));
+  const fieldSet = new Set(fields);
+  const prefix = `${def.name}/`;
+
+  /** A correction entry as a peer stored it, or undefined if it is not one. */
+  function readEdit(raw: unknown): { value: unknown } | undefined {
+    const e = toPlain(raw);
+    return isPlainObject(e) && Object.hasOwn(e, 'value') ? { value: e.value } : undefined;
+  }
+
+  function merge(base: unknown, corrections: Map<string, unknown> | undefined): unknown {
+    if (!corrections || corrections.size === 0 || !isPlainObject(base)) return base;
+    const out: Record<string, unknown> = { ...base };
+    // Only fields the schema knows: a hostile key such as "__proto__" never reaches the object.
+    for (const [f, value] of corrections) if (fieldSet.has(f) && f !== def.idField) out[f] = value;
+    return out;
+  }
+
+  function correctionsOf(id: string): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    for (const f of fields) {
+      const e = readEdit(edits.get(`${prefix}${id}/${f}`));
+      if (e) out.set(f, e.value);
+    }
+    return out;
+  }
+
+  function allCorrections(): Map<string, Map<string, unknown>> {
+    const byId = new Map<string, Map<string, unknown>>();
+    for (const [key, raw] of edits.entries()) {
+      if (!key.startsWith(prefix)) continue;
+      const slash = key.lastIndexOf('/');
+      if (slash <= prefix.length) continue;
+      const id = key.slice(prefix.length, slash);
+      const e = readEdit(raw);
+      if (!e) continue;
+      let m = byId.get(id);
+      if (!m) byId.set(id, (m = new Map()));
+      m.set(key.slice(slash + 1), e.value);
+    }
+    return byId;
+  }
+
+  function read(id: string, raw: unknown, corrections: Map<string, unknown> | undefined): Entry<T> {
+    const merged = merge(toPlain(raw), corrections);
+    const entry = validate(def.schema, id, merged, ctx.locale) as Entry<T>;
+    if (entry.ok && (entry.value as Record<string, unknown>)[def.idField] !== id) {
+      // An entity stored under another entity's id would make two dossiers disagree about it.
+      return { ok: false, id, raw: merged, errors: [idMismatch()] };
+    }
+    return entry;
+  }
+
+  function idMismatch() {
+    return fieldError(def.idField, 'id.mismatch', `${fieldLabel(def.idField, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('id.mismatch', ctx.locale)}`);
+  }
+
+  function notFound(id: string) {
+    return fieldError(def.idField, 'entity.notFound', `${fieldLabel(def.idField, ctx.locale)} ${id}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('entity.notFound', ctx.locale)}`);
+  }
+
+  function editFields(id: string, changes: Record<string, unknown>, by: string, at = ctx.now()): WriteResult {
+    const refused = ctx.writable();
+    if (refused) return refused;
+    if (!map.has(id)) return { ok: false, errors: [notFound(id)] };
+    for (const f of Object.keys(changes)) {
+      if (!fieldSet.has(f) || f === def.idField) {
+        return { ok: false, errors: [fieldError(f, 'field.notEditable', `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('field.notEditable', ctx.locale)}`)] };
+      }
+    }
+    const current = correctionsOf(id);
+    const base = toPlain(map.get(id));
+    const before = merge(base, current);
+    const next = new Map(current);
+    for (const [f, value] of Object.entries(changes)) next.set(f, stripUndefined(value));
+    const after = merge(base, next);
+    const checked = read(id, after, undefined);
+    if (!checked.ok) return { ok: false, errors: checked.errors };
+    const changed = Object.keys(changes).filter((f) => !sameJson((before as Record<string, unknown>)[f], (after as Record<string, unknown>)[f]));
+    if (changed.length === 0) return { ok: true, changed: false };
+    doc.transact(() => {
+      for (const f of changed) {
+        const value = next.get(f);
+        edits.set(`${prefix}${id}/${f}`, { value, by, at });
+        log.push([{ collection: def.name, id, field: f, value, by, at } satisfies FieldEdit]);
+      }
+    });
+    return { ok: true, changed: true };
+  }
+
+  return {
+    name: def.name,
+    ids: () => [...map.keys()],
+    list() {
+      const corrections = allCorrections();
+      const out: Entry<T>[] = [];
+      for (const [id, raw] of map.entries()) out.push(read(id, raw, corrections.get(id)));
+      return out;
+    },
+    get(id) {
+      if (!map.has(id)) return undefined;
+      return read(id, map.get(id), correctionsOf(id));
+    },
+    base: (id) => toPlain(map.get(id)),
+    put(entity) {
+      const refused = ctx.writable();
+      if (refused) return refused;
+      const id = isPlainObject(entity) ? entity[def.idField] : undefined;
+      const checked = validate(def.schema, typeof id === 'string' ? id : '', entity, ctx.locale);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const value = stripUndefined(checked.value) as Record<string, unknown>;
+      const key = value[def.idField] as string;
+      const existing = map.has(key) ? toPlain(map.get(key)) : undefined;
+      if (existing !== undefined && sameJson(existing, value)) return { ok: true, outcome: 'unchanged', id: key };
+      map.set(key, value);
+      return { ok: true, outcome: existing === undefined ? 'created' : 'updated', id: key };
+    },
+    edit: (id, field, value, by, at) => editFields(id, { [field]: value }, by, at),
+    editFields,
+    history(id) {
+      const out: FieldEdit[] = [];
+      for (const raw of log.toArray()) {
+        const e = toPlain(raw);
+        if (!isPlainObject(e) || e.collection !== def.name || e.id !== id) continue;
+        if (typeof e.field !== 'string' || typeof e.by !== 'string' || typeof e.at !== 'string') continue;
+        out.push({ collection: def.name, id, field: e.field, value: e.value, by: e.by, at: e.at });
+      }
+      return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    },
+    remove(id) {
+      const refused = ctx.writable();
+      if (refused) return refused;
+      if (!map.has(id)) return { ok: true, changed: false };
+      doc.transact(() => {
+        map.delete(id);
+        for (const f of fields) edits.delete(`${prefix}${id}/${f}`);
+      });
+      return { ok: true, changed: true };
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type * as Y from 'yjs';
+import type { Locale } from '../model/messages.ts';
+import type { DocContext } from './collection.ts';
+import { writeGuard } from './migrations.ts';
+
+export interface AccessorOptions {
+  /** Language of validation messages; zh-CN by default, like the UI. */
+  locale?: Locale;
+  /** Clock for `at` stamps when the caller gives none (tests inject a fixed one). */
+  now?: () => string;
+}
+
+export function docContext(doc: Y.Doc, opts: AccessorOptions = {}): DocContext {
+  const locale = opts.locale ?? 'zh-CN';
+  return { locale, now: opts.now ?? (() => new Date().toISOString()), writable: writeGuard(doc, locale) };
+}

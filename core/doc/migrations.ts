@@ -1,0 +1,160 @@
+import * as Y from 'yjs';
+import { messageFor, type Locale } from '../model/messages.ts';
+import { fieldError, isPlainObject, toPlain, type WriteResult } from './entry.ts';
+import { EDITS } from './collection.ts';
+import type { DocKind } from './names.ts';
+
+/**
+ * Schema versions. Every document records the layout it was written with in `meta.schemaVersion`.
+ * Opening a document runs the pending migrations, each one a function over the Y.Doc applied in one
+ * transaction, so peers receive a migration as a single update. A document written by a newer
+ * program is reported and left alone: this code would not know what it is destroying.
+ *
+ * Migrations must be safe to run twice (two offline clients may both migrate the same document and
+ * merge later): each rewrites only values still in the old shape.
+ */
+
+export const SCHEMA_VERSION = 2;
+export const META = 'meta';
+
+export interface Migration {
+  from: number;
+  to: number;
+  kinds: readonly DocKind[];
+  /** What changed, for the README and for logs. */
+  description: string;
+  run(doc: Y.Doc): void;
+}
+
+export type MigrationOutcome =
+  | { status: 'current'; version: number }
+  | { status: 'initialised'; version: number }
+  | { status: 'migrated'; from: number; to: number }
+  | { status: 'newer'; version: number; known: number };
+
+const SLASH_DATE = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
+
+/** 2018/6/5 → 2018-06-05; anything else is left for validation to report. */
+export function slashDateToIso(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = SLASH_DATE.exec(value.trim());
+  if (!m) return value;
+  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+}
+
+const V1_DATE_FIELDS: Record<string, readonly string[]> = {
+  records: ['decisionDate', 'effectiveDate', 'rectificationDue', 'rectifiedOn'],
+  flags: ['date', 'statusChangedAt'],
+  clues: ['received', 'due'],
+  cards: ['issuedOn'],
+};
+
+/**
+ * v1 (the first pilot's layout) kept dates as the city system exported them, 'YYYY/MM/DD', and a
+ * record's colour under `dot`. v2 stores ISO dates and `colour`, as the schemas expect.
+ */
+export const v1ToV2: Migration = {
+  from: 1,
+  to: 2,
+  kinds: ['unit'],
+  description: "record colour renamed from `dot` to `colour`; dates from 'YYYY/MM/DD' to ISO 'YYYY-MM-DD'",
+  run(doc) {
+    for (const [collection, dateFields] of Object.entries(V1_DATE_FIELDS)) {
+      const map = doc.getMap<unknown>(collection);
+      for (const [id, raw] of [...map.entries()]) {
+        const base = toPlain(raw);
+        if (!isPlainObject(base)) continue;
+        const next: Record<string, unknown> = { ...base };
+        let changed = false;
+        if (collection === 'records' && Object.hasOwn(next, 'dot')) {
+          if (!Object.hasOwn(next, 'colour')) next.colour = next.dot;
+          delete next.dot;
+          changed = true;
+        }
+        for (const f of dateFields) {
+          const iso = slashDateToIso(next[f]);
+          if (iso !== next[f]) {
+            next[f] = iso;
+            changed = true;
+          }
+        }
+        if (changed) map.set(id, next);
+      }
+    }
+    const edits = doc.getMap<unknown>(EDITS);
+    for (const [key, raw] of [...edits.entries()]) {
+      const [collection, , field] = splitEditKey(key);
+      if (!collection || !field || !V1_DATE_FIELDS[collection]?.includes(field)) continue;
+      const e = toPlain(raw);
+      if (!isPlainObject(e)) continue;
+      const iso = slashDateToIso(e.value);
+      if (iso !== e.value) edits.set(key, { ...e, value: iso });
+    }
+  },
+};
+
+function splitEditKey(key: string): [string?, string?, string?] {
+  const first = key.indexOf('/');
+  const last = key.lastIndexOf('/');
+  if (first < 0 || last <= first) return [];
+  return [key.slice(0, first), key.slice(first + 1, last), key.slice(last + 1)];
+}
+
+export const MIGRATIONS: readonly Migration[] = [v1ToV2];
+
+export function schemaVersionOf(doc: Y.Doc): number | undefined {
+  const v = doc.getMap<unknown>(META).get('schemaVersion');
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
+}
+
+function hasContent(doc: Y.Doc): boolean {
+  for (const [name, type] of doc.share) {
+    if (name === META) continue;
+    if (type._map.size > 0 || type._length > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * Brings a document to `target`. Call it once the document holds what is known locally and from the
+ * server (after persistence load and first sync): stamping an empty document that the server has
+ * not delivered yet would claim a version for content this client has never seen.
+ */
+export function migrate(
+  doc: Y.Doc,
+  kind: DocKind,
+  opts: { registry?: readonly Migration[]; target?: number } = {},
+): MigrationOutcome {
+  const registry = opts.registry ?? MIGRATIONS;
+  const target = opts.target ?? SCHEMA_VERSION;
+  const meta = doc.getMap<unknown>(META);
+  const stored = schemaVersionOf(doc);
+  if (stored !== undefined && stored > target) return { status: 'newer', version: stored, known: target };
+  if (stored === target) return { status: 'current', version: stored };
+  if (stored === undefined && !hasContent(doc)) {
+    doc.transact(() => meta.set('schemaVersion', target));
+    return { status: 'initialised', version: target };
+  }
+  // Content without a version predates versioning: that is v1.
+  const from = stored ?? 1;
+  doc.transact(() => {
+    let at = from;
+    while (at < target) {
+      const step = registry.find((m) => m.from === at);
+      if (!step) throw new Error(`no migration from schema version ${at}`);
+      if (step.kinds.includes(kind)) step.run(doc);
+      at = step.to;
+    }
+    meta.set('schemaVersion', target);
+  }, 'migration');
+  return { status: 'migrated', from, to: target };
+}
+
+/** The write guard the accessors use: a newer document is read-only here. */
+export function writeGuard(doc: Y.Doc, locale: Locale): () => Extract<WriteResult, { ok: false }> | undefined {
+  return () => {
+    const version = schemaVersionOf(doc);
+    if (version === undefined || version <= SCHEMA_VERSION) return undefined;
+    return { ok: false, errors: [fieldError('schemaVersion', 'doc.newerSchema', messageFor('doc.newerSchema', locale))] };
+  };
+}

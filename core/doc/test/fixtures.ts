@@ -1,0 +1,33 @@
+import * as Y from 'yjs';
+import type { Cadre, DotRecord, Flag } from '../../model/schemas.ts';
+
+export const fixedClock = () => '2024-05-01T08:00:00.000Z';
+
+export function cadre(id: string, extra: Partial<Cadre> = {}): Cadre {
+  return { id, name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'A01', post: '局长', rank: '正处级', ...extra };
+}
+
+export function record(id: string, cadreId: string, extra: Partial<DotRecord> = {}): DotRecord {
+  return {
+    id,
+    subject: { type: 'cadre', id: cadreId },
+    colour: 'black',
+    kind: 'party-warning',
+    decisionDate: '2018-06-15',
+    sourceDept: '市纪委',
+    docNumber: '张纪发〔2018〕12号',
+    summary: '违反廉洁纪律',
+    status: 'active',
+    ...extra,
+  };
+}
+
+export function flag(id: string, cadreId: string, extra: Partial<Flag> = {}): Flag {
+  return { id, cadreId, item: 'gambling', channel: 'community', date: '2023-11-02', status: 'reported', summary: '社区反映参与赌博', ...extra };
+}
+
+/** Exchanges all missing updates both ways, as a reconnect would. */
+export function sync(a: Y.Doc, b: Y.Doc): void {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+}
