@@ -121,7 +121,8 @@ const recordChecks = [
 ] as const;
 
 export const recordSchema = v.pipe(v.object(recordShape), ...recordChecks);
-export type DotRecord = v.InferOutput<typeof recordSchema>;
+// Typed from the object shape: the rawCheck pipes are typed `any` and would erase the type.
+export type DotRecord = v.InferOutput<v.ObjectSchema<typeof recordShape, undefined>>;
 
 export const flagSchema = v.object({
   id: idSchema,
