@@ -1,0 +1,194 @@
+import { parts, type IsoDate } from '../dates.ts';
+import type { Locale } from '../model/messages.ts';
+import { DEFAULT_KINDS, DEFAULT_NEGATIVE_LIST, type KindDef, type Label, type NegativeListItem } from '../model/vocabulary.ts';
+import type { ClueStage } from '../model/vocabulary.ts';
+import type { AppraisalEffect, Block } from './measures.ts';
+import type { GradeBasis, Reason, ReviewPurpose, WarningTrigger } from './reasons.ts';
+import { citation } from './sources.ts';
+
+/**
+ * The sentences a user reads. Each reason names the measure, the dates and the source; the
+ * wording follows the replies in the seed ("经核查，张某2018年6月受到党内警告处分，2018年度不能评先评优").
+ * Labels come from the workspace's vocabularies when given, the defaults otherwise.
+ */
+
+export interface Vocabulary {
+  kinds?: readonly KindDef[];
+  negativeList?: readonly NegativeListItem[];
+}
+
+type L = Locale;
+const pick = (l: Label, locale: L) => (locale === 'zh-CN' ? l.zh : l.en);
+
+export function formatDate(date: IsoDate, locale: L): string {
+  const [y, m, d] = parts(date);
+  return locale === 'zh-CN' ? `${y}年${m}月${d}日` : date;
+}
+
+export const BLOCK_LABELS: Record<Block, Label> = {
+  promotion: { zh: '不得提拔或晋升职务、职级', en: 'no promotion in post or rank' },
+  commendation: { zh: '不得评先评优', en: 'no commendation or award' },
+  'pay-step': { zh: '不得晋升工资档次', en: 'no pay-step rise' },
+  'equal-post': { zh: '不得担任与原任职务相当或者更高的职务', en: 'no post equal to or above the former one' },
+  'leadership-post': { zh: '不得安排领导职务', en: 'no leadership post' },
+  'party-rights': { zh: '无党内表决权、选举权和被选举权', en: 'no voting or election rights in the Party' },
+  'rejoin-party': { zh: '不得重新入党', en: 'cannot rejoin the Party' },
+  'public-service': { zh: '不得再录用为公务员', en: 'never again a civil servant' },
+};
+
+export const EFFECT_LABELS: Record<AppraisalEffect, Label> = {
+  'not-excellent': { zh: '不得确定为优秀等次，不能评先评优', en: 'cannot be rated Excellent and cannot be commended' },
+  'no-grade': { zh: '只写评语、不确定等次', en: 'comments only, no grade' },
+  incompetent: { zh: '确定为不称职等次', en: 'rated Incompetent' },
+};
+
+export const STAGE_LABELS: Record<ClueStage, Label> = {
+  received: { zh: '受理', en: 'received' },
+  inquiry: { zh: '谈话函询', en: 'inquiry' },
+  preliminary: { zh: '初步核实', en: 'preliminary verification' },
+  case: { zh: '立案审查调查', en: 'case investigation' },
+  closed: { zh: '了结', en: 'closed' },
+};
+
+export const PURPOSE_LABELS: Record<ReviewPurpose, Label> = {
+  'annual-appraisal': { zh: '年度考核', en: 'the annual appraisal' },
+  promotion: { zh: '提拔使用', en: 'promotion' },
+  commendation: { zh: '评先评优', en: 'commendation' },
+  'reserve-cadre': { zh: '列为后备干部', en: 'listing as a reserve cadre' },
+};
+
+export const OPINION_LABELS = {
+  'no-objection': { zh: '无意见', en: 'no objection' },
+  note: { zh: '提示', en: 'note' },
+  postpone: { zh: '建议暂缓', en: 'postpone' },
+  objection: { zh: '有意见', en: 'objection' },
+} as const satisfies Record<string, Label>;
+
+function kindLabel(kind: string, locale: L, vocab: Vocabulary): string {
+  const def = (vocab.kinds ?? DEFAULT_KINDS).find((k) => k.id === kind) ?? DEFAULT_KINDS.find((k) => k.id === kind);
+  return def ? pick(def.label, locale) : kind;
+}
+
+function itemLabel(item: string, locale: L, vocab: Vocabulary): string {
+  const def = (vocab.negativeList ?? DEFAULT_NEGATIVE_LIST).find((i) => i.id === item);
+  return def ? pick(def.label, locale) : item;
+}
+
+const list = (ids: readonly string[], locale: L) => ids.join(locale === 'zh-CN' ? '、' : ', ');
+const src = (r: { source: Parameters<typeof citation>[0] }, locale: L) => citation(r.source, locale);
+
+type Of<C extends Reason['code']> = Extract<Reason, { code: C }>;
+type Template<C extends Reason['code']> = (r: Of<C>, locale: L, vocab: Vocabulary) => string;
+
+const period: Template<'period'> = (r, locale, vocab) => {
+  const zh = locale === 'zh-CN';
+  const label = kindLabel(r.kind, locale, vocab);
+  const blocks = (r.applies ? [r.applies] : r.blocks).map((b) => pick(BLOCK_LABELS[b], locale)).join(zh ? '，' : '; ');
+  const what = r.combinedMonths
+    ? zh ? `${label}${r.records.length}次（记录 ${list(r.records, locale)}）合并影响期${r.combinedMonths}个月` : `${r.records.length} × ${label} (records ${list(r.records, locale)}), combined influence period of ${r.combinedMonths} months`
+    : zh ? `${label}（记录 ${list(r.records, locale)}）影响期` : `${label} (record ${list(r.records, locale)}): influence period`;
+  const span = r.until === null
+    ? zh ? `自${formatDate(r.from, locale)}起长期有效` : `from ${formatDate(r.from, locale)}, permanent`
+    : zh ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}` : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
+  // 选拔任用条例 art. 24 is what turns any running period into "not a promotion candidate".
+  const sources = r.applies === 'promotion' && r.source !== 'selection-24' ? [src(r, locale), citation('selection-24', locale)] : [src(r, locale)];
+  const cited = sources.join(zh ? '；' : '; ');
+  return zh ? `${what}${span}，期间${blocks}（${cited}）。` : `${what} ${span}; ${blocks} (${cited}).`;
+};
+
+const appraisal: Template<'appraisal'> = (r, locale, vocab) => {
+  const label = kindLabel(r.kind, locale, vocab);
+  const effect = pick(EFFECT_LABELS[r.effect], locale);
+  return locale === 'zh-CN'
+    ? `${formatDate(r.date, locale)}受到${label}（记录 ${list(r.records, locale)}），${r.year}年度考核${effect}（${src(r, locale)}）。`
+    : `${label} on ${formatDate(r.date, locale)} (record ${list(r.records, locale)}): ${r.year} annual appraisal ${effect} (${src(r, locale)}).`;
+};
+
+const investigation: Template<'investigation'> = (r, locale) =>
+  r.stage !== 'case'
+    ? locale === 'zh-CN'
+      ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，建议暂缓，待查清后再作答复（${src(r, locale)}）。`
+      : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: postpone until it is cleared up (${src(r, locale)}).`
+    : locale === 'zh-CN'
+    ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，结案前不确定考核等次，建议暂缓（${src(r, locale)}）。`
+    : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: no appraisal grade until it closes; postpone (${src(r, locale)}).`;
+
+const noteMeasure: Template<'note-measure'> = (r, locale, vocab) =>
+  locale === 'zh-CN'
+    ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}（记录 ${list(r.records, locale)}）：${src(r, locale)}。`
+    : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)} (record ${list(r.records, locale)}): ${src(r, locale)}.`;
+
+const unknownKind: Template<'unknown-kind'> = noteMeasure as unknown as Template<'unknown-kind'>;
+
+const WARNING_TEXT: Record<WarningTrigger, Template<'warning'>> = {
+  'open-clue': (r, locale) =>
+    locale === 'zh-CN'
+      ? `预警：问题线索 ${list(r.refs, locale)} 处于${STAGE_LABELS[r.stage ?? 'received'].zh}阶段（${formatDate(r.since, locale)}受理）（${src(r, locale)}）。`
+      : `Warning: clue ${list(r.refs, locale)} at the ${STAGE_LABELS[r.stage ?? 'received'].en} stage (received ${formatDate(r.since, locale)}) (${src(r, locale)}).`,
+  'repeated-yellow': (r, locale) =>
+    locale === 'zh-CN'
+      ? `预警：${r.withinMonths}个月内${r.count}个黄点（记录 ${list(r.refs, locale)}），持续至${formatDate(r.until!, locale)}（${src(r, locale)}）。`
+      : `Warning: ${r.count} yellow dots within ${r.withinMonths} months (records ${list(r.refs, locale)}), until ${formatDate(r.until!, locale)} (${src(r, locale)}).`,
+  'substantiated-flag': (r, locale, vocab) =>
+    locale === 'zh-CN'
+      ? `预警：负面清单事项“${itemLabel(r.item ?? '', locale, vocab)}”经核查属实（${list(r.refs, locale)}，${formatDate(r.since, locale)}）（${src(r, locale)}）。`
+      : `Warning: negative-list item “${itemLabel(r.item ?? '', locale, vocab)}” substantiated (${list(r.refs, locale)}, ${formatDate(r.since, locale)}) (${src(r, locale)}).`,
+  'overdue-rectification': (r, locale) =>
+    locale === 'zh-CN'
+      ? `预警：黄点（记录 ${list(r.refs, locale)}）整改期限${formatDate(r.due!, locale)}已过，尚未完成整改（${src(r, locale)}）。`
+      : `Warning: rectification for yellow dot ${list(r.refs, locale)} was due ${formatDate(r.due!, locale)} and is not done (${src(r, locale)}).`,
+};
+
+const warning: Template<'warning'> = (r, locale, vocab) => WARNING_TEXT[r.trigger](r, locale, vocab);
+
+const pct = (count: number, of: number) => `${Math.round((count / of) * 100)}%`;
+
+const GRADE_TEXT: Record<GradeBasis, (r: Of<'grade'>, locale: L, vocab: Vocabulary) => string> = {
+  black: (r, locale, vocab) => {
+    const c = r.cause?.code === 'period' ? r.cause : undefined;
+    const what = c ? `${kindLabel(c.kind, locale, vocab)}` : '';
+    const until = c?.until ? formatDate(c.until, locale) : undefined;
+    return locale === 'zh-CN'
+      ? `处于党纪政务处分影响期内：${what}${until ? `，影响期至${until}` : '，长期有效'}（${c ? src(c, locale) : ''}）`
+      : `in a sanction's influence period: ${what}${until ? `, until ${until}` : ', permanent'} (${c ? src(c, locale) : ''})`;
+  },
+  warning: (r, locale, vocab) => {
+    const w = r.cause ? explain(r.cause, locale, vocab).replace(/^预警：|^Warning: /, '').replace(/[。.]$/, '') : '';
+    return locale === 'zh-CN' ? `有${r.count}项预警：${w}` : `${r.count} active warning(s): ${w}`;
+  },
+  yellow: (r, locale, vocab) => {
+    const c = r.cause;
+    const tail = c?.code === 'period' && c.until
+      ? locale === 'zh-CN' ? `，${kindLabel(c.kind, locale, vocab)}影响期至${formatDate(c.until, locale)}` : `, ${kindLabel(c.kind, locale, vocab)} until ${formatDate(c.until, locale)}`
+      : c?.code === 'note-measure'
+        ? locale === 'zh-CN' ? `，最近一次为${formatDate(c.date, locale)}${kindLabel(c.kind, locale, vocab)}` : `, latest: ${kindLabel(c.kind, locale, vocab)} on ${formatDate(c.date, locale)}`
+        : '';
+    return locale === 'zh-CN' ? `近${r.months}个月内${r.count}个黄点${tail}` : `${r.count} yellow dot(s) in the last ${r.months} months${tail}`;
+  },
+  red: (r, locale) =>
+    locale === 'zh-CN' ? `近${r.months}个月内${r.count}个红点，无不良情况` : `${r.count} red dots in the last ${r.months} months and nothing adverse`,
+  default: (_r, locale) =>
+    locale === 'zh-CN' ? '无影响期内的处分、预警或近期黄点，红点未达最高等次条件' : 'no sanction period, warning or recent yellow dot; not enough red dots for the top grade',
+  'unit-lowest-share': (r, locale) =>
+    locale === 'zh-CN' ? `所属${r.of}名干部中${r.count}名为最低等次（${pct(r.count!, r.of!)}）` : `${r.count} of its ${r.of} cadres at the lowest grade (${pct(r.count!, r.of!)})`,
+  'unit-warning-share': (r, locale) =>
+    locale === 'zh-CN' ? `所属${r.of}名干部中${r.count}名有预警（${pct(r.count!, r.of!)}）` : `${r.count} of its ${r.of} cadres with a warning (${pct(r.count!, r.of!)})`,
+};
+
+const grade: Template<'grade'> = (r, locale, vocab) =>
+  locale === 'zh-CN' ? `等次${r.grade}：${GRADE_TEXT[r.basis](r, locale, vocab)}。` : `Grade ${r.grade}: ${GRADE_TEXT[r.basis](r, locale, vocab)}.`;
+
+const clear: Template<'clear'> = (r, locale) => {
+  const what = pick(PURPOSE_LABELS[r.purpose], locale);
+  const year = r.year !== undefined ? (locale === 'zh-CN' ? `${r.year}年度` : `${r.year} `) : '';
+  return locale === 'zh-CN' ? `暂未发现影响${year}${what}的问题。` : `Nothing found that affects ${year}${what.replace(/^the /, year ? '' : 'the ')}.`;
+};
+
+const TEMPLATES: { [C in Reason['code']]: Template<C> } = {
+  period, appraisal, investigation, 'note-measure': noteMeasure, 'unknown-kind': unknownKind, warning, grade, clear,
+};
+
+/** The sentence for one reason, in the user's language. */
+export function explain(reason: Reason, locale: Locale, vocab: Vocabulary = {}): string {
+  return (TEMPLATES[reason.code] as Template<typeof reason.code>)(reason as never, locale, vocab);
+}
