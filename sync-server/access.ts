@@ -1,0 +1,66 @@
+/**
+ * Roles, document names and grants: who may read and who may write which document.
+ *
+ * The permission boundary is the document boundary (design.md), so this module never looks
+ * inside a document. A grant is (role, document name or pattern); the effective role for a
+ * document is the highest matching grant; no matching grant means no access at all.
+ */
+import * as v from 'valibot';
+
+export const roles = ['viewer', 'annotator', 'editor', 'admin'] as const;
+export const roleSchema = v.picklist(roles);
+export type Role = v.InferOutput<typeof roleSchema>;
+
+/** `workspace`, `unit:<code>` or `notes:<code>`; a code has no slash, '?', '#' or whitespace. */
+export const docNameSchema = v.pipe(
+  v.string(),
+  v.maxLength(200),
+  v.regex(/^(workspace|(unit|notes):[^/?#\s*]{1,128})$/u, 'not a document name'),
+);
+
+/** An exact document name, or a prefix ending in `*` (`unit:*`, `*`). */
+export const docPatternSchema = v.pipe(
+  v.string(),
+  v.maxLength(200),
+  v.regex(/^(\*|workspace|(unit|notes):(\*|[^/?#\s*]{1,128}\*?))$/u, 'not a document name or pattern'),
+);
+
+export const grantSchema = v.object({ role: roleSchema, doc: docPatternSchema });
+export type Grant = v.InferOutput<typeof grantSchema>;
+
+/** Which roles may write each family of documents. */
+const writers: Record<'workspace' | 'unit' | 'notes', readonly Role[]> = {
+  workspace: ['admin'],
+  unit: ['editor', 'admin'],
+  notes: ['annotator', 'editor', 'admin'],
+};
+
+export function isDocName(name: string): boolean {
+  return v.is(docNameSchema, name);
+}
+
+export function patternMatches(pattern: string, docName: string): boolean {
+  return pattern.endsWith('*') ? docName.startsWith(pattern.slice(0, -1)) : pattern === docName;
+}
+
+/** The highest role any grant gives on `docName`, or null when none matches. */
+export function effectiveRole(grants: readonly Grant[], docName: string): Role | null {
+  let best: Role | null = null;
+  for (const grant of grants) {
+    if (!patternMatches(grant.doc, docName)) continue;
+    if (best === null || roles.indexOf(grant.role) > roles.indexOf(best)) best = grant.role;
+  }
+  return best;
+}
+
+export function canWrite(role: Role | null, docName: string): boolean {
+  if (role === null) return false;
+  const family = docName === 'workspace' ? 'workspace' : docName.startsWith('unit:') ? 'unit' : 'notes';
+  return writers[family].includes(role);
+}
+
+/** Parse `role:doc` (e.g. `viewer:workspace`, `editor:unit:*`) as given on the command line. */
+export function parseGrant(text: string): Grant {
+  const colon = text.indexOf(':');
+  return v.parse(grantSchema, { role: text.slice(0, colon), doc: text.slice(colon + 1) });
+}

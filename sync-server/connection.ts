@@ -1,0 +1,194 @@
+/**
+ * One authenticated WebSocket connection to one document, and the loop that handles its frames.
+ *
+ * Every frame goes through the same steps, in this order:
+ *   1. limits      message and byte rate, queue length (limits.ts)      → close 4529
+ *   2. parse       the whole frame, strictly (protocol.ts)              → close 4400
+ *   3. dispatch    sync step 1 → sync.answerSyncStep1
+ *                  sync step 2 / update → sync.receiveUpdate (read-only and clientID checks,
+ *                                         then commit → apply → broadcast)
+ *                  awareness → presence.receiveAwareness
+ *                  query awareness → presence.answerAwarenessQuery
+ * Frames of one connection are handled one at a time, in arrival order (a promise chain), so a
+ * step 1 sent after an update is answered with a state vector that includes that update.
+ * Authentication and authorisation happened before the upgrade (auth.ts); revocation and expiry
+ * are enforced while connected by the server's sweep (server.ts).
+ */
+import type { WebSocket } from 'ws';
+import type { Access } from './auth.ts';
+import type { DocumentRegistry, Peer, SharedDocument } from './documents.ts';
+import { ConnectionLimiter, type Limits } from './limits.ts';
+import type { Logger } from './log.ts';
+import type { Metrics, RefusalReason } from './metrics.ts';
+import { MalformedFrame, closeCodes, parseFrame } from './protocol.ts';
+import { answerAwarenessQuery, receiveAwareness } from './presence.ts';
+import type { Storage } from './storage/types.ts';
+import { answerSyncStep1, receiveUpdate } from './sync.ts';
+import type { TokenPayload } from './token.ts';
+
+export interface ConnectionContext {
+  registry: DocumentRegistry;
+  storage: Storage;
+  metrics: Metrics;
+  log: Logger;
+  limits: Limits;
+}
+
+let nextConnectionId = 1;
+
+export class Connection implements Peer {
+  readonly id = nextConnectionId++;
+  readonly awarenessIds = new Set<number>();
+  private doc: SharedDocument | null = null;
+  private queue: Promise<void>;
+  private queued = 0;
+  private closed = false;
+  private greeted = false;
+  private awaitingPong = false;
+  private readonly limiter: ConnectionLimiter;
+  private readonly handshakeTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly token: TokenPayload,
+    readonly access: Access,
+    readonly docName: string,
+    readonly context: ConnectionContext,
+  ) {
+    this.limiter = new ConnectionLimiter(context.limits, Date.now());
+    // Nothing is handled until the document is loaded; frames queue behind the load.
+    this.queue = context.registry.open(docName, this).then(
+      (doc) => {
+        this.doc = doc;
+        if (this.closed) context.registry.leave(doc, this);
+      },
+      (error: Error) => {
+        context.log.error('document load failed', { doc: docName, error: error.message });
+        this.close(closeCodes.internal, 'document unavailable', 'storage');
+      },
+    );
+    this.handshakeTimer = setTimeout(() => {
+      if (!this.greeted) this.close(closeCodes.handshakeTimeout, 'no sync step 1 in time', 'handshake-timeout');
+    }, context.limits.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('close', () => this.detach());
+    ws.on('pong', () => {
+      this.awaitingPong = false;
+    });
+    ws.on('error', (error) => {
+      // ws closes with 1009 itself when a frame exceeds maxPayload.
+      const oversized = /max payload/iu.test(error.message);
+      this.refuse(oversized ? 'oversized' : 'malformed', error.message);
+      this.detach();
+    });
+    context.metrics.connections++;
+  }
+
+  get user(): string {
+    return this.token.sub;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** The document; only called by handlers, which run after the load. */
+  document(): SharedDocument {
+    if (this.doc === null) throw new Error('document not loaded');
+    return this.doc;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    // A peer that stopped reading must not make the server buffer without bound.
+    if (this.ws.bufferedAmount > this.context.limits.maxBufferedBytes) {
+      this.close(closeCodes.rateLimited, 'not reading', 'rate-limit');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  /** Count and log a refused message or connection; the caller decides what to answer. */
+  refuse(reason: RefusalReason, detail: string): void {
+    this.context.metrics.refuse(reason);
+    this.context.log.warn('refused', { reason, detail, doc: this.docName, user: this.user, conn: this.id });
+  }
+
+  close(code: number, reason: string, refusal?: RefusalReason): void {
+    if (this.closed) return;
+    if (refusal) this.refuse(refusal, reason);
+    this.ws.close(code, reason);
+    this.detach();
+  }
+
+  /** Close without the closing handshake (shutdown, dead peers). */
+  terminate(): void {
+    this.ws.terminate();
+    this.detach();
+  }
+
+  /** Called every ping interval: a peer that did not answer the previous ping is dead. */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (this.awaitingPong) return this.terminate();
+    this.awaitingPong = true;
+    this.ws.ping();
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    this.context.metrics.messagesTotal++;
+    // 1. limits
+    if (!this.limiter.allow(data.byteLength, Date.now())) {
+      return this.close(closeCodes.rateLimited, 'rate limit exceeded', 'rate-limit');
+    }
+    if (++this.queued > this.context.limits.maxQueuedMessages) {
+      return this.close(closeCodes.rateLimited, 'too many messages queued', 'rate-limit');
+    }
+    if (!isBinary) return this.close(closeCodes.malformed, 'text frames are not part of the protocol', 'malformed');
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.queue = this.queue
+      .then(() => this.handle(bytes))
+      .catch((error: Error) => this.fail(error))
+      .finally(() => {
+        this.queued--;
+      });
+  }
+
+  private async handle(bytes: Uint8Array): Promise<void> {
+    if (this.closed) return;
+    // 2. parse
+    const frame = parseFrame(bytes);
+    // 3. dispatch
+    switch (frame.kind) {
+      case 'sync-step1':
+        this.greeted = true;
+        return answerSyncStep1(this, frame.stateVector);
+      case 'sync-step2':
+      case 'sync-update':
+        return receiveUpdate(this, frame.update);
+      case 'awareness':
+        return receiveAwareness(this, frame.update);
+      case 'query-awareness':
+        return answerAwarenessQuery(this);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (error instanceof MalformedFrame) {
+      this.close(closeCodes.malformed, error.message.slice(0, 120), 'malformed');
+    } else {
+      this.context.log.error('message handling failed', { doc: this.docName, user: this.user, conn: this.id, error: error.message });
+      this.close(closeCodes.internal, 'internal error', 'storage');
+    }
+  }
+
+  private detach(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.handshakeTimer);
+    this.context.metrics.connections--;
+    if (this.doc !== null) this.context.registry.leave(this.doc, this);
+  }
+}

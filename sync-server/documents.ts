@@ -1,0 +1,257 @@
+/**
+ * Documents in memory: loaded from storage on first connect, shared by every connection to the
+ * same name, unloaded (memory freed, log compacted into a snapshot) once nobody has been
+ * connected for `idleUnloadMs`.
+ *
+ * The write path is the one place where durability is decided, in this order: commit to
+ * storage (awaited) → apply to the in-memory Y.Doc → broadcast. So the in-memory state, and
+ * therefore every state vector and every broadcast the server sends, only ever contains data
+ * that is already on disk.
+ *
+ * Writes by other processes (the CLI's `import`) are picked up by `pullExternalChanges`, which
+ * follows the storage's sequence numbers and skips the ones this process wrote itself.
+ */
+import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import { encodeAwareness, encodeUpdate } from './protocol.ts';
+import type { Cursor, Revocation, Storage, UpdateToCommit } from './storage/types.ts';
+
+/** What the registry needs from a connection. */
+export interface Peer {
+  readonly user: string;
+  /** Awareness clientIDs this connection has set (and may update or remove). */
+  readonly awarenessIds: Set<number>;
+  send(frame: Uint8Array): void;
+}
+
+export class SharedDocument {
+  readonly ydoc = new Y.Doc({ gc: true });
+  readonly awareness = new Awareness(this.ydoc);
+  readonly peers = new Set<Peer>();
+  /** Log entries stored since the last snapshot, to decide when to compact. */
+  logLength = 0;
+  /** Highest storage sequence number applied to `ydoc`. */
+  lastSeq = 0;
+  /** Writes in flight: a document is never unloaded under them. */
+  pending = 0;
+  unloadTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly name: string,
+    /** clientID → user id, see attribution.ts. */
+    readonly bindings: Map<number, string>,
+  ) {
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', ({ added, updated, removed }: AwarenessChange) => {
+      const changed = added.concat(updated, removed);
+      // Echo to the sender too: y-websocket's watchdog counts its own presence coming back as
+      // a sign of life, and the reference server does the same.
+      this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, changed)));
+    });
+  }
+
+  broadcast(frame: Uint8Array, except?: Peer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(frame);
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.ydoc.destroy();
+  }
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+export interface RegistryOptions {
+  storage: Storage;
+  metrics: Metrics;
+  log: Logger;
+  /** Unload a document this long after its last connection left. */
+  idleUnloadMs: number;
+  /** Compact a loaded document's log into a snapshot after this many updates. */
+  compactEvery: number;
+}
+
+export class DocumentRegistry {
+  private readonly docs = new Map<string, SharedDocument>();
+  private readonly loading = new Map<string, Promise<SharedDocument>>();
+  /** Storage position up to which every change is reflected in memory. */
+  private cursor: Cursor = { seq: 0, revocation: 0 };
+  /** Sequence numbers this process wrote beyond the cursor (skipped when pulling). */
+  private readonly ownSeqs = new Set<number>();
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  async start(): Promise<void> {
+    this.cursor = await this.options.storage.cursor();
+  }
+
+  get loadedCount(): number {
+    return this.docs.size;
+  }
+
+  loaded(name: string): SharedDocument | undefined {
+    return this.docs.get(name);
+  }
+
+  /** Join `peer` to the document, loading it first if needed. */
+  async open(name: string, peer: Peer): Promise<SharedDocument> {
+    const doc = this.docs.get(name) ?? (await this.load(name));
+    if (doc.unloadTimer !== null) {
+      clearTimeout(doc.unloadTimer);
+      doc.unloadTimer = null;
+    }
+    doc.peers.add(peer);
+    return doc;
+  }
+
+  /** Remove `peer`, clear its presence, and schedule the unload if it was the last one. */
+  leave(doc: SharedDocument, peer: Peer): void {
+    if (!doc.peers.delete(peer)) return;
+    if (peer.awarenessIds.size > 0) removeAwarenessStates(doc.awareness, [...peer.awarenessIds], peer);
+    this.scheduleUnload(doc);
+  }
+
+  /** The write path: durable first, then in memory, then to the other peers. */
+  async commit(doc: SharedDocument, update: UpdateToCommit, from: Peer): Promise<void> {
+    const started = performance.now();
+    doc.pending++;
+    let seq: number;
+    try {
+      seq = await this.options.storage.commitUpdate(update);
+    } finally {
+      doc.pending--;
+    }
+    this.options.metrics.observePersist((performance.now() - started) / 1000);
+    this.noteOwnWrite(seq);
+    for (const clientId of update.newBindings) doc.bindings.set(clientId, update.user);
+    Y.applyUpdate(doc.ydoc, update.data, from);
+    doc.lastSeq = Math.max(doc.lastSeq, seq);
+    doc.logLength++;
+    doc.broadcast(encodeUpdate(update.data), from);
+    if (doc.logLength >= this.options.compactEvery) await this.compact(doc);
+    if (doc.peers.size === 0) this.scheduleUnload(doc);
+  }
+
+  /**
+   * Apply writes made by other processes to the loaded documents and broadcast them; return
+   * new revocations for the caller to enforce.
+   */
+  async pullExternalChanges(): Promise<Revocation[]> {
+    const revocations: Revocation[] = [];
+    for (;;) {
+      const changes = await this.options.storage.changesSince(this.cursor);
+      revocations.push(...changes.revocations);
+      const last = changes.revocations.at(-1);
+      if (last) this.cursor = { ...this.cursor, revocation: last.id };
+      for (const change of changes.updates) {
+        if (change.seq <= this.cursor.seq) continue;
+        this.cursor = { ...this.cursor, seq: change.seq };
+        if (this.ownSeqs.delete(change.seq)) continue;
+        const doc = this.docs.get(change.doc);
+        if (!doc) continue; // loaded from storage, with this change, when someone opens it
+        try {
+          Y.applyUpdate(doc.ydoc, change.data, 'storage');
+          doc.lastSeq = Math.max(doc.lastSeq, change.seq);
+          doc.logLength++;
+          doc.broadcast(encodeUpdate(change.data));
+        } catch (error) {
+          this.options.log.error('stored update from another process does not apply', {
+            doc: change.doc,
+            seq: change.seq,
+            error: (error as Error).message,
+          });
+        }
+      }
+      for (const seq of this.ownSeqs) if (seq <= this.cursor.seq) this.ownSeqs.delete(seq);
+      if (changes.updates.length < 10_000) return revocations;
+    }
+  }
+
+  /** Compact and unload everything: the last step of a graceful shutdown. */
+  async closeAll(): Promise<void> {
+    await this.pullExternalChanges();
+    for (const doc of [...this.docs.values()]) await this.unload(doc);
+  }
+
+  private async load(name: string): Promise<SharedDocument> {
+    const inFlight = this.loading.get(name);
+    if (inFlight) return inFlight;
+    const promise = (async () => {
+      const stored = await this.options.storage.loadDocument(name);
+      const doc = new SharedDocument(name, stored.bindings);
+      // One transaction: observers (none yet) would see a single change.
+      doc.ydoc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot, 'storage');
+        for (const update of stored.updates) {
+          // A row that cannot apply must not make the whole document unreadable: skip and say so.
+          try {
+            Y.applyUpdate(doc.ydoc, update.data, 'storage');
+          } catch (error) {
+            this.options.log.error('stored update does not apply', { doc: name, seq: update.seq, error: (error as Error).message });
+          }
+        }
+      });
+      doc.logLength = stored.updates.length;
+      doc.lastSeq = stored.updates.at(-1)?.seq ?? 0;
+      this.docs.set(name, doc);
+      this.options.metrics.documentsLoaded = this.docs.size;
+      this.options.metrics.documentLoadsTotal++;
+      return doc;
+    })();
+    this.loading.set(name, promise);
+    try {
+      return await promise;
+    } finally {
+      this.loading.delete(name);
+    }
+  }
+
+  private noteOwnWrite(seq: number): void {
+    // Contiguous with the cursor: nobody else wrote in between, so the cursor can move on.
+    if (seq === this.cursor.seq + 1) this.cursor = { ...this.cursor, seq };
+    else this.ownSeqs.add(seq);
+  }
+
+  private async compact(doc: SharedDocument): Promise<void> {
+    // Only through what is certainly in memory: rows of other processes past the cursor stay.
+    const throughSeq = Math.min(doc.lastSeq, this.cursor.seq);
+    if (throughSeq <= 0) return;
+    await this.options.storage.compact(doc.name, Y.encodeStateAsUpdate(doc.ydoc), throughSeq);
+    doc.logLength = 0;
+  }
+
+  private scheduleUnload(doc: SharedDocument): void {
+    if (doc.peers.size > 0 || doc.unloadTimer !== null) return;
+    doc.unloadTimer = setTimeout(() => {
+      doc.unloadTimer = null;
+      if (doc.peers.size > 0) return;
+      if (doc.pending > 0) return this.scheduleUnload(doc);
+      this.unload(doc).catch((error: Error) => {
+        this.options.log.error('unload failed', { doc: doc.name, error: error.message });
+      });
+    }, this.options.idleUnloadMs);
+    doc.unloadTimer.unref();
+  }
+
+  private async unload(doc: SharedDocument): Promise<void> {
+    if (doc.unloadTimer !== null) clearTimeout(doc.unloadTimer);
+    doc.unloadTimer = null;
+    if (this.docs.get(doc.name) !== doc) return;
+    this.docs.delete(doc.name);
+    this.options.metrics.documentsLoaded = this.docs.size;
+    try {
+      if (doc.logLength > 0) await this.compact(doc);
+    } finally {
+      doc.destroy();
+      this.options.metrics.documentUnloadsTotal++;
+    }
+  }
+}

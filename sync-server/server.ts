@@ -1,0 +1,209 @@
+/**
+ * `startServer`: wires the pieces together. HTTP requests go to http.ts; upgrade requests are
+ * authenticated and authorised (auth.ts) before the WebSocket handshake completes, and refused
+ * with a plain HTTP 400/401/403 otherwise; accepted sockets become a `Connection`.
+ *
+ * A sweep every `pollIntervalMs` picks up writes and revocations made by other processes (the
+ * CLI) and closes connections whose token was revoked or has expired (4401, which stops a
+ * y-websocket 3 client from reconnecting).
+ */
+import { type IncomingMessage, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as v from 'valibot';
+import { WebSocketServer } from 'ws';
+import { isDocName } from './access.ts';
+import { authenticate, authorize, revocationCovers, subprotocol, tokenFromRequest } from './auth.ts';
+import { Connection, type ConnectionContext } from './connection.ts';
+import { DocumentRegistry } from './documents.ts';
+import { handleHttp } from './http.ts';
+import { type Limits, defaultLimits } from './limits.ts';
+import { type LogLevel, type LogSink, type Logger, createLogger } from './log.ts';
+import { Metrics, type RefusalReason } from './metrics.ts';
+import { closeCodes } from './protocol.ts';
+import { openSqliteStorage } from './storage/sqlite.ts';
+import type { Storage } from './storage/types.ts';
+import { loadOrCreateSecret } from './token.ts';
+
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+export const serverOptionsSchema = v.object({
+  host: v.optional(v.string(), '127.0.0.1'),
+  /** 0 picks a free port. */
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 1234),
+  dataDir: v.pipe(v.string(), v.minLength(1)),
+  /** SQLite `synchronous`: 'normal' survives kill -9, 'full' also survives power loss. */
+  synchronous: v.optional(v.picklist(['normal', 'full']), 'normal'),
+  idleUnloadMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 30_000),
+  compactEvery: v.optional(positiveInt, 500),
+  pollIntervalMs: v.optional(positiveInt, 250),
+  pingIntervalMs: v.optional(positiveInt, 30_000),
+  maxFrameBytes: v.optional(positiveInt, defaultLimits.maxFrameBytes),
+  messagesPerSecond: v.optional(positiveInt, defaultLimits.messagesPerSecond),
+  messageBurst: v.optional(positiveInt, defaultLimits.messageBurst),
+  bytesPerSecond: v.optional(positiveInt, defaultLimits.bytesPerSecond),
+  byteBurst: v.optional(positiveInt, defaultLimits.byteBurst),
+  handshakeTimeoutMs: v.optional(positiveInt, defaultLimits.handshakeTimeoutMs),
+  maxQueuedMessages: v.optional(positiveInt, defaultLimits.maxQueuedMessages),
+  maxBufferedBytes: v.optional(positiveInt, defaultLimits.maxBufferedBytes),
+  logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+});
+export type ServerOptions = v.InferInput<typeof serverOptionsSchema> & {
+  /** Where JSON log lines go (default: stdout). */
+  logSink?: LogSink;
+  /** Another storage engine; by default SQLite in `dataDir`. */
+  storage?: Storage;
+};
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  /** ws://host:port — append `/<document name>`. */
+  url: string;
+  metrics: Metrics;
+  log: Logger;
+  /** Stop accepting, close every connection (1001), compact and unload documents, close storage. */
+  close(): Promise<void>;
+}
+
+export async function startServer(input: ServerOptions): Promise<RunningServer> {
+  const options = v.parse(serverOptionsSchema, input);
+  const log = createLogger(input.logSink, options.logLevel as LogLevel);
+  const limits: Limits = {
+    maxFrameBytes: options.maxFrameBytes,
+    messagesPerSecond: options.messagesPerSecond,
+    messageBurst: options.messageBurst,
+    bytesPerSecond: options.bytesPerSecond,
+    byteBurst: options.byteBurst,
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
+    maxQueuedMessages: options.maxQueuedMessages,
+    maxBufferedBytes: options.maxBufferedBytes,
+  };
+  const secret = loadOrCreateSecret(options.dataDir);
+  const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous });
+  const metrics = new Metrics();
+  const registry = new DocumentRegistry({
+    storage,
+    metrics,
+    log,
+    idleUnloadMs: options.idleUnloadMs,
+    compactEvery: options.compactEvery,
+  });
+  await registry.start();
+  const context: ConnectionContext = { registry, storage, metrics, log, limits };
+  const connections = new Set<Connection>();
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+    // Echo our protocol name, never the `auth.<token>` entry.
+    handleProtocols: (protocols) => (protocols.has(subprotocol) ? subprotocol : false),
+  });
+
+  const http = createServer((req, res) => {
+    handleHttp({ secret, storage, metrics }, req, res).catch((error: Error) => {
+      log.error('http handler failed', { path: new URL(req.url ?? '/', 'http://x').pathname, error: error.message });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  // The deadline for the HTTP part of the handshake (slow or silent clients).
+  http.headersTimeout = limits.handshakeTimeoutMs;
+  http.requestTimeout = limits.handshakeTimeoutMs;
+
+  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403, reason: RefusalReason, detail: string) => {
+    metrics.refuse(reason);
+    log.warn('upgrade refused', { status, reason, detail });
+    const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' }[status];
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  };
+
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let docName: string;
+    try {
+      docName = decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return refuseUpgrade(socket, 400, 'bad-request', 'undecodable path');
+    }
+    if (!isDocName(docName)) return refuseUpgrade(socket, 400, 'bad-request', 'not a document name');
+    const auth = await authenticate(secret, storage, tokenFromRequest(req, url));
+    if (!auth.ok) return refuseUpgrade(socket, 401, auth.reason === 'revoked' ? 'revoked' : auth.reason === 'expired' ? 'expired' : 'unauthorized', auth.reason);
+    const access = authorize(auth.payload.grants, docName);
+    if (access === null) return refuseUpgrade(socket, 403, 'forbidden', `${auth.payload.sub} has no grant on ${docName}`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(ws, auth.payload, access, docName, context);
+      connections.add(conn);
+      ws.on('close', () => connections.delete(conn));
+      log.info('connected', { doc: docName, user: auth.payload.sub, role: access.role, conn: conn.id });
+    });
+  };
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrade(req, socket, head).catch((error: Error) => {
+      log.error('upgrade failed', { error: error.message });
+      socket.destroy();
+    });
+  });
+
+  // Revocations, expiry and other processes' writes.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const revocations = await registry.pullExternalChanges();
+      const now = Date.now();
+      for (const conn of connections) {
+        if (!conn.isOpen) continue;
+        if (revocations.some((revocation) => revocationCovers(revocation, conn.token))) {
+          conn.close(closeCodes.unauthorized, 'token revoked', 'revoked');
+        } else if (conn.token.exp * 1000 <= now) {
+          conn.close(closeCodes.unauthorized, 'token expired', 'expired');
+        }
+      }
+    } catch (error) {
+      log.error('sweep failed', { error: (error as Error).message });
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweepTimer = setInterval(() => void sweep(), options.pollIntervalMs);
+
+  // Dead peers: no pong since the last ping.
+  const pingTimer = setInterval(() => {
+    for (const conn of connections) conn.heartbeat();
+  }, options.pingIntervalMs);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `ws://${hostForUrl}:${port}`;
+  log.info(`listening ${url}`, { host: options.host, port, dataDir: options.dataDir });
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweepTimer);
+      clearInterval(pingTimer);
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const conn of connections) conn.close(closeCodes.goingAway, 'server shutting down');
+      http.closeAllConnections();
+      await registry.closeAll();
+      await storage.close();
+      await stopped;
+      log.info('stopped', {});
+    })();
+    return closing;
+  };
+
+  return { host: options.host, port, url, metrics, log, close };
+}

@@ -1,0 +1,230 @@
+/**
+ * SQLite storage (better-sqlite3, WAL): the embedded default. One file in the data directory.
+ *
+ * Durability: in WAL mode a committed transaction is in the WAL file before `commitUpdate`
+ * resolves, so a killed process (kill -9) loses nothing committed. `synchronous: 'full'` also
+ * fsyncs every commit, which is what survives a power cut; 'normal' (the default) fsyncs at
+ * checkpoints only and is several times faster. See README.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AuditEntry,
+  AuditQuery,
+  Changes,
+  Cursor,
+  Revocation,
+  Storage,
+  StoredDocument,
+  UpdateToCommit,
+} from './types.ts';
+
+export const databaseFileName = 'dossier-lens.sqlite';
+
+export interface SqliteOptions {
+  synchronous?: 'normal' | 'full';
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: never reused, so cursors stay valid
+  doc TEXT NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_by_doc ON updates (doc, seq);
+CREATE TABLE IF NOT EXISTS snapshots (
+  doc TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  through_seq INTEGER NOT NULL,
+  time INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY,
+  doc TEXT NOT NULL,
+  user TEXT NOT NULL,
+  name TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  client_ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_doc ON audit (doc, seq);
+CREATE INDEX IF NOT EXISTS audit_by_user ON audit (user, seq);
+CREATE TABLE IF NOT EXISTS client_bindings (
+  doc TEXT NOT NULL,
+  client_id INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (doc, client_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revocations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user TEXT,
+  jti TEXT,
+  time INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revocations_by_user ON revocations (user);
+CREATE INDEX IF NOT EXISTS revocations_by_jti ON revocations (jti);
+`;
+
+interface AuditRow {
+  seq: number;
+  doc: string;
+  user: string;
+  name: string;
+  time: number;
+  size: number;
+  hash: string;
+  client_ids: string;
+}
+
+const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, databaseFileName));
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  // The CLI and the server share the file; wait for each other's short transactions.
+  db.pragma('busy_timeout = 5000');
+  db.exec(schema);
+
+  const statements = {
+    snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM snapshots WHERE doc = ?'),
+    updatesOf: db.prepare<[string], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq',
+    ),
+    bindingsOf: db.prepare<[string], { client_id: number; user: string }>(
+      'SELECT client_id, user FROM client_bindings WHERE doc = ?',
+    ),
+    insertUpdate: db.prepare<[string, Buffer]>('INSERT INTO updates (doc, data) VALUES (?, ?)'),
+    insertAudit: db.prepare<[number, string, string, string, number, number, string, string]>(
+      'INSERT INTO audit (seq, doc, user, name, time, size, hash, client_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertBinding: db.prepare<[string, number, string, number]>(
+      'INSERT OR IGNORE INTO client_bindings (doc, client_id, user, time) VALUES (?, ?, ?, ?)',
+    ),
+    upsertSnapshot: db.prepare<[string, Buffer, number, number]>(
+      `INSERT INTO snapshots (doc, data, through_seq, time) VALUES (?, ?, ?, ?)
+       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time`,
+    ),
+    deleteThrough: db.prepare<[string, number]>('DELETE FROM updates WHERE doc = ? AND seq <= ?'),
+    maxSeq: db.prepare<[], { seq: number | null }>("SELECT seq FROM sqlite_sequence WHERE name = 'updates'"),
+    maxRevocation: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM revocations'),
+    updatesAfter: db.prepare<[number], { seq: number; doc: string; data: Buffer }>(
+      'SELECT seq, doc, data FROM updates WHERE seq > ? ORDER BY seq LIMIT 10000',
+    ),
+    revocationsAfter: db.prepare<[number], Revocation>(
+      'SELECT id, user, jti, time FROM revocations WHERE id > ? ORDER BY id',
+    ),
+    insertRevocation: db.prepare<[string | null, string | null, number]>(
+      'INSERT INTO revocations (user, jti, time) VALUES (?, ?, ?)',
+    ),
+    revokedCheck: db.prepare<[string, string, number], { hit: number }>(
+      'SELECT 1 AS hit FROM revocations WHERE jti = ? OR (user = ? AND time >= ?) LIMIT 1',
+    ),
+  };
+
+  const commit = db.transaction((update: UpdateToCommit): number => {
+    const { lastInsertRowid } = statements.insertUpdate.run(update.doc, Buffer.from(update.data));
+    const seq = Number(lastInsertRowid);
+    statements.insertAudit.run(
+      seq,
+      update.doc,
+      update.user,
+      update.name,
+      update.time,
+      update.data.byteLength,
+      update.hash,
+      JSON.stringify(update.clientIds),
+    );
+    for (const clientId of update.newBindings) {
+      statements.insertBinding.run(update.doc, clientId, update.user, update.time);
+    }
+    return seq;
+  });
+
+  const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
+    statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now());
+    statements.deleteThrough.run(doc, throughSeq);
+  });
+
+  const auditQuery = (query: AuditQuery): AuditEntry[] => {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.doc !== undefined) {
+      where.push('doc = ?');
+      params.push(query.doc);
+    }
+    if (query.user !== undefined) {
+      where.push('user = ?');
+      params.push(query.user);
+    }
+    const limit = Math.max(1, Math.min(query.limit ?? 1000, 100_000));
+    const rows = db
+      .prepare<(string | number)[], AuditRow>(
+        `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}`,
+      )
+      .all(...params);
+    return rows.reverse().map((row) => ({
+      seq: row.seq,
+      doc: row.doc,
+      user: row.user,
+      name: row.name,
+      time: row.time,
+      size: row.size,
+      hash: row.hash,
+      clientIds: JSON.parse(row.client_ids) as number[],
+    }));
+  };
+
+  return {
+    async loadDocument(doc: string): Promise<StoredDocument> {
+      const read = db.transaction((): StoredDocument => {
+        const snapshot = statements.snapshot.get(doc);
+        return {
+          snapshot: snapshot ? toBytes(snapshot.data) : null,
+          updates: statements.updatesOf.all(doc).map((row) => ({ seq: row.seq, data: toBytes(row.data) })),
+          bindings: new Map(statements.bindingsOf.all(doc).map((row) => [row.client_id, row.user])),
+        };
+      });
+      return read();
+    },
+    async commitUpdate(update) {
+      return commit(update);
+    },
+    async compact(doc, snapshot, throughSeq) {
+      compact(doc, snapshot, throughSeq);
+    },
+    async cursor() {
+      return { seq: statements.maxSeq.get()?.seq ?? 0, revocation: statements.maxRevocation.get()?.id ?? 0 };
+    },
+    async changesSince(cursor: Cursor): Promise<Changes> {
+      return {
+        updates: statements.updatesAfter
+          .all(cursor.seq)
+          .map((row) => ({ seq: row.seq, doc: row.doc, data: toBytes(row.data) })),
+        revocations: statements.revocationsAfter.all(cursor.revocation),
+      };
+    },
+    async audit(query) {
+      return auditQuery(query);
+    },
+    async revoke(target, time) {
+      const user = 'user' in target ? target.user : null;
+      const jti = 'jti' in target ? target.jti : null;
+      const { lastInsertRowid } = statements.insertRevocation.run(user, jti, time);
+      return { id: Number(lastInsertRowid), user, jti, time };
+    },
+    async isRevoked(token) {
+      return statements.revokedCheck.get(token.jti, token.sub, token.iat * 1000) !== undefined;
+    },
+    async backup(destinationFile) {
+      await db.backup(destinationFile);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

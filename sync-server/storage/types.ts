@@ -1,0 +1,98 @@
+/**
+ * The storage interface: everything the protocol code needs from a durable store, and nothing
+ * more. The SQLite implementation (sqlite.ts) is the embedded default; a PostgreSQL backend would
+ * implement the same methods (each `commitUpdate` one transaction, `changesSince` a query on a
+ * sequence column, or LISTEN/NOTIFY behind the same method) without touching protocol code.
+ *
+ * Every method is async so that a networked engine fits; the SQLite one resolves immediately.
+ * Contract for implementers:
+ * - `commitUpdate` is atomic and durable when it resolves: the update, its audit entry and any
+ *   new clientID bindings are all stored or none is. The server broadcasts only after it resolves.
+ * - Sequence numbers (`seq`) increase strictly across all documents and are never reused, so a
+ *   cursor over them finds writes made by other processes (the CLI's `import`, another instance).
+ * - `compact` replaces the log of one document up to `throughSeq` by a snapshot, atomically.
+ * - Audit entries are never removed by compaction.
+ */
+
+export interface StoredDocument {
+  /** Merged state written by the last compaction, if any. */
+  snapshot: Uint8Array | null;
+  /** Updates appended since that snapshot, oldest first. */
+  updates: { seq: number; data: Uint8Array }[];
+  /** Yjs clientID → user id who first wrote with it in this document. */
+  bindings: Map<number, string>;
+}
+
+export interface UpdateToCommit {
+  doc: string;
+  data: Uint8Array;
+  user: string;
+  /** Display name at the time of writing, for history views. */
+  name: string;
+  /** Milliseconds since the epoch. */
+  time: number;
+  /** Hex SHA-256 of `data`. */
+  hash: string;
+  /** Yjs clientIDs that the update writes with (struct authors). */
+  clientIds: number[];
+  /** clientIDs seen for the first time: bind them to `user` in the same transaction. */
+  newBindings: number[];
+}
+
+export interface AuditEntry {
+  seq: number;
+  doc: string;
+  user: string;
+  name: string;
+  time: number;
+  size: number;
+  hash: string;
+  clientIds: number[];
+}
+
+export interface AuditQuery {
+  doc?: string;
+  user?: string;
+  /** Most recent entries only; returned oldest first. */
+  limit?: number;
+}
+
+export interface Revocation {
+  id: number;
+  user: string | null;
+  jti: string | null;
+  /** Milliseconds since the epoch; a user revocation covers tokens issued at or before it. */
+  time: number;
+}
+
+export interface StoredChange {
+  seq: number;
+  doc: string;
+  data: Uint8Array;
+}
+
+export interface Changes {
+  updates: StoredChange[];
+  revocations: Revocation[];
+}
+
+export interface Cursor {
+  seq: number;
+  revocation: number;
+}
+
+export interface Storage {
+  loadDocument(doc: string): Promise<StoredDocument>;
+  commitUpdate(update: UpdateToCommit): Promise<number>;
+  compact(doc: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  /** Where the log ends now: start a `changesSince` cursor here. */
+  cursor(): Promise<Cursor>;
+  /** Updates and revocations after the cursor (from any process), in order. */
+  changesSince(cursor: Cursor): Promise<Changes>;
+  audit(query: AuditQuery): Promise<AuditEntry[]>;
+  revoke(target: { user: string } | { jti: string }, time: number): Promise<Revocation>;
+  isRevoked(token: { sub: string; jti: string; iat: number }): Promise<boolean>;
+  /** Consistent copy of the whole store while it is in use. */
+  backup(destinationFile: string): Promise<void>;
+  close(): Promise<void>;
+}

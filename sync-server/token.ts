@@ -1,0 +1,106 @@
+/**
+ * Signed access tokens: `dl1.<payload>.<signature>`, both parts base64url, HMAC-SHA256 with a
+ * secret generated into the data directory on first use. Every character is an RFC 6455 token
+ * character, so the extension can offer the token as a WebSocket subprotocol (`auth.<token>`).
+ *
+ * Verification checks the signature first (constant time), then the payload's shape with
+ * valibot, then expiry. Revocation is not a property of the token: see storage `isRevoked`.
+ */
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { grantSchema } from './access.ts';
+
+const prefix = 'dl1';
+
+export const tokenPayloadSchema = v.object({
+  /** User id: the stable identity written into the audit log and clientID bindings. */
+  sub: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  /** Display name for presence and history. */
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  grants: v.pipe(v.array(grantSchema), v.minLength(1), v.maxLength(64)),
+  /** Issued at and expiry, seconds since the epoch. */
+  iat: v.pipe(v.number(), v.integer()),
+  exp: v.pipe(v.number(), v.integer()),
+  jti: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+});
+export type TokenPayload = v.InferOutput<typeof tokenPayloadSchema>;
+
+export type TokenCheck =
+  | { ok: true; payload: TokenPayload }
+  | { ok: false; reason: 'malformed' | 'bad-signature' | 'invalid-payload' | 'expired' };
+
+export const secretFileName = 'secret.key';
+
+/** Read the data directory's signing secret, creating it (mode 0600) if this is the first start. */
+export function loadOrCreateSecret(dataDir: string): Buffer {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, secretFileName);
+  try {
+    // 'wx' fails if the file exists, so two processes starting together agree on one secret.
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  if (secret.length < 32) throw new Error(`${file} does not hold a 32-byte hex secret`);
+  return secret;
+}
+
+function sign(secret: Buffer, body: string): Buffer {
+  return createHmac('sha256', secret).update(body).digest();
+}
+
+export interface MintOptions {
+  user: string;
+  name?: string;
+  grants: TokenPayload['grants'];
+  ttlSeconds: number;
+  now?: number;
+}
+
+export function mintToken(secret: Buffer, options: MintOptions): { token: string; payload: TokenPayload } {
+  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  const payload = v.parse(tokenPayloadSchema, {
+    sub: options.user,
+    name: options.name ?? options.user,
+    grants: options.grants,
+    iat,
+    exp: iat + Math.max(1, Math.floor(options.ttlSeconds)),
+    jti: randomUUID(),
+  });
+  const body = `${prefix}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return { token: `${body}.${sign(secret, body).toString('base64url')}`, payload };
+}
+
+export function verifyToken(secret: Buffer, token: string, now = Date.now()): TokenCheck {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== prefix) return { ok: false, reason: 'malformed' };
+  const body = `${parts[0]}.${parts[1]}`;
+  const given = Buffer.from(parts[2] ?? '', 'base64url');
+  const expected = sign(secret, body);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, reason: 'bad-signature' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'invalid-payload' };
+  }
+  const parsed = v.safeParse(tokenPayloadSchema, json);
+  if (!parsed.success) return { ok: false, reason: 'invalid-payload' };
+  if (parsed.output.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+  return { ok: true, payload: parsed.output };
+}
+
+/** `8h`, `30m`, `7d`, `45s` or plain seconds. */
+export function parseTtl(text: string): number {
+  const match = /^(\d+)\s*([smhd]?)$/u.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text} (use e.g. 45s, 30m, 8h, 7d)`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unit;
+  if (seconds <= 0) throw new Error('duration must be positive');
+  return seconds;
+}
