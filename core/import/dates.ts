@@ -29,7 +29,7 @@ const COMPACT_MONTH = /^(\d{4})(\d{2})$/;
 
 /** Returns the ISO date for what a clerk typed, or undefined when it is not a date we can read. */
 export function parseClerkDate(raw: string): ClerkDate | undefined {
-  const s = raw.normalize('NFKC').trim();
+  const s = raw.normalize('NFKC').replace(/\s+/g, '');
   if (!s) return undefined;
   const day = FULL.exec(s) ?? COMPACT_DAY.exec(s);
   if (day) return checked(Number(day[1]), Number(day[2]), Number(day[3]), 'day');

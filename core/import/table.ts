@@ -46,8 +46,7 @@ export function readCsv(bytes: Uint8Array): Table {
 
 /** Parses CSV text; counts physical lines so a quoted cell spanning lines keeps numbering honest. */
 export function csvRows(text: string): { rows: TableRow[] } {
-  // Delimiter sniffing covers the comma, tab and semicolon exports of Excel's various locales.
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimitersToGuess: [',', '\t', ';', '|'] });
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimiter: sniffDelimiter(text) });
   const rows: TableRow[] = [];
   let line = 1;
   for (const record of parsed.data) {
@@ -57,6 +56,25 @@ export function csvRows(text: string): { rows: TableRow[] } {
     line += 1 + record.reduce((n, c) => n + ((c ?? '').match(/\r\n|\r|\n/g)?.length ?? 0), 0);
   }
   return { rows };
+}
+
+/**
+ * Comma, tab (Excel's "Unicode text" and many copy-pastes) or semicolon (Excel in locales with a
+ * decimal comma): whichever occurs most in the first lines. Papaparse's own guess prefers the comma
+ * whenever every line has the same count of it, including zero, so it misreads tab files.
+ */
+export function sniffDelimiter(text: string): string {
+  const head = text.slice(0, 4096);
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [',', '\t', ';']) {
+    const count = head.split(d).length - 1;
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
 }
 
 /** First worksheet with data. exceljs is loaded lazily: it is large and only XLSX needs it. */

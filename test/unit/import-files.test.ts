@@ -1,0 +1,210 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  applyImport,
+  directoryFromTarget,
+  listImports,
+  prepareImport,
+  readTable,
+  undoImport,
+  type ImportPreview,
+} from '../../core/import/index.ts';
+import { defaultConfig } from '../../core/model/index.ts';
+import { fixture, memoryTarget, TODAY, type MemoryTarget } from './import-support.ts';
+
+const config = defaultConfig();
+const AT = '2024-06-30T08:00:00.000Z';
+
+async function preview(t: MemoryTarget, file: string): Promise<ImportPreview> {
+  const table = await readTable(fixture(file), file);
+  return prepareImport(table, { today: TODAY, config, directory: directoryFromTarget(t) });
+}
+
+async function load(t: MemoryTarget, file: string, id = `imp-${file.replace(/\W/g, '')}`) {
+  const p = await preview(t, file);
+  const r = applyImport(t, p, { id, by: 'clerk', at: AT, fileName: file }, 'good-rows');
+  if (!r.ok) throw new Error(`import of ${file} failed: ${r.reason}`);
+  return { preview: p, result: r };
+}
+
+/** The report as [line, column, key] triples: what a clerk reads, minus the wording. */
+const report = (p: ImportPreview) => p.problems.map((x) => [x.line, x.column, x.key]);
+
+describe('importing the fixture files', () => {
+  let t: MemoryTarget;
+  beforeEach(() => {
+    t = memoryTarget();
+  });
+
+  it('units (UTF-8, title row above the header): 4 good, 2 reported', async () => {
+    const { preview: p, result } = await load(t, 'units-utf8.csv');
+    expect(p).toMatchObject({ kind: 'units', headerLine: 2, rowsRead: 6 });
+    expect(report(p)).toEqual([
+      [8, '单位类别', 'unit.kind'],
+      [9, '单位名称', 'required'],
+    ]);
+    expect(p.problems[0]!.message).toEqual({ zh: '单位类别：不是已知的单位类别', en: 'Unit kind: is not a known unit kind' });
+    expect(result.counts).toEqual({ units: { created: 4, updated: 0, unchanged: 0 } });
+    expect(t.workspace.units.get('U04')).toMatchObject({ ok: true, value: { name: '东城区青石镇', parentCode: 'U03', kind: 'township', aliases: ['青石镇'] } });
+  });
+
+  it('cadres (UTF-8 with BOM, starred headers, names for units): every defect reported, good rows filed under their unit', async () => {
+    await load(t, 'units-utf8.csv');
+    const { preview: p } = await load(t, 'cadres-utf8-bom.csv');
+    expect(report(p)).toEqual([
+      [6, '姓名*', 'required'],
+      [7, '性别', 'cadre.gender'],
+      [8, '出生年月', 'date.format'],
+      [9, '所在单位', 'import.unknownUnit'],
+      [10, '职级', 'cadre.rank'],
+      [11, '干部编号*', 'import.conflictingRow'],
+      [12, '出生年月', 'date.future'],
+    ]);
+    expect(p.problems.map((x) => x.message.en)).toContain('Unit: is not a known unit (import the units first)');
+    // 财政局 is U02's short name; 1980年5月 stays month-precise, as personnel files keep it.
+    expect(t.unit('U02').cadres.get('C002')).toMatchObject({ ok: true, value: { name: '王芳', unitCode: 'U02', birth: '1980-05', gender: 'female', aliases: ['王小芳'] } });
+    expect(t.unit('U01').cadres.get('C001')).toMatchObject({ ok: true, value: { name: '欧阳明远', post: '部长', birth: '1972-03' } });
+    expect(t.unit('U04').cadres.get('C003')).toMatchObject({ ok: true, value: { birth: '1985-11-02' } });
+  });
+
+  async function roster() {
+    await load(t, 'units-utf8.csv');
+    await load(t, 'cadres-utf8-bom.csv');
+  }
+
+  it('records (GBK CSV): every date form read, every defect reported once, in both languages', async () => {
+    await roster();
+    const { preview: p, result } = await load(t, 'records-gbk.csv');
+    expect(report(p)).toEqual([
+      [7, '决定日期', 'date.future'],
+      [8, '生效日期', 'record.effectiveBeforeDecision'],
+      [9, '类别', 'kind.unknown'],
+      [10, '类别', 'kind.colourMismatch'],
+      [11, '干部编号', 'import.unknownCadre'],
+      [12, '姓名', 'import.nameMismatch'],
+      [13, '决定日期', 'date.format'],
+      [14, '察看期限', 'record.probationRequired'],
+      [15, '事由', 'required'],
+      [16, '干部编号', 'import.duplicateRow'],
+    ]);
+    expect(p.problems.find((x) => x.line === 8)!.message).toEqual({
+      zh: '生效日期：生效日期不能早于决定日期',
+      en: 'Effective date: is before the decision date',
+    });
+    expect(p.notes.map((x) => [x.line, x.column, x.key])).toEqual([[5, '决定日期', 'import.monthOnly']]);
+    expect(result.counts).toEqual({ records: { created: 5, updated: 0, unchanged: 0 } });
+    const u02 = t.unit('U02').records.list().flatMap((e) => (e.ok ? [e.value] : []));
+    expect(u02.map((r) => [r.kind, r.colour, r.decisionDate, r.effectiveDate ?? null]).sort()).toEqual([
+      ['admonishment', 'yellow', '2021-03-05', null],
+      ['gov-demerit', 'black', '2022-07-01', '2022-07-08'],
+    ]);
+    // Two cadres share the name 王芳; the id decides which dossier the 党内警告 joins.
+    expect(t.unit('U04').records.list()).toMatchObject([{ ok: true, value: { kind: 'party-warning', decisionDate: '2018-06-15', docNumber: '示纪〔2018〕12号', subject: { id: 'C003' } } }]);
+    expect(t.unit('U03').records.list()).toMatchObject([{ ok: true, value: { kind: 'personal-matters-report', decisionDate: '2023-04-01' } }]);
+  });
+
+  it('records (XLSX with real date cells and a title row) give the same dossiers as the GBK CSV', async () => {
+    await roster();
+    const csv = await preview(t, 'records-gbk.csv');
+    const xlsx = await preview(t, 'records.xlsx');
+    expect(xlsx.headerLine).toBe(2);
+    expect(xlsx.entities.map((e) => e.value)).toEqual(csv.entities.map((e) => e.value));
+    expect(xlsx.problems.map((x) => [x.line - 1, x.column, x.key])).toEqual(report(csv));
+  });
+
+  it('flags (XLSX), clues (English headers, unit subjects) and reminder cards (GBK, one row per duty)', async () => {
+    await roster();
+    const flags = await load(t, 'flags.xlsx');
+    expect(report(flags.preview)).toEqual([
+      [5, '负面清单事项', 'flag.unknownItem'],
+      [6, '监督渠道', 'flag.unknownChannel'],
+      [7, '核查状态', 'flag.status'],
+    ]);
+    expect(t.unit('U02').flags.list()).toMatchObject([{ ok: true, value: { item: 'gambling', channel: 'community', date: '2023-05-06', status: 'verifying' } }]);
+    expect(t.unit('U03').flags.list()).toMatchObject([{ ok: true, value: { item: 'banquets', channel: 'public-report', date: '2023-09-01', status: 'substantiated' } }]);
+
+    const clues = await load(t, 'clues-utf8.csv');
+    expect(report(clues.preview)).toEqual([
+      [5, 'Cadre ID', 'import.noSubject'],
+      [6, 'Stage', 'clue.stage'],
+    ]);
+    expect(t.unit('U02').clues.list().map((e) => e.ok && [e.value.subject.type, e.value.stage]).sort()).toEqual([
+      ['cadre', 'preliminary'],
+      ['unit', 'inquiry'],
+    ]);
+    expect(t.unit('U03').clues.get('XS-2023-003')).toMatchObject({ ok: true, value: { stage: 'case', subject: { type: 'cadre', id: 'C004' } } });
+
+    const cards = await load(t, 'cards-gbk.csv');
+    expect(report(cards.preview)).toEqual([
+      [5, '季度', 'quarter.format'],
+      [6, '单位', 'import.cardHolderUnit'],
+    ]);
+    expect(t.unit('U01').cards.list()).toMatchObject([
+      { ok: true, value: { quarter: '2024Q1', holderId: 'C001', items: [{ text: '召开党风廉政建设专题会议', state: 'done' }, { text: '开展廉政谈话', state: 'pending' }] } },
+    ]);
+    expect(t.unit('U03').cards.list()).toMatchObject([{ ok: true, value: { quarter: '2024Q2', holderId: 'C004' } }]);
+  });
+
+  it('re-importing every file changes nothing: no new Yjs update in any document', async () => {
+    await roster();
+    for (const f of ['records-gbk.csv', 'flags.xlsx', 'clues-utf8.csv', 'cards-gbk.csv']) await load(t, f);
+    const vectors = () => new Map([...t.docs].map(([code, d]) => [code, Y.encodeStateVector(d)]));
+    const before = vectors();
+    const ws = Y.encodeStateVector(t.workspace.doc);
+    const snap = t.snapshot();
+    for (const f of ['units-utf8.csv', 'cadres-utf8-bom.csv', 'records-gbk.csv', 'records.xlsx', 'flags.xlsx', 'clues-utf8.csv', 'cards-gbk.csv']) {
+      const again = await load(t, f, `again-${f.replace(/\W/g, '')}`);
+      expect(again.result.applied).toBe(false);
+    }
+    expect(t.snapshot()).toEqual(snap);
+    expect(Y.encodeStateVector(t.workspace.doc)).toEqual(ws);
+    // The import log keeps the no-op imports (who tried which file, when) with nothing created or
+    // updated; no entity is attributed to them.
+    const again = listImports(t).filter((i) => i.id.startsWith('again-'));
+    expect(again.length).toBeGreaterThan(0);
+    for (const i of again) for (const c of Object.values(i.counts)) expect([c.created, c.updated]).toEqual([0, 0]);
+    for (const code of before.keys()) {
+      expect(t.unit(code).records.list().every((e) => e.ok && !e.value.importId?.startsWith('again-'))).toBe(true);
+    }
+  });
+
+  it('all-or-nothing refuses a file with bad rows and writes nothing', async () => {
+    await roster();
+    const snap = t.snapshot();
+    const p = await preview(t, 'records-gbk.csv');
+    const r = applyImport(t, p, { id: 'imp-strict', by: 'clerk', at: AT, fileName: 'records-gbk.csv' }, 'all-or-nothing');
+    expect(r).toEqual({ ok: false, reason: 'bad-rows', lines: [7, 8, 9, 10, 11, 12, 13, 14, 15, 16], errors: [] });
+    expect(t.snapshot()).toEqual(snap);
+    expect(listImports(t).map((i) => i.id)).not.toContain('imp-strict');
+  });
+
+  it('undo restores the previous state, including values the import overwrote', async () => {
+    await roster();
+    await load(t, 'records-gbk.csv');
+    const before = t.snapshot();
+    // A corrected file from the department: C002's post changed, plus a new cadre.
+    const table = await readTable(fixture('cadres-utf8-bom.csv'));
+    table.rows = [table.rows[0]!, { line: 2, cells: ['C002', '王芳', '女', '1980年5月', 'U02', '局长', '正处级', '王小芳'] }, { line: 3, cells: ['C011', '欧阳丽', '女', '1990.02', 'U02', '科员', '科员', ''] }];
+    const p = prepareImport(table, { today: TODAY, config, directory: directoryFromTarget(t) });
+    const r = applyImport(t, p, { id: 'imp-fix', by: 'clerk', at: '2024-06-30T08:30:00.000Z', fileName: '更正.csv' }, 'all-or-nothing');
+    expect(r).toMatchObject({ ok: true, counts: { cadres: { created: 1, updated: 1, unchanged: 0 } } });
+    expect(t.unit('U02').cadres.get('C002')).toMatchObject({ value: { post: '局长', rank: '正处级' } });
+    expect(listImports(t)[0]).toMatchObject({ id: 'imp-fix', by: 'clerk', fileName: '更正.csv', units: ['U02'], counts: { cadres: { created: 1, updated: 1 } } });
+
+    const undo = undoImport(t, 'imp-fix', { by: 'admin', at: '2024-06-30T09:00:00.000Z', reason: '文件有误' });
+    expect(undo).toEqual({ ok: true, units: ['U02'], errors: [] });
+    expect(t.snapshot()).toEqual(before);
+    expect(listImports(t).find((i) => i.id === 'imp-fix')?.undone).toMatchObject({ by: 'admin', reason: '文件有误' });
+  });
+
+  it('undo of a records import withdraws every record it brought, in every unit it touched', async () => {
+    await roster();
+    await load(t, 'records-gbk.csv', 'imp-rec');
+    expect(listImports(t).find((i) => i.id === 'imp-rec')?.units.sort()).toEqual(['U01', 'U02', 'U03', 'U04']);
+    expect(undoImport(t, 'imp-rec', { by: 'admin', at: '2024-06-30T09:00:00.000Z', reason: '重复报送' }).ok).toBe(true);
+    const all = ['U01', 'U02', 'U03', 'U04'].flatMap((c) => t.unit(c).records.list());
+    expect(all).toHaveLength(5);
+    // Records are never deleted (domain rule): undo revokes them, with who, when and why.
+    expect(all.every((e) => e.ok && e.value.status === 'revoked' && e.value.revoked?.reason === '重复报送')).toBe(true);
+  });
+});
