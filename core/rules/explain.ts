@@ -105,7 +105,11 @@ const appraisal: Template<'appraisal'> = (r, locale, vocab) => {
 };
 
 const investigation: Template<'investigation'> = (r, locale) =>
-  r.stage !== 'case'
+  r.stage === 'received' || r.stage === 'inquiry'
+    ? locale === 'zh-CN'
+      ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，尚未进入核实，予以提示（${src(r, locale)}）。`
+      : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}, not yet under verification: noted (${src(r, locale)}).`
+    : r.stage !== 'case'
     ? locale === 'zh-CN'
       ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，建议暂缓，待查清后再作答复（${src(r, locale)}）。`
       : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: postpone until it is cleared up (${src(r, locale)}).`
@@ -180,8 +184,9 @@ const grade: Template<'grade'> = (r, locale, vocab) =>
 
 const clear: Template<'clear'> = (r, locale) => {
   const what = pick(PURPOSE_LABELS[r.purpose], locale);
-  const year = r.year !== undefined ? (locale === 'zh-CN' ? `${r.year}年度` : `${r.year} `) : '';
-  return locale === 'zh-CN' ? `暂未发现影响${year}${what}的问题。` : `Nothing found that affects ${year}${what.replace(/^the /, year ? '' : 'the ')}.`;
+  if (locale === 'zh-CN') return `暂未发现影响${r.year !== undefined ? `${r.year}年度` : ''}${what}的问题。`;
+  const en = r.year === undefined ? what : r.purpose === 'annual-appraisal' ? `the ${r.year} annual appraisal` : `${what} for ${r.year}`;
+  return `Nothing found that affects ${en}.`;
 };
 
 const TEMPLATES: { [C in Reason['code']]: Template<C> } = {

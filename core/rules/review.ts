@@ -43,7 +43,7 @@ export const PURPOSES: Record<ReviewPurpose, PurposeRule> = {
   commendation: { blocks: ['commendation'], appraisalYear: yearAsked },
 };
 
-/** Open clues at these stages mean the facts are not yet known: postpone. */
+/** Open clues at these stages mean the facts are not yet known: postpone. Earlier stages: a note. */
 export const POSTPONE_STAGES: readonly ClueStage[] = ['preliminary', 'case'];
 
 /** How much a reason weighs in an opinion. */
@@ -54,7 +54,7 @@ export function opinionOf(reason: Reason): Opinion {
     case 'appraisal':
       return 'objection';
     case 'investigation':
-      return 'postpone';
+      return POSTPONE_STAGES.includes(reason.stage) ? 'postpone' : 'note';
     default:
       return 'note';
   }
@@ -64,10 +64,10 @@ const rank = (o: Opinion) => OPINIONS.indexOf(o);
 
 function openClues(subject: SubjectData, asOf: IsoDate): InvestigationReason[] {
   return subject.clues
-    .filter((c) => POSTPONE_STAGES.includes(c.stage) && c.received <= asOf)
+    .filter((c) => c.stage !== 'closed' && c.received <= asOf)
     .map((c): InvestigationReason => ({
       code: 'investigation', clue: c.id, stage: c.stage, since: c.received,
-      source: c.stage === 'case' ? 'appraisal-28-investigation' : 'review-postpone',
+      source: c.stage === 'case' ? 'appraisal-28-investigation' : POSTPONE_STAGES.includes(c.stage) ? 'review-postpone' : 'integrity-review',
     }))
     .sort((a, b) => (a.clue < b.clue ? -1 : 1));
 }
