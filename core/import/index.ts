@@ -7,3 +7,5 @@ export * from './messages.ts';
 export * from './vocab.ts';
 export * from './prepare.ts';
 export * from './apply.ts';
+export * from './export.ts';
+export * from './collect.ts';

@@ -34,8 +34,8 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-export async function readTable(bytes: Uint8Array, fileName = ''): Promise<Table> {
-  if (looksLikeZip(bytes) || formatOf(fileName) === 'xlsx') return readXlsx(bytes);
+export async function readTable(bytes: Uint8Array, fileName = '', sheetName?: string): Promise<Table> {
+  if (looksLikeZip(bytes) || formatOf(fileName) === 'xlsx') return readXlsx(bytes, sheetName);
   return readCsv(bytes);
 }
 
@@ -77,14 +77,14 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-/** First worksheet with data. exceljs is loaded lazily: it is large and only XLSX needs it. */
-export async function readXlsx(bytes: Uint8Array): Promise<Table> {
+/** The named worksheet, or the first one with data. exceljs is loaded lazily: it is large and only XLSX needs it. */
+export async function readXlsx(bytes: Uint8Array, sheetName?: string): Promise<Table> {
   const ExcelJS = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   // exceljs accepts an ArrayBuffer in the browser and a Buffer in Node; a fresh ArrayBuffer copy
   // of exactly these bytes works in both.
   await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
-  const sheet = wb.worksheets.find((ws) => ws.actualRowCount > 0) ?? wb.worksheets[0];
+  const sheet = sheetName !== undefined ? wb.getWorksheet(sheetName) : (wb.worksheets.find((ws) => ws.actualRowCount > 0) ?? wb.worksheets[0]);
   const rows: TableRow[] = [];
   sheet?.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
