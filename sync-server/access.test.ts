@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { canWrite, effectiveRole, isDocName, parseGrant } from './access.ts';
+
+describe('document names', () => {
+  it.each(['workspace', 'unit:A01', 'notes:A01', 'unit:市纪委'])('accepts %s', (name) => expect(isDocName(name)).toBe(true));
+  it.each(['', 'unit:', 'units:A', 'unit:a/b', 'unit:*', 'workspace2', 'notes:a b'])('refuses %j', (name) =>
+    expect(isDocName(name)).toBe(false),
+  );
+});
+
+describe('effective role', () => {
+  it('is the highest matching grant', () => {
+    const grants = [
+      { role: 'viewer', doc: '*' },
+      { role: 'editor', doc: 'unit:*' },
+      { role: 'annotator', doc: 'notes:A01' },
+    ] as const;
+    expect(effectiveRole([...grants], 'unit:A01')).toBe('editor');
+    expect(effectiveRole([...grants], 'notes:A01')).toBe('annotator');
+    expect(effectiveRole([...grants], 'notes:B02')).toBe('viewer');
+    expect(effectiveRole([...grants], 'workspace')).toBe('viewer');
+  });
+
+  it('is null without a matching grant, and a prefix pattern does not match other families', () => {
+    expect(effectiveRole([{ role: 'admin', doc: 'unit:*' }], 'notes:A01')).toBeNull();
+    expect(effectiveRole([{ role: 'admin', doc: 'unit:A0*' }], 'unit:A01')).toBe('admin');
+    expect(effectiveRole([{ role: 'admin', doc: 'unit:A01' }], 'unit:A011')).toBeNull();
+  });
+});
+
+describe('who writes what', () => {
+  it.each([
+    ['workspace', ['admin']],
+    ['unit:A01', ['editor', 'admin']],
+    ['notes:A01', ['annotator', 'editor', 'admin']],
+  ] as const)('%s is written by %j only', (doc, writers) => {
+    for (const role of ['viewer', 'annotator', 'editor', 'admin'] as const) {
+      expect(canWrite(role, doc)).toBe((writers as readonly string[]).includes(role));
+    }
+    expect(canWrite(null, doc)).toBe(false);
+  });
+});
+
+describe('parseGrant', () => {
+  it('splits at the first colon', () => {
+    expect(parseGrant('viewer:workspace')).toEqual({ role: 'viewer', doc: 'workspace' });
+    expect(parseGrant('editor:unit:*')).toEqual({ role: 'editor', doc: 'unit:*' });
+  });
+  it('refuses unknown roles and patterns', () => {
+    expect(() => parseGrant('owner:unit:*')).toThrow();
+    expect(() => parseGrant('editor:files:*')).toThrow();
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Helpers for the server's tests (and the benchmark): temporary data directories, a server on a
+ * random loopback port that records its log lines, tokens, stock clients and raw sockets.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { Grant, Role } from './access.ts';
+import { issueToken } from './admin.ts';
+import { type RunningServer, type ServerOptions, startServer } from './server.ts';
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'dossier-lens-server-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  logs: string[];
+  token(user: string, grants: Grant[] | [Role, string], ttlSeconds?: number): string;
+}
+
+export async function startTestServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const logs: string[] = [];
+  const server = await startServer({ port: 0, dataDir, logSink: (line) => logs.push(line), ...options });
+  return Object.assign(server, {
+    dataDir,
+    logs,
+    token(user: string, grants: Grant[] | [Role, string], ttlSeconds = 3600) {
+      const list: Grant[] = typeof grants[0] === 'string' ? [{ role: grants[0] as Role, doc: grants[1] as string }] : (grants as Grant[]);
+      return issueToken(dataDir, { user, grants: list, ttlSeconds }).token;
+    },
+  });
+}
+
+/** A stock y-websocket 3 client in Node, token in the query string or as a subprotocol. */
+export function stockClient(
+  url: string,
+  docName: string,
+  token: string,
+  transport: 'query' | 'subprotocol' = 'query',
+  doc = new Y.Doc(),
+): WebsocketProvider {
+  return new WebsocketProvider(url, docName, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    ...(transport === 'query' ? { params: { token } } : { protocols: ['dossierlens', `auth.${token}`] }),
+  });
+}
+
+/** Poll `predicate` until it holds; reject with `what` after `timeoutMs`. A wait, not an assertion on time. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const synced = (provider: WebsocketProvider) => waitFor(() => provider.synced, `${provider.roomname} to sync`);
+
+export interface RawClient {
+  ws: WebSocket;
+  frames: Uint8Array[];
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A bare socket for crafted frames. Resolves when open; rejects with the HTTP status if refused. */
+export function rawClient(url: string, docName: string, token: string | null, protocols?: string[]): Promise<RawClient> {
+  const target = `${url}/${docName}${token !== null ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const ws = new WebSocket(target, protocols);
+  const frames: Uint8Array[] = [];
+  ws.binaryType = 'nodebuffer';
+  ws.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, frames, closed }));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new Error(`HTTP ${res.statusCode}`));
+      ws.terminate();
+    });
+    ws.once('error', (error) => reject(error));
+  });
+}
+
+/** The HTTP status an upgrade attempt gets: 101 when accepted. */
+export async function upgradeStatus(url: string, docName: string, token: string | null, protocols?: string[]): Promise<number> {
+  try {
+    const client = await rawClient(url, docName, token, protocols);
+    client.ws.close();
+    return 101;
+  } catch (error) {
+    const match = /HTTP (\d+)/u.exec((error as Error).message);
+    if (!match) throw error;
+    return Number(match[1]);
+  }
+}
