@@ -1,0 +1,45 @@
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { OverlayScanner } from './scanner.ts';
+import { OVERLAY_PORT, type HostMessage, type OpenRequest } from './protocol.ts';
+import { overlayText } from './text.ts';
+
+/**
+ * The content script's glue: connect to the background's overlay host, feed its index to the
+ * scanner, relay badge clicks, follow the hide/show toggle and SPA navigation. Nothing else.
+ */
+export function startOverlay(ctx: ContentScriptContext): void {
+  const scanner = new OverlayScanner(document, {
+    text: overlayText(),
+    onOpen(target) {
+      const req: OpenRequest = { type: 'overlay:open', target };
+      void browser.runtime.sendMessage(req).catch(() => undefined);
+    },
+  });
+  ctx.onInvalidated(() => scanner.stop());
+  ctx.addEventListener(window, 'wxt:locationchange', () => scanner.requestFull());
+
+  let retry = 500;
+  const connect = () => {
+    if (ctx.isInvalid) return;
+    const port = browser.runtime.connect({ name: OVERLAY_PORT });
+    port.onMessage.addListener((msg: HostMessage) => {
+      retry = 500;
+      if (msg.type === 'index') {
+        scanner.setVisible(msg.visible);
+        scanner.setIndex(msg.subjects, msg.hints);
+      } else if (msg.type === 'visible') {
+        scanner.setVisible(msg.visible);
+      }
+    });
+    // The background may be stopped by the browser (MV3); badges stay, and we reconnect to hear
+    // about index changes again. A refused page (not a portal) is disconnected at once: the
+    // backoff keeps that from becoming a loop that matters.
+    port.onDisconnect.addListener(() => {
+      if (ctx.isInvalid) return;
+      ctx.setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 60_000);
+    });
+  };
+  connect();
+}
