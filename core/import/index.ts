@@ -9,3 +9,4 @@ export * from './prepare.ts';
 export * from './apply.ts';
 export * from './export.ts';
 export * from './collect.ts';
+export * from './gbk.ts';

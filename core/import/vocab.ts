@@ -61,7 +61,7 @@ export const unitKindOf = table({
   judicial: ['政法', '司法', '法院', '检察院', '审判机关', '检察机关'],
   institution: ['事业单位', '事业'],
   enterprise: ['国有企业', '国企', '企业'],
-  township: ['乡镇', '街道', '乡镇街道', '乡', '镇', '区县', '县区'],
+  township: ['乡镇', '街道', '乡镇街道', '乡', '镇'],
   other: ['其他'],
 });
 

@@ -1,0 +1,5 @@
+export * from './random.ts';
+export * from './names.ts';
+export * from './city.ts';
+export * from './files.ts';
+export * from './load.ts';
