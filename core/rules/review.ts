@@ -78,7 +78,8 @@ function openClues(subject: SubjectData, asOf: IsoDate): InvestigationReason[] {
  * yellow window before the as-of date.
  */
 function notes(facts: Facts, year: number | undefined, windowMonths: number): Reason[] {
-  const inWindow = (d: IsoDate) => (year !== undefined ? yearOf(d) === year : d >= windowStart(facts.asOf, windowMonths));
+  const start = windowStart(facts.asOf, windowMonths);
+  const inWindow = (d: IsoDate) => (year !== undefined ? d.startsWith(`${year}-`) : d >= start);
   return countingRecords(facts.subject.records, facts.asOf)
     .filter((r) => (r.colour === 'yellow' || r.colour === 'black') && inWindow(r.decisionDate))
     .flatMap((r): Reason[] => {

@@ -1,7 +1,8 @@
-import { addDays, addMonths, type IsoDate } from '../dates.ts';
+import { addDays, type IsoDate } from '../dates.ts';
 import type { WarningRules } from '../model/config.ts';
+import { countingRecords, periodUntil, windowStart } from './periods.ts';
 
-import { countingRecords, periodUntil } from './periods.ts';
+export { windowStart };
 import type { Reason, SubjectData, WarningTrigger } from './reasons.ts';
 
 /**
@@ -13,10 +14,6 @@ import type { Reason, SubjectData, WarningTrigger } from './reasons.ts';
 
 export type WarningReason = Extract<Reason, { code: 'warning' }>;
 
-/** The first day of the window of `months` ending on `asOf` (same convention as periods). */
-export function windowStart(asOf: IsoDate, months: number): IsoDate {
-  return addDays(addMonths(asOf, -months), 1);
-}
 
 
 type Trigger = (subject: SubjectData, asOf: IsoDate, rules: WarningRules) => WarningReason[];
