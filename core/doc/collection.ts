@@ -43,6 +43,8 @@ export interface DocContext {
   now: () => string;
   /** Refuses writes to a document whose schema is newer than this code (see migrations.ts). */
   writable: () => Refusal | undefined;
+  /** Records the current schema version on a document's first write (see migrations.ts). */
+  stamp: () => void;
 }
 
 export type Refusal = Extract<WriteResult, { ok: false }>;
@@ -165,6 +167,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     const changed = Object.keys(changes).filter((f) => !sameJson((before as Record<string, unknown>)[f], (after as Record<string, unknown>)[f]));
     if (changed.length === 0) return { ok: true, changed: false };
     doc.transact(() => {
+      ctx.stamp();
       for (const f of changed) {
         const value = next.get(f);
         edits.set(`${prefix}${id}/${f}`, { value, by, at });
@@ -198,7 +201,10 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       const key = value[def.idField] as string;
       const existing = map.has(key) ? toPlain(map.get(key)) : undefined;
       if (existing !== undefined && sameJson(existing, value)) return { ok: true, outcome: 'unchanged', id: key };
-      map.set(key, value);
+      doc.transact(() => {
+        ctx.stamp();
+        map.set(key, value);
+      });
       return { ok: true, outcome: existing === undefined ? 'created' : 'updated', id: key };
     },
     edit: (id, field, value, by, at) => editFields(id, { [field]: value }, by, at),

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { Locale } from '../model/messages.ts';
 import type { DocContext } from './collection.ts';
-import { writeGuard } from './migrations.ts';
+import { stampIfNew, writeGuard } from './migrations.ts';
 
 export interface AccessorOptions {
   /** Language of validation messages; zh-CN by default, like the UI. */
@@ -12,5 +12,5 @@ export interface AccessorOptions {
 
 export function docContext(doc: Y.Doc, opts: AccessorOptions = {}): DocContext {
   const locale = opts.locale ?? 'zh-CN';
-  return { locale, now: opts.now ?? (() => new Date().toISOString()), writable: writeGuard(doc, locale) };
+  return { locale, now: opts.now ?? (() => new Date().toISOString()), writable: writeGuard(doc, locale), stamp: () => stampIfNew(doc) };
 }

@@ -67,6 +67,17 @@ describe('schema migrations', () => {
     expect(Y.encodeStateVector(doc)).toEqual(sv);
   });
 
+  it('stamps the version on a new document’s first write, never on unmigrated v1 content', () => {
+    const fresh = new Y.Doc();
+    unitDossiers(fresh).records.put(record('r1', 'c1'));
+    expect(schemaVersionOf(fresh)).toBe(SCHEMA_VERSION);
+    const legacy = v1Doc();
+    legacy.getMap('meta').delete('schemaVersion');
+    unitDossiers(legacy).records.put(record('r2', 'c1'));
+    expect(schemaVersionOf(legacy)).toBeUndefined();
+    expect(migrate(legacy, 'unit')).toMatchObject({ status: 'migrated', from: 1 });
+  });
+
   it('converts only slash dates it recognises', () => {
     expect(slashDateToIso('2018/6/5')).toBe('2018-06-05');
     expect(slashDateToIso('2018-06-05')).toBe('2018-06-05');

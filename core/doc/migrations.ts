@@ -107,7 +107,7 @@ export function schemaVersionOf(doc: Y.Doc): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
 }
 
-function hasContent(doc: Y.Doc): boolean {
+export function hasContent(doc: Y.Doc): boolean {
   for (const [name, type] of doc.share) {
     if (name === META) continue;
     if (type._map.size > 0 || type._length > 0) return true;
@@ -148,6 +148,16 @@ export function migrate(
     meta.set('schemaVersion', target);
   }, 'migration');
   return { status: 'migrated', from, to: target };
+}
+
+/**
+ * Stamps the current version on a document's first write, so documents this code creates never need
+ * a migration. A document with content but no version is v1 awaiting `migrate`, and is left alone.
+ */
+export function stampIfNew(doc: Y.Doc): void {
+  const meta = doc.getMap<unknown>(META);
+  if (meta.has('schemaVersion') || hasContent(doc)) return;
+  meta.set('schemaVersion', SCHEMA_VERSION);
 }
 
 /** The write guard the accessors use: a newer document is read-only here. */

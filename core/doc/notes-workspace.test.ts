@@ -80,7 +80,7 @@ describe('observing changes', () => {
     stop();
     u.records.put(record('r3', 'c1'));
     expect(events.map((e) => [Object.fromEntries([...e.changes].map(([k, ids]) => [k, [...ids]])), e.local])).toEqual([
-      [{ records: ['r1'] }, true],
+      [{ meta: ['schemaVersion'], records: ['r1'] }, true],
       [{ records: ['r1'], log: [] }, true],
       [{ records: ['r2'] }, false],
     ]);

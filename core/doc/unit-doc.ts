@@ -179,7 +179,10 @@ export const subjectKey = (s: Subject): string => `${s.type}:${s.id}`;
  * and any subject an entry names without a cadre entry (shown, so an orphaned record is not lost).
  * This is what the local index uses; `dossierOf` is the single-subject view.
  */
-export function allDossiers(dossiers: UnitDossiers, lookup: { unit?: (code: string) => Unit | undefined } = {}): Map<string, Dossier> {
+export function allDossiers(
+  dossiers: UnitDossiers,
+  lookup: { unit?: (code: string) => Unit | undefined; /** The unit this document belongs to, when known from its name. */ unitCode?: string } = {},
+): Map<string, Dossier> {
   const out = new Map<string, Dossier>();
   const dossierFor = (subject: Subject): Dossier => {
     const key = subjectKey(subject);
@@ -194,7 +197,7 @@ export function allDossiers(dossiers: UnitDossiers, lookup: { unit?: (code: stri
     }
     return d;
   };
-  const own = dossiers.unitCode();
+  const own = lookup.unitCode ?? dossiers.unitCode();
   if (own) dossierFor({ type: 'unit', id: own });
   for (const e of dossiers.cadres.list()) {
     const d = dossierFor({ type: 'cadre', id: e.id });

@@ -67,7 +67,10 @@ export function workspaceDoc(doc: Y.Doc, opts: AccessorOptions = {}): WorkspaceD
         if (!r.success) return { ok: false, errors: describeIssues(r.issues, ctx.locale) };
         const stored = stripUndefined(r.output);
         if (config.has(section) && sameJson(toPlain(config.get(section)), stored)) return { ok: true, changed: false };
-        config.set(section, stored);
+        doc.transact(() => {
+          ctx.stamp();
+          config.set(section, stored);
+        });
         return { ok: true, changed: true };
       },
     },

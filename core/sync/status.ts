@@ -1,0 +1,55 @@
+/**
+ * What the user sees about sync, per document and for the whole workspace. Pure functions: the
+ * connection code reports facts, these decide the words.
+ */
+
+export type Connection = 'online' | 'offline' | 'syncing';
+
+export interface DocStatus {
+  name: string;
+  connection: Connection;
+  /** Local changes the server has not durably acknowledged yet (see confirmation.ts). */
+  unconfirmed: number;
+  /** The server's last permission-denied answer on this document, e.g. "read-only: your role … is viewer". */
+  denied?: string;
+  /** The server closed the connection for good (4400–4499, e.g. 4401 token expired or revoked). */
+  closed?: { code: number; reason: string };
+  /** Loaded from this device's storage (or nothing to load). */
+  loaded: boolean;
+  /** The document was written by a newer schema: read-only here. */
+  newerSchema?: number;
+}
+
+export interface ConnectionFacts {
+  connected: boolean;
+  synced: boolean;
+  unconfirmed: number;
+}
+
+export function connectionOf(f: ConnectionFacts): Connection {
+  if (!f.connected) return 'offline';
+  if (!f.synced || f.unconfirmed > 0) return 'syncing';
+  return 'online';
+}
+
+export interface WorkspaceStatus {
+  connection: Connection;
+  unconfirmed: number;
+  denied: { doc: string; reason: string }[];
+  closed: { doc: string; code: number; reason: string }[];
+  docs: DocStatus[];
+}
+
+/** Offline when no document is connected; online when all are; syncing in between. */
+export function aggregate(docs: readonly DocStatus[]): WorkspaceStatus {
+  const online = docs.filter((d) => d.connection === 'online').length;
+  const offline = docs.filter((d) => d.connection === 'offline').length;
+  const connection: Connection = docs.length === 0 || offline === docs.length ? 'offline' : online === docs.length ? 'online' : 'syncing';
+  return {
+    connection,
+    unconfirmed: docs.reduce((n, d) => n + d.unconfirmed, 0),
+    denied: docs.flatMap((d) => (d.denied ? [{ doc: d.name, reason: d.denied }] : [])),
+    closed: docs.flatMap((d) => (d.closed ? [{ doc: d.name, ...d.closed }] : [])),
+    docs: [...docs],
+  };
+}

@@ -1,0 +1,266 @@
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
+import type { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider, messageAuth, messageSync } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { hasContent, migrate, type MigrationOutcome } from '../doc/migrations.ts';
+import type { DocKind } from '../doc/names.ts';
+import {
+  advanced,
+  encodeStateVectorMap,
+  peekSyncStep1,
+  stateVectorOf,
+  unconfirmedChanges,
+  type StateVector,
+} from './confirmation.ts';
+import { connectionOf, type DocStatus } from './status.ts';
+
+/**
+ * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
+ * the confirmation protocol on top (confirmation.ts) and the status a user sees (status.ts).
+ *
+ * The token travels in `Sec-WebSocket-Protocol` (`dossierlens`, `auth.<token>`), never in the URL,
+ * so it stays out of proxy and server access logs. y-websocket 3 passes its `protocols` option
+ * straight to the WebSocket constructor, so no wrapper is needed.
+ */
+
+export const SUBPROTOCOL = 'dossierlens';
+const SERVER_SV_KEY = 'serverStateVector';
+
+export interface SyncedDocOptions {
+  name: string;
+  kind: DocKind;
+  serverUrl: string;
+  token: string;
+  /** 'indexeddb' keeps the document on this device (works offline); 'none' keeps it in memory. */
+  persistence: 'indexeddb' | 'none';
+  /** IndexedDB database name; the workspace derives it from the server and document names. */
+  dbName: string;
+  /** For Node (the `ws` package) or tests; browsers use the global WebSocket. */
+  WebSocketPolyfill?: typeof WebSocket;
+  /** Keep other extension views / tabs of this origin in step through BroadcastChannel. */
+  crossTab: boolean;
+  /** Wait this long after a local change before asking the server for its state vector. */
+  confirmDebounceMs: number;
+  /** Upper bound of the reconnect backoff (y-websocket doubles from 100 ms). */
+  maxBackoffTime: number;
+  /** Start disconnected (e.g. an explicit "work offline"). */
+  connect: boolean;
+}
+
+export interface SyncedDoc {
+  readonly name: string;
+  readonly kind: DocKind;
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+  /** Presence: set `user` in the local state; peers' states arrive here. */
+  readonly awareness: Awareness;
+  /** Resolves once what this device stored is in `doc` (immediately without persistence). */
+  readonly whenLoaded: Promise<void>;
+  /** Resolves the next time the document is connected and has exchanged state with the server. */
+  whenSynced(): Promise<void>;
+  /** Resolves when the server has durably acknowledged every local change. */
+  whenConfirmed(): Promise<void>;
+  status(): DocStatus;
+  onStatus(listener: (status: DocStatus) => void): () => void;
+  /** The result of running schema migrations, once the document was loaded or synced. */
+  schema(): MigrationOutcome | undefined;
+  connect(): void;
+  disconnect(): void;
+  setToken(token: string): void;
+  /** Stops syncing and releases the document; what is stored on this device stays. */
+  destroy(): Promise<void>;
+  /** Stops syncing and deletes this device's copy. */
+  clear(): Promise<void>;
+}
+
+
+export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
+  const doc = new Y.Doc();
+  const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
+  const provider = new WebsocketProvider(opts.serverUrl, opts.name, doc, {
+    connect: false,
+    protocols: [SUBPROTOCOL, `auth.${opts.token}`],
+    disableBc: !opts.crossTab,
+    maxBackoffTime: opts.maxBackoffTime,
+    ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
+  });
+
+  let serverSV: StateVector | undefined;
+  let unconfirmed = 0;
+  let loaded = !persistence;
+  let denied: string | undefined;
+  let closed: { code: number; reason: string } | undefined;
+  let schema: MigrationOutcome | undefined;
+  let firstAnswerOnConnection = true;
+  let askTimer: ReturnType<typeof setTimeout> | undefined;
+  let destroyed = false;
+  const listeners = new Set<(s: DocStatus) => void>();
+
+  const status = (): DocStatus => ({
+    name: opts.name,
+    connection: connectionOf({ connected: provider.wsconnected, synced: provider.synced && serverSV !== undefined, unconfirmed }),
+    unconfirmed,
+    loaded,
+    ...(denied !== undefined ? { denied } : {}),
+    ...(closed ? { closed } : {}),
+    ...(schema?.status === 'newer' ? { newerSchema: schema.version } : {}),
+  });
+  let last = JSON.stringify(status());
+  const emit = () => {
+    if (destroyed) return;
+    const s = status();
+    const key = JSON.stringify(s);
+    if (key === last) return;
+    last = key;
+    for (const l of listeners) l(s);
+  };
+  const recount = () => {
+    unconfirmed = unconfirmedChanges(stateVectorOf(doc), serverSV ?? new Map());
+    emit();
+  };
+
+  /** Our sync step 1; the server answers with step 2 and its own step 1 (the acknowledgement). */
+  const askServer = () => {
+    askTimer = undefined;
+    const ws = provider.ws;
+    if (!provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, messageSync);
+    syncProtocol.writeSyncStep1(encoder, doc);
+    ws.send(encoding.toUint8Array(encoder));
+  };
+  const scheduleAsk = () => {
+    if (askTimer !== undefined) clearTimeout(askTimer);
+    askTimer = setTimeout(askServer, opts.confirmDebounceMs);
+  };
+
+  const handleSync = provider.messageHandlers[messageSync]!;
+  provider.messageHandlers[messageSync] = (encoder, decoder, p, fromServer, type) => {
+    // Only the server's own step 1 is an acknowledgement; another tab's (via BroadcastChannel) is not.
+    const sv = fromServer ? peekSyncStep1(decoder) : undefined;
+    handleSync(encoder, decoder, p, fromServer, type);
+    if (!sv) return;
+    const progressed = advanced(serverSV, sv);
+    serverSV = sv;
+    void persistence?.set(SERVER_SV_KEY, encodeStateVectorMap(sv).slice().buffer);
+    recount();
+    // We just answered with a step 2 carrying what the server lacked (e.g. offline edits); ask once
+    // more to learn whether it stored them. Stop when the server makes no progress (e.g. refused).
+    if (unconfirmed > 0 && (firstAnswerOnConnection || progressed)) scheduleAsk();
+    firstAnswerOnConnection = false;
+  };
+  provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
+    authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
+      denied = reason;
+      emit();
+    });
+  };
+  provider.on('status', ({ status: s }) => {
+    if (s === 'connected') {
+      firstAnswerOnConnection = true;
+      closed = undefined;
+    }
+    emit();
+  });
+  provider.on('sync', (isSynced) => {
+    // Only documents with content: stamping an empty one would be a write (refused for a viewer);
+    // the first write through core/doc stamps the version anyway.
+    if (isSynced && !schema && !destroyed && hasContent(doc)) schema = migrate(doc, opts.kind);
+    emit();
+  });
+  provider.on('closed', (event) => {
+    closed = { code: event.code, reason: event.reason };
+    emit();
+  });
+
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    recount();
+    // A change made here (not one that came from the server or another tab) needs confirming.
+    if (origin !== provider && origin !== persistence) scheduleAsk();
+  };
+  doc.on('update', onUpdate);
+
+  const whenLoaded = (async () => {
+    if (persistence) {
+      await persistence.whenSynced;
+      const stored = await persistence.get(SERVER_SV_KEY);
+      if ((stored instanceof ArrayBuffer || stored instanceof Uint8Array) && !serverSV) {
+        try {
+          serverSV = Y.decodeStateVector(new Uint8Array(stored));
+        } catch {
+          // A damaged record only costs us the offline count until the next answer.
+        }
+      }
+      loaded = true;
+      // Migrate what this device holds; an empty document waits for the server (see migrate()).
+      if (hasContent(doc) && !schema) schema = migrate(doc, opts.kind);
+      recount();
+    }
+    if (opts.connect && !destroyed) provider.connect();
+  })();
+
+  const waitUntil = (ready: () => boolean) =>
+    new Promise<void>((resolve) => {
+      if (ready()) return resolve();
+      const stop = onStatus(() => {
+        if (ready()) {
+          stop();
+          resolve();
+        }
+      });
+    });
+  function onStatus(listener: (s: DocStatus) => void) {
+    listeners.add(listener);
+    return () => listeners.delete(listener) as unknown as void;
+  }
+
+  const destroy = async () => {
+    if (destroyed) return;
+    destroyed = true;
+    if (askTimer !== undefined) clearTimeout(askTimer);
+    listeners.clear();
+    doc.off('update', onUpdate);
+    provider.destroy();
+    await persistence?.destroy();
+    doc.destroy();
+  };
+
+  return {
+    name: opts.name,
+    kind: opts.kind,
+    doc,
+    provider,
+    awareness: provider.awareness,
+    whenLoaded,
+    whenSynced: () => waitUntil(() => provider.synced && provider.wsconnected),
+    whenConfirmed: () => waitUntil(() => provider.synced && serverSV !== undefined && unconfirmed === 0),
+    status,
+    onStatus,
+    schema: () => schema,
+    connect: () => {
+      closed = undefined;
+      provider.connect();
+    },
+    disconnect: () => provider.disconnect(),
+    setToken(token) {
+      provider.protocols = [SUBPROTOCOL, `auth.${token}`];
+    },
+    destroy,
+    async clear() {
+      if (persistence && !destroyed) {
+        destroyed = true;
+        if (askTimer !== undefined) clearTimeout(askTimer);
+        listeners.clear();
+        doc.off('update', onUpdate);
+        provider.destroy();
+        await persistence.clearData();
+        doc.destroy();
+        return;
+      }
+      await destroy();
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import type { IsoDate } from '../dates.ts';
+import { fromParts } from '../dates.ts';
+import type { Locale } from '../model/messages.ts';
+import { notesDocName, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
+import { notes as notesAccessor, type Notes } from '../doc/notes-doc.ts';
+import { observeDoc } from '../doc/observe.ts';
+import { unitDossiers, type UnitDossiers } from '../doc/unit-doc.ts';
+import { workspaceDoc, type WorkspaceDoc } from '../doc/workspace-doc.ts';
+import { createLocalIndex, type LocalIndex } from './local-index.ts';
+import { aggregate, type WorkspaceStatus } from './status.ts';
+import { summariseUnitDoc, type Rules } from './summaries.ts';
+import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
+
+/**
+ * A workspace on this device: the `workspace` document, and the `unit:*` and `notes:*` documents
+ * opened on demand or for every unit in the directory, each kept in IndexedDB and synced with the
+ * server; typed accessors over them; sync status; and the local index of every subject in scope.
+ * Usable wherever there is a WebSocket (and IndexedDB for persistence): the extension, an
+ * organisation's own portal, Node (pass `ws` as WebSocketPolyfill and persistence 'none').
+ */
+
+export interface WorkspaceOptions {
+  /** ws:// or wss:// base URL of the sync server; documents are `<serverUrl>/<docName>`. */
+  serverUrl: string;
+  token: string;
+  /** Default 'indexeddb' (offline-capable). 'none' keeps everything in memory. */
+  persistence?: 'indexeddb' | 'none';
+  WebSocketPolyfill?: typeof WebSocket;
+  /** Keep other tabs / extension views of this origin in step (BroadcastChannel). Default true. */
+  crossTab?: boolean;
+  /** Default true; false opens from local storage only until `connect()`. */
+  connect?: boolean;
+  /** Which units `openUnits()` opens from the directory; default all. */
+  scope?: (unitCode: string) => boolean;
+  /** Language of index strings and validation messages. Default zh-CN. */
+  locale?: Locale;
+  /** Date the rules evaluate on; default today in local time. */
+  today?: () => IsoDate;
+  rules?: Rules;
+  confirmDebounceMs?: number;
+  maxBackoffTime?: number;
+}
+
+export interface OpenUnit {
+  synced: SyncedDoc;
+  dossiers: UnitDossiers;
+}
+
+export interface OpenNotes {
+  synced: SyncedDoc;
+  notes: Notes;
+}
+
+export interface Workspace {
+  readonly serverUrl: string;
+  /** The workspace document: configuration and unit directory. */
+  readonly workspace: WorkspaceDoc;
+  readonly workspaceSynced: SyncedDoc;
+  unit(code: string): Promise<OpenUnit>;
+  notes(code: string): Promise<OpenNotes>;
+  /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
+  openUnits(opts?: { notes?: boolean }): Promise<string[]>;
+  docs(): SyncedDoc[];
+  status(): WorkspaceStatus;
+  onStatus(listener: (status: WorkspaceStatus) => void): () => void;
+  readonly index: LocalIndex;
+  /** Resolves when the server has acknowledged every local change in every open document. */
+  whenConfirmed(): Promise<void>;
+  connect(): void;
+  disconnect(): void;
+  setToken(token: string): void;
+  /** Stops syncing; this device's copies stay for next time. */
+  close(): Promise<void>;
+  /** Stops syncing and deletes every local copy this workspace made on this device. */
+  wipe(): Promise<void>;
+}
+
+const localToday = (): IsoDate => {
+  const d = new Date();
+  return fromParts(d.getFullYear(), d.getMonth() + 1, d.getDate());
+};
+
+/** IndexedDB names: one database per document, under a prefix per server so wipe finds them all. */
+export function dbPrefix(serverUrl: string): string {
+  return `dossierlens:${serverUrl.replace(/\/+$/, '')}:`;
+}
+
+export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const serverUrl = options.serverUrl.replace(/\/+$/, '');
+  const persistence = options.persistence ?? 'indexeddb';
+  const locale = options.locale ?? 'zh-CN';
+  const today = options.today ?? localToday;
+  let token = options.token;
+  let shouldConnect = options.connect ?? true;
+  const prefix = dbPrefix(serverUrl);
+  const opened = new Map<string, SyncedDoc>();
+  const units = new Map<string, Promise<OpenUnit>>();
+  const notesDocs = new Map<string, Promise<OpenNotes>>();
+  const stops: (() => void)[] = [];
+  const statusListeners = new Set<(s: WorkspaceStatus) => void>();
+  const index = createLocalIndex();
+  let closed = false;
+
+  const open = (name: string, kind: DocKind): SyncedDoc => {
+    if (closed) throw new Error('workspace is closed');
+    const synced = openSyncedDoc({
+      name,
+      kind,
+      serverUrl,
+      token,
+      persistence,
+      dbName: prefix + name,
+      crossTab: options.crossTab ?? true,
+      connect: shouldConnect,
+      confirmDebounceMs: options.confirmDebounceMs ?? 300,
+      maxBackoffTime: options.maxBackoffTime ?? 30_000,
+      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+    });
+    opened.set(name, synced);
+    stops.push(synced.onStatus(() => {
+      const s = status();
+      for (const l of statusListeners) l(s);
+    }));
+    return synced;
+  };
+  const status = () => aggregate([...opened.values()].map((d) => d.status()));
+
+  const wsSynced = open(WORKSPACE_DOC, 'workspace');
+  const workspace = workspaceDoc(wsSynced.doc, { locale });
+  await wsSynced.whenLoaded;
+
+  const summarise = (code: string, dossiers: UnitDossiers) => {
+    if (closed) return;
+    const config = workspace.config.get().value;
+    const lookup = (c: string) => {
+      const e = workspace.units.get(c);
+      return e?.ok ? e.value : undefined;
+    };
+    index.setUnit(code, summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf: today(), locale, ...(options.rules ? { rules: options.rules } : {}) }));
+  };
+  // Configuration or directory changes re-grade every open unit.
+  stops.push(observeDoc(wsSynced.doc, () => {
+    for (const [code, p] of units) void p.then((u) => summarise(code, u.dossiers));
+  }));
+
+  const unit = (code: string): Promise<OpenUnit> => {
+    let p = units.get(code);
+    if (!p) {
+      p = (async () => {
+        const synced = open(unitDocName(code), 'unit');
+        const dossiers = unitDossiers(synced.doc, { locale });
+        await synced.whenLoaded;
+        stops.push(observeDoc(synced.doc, () => summarise(code, dossiers)));
+        summarise(code, dossiers);
+        return { synced, dossiers };
+      })();
+      units.set(code, p);
+    }
+    return p;
+  };
+
+  const notes = (code: string): Promise<OpenNotes> => {
+    let p = notesDocs.get(code);
+    if (!p) {
+      p = (async () => {
+        const synced = open(notesDocName(code), 'notes');
+        await synced.whenLoaded;
+        return { synced, notes: notesAccessor(synced.doc, { locale }) };
+      })();
+      notesDocs.set(code, p);
+    }
+    return p;
+  };
+
+  return {
+    serverUrl,
+    workspace,
+    workspaceSynced: wsSynced,
+    unit,
+    notes,
+    async openUnits(opts = {}) {
+      const codes = workspace.units.ids().filter((c) => (options.scope ? options.scope(c) : true));
+      await Promise.all(codes.map((c) => (opts.notes ? Promise.all([unit(c), notes(c)]) : unit(c))));
+      return codes;
+    },
+    docs: () => [...opened.values()],
+    status,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => {
+        statusListeners.delete(listener);
+      };
+    },
+    index,
+    async whenConfirmed() {
+      await Promise.all([...opened.values()].map((d) => d.whenConfirmed()));
+    },
+    connect() {
+      shouldConnect = true;
+      for (const d of opened.values()) d.connect();
+    },
+    disconnect() {
+      shouldConnect = false;
+      for (const d of opened.values()) d.disconnect();
+    },
+    setToken(next) {
+      token = next;
+      for (const d of opened.values()) d.setToken(next);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const stop of stops) stop();
+      statusListeners.clear();
+      await Promise.all([...opened.values()].map((d) => d.destroy()));
+    },
+    async wipe() {
+      closed = true;
+      for (const stop of stops) stop();
+      statusListeners.clear();
+      await Promise.all([...opened.values()].map((d) => d.clear()));
+      // Documents opened in earlier sessions but not in this one.
+      if (persistence === 'indexeddb' && typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
+        const leftovers = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => !!n && n.startsWith(prefix));
+        await Promise.all(leftovers.map(deleteDatabase));
+      }
+    },
+  };
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    // Another connection still open: the deletion completes when it closes; do not hang on it.
+    req.onblocked = () => resolve();
+  });
+}
