@@ -117,12 +117,11 @@ const investigation: Template<'investigation'> = (r, locale) =>
     ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，结案前不确定考核等次，建议暂缓（${src(r, locale)}）。`
     : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: no appraisal grade until it closes; postpone (${src(r, locale)}).`;
 
-const noteMeasure: Template<'note-measure'> = (r, locale, vocab) =>
+/** A dated record with no period of its own: a talk, or a kind the rule tables do not know. */
+const recordNote = (r: Of<'note-measure'> | Of<'unknown-kind'>, locale: L, vocab: Vocabulary) =>
   locale === 'zh-CN'
     ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}（记录 ${list(r.records, locale)}）：${src(r, locale)}。`
     : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)} (record ${list(r.records, locale)}): ${src(r, locale)}.`;
-
-const unknownKind: Template<'unknown-kind'> = noteMeasure as unknown as Template<'unknown-kind'>;
 
 const WARNING_TEXT: Record<WarningTrigger, Template<'warning'>> = {
   'open-clue': (r, locale) =>
@@ -161,13 +160,16 @@ const GRADE_TEXT: Record<GradeBasis, (r: Of<'grade'>, locale: L, vocab: Vocabula
     return locale === 'zh-CN' ? `有${r.count}项预警：${w}` : `${r.count} active warning(s): ${w}`;
   },
   yellow: (r, locale, vocab) => {
+    const zh = locale === 'zh-CN';
     const c = r.cause;
-    const tail = c?.code === 'period' && c.until
-      ? locale === 'zh-CN' ? `，${kindLabel(c.kind, locale, vocab)}影响期至${formatDate(c.until, locale)}` : `, ${kindLabel(c.kind, locale, vocab)} until ${formatDate(c.until, locale)}`
-      : c?.code === 'note-measure'
-        ? locale === 'zh-CN' ? `，最近一次为${formatDate(c.date, locale)}${kindLabel(c.kind, locale, vocab)}` : `, latest: ${kindLabel(c.kind, locale, vocab)} on ${formatDate(c.date, locale)}`
-        : '';
-    return locale === 'zh-CN' ? `近${r.months}个月内${r.count}个黄点${tail}` : `${r.count} yellow dot(s) in the last ${r.months} months${tail}`;
+    const parts: string[] = [];
+    if (r.count) parts.push(zh ? `近${r.months}个月内${r.count}个黄点` : `${r.count} yellow dot(s) in the last ${r.months} months`);
+    if (c?.code === 'period' && c.until) {
+      parts.push(zh ? `${kindLabel(c.kind, locale, vocab)}影响期至${formatDate(c.until, locale)}` : `${kindLabel(c.kind, locale, vocab)} in its influence period until ${formatDate(c.until, locale)}`);
+    } else if (c?.code === 'note-measure') {
+      parts.push(zh ? `最近一次为${formatDate(c.date, locale)}${kindLabel(c.kind, locale, vocab)}` : `latest: ${kindLabel(c.kind, locale, vocab)} on ${formatDate(c.date, locale)}`);
+    }
+    return parts.join(zh ? '，' : ', ');
   },
   red: (r, locale) =>
     locale === 'zh-CN' ? `近${r.months}个月内${r.count}个红点，无不良情况` : `${r.count} red dots in the last ${r.months} months and nothing adverse`,
@@ -190,7 +192,7 @@ const clear: Template<'clear'> = (r, locale) => {
 };
 
 const TEMPLATES: { [C in Reason['code']]: Template<C> } = {
-  period, appraisal, investigation, 'note-measure': noteMeasure, 'unknown-kind': unknownKind, warning, grade, clear,
+  period, appraisal, investigation, 'note-measure': recordNote, 'unknown-kind': recordNote, warning, grade, clear,
 };
 
 /** The sentence for one reason, in the user's language. */

@@ -31,12 +31,16 @@ describe('default scheme', () => {
   it('C for a yellow dot in the last 12 months, B the day it leaves the window', () => {
     const s = subject([rec('y', 'reminder-talk', '2018-06-15')]);
     expect(grade(s, '2019-06-14')).toMatchObject({ grade: 'C', reasons: [{ basis: 'yellow', count: 1, months: 12 }] });
+    expect(explain(grade(s, '2019-06-14').reasons[0]!, 'zh-CN')).toBe('等次C：近12个月内1个黄点，最近一次为2018年6月15日提醒谈话。');
     expect(grade(s, '2019-06-15').grade).toBe('B');
   });
 
   it('C while an organisational period runs past the yellow window (降职 24 months)', () => {
     const s = subject([rec('y', 'demotion', '2018-06-15')]);
-    expect(grade(s, '2020-01-01').reasons[0]).toMatchObject({ basis: 'yellow', count: 0, cause: { kind: 'demotion', until: '2020-06-14' } });
+    const g = grade(s, '2020-01-01');
+    expect(g.reasons[0]).toMatchObject({ basis: 'yellow', count: 0, cause: { kind: 'demotion', until: '2020-06-14' } });
+    expect(explain(g.reasons[0]!, 'zh-CN')).toBe('等次C：降职影响期至2020年6月14日。');
+    expect(explain(g.reasons[0]!, 'en')).toBe('Grade C: Demotion in its influence period until 2020-06-14.');
     expect(grade(s, '2020-06-15').grade).toBe('B');
   });
 
