@@ -27,7 +27,7 @@ export const defaultLimits: Limits = {
   bytesPerSecond: 2 * 1024 * 1024,
   byteBurst: 16 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
-  maxQueuedMessages: 1000,
+  maxQueuedMessages: 10_000,
   maxBufferedBytes: 32 * 1024 * 1024,
 };
 

@@ -12,6 +12,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Logged at info level whatever the minimum level: the `listening` line scripts wait for. */
+  announce(msg: string, fields?: LogFields): void;
 }
 
 const tokenLike = /dl1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/gu;
@@ -23,8 +25,8 @@ export function redact(text: string): string {
 const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function createLogger(sink: LogSink = (line) => process.stdout.write(line + '\n'), minLevel: LogLevel = 'info'): Logger {
-  const write = (level: LogLevel, msg: string, fields: LogFields = {}) => {
-    if (levels[level] < levels[minLevel]) return;
+  const write = (level: LogLevel, msg: string, fields: LogFields = {}, always = false) => {
+    if (!always && levels[level] < levels[minLevel]) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, msg: redact(msg) };
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) entry[key] = typeof value === 'string' ? redact(value) : value;
@@ -36,5 +38,6 @@ export function createLogger(sink: LogSink = (line) => process.stdout.write(line
     info: (msg, fields) => write('info', msg, fields),
     warn: (msg, fields) => write('warn', msg, fields),
     error: (msg, fields) => write('error', msg, fields),
+    announce: (msg, fields) => write('info', msg, fields, true),
   };
 }

@@ -1,11 +1,16 @@
 /**
- * `npm run server -- [--host H] [--port P] [--data DIR] [--sync normal|full] [--idle-unload-ms N]`
+ * `npm run server -- [--host H] [--port P] [--data DIR] [--sync normal|full] [--<limit> N ...]`
  *
- * Each option also reads an environment variable (the flag wins): DOSSIER_LENS_HOST,
- * DOSSIER_LENS_PORT, DOSSIER_LENS_DATA, DOSSIER_LENS_SYNC, DOSSIER_LENS_IDLE_UNLOAD_MS,
- * DOSSIER_LENS_LOG_LEVEL. When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`.
- * SIGINT/SIGTERM: graceful shutdown (connections closed with 1001, documents compacted, storage
- * closed), then exit 0.
+ * Every option of `startServer` (server.ts, `serverOptionsSchema`) is a kebab-case flag and an
+ * environment variable DOSSIER_LENS_<UPPER_SNAKE> (the flag wins): --host/DOSSIER_LENS_HOST
+ * (default 127.0.0.1), --port/DOSSIER_LENS_PORT (1234; 0 = any free port),
+ * --data/DOSSIER_LENS_DATA (.data/sync-server), --sync, --idle-unload-ms, --compact-every,
+ * --poll-interval-ms, --ping-interval-ms, --max-frame-bytes, --messages-per-second,
+ * --message-burst, --bytes-per-second, --byte-burst, --handshake-timeout-ms,
+ * --max-queued-messages, --max-buffered-bytes, --log-level. See README.md.
+ *
+ * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
+ * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
  */
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
@@ -13,33 +18,36 @@ import { serverOptionsSchema, startServer } from './server.ts';
 
 export const defaultDataDir = '.data/sync-server';
 
-const { values } = parseArgs({
-  options: {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    data: { type: 'string' },
-    sync: { type: 'string' },
-    'idle-unload-ms': { type: 'string' },
-    'log-level': { type: 'string' },
-  },
-  strict: true,
-});
+/** Option name → flag name; `dataDir` is `--data` and `synchronous` is `--sync` for brevity. */
+const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync' };
+const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
+const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
+const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel']);
 
-const env = process.env;
-const numberOrUndefined = (text: string | undefined) => (text === undefined ? undefined : Number(text));
-
-const parsed = v.safeParse(serverOptionsSchema, {
-  host: values.host ?? env.DOSSIER_LENS_HOST,
-  port: numberOrUndefined(values.port ?? env.DOSSIER_LENS_PORT),
-  dataDir: values.data ?? env.DOSSIER_LENS_DATA ?? defaultDataDir,
-  synchronous: values.sync ?? env.DOSSIER_LENS_SYNC,
-  idleUnloadMs: numberOrUndefined(values['idle-unload-ms'] ?? env.DOSSIER_LENS_IDLE_UNLOAD_MS),
-  logLevel: values['log-level'] ?? env.DOSSIER_LENS_LOG_LEVEL,
-});
-if (!parsed.success) {
-  for (const issue of parsed.issues) {
-    process.stderr.write(`invalid option ${v.getDotPath(issue) ?? ''}: ${issue.message}\n`);
+export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): v.SafeParseResult<typeof serverOptionsSchema> {
+  const keys = Object.keys(serverOptionsSchema.entries);
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(keys.map((key) => [kebab(key), { type: 'string' as const }])),
+    strict: true,
+  });
+  const input: Record<string, unknown> = { dataDir: defaultDataDir };
+  for (const key of keys) {
+    const text = (values[kebab(key)] as string | undefined) ?? env[envName(key)];
+    if (text !== undefined) input[key] = textOptions.has(key) ? text : Number(text);
   }
+  return v.safeParse(serverOptionsSchema, input);
+}
+
+let parsed: ReturnType<typeof optionsFrom>;
+try {
+  parsed = optionsFrom(process.argv.slice(2), process.env);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+if (!parsed.success) {
+  for (const issue of parsed.issues) process.stderr.write(`invalid option ${v.getDotPath(issue) ?? ''}: ${issue.message}\n`);
   process.exit(2);
 }
 

@@ -187,7 +187,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `ws://${hostForUrl}:${port}`;
-  log.info(`listening ${url}`, { host: options.host, port, dataDir: options.dataDir });
+  log.announce(`listening ${url}`, { host: options.host, port, dataDir: options.dataDir });
 
   let closing: Promise<void> | null = null;
   const close = () => {

@@ -1,0 +1,199 @@
+/**
+ * Spreadsheet imports from the command line, as a client of the running server (so the server
+ * attests who wrote what, and every connected officer sees the import arrive live):
+ *
+ *   npm run cli -- import --file 处分登记.csv --server ws://127.0.0.1:1234 --token T
+ *        [--kind units|cadres|records|flags|clues|cards] [--mode all-or-nothing|good-rows]
+ *        [--sheet NAME] [--by NAME] [--dry-run] [--locale zh-CN|en] [--json]
+ *   npx tsx sync-server/cli/import-sheet.ts --list  --server … --token …
+ *   npx tsx sync-server/cli/import-sheet.ts --undo IMPORT_ID --reason 原因 --server … --token …
+ *
+ * The token may also come from DOSSIER_LENS_TOKEN and the server from DOSSIER_LENS_SERVER; the
+ * token is never printed. The default mode is all-or-nothing: a file with any bad row changes
+ * nothing, and the report lists every bad row with its line, column and reason; `--mode good-rows`
+ * applies the good rows and skips the bad ones. `--dry-run` prints the report and writes nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import type { UnitDossiers } from '../../core/doc/unit-doc.ts';
+import {
+  applyImport,
+  directoryFromTarget,
+  IMPORT_KINDS,
+  listImports,
+  newImportId,
+  prepareImport,
+  readTable,
+  undoImport,
+  type ImportKind,
+  type ImportPreview,
+  type ImportTarget,
+} from '../../core/import/index.ts';
+import { today as todayIn } from '../../core/dates.ts';
+import type { Locale } from '../../core/model/messages.ts';
+import { openWorkspace, type Workspace } from '../../core/sync/workspace.ts';
+
+export interface RemoteTarget extends ImportTarget {
+  workspaceClient: Workspace;
+  /** Opens (and syncs) the unit documents an import is about to write, before the synchronous apply. */
+  ensureUnits(codes: Iterable<string>): Promise<void>;
+  /** Waits until the server has durably acknowledged everything written, then disconnects. */
+  close(): Promise<void>;
+}
+
+/** The workspace and every unit document in its directory, synced, as an import target. */
+export async function openImportTarget(serverUrl: string, token: string): Promise<RemoteTarget> {
+  const ws = await openWorkspace({
+    serverUrl,
+    token,
+    persistence: 'none',
+    crossTab: false,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
+  await withTimeout(ws.workspaceSynced.whenSynced(), 15_000, 'the workspace document did not sync (check the server URL and the token)');
+  const units = new Map<string, UnitDossiers>();
+  const ensureUnits = async (codes: Iterable<string>) => {
+    const wanted = [...new Set(codes)].filter((c) => c && !units.has(c));
+    await Promise.all(
+      wanted.map(async (code) => {
+        const open = await ws.unit(code);
+        await withTimeout(open.synced.whenSynced(), 15_000, `unit:${code} did not sync`);
+        units.set(code, open.dossiers);
+      }),
+    );
+  };
+  await ensureUnits(ws.workspace.units.ids());
+  return {
+    workspaceClient: ws,
+    workspace: ws.workspace,
+    unit(code) {
+      const u = units.get(code);
+      if (!u) throw new Error(`unit:${code} is not open; call ensureUnits first`);
+      return u;
+    },
+    unitCodes: () => [...units.keys()],
+    ensureUnits,
+    async close() {
+      await withTimeout(ws.whenConfirmed(), 60_000, 'the server did not confirm every change');
+      await ws.close();
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(what)), ms);
+    }),
+  ]);
+}
+
+/** Documents a prepared import will write: every entity's unit, and for units the units themselves. */
+export function unitsTouched(preview: ImportPreview): string[] {
+  return [...new Set(preview.entities.map((e) => (e.doc === 'workspace' ? (e.value as { code: string }).code : e.doc)))];
+}
+
+export function formatReport(preview: ImportPreview, locale: Locale): string[] {
+  const zh = locale === 'zh-CN';
+  const lines = [
+    zh
+      ? `类型：${preview.kind}　表头在第 ${preview.headerLine} 行　读取 ${preview.rowsRead} 行　可导入 ${preview.entities.length} 条　有问题 ${preview.badLines.length} 行`
+      : `kind: ${preview.kind}  header on line ${preview.headerLine}  rows read ${preview.rowsRead}  importable ${preview.entities.length}  bad rows ${preview.badLines.length}`,
+  ];
+  for (const p of preview.problems) lines.push(zh ? `  第 ${p.line} 行［${p.column}］${p.message.zh}` : `  line ${p.line} [${p.column}] ${p.message.en}`);
+  for (const p of preview.notes) lines.push(zh ? `  提示：第 ${p.line} 行［${p.column}］${p.message.zh}` : `  note: line ${p.line} [${p.column}] ${p.message.en}`);
+  return lines;
+}
+
+export async function importSheet(argv: string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      file: { type: 'string' },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      kind: { type: 'string' },
+      mode: { type: 'string' },
+      sheet: { type: 'string' },
+      by: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      locale: { type: 'string' },
+      json: { type: 'boolean' },
+      list: { type: 'boolean' },
+      undo: { type: 'string' },
+      reason: { type: 'string' },
+      data: { type: 'string' },
+    },
+    strict: true,
+  });
+  const locale: Locale = values.locale === 'en' ? 'en' : 'zh-CN';
+  const serverUrl = values.server ?? process.env.DOSSIER_LENS_SERVER ?? 'ws://127.0.0.1:1234';
+  const token = values.token ?? process.env.DOSSIER_LENS_TOKEN;
+  if (!token) throw new Error('give --token (or set DOSSIER_LENS_TOKEN): imports write as a client of the running server');
+  const by = values.by ?? process.env.USER ?? 'cli';
+  const kind = values.kind;
+  if (kind !== undefined && !(IMPORT_KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+  const mode = values.mode ?? 'all-or-nothing';
+  if (mode !== 'all-or-nothing' && mode !== 'good-rows') throw new Error('--mode must be all-or-nothing or good-rows');
+
+  const target = await openImportTarget(serverUrl, token);
+  try {
+    if (values.list) {
+      for (const i of listImports(target)) {
+        const counts = Object.entries(i.counts).map(([k, c]) => `${k} +${c.created} ~${c.updated} =${c.unchanged}`).join(' ');
+        out(`${i.id}  ${i.at}  ${i.by}  ${i.fileName}  ${counts}${i.undone ? `  (undone ${i.undone.at} by ${i.undone.by})` : ''}`);
+      }
+      return;
+    }
+    if (values.undo) {
+      const r = undoImport(target, values.undo, { by, at: new Date().toISOString(), reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone') });
+      if (!r.ok) throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
+      out(locale === 'zh-CN' ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）` : `undid import ${values.undo} in ${r.units.length} unit(s)`);
+      return;
+    }
+    if (!values.file) throw new Error('give --file FILE.csv|FILE.xlsx');
+    const bytes = new Uint8Array(readFileSync(values.file));
+    const table = await readTable(bytes, values.file, values.sheet);
+    const config = target.workspace.config.get().value;
+    const preview = prepareImport(table, {
+      today: todayIn(),
+      config,
+      directory: directoryFromTarget(target),
+      ...(kind ? { kind: kind as ImportKind } : {}),
+    });
+    if (values.json) out(JSON.stringify({ kind: preview.kind, mapping: preview.mapping, rowsRead: preview.rowsRead, importable: preview.entities.length, problems: preview.problems, notes: preview.notes }));
+    else for (const l of formatReport(preview, locale)) out(l);
+    if (values['dry-run']) return;
+    await target.ensureUnits(unitsTouched(preview));
+    const now = new Date();
+    const result = applyImport(target, preview, { id: newImportId(now), by, at: now.toISOString(), fileName: basename(values.file) }, mode);
+    if (!result.ok) {
+      process.exitCode = 1;
+      out(
+        result.reason === 'bad-rows'
+          ? locale === 'zh-CN'
+            ? `未导入：有 ${result.lines.length} 行存在问题（整批导入模式）。修正后重试，或使用 --mode good-rows 只导入无问题的行。`
+            : `Nothing imported: ${result.lines.length} row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.`
+          : `${locale === 'zh-CN' ? '未导入' : 'Nothing imported'}: ${result.reason} ${result.errors.map((e) => e.message).join('; ')}`,
+      );
+      return;
+    }
+    const counts = Object.entries(result.counts).map(([k, c]) => (locale === 'zh-CN' ? `${k}：新增 ${c.created}，更新 ${c.updated}，未变 ${c.unchanged}` : `${k}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`));
+    out(`${locale === 'zh-CN' ? '导入完成' : 'Imported'} ${result.id}　${counts.join('；')}`);
+  } finally {
+    await target.close();
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  importSheet(process.argv.slice(2)).catch((error: Error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  });
+}

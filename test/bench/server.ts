@@ -1,0 +1,385 @@
+/**
+ * Sync server benchmark: ours against the reference @y/websocket-server@0.1.1, each started as a
+ * child process on loopback in the same run, driven by the same lightweight protocol clients in
+ * this process. `npx tsx test/bench/server.ts [--write]` (--write updates BENCHMARKS.md).
+ *
+ * 1. fan-out: 10 documents × (1 writer + 10 peers) = 100 receiving peers.
+ *    latency: each writer sends 50 edits/s for a few seconds; latency = send → receipt at each
+ *    peer (ours: the server broadcasts only after the SQLite commit, so a receipt is durable).
+ *    throughput: writers keep a window of 16 edits in flight; an edit counts when all 10 peers
+ *    of its document have it.
+ * 2. idle: 1,000 connections, each on its own small document; server RSS growth per connection.
+ * 3. cold load: a document built from 10,000 updates; restart the server; time until a fresh
+ *    client holds the whole document (the reference is given its default persistence,
+ *    y-leveldb via YPERSISTENCE, for this part only: without persistence nothing is cold).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as decoding from 'lib0/decoding';
+import WebSocket from 'ws';
+// The reference server's own persistence (a dependency of @y/websocket-server), for the cold load.
+import { LeveldbPersistence } from 'y-leveldb';
+import * as Y from 'yjs';
+import { issueToken } from '../../sync-server/admin.ts';
+import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
+import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
+
+type Kind = 'ours' | 'reference';
+
+interface Server {
+  kind: Kind;
+  child: ChildProcess;
+  url: string;
+  /** Query string for a client of `doc` ('' for the reference). */
+  query: string;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  const lines = createInterface({ input: child.stdout! });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+    lines.on('line', (line) => {
+      const match = pattern.exec(line);
+      if (match) resolve(match);
+    });
+  });
+}
+
+const stopper = (child: ChildProcess) => async () => {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+};
+
+async function startOurs(dataDir: string): Promise<Server> {
+  const token = issueToken(dataDir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
+  // Limits raised: the reference has none, and the throughput phase sends as fast as it can.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
+      '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const match = await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u).catch(() => null);
+  if (!match) throw new Error('our server did not start');
+  return { kind: 'ours', child, url: match[1]!, query: `?token=${token}`, stop: stopper(child) };
+}
+
+async function startReference(persistenceDir?: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(persistenceDir ? { YPERSISTENCE: persistenceDir } : {}) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await waitForLine(child, /running at/u);
+  return { kind: 'reference', child, url: `ws://127.0.0.1:${port}`, query: '', stop: stopper(child) };
+}
+
+function rssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/u.exec(status)?.[1] ?? 0);
+}
+
+/** A bare protocol client: sends step 1 on open, answers the server's step 1, reports edits. */
+function connect(server: Server, doc: string, onFrame?: (frame: Buffer) => void): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.url}/${doc}${server.query}`, { perMessageDeflate: false });
+  ws.binaryType = 'nodebuffer';
+  ws.on('message', (frame: Buffer) => {
+    // The server's own step 1: answer like a stock client with nothing to add.
+    if (frame[0] === 0 && frame[1] === 0) ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
+    onFrame?.(frame);
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+      resolve(ws);
+    });
+    ws.once('error', reject);
+  });
+}
+
+const markerPattern = /~(\d+)\.(\d+)~/gu;
+
+function markers(frame: Buffer): [number, number][] {
+  if (frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) return [];
+  return [...frame.toString('latin1').matchAll(markerPattern)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface FanOutResult {
+  p50: number;
+  p99: number;
+  latencySamples: number;
+  updatesPerSecond: number;
+}
+
+async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 3000): Promise<FanOutResult> {
+  const sentAt = new Map<string, number>();
+  const remaining = new Map<string, number>();
+  const latencies: number[] = [];
+  let measuring = false;
+  let completed = 0;
+  const onComplete: ((doc: number) => void)[] = [];
+  const sockets: WebSocket[] = [];
+  const receive = (frame: Buffer) => {
+    const now = performance.now();
+    for (const [doc, seq] of markers(frame)) {
+      const key = `${doc}.${seq}`;
+      const sent = sentAt.get(key);
+      if (sent === undefined) continue;
+      if (measuring) latencies.push(now - sent);
+      const left = (remaining.get(key) ?? 0) - 1;
+      if (left > 0) remaining.set(key, left);
+      else {
+        remaining.delete(key);
+        sentAt.delete(key);
+        completed++;
+        onComplete[doc]?.(doc);
+      }
+    }
+  };
+  const writers: { ws: WebSocket; ydoc: Y.Doc; seq: number }[] = [];
+  for (let d = 0; d < docs; d++) {
+    const name = `unit:fan${d}-${Date.now()}`;
+    for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(server, name, receive));
+    const ydoc = new Y.Doc();
+    const ws = await connect(server, name);
+    sockets.push(ws);
+    writers.push({ ws, ydoc, seq: 0 });
+  }
+  await sleep(300);
+  const send = (d: number) => {
+    const writer = writers[d]!;
+    const seq = writer.seq++;
+    const key = `${d}.${seq}`;
+    let update: Uint8Array | null = null;
+    const capture = (u: Uint8Array) => {
+      update = u;
+    };
+    writer.ydoc.on('update', capture);
+    writer.ydoc.getMap('m').set('edit', `~${d}.${seq}~`);
+    writer.ydoc.off('update', capture);
+    sentAt.set(key, performance.now());
+    remaining.set(key, peersPerDoc);
+    writer.ws.send(encodeUpdate(update!));
+  };
+
+  // Latency at a steady 50 edits/s per writer.
+  measuring = true;
+  const ticker = setInterval(() => {
+    for (let d = 0; d < docs; d++) send(d);
+  }, 20);
+  await sleep(phaseMs);
+  clearInterval(ticker);
+  await sleep(300);
+  measuring = false;
+
+  // Throughput with a window of edits in flight per writer.
+  const window = 16;
+  let running = true;
+  const inFlight = new Array<number>(docs).fill(0);
+  for (let d = 0; d < docs; d++) {
+    onComplete[d] = (doc) => {
+      inFlight[doc]!--;
+      if (running) {
+        inFlight[doc]!++;
+        send(doc);
+      }
+    };
+  }
+  completed = 0;
+  const started = performance.now();
+  for (let d = 0; d < docs; d++) for (let i = 0; i < window; i++) {
+    inFlight[d]!++;
+    send(d);
+  }
+  await sleep(phaseMs);
+  const elapsed = (performance.now() - started) / 1000;
+  const done = completed;
+  running = false;
+  await sleep(300);
+  for (const ws of sockets) ws.terminate();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencySamples: latencies.length, updatesPerSecond: done / elapsed };
+}
+
+async function idleMemory(server: Server, connections = 1000): Promise<{ perConnectionKb: number; totalMb: number }> {
+  await sleep(500);
+  const before = rssKb(server.child.pid!);
+  const sockets: WebSocket[] = [];
+  const stamp = Date.now();
+  for (let batch = 0; batch < connections; batch += 100) {
+    const opened = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const ws = await connect(server, `unit:idle${batch + i}-${stamp}`);
+        // A small document: one cadre entry.
+        const ydoc = new Y.Doc();
+        ydoc.getMap('cadres').set(`c${batch + i}`, { name: '张三', unit: 'A01', grade: 'good' });
+        ws.send(encodeUpdate(Y.encodeStateAsUpdate(ydoc)));
+        return ws;
+      }),
+    );
+    sockets.push(...opened);
+  }
+  await sleep(2000);
+  const after = rssKb(server.child.pid!);
+  for (const ws of sockets) ws.terminate();
+  return { perConnectionKb: (after - before) / connections, totalMb: (after - before) / 1024 };
+}
+
+/** 10,000 small text edits, each its own update, as a typing client would produce them. */
+function typedUpdates(count: number): { updates: Uint8Array[]; text: string } {
+  const ydoc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  ydoc.on('update', (update: Uint8Array) => updates.push(update));
+  const text = ydoc.getText('t');
+  for (let i = 0; i < count; i++) text.insert(text.length, `${i % 10}`);
+  return { updates, text: text.toString() };
+}
+
+/** Write the updates straight into each server's own store, as if they had been received one by one. */
+async function populate(kind: Kind, dir: string, doc: string, updates: Uint8Array[]): Promise<void> {
+  if (kind === 'ours') {
+    const storage = openSqliteStorage(dir);
+    await Promise.all(
+      updates.map((data) =>
+        storage.commitUpdate({ doc, data, user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] }),
+      ),
+    );
+    await storage.close();
+  } else {
+    const ldb = new LeveldbPersistence(dir);
+    for (const update of updates) await ldb.storeUpdate(doc, update);
+    await ldb.destroy();
+  }
+}
+
+async function coldLoad(kind: Kind, dir: string, count = 10_000): Promise<{ ms: number; ok: boolean }> {
+  const doc = 'unit:cold';
+  const { updates, text: expected } = typedUpdates(count);
+  await populate(kind, dir, doc, updates);
+  const server = kind === 'ours' ? await startOurs(dir) : await startReference(dir);
+  await sleep(300);
+  const ydoc = new Y.Doc();
+  let ms = NaN;
+  const done = new Promise<void>((resolve) => {
+    ydoc.on('update', () => {
+      if (ydoc.getText('t').length === expected.length) {
+        ms = performance.now() - started;
+        resolve();
+      }
+    });
+  });
+  const started = performance.now();
+  const ws = await connect(server, doc, (frame) => {
+    if (frame[0] === 0 && (frame[1] === 1 || frame[1] === 2)) {
+      const decoder = decoding.createDecoder(frame);
+      decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder);
+      Y.applyUpdate(ydoc, decoding.readVarUint8Array(decoder));
+    }
+  });
+  await Promise.race([done, sleep(15_000)]);
+  ws.terminate();
+  const ok = ydoc.getText('t').toString() === expected;
+  await server.stop();
+  return { ms, ok };
+}
+
+function ratio(ours: number, reference: number): string {
+  return Number.isFinite(ours) && Number.isFinite(reference) && reference !== 0 ? `${(ours / reference).toFixed(2)}×` : 'n/a';
+}
+
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'dossier-lens-bench-'));
+  const stopAll: (() => Promise<void>)[] = [];
+  try {
+    const results: Record<Kind, { fan: FanOutResult; idle: { perConnectionKb: number; totalMb: number }; cold: { ms: number; ok: boolean } }> = {} as never;
+    // A short warm-up of this process's client code, so the first server measured is not penalised.
+    const warm = await startReference();
+    await fanOut(warm, 2, 2, 1000);
+    await warm.stop();
+    for (const kind of ['reference', 'ours'] as const) {
+      const dataDir = join(tmp, `${kind}-live`);
+      const server = kind === 'ours' ? await startOurs(dataDir) : await startReference();
+      stopAll.push(server.stop);
+      process.stderr.write(`${kind}: fan-out…\n`);
+      const fan = await fanOut(server);
+      process.stderr.write(`${kind}: idle connections…\n`);
+      const idle = await idleMemory(server);
+      await server.stop();
+      process.stderr.write(`${kind}: cold load…\n`);
+      const cold = await coldLoad(kind, join(tmp, `${kind}-cold`));
+      results[kind] = { fan, idle, cold };
+    }
+    const o = results.ours;
+    const r = results.reference;
+    const rows = [
+      ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.fan.p50, 2), f(r.fan.p50, 2), ratio(o.fan.p50, r.fan.p50)],
+      ['fan-out p99 latency (ms)', f(o.fan.p99, 2), f(r.fan.p99, 2), ratio(o.fan.p99, r.fan.p99)],
+      ['throughput, edits/s fully delivered to 10 peers', f(o.fan.updatesPerSecond, 0), f(r.fan.updatesPerSecond, 0), ratio(o.fan.updatesPerSecond, r.fan.updatesPerSecond)],
+      ['idle connection + small document, RSS (kB each)', f(o.idle.perConnectionKb), f(r.idle.perConnectionKb), ratio(o.idle.perConnectionKb, r.idle.perConnectionKb)],
+      ['1,000 idle connections, RSS growth (MB)', f(o.idle.totalMb), f(r.idle.totalMb), ratio(o.idle.totalMb, r.idle.totalMb)],
+      ['cold load, 10,000 updates (ms to full content)', `${f(o.cold.ms, 0)}${o.cold.ok ? '' : ' (INCOMPLETE)'}`, `${f(r.cold.ms, 0)}${r.cold.ok ? '' : ' (INCOMPLETE)'}`, ratio(o.cold.ms, r.cold.ms)],
+    ];
+    const table = [
+      '| measure | ours (SQLite, durable) | reference @y/websocket-server 0.1.1 | ours / reference |',
+      '|---|---:|---:|---:|',
+      ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ].join('\n');
+    const samples = `latency samples: ours ${o.fan.latencySamples}, reference ${r.fan.latencySamples}`;
+    process.stdout.write(`\nSync server (${new Date().toISOString()}, node ${process.version})\n${table}\n${samples}\n`);
+    if (write) writeSection(table, samples);
+  } finally {
+    for (const stop of stopAll) await stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Replace only the "## Sync server" section of BENCHMARKS.md; other sections belong to others. */
+function writeSection(table: string, samples: string): void {
+  const file = join(root, 'BENCHMARKS.md');
+  let text = '# Benchmarks\n';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    // first benchmark to write the file
+  }
+  const marker = '\n## Sync server\n';
+  const begin = text.indexOf(marker);
+  const end = begin < 0 ? -1 : text.indexOf('\n## ', begin + marker.length);
+  const previous = begin < 0 ? '' : text.slice(begin + marker.length, end < 0 ? undefined : end);
+  const notes = previous.split('<!-- results -->')[0]?.trim() ?? '';
+  const body = `${notes ? notes + '\n\n' : ''}<!-- results -->\nLast run ${new Date().toISOString().slice(0, 16)}Z, node ${process.version}, shared 2-core box (figures move ±30 % with other work running):\n\n${table}\n\n${samples}\n`;
+  const section = `${marker}\n${body}`;
+  const next = begin < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, begin)}${section}${end < 0 ? '' : text.slice(end)}`;
+  writeFileSync(file, next);
+}
+
+await main();
