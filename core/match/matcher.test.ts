@@ -83,6 +83,11 @@ describe('standsAlone: a longer name containing a known name is not that person'
     ['（王芳）', '王芳', true],
     ['王芳华参加', '王芳', false],
     ['王芳 华', '王芳', true],
+    // a preceding word that is also a surname: a name at the start of a run, a verb inside one
+    ['任王芳', '王芳', false],
+    ['向王芳', '王芳', false],
+    ['拟任王芳为科长', '王芳', true],
+    ['主任王芳', '王芳', true],
     ['Wang 王芳.', '王芳', true],
   ])('%s ∋ %s → %s', (text, name, ok) => {
     const i = text.indexOf(name);
