@@ -199,3 +199,31 @@ const TEMPLATES: { [C in Reason['code']]: Template<C> } = {
 export function explain(reason: Reason, locale: Locale, vocab: Vocabulary = {}): string {
   return (TEMPLATES[reason.code] as Template<typeof reason.code>)(reason as never, locale, vocab);
 }
+
+const OBJECTION_TEXT: Record<ReviewPurpose, Label> = {
+  'annual-appraisal': { zh: '对其年度考核等次有不同意见', en: 'objection to the annual-appraisal grade' },
+  promotion: { zh: '不宜提拔使用', en: 'should not be promoted' },
+  commendation: { zh: '不宜评先评优', en: 'should not be commended' },
+  'reserve-cadre': { zh: '不宜列为后备干部', en: 'should not be listed as a reserve cadre' },
+};
+
+/**
+ * The opinion line of a reply letter (党风廉政意见回复), before its reasons: the wording officers
+ * use — 暂未发现…的问题 / 建议暂缓，待查清后再作答复 / 不宜….
+ */
+export function opinionText(opinion: keyof typeof OPINION_LABELS, purpose: ReviewPurpose, locale: Locale, year?: number): string {
+  const zh = locale === 'zh-CN';
+  switch (opinion) {
+    case 'no-objection':
+      return explain({ code: 'clear', purpose, ...(year !== undefined ? { year } : {}), source: 'integrity-review' }, locale);
+    case 'note':
+      return zh ? '无不同意见，但有以下情况需要提示。' : 'No objection, with the following to note.';
+    case 'postpone':
+      return zh ? '建议暂缓，待查清后再作答复。' : 'Postpone until the matter is cleared up.';
+    case 'objection': {
+      const text = pick(OBJECTION_TEXT[purpose], locale);
+      if (year === undefined) return zh ? `${text}。` : `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+      return zh ? `${text.replace('年度', `${year}年度`)}。` : `${text[0]!.toUpperCase()}${text.slice(1)} for ${year}.`;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../model/config.ts';
-import { explain } from './explain.ts';
+import { explain, opinionText } from './explain.ts';
 import { cadre, clue, flag, rec, subject } from './fixtures.ts';
 import type { SubjectData } from './reasons.ts';
 import { reviewBatch, reviewSubject, type ReviewRequest } from './review.ts';
@@ -141,5 +141,16 @@ describe('a batch', () => {
 
   it('counts opinions', () => {
     expect(result.counts).toEqual({ 'no-objection': 2, note: 0, postpone: 0, objection: 2, ambiguous: 1, 'not-found': 1 });
+  });
+});
+
+describe('the opinion line of a reply', () => {
+  it('reads as officers write it, per opinion and purpose', () => {
+    expect(opinionText('objection', 'annual-appraisal', 'zh-CN', 2018)).toBe('对其2018年度考核等次有不同意见。');
+    expect(opinionText('objection', 'promotion', 'zh-CN')).toBe('不宜提拔使用。');
+    expect(opinionText('objection', 'commendation', 'en', 2018)).toBe('Should not be commended for 2018.');
+    expect(opinionText('postpone', 'promotion', 'zh-CN')).toBe('建议暂缓，待查清后再作答复。');
+    expect(opinionText('no-objection', 'reserve-cadre', 'zh-CN')).toBe('暂未发现影响列为后备干部的问题。');
+    expect(opinionText('note', 'promotion', 'en')).toBe('No objection, with the following to note.');
   });
 });

@@ -51,9 +51,13 @@ export function summarise(
   asOf: IsoDate,
   config: RulesConfig,
   locale: Locale,
-  options: { cadres?: readonly CadreOutcome[]; vocab?: Vocabulary } = {},
+  options: { cadres?: readonly CadreOutcome[]; vocab?: Vocabulary; assessed?: Assessment } = {},
 ): RulesSummary {
-  const a = subject.cadre || !subject.unit ? assessCadre(subject, asOf, config) : assessUnit(subject, options.cadres ?? [], asOf, config);
+  // A caller that already assessed the subject (the local index keeps cadre outcomes for the
+  // unit's grade) passes it in, so the rules run once per subject.
+  const a =
+    options.assessed ??
+    (subject.cadre || !subject.unit ? assessCadre(subject, asOf, config) : assessUnit(subject, options.cadres ?? [], asOf, config));
   const vocab = options.vocab ?? {};
   return {
     dots: dotCounts(subject, asOf),
