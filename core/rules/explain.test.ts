@@ -31,6 +31,13 @@ describe('sentences name the measure, the dates and the source', () => {
     expect(explain(p!, 'zh-CN')).toContain('不得再录用为公务员');
   });
 
+  it('a party probation names the end of the probation as well as of the period', () => {
+    const [p] = influencePeriods([rec('r1', 'party-probation', '2018-06-15', { probationMonths: 24 })], '2018-07-01');
+    expect(explain(p!, 'zh-CN')).toBe(
+      '留党察看（记录 r1）影响期自2018年6月15日至2022年6月14日（察看期至2020年6月14日），期间不得提拔或晋升职务、职级，不得评先评优，不得担任与原任职务相当或者更高的职务，无党内表决权、选举权和被选举权（《中国共产党纪律处分条例》第十二条）。',
+    );
+  });
+
   it('each warning names its trigger', () => {
     const s = subject([rec('y1', 'reminder-talk', '2019-01-05'), rec('y2', 'admonishment', '2019-03-01', { rectificationDue: '2019-04-30' })], {
       clues: [clue('k1', 'preliminary', '2019-02-01')],

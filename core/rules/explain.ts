@@ -90,10 +90,13 @@ const period: Template<'period'> = (r, locale, vocab) => {
   const span = r.until === null
     ? zh ? `自${formatDate(r.from, locale)}起长期有效` : `from ${formatDate(r.from, locale)}, permanent`
     : zh ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}` : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
+  const probation = r.probationUntil
+    ? zh ? `（察看期至${formatDate(r.probationUntil, locale)}）` : ` (probation until ${formatDate(r.probationUntil, locale)})`
+    : '';
   // 选拔任用条例 art. 24 is what turns any running period into "not a promotion candidate".
   const sources = r.applies === 'promotion' && r.source !== 'selection-24' ? [src(r, locale), citation('selection-24', locale)] : [src(r, locale)];
   const cited = sources.join(zh ? '；' : '; ');
-  return zh ? `${what}${span}，期间${blocks}（${cited}）。` : `${what} ${span}; ${blocks} (${cited}).`;
+  return zh ? `${what}${span}${probation}，期间${blocks}（${cited}）。` : `${what} ${span}${probation}; ${blocks} (${cited}).`;
 };
 
 const appraisal: Template<'appraisal'> = (r, locale, vocab) => {

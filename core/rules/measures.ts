@@ -52,6 +52,8 @@ export interface Measure {
   /** Party sanctions and organisational measures run from approval; government ones from effect. */
   from: 'decision' | 'effective';
   blocks: readonly Block[];
+  /** 留党察看: what is suspended only while the probation itself runs. */
+  probationBlocks?: readonly Block[];
   appraisal: readonly AppraisalRow[];
   /** Where the period and the blocks come from. */
   source: SourceId;
@@ -91,7 +93,8 @@ export const MEASURES: readonly Measure[] = [
   row({
     kind: 'party-probation', family: 'party', severity: 60, from: 'decision',
     term: { type: 'probation-then', months: 24 },
-    blocks: [...SANCTION_BLOCKS, 'equal-post', 'party-rights'],
+    blocks: [...SANCTION_BLOCKS, 'equal-post'],
+    probationBlocks: ['party-rights'],
     appraisal: [
       { years: [0, 0], effect: 'incompetent' },
       { years: 'probation', effect: 'no-grade' },

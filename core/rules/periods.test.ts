@@ -30,6 +30,7 @@ const ROWS: { kind: string; until: string | null; blocks: string[]; extra?: obje
   { kind: 'party-serious-warning', until: '2019-12-14', blocks: ['promotion', 'commendation'] },
   { kind: 'party-post-removal', until: '2020-06-14', blocks: ['promotion', 'commendation', 'equal-post'] },
   // 12 months' probation then 24 months: 36 months in all.
+  // (Party rights are suspended during the probation only: see the test below.)
   { kind: 'party-probation', until: '2021-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'], extra: { probationMonths: 12 } },
   { kind: 'party-probation', until: '2022-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'], extra: { probationMonths: 24 } },
   { kind: 'party-expulsion', until: '2023-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'rejoin-party'] },
@@ -68,6 +69,14 @@ describe('every measure with a period', () => {
 
   it.each(['reminder-talk', 'criticism-education', 'ordered-self-examination'])('%s has no influence period', (kind) => {
     expect(running([rec('r1', kind, '2018-06-15')], '2018-06-15')).toEqual([]);
+  });
+});
+
+describe('留党察看', () => {
+  it('suspends party rights through the probation, the other blocks through the whole period', () => {
+    const r = [rec('r1', 'party-probation', '2018-06-15', { probationMonths: 12 })];
+    expect(running(r, '2019-06-14')[0]).toMatchObject({ probationUntil: '2019-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'] });
+    expect(running(r, '2019-06-15')[0]).toMatchObject({ probationUntil: '2019-06-14', blocks: ['promotion', 'commendation', 'equal-post'] });
   });
 });
 

@@ -80,6 +80,7 @@ interface Single {
   /** undefined: no period at all; null: permanent. */
   months: number | null;
   until: IsoDate | null;
+  probationUntil?: IsoDate;
 }
 
 function single(record: DotRecord): Single | undefined {
@@ -88,21 +89,25 @@ function single(record: DotRecord): Single | undefined {
   const months = monthsOf(record, measure);
   if (months === undefined) return undefined;
   const from = startOf(record, measure);
-  return { record, measure, from, months, until: months === null ? null : periodUntil(from, months) };
+  const until = months === null ? null : periodUntil(from, months);
+  if (measure.term.type !== 'probation-then') return { record, measure, from, months, until };
+  return { record, measure, from, months, until, probationUntil: periodUntil(from, record.probationMonths ?? 24) };
 }
 
 const byStart = (a: Single, b: Single) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0);
 
-function reasonOf(group: Single[]): PeriodReason {
+function reasonOf(group: Single[], asOf: IsoDate): PeriodReason {
   const first = group[0]!;
+  const inProbation = first.probationUntil !== undefined && asOf <= first.probationUntil;
   const base: PeriodReason = {
     code: 'period',
     kind: first.measure.kind,
     records: group.map((s) => s.record.id),
     from: first.from,
     until: first.until,
-    blocks: [...first.measure.blocks],
+    blocks: [...first.measure.blocks, ...(inProbation ? (first.measure.probationBlocks ?? []) : [])],
     source: first.measure.source,
+    ...(first.probationUntil ? { probationUntil: first.probationUntil } : {}),
   };
   if (group.length === 1) return base;
   // 政务处分法 art. 15: between one period and the sum, at most 48 months. The dossier holds
@@ -134,12 +139,15 @@ function combine(singles: Single[]): Single[][] {
   return groups;
 }
 
-/** Every influence period in the records known as of `asOf`, running or not, combined per art. 15. */
+/**
+ * Every influence period in the records known as of `asOf`, running or not, combined per art. 15.
+ * Blocks are those in force on `asOf` (a probation's suspended rights end before its period does).
+ */
 export function allPeriods(records: readonly DotRecord[], asOf: IsoDate): PeriodReason[] {
   const singles = countingRecords(records, asOf)
     .map(single)
     .filter((s): s is Single => s !== undefined && s.from <= asOf);
-  return combine(singles).map(reasonOf);
+  return combine(singles).map((g) => reasonOf(g, asOf));
 }
 
 export function isRunning(p: { from: IsoDate; until: IsoDate | null }, asOf: IsoDate): boolean {

@@ -39,6 +39,8 @@ export type Reason =
       until: IsoDate | null;
       blocks: Block[];
       source: SourceId;
+      /** 留党察看: the last day of the probation itself (its blocks are listed only while it runs). */
+      probationUntil?: IsoDate;
       /** Set when several identical government sanctions were combined (政务处分法 art. 15). */
       combinedMonths?: number;
       /** In a review: the block that made this reason count for the purpose asked about. */
