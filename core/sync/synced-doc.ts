@@ -109,8 +109,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     ...(schema?.status === 'newer' ? { newerSchema: schema.version } : {}),
   });
   let last = JSON.stringify(status());
+  /** Waiters re-check on every fact change, not only when the visible status changes. */
+  const waiters = new Set<() => void>();
   const emit = () => {
     if (destroyed) return;
+    for (const w of [...waiters]) w();
     const s = status();
     const key = JSON.stringify(s);
     if (key === last) return;
@@ -205,26 +208,31 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const waitUntil = (ready: () => boolean) =>
     new Promise<void>((resolve) => {
       if (ready()) return resolve();
-      const stop = onStatus(() => {
-        if (ready()) {
-          stop();
-          resolve();
-        }
-      });
+      const check = () => {
+        if (!ready()) return;
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
     });
   function onStatus(listener: (s: DocStatus) => void) {
     listeners.add(listener);
-    return () => listeners.delete(listener) as unknown as void;
+    return () => {
+      listeners.delete(listener);
+    };
   }
 
-  const destroy = async () => {
+  /** Stops everything; with `deleteLocal`, y-indexeddb's clearData also deletes the database. */
+  const teardown = async (deleteLocal: boolean) => {
     if (destroyed) return;
     destroyed = true;
     if (askTimer !== undefined) clearTimeout(askTimer);
     listeners.clear();
+    waiters.clear();
     doc.off('update', onUpdate);
     provider.destroy();
-    await persistence?.destroy();
+    await whenLoaded.catch(() => undefined);
+    if (persistence) await (deleteLocal ? persistence.clearData() : persistence.destroy());
     doc.destroy();
   };
 
@@ -248,19 +256,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     setToken(token) {
       provider.protocols = [SUBPROTOCOL, `auth.${token}`];
     },
-    destroy,
-    async clear() {
-      if (persistence && !destroyed) {
-        destroyed = true;
-        if (askTimer !== undefined) clearTimeout(askTimer);
-        listeners.clear();
-        doc.off('update', onUpdate);
-        provider.destroy();
-        await persistence.clearData();
-        doc.destroy();
-        return;
-      }
-      await destroy();
-    },
+    destroy: () => teardown(false),
+    clear: () => teardown(true),
   };
 }

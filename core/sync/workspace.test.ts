@@ -1,0 +1,182 @@
+import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+// The real server, on loopback. Only this test reaches into sync-server/; the library does not.
+import { startTestServer, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
+import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
+import { cadre, record } from '../doc/test/fixtures.ts';
+
+let server: TestServer;
+let data: { dir: string; remove(): void };
+const open: Workspace[] = [];
+
+beforeAll(async () => {
+  data = tempDataDir();
+  server = await startTestServer(data.dir);
+});
+afterAll(async () => {
+  await server.close();
+  data.remove();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((w) => w.close()));
+});
+
+const adminToken = (user: string) => server.token(user, [{ role: 'admin', doc: '*' }]);
+
+async function workspace(token: string, extra: Partial<WorkspaceOptions> = {}): Promise<Workspace> {
+  const w = await openWorkspace({
+    serverUrl: server.url,
+    token,
+    persistence: 'none',
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    crossTab: false,
+    confirmDebounceMs: 20,
+    today: () => '2019-01-01',
+    ...extra,
+  });
+  open.push(w);
+  return w;
+}
+
+/** A workspace with a unit directory entry and one cadre with a party warning (the seed's case). */
+async function seed(w: Workspace, code: string) {
+  await w.workspaceSynced.whenSynced();
+  w.workspace.units.put({ code, name: '市财政局', kind: 'government' });
+  const u = await w.unit(code);
+  await u.synced.whenSynced();
+  u.dossiers.cadres.put(cadre(`${code}-c1`, { unitCode: code }));
+  u.dossiers.records.put(record(`${code}-r1`, `${code}-c1`));
+  await w.whenConfirmed();
+}
+
+describe('sync client against the real server', () => {
+  it('two workspaces converge, live, and keep their local indexes current', async () => {
+    const a = await workspace(adminToken('alice'));
+    await seed(a, 'S01');
+    const b = await workspace(adminToken('bob'));
+    await b.workspaceSynced.whenSynced();
+    expect(await b.openUnits()).toContain('S01');
+    const bu = await b.unit('S01');
+    await bu.synced.whenSynced();
+    expect(bu.dossiers.records.get('S01-r1')).toMatchObject({ ok: true, value: { kind: 'party-warning' } });
+    expect(b.index.get('cadre', 'S01-c1')).toMatchObject({ name: '张伟', unitName: '市财政局', dots: { black: 1 } });
+    expect(b.index.get('cadre', 'S01-c1')?.periods.length).toBeGreaterThan(0);
+
+    // A correction made in b reaches a while both are connected.
+    bu.dossiers.records.edit('S01-r1', 'summary', '更正：违反廉洁纪律', 'bob');
+    const au = await a.unit('S01');
+    await waitFor(() => au.dossiers.records.get('S01-r1')?.ok === true && (au.dossiers.records.get('S01-r1') as { value: { summary: string } }).value.summary === '更正：违反廉洁纪律', 'the correction to reach a');
+    // And a revocation in a updates b's index: the black dot no longer counts.
+    au.dossiers.records.revoke('S01-r1', { by: 'alice', at: '2019-01-01T00:00:00.000Z', reason: '错录' });
+    await waitFor(() => b.index.get('cadre', 'S01-c1')?.dots.black === 0, 'b index to drop the revoked dot');
+    expect(a.status()).toMatchObject({ denied: [], closed: [] });
+  });
+
+  it('counts local changes until the server confirms them durably', async () => {
+    const a = await workspace(adminToken('carol'));
+    await seed(a, 'S02');
+    const u = await a.unit('S02');
+    expect(a.status()).toMatchObject({ connection: 'online', unconfirmed: 0 });
+    u.dossiers.records.put(record('S02-r2', 'S02-c1', { colour: 'red', kind: 'commendation' }));
+    u.dossiers.records.edit('S02-r2', 'summary', '年度嘉奖', 'carol');
+    // One entry for the record, two for the correction (edit + history log).
+    expect(u.synced.status().unconfirmed).toBe(3);
+    expect(a.status().connection).toBe('syncing');
+    await a.whenConfirmed();
+    expect(a.status()).toMatchObject({ connection: 'online', unconfirmed: 0 });
+  });
+
+  it('keeps offline edits in IndexedDB and sends them on reconnect', async () => {
+    const token = adminToken('dave');
+    const first = await workspace(token, { persistence: 'indexeddb' });
+    await seed(first, 'S03');
+    first.disconnect();
+    await waitFor(() => first.status().connection === 'offline', 'offline');
+    const u = await first.unit('S03');
+    u.dossiers.records.edit('S03-r1', 'docNumber', '张纪发〔2018〕99号', 'dave');
+    u.dossiers.flags.put({ id: 'S03-f1', cadreId: 'S03-c1', item: 'gambling', channel: 'community', date: '2018-11-02', status: 'reported', summary: '社区反映' });
+    expect(first.status()).toMatchObject({ connection: 'offline', unconfirmed: 3 });
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    // Next session, still offline: the edits and the unconfirmed count come back from IndexedDB.
+    const again = await workspace(token, { persistence: 'indexeddb', connect: false });
+    const codes = await again.openUnits();
+    expect(codes).toContain('S03');
+    const u2 = await again.unit('S03');
+    expect(u2.dossiers.flags.get('S03-f1')?.ok).toBe(true);
+    expect(again.index.get('cadre', 'S03-c1')).toMatchObject({ flags: 1 });
+    expect(again.status()).toMatchObject({ connection: 'offline', unconfirmed: 3 });
+
+    again.connect();
+    await again.whenConfirmed();
+    expect(again.status().unconfirmed).toBe(0);
+    const other = await workspace(adminToken('erin'));
+    const ou = await other.unit('S03');
+    await ou.synced.whenSynced();
+    expect(ou.dossiers.records.get('S03-r1')).toMatchObject({ ok: true, value: { docNumber: '张纪发〔2018〕99号' } });
+    expect(ou.dossiers.flags.get('S03-f1')?.ok).toBe(true);
+  });
+
+  it('merges two officers’ offline edits of the same record', async () => {
+    const a = await workspace(adminToken('fay'));
+    await seed(a, 'S04');
+    const b = await workspace(adminToken('gus'));
+    const bu = await b.unit('S04');
+    await bu.synced.whenSynced();
+    a.disconnect();
+    b.disconnect();
+    const au = await a.unit('S04');
+    au.dossiers.records.edit('S04-r1', 'summary', '甲的更正', 'fay');
+    bu.dossiers.records.edit('S04-r1', 'sourceDept', '市审计局', 'gus');
+    a.connect();
+    b.connect();
+    await Promise.all([a.whenConfirmed(), b.whenConfirmed()]);
+    await waitFor(() => {
+      const x = au.dossiers.records.get('S04-r1');
+      return x?.ok === true && x.value.sourceDept === '市审计局';
+    }, 'a to see b’s edit');
+    await waitFor(() => {
+      const x = bu.dossiers.records.get('S04-r1');
+      return x?.ok === true && x.value.summary === '甲的更正';
+    }, 'b to see a’s edit');
+  });
+
+  it('surfaces the server’s permission-denied answer to a viewer’s write', async () => {
+    const a = await workspace(adminToken('hal'));
+    await seed(a, 'S05');
+    const viewer = await workspace(server.token('ivy', [{ role: 'viewer', doc: '*' }]));
+    const vu = await viewer.unit('S05');
+    await vu.synced.whenSynced();
+    vu.dossiers.records.edit('S05-r1', 'summary', '越权修改', 'ivy');
+    await waitFor(() => viewer.status().denied.length > 0, 'a permission-denied answer');
+    expect(viewer.status().denied[0]).toMatchObject({ doc: 'unit:S05', reason: expect.stringContaining('read-only') });
+    expect(viewer.status().unconfirmed).toBeGreaterThan(0);
+    const au = await a.unit('S05');
+    expect(au.dossiers.records.get('S05-r1')).toMatchObject({ value: { summary: '违反廉洁纪律' } });
+  });
+
+  it('sends the token as a subprotocol, never in the URL', async () => {
+    const token = adminToken('jay');
+    const w = await workspace(token);
+    await w.workspaceSynced.whenSynced();
+    expect(w.workspaceSynced.provider.url).not.toContain(token);
+    expect(w.workspaceSynced.provider.protocols).toEqual(['dossierlens', `auth.${token}`]);
+    expect(server.logs.join('\n')).not.toContain(token);
+  });
+
+  it('wipe deletes every database the workspace made, including units not opened this session', async () => {
+    const token = adminToken('kim');
+    const first = await workspace(token, { persistence: 'indexeddb' });
+    await seed(first, 'S06');
+    await first.openUnits({ notes: true });
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const names = async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith(dbPrefix(server.url)));
+    expect(await names()).toEqual(expect.arrayContaining([`${dbPrefix(server.url)}workspace`, `${dbPrefix(server.url)}unit:S06`, `${dbPrefix(server.url)}notes:S06`]));
+    const again = await workspace(token, { persistence: 'indexeddb', connect: false });
+    await again.wipe();
+    expect(await names()).toEqual([]);
+  });
+});
