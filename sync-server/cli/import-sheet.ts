@@ -34,6 +34,7 @@ import {
 } from '../../core/import/index.ts';
 import { today as todayIn } from '../../core/dates.ts';
 import type { Locale } from '../../core/model/messages.ts';
+import type { SyncedDoc } from '../../core/sync/synced-doc.ts';
 import { openWorkspace, type Workspace } from '../../core/sync/workspace.ts';
 
 export interface RemoteTarget extends ImportTarget {
@@ -53,14 +54,14 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
     crossTab: false,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
   });
-  await withTimeout(ws.workspaceSynced.whenSynced(), 15_000, 'the workspace document did not sync (check the server URL and the token)');
+  await withTimeout(synced(ws.workspaceSynced), 15_000, 'the workspace document did not sync (check the server URL and the token)');
   const units = new Map<string, UnitDossiers>();
   const ensureUnits = async (codes: Iterable<string>) => {
     const wanted = [...new Set(codes)].filter((c) => c && !units.has(c));
     await Promise.all(
       wanted.map(async (code) => {
         const open = await ws.unit(code);
-        await withTimeout(open.synced.whenSynced(), 15_000, `unit:${code} did not sync`);
+        await withTimeout(synced(open.synced), 15_000, `unit:${code} did not sync`);
         units.set(code, open.dossiers);
       }),
     );
@@ -77,11 +78,23 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
     unitCodes: () => [...units.keys()],
     ensureUnits,
     async close() {
-      await withTimeout(ws.whenConfirmed(), 60_000, 'the server did not confirm every change');
+      await withTimeout(confirmed(ws.docs()), 60_000, 'the server did not confirm every change');
       await ws.close();
     },
   };
 }
+
+/**
+ * Polls the provider rather than awaiting SyncedDoc.whenSynced/whenConfirmed: those wait for a
+ * status event, and in Node the status does not always change when the first sync completes, so
+ * a one-shot CLI could wait forever. Polling the same conditions is cheap for a short-lived client.
+ */
+async function poll(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((r) => setTimeout(r, 25));
+}
+const synced = (d: SyncedDoc) => poll(() => d.provider.synced && d.provider.wsconnected);
+/** Every open document's local changes acknowledged by the server (its state vector covers ours). */
+const confirmed = (docs: SyncedDoc[]) => poll(() => docs.every((d) => d.status().unconfirmed === 0));
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
