@@ -179,4 +179,31 @@ describe('sync client against the real server', () => {
     await again.wipe();
     expect(await names()).toEqual([]);
   });
+
+  it('reconnects with backoff after the server goes away and delivers what was edited meanwhile', async () => {
+    const own = tempDataDir();
+    let outage = await startTestServer(own.dir);
+    const port = outage.port;
+    const token = outage.token('lee', [{ role: 'admin', doc: '*' }]);
+    const w = await workspace(token, { serverUrl: outage.url, persistence: 'indexeddb', maxBackoffTime: 200 });
+    try {
+      await seed(w, 'S07');
+      await outage.close();
+      await waitFor(() => w.status().connection === 'offline', 'offline after the server stopped');
+      const u = await w.unit('S07');
+      u.dossiers.records.edit('S07-r1', 'summary', '断网期间的更正', 'lee');
+      expect(w.status().unconfirmed).toBeGreaterThan(0);
+      outage = await startTestServer(own.dir, { port });
+      await w.whenConfirmed();
+      expect(w.status()).toMatchObject({ connection: 'online', unconfirmed: 0 });
+      const check = await workspace(token, { serverUrl: outage.url });
+      const cu = await check.unit('S07');
+      await cu.synced.whenSynced();
+      expect(cu.dossiers.records.get('S07-r1')).toMatchObject({ value: { summary: '断网期间的更正' } });
+    } finally {
+      await Promise.all(open.splice(0).map((x) => x.wipe()));
+      await outage.close();
+      own.remove();
+    }
+  });
 });
