@@ -1,5 +1,27 @@
 import { defineConfig } from 'wxt';
 
+/**
+ * Portals an organisation pre-sets at build time, so a managed install badges them with no
+ * clicks: `DOSSIER_LENS_PORTALS="https://gbxt.example.gov.cn/*,http://10.1.2.3:8080/*" npm run build`.
+ * They become required host permissions (granted at install); the background reads them back from
+ * the manifest and registers the overlay on them at startup (extension/lib/portals.ts). Every other portal is added by the user from the options page, one
+ * optional permission at a time.
+ */
+const presetPortals = (process.env.DOSSIER_LENS_PORTALS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+for (const pattern of presetPortals) {
+  // Fail the build rather than ship a manifest Chrome refuses to load.
+  if (!/^(https?|\*):\/\/(\*|\*\.[^/*]+|[^/*]+)\/.*$/.test(pattern) && pattern !== '<all_urls>') {
+    throw new Error(`DOSSIER_LENS_PORTALS: "${pattern}" is not a match pattern such as https://portal.example.gov.cn/*`);
+  }
+}
+
+/** Any http(s) site may become a portal, but only after the user grants it from the options page. */
+const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
+
 // The extension's manifest is assembled here so that every permission it asks for is visible in
 // one place and reviewed as a whole (least privilege: see README "Permissions").
 export default defineConfig({
@@ -8,10 +30,42 @@ export default defineConfig({
   // WXT resolves publicDir from the project root, not srcDir; locales live with the extension.
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-svelte'],
-  manifest: {
+  manifest: ({ manifestVersion, browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'zh_CN',
-    permissions: ['storage'],
-  },
+    permissions: [
+      // settings, the portal list and the local index cache
+      'storage',
+      // dossiers are kept offline in IndexedDB; they must not be evicted under storage pressure
+      'unlimitedStorage',
+      // the overlay is registered at runtime, per granted portal
+      'scripting',
+      // wakes the background to reconnect after the browser stopped it (see lib/lifetime.ts)
+      'alarms',
+    ],
+    host_permissions: presetPortals,
+    ...(manifestVersion === 3
+      ? { optional_host_permissions: OPTIONAL_HOSTS }
+      : { optional_permissions: OPTIONAL_HOSTS }),
+    // Organisations push the server URL and token through policy (chrome.storage.managed).
+    storage: { managed_schema: 'managed_schema.json' },
+    // No default popup: a click on the toolbar button toggles the badges on the page (overlay).
+    action: { default_title: '__MSG_actionTitle__' },
+    commands: {
+      'toggle-badges': {
+        suggested_key: { default: 'Alt+Shift+D' },
+        description: '__MSG_commandToggleBadges__',
+      },
+    },
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'dossier-lens@example.gov.cn',
+          // Nothing leaves the browser except to the organisation's own sync server.
+          data_collection_permissions: { required: ['none'] },
+        },
+      },
+    }),
+  }),
 });

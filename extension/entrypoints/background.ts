@@ -1,3 +1,29 @@
+import { browser } from 'wxt/browser';
+import { handleRequest } from '../lib/background-requests.ts';
+import { keepSyncing } from '../lib/lifetime.ts';
+import { startOverlayHost } from '../lib/overlay-host.ts';
+import { syncOverlayRegistration } from '../lib/portals.ts';
+import { onConnectionChange } from '../lib/settings.ts';
+import { createWorkspaceHost } from '../lib/workspace-host.ts';
+
+/**
+ * The background: owns the workspace and its local index, serves the index to the overlay on
+ * the granted portals, opens the side panel on a subject, and answers the extension pages
+ * (wipe). Listeners are added synchronously so the event that woke the service worker
+ * is not missed; the workspace opens from IndexedDB behind them.
+ */
 export default defineBackground(() => {
-  // Wired up by the workspace issue: sync, local index, side panel routing.
+  const host = createWorkspaceHost();
+
+  // Every start re-checks the overlay registration against the granted permissions: cheap,
+  // idempotent, and it heals drift (a permission revoked in the browser's own UI).
+  void syncOverlayRegistration();
+  browser.permissions.onAdded.addListener(() => void syncOverlayRegistration());
+  browser.permissions.onRemoved.addListener(() => void syncOverlayRegistration());
+
+  startOverlayHost(host.overlaySource);
+  browser.runtime.onMessage.addListener((message, sender) => handleRequest(message, sender, host));
+  onConnectionChange(() => void host.reopen());
+  keepSyncing(host);
+  void host.reopen();
 });

@@ -1,0 +1,43 @@
+import * as v from 'valibot';
+import { browser, type Browser } from 'wxt/browser';
+import { requestSchema, type WipeResponse } from './messages.ts';
+import { openDossierPanel } from './panel.ts';
+import { listPortals, removePortal, syncOverlayRegistration } from './portals.ts';
+import { wipeLocalData } from './wipe.ts';
+import type { WorkspaceHost } from './workspace-host.ts';
+
+/**
+ * Requests from extension pages. Only our own pages may ask: a content script on a portal is a
+ * different sender (sender.tab with a web URL) and gets nothing from here.
+ */
+export function handleRequest(message: unknown, sender: Browser.runtime.MessageSender, host: WorkspaceHost): Promise<unknown> | undefined {
+  const ownPage = sender.id === browser.runtime.id && (sender.url ?? '').startsWith(browser.runtime.getURL('/'));
+  if (!ownPage) return undefined;
+  const parsed = v.safeParse(requestSchema, message);
+  if (!parsed.success) return undefined;
+  const req = parsed.output;
+  switch (req.type) {
+    case 'wipe':
+      return wipe(host);
+    case 'open-dossier': {
+      const tabId = sender.tab?.id;
+      if (tabId === undefined) return undefined;
+      return openDossierPanel(tabId, { subject: req.subject }).then(() => ({ ok: true }));
+    }
+  }
+}
+
+async function wipe(host: WorkspaceHost): Promise<WipeResponse> {
+  try {
+    const before = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => !!n);
+    // The workspace first, so its databases are closed (not merely blocked) when deleted.
+    await host.wipe();
+    // User-added portals go with their permissions; preset ones stay (they are the install's).
+    for (const p of await listPortals()) if (!p.preset) await removePortal(p.pattern);
+    const rest = await wipeLocalData();
+    await syncOverlayRegistration();
+    return { ok: true, removedDatabases: [...new Set([...before, ...rest])] };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

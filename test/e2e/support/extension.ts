@@ -1,0 +1,126 @@
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The built extension in a real headless Chromium. Tests use the build that `npm test` made just
+ * before them (`.output/chrome-mv3`); when it is missing (running one e2e file by hand) it is
+ * built once. Never downloads a browser: Debian's Chromium is at /usr/bin/chromium.
+ */
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+export const CHROME_BUILD = join(ROOT, '.output/chrome-mv3');
+export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Builds the Chrome MV3 extension unless a build is already there (or E2E_REBUILD=1). */
+export function ensureBuilt(): string {
+  if (process.env.E2E_REBUILD === '1' || !existsSync(join(CHROME_BUILD, 'manifest.json'))) {
+    execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  return CHROME_BUILD;
+}
+
+export interface LaunchOptions {
+  /**
+   * Preset portals, as an organisation would set DOSSIER_LENS_PORTALS at build time. The built
+   * extension is copied and its manifest's host_permissions replaced, which is exactly what the
+   * env var produces: the background reads the preset list from the manifest at startup.
+   */
+  portals?: string[];
+  /** Reuse a profile directory (e.g. to restart the browser on the same IndexedDB). */
+  userDataDir?: string;
+  /** Browser UI language, e.g. 'en-US' (default zh-CN, the product's default language). */
+  locale?: string;
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  userDataDir: string;
+  /** The extension's service worker (its console and evaluate are useful in tests). */
+  background: Worker;
+  /** Opens an extension page, e.g. page('options.html') or page('sidepanel.html#cadre/C001'). */
+  page(path: string): Promise<Page>;
+  /** Closes the browser and removes the temporary profile and extension copy. */
+  close(): Promise<void>;
+}
+
+export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  let extDir = ensureBuilt();
+  const cleanup: string[] = [];
+  if (opts.portals) {
+    const copy = mkdtempSync(join(tmpdir(), 'dl-ext-'));
+    cpSync(extDir, copy, { recursive: true });
+    const manifestPath = join(copy, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.host_permissions = opts.portals;
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    extDir = copy;
+    cleanup.push(copy);
+  }
+  const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dl-profile-'));
+  if (!opts.userDataDir) cleanup.push(userDataDir);
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: false, // --headless=new below: the old headless mode cannot load extensions
+    locale: opts.locale ?? 'zh-CN',
+    // Chromium picks the extension's message bundle from the process locale, not from --lang.
+    env: { ...process.env, LANG: `${(opts.locale ?? 'zh-CN').replace('-', '_')}.UTF-8`, LANGUAGE: (opts.locale ?? 'zh-CN').replace('-', '_') },
+    viewport: { width: 420, height: 900 },
+    // Playwright disables extensions by default; this is the one place we want them.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      // Chromium 137+ ignores --load-extension unless this feature is turned off.
+      '--disable-features=DisableLoadExtensionCommandLineSwitch',
+      '--headless=new',
+      `--disable-extensions-except=${extDir}`,
+      `--load-extension=${extDir}`,
+      `--lang=${opts.locale ?? 'zh-CN'}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const background = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(background.url()).host;
+  return {
+    context,
+    extensionId,
+    userDataDir,
+    background,
+    async page(path: string) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Names of the IndexedDB databases visible to the extension's origin (all its pages share it). */
+export async function indexedDbNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+}
+
+/** Saves a screenshot into docs/screenshots/ for the README (only from real test runs). */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Everything in the extension's storage.local, read from one of its pages. */
+export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
+  // `chrome` exists in extension pages; the test's own types know nothing of it.
+  return page.evaluate(() => (globalThis as any).chrome.storage.local.get(null));
+}

@@ -1,0 +1,3 @@
+/** The shared e2e harness: the built extension in headless Chromium, the real server, tokens. */
+export * from './extension.ts';
+export * from './server.ts';
