@@ -1,9 +1,11 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { describeIssues } from '../model/messages.ts';
 import { defaultConfig } from '../model/config.ts';
 import { explain, opinionText } from './explain.ts';
 import { cadre, clue, flag, rec, subject } from './fixtures.ts';
 import type { SubjectData } from './reasons.ts';
-import { reviewBatch, reviewSubject, type ReviewRequest } from './review.ts';
+import { reviewBatch, reviewRequestSchema, reviewSubject, type ReviewRequest } from './review.ts';
 
 const config = defaultConfig();
 
@@ -152,5 +154,23 @@ describe('the opinion line of a reply', () => {
     expect(opinionText('postpone', 'promotion', 'zh-CN')).toBe('建议暂缓，待查清后再作答复。');
     expect(opinionText('no-objection', 'reserve-cadre', 'zh-CN')).toBe('暂未发现影响列为后备干部的问题。');
     expect(opinionText('note', 'promotion', 'en')).toBe('No objection, with the following to note.');
+  });
+});
+
+describe('review request validation', () => {
+  it('accepts each purpose and rejects bad input naming the field in both locales', () => {
+    const ok: ReviewRequest = v.parse(reviewRequestSchema, { purpose: 'annual-appraisal', year: 2018, asOf: '2019-08-20', people: [' 张某 '] });
+    expect(ok.people).toEqual(['张某']);
+    expect(v.safeParse(reviewRequestSchema, { purpose: 'promotion', asOf: '2019-08-20', people: ['c1'] }).success).toBe(true);
+    const errors = (input: unknown, locale: 'zh-CN' | 'en') => {
+      const r = v.safeParse(reviewRequestSchema, input);
+      return r.success ? [] : describeIssues(r.issues, locale).map((e) => e.message);
+    };
+    expect(errors({ purpose: 'annual-appraisal', year: 2020, asOf: '2019-08-20', people: ['张某'] }, 'zh-CN')).toEqual(['考核年度：应为不晚于截止日期所在年份的年度']);
+    expect(errors({ purpose: 'bonus', asOf: '2019-08-20', people: ['张某'] }, 'en')).toEqual(['Purpose: must be annual appraisal, promotion, commendation or reserve cadre']);
+    expect(errors({ purpose: 'promotion', asOf: '2019-02-30', people: [] }, 'en')).toEqual([
+      'As of: is not a valid date (expected 2019-06-12)',
+      'People: is required',
+    ]);
   });
 });

@@ -1,5 +1,7 @@
+import * as v from 'valibot';
 import { yearOf, type IsoDate } from '../dates.ts';
 import type { WorkspaceConfig } from '../model/config.ts';
+import { dateSchema } from '../model/schemas.ts';
 import type { ClueStage } from '../model/vocabulary.ts';
 import { appraisalEffects, type InvestigationReason } from './appraisal.ts';
 import { factsOf, type Facts } from './grade.ts';
@@ -22,6 +24,35 @@ export type ReviewRequest =
   | { purpose: 'annual-appraisal'; year: number; asOf: IsoDate; people: readonly string[] }
   | { purpose: 'commendation'; year?: number; asOf: IsoDate; people: readonly string[] }
   | { purpose: 'promotion' | 'reserve-cadre'; asOf: IsoDate; people: readonly string[] };
+
+const peopleSchema = v.pipe(
+  v.array(v.pipe(v.string('type.string'), v.trim(), v.minLength(1, 'required')), 'required'),
+  v.minLength(1, 'required'),
+);
+const yearSchema = v.pipe(v.number('review.year'), v.integer('review.year'), v.minValue(1949, 'review.year'));
+const requestVariants = v.variant(
+  'purpose',
+  [
+    v.object({ purpose: v.literal('annual-appraisal'), year: yearSchema, asOf: dateSchema, people: peopleSchema }),
+    v.object({ purpose: v.literal('commendation'), year: v.optional(yearSchema), asOf: dateSchema, people: peopleSchema }),
+    v.object({ purpose: v.picklist(['promotion', 'reserve-cadre']), asOf: dateSchema, people: peopleSchema }),
+  ],
+  'review.purpose',
+);
+
+/** The year asked about cannot lie after the as-of date's year; reported on the year field. */
+const yearNotAfterAsOf = v.rawCheck<v.InferOutput<typeof requestVariants>>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return;
+  const r = dataset.value;
+  if (!('year' in r) || r.year === undefined || r.year <= yearOf(r.asOf)) return;
+  addIssue({ message: 'review.year', path: [{ type: 'object', origin: 'value', input: r, key: 'year', value: r.year }] });
+});
+
+/**
+ * A review request as it arrives from a form or the CLI; messages are keys that describeIssues
+ * turns into sentences naming the field, in both locales.
+ */
+export const reviewRequestSchema = v.pipe(requestVariants, yearNotAfterAsOf);
 
 interface PurposeRule {
   /** A running period that blocks one of these is an objection. */
