@@ -9,8 +9,9 @@
  *                                         then commit → apply → broadcast)
  *                  awareness → presence.receiveAwareness
  *                  query awareness → presence.answerAwarenessQuery
- * Frames of one connection are handled one at a time, in arrival order (a promise chain), so a
- * step 1 sent after an update is answered with a state vector that includes that update.
+ * Frames of one connection are handled in arrival order (a promise chain). Writes are pipelined
+ * (see `pipelineWrite`), and any other frame waits for the writes before it, so a step 1 sent
+ * after an update is answered with a state vector that includes that update.
  * Authentication and authorisation happened before the upgrade (auth.ts); revocation and expiry
  * are enforced while connected by the server's sweep (server.ts).
  */
@@ -45,6 +46,9 @@ export class Connection implements Peer {
   private closed = false;
   private greeted = false;
   private awaitingPong = false;
+  private writesInFlight = 0;
+  /** Settles when every write received so far is applied (or refused). */
+  private writesBefore: Promise<void> = Promise.resolve();
   private readonly limiter: ConnectionLimiter;
   private readonly handshakeTimer: NodeJS.Timeout;
 
@@ -143,7 +147,7 @@ export class Connection implements Peer {
     if (!this.limiter.allow(data.byteLength, Date.now())) {
       return this.close(closeCodes.rateLimited, 'rate limit exceeded', 'rate-limit');
     }
-    if (++this.queued > this.context.limits.maxQueuedMessages) {
+    if (++this.queued + this.writesInFlight > this.context.limits.maxQueuedMessages) {
       return this.close(closeCodes.rateLimited, 'too many messages queued', 'rate-limit');
     }
     if (!isBinary) return this.close(closeCodes.malformed, 'text frames are not part of the protocol', 'malformed');
@@ -161,18 +165,38 @@ export class Connection implements Peer {
     // 2. parse
     const frame = parseFrame(bytes);
     // 3. dispatch
+    if (frame.kind === 'sync-step2' || frame.kind === 'sync-update') return this.pipelineWrite(frame.update);
+    // Every other answer reflects the writes received before it (the durable ack relies on it).
+    await this.writesBefore;
+    if (this.closed) return;
     switch (frame.kind) {
       case 'sync-step1':
         this.greeted = true;
         return answerSyncStep1(this, frame.stateVector);
-      case 'sync-step2':
-      case 'sync-update':
-        return receiveUpdate(this, frame.update);
       case 'awareness':
         return receiveAwareness(this, frame.update);
       case 'query-awareness':
         return answerAwarenessQuery(this);
     }
+  }
+
+  /**
+   * Writes are pipelined: checked now, then committed together with whatever else arrives in
+   * this turn of the event loop (storage group commit), and applied and broadcast in arrival
+   * order once on disk. The queue moves on to the next frame without waiting for the disk.
+   */
+  private pipelineWrite(update: Uint8Array): void {
+    this.writesInFlight++;
+    const write = receiveUpdate(this, update).then(
+      () => {
+        this.writesInFlight--;
+      },
+      (error: Error) => {
+        this.writesInFlight--;
+        this.fail(error);
+      },
+    );
+    this.writesBefore = Promise.all([this.writesBefore, write]).then(() => undefined);
   }
 
   private fail(error: Error): void {

@@ -131,7 +131,6 @@ export class DocumentRegistry {
     }
     this.options.metrics.observePersist((performance.now() - started) / 1000);
     this.noteOwnWrite(seq);
-    for (const clientId of update.newBindings) doc.bindings.set(clientId, update.user);
     Y.applyUpdate(doc.ydoc, update.data, from);
     doc.lastSeq = Math.max(doc.lastSeq, seq);
     doc.logLength++;

@@ -47,6 +47,9 @@ export async function receiveUpdate(conn: Connection, update: Uint8Array): Promi
     conn.send(encodePermissionDenied(`clientID ${binding.clientId} belongs to another user`));
     return;
   }
+  // Reserve the new bindings now: a later update (from this pipeline or another user) is checked
+  // before this one is on disk, and must already see who owns these clientIDs.
+  for (const clientId of binding.newBindings) doc.bindings.set(clientId, conn.user);
   await conn.context.registry.commit(
     doc,
     {

@@ -26,20 +26,15 @@ export interface SqliteOptions {
   synchronous?: 'normal' | 'full';
 }
 
+/*
+ * One row per accepted update in `log`: the update itself and its audit entry together, so a
+ * commit touches two B-tree pages (the row and the (doc, seq) index), not one per concern.
+ * Compaction folds a document's updates into `snapshots` and clears `data` in its rows; the
+ * audit columns stay. Rows are never deleted, so `seq` (the rowid) is never reused and works
+ * as a cursor for other processes' writes.
+ */
 const schema = `
-CREATE TABLE IF NOT EXISTS updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: never reused, so cursors stay valid
-  doc TEXT NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS updates_by_doc ON updates (doc, seq);
-CREATE TABLE IF NOT EXISTS snapshots (
-  doc TEXT PRIMARY KEY,
-  data BLOB NOT NULL,
-  through_seq INTEGER NOT NULL,
-  time INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
+CREATE TABLE IF NOT EXISTS log (
   seq INTEGER PRIMARY KEY,
   doc TEXT NOT NULL,
   user TEXT NOT NULL,
@@ -47,10 +42,16 @@ CREATE TABLE IF NOT EXISTS audit (
   time INTEGER NOT NULL,
   size INTEGER NOT NULL,
   hash TEXT NOT NULL,
-  client_ids TEXT NOT NULL
+  client_ids TEXT NOT NULL,
+  data BLOB
 );
-CREATE INDEX IF NOT EXISTS audit_by_doc ON audit (doc, seq);
-CREATE INDEX IF NOT EXISTS audit_by_user ON audit (user, seq);
+CREATE INDEX IF NOT EXISTS log_by_doc ON log (doc, seq);
+CREATE TABLE IF NOT EXISTS snapshots (
+  doc TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  through_seq INTEGER NOT NULL,
+  time INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS client_bindings (
   doc TEXT NOT NULL,
   client_id INTEGER NOT NULL,
@@ -91,16 +92,15 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   db.exec(schema);
 
   const statements = {
-    snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM snapshots WHERE doc = ?'),
-    updatesOf: db.prepare<[string], { seq: number; data: Buffer }>(
-      'SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq',
+    snapshot: db.prepare<[string], { data: Buffer; through_seq: number }>('SELECT data, through_seq FROM snapshots WHERE doc = ?'),
+    updatesOf: db.prepare<[string, number], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM log WHERE doc = ? AND seq > ? AND data IS NOT NULL ORDER BY seq',
     ),
     bindingsOf: db.prepare<[string], { client_id: number; user: string }>(
       'SELECT client_id, user FROM client_bindings WHERE doc = ?',
     ),
-    insertUpdate: db.prepare<[string, Buffer]>('INSERT INTO updates (doc, data) VALUES (?, ?)'),
-    insertAudit: db.prepare<[number, string, string, string, number, number, string, string]>(
-      'INSERT INTO audit (seq, doc, user, name, time, size, hash, client_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertUpdate: db.prepare<[string, string, string, number, number, string, string, Buffer]>(
+      'INSERT INTO log (doc, user, name, time, size, hash, client_ids, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertBinding: db.prepare<[string, number, string, number]>(
       'INSERT OR IGNORE INTO client_bindings (doc, client_id, user, time) VALUES (?, ?, ?, ?)',
@@ -109,11 +109,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       `INSERT INTO snapshots (doc, data, through_seq, time) VALUES (?, ?, ?, ?)
        ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time`,
     ),
-    deleteThrough: db.prepare<[string, number]>('DELETE FROM updates WHERE doc = ? AND seq <= ?'),
-    maxSeq: db.prepare<[], { seq: number | null }>("SELECT seq FROM sqlite_sequence WHERE name = 'updates'"),
+    clearThrough: db.prepare<[string, number]>('UPDATE log SET data = NULL WHERE doc = ? AND seq <= ? AND data IS NOT NULL'),
+    maxSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM log'),
     maxRevocation: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM revocations'),
+    // Rows already folded into a snapshot (data NULL) were in memory when compacted: skip them.
     updatesAfter: db.prepare<[number], { seq: number; doc: string; data: Buffer }>(
-      'SELECT seq, doc, data FROM updates WHERE seq > ? ORDER BY seq LIMIT 10000',
+      'SELECT seq, doc, data FROM log WHERE seq > ? AND data IS NOT NULL ORDER BY seq LIMIT 10000',
     ),
     revocationsAfter: db.prepare<[number], Revocation>(
       'SELECT id, user, jti, time FROM revocations WHERE id > ? ORDER BY id',
@@ -127,10 +128,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   };
 
   const commitOne = (update: UpdateToCommit): number => {
-    const { lastInsertRowid } = statements.insertUpdate.run(update.doc, Buffer.from(update.data));
-    const seq = Number(lastInsertRowid);
-    statements.insertAudit.run(
-      seq,
+    const { lastInsertRowid } = statements.insertUpdate.run(
       update.doc,
       update.user,
       update.name,
@@ -138,11 +136,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       update.data.byteLength,
       update.hash,
       JSON.stringify(update.clientIds),
+      Buffer.from(update.data.buffer, update.data.byteOffset, update.data.byteLength),
     );
     for (const clientId of update.newBindings) {
       statements.insertBinding.run(update.doc, clientId, update.user, update.time);
     }
-    return seq;
+    return Number(lastInsertRowid);
   };
   const commitMany = db.transaction((updates: UpdateToCommit[]): number[] => updates.map(commitOne));
 
@@ -171,7 +170,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
 
   const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
     statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now());
-    statements.deleteThrough.run(doc, throughSeq);
+    statements.clearThrough.run(doc, throughSeq);
   });
 
   const auditQuery = (query: AuditQuery): AuditEntry[] => {
@@ -188,7 +187,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     const limit = Math.max(1, Math.min(query.limit ?? 1000, 100_000));
     const rows = db
       .prepare<(string | number)[], AuditRow>(
-        `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}`,
+        `SELECT seq, doc, user, name, time, size, hash, client_ids FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}`,
       )
       .all(...params);
     return rows.reverse().map((row) => ({
@@ -209,7 +208,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
         const snapshot = statements.snapshot.get(doc);
         return {
           snapshot: snapshot ? toBytes(snapshot.data) : null,
-          updates: statements.updatesOf.all(doc).map((row) => ({ seq: row.seq, data: toBytes(row.data) })),
+          updates: statements.updatesOf
+            .all(doc, snapshot?.through_seq ?? 0)
+            .map((row) => ({ seq: row.seq, data: toBytes(row.data) })),
           bindings: new Map(statements.bindingsOf.all(doc).map((row) => [row.client_id, row.user])),
         };
       });

@@ -23,11 +23,17 @@ import { fileURLToPath } from 'node:url';
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 // The reference server's own persistence (a dependency of @y/websocket-server), for the cold load.
-import { LeveldbPersistence } from 'y-leveldb';
+// @ts-expect-error y-leveldb's package.json points at type declarations it does not ship
+import { LeveldbPersistence as UntypedLeveldb } from 'y-leveldb';
 import * as Y from 'yjs';
 import { issueToken } from '../../sync-server/admin.ts';
 import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
+
+const LeveldbPersistence = UntypedLeveldb as new (dir: string) => {
+  storeUpdate(doc: string, update: Uint8Array): Promise<unknown>;
+  destroy(): Promise<void>;
+};
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
@@ -76,7 +82,7 @@ async function startOurs(dataDir: string): Promise<Server> {
   // Limits raised: the reference has none, and the throughput phase sends as fast as it can.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
+    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
       '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000'],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -325,7 +331,9 @@ async function main() {
     const warm = await startReference();
     await fanOut(warm, 2, 2, 1000);
     await warm.stop();
+    const only = process.env.BENCH_ONLY;
     for (const kind of ['reference', 'ours'] as const) {
+      if (only && only !== kind) continue;
       const dataDir = join(tmp, `${kind}-live`);
       const server = kind === 'ours' ? await startOurs(dataDir) : await startReference();
       stopAll.push(server.stop);
@@ -338,6 +346,7 @@ async function main() {
       const cold = await coldLoad(kind, join(tmp, `${kind}-cold`));
       results[kind] = { fan, idle, cold };
     }
+    if (only) return console.log(JSON.stringify(results, null, 1));
     const o = results.ours;
     const r = results.reference;
     const rows = [
