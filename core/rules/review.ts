@@ -108,21 +108,19 @@ function openClues(subject: SubjectData, asOf: IsoDate): InvestigationReason[] {
  * know: notes, so the reader sees them. Window: the appraised year, else the grade scheme's
  * yellow window before the as-of date.
  */
-function notes(facts: Facts, year: number | undefined, windowMonths: number): Reason[] {
+type RecordNote = Extract<Reason, { code: 'note-measure' | 'unknown-kind' }>;
+
+function notes(facts: Facts, year: number | undefined, windowMonths: number): RecordNote[] {
   const start = windowStart(facts.asOf, windowMonths);
   const inWindow = (d: IsoDate) => (year !== undefined ? d.startsWith(`${year}-`) : d >= start);
   return countingRecords(facts.subject.records, facts.asOf)
     .filter((r) => (r.colour === 'yellow' || r.colour === 'black') && inWindow(r.decisionDate))
-    .flatMap((r): Reason[] => {
+    .flatMap((r): RecordNote[] => {
       const m = measureFor(r.kind);
       if (!m) return [{ code: 'unknown-kind', kind: r.kind, records: [r.id], date: r.decisionDate, source: 'workspace-vocabulary' }];
       return m.term.type === 'none' ? [{ code: 'note-measure', kind: r.kind, records: [r.id], date: r.decisionDate, source: m.source }] : [];
     })
-    .sort((a, b) => {
-      const da = 'date' in a ? a.date : '';
-      const db = 'date' in b ? b.date : '';
-      return da !== db ? (da < db ? 1 : -1) : ('records' in a && 'records' in b && a.records[0]! < b.records[0]! ? -1 : 1);
-    });
+    .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : a.records[0]! < b.records[0]! ? -1 : 1));
 }
 
 export interface PersonOpinion {
