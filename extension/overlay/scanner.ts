@@ -37,6 +37,8 @@ interface Tracked {
 }
 
 type Context = { el: Element; mode: 'record' | 'prose' };
+/** What a text node's badges should become: new (detached) badges, or none (`null`). */
+type Plan = { t: Text; data: string; badges: Badge[] | null };
 
 export interface ScannerOptions {
   onOpen(target: OpenTarget): void;
@@ -254,16 +256,25 @@ export class OverlayScanner {
       yield;
       deadline = performance.now() + this.sliceMs;
     }
-    const ordered = this.viewportFirst([...contexts.values()]);
+    const [inView, rest] = this.viewportFirst([...contexts.values()]);
 
-    // 3. Match and badge, record by record.
-    for (const ctx of ordered) {
-      if (!ctx.el.isConnected) continue;
-      this.badgeContext(matcher, ctx);
-      if (over()) {
-        yield;
-        deadline = performance.now() + this.sliceMs;
+    // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
+    // synchronous step. Any insertion inside a large table makes the browser lay out the whole
+    // table again (measured: ~190 ms for a single span in a 10,000-row table), so the number of
+    // commits is what costs, not their size: records in view first, then all the others.
+    for (const group of [inView, rest]) {
+      if (group.length === 0) continue;
+      const plans: Plan[] = [];
+      for (const ctx of group) {
+        if (ctx.el.isConnected) this.plan(matcher, ctx, plans);
+        if (over()) {
+          yield;
+          deadline = performance.now() + this.sliceMs;
+        }
       }
+      this.commit(plans);
+      yield;
+      deadline = performance.now() + this.sliceMs;
     }
 
     // 4. Badges whose text went away go too.
@@ -417,9 +428,10 @@ export class OverlayScanner {
     return !p || SKIP_TAGS.has(p.tagName);
   }
 
-  private viewportFirst(contexts: Context[]): Context[] {
+  /** Splits records into those in the viewport and the rest (rects read before any write). */
+  private viewportFirst(contexts: Context[]): [Context[], Context[]] {
     const view = this.doc.defaultView;
-    if (!view || contexts.length < 2) return contexts;
+    if (!view) return [[], contexts];
     const h = view.innerHeight;
     const inView: Context[] = [];
     const rest: Context[] = [];
@@ -427,12 +439,13 @@ export class OverlayScanner {
       const r = c.el.getBoundingClientRect();
       (r.bottom >= 0 && r.top <= h && r.height > 0 ? inView : rest).push(c);
     }
-    return inView.concat(rest);
+    return [inView, rest];
   }
 
   // ---- badges -------------------------------------------------------------------------------
 
-  private badgeContext(matcher: Matcher, ctx: Context): void {
+  /** Decides the badges of one record; creates new ones detached from the page. */
+  private plan(matcher: Matcher, ctx: Context, plans: Plan[]): void {
     const nodes = this.textNodesIn(ctx.el);
     const matches = matchContext(
       matcher,
@@ -449,24 +462,15 @@ export class OverlayScanner {
     nodes.forEach((t, i) => {
       const list = bySegment.get(i);
       if (!list || this.skipText(t)) {
-        if (this.tracked.has(t)) this.untrack(t);
+        if (this.tracked.has(t)) plans.push({ t, data: t.data, badges: null });
         return;
       }
-      this.reconcile(t, list);
+      const plan = this.planText(t, list);
+      if (plan) plans.push(plan);
     });
   }
 
-  /** With `name`/`id` hints, cadres are badged only in those cells and only on the whole cell. */
-  private allowedByHints(t: Text, m: ContextMatch): boolean {
-    if (!this.hints.cells) return true;
-    const r = m.resolution;
-    const isCadre = r.kind === 'subject' ? r.subject.type === 'cadre' : r.candidates.some((c) => c.type === 'cadre');
-    if (!isCadre) return true;
-    const cell = t.parentElement?.closest(this.hints.cells);
-    return !!cell && (cell.textContent ?? '').trim() === t.data.slice(m.start, m.end);
-  }
-
-  private reconcile(t: Text, list: ContextMatch[]): void {
+  private planText(t: Text, list: ContextMatch[]): Plan | null {
     const wanted = list.map((m) => {
       const name = t.data.slice(m.start, m.end);
       const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end));
@@ -479,21 +483,46 @@ export class OverlayScanner {
       prev.badges.every((b, i) => b.signature === wanted[i]!.signature && b.host.isConnected && b.host.previousSibling === (i === 0 ? t : prev.badges[i - 1]!.host))
     ) {
       prev.data = t.data;
-      return;
+      return null;
     }
-    if (prev) for (const b of prev.badges) b.host.remove();
     const doc = t.ownerDocument;
-    const badges: Badge[] = [];
-    let anchor: ChildNode = t;
-    for (const w of wanted) {
+    const badges = wanted.map((w) => {
       const b = createBadge(doc, w.m.resolution, { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen });
       this.ours.add(b.host);
       this.applyVisibility(b.host);
-      anchor.after(b.host);
-      anchor = b.host;
-      badges.push(b);
+      return b;
+    });
+    return { t, data: t.data, badges };
+  }
+
+  /** Applies planned badges in one synchronous step (one layout for the whole group). */
+  private commit(plans: Plan[]): void {
+    for (const p of plans) {
+      // The page may have changed the text since it was planned; the mutation brings it back.
+      if (!p.t.isConnected || p.t.data !== p.data) continue;
+      if (p.badges === null) {
+        this.untrack(p.t);
+        continue;
+      }
+      const prev = this.tracked.get(p.t);
+      if (prev) for (const b of prev.badges) b.host.remove();
+      let anchor: ChildNode = p.t;
+      for (const b of p.badges) {
+        anchor.after(b.host);
+        anchor = b.host;
+      }
+      this.tracked.set(p.t, { data: p.data, badges: p.badges });
     }
-    this.tracked.set(t, { data: t.data, badges });
+  }
+
+  /** With `name`/`id` hints, cadres are badged only in those cells and only on the whole cell. */
+  private allowedByHints(t: Text, m: ContextMatch): boolean {
+    if (!this.hints.cells) return true;
+    const r = m.resolution;
+    const isCadre = r.kind === 'subject' ? r.subject.type === 'cadre' : r.candidates.some((c) => c.type === 'cadre');
+    if (!isCadre) return true;
+    const cell = t.parentElement?.closest(this.hints.cells);
+    return !!cell && (cell.textContent ?? '').trim() === t.data.slice(m.start, m.end);
   }
 
   private untrack(t: Text): void {

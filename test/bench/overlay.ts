@@ -1,0 +1,281 @@
+/**
+ * Overlay benchmark: generated roster pages (1,000 and 10,000 rows, 10% known names, and the
+ * same pages with no known names) in headless Chromium, loopback only.
+ *
+ * For each page, in the same run and the same browser, separate loads of:
+ *   - bare:    one TreeWalker pass reading every text node (the floor for "look at the page");
+ *   - naive:   walk + match + insert a plain <span> for every match in one synchronous task, then
+ *              force layout (what a straightforward overlay does);
+ *   - overlay: the real scanner and badges (extension/overlay), sliced, in-view rows first.
+ * Reported: time to all badges, time until every known row in the first viewport has its badge,
+ * longest main-thread task (PerformanceObserver "longtask", plus our own slice timings), total
+ * main-thread task time (CDP Performance.TaskDuration), and JS heap / DOM nodes added after GC.
+ *
+ *   npx tsx test/bench/overlay.ts            # prints a Markdown table for BENCHMARKS.md
+ *
+ * The overlay is bundled into the page (test/bench/overlay-page.ts) rather than loaded as the
+ * extension, so the page, the overlay and the measurements share one clock and one heap.
+ */
+import { build } from 'esbuild'; // vite's own bundler, already installed with it
+import { chromium, type Page } from 'playwright-core';
+import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { SubjectSummary } from '../../core/model/summary.ts';
+import { buildMatcher } from '../../core/match/matcher.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+// ---- deterministic data ------------------------------------------------------------------------
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+const SURNAMES = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤');
+const COMPOUND = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫'];
+const GIVEN = Array.from('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红云飞斌宇浩凯健俊帆帅旭宁琳晨阳雪梅林波海峰春燕');
+const UNITS = ['市教育局', '市交通运输局', '市财政局', '市卫生健康委员会', '市民政局', '市公安局', '市自然资源局', '市生态环境局', '市住房和城乡建设局', '市水利局', '市农业农村局', '市商务局', '市文化旅游局', '市审计局', '市统计局'];
+const POSTS = ['局长', '副局长', '科长', '副科长', '科员', '办公室主任', '主任科员'];
+
+function personName(r: () => number): string {
+  const sur = r() < 0.03 ? COMPOUND[Math.floor(r() * COMPOUND.length)]! : SURNAMES[Math.floor(r() * SURNAMES.length)]!;
+  const len = r() < 0.6 ? 2 : 1;
+  let g = '';
+  for (let i = 0; i < len; i++) g += GIVEN[Math.floor(r() * GIVEN.length)];
+  return sur + g;
+}
+
+function subjects(n: number, r: () => number): SubjectSummary[] {
+  const seen = new Set<string>();
+  const out: SubjectSummary[] = [];
+  while (out.length < n) {
+    const name = personName(r);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const unitName = UNITS[Math.floor(r() * UNITS.length)]!;
+    out.push({
+      type: 'cadre',
+      id: `B${String(out.length).padStart(5, '0')}`,
+      name,
+      aliases: [],
+      unitCode: unitName,
+      unitName,
+      post: POSTS[Math.floor(r() * POSTS.length)]!,
+      dots: { red: Math.floor(r() * 3), blue: Math.floor(r() * 2), yellow: Math.floor(r() * 2), black: r() < 0.1 ? 1 : 0 },
+      grade: 'ABCD'[Math.floor(r() * 4)]!,
+      gradeReason: '基准数据',
+      warnings: r() < 0.05 ? ['基准预警'] : [],
+      flags: r() < 0.05 ? 1 : 0,
+      periods: [],
+      invalid: 0,
+    });
+  }
+  return out;
+}
+
+function rosterHtml(rows: number, known: SubjectSummary[], knownShare: number, r: () => number): { html: string; knownRows: number[] } {
+  const knownNames = new Set(known.map((s) => s.name));
+  const knownRows: number[] = [];
+  const body: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    let name: string;
+    let unit: string;
+    let post: string;
+    if (knownShare > 0 && r() < knownShare) {
+      const s = known[Math.floor(r() * known.length)]!;
+      name = s.name;
+      unit = s.unitName;
+      post = s.post ?? '';
+      knownRows.push(i);
+    } else {
+      do name = personName(r);
+      while (knownNames.has(name));
+      // Unknown people work in units outside the index, so only known rows get badges.
+      unit = `县${UNITS[Math.floor(r() * UNITS.length)]!.slice(1)}`;
+      post = POSTS[Math.floor(r() * POSTS.length)]!;
+    }
+    body.push(`<tr id="r${i}"><td>${i + 1}</td><td>${name}</td><td>G${100000 + i}</td><td>${unit}</td><td>${post}</td><td>1978-0${1 + (i % 9)}</td></tr>`);
+  }
+  const html = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>roster</title>
+<style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head>
+<body><h3>干部名册</h3><table id="t"><tbody>${body.join('')}</tbody></table></body></html>`;
+  return { html, knownRows };
+}
+
+// ---- measurements in the page ------------------------------------------------------------------
+
+interface Result {
+  variant: string;
+  badges: number;
+  allMs: number;
+  inViewMs: number | null;
+  longestTaskMs: number;
+  longTasks: number;
+  maxSliceMs: number | null;
+  taskMs: number;
+  heapKb: number;
+  nodes: number;
+}
+
+async function metrics(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const read = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
+  };
+  // Task time is read before collecting garbage and after the baseline collection, so neither
+  // collection is counted as the variant's work.
+  return async (when: 'before' | 'after') => {
+    if (when === 'before') await cdp.send('HeapProfiler.collectGarbage');
+    const task = (await read())('TaskDuration') * 1000;
+    if (when === 'after') await cdp.send('HeapProfiler.collectGarbage');
+    const get = await read();
+    return { task, heap: get('JSHeapUsedSize') / 1024, nodes: get('Nodes') };
+  };
+}
+
+async function observeLongTasks(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __long: number[] };
+    w.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__long.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | 'overlay', bundle: string, index: SubjectSummary[], knownRows: number[]): Promise<Result> {
+  await page.goto(url);
+  // tsx compiles the evaluated functions with esbuild's keepNames, which calls a __name helper.
+  await page.evaluate('globalThis.__name = (f) => f');
+  await page.addScriptTag({ content: bundle });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+  const sample = await metrics(page);
+  const before = await sample('before');
+  await observeLongTasks(page);
+  const out = await page.evaluate(
+    async ({ variant, index, knownRows }) => {
+      const w = window as unknown as { __overlay: { start(s: unknown[], sliceMs?: number): { idle(): Promise<void>; badgeCount: number } } };
+      const viewH = innerHeight;
+      const inViewCells = knownRows
+        .map((i) => document.getElementById(`r${i}`) as HTMLTableRowElement)
+        .filter((tr) => tr.getBoundingClientRect().top < viewH)
+        .map((tr) => tr.cells[1]!);
+      const t0 = performance.now();
+      if (variant === 'bare') {
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        let chars = 0;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) chars += (n as Text).data.length;
+        return { badges: chars > 0 ? 0 : -1, allMs: performance.now() - t0, inViewMs: null, maxSliceMs: null };
+      }
+      if (variant === 'naive') {
+        // The same matcher, but every badge inserted in one go and laid out at once.
+        const names = new Set((index as { name: string }[]).map((s) => s.name));
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const hits: Text[] = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (names.has((n as Text).data)) hits.push(n as Text);
+        for (const t of hits) {
+          const s = document.createElement('span');
+          s.textContent = '●1 B';
+          t.after(s);
+        }
+        void document.body.offsetHeight;
+        return { badges: hits.length, allMs: performance.now() - t0, inViewMs: performance.now() - t0, maxSliceMs: null };
+      }
+      let inViewMs: number | null = null;
+      const watch = () => {
+        if (inViewCells.every((c) => c.childNodes.length > 1)) inViewMs = performance.now() - t0;
+        else requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
+      const scanner = w.__overlay.start(index);
+      await scanner.idle();
+      const allMs = performance.now() - t0;
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return { badges: scanner.badgeCount, allMs, inViewMs: inViewMs ?? (inViewCells.length === 0 ? 0 : null), maxSliceMs: null };
+    },
+    { variant, index, knownRows },
+  );
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+  const after = await sample('after');
+  return {
+    variant,
+    badges: out.badges,
+    allMs: out.allMs,
+    inViewMs: out.inViewMs,
+    longestTaskMs: long.length ? Math.max(...long) : 0,
+    longTasks: long.length,
+    maxSliceMs: out.maxSliceMs,
+    taskMs: after.task - before.task,
+    heapKb: after.heap - before.heap,
+    nodes: after.nodes - before.nodes,
+  };
+}
+
+async function main() {
+  const r = rng(20240601);
+  const index = subjects(2000, r);
+  const pages = new Map<string, { html: string; knownRows: number[] }>();
+  for (const rows of [1000, 10000]) {
+    pages.set(`roster-${rows}`, rosterHtml(rows, index, 0.1, r));
+    pages.set(`nomatch-${rows}`, rosterHtml(rows, index, 0, r));
+  }
+
+  // The matcher's build is synchronous in the content script: measure it for realistic scopes.
+  const buildTimes: string[] = [];
+  for (const n of [1072, 10000]) {
+    const subs = subjects(n, rng(n));
+    const t0 = performance.now();
+    buildMatcher(subs);
+    buildTimes.push(`${n} subjects: ${(performance.now() - t0).toFixed(1)} ms`);
+  }
+
+  const bundled = await build({ entryPoints: [resolve(ROOT, 'test/bench/overlay-page.ts')], bundle: true, write: false, format: 'iife', target: 'chrome120', minify: true });
+  const bundle = bundled.outputFiles[0]!.text;
+
+  const server = createServer((req, res) => {
+    const page = pages.get((req.url ?? '').slice(1));
+    if (!page) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page.html);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as AddressInfo).port;
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+  const lines: string[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    lines.push('| page | variant | badges | all badges (ms) | first-view badges (ms) | longest task (ms) | tasks > 50 ms | main-thread work (ms) | JS heap added (kB) | DOM nodes added |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [name, p] of pages) {
+      for (const variant of ['bare', 'naive', 'overlay'] as const) {
+        const res = await runVariant(page, `http://127.0.0.1:${port}/${name}`, variant, bundle, index, p.knownRows);
+        const f = (x: number | null) => (x === null ? '—' : x.toFixed(0));
+        lines.push(
+          `| ${name} | ${variant} | ${res.badges < 0 ? 0 : res.badges} | ${f(res.allMs)} | ${f(res.inViewMs)} | ${f(res.longestTaskMs)} | ${res.longTasks} | ${f(res.taskMs)} | ${f(res.heapKb)} | ${res.nodes} |`,
+        );
+        console.error(lines.at(-1));
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  console.log(lines.join('\n'));
+  console.log(`\nMatcher build (Node, ${process.version}): ${buildTimes.join('; ')}`);
+}
+
+await main();
