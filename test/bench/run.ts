@@ -1,0 +1,35 @@
+/**
+ * `npm run bench [-- NAME ...] [-- --write]`: run every benchmark in test/bench, one after the
+ * other (they measure time; running them together would measure each other). A file that
+ * another benchmark file names (e.g. overlay-page.ts, bundled by overlay.ts) is a helper, not a
+ * benchmark. NAME arguments select benchmarks by file name (`npm run bench -- server`); other
+ * arguments (`--write`) are passed on to each benchmark.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const root = join(dir, '..', '..');
+const files = readdirSync(dir).filter((file) => file.endsWith('.ts') && file !== 'run.ts');
+const sources = new Map(files.map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+const helpers = new Set(files.filter((file) => files.some((other) => other !== file && sources.get(other)!.includes(file))));
+const args = process.argv.slice(2);
+const names = args.filter((arg) => !arg.startsWith('-'));
+const passOn = args.filter((arg) => arg.startsWith('-'));
+const benchmarks = files
+  .filter((file) => !helpers.has(file))
+  .filter((file) => names.length === 0 || names.some((name) => basename(file, '.ts').includes(name)))
+  .sort();
+
+const failed: string[] = [];
+for (const file of benchmarks) {
+  process.stdout.write(`\n=== ${file} ===\n`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join('test/bench', file), ...passOn], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) failed.push(`${file} (exit ${result.status ?? result.signal})`);
+}
+if (failed.length > 0) {
+  process.stderr.write(`\nfailed: ${failed.join(', ')}\n`);
+  process.exit(1);
+}
