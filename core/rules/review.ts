@@ -91,9 +91,11 @@ export function opinionOf(reason: Reason): Opinion {
   }
 }
 
-const rank = (o: Opinion) => OPINIONS.indexOf(o);
+export const opinionRank = (o: Opinion) => OPINIONS.indexOf(o);
+const rank = opinionRank;
 
-function openClues(subject: SubjectData, asOf: IsoDate): InvestigationReason[] {
+/** Open clues (not closed) known on `asOf`, as reasons: postpone at 初核/立案, a note before. */
+export function openClues(subject: SubjectData, asOf: IsoDate): InvestigationReason[] {
   return subject.clues
     .filter((c) => c.stage !== 'closed' && c.received <= asOf)
     .map((c): InvestigationReason => ({
