@@ -19,15 +19,26 @@ export interface LoadReport {
 export async function loadFiles(
   target: ImportTarget,
   files: readonly DemoFile[],
-  opts: { by: string; today: IsoDate; config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>; now?: () => Date },
+  opts: {
+    by: string;
+    today: IsoDate;
+    config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>;
+    now?: () => Date;
+    /** Runs between validation and the (synchronous) apply, e.g. to open the documents it writes. */
+    beforeApply?: (preview: ImportPreview) => Promise<void>;
+    onFile?: (report: LoadReport) => void;
+  },
 ): Promise<LoadReport[]> {
   const reports: LoadReport[] = [];
   for (const f of files) {
     const table = await readTable(f.bytes, f.name);
     const preview = prepareImport(table, { today: opts.today, config: opts.config, directory: directoryFromTarget(target) });
+    await opts.beforeApply?.(preview);
     const now = opts.now?.() ?? new Date();
     const result = applyImport(target, preview, { id: newImportId(now), by: opts.by, at: now.toISOString(), fileName: f.name }, 'good-rows');
-    reports.push({ file: f.name, preview: { kind: preview.kind, rowsRead: preview.rowsRead, problems: preview.problems }, result });
+    const report: LoadReport = { file: f.name, preview: { kind: preview.kind, rowsRead: preview.rowsRead, problems: preview.problems }, result };
+    opts.onFile?.(report);
+    reports.push(report);
   }
   return reports;
 }

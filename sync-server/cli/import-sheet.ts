@@ -47,6 +47,9 @@ export interface RemoteTarget extends ImportTarget {
 
 /** The workspace and every unit document in its directory, synced, as an import target. */
 export async function openImportTarget(serverUrl: string, token: string): Promise<RemoteTarget> {
+  // One provider per document, and y-websocket adds a process 'exit' listener for each: a city's
+  // hundred documents are expected here, not a leak.
+  process.setMaxListeners(Math.max(process.getMaxListeners(), 256));
   const ws = await openWorkspace({
     serverUrl,
     token,
