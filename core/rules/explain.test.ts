@@ -38,6 +38,12 @@ describe('sentences name the measure, the dates and the source', () => {
     );
   });
 
+  it('an open clue says what its stage means for the reply', () => {
+    const at = (stage: 'inquiry' | 'case') => ({ code: 'investigation', clue: 'k1', stage, since: '2019-05-01', source: 'appraisal-28-investigation' }) as const;
+    expect(explain(at('case'), 'zh-CN')).toBe('问题线索 k1 自2019年5月1日处于立案审查调查阶段，结案前不确定考核等次，建议暂缓（《公务员考核规定》第二十八条）。');
+    expect(explain(at('inquiry'), 'en')).toBe('Clue k1 at the inquiry stage since 2019-05-01: not yet under verification: noted (Provisions on the Appraisal of Civil Servants, art. 28).');
+  });
+
   it('each warning names its trigger', () => {
     const s = subject([rec('y1', 'reminder-talk', '2019-01-05'), rec('y2', 'admonishment', '2019-03-01', { rectificationDue: '2019-04-30' })], {
       clues: [clue('k1', 'preliminary', '2019-02-01')],

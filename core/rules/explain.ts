@@ -107,18 +107,19 @@ const appraisal: Template<'appraisal'> = (r, locale, vocab) => {
     : `${label} on ${formatDate(r.date, locale)} (record ${list(r.records, locale)}): ${r.year} annual appraisal ${effect} (${src(r, locale)}).`;
 };
 
+/** What an open clue at each stage means for a reply. */
+const CLUE_CONSEQUENCE: Record<ClueStage, Label> = {
+  received: { zh: '尚未进入核实，予以提示', en: 'not yet under verification: noted' },
+  inquiry: { zh: '尚未进入核实，予以提示', en: 'not yet under verification: noted' },
+  preliminary: { zh: '建议暂缓，待查清后再作答复', en: 'postpone until it is cleared up' },
+  case: { zh: '结案前不确定考核等次，建议暂缓', en: 'no appraisal grade until it closes; postpone' },
+  closed: { zh: '已了结', en: 'closed' },
+};
+
 const investigation: Template<'investigation'> = (r, locale) =>
-  r.stage === 'received' || r.stage === 'inquiry'
-    ? locale === 'zh-CN'
-      ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，尚未进入核实，予以提示（${src(r, locale)}）。`
-      : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}, not yet under verification: noted (${src(r, locale)}).`
-    : r.stage !== 'case'
-    ? locale === 'zh-CN'
-      ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，建议暂缓，待查清后再作答复（${src(r, locale)}）。`
-      : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: postpone until it is cleared up (${src(r, locale)}).`
-    : locale === 'zh-CN'
-    ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，结案前不确定考核等次，建议暂缓（${src(r, locale)}）。`
-    : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: no appraisal grade until it closes; postpone (${src(r, locale)}).`;
+  locale === 'zh-CN'
+    ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，${CLUE_CONSEQUENCE[r.stage].zh}（${src(r, locale)}）。`
+    : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: ${CLUE_CONSEQUENCE[r.stage].en} (${src(r, locale)}).`;
 
 /** A dated record with no period of its own: a talk, or a kind the rule tables do not know. */
 const recordNote = (r: Of<'note-measure'> | Of<'unknown-kind'>, locale: L, vocab: Vocabulary) =>
