@@ -338,4 +338,29 @@ describe('portal overlay', () => {
       .toEqual({ candidates: expect.arrayContaining([{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }]) });
     await page.close();
   });
+
+  test('keyboard: a badge is focusable, shows its card on focus, and Enter opens the dossier', async () => {
+    const page = await open('legacy-gbk.html');
+    await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
+    const b = (await badges(page)).find((x) => x.label.startsWith('李娜'))!;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.focus', { backendNodeId: b.button });
+    await cdp.detach();
+    // The card (role tooltip, in the top layer) carries the summary: unit, post, flags, legend.
+    const li = subject('cadre', 'C005');
+    await expect
+      .poll(async () => {
+        const c = await page.context().newCDPSession(page);
+        const { nodes } = (await c.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+        await c.detach();
+        return nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value ?? '');
+      })
+      .toEqual(expect.arrayContaining([`${li.unitName} · ${li.post}`, `⚑ ${tx.flags(li.flags)}`, tx.legend]));
+    await page.keyboard.press('Enter');
+    type Session = { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } };
+    await expect
+      .poll(async () => (await ext.background.evaluate(async () => (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget))?.target, { timeout: 10_000 })
+      .toEqual({ subject: { type: 'cadre', id: 'C005' } });
+    await page.close();
+  });
 });
