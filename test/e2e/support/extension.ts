@@ -112,10 +112,10 @@ export async function indexedDbNames(page: Page): Promise<string[]> {
 }
 
 /** Saves a screenshot into docs/screenshots/ for the README (only from real test runs). */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+export async function saveScreenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: opts.fullPage ?? true });
   return path;
 }
 
@@ -123,4 +123,14 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
   // `chrome` exists in extension pages; the test's own types know nothing of it.
   return page.evaluate(() => (globalThis as any).chrome.storage.local.get(null));
+}
+
+/** Enrols through the options page, as a user would, and waits for the server's confirmation. */
+export async function enrol(ext: ExtensionBrowser, serverUrl: string, token: string): Promise<void> {
+  const page = await ext.page('options.html');
+  await page.locator('#server-url').fill(serverUrl);
+  await page.locator('#token').fill(token);
+  await page.locator('form button[type=submit]').first().click();
+  await page.getByTestId('whoami-name').waitFor();
+  await page.close();
 }

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { addMonths, today } from '../../../core/dates.ts';
 import { initUnitDoc } from '../../../core/doc/unit-doc.ts';
 import type { Cadre, DotRecord, Flag, Clue, Unit } from '../../../core/model/schemas.ts';
 import { openWorkspace, type Workspace } from '../../../core/sync/index.ts';
@@ -49,7 +50,13 @@ function must(result: { ok: boolean; errors?: { message: string }[] }, what: str
   if (!result.ok) throw new Error(`seed: ${what} refused: ${(result.errors ?? []).map((e) => e.message).join('; ')}`);
 }
 
-/** A small city: one bureau, two cadres (one with a history), enough to exercise every section. */
+const monthsAgo = (n: number) => addMonths(today(), -n);
+
+/**
+ * A small city: one bureau, two cadres (one with a history), enough to exercise every section.
+ * Dates are relative to today so the influence periods and warnings are running whenever the
+ * tests run.
+ */
 export const SMALL_CITY: SeedData = {
   units: [{ code: 'A01', name: '市财政局', aliases: [], kind: 'government' }],
   cadres: [
@@ -58,22 +65,22 @@ export const SMALL_CITY: SeedData = {
   ],
   records: [
     {
-      id: 'R001', subject: { type: 'cadre', id: 'C001' }, colour: 'red', kind: 'commendation', decisionDate: '2023-05-10',
+      id: 'R001', subject: { type: 'cadre', id: 'C001' }, colour: 'red', kind: 'commendation', decisionDate: monthsAgo(30),
       sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active',
     },
     {
-      id: 'R002', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: '2025-06-12',
+      id: 'R002', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: monthsAgo(5),
       sourceDept: '市纪委监委', docNumber: '市纪发〔2025〕12号', summary: '违规收受礼品', status: 'active',
     },
     {
-      id: 'R003', subject: { type: 'cadre', id: 'C001' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: '2025-09-01',
+      id: 'R003', subject: { type: 'cadre', id: 'C001' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: monthsAgo(2),
       sourceDept: '市纪委监委', summary: '提醒谈话：工作作风', status: 'active',
     },
   ],
   flags: [
-    { id: 'F001', cadreId: 'C001', item: 'banquets', channel: 'public-report', date: '2025-10-08', status: 'verifying', summary: '接受管理服务对象宴请' },
+    { id: 'F001', cadreId: 'C001', item: 'banquets', channel: 'public-report', date: monthsAgo(1), status: 'verifying', summary: '接受管理服务对象宴请' },
   ],
   clues: [
-    { id: 'L001', subject: { type: 'cadre', id: 'C001' }, summary: '反映其亲属经商问题', received: '2025-10-20', source: '信访举报', stage: 'preliminary' },
+    { id: 'L001', subject: { type: 'cadre', id: 'C001' }, summary: '反映其亲属经商问题', received: monthsAgo(1), source: '信访举报', stage: 'preliminary' },
   ],
 };

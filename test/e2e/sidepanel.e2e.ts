@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { seed, SMALL_CITY } from './support/seed.ts';
+
+/**
+ * The side panel reading and editing a dossier, with a second officer in another browser
+ * (another profile: its own IndexedDB, its own connection) seeing the change live.
+ */
+describe('side panel: dossier, editing, live collaboration', () => {
+  let server: TestServer;
+  let a: ExtensionBrowser;
+  let b: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    await seed(server.url, admin, SMALL_CITY);
+    const editor = (user: string, name: string) =>
+      server.token({ user, name, grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'notes:*' }] });
+    [a, b] = await Promise.all([launchExtension(), launchExtension()]);
+    await enrol(a, server.url, editor('alice', '张三'));
+    await enrol(b, server.url, editor('bob', '李四'));
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.close();
+  });
+
+  test('opens on a cadre: who, unit · post, grade with why, warnings, records, flags, clues, periods', async () => {
+    const panel = await a.page('sidepanel.html#cadre/C001');
+    await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('张伟');
+    await expect(panel.locator('.line').textContent()).resolves.toBe('市财政局 · 局长');
+    await expect(panel.getByTestId('grade').textContent()).resolves.toMatch(/^[A-D]$/);
+    // The party warning of 2025-06 runs 12 months: a black dot inside its influence period.
+    await expect(panel.locator('.periods li').first().textContent()).resolves.toContain('党内警告');
+    await expect(panel.locator('.warning').count()).resolves.toBeGreaterThan(0);
+    await expect(panel.locator('[data-record-id]').count()).resolves.toBe(3);
+    await expect(panel.locator('#flags-h + ul').textContent()).resolves.toContain('核实中');
+    await expect(panel.locator('#clues-h + ul').textContent()).resolves.toContain('初步核实');
+    await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection')).toBe('online');
+    // Filter chips: hiding black leaves the red and yellow records.
+    await panel.getByRole('button', { name: /黑点/ }).click();
+    await expect(panel.locator('[data-record-id]').count()).resolves.toBe(2);
+    await panel.getByRole('button', { name: /黑点/ }).click();
+    await panel.close();
+  });
+
+  test('invalid input is explained under each field, in Chinese, and nothing is written', async () => {
+    const panel = await a.page('sidepanel.html#cadre/C002');
+    await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('欧阳芳');
+    await panel.getByRole('button', { name: /新增记录/ }).click();
+    await panel.locator('#rec-date').fill('2999-01-01');
+    await panel.getByRole('button', { name: '保存' }).click();
+    await expect(panel.locator('#rec-kind-err').textContent()).resolves.toContain('类别');
+    await expect(panel.locator('#rec-date-err').textContent()).resolves.toBe('决定日期：日期不能晚于今天');
+    await expect(panel.locator('#rec-summary-err').textContent()).resolves.toContain('摘要：不能为空');
+    await expect(panel.locator('[data-record-id]').count()).resolves.toBe(0);
+    await panel.close();
+  });
+
+  test('a record added in one browser appears live in the other; revoking strikes it through with who and when', async () => {
+    const pa = await a.page('sidepanel.html#cadre/C002');
+    const pb = await b.page('sidepanel.html#cadre/C002');
+    for (const p of [pa, pb]) await expect.poll(() => p.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('欧阳芳');
+    // Presence: each sees the other on this dossier, by the name in their token. The one who
+    // arrived first is seen by the later one at the latest on awareness renewal (every 15 s):
+    // the server does not push the current presence to a new connection.
+    await expect.poll(() => pa.getByTestId('presence').textContent(), { timeout: 15_000 }).toContain('李四');
+    await expect.poll(() => pb.getByTestId('presence').textContent(), { timeout: 25_000 }).toContain('张三');
+
+    await pa.getByRole('button', { name: /新增记录/ }).click();
+    await pa.locator('#rec-colour').selectOption('red');
+    await pa.locator('#rec-kind').selectOption('commendation');
+    await pa.locator('#rec-date').fill('2025-01-15');
+    await pa.locator('#rec-dept').fill('市委组织部');
+    await pa.locator('#rec-summary').fill('优秀共产党员');
+    await pa.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => pb.locator('[data-record-id]').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('优秀共产党员')]);
+    // The writer's own count of unconfirmed changes drops to zero once the server acknowledged it.
+    await expect.poll(() => pa.getByTestId('status-line').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    await expect(pa.getByTestId('unconfirmed').count()).resolves.toBe(0);
+
+    await pb.getByRole('button', { name: '撤销记录“优秀共产党员”' }).click();
+    await pb.getByLabel('撤销理由').fill('重复录入');
+    await pb.getByRole('button', { name: '确认撤销' }).click();
+    await expect.poll(() => pa.locator('.revocation').textContent(), { timeout: 10_000 }).toMatch(/^bob 于 .+ 撤销：重复录入$/);
+    await expect(pa.locator('li.revoked').count()).resolves.toBe(1);
+
+    // Annotations are live too.
+    await pb.locator('#note-text').fill('请组织部核对表彰文件');
+    await pb.getByRole('button', { name: '发表批注' }).click();
+    await expect.poll(() => pa.getByTestId('annotations').textContent(), { timeout: 10_000 }).toContain('请组织部核对表彰文件');
+
+    // History comes from the server's attribution of each update.
+    await pa.getByText('历史').click();
+    await expect.poll(() => pa.getByTestId('history').textContent(), { timeout: 10_000 }).toContain('李四');
+    // The panel as it is seen: a viewport-sized window with the status line pinned at the bottom.
+    await saveScreenshot(pa, 'sidepanel-dossier', { fullPage: false });
+    await pa.close();
+    await pb.close();
+  });
+});
