@@ -24,9 +24,9 @@ export interface Badge {
 
 const ref = (s: SubjectSummary) => ({ type: s.type, id: s.id });
 
+/** Everything a badge shows (pill and card): equal signatures mean the badge can stay as is. */
 export function signatureOf(r: Resolution, label: string): string {
-  const who = r.kind === 'subject' ? `${r.subject.type}:${r.subject.id}` : `?${r.candidates.map((c) => `${c.type}:${c.id}`).join(',')}`;
-  return `${who}|${label}`;
+  return `${label}|${JSON.stringify(r.kind === 'subject' ? r.subject : r.candidates)}`;
 }
 
 /** "张伟 · 黑点1 · 等次D · 预警 · 负面清单2" (or the English equivalent). */

@@ -165,6 +165,7 @@ describe('portal overlay', () => {
   let ext: ExtensionBrowser;
   let fixtures: { origin: string; server: Server };
   let index: SubjectSummary[] = [];
+  let admin = '';
 
   const subject = (type: 'cadre' | 'unit', id: string) => {
     const s = index.find((x) => x.type === type && x.id === id);
@@ -186,7 +187,7 @@ describe('portal overlay', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
     await seed(server.url, admin, SEED);
     const officer = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
 
@@ -336,6 +337,28 @@ describe('portal overlay', () => {
     await expect
       .poll(async () => (await target())?.target, { timeout: 10_000 })
       .toEqual({ candidates: expect.arrayContaining([{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }]) });
+    await page.close();
+  });
+
+  test('a dossier edited elsewhere updates the badge on an open page', async () => {
+    const page = await open('profile.html');
+    const wangFang = async () => (await badges(page)).find((b) => b.after === '王芳')?.label ?? '';
+    await expect.poll(wangFang, { timeout: 20_000 }).toBe(want('王芳', 'C003')[1]);
+    expect(await wangFang()).not.toContain('红点');
+    const ws = await nodeWorkspace(server.url, admin);
+    try {
+      const { dossiers, synced } = await ws.unit('U01');
+      await synced.whenSynced();
+      const put = dossiers.records.put({
+        id: 'R9', subject: { type: 'cadre', id: 'C003' }, colour: 'red', kind: 'commendation', decisionDate: '2025-08-01',
+        sourceDept: '市委组织部', summary: '嘉奖', status: 'active',
+      });
+      expect(put.ok).toBe(true);
+      await ws.whenConfirmed();
+    } finally {
+      await ws.close();
+    }
+    await expect.poll(wangFang, { timeout: 20_000 }).toContain('红点1');
     await page.close();
   });
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import en from '../public/_locales/en/messages.json';
+import zh from '../public/_locales/zh_CN/messages.json';
+import type { SubjectSummary } from '../../core/model/summary.ts';
+import { accessibleName, signatureOf } from './badge.ts';
+import { overlayTextFrom } from './text-table.ts';
+
+const base: SubjectSummary = {
+  type: 'cadre',
+  id: 'C001',
+  name: '张伟',
+  aliases: [],
+  unitCode: 'U01',
+  unitName: '市教育局',
+  post: '局长',
+  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
+  grade: 'B',
+  gradeReason: '',
+  warnings: [],
+  flags: 0,
+  periods: [],
+  invalid: 0,
+};
+const s = (over: Partial<SubjectSummary>) => ({ kind: 'subject' as const, subject: { ...base, ...over }, by: 'unique' as const });
+
+describe('the badge says who and what, in words (colour is never the only signal)', () => {
+  const zhText = overlayTextFrom(zh);
+  const enText = overlayTextFrom(en);
+  it.each([
+    [s({ dots: { red: 0, blue: 0, yellow: 0, black: 1 }, grade: 'D', warnings: ['x'] }), '张伟 · 黑点1 · 等次D · 预警', 'Zhang · black 1 · grade D · warning'],
+    [s({ dots: { red: 2, blue: 1, yellow: 0, black: 0 }, grade: 'A' }), '张伟 · 红点2 · 蓝点1 · 等次A', 'Zhang · red 2 · blue 1 · grade A'],
+    [s({ flags: 2, grade: '' }), '张伟 · 负面清单2项', 'Zhang · negative list: 2'],
+    [s({ invalid: 1 }), '张伟 · 等次B · 1 项数据无效', 'Zhang · grade B · 1 invalid entries'],
+    [{ kind: 'ambiguous' as const, candidates: [base, base] }, '张伟 · 2 人同名', 'Zhang · 2 possible'],
+  ])('%#', (r, zhWant, enWant) => {
+    expect(accessibleName(r, '张伟', zhText)).toBe(zhWant);
+    expect(accessibleName(r, 'Zhang', enText)).toBe(enWant);
+  });
+
+  it('a badge is re-made when anything it shows changes, and kept otherwise', () => {
+    expect(signatureOf(s({}), '')).toBe(signatureOf(s({}), ''));
+    expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({ grade: 'C' }), ''));
+    expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({ periods: ['x'] }), ''));
+    expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({ id: 'C002' }), ''));
+    expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({}), '张伟'));
+  });
+});
