@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { seed, SMALL_CITY } from './support/seed.ts';
+
+/**
+ * Two officers edit the same dossier while the server is down (different records, and the same
+ * record's fields), then it comes back: both converge to the same dossier with nothing lost, and
+ * both annotations survive.
+ */
+describe('offline edits in two browsers converge', () => {
+  let server: TestServer;
+  let a: ExtensionBrowser;
+  let b: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    await seed(server.url, admin, SMALL_CITY);
+    const editor = (user: string, name: string) =>
+      server.token({ user, name, grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'notes:*' }] });
+    [a, b] = await Promise.all([launchExtension(), launchExtension()]);
+    await enrol(a, server.url, editor('alice', '张三'));
+    await enrol(b, server.url, editor('bob', '李四'));
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.close();
+  });
+
+  async function addRecord(p: Page, summary: string) {
+    await p.getByRole('button', { name: /新增记录/ }).click();
+    await p.locator('#rec-colour').selectOption('blue');
+    await p.locator('#rec-kind').selectOption('personal-matters-report');
+    await p.locator('#rec-date').fill('2025-03-01');
+    await p.locator('#rec-dept').fill('市委组织部');
+    await p.locator('#rec-summary').fill(summary);
+    await p.getByRole('button', { name: '保存' }).click();
+  }
+  async function revoke(p: Page, recordSummary: string, reason: string) {
+    await p.getByRole('button', { name: `撤销记录“${recordSummary}”` }).click();
+    await p.getByLabel('撤销理由').fill(reason);
+    await p.getByRole('button', { name: '确认撤销' }).click();
+  }
+  async function annotate(p: Page, text: string) {
+    await p.locator('#note-text').fill(text);
+    await p.getByRole('button', { name: '发表批注' }).click();
+  }
+  const records = (p: Page) => p.locator('[data-record-id]').allTextContents();
+  const connection = (p: Page) => p.getByTestId('status-line').getAttribute('data-connection');
+
+  test('edits made offline on both sides merge when the server returns', async () => {
+    const pa = await a.page('sidepanel.html#cadre/C001');
+    const pb = await b.page('sidepanel.html#cadre/C001');
+    for (const p of [pa, pb]) {
+      await expect.poll(() => p.locator('[data-record-id]').count(), { timeout: 20_000 }).toBe(3);
+      await expect.poll(() => connection(p), { timeout: 20_000 }).toBe('online');
+    }
+
+    await server.stop();
+    for (const p of [pa, pb]) await expect.poll(() => connection(p), { timeout: 20_000 }).toBe('offline');
+    await expect(pa.getByTestId('status-line').textContent()).resolves.toContain('离线');
+
+    // Different records on each side, the same record revoked on both with different reasons,
+    // and an annotation each.
+    await addRecord(pa, '甲：个人事项报告');
+    await addRecord(pb, '乙：个人事项报告');
+    await revoke(pa, '提醒谈话：工作作风', '甲的理由');
+    await revoke(pb, '提醒谈话：工作作风', '乙的理由');
+    await annotate(pa, '甲离线批注');
+    await annotate(pb, '乙离线批注');
+    // Each side sees its own work at once and counts what the server has not confirmed yet.
+    await expect.poll(() => pa.getByTestId('unconfirmed').textContent()).toMatch(/^\d+ 项本地更改待确认$/);
+    await expect(records(pa)).resolves.toEqual(expect.arrayContaining([expect.stringContaining('甲：个人事项报告')]));
+    await expect(records(pa)).resolves.not.toEqual(expect.arrayContaining([expect.stringContaining('乙：个人事项报告')]));
+
+    await server.restart();
+    for (const p of [pa, pb]) {
+      await expect.poll(() => records(p), { timeout: 45_000 }).toEqual(
+        expect.arrayContaining([expect.stringContaining('甲：个人事项报告'), expect.stringContaining('乙：个人事项报告')]),
+      );
+      await expect.poll(() => p.getByTestId('annotations').textContent(), { timeout: 20_000 }).toMatch(/甲离线批注[\s\S]*乙离线批注|乙离线批注[\s\S]*甲离线批注/);
+    }
+    // Same result on both sides, record by record; the doubly revoked record has one winner.
+    await expect.poll(async () => JSON.stringify(await records(pa)), { timeout: 10_000 }).toBe(JSON.stringify(await records(pb)));
+    await expect(pa.locator('.revocation').allTextContents()).resolves.toEqual([expect.stringMatching(/撤销：(甲|乙)的理由$/)]);
+    expect(await records(pa)).toHaveLength(5);
+    await pa.close();
+    await pb.close();
+  });
+});
