@@ -7,6 +7,7 @@ import { clue, flag, rec, subject } from './fixtures.ts';
 import { factsOf, gradeCadre } from './grade.ts';
 import { reviewSubject, type ReviewRequest } from './review.ts';
 import type { SubjectData } from './reasons.ts';
+import { summarise } from './summarise.ts';
 
 /**
  * Grades and opinions must not depend on the order records, clues and flags were stored in:
@@ -66,11 +67,13 @@ const requests = (asOf: string): ReviewRequest[] => [
 ];
 
 describe('order independence', () => {
-  it('grades and review opinions, with their reasons, are the same in any storage order', () => {
+  it('grades, review opinions with their reasons, and index summaries are the same in any storage order', () => {
     fc.assert(
       fc.property(reshuffled, date, ([a, b], asOf) => {
         expect(gradeCadre(factsOf(b, asOf, config), config.gradeScheme)).toEqual(gradeCadre(factsOf(a, asOf, config), config.gradeScheme));
         for (const req of requests(asOf)) expect(reviewSubject(b, req, config)).toEqual(reviewSubject(a, req, config));
+        // What the local index stores (and two replicas must agree on) is the same text.
+        expect(summarise(b, asOf, config, 'zh-CN')).toEqual(summarise(a, asOf, config, 'zh-CN'));
       }),
       { numRuns: 300 },
     );
