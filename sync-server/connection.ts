@@ -172,6 +172,7 @@ export class Connection implements Peer {
     switch (frame.kind) {
       case 'sync-step1':
         this.greeted = true;
+        clearTimeout(this.handshakeTimer);
         return answerSyncStep1(this, frame.stateVector);
       case 'awareness':
         return receiveAwareness(this, frame.update);

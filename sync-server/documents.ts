@@ -4,9 +4,9 @@
  * connected for `idleUnloadMs`.
  *
  * The write path is the one place where durability is decided, in this order: commit to
- * storage (awaited) → apply to the in-memory Y.Doc → broadcast. So the in-memory state, and
- * therefore every state vector and every broadcast the server sends, only ever contains data
- * that is already on disk.
+ * storage (awaited) → apply to the in-memory Y.Doc → broadcast (coalesced per event-loop turn).
+ * So the in-memory state, and therefore every state vector and every broadcast the server
+ * sends, only ever contains data that is already on disk.
  *
  * Writes by other processes (the CLI's `import`) are picked up by `pullExternalChanges`, which
  * follows the storage's sequence numbers and skips the ones this process wrote itself.
@@ -55,6 +55,30 @@ export class SharedDocument {
 
   broadcast(frame: Uint8Array, except?: Peer): void {
     for (const peer of this.peers) if (peer !== except) peer.send(frame);
+  }
+
+  /** Updates applied but not yet sent to the peers (see `DocumentRegistry.queueBroadcast`). */
+  outbox: { update: Uint8Array; from: Peer | null }[] = [];
+
+  /**
+   * Send the outbox: one frame per peer whatever the number of updates (merged), without the
+   * peer's own updates. Under load this turns N frames per peer into one.
+   */
+  flushOutbox(): void {
+    const items = this.outbox;
+    this.outbox = [];
+    if (items.length === 0) return;
+    if (items.length === 1) return this.broadcast(encodeUpdate(items[0]!.update), items[0]!.from ?? undefined);
+    const senders = new Set(items.map((item) => item.from));
+    const toEveryone = encodeUpdate(Y.mergeUpdates(items.map((item) => item.update)));
+    for (const peer of this.peers) {
+      if (!senders.has(peer)) {
+        peer.send(toEveryone);
+        continue;
+      }
+      const others = items.filter((item) => item.from !== peer).map((item) => item.update);
+      if (others.length > 0) peer.send(encodeUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+    }
   }
 
   destroy(): void {
@@ -134,7 +158,7 @@ export class DocumentRegistry {
     Y.applyUpdate(doc.ydoc, update.data, from);
     doc.lastSeq = Math.max(doc.lastSeq, seq);
     doc.logLength++;
-    doc.broadcast(encodeUpdate(update.data), from);
+    this.queueBroadcast(doc, update.data, from);
     if (doc.logLength >= this.options.compactEvery) await this.compact(doc);
     if (doc.peers.size === 0) this.scheduleUnload(doc);
   }
@@ -160,7 +184,7 @@ export class DocumentRegistry {
           Y.applyUpdate(doc.ydoc, change.data, 'storage');
           doc.lastSeq = Math.max(doc.lastSeq, change.seq);
           doc.logLength++;
-          doc.broadcast(encodeUpdate(change.data));
+          this.queueBroadcast(doc, change.data, null);
         } catch (error) {
           this.options.log.error('stored update from another process does not apply', {
             doc: change.doc,
@@ -211,6 +235,24 @@ export class DocumentRegistry {
     } finally {
       this.loading.delete(name);
     }
+  }
+
+  private readonly outboxes = new Set<SharedDocument>();
+
+  /**
+   * Broadcasts wait for the end of this turn of the event loop, so that the updates of one
+   * group commit (storage) go out as one merged frame per peer. They are already on disk.
+   */
+  private queueBroadcast(doc: SharedDocument, update: Uint8Array, from: Peer | null): void {
+    doc.outbox.push({ update, from });
+    if (this.outboxes.size === 0) setImmediate(() => this.flushOutboxes());
+    this.outboxes.add(doc);
+  }
+
+  private flushOutboxes(): void {
+    const docs = [...this.outboxes];
+    this.outboxes.clear();
+    for (const doc of docs) doc.flushOutbox();
   }
 
   private noteOwnWrite(seq: number): void {

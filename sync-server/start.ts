@@ -23,7 +23,8 @@ import { parseArgs } from 'node:util';
 import { today } from '../core/dates.ts';
 import { DEMO_CITY, demoFiles, generateCity, loadFiles } from '../core/demo/index.ts';
 import { issueToken } from './admin.ts';
-import { openImportTarget, unitsTouched } from './cli/import-sheet.ts';
+import { unitsTouched } from '../core/import/workspace-target.ts';
+import { openImportTarget } from './cli/import-sheet.ts';
 import { startPortal } from './demo-portal/server.ts';
 import { startServer } from './server.ts';
 

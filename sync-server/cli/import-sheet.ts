@@ -18,7 +18,6 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import type { UnitDossiers } from '../../core/doc/unit-doc.ts';
 import {
   applyImport,
   directoryFromTarget,
@@ -30,22 +29,22 @@ import {
   undoImport,
   type ImportKind,
   type ImportPreview,
-  type ImportTarget,
+  unitsTouched,
+  withTimeout,
+  workspaceTarget,
+  type WorkspaceTarget,
 } from '../../core/import/index.ts';
 import { today as todayIn } from '../../core/dates.ts';
 import type { Locale } from '../../core/model/messages.ts';
-import type { SyncedDoc } from '../../core/sync/synced-doc.ts';
 import { openWorkspace, type Workspace } from '../../core/sync/workspace.ts';
 
-export interface RemoteTarget extends ImportTarget {
+export interface RemoteTarget extends WorkspaceTarget {
   workspaceClient: Workspace;
-  /** Opens (and syncs) the unit documents an import is about to write, before the synchronous apply. */
-  ensureUnits(codes: Iterable<string>): Promise<void>;
   /** Waits until the server has durably acknowledged everything written, then disconnects. */
   close(): Promise<void>;
 }
 
-/** The workspace and every unit document in its directory, synced, as an import target. */
+/** The workspace and every unit document in its directory, synced from the server, as an import target. */
 export async function openImportTarget(serverUrl: string, token: string): Promise<RemoteTarget> {
   // One provider per document, and y-websocket adds a process 'exit' listener for each: a city's
   // hundred documents are expected here, not a leak.
@@ -57,61 +56,15 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
     crossTab: false,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
   });
-  await withTimeout(synced(ws.workspaceSynced), 15_000, 'the workspace document did not sync (check the server URL and the token)');
-  const units = new Map<string, UnitDossiers>();
-  const ensureUnits = async (codes: Iterable<string>) => {
-    const wanted = [...new Set(codes)].filter((c) => c && !units.has(c));
-    await Promise.all(
-      wanted.map(async (code) => {
-        const open = await ws.unit(code);
-        await withTimeout(synced(open.synced), 15_000, `unit:${code} did not sync`);
-        units.set(code, open.dossiers);
-      }),
-    );
-  };
-  await ensureUnits(ws.workspace.units.ids());
+  const target = await workspaceTarget(ws, { readiness: 'synced' });
   return {
+    ...target,
     workspaceClient: ws,
-    workspace: ws.workspace,
-    unit(code) {
-      const u = units.get(code);
-      if (!u) throw new Error(`unit:${code} is not open; call ensureUnits first`);
-      return u;
-    },
-    unitCodes: () => [...units.keys()],
-    ensureUnits,
     async close() {
-      await withTimeout(confirmed(ws.docs()), 60_000, 'the server did not confirm every change');
+      await withTimeout(target.confirmed(), 60_000, 'the server did not confirm every change');
       await ws.close();
     },
   };
-}
-
-/**
- * Polls the provider rather than awaiting SyncedDoc.whenSynced/whenConfirmed: those wait for a
- * status event, and in Node the status does not always change when the first sync completes, so
- * a one-shot CLI could wait forever. Polling the same conditions is cheap for a short-lived client.
- */
-async function poll(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((r) => setTimeout(r, 25));
-}
-const synced = (d: SyncedDoc) => poll(() => d.provider.synced && d.provider.wsconnected);
-/** Every open document's local changes acknowledged by the server (its state vector covers ours). */
-const confirmed = (docs: SyncedDoc[]) => poll(() => docs.every((d) => d.status().unconfirmed === 0));
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(what)), ms);
-    }),
-  ]);
-}
-
-/** Documents a prepared import will write: every entity's unit, and for units the units themselves. */
-export function unitsTouched(preview: ImportPreview): string[] {
-  return [...new Set(preview.entities.map((e) => (e.doc === 'workspace' ? (e.value as { code: string }).code : e.doc)))];
 }
 
 export function formatReport(preview: ImportPreview, locale: Locale): string[] {

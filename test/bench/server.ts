@@ -40,6 +40,9 @@ const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1
 
 type Kind = 'ours' | 'reference';
 
+/** Both servers: tsx (ours needs it; the reference is plain JS) and a GC on SIGUSR2 (server-gc.ts). */
+const gcPreload = ['--expose-gc', '--import', 'tsx', '--import', './test/bench/server-gc.ts'];
+
 interface Server {
   kind: Kind;
   child: ChildProcess;
@@ -77,13 +80,13 @@ const stopper = (child: ChildProcess) => async () => {
   await exited;
 };
 
-async function startOurs(dataDir: string): Promise<Server> {
+async function startOurs(dataDir: string, extra: string[] = []): Promise<Server> {
   const token = issueToken(dataDir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
   // Limits raised: the reference has none, and the throughput phase sends as fast as it can.
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
-      '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000'],
+    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...gcPreload, 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
+      '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000', ...extra],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const match = await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u).catch(() => null);
@@ -93,13 +96,19 @@ async function startOurs(dataDir: string): Promise<Server> {
 
 async function startReference(persistenceDir?: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], {
+  const child = spawn(process.execPath, [...gcPreload, 'node_modules/@y/websocket-server/src/server.js'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(persistenceDir ? { YPERSISTENCE: persistenceDir } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await waitForLine(child, /running at/u);
   return { kind: 'reference', child, url: `ws://127.0.0.1:${port}`, query: '', stop: stopper(child) };
+}
+
+async function collectedRssKb(child: ChildProcess): Promise<number> {
+  child.kill('SIGUSR2');
+  await sleep(500);
+  return rssKb(child.pid!);
 }
 
 function rssKb(pid: number): number {
@@ -143,7 +152,7 @@ interface FanOutResult {
   updatesPerSecond: number;
 }
 
-async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 3000): Promise<FanOutResult> {
+async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 2500): Promise<FanOutResult> {
   const sentAt = new Map<string, number>();
   const remaining = new Map<string, number>();
   const latencies: number[] = [];
@@ -234,8 +243,7 @@ async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 300
 }
 
 async function idleMemory(server: Server, connections = 1000): Promise<{ perConnectionKb: number; totalMb: number }> {
-  await sleep(500);
-  const before = rssKb(server.child.pid!);
+  const before = await collectedRssKb(server.child);
   const sockets: WebSocket[] = [];
   const stamp = Date.now();
   for (let batch = 0; batch < connections; batch += 100) {
@@ -251,8 +259,8 @@ async function idleMemory(server: Server, connections = 1000): Promise<{ perConn
     );
     sockets.push(...opened);
   }
-  await sleep(2000);
-  const after = rssKb(server.child.pid!);
+  await sleep(1500);
+  const after = await collectedRssKb(server.child);
   for (const ws of sockets) ws.terminate();
   return { perConnectionKb: (after - before) / connections, totalMb: (after - before) / 1024 };
 }
@@ -326,43 +334,65 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'dossier-lens-bench-'));
   const stopAll: (() => Promise<void>)[] = [];
   try {
-    const results: Record<Kind, { fan: FanOutResult; idle: { perConnectionKb: number; totalMb: number }; cold: { ms: number; ok: boolean } }> = {} as never;
     // A short warm-up of this process's client code, so the first server measured is not penalised.
     const warm = await startReference();
     await fanOut(warm, 2, 2, 1000);
     await warm.stop();
-    const only = process.env.BENCH_ONLY;
-    for (const kind of ['reference', 'ours'] as const) {
-      if (only && only !== kind) continue;
-      const dataDir = join(tmp, `${kind}-live`);
-      const server = kind === 'ours' ? await startOurs(dataDir) : await startReference();
+    // Fan-out rounds alternate between the servers (the box is shared: load drifts), and the
+    // median round is reported.
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+    const fans: Record<Kind | 'full', FanOutResult[]> = { ours: [], reference: [], full: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order: Kind[] = round % 2 === 0 ? ['reference', 'ours'] : ['ours', 'reference'];
+      for (const kind of order) {
+        const server = kind === 'ours' ? await startOurs(join(tmp, `ours-${round}`)) : await startReference();
+        stopAll.push(server.stop);
+        process.stderr.write(`round ${round + 1}/${rounds}: ${kind} fan-out…\n`);
+        fans[kind].push(await fanOut(server));
+        await server.stop();
+      }
+    }
+    {
+      const server = await startOurs(join(tmp, 'ours-full'), ['--sync', 'full']);
       stopAll.push(server.stop);
-      process.stderr.write(`${kind}: fan-out…\n`);
-      const fan = await fanOut(server);
-      process.stderr.write(`${kind}: idle connections…\n`);
-      const idle = await idleMemory(server);
+      process.stderr.write('ours with --sync full: fan-out…\n');
+      fans.full.push(await fanOut(server));
+      await server.stop();
+    }
+    const idle: Record<Kind, { perConnectionKb: number; totalMb: number }> = {} as never;
+    const cold: Record<Kind, { ms: number; ok: boolean }> = {} as never;
+    for (const kind of ['reference', 'ours'] as const) {
+      const server = kind === 'ours' ? await startOurs(join(tmp, 'ours-idle')) : await startReference();
+      stopAll.push(server.stop);
+      process.stderr.write(`${kind}: 1,000 idle connections…\n`);
+      idle[kind] = await idleMemory(server);
       await server.stop();
       process.stderr.write(`${kind}: cold load…\n`);
-      const cold = await coldLoad(kind, join(tmp, `${kind}-cold`));
-      results[kind] = { fan, idle, cold };
+      cold[kind] = await coldLoad(kind, join(tmp, `${kind}-cold`));
     }
-    if (only) return console.log(JSON.stringify(results, null, 1));
-    const o = results.ours;
-    const r = results.reference;
+    const median = (list: FanOutResult[], key: keyof FanOutResult) => {
+      const sorted = list.map((result) => result[key]).sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    };
+    const o = { p50: median(fans.ours, 'p50'), p99: median(fans.ours, 'p99'), tput: median(fans.ours, 'updatesPerSecond') };
+    const r = { p50: median(fans.reference, 'p50'), p99: median(fans.reference, 'p99'), tput: median(fans.reference, 'updatesPerSecond') };
+    const full = fans.full[0]!;
     const rows = [
-      ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.fan.p50, 2), f(r.fan.p50, 2), ratio(o.fan.p50, r.fan.p50)],
-      ['fan-out p99 latency (ms)', f(o.fan.p99, 2), f(r.fan.p99, 2), ratio(o.fan.p99, r.fan.p99)],
-      ['throughput, edits/s fully delivered to 10 peers', f(o.fan.updatesPerSecond, 0), f(r.fan.updatesPerSecond, 0), ratio(o.fan.updatesPerSecond, r.fan.updatesPerSecond)],
-      ['idle connection + small document, RSS (kB each)', f(o.idle.perConnectionKb), f(r.idle.perConnectionKb), ratio(o.idle.perConnectionKb, r.idle.perConnectionKb)],
-      ['1,000 idle connections, RSS growth (MB)', f(o.idle.totalMb), f(r.idle.totalMb), ratio(o.idle.totalMb, r.idle.totalMb)],
-      ['cold load, 10,000 updates (ms to full content)', `${f(o.cold.ms, 0)}${o.cold.ok ? '' : ' (INCOMPLETE)'}`, `${f(r.cold.ms, 0)}${r.cold.ok ? '' : ' (INCOMPLETE)'}`, ratio(o.cold.ms, r.cold.ms)],
+      ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.p50, 2), f(r.p50, 2), ratio(o.p50, r.p50)],
+      ['fan-out p99 latency (ms)', f(o.p99, 2), f(r.p99, 2), ratio(o.p99, r.p99)],
+      ['throughput, edits/s fully delivered to 10 peers', f(o.tput, 0), f(r.tput, 0), ratio(o.tput, r.tput)],
+      ['same with `--sync full` (fsync per commit): p50 / p99 ms, edits/s', `${f(full.p50, 2)} / ${f(full.p99, 2)}, ${f(full.updatesPerSecond, 0)}`, '', ''],
+      ['idle connection + small document, RSS (kB each)', f(idle.ours.perConnectionKb), f(idle.reference.perConnectionKb), ratio(idle.ours.perConnectionKb, idle.reference.perConnectionKb)],
+      ['1,000 idle connections, RSS growth (MB)', f(idle.ours.totalMb), f(idle.reference.totalMb), ratio(idle.ours.totalMb, idle.reference.totalMb)],
+      ['cold load, 10,000 updates (ms to full content)', `${f(cold.ours.ms, 0)}${cold.ours.ok ? '' : ' (INCOMPLETE)'}`, `${f(cold.reference.ms, 0)}${cold.reference.ok ? '' : ' (INCOMPLETE)'}`, ratio(cold.ours.ms, cold.reference.ms)],
     ];
+    const rawRounds = (kind: Kind) => fans[kind].map((x) => `${f(x.p50, 1)}/${f(x.p99, 1)} ms ${f(x.updatesPerSecond, 0)}/s`).join('; ');
     const table = [
       '| measure | ours (SQLite, durable) | reference @y/websocket-server 0.1.1 | ours / reference |',
       '|---|---:|---:|---:|',
       ...rows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n');
-    const samples = `latency samples: ours ${o.fan.latencySamples}, reference ${r.fan.latencySamples}`;
+    const samples = `Rounds (p50/p99, throughput): ours ${rawRounds('ours')}; reference ${rawRounds('reference')}.`;
     process.stdout.write(`\nSync server (${new Date().toISOString()}, node ${process.version})\n${table}\n${samples}\n`);
     if (write) writeSection(table, samples);
   } finally {
