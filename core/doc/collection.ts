@@ -2,6 +2,8 @@ import type * as v from 'valibot';
 import * as Y from 'yjs';
 import { messageFor, fieldLabel, type Locale } from '../model/messages.ts';
 import {
+  decodeEntity,
+  encodeEntity,
   fieldError,
   isPlainObject,
   sameJson,
@@ -13,8 +15,8 @@ import {
 } from './entry.ts';
 
 /**
- * One collection of a document: a top-level Y.Map from id to a plain JSON object (one Yjs item per
- * entity), plus field-level corrections in the document's shared `edits` map under
+ * One collection of a document: a top-level Y.Map from id to the entity as JSON text (one Yjs item
+ * per entity, see entry.ts), plus field-level corrections in the document's shared `edits` map under
  * `<collection>/<id>/<field>` → { value, by, at }, merged over the base object on read. Two people
  * correcting different fields of one record offline write different keys, so both survive; the same
  * field resolves by Y.Map's deterministic last-writer-wins, and every correction is also appended to
@@ -130,7 +132,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
   }
 
   function read(id: string, raw: unknown, corrections: Map<string, unknown> | undefined): Entry<T> {
-    const merged = merge(toPlain(raw), corrections);
+    const merged = merge(decodeEntity(raw), corrections);
     const entry = validate(def.schema, id, merged, ctx.locale) as Entry<T>;
     if (entry.ok && (entry.value as Record<string, unknown>)[def.idField] !== id) {
       // An entity stored under another entity's id would make two dossiers disagree about it.
@@ -157,7 +159,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       }
     }
     const current = correctionsOf(id);
-    const base = toPlain(map.get(id));
+    const base = decodeEntity(map.get(id));
     const before = merge(base, current);
     const next = new Map(current);
     for (const [f, value] of Object.entries(changes)) next.set(f, stripUndefined(value));
@@ -190,7 +192,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       if (!map.has(id)) return undefined;
       return read(id, map.get(id), correctionsOf(id));
     },
-    base: (id) => toPlain(map.get(id)),
+    base: (id) => decodeEntity(map.get(id)),
     put(entity) {
       const refused = ctx.writable();
       if (refused) return refused;
@@ -199,11 +201,11 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       if (!checked.ok) return { ok: false, errors: checked.errors };
       const value = stripUndefined(checked.value) as Record<string, unknown>;
       const key = value[def.idField] as string;
-      const existing = map.has(key) ? toPlain(map.get(key)) : undefined;
+      const existing = map.has(key) ? decodeEntity(map.get(key)) : undefined;
       if (existing !== undefined && sameJson(existing, value)) return { ok: true, outcome: 'unchanged', id: key };
       doc.transact(() => {
         ctx.stamp();
-        map.set(key, value);
+        map.set(key, encodeEntity(value));
       });
       return { ok: true, outcome: existing === undefined ? 'created' : 'updated', id: key };
     },

@@ -28,6 +28,27 @@ export function toPlain(raw: unknown): unknown {
   return raw;
 }
 
+/**
+ * Entities are stored as JSON text, one string per entity. Yjs decodes a stored object member by
+ * member, one UTF-8 decode per string, which dominated loading in Chromium; a single string per
+ * entity loads ~3× faster and parses lazily on read (BENCHMARKS.md, "Document layout"). Readers also
+ * accept the object form (documents written before this, or by other clients).
+ */
+export function encodeEntity(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** The stored entity as plain data: JSON text parsed, anything else as `toPlain` gives it. */
+export function decodeEntity(raw: unknown): unknown {
+  const plain = toPlain(raw);
+  if (typeof plain !== 'string') return plain;
+  try {
+    return JSON.parse(plain) as unknown;
+  } catch {
+    return plain;
+  }
+}
+
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array);
 }

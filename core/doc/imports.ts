@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { describeIssues, fieldLabel, messageFor, type FieldError } from '../model/messages.ts';
 import { idSchema } from '../model/schemas.ts';
 import type { DocContext } from './collection.ts';
-import { fieldError, isPlainObject, sameJson, stripUndefined, toPlain, validate, type Entry } from './entry.ts';
+import { decodeEntity, encodeEntity, fieldError, isPlainObject, sameJson, stripUndefined, validate, type Entry } from './entry.ts';
 import { UNIT_COLLECTIONS, UNIT_COLLECTION_NAMES, type UnitCollectionName } from './unit-collections.ts';
 import type { UnitDossiers } from './unit-doc.ts';
 
@@ -71,7 +71,7 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
   });
 
   const get = (id: string): Entry<ImportEntry> | undefined =>
-    map.has(id) ? validate(importEntrySchema, id, toPlain(map.get(id)), ctx.locale) : undefined;
+    map.has(id) ? validate(importEntrySchema, id, decodeEntity(map.get(id)), ctx.locale) : undefined;
 
   return {
     list: () => [...map.keys()].map((id) => get(id)!).sort((a, b) => (a.ok && b.ok ? a.value.at.localeCompare(b.value.at) : 0)),
@@ -114,7 +114,7 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
           }
           entry.counts[name] = c;
         }
-        map.set(meta.id, entry);
+        map.set(meta.id, encodeEntity(entry));
       }, 'import');
       return { ok: true, entry };
     },
@@ -133,7 +133,7 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
           else if (change.collection === 'records') dossiers.records.revoke(change.id, how);
           else target.remove(change.id);
         }
-        map.set(id, entry);
+        map.set(id, encodeEntity(entry));
       }, 'import-undo');
       return { ok: true, entry };
     },

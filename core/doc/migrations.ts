@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { messageFor, type Locale } from '../model/messages.ts';
-import { fieldError, isPlainObject, toPlain, type WriteResult } from './entry.ts';
+import { decodeEntity, encodeEntity, fieldError, isPlainObject, toPlain, type WriteResult } from './entry.ts';
 import { EDITS } from './collection.ts';
 import type { DocKind } from './names.ts';
 
@@ -62,7 +62,7 @@ export const v1ToV2: Migration = {
     for (const [collection, dateFields] of Object.entries(V1_DATE_FIELDS)) {
       const map = doc.getMap<unknown>(collection);
       for (const [id, raw] of [...map.entries()]) {
-        const base = toPlain(raw);
+        const base = decodeEntity(raw);
         if (!isPlainObject(base)) continue;
         const next: Record<string, unknown> = { ...base };
         let changed = false;
@@ -78,7 +78,7 @@ export const v1ToV2: Migration = {
             changed = true;
           }
         }
-        if (changed) map.set(id, next);
+        if (changed) map.set(id, encodeEntity(next));
       }
     }
     const edits = doc.getMap<unknown>(EDITS);

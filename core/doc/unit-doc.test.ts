@@ -24,6 +24,16 @@ describe('unit dossiers: round trip', () => {
     expect(b.records.get('r1')).toEqual({ ok: true, id: 'r1', value: record('r1', 'c1') });
   });
 
+  it('stores each entity as one JSON text item and still reads the object form', () => {
+    const u = open();
+    u.records.put(record('r1', 'c1'));
+    expect(typeof u.doc.getMap('records').get('r1')).toBe('string');
+    u.doc.getMap('records').set('r2', record('r2', 'c1'));
+    u.doc.getMap('records').set('r3', '{"id":"r3",');
+    expect(u.records.get('r2')).toEqual({ ok: true, id: 'r2', value: record('r2', 'c1') });
+    expect(u.records.get('r3')).toMatchObject({ ok: false, raw: '{"id":"r3",' });
+  });
+
   it('refuses an invalid entity with messages naming the field', () => {
     const u = unitDossiers(new Y.Doc(), { locale: 'en' });
     const r = u.records.put({ ...record('r1', 'c1'), decisionDate: '2018/06/15' });

@@ -5,7 +5,7 @@ import { describeIssues, type FieldError } from '../model/messages.ts';
 import { unitSchema, type Unit } from '../model/schemas.ts';
 import { collection, type Collection } from './collection.ts';
 import { docContext, type AccessorOptions } from './context.ts';
-import { sameJson, stripUndefined, toPlain, type WriteResult } from './entry.ts';
+import { decodeEntity, encodeEntity, sameJson, stripUndefined, type WriteResult } from './entry.ts';
 
 /**
  * The `workspace` document: configuration and the unit directory; admins write it. The
@@ -53,7 +53,7 @@ export function workspaceDoc(doc: Y.Doc, opts: AccessorOptions = {}): WorkspaceD
             out.defaulted.push(section);
             continue;
           }
-          const raw = toPlain(config.get(section));
+          const raw = decodeEntity(config.get(section));
           const r = v.safeParse(sectionSchema(section), raw);
           if (r.success) (value as Record<string, unknown>)[section] = r.output;
           else out.invalid.push({ section, raw, errors: describeIssues(r.issues, ctx.locale) });
@@ -66,10 +66,10 @@ export function workspaceDoc(doc: Y.Doc, opts: AccessorOptions = {}): WorkspaceD
         const r = v.safeParse(sectionSchema(section), value);
         if (!r.success) return { ok: false, errors: describeIssues(r.issues, ctx.locale) };
         const stored = stripUndefined(r.output);
-        if (config.has(section) && sameJson(toPlain(config.get(section)), stored)) return { ok: true, changed: false };
+        if (config.has(section) && sameJson(decodeEntity(config.get(section)), stored)) return { ok: true, changed: false };
         doc.transact(() => {
           ctx.stamp();
-          config.set(section, stored);
+          config.set(section, encodeEntity(stored));
         });
         return { ok: true, changed: true };
       },

@@ -5,92 +5,19 @@
  * 10,000, 10 records each. Also the cost of reading every record back through the validating
  * accessors, which is what the local index does after a load.
  *
- * Run: npx tsx test/bench/layout.ts   (prints a table; figures go to BENCHMARKS.md by hand)
+ * Then the same documents through y-indexeddb in headless Chromium (test/bench/layout-page.ts),
+ * which is how design.md's figures for the naive layout were measured.
+ *
+ * Run: npx tsx test/bench/layout.ts   (prints tables; figures go to BENCHMARKS.md by hand)
  */
+import { build } from 'esbuild'; // vite's own bundler, already installed with it
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import * as Y from 'yjs';
 import { unitDossiers } from '../../core/doc/unit-doc.ts';
-import type { Cadre, DotRecord } from '../../core/model/schemas.ts';
-import { DEFAULT_KINDS } from '../../core/model/vocabulary.ts';
-
-const RECORDS_PER_CADRE = 10;
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华';
-
-/** Deterministic data: the same population on every run and every machine. */
-function population(cadres: number): { cadres: Cadre[]; records: DotRecord[] } {
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const pick = <T>(xs: readonly T[] | string): T => xs[Math.floor(rand() * xs.length)] as T;
-  const out = { cadres: [] as Cadre[], records: [] as DotRecord[] };
-  for (let i = 0; i < cadres; i++) {
-    const id = `C${String(i).padStart(6, '0')}`;
-    const unitCode = `U${String(i % 98).padStart(3, '0')}`;
-    out.cadres.push({ id, name: pick<string>(SURNAMES) + pick<string>(GIVEN) + pick<string>(GIVEN), aliases: [], gender: rand() < 0.7 ? 'male' : 'female', birth: `19${60 + Math.floor(rand() * 30)}-0${1 + Math.floor(rand() * 9)}`, unitCode, post: '副局长', rank: '副处级' });
-    for (let j = 0; j < RECORDS_PER_CADRE; j++) {
-      const kind = pick(DEFAULT_KINDS.filter((k) => !k.subjects || k.subjects.includes('cadre')));
-      const y = 2015 + Math.floor(rand() * 9);
-      out.records.push({
-        id: `${id}-R${j}`,
-        subject: { type: 'cadre', id },
-        colour: kind.colour,
-        kind: kind.id,
-        decisionDate: `${y}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`,
-        sourceDept: '市委组织部',
-        docNumber: `张组发〔${y}〕${Math.floor(rand() * 200)}号`,
-        summary: `${kind.label.zh}：${pick<string>(SURNAMES)}某某同志相关情况记录`,
-        status: 'active',
-      });
-    }
-  }
-  return out;
-}
-
-function naiveDoc(p: ReturnType<typeof population>): Y.Doc {
-  const doc = new Y.Doc();
-  doc.transact(() => {
-    const cadres = doc.getMap<Y.Map<unknown>>('cadres');
-    for (const c of p.cadres) {
-      const m = new Y.Map<unknown>();
-      cadres.set(c.id, m);
-      for (const [k, v] of Object.entries(c)) m.set(k, v);
-    }
-    const records = doc.getMap<Y.Map<unknown>>('records');
-    for (const r of p.records) {
-      const m = new Y.Map<unknown>();
-      records.set(r.id, m);
-      for (const [k, v] of Object.entries(r)) m.set(k, v);
-    }
-  });
-  return doc;
-}
-
-function oursDoc(p: ReturnType<typeof population>): Y.Doc {
-  const doc = new Y.Doc();
-  const u = unitDossiers(doc);
-  doc.transact(() => {
-    for (const c of p.cadres) u.cadres.put(c);
-    for (const r of p.records) u.records.put(r);
-  });
-  return doc;
-}
-
-/** The real shape: one `unit:<code>` document per unit (98 in the seed city). */
-function oursPerUnit(p: ReturnType<typeof population>): Uint8Array[] {
-  const byUnit = new Map<string, ReturnType<typeof population>>();
-  const recordsOf = new Map<string, DotRecord[]>();
-  for (const r of p.records) {
-    const list = recordsOf.get(r.subject.id) ?? [];
-    list.push(r);
-    recordsOf.set(r.subject.id, list);
-  }
-  for (const c of p.cadres) {
-    const part = byUnit.get(c.unitCode) ?? { cadres: [], records: [] };
-    part.cadres.push(c);
-    part.records.push(...(recordsOf.get(c.id) ?? []));
-    byUnit.set(c.unitCode, part);
-  }
-  return [...byUnit.values()].map((part) => Y.encodeStateAsUpdate(oursDoc(part)));
-}
+import { naiveDoc, oursDoc, oursPerUnitDocs, population, RECORDS_PER_CADRE } from './layout-data.ts';
 
 function timeLoadAll(updates: Uint8Array[], runs: number): number {
   const times: number[] = [];
@@ -155,7 +82,7 @@ for (const cadres of [1072, 10_000]) {
   const naiveMs = timeLoad(naive, runs);
   const oursMs = timeLoad(ours, runs);
   const readMs = timeRead(ours, Math.min(runs, 5));
-  const perUnit = oursPerUnit(p);
+  const perUnit = oursPerUnitDocs(p).map((d) => Y.encodeStateAsUpdate(d));
   const perUnitMs = timeLoadAll(perUnit, runs);
   const perUnitBytes = perUnit.reduce((n, u) => n + u.byteLength, 0);
   rows.push([
@@ -176,3 +103,33 @@ console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`);
+
+/** The same documents through y-indexeddb in Chromium, served from loopback (IndexedDB needs an origin). */
+async function chromiumRun(): Promise<void> {
+  const root = resolve(import.meta.dirname, '../..');
+  const bundled = await build({ entryPoints: [resolve(root, 'test/bench/layout-page.ts')], bundle: true, write: false, format: 'iife', target: 'chrome120', minify: true });
+  const js = bundled.outputFiles[0]!.text;
+  const server = createServer((req, res) => {
+    if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const head = ['cadres × records', 'naive (1 doc)', 'ours (1 doc)', 'ratio', 'ours as unit docs', 'ours as unit docs + local index'];
+    console.log(`\n| ${head.join(' | ')} |`);
+    console.log(`|${head.map(() => '---').join('|')}|`);
+    for (const cadres of [1072, 10_000]) {
+      const r = await page.evaluate(([n, runs]) => (globalThis as any).runLayoutBench(n, runs), [cadres, cadres > 5000 ? 3 : 5] as const);
+      console.log(`| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`);
+    }
+    console.log(`\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await chromiumRun();

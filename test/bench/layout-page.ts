@@ -1,0 +1,59 @@
+/**
+ * Browser side of the layout benchmark (bundled by layout.ts): stores the naive and our layouts
+ * through y-indexeddb, then times opening them again the way the sync client does (new Y.Doc +
+ * IndexeddbPersistence until `whenSynced`), and for the real shape (one document per unit) also
+ * building the local index from them.
+ */
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { unitDossiers } from '../../core/doc/unit-doc.ts';
+import { defaultConfig } from '../../core/model/config.ts';
+import { summariseUnitDoc } from '../../core/sync/summaries.ts';
+import { naiveDoc, oursDoc, oursPerUnitDocs, population } from './layout-data.ts';
+
+async function store(name: string, doc: Y.Doc): Promise<void> {
+  const p = new IndexeddbPersistence(name, doc);
+  await p.whenSynced;
+  await p.destroy();
+}
+
+async function open(names: string[], index: boolean): Promise<number> {
+  const t0 = performance.now();
+  const opened = await Promise.all(
+    names.map(async (name) => {
+      const doc = new Y.Doc();
+      const p = new IndexeddbPersistence(name, doc);
+      await p.whenSynced;
+      return { doc, p };
+    }),
+  );
+  if (index) {
+    const config = defaultConfig();
+    for (const { doc } of opened) summariseUnitDoc(unitDossiers(doc), { config, unit: () => undefined, asOf: '2024-01-01', locale: 'zh-CN' });
+  }
+  const ms = performance.now() - t0;
+  await Promise.all(opened.map(({ p, doc }) => p.destroy().then(() => doc.destroy())));
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function run(cadres: number, runs: number) {
+  const p = population(cadres);
+  const tag = `bench-${cadres}`;
+  await store(`${tag}-naive`, naiveDoc(p));
+  await store(`${tag}-ours`, oursDoc(p));
+  const units = oursPerUnitDocs(p);
+  const unitNames = units.map((_, i) => `${tag}-unit-${i}`);
+  await Promise.all(units.map((d, i) => store(unitNames[i]!, d)));
+  const times = { naive: [] as number[], ours: [] as number[], perUnit: [] as number[], perUnitIndexed: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    times.naive.push(await open([`${tag}-naive`], false));
+    times.ours.push(await open([`${tag}-ours`], false));
+    times.perUnit.push(await open(unitNames, false));
+    times.perUnitIndexed.push(await open(unitNames, true));
+  }
+  return { naive: median(times.naive), ours: median(times.ours), perUnit: median(times.perUnit), perUnitIndexed: median(times.perUnitIndexed), units: units.length };
+}
+
+(globalThis as unknown as { runLayoutBench: typeof run }).runLayoutBench = run;
