@@ -49,7 +49,8 @@ export default defineConfig({
       ? { optional_host_permissions: OPTIONAL_HOSTS }
       : { optional_permissions: OPTIONAL_HOSTS }),
     // Organisations push the server URL and token through policy (chrome.storage.managed).
-    storage: { managed_schema: 'managed_schema.json' },
+    // Firefox reads policy-managed storage from its enterprise policies, without a schema key.
+    ...(browser !== 'firefox' && { storage: { managed_schema: 'managed_schema.json' } }),
     // No default popup: a click on the toolbar button toggles the badges on the page (overlay).
     action: { default_title: '__MSG_actionTitle__' },
     commands: {

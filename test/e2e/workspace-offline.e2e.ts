@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { seed, SMALL_CITY } from './support/seed.ts';
 
 /**
@@ -47,7 +47,15 @@ describe('offline edits in two browsers converge', () => {
     await p.locator('#note-text').fill(text);
     await p.getByRole('button', { name: '发表批注' }).click();
   }
-  const records = (p: Page) => p.locator('[data-record-id]').allTextContents();
+  // Record texts without the "changed while offline" mark, which differs by design on each side.
+  const records = (p: Page) =>
+    p.locator('[data-record-id]').evaluateAll((els) =>
+      els.map((el) => {
+        const copy = el.cloneNode(true) as Element;
+        copy.querySelectorAll('.new').forEach((n) => n.remove());
+        return copy.textContent ?? '';
+      }),
+    );
   const connection = (p: Page) => p.getByTestId('status-line').getAttribute('data-connection');
 
   test('edits made offline on both sides merge when the server returns', async () => {
@@ -82,6 +90,10 @@ describe('offline edits in two browsers converge', () => {
       );
       await expect.poll(() => p.getByTestId('annotations').textContent(), { timeout: 20_000 }).toMatch(/甲离线批注[\s\S]*乙离线批注|乙离线批注[\s\S]*甲离线批注/);
     }
+    // Each is told what the other did meanwhile, and the record is marked.
+    await expect.poll(() => pa.getByTestId('arrivals').textContent(), { timeout: 10_000 }).toMatch(/离线期间同事更新了 [1-9]\d* 条记录、1 条批注/);
+    await expect(pa.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain('离线期间更新');
+    await saveScreenshot(pa, 'sidepanel-after-offline', { fullPage: false });
     // Same result on both sides, record by record; the doubly revoked record has one winner.
     await expect.poll(async () => JSON.stringify(await records(pa)), { timeout: 10_000 }).toBe(JSON.stringify(await records(pb)));
     await expect(pa.locator('.revocation').allTextContents()).resolves.toEqual([expect.stringMatching(/撤销：(甲|乙)的理由$/)]);

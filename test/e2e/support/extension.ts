@@ -115,6 +115,8 @@ export async function indexedDbNames(page: Page): Promise<string[]> {
 export async function saveScreenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
+  // A viewport shot shows the top of the page, whatever the test last scrolled to.
+  if (opts.fullPage === false) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: opts.fullPage ?? true });
   return path;
 }
