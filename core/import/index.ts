@@ -10,3 +10,4 @@ export * from './apply.ts';
 export * from './export.ts';
 export * from './collect.ts';
 export * from './gbk.ts';
+export * from './workspace-target.ts';

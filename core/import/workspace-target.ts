@@ -1,0 +1,78 @@
+import type { UnitDossiers } from '../doc/unit-doc.ts';
+import type { SyncedDoc } from '../sync/synced-doc.ts';
+import type { Workspace } from '../sync/workspace.ts';
+import type { ImportTarget } from './apply.ts';
+import type { ImportPreview } from './prepare.ts';
+
+/**
+ * An open workspace (core/sync) as an import target: the CLI's (Node, in memory, online) and the
+ * extension's import page (IndexedDB, possibly offline) share it. `applyImport` is synchronous, so
+ * the unit documents an import writes are opened first with `ensureUnits`.
+ *
+ * Readiness polls the provider rather than awaiting SyncedDoc.whenSynced/whenConfirmed, which
+ * wait for a status event that does not always fire when the first sync completes; polling the
+ * same conditions is cheap for a short-lived import.
+ */
+export interface WorkspaceTarget extends ImportTarget {
+  ensureUnits(codes: Iterable<string>): Promise<void>;
+  /** Resolves when the server has acknowledged every local change of every open document. */
+  confirmed(): Promise<void>;
+}
+
+export type Readiness = 'synced' | 'loaded';
+
+export async function poll(ready: () => boolean, intervalMs = 25): Promise<void> {
+  while (!ready()) await new Promise((r) => setTimeout(r, intervalMs));
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(what)), ms);
+    }),
+  ]);
+}
+
+/**
+ * 'synced' waits until the server's copy is in (the CLI: it has no local copy, and writing on an
+ * empty document would defeat idempotent re-imports). 'loaded' only waits for this device's copy
+ * (the extension works offline; what it writes merges when it reconnects).
+ */
+export function ready(d: SyncedDoc, readiness: Readiness): Promise<void> {
+  return readiness === 'synced' ? poll(() => d.provider.synced && d.provider.wsconnected) : d.whenLoaded;
+}
+
+export async function workspaceTarget(ws: Workspace, opts: { readiness: Readiness; timeoutMs?: number }): Promise<WorkspaceTarget> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  await withTimeout(ready(ws.workspaceSynced, opts.readiness), timeout, 'the workspace document did not sync (check the server URL and the token)');
+  const units = new Map<string, UnitDossiers>();
+  const ensureUnits = async (codes: Iterable<string>) => {
+    const wanted = [...new Set(codes)].filter((c) => c && !units.has(c));
+    await Promise.all(
+      wanted.map(async (code) => {
+        const open = await ws.unit(code);
+        await withTimeout(ready(open.synced, opts.readiness), timeout, `unit:${code} did not sync`);
+        units.set(code, open.dossiers);
+      }),
+    );
+  };
+  await ensureUnits(ws.workspace.units.ids());
+  return {
+    workspace: ws.workspace,
+    unit(code) {
+      const u = units.get(code);
+      if (!u) throw new Error(`unit:${code} is not open; call ensureUnits first`);
+      return u;
+    },
+    unitCodes: () => [...units.keys()],
+    ensureUnits,
+    confirmed: () => poll(() => ws.docs().every((d) => d.status().unconfirmed === 0)),
+  };
+}
+
+/** Documents a prepared import will write: every entity's unit, and for units the units themselves. */
+export function unitsTouched(preview: Pick<ImportPreview, 'entities'>): string[] {
+  return [...new Set(preview.entities.map((e) => (e.doc === 'workspace' ? (e.value as { code: string }).code : e.doc)))];
+}
