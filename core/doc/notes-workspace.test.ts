@@ -86,3 +86,22 @@ describe('observing changes', () => {
     ]);
   });
 });
+
+describe('what arrived while away', () => {
+  it('lists entities written by others since a saved state vector, corrections against their entity', async () => {
+    const { changedSince } = await import('./observe.ts');
+    const mine = unitDossiers(new Y.Doc());
+    mine.records.put(record('r1', 'c1'));
+    mine.records.put(record('r2', 'c1'));
+    const peer = unitDossiers(new Y.Doc());
+    sync(mine.doc, peer.doc);
+    const seen = Y.decodeStateVector(Y.encodeStateVector(mine.doc));
+    peer.records.edit('r1', 'summary', '同事的更正', 'wang');
+    peer.records.put(record('r3', 'c1'));
+    mine.records.put(record('r4', 'c1'));
+    sync(mine.doc, peer.doc);
+    const arrived = changedSince(mine.doc, seen, new Set([mine.doc.clientID]));
+    expect(Object.fromEntries([...arrived].map(([k, ids]) => [k, [...ids].sort()]))).toEqual({ records: ['r1', 'r3'] });
+    expect(changedSince(mine.doc, Y.decodeStateVector(Y.encodeStateVector(mine.doc))).size).toBe(0);
+  });
+});

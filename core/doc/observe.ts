@@ -58,3 +58,31 @@ export function observeDoc(doc: Y.Doc, onChange: (event: ChangeEvent) => void): 
   doc.on('afterTransaction', handler);
   return () => doc.off('afterTransaction', handler);
 }
+
+/**
+ * What changed since a state vector (e.g. the one saved when the user last looked): every entry of
+ * a top-level map whose current value was written after it, corrections reported against their
+ * entity. "What arrived while you were away" without keeping any history. Deletions are not seen
+ * (the layout only deletes on import undo); `except` leaves out this device's own client ids.
+ */
+export function changedSince(doc: Y.Doc, since: ReadonlyMap<number, number>, except: ReadonlySet<number> = new Set()): Changes {
+  const changes: Changes = new Map();
+  for (const [name, type] of doc.share) {
+    for (const [key, item] of type._map) {
+      if (item.deleted || except.has(item.id.client) || item.id.clock < (since.get(item.id.client) ?? 0)) continue;
+      let collection = name;
+      let id = key;
+      if (name === EDITS) {
+        const first = key.indexOf('/');
+        const last = key.lastIndexOf('/');
+        if (first <= 0 || last <= first) continue;
+        collection = key.slice(0, first);
+        id = key.slice(first + 1, last);
+      }
+      let ids = changes.get(collection);
+      if (!ids) changes.set(collection, (ids = new Set()));
+      ids.add(id);
+    }
+  }
+  return changes;
+}

@@ -16,6 +16,7 @@ import {
   type StateVector,
 } from './confirmation.ts';
 import { connectionOf, type DocStatus } from './status.ts';
+import { changedSince, type Changes } from '../doc/observe.ts';
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -28,6 +29,7 @@ import { connectionOf, type DocStatus } from './status.ts';
 
 export const SUBPROTOCOL = 'dossierlens';
 const SERVER_SV_KEY = 'serverStateVector';
+const SEEN_SV_KEY = 'seenStateVector';
 
 export interface SyncedDocOptions {
   name: string;
@@ -65,6 +67,12 @@ export interface SyncedDoc {
   whenConfirmed(): Promise<void>;
   status(): DocStatus;
   onStatus(listener: (status: DocStatus) => void): () => void;
+  /**
+   * Entities others changed since the user last looked (`markSeen`), by collection, for "what
+   * arrived while you were away". Until the first `markSeen`, the first sync is the baseline.
+   */
+  arrivedSinceSeen(): Changes;
+  markSeen(): void;
   /** The result of running schema migrations, once the document was loaded or synced. */
   schema(): MigrationOutcome | undefined;
   connect(): void;
@@ -76,6 +84,15 @@ export interface SyncedDoc {
   clear(): Promise<void>;
 }
 
+
+async function readStateVector(persistence: IndexeddbPersistence, key: string): Promise<StateVector | undefined> {
+  try {
+    const stored: unknown = await persistence.get(key);
+    return stored instanceof ArrayBuffer || stored instanceof Uint8Array ? Y.decodeStateVector(new Uint8Array(stored)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
@@ -89,6 +106,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   });
 
   let serverSV: StateVector | undefined;
+  let seenSV: StateVector | undefined;
+  const saveSeen = () => {
+    seenSV = stateVectorOf(doc);
+    void persistence?.set(SEEN_SV_KEY, encodeStateVectorMap(seenSV).slice().buffer);
+  };
   let unconfirmed = 0;
   let loaded = !persistence;
   let denied: string | undefined;
@@ -169,6 +191,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     emit();
   });
   provider.on('sync', (isSynced) => {
+    if (isSynced && !seenSV && !destroyed) saveSeen();
     // Only documents with content: stamping an empty one would be a write (refused for a viewer);
     // the first write through core/doc stamps the version anyway.
     if (isSynced && !schema && !destroyed && hasContent(doc)) schema = migrate(doc, opts.kind);
@@ -189,14 +212,10 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const whenLoaded = (async () => {
     if (persistence) {
       await persistence.whenSynced;
-      const stored = await persistence.get(SERVER_SV_KEY);
-      if ((stored instanceof ArrayBuffer || stored instanceof Uint8Array) && !serverSV) {
-        try {
-          serverSV = Y.decodeStateVector(new Uint8Array(stored));
-        } catch {
-          // A damaged record only costs us the offline count until the next answer.
-        }
-      }
+      // A missing or damaged record only costs the offline count (or the "arrived" baseline)
+      // until the next answer from the server.
+      serverSV ??= await readStateVector(persistence, SERVER_SV_KEY);
+      seenSV ??= await readStateVector(persistence, SEEN_SV_KEY);
       loaded = true;
       // Migrate what this device holds; an empty document waits for the server (see migrate()).
       if (hasContent(doc) && !schema) schema = migrate(doc, opts.kind);
@@ -248,6 +267,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     status,
     onStatus,
     schema: () => schema,
+    arrivedSinceSeen: () => (seenSV ? changedSince(doc, seenSV, new Set([doc.clientID])) : new Map()),
+    markSeen: saveSeen,
     connect: () => {
       closed = undefined;
       provider.connect();

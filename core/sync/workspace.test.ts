@@ -143,6 +143,32 @@ describe('sync client against the real server', () => {
     }, 'b to see a’s edit');
   });
 
+  it('tells the user what arrived while they were away', async () => {
+    const token = adminToken('mia');
+    const first = await workspace(token, { persistence: 'indexeddb' });
+    await seed(first, 'S08');
+    (await first.unit('S08')).synced.markSeen();
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    const colleague = await workspace(adminToken('ned'));
+    const cu = await colleague.unit('S08');
+    await cu.synced.whenSynced();
+    cu.dossiers.records.edit('S08-r1', 'summary', '同事的更正', 'ned');
+    cu.dossiers.records.put(record('S08-r2', 'S08-c1', { colour: 'red', kind: 'commendation' }));
+    await colleague.whenConfirmed();
+
+    const back = await workspace(token, { persistence: 'indexeddb' });
+    const u = await back.unit('S08');
+    expect(u.synced.arrivedSinceSeen().size).toBe(0);
+    await u.synced.whenSynced();
+    expect([...(u.synced.arrivedSinceSeen().get('records') ?? [])].sort()).toEqual(['S08-r1', 'S08-r2']);
+    u.synced.markSeen();
+    expect(u.synced.arrivedSinceSeen().size).toBe(0);
+    await back.wipe();
+    open.splice(open.indexOf(back), 1);
+  });
+
   it('surfaces the server’s permission-denied answer to a viewer’s write', async () => {
     const a = await workspace(adminToken('hal'));
     await seed(a, 'S05');
