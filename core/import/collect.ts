@@ -1,6 +1,8 @@
 import type { Subject } from '../model/schemas.ts';
-import type { ImportTarget } from './apply.ts';
+import { applyImport, directoryFromTarget, type ApplyResult, type ImportMeta, type ImportTarget } from './apply.ts';
 import { EXPORT_FORMAT, type DossierExport } from './export.ts';
+import type { ImportKind } from './fields.ts';
+import type { Collection, EntityValue, ImportPreview, PreparedEntity } from './prepare.ts';
 
 /**
  * Gathers what an export holds, through the accessors: one subject's dossier, a unit's dossiers
@@ -35,4 +37,38 @@ export function collectExport(target: ImportTarget, scope: ExportScope, exported
     take(u.cards.list(), (c) => about({ type: 'cadre', id: c.holderId }) || about({ type: 'unit', id: c.unitCode }), data.cards);
   }
   return { data, invalid };
+}
+
+/**
+ * Brings a JSON export back into the documents, through the same import log as a spreadsheet (so
+ * it is recorded and undoable). Units go to the directory; every other entity goes to the unit
+ * document of its subject — the cadre's unit (from the export itself, else the directory) or the
+ * unit named.
+ */
+export function restoreExport(target: ImportTarget, data: DossierExport, meta: ImportMeta): ApplyResult {
+  const unitsResult = applyImport(target, previewOf('units', data.units.map((u) => entity('units', 'workspace', u.code, u))), meta, 'all-or-nothing');
+  if (!unitsResult.ok) return unitsResult;
+  const directory = directoryFromTarget(target);
+  const cadreUnit = new Map(data.cadres.map((c) => [c.id, c.unitCode]));
+  const unitOf = (s: Subject) => (s.type === 'unit' ? s.id : (cadreUnit.get(s.id) ?? directory.cadre(s.id)?.unitCode ?? ''));
+  const entities: PreparedEntity[] = [
+    ...data.cadres.map((c) => entity('cadres', c.unitCode, c.id, c)),
+    ...data.records.map((r) => entity('records', unitOf(r.subject), r.id, r)),
+    ...data.flags.map((f) => entity('flags', unitOf({ type: 'cadre', id: f.cadreId }), f.id, f)),
+    ...data.clues.map((c) => entity('clues', unitOf(c.subject), c.id, c)),
+    ...data.cards.map((c) => entity('cards', c.unitCode, c.id, c)),
+  ];
+  const orphan = entities.find((e) => !e.doc);
+  if (orphan) return { ok: false, reason: 'refused', lines: [], errors: [{ path: orphan.id, field: 'subject', key: 'import.unknownCadre', message: `${orphan.collection}/${orphan.id}` }] };
+  const rest = applyImport(target, previewOf('records', entities), meta, 'all-or-nothing');
+  if (!rest.ok) return rest;
+  return { ...rest, applied: rest.applied || unitsResult.applied, counts: { ...unitsResult.counts, ...rest.counts } };
+}
+
+function entity(collection: Collection, doc: string, id: string, value: EntityValue): PreparedEntity {
+  return { lines: [], collection, doc, id, value };
+}
+
+function previewOf(kind: ImportKind, entities: PreparedEntity[]): ImportPreview {
+  return { kind, headers: [], headerLine: 0, mapping: {}, missing: [], rowsRead: entities.length, entities, problems: [], notes: [], badLines: [] };
 }

@@ -7,7 +7,9 @@ import {
   exportSheets,
   parseExportJson,
   prepareImport,
+  listImports,
   readTable,
+  restoreExport,
   sheetToCsv,
   sheetsToXlsx,
   type ImportKind,
@@ -37,6 +39,20 @@ describe('export', () => {
     expect([data.units.length, data.cadres.length, data.records.length, data.flags.length, data.clues.length, data.cards.length]).toEqual([4, 4, 5, 2, 3, 2]);
     const back = parseExportJson(exportJson(data));
     expect(back).toEqual({ ok: true, value: data });
+  });
+
+  it('a JSON export restores into empty documents as the same dossiers, logged as one undoable import', async () => {
+    const t = await loaded();
+    const { data } = collectExport(t, { kind: 'all' }, AT);
+    const fresh = memoryTarget();
+    const parsed = parseExportJson(exportJson(data));
+    if (!parsed.ok) throw new Error('export did not parse');
+    const r = restoreExport(fresh, parsed.value, { id: 'imp-json', by: 'admin', at: AT, fileName: 'export.json' });
+    expect(r).toMatchObject({ ok: true, applied: true, counts: { units: { created: 4 }, cadres: { created: 4 }, records: { created: 5 }, flags: { created: 2 }, clues: { created: 3 }, cards: { created: 2 } } });
+    const again = collectExport(fresh, { kind: 'all' }, AT).data;
+    const strip = <T extends object>(xs: T[]) => sortById(xs.map((x) => ({ ...x, importId: undefined })) as (T & { id?: string })[]);
+    for (const k of ['cadres', 'records', 'flags', 'clues', 'cards'] as const) expect(strip(again[k] as object[]), k).toEqual(strip(data[k] as object[]));
+    expect(listImports(fresh).map((i) => i.id)).toEqual(['imp-json']);
   });
 
   it('JSON import refuses a tampered file, naming the field', () => {
