@@ -46,6 +46,29 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.close();
   });
 
+  test('search finds people in the local index (no server round trip); a badge for an ambiguous name asks rather than guesses', async () => {
+    const panel = await a.page('sidepanel.html');
+    await expect.poll(() => panel.locator('main').textContent(), { timeout: 20_000 }).toContain('在上方搜索干部或单位');
+    await panel.getByLabel('搜索干部或单位').fill('欧阳');
+    await panel.getByRole('button', { name: /欧阳芳/ }).click();
+    await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('欧阳芳');
+
+    // What the background writes when a badge with two possible people is clicked.
+    await panel.evaluate(() =>
+      (globalThis as any).chrome.storage.session.set({
+        panelTarget: { target: { candidates: [{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }] }, at: Date.now() },
+      }),
+    );
+    await expect.poll(() => panel.locator('#cand-h').textContent()).toBe('同名人员（2 人）');
+    await expect(panel.locator('.cands li').allTextContents()).resolves.toEqual([
+      '张伟 市财政局 · 局长 · C001',
+      '欧阳芳 市财政局 · 副局长 · C002',
+    ]);
+    await panel.getByRole('button', { name: /张伟/ }).click();
+    await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('张伟');
+    await panel.close();
+  });
+
   test('invalid input is explained under each field, in Chinese, and nothing is written', async () => {
     const panel = await a.page('sidepanel.html#cadre/C002');
     await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('欧阳芳');
