@@ -79,7 +79,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     maxBufferedBytes: options.maxBufferedBytes,
   };
   const secret = loadOrCreateSecret(options.dataDir);
-  const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous });
+  const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
   const metrics = new Metrics();
   const registry = new DocumentRegistry({
     storage,

@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import type {
   AuditEntry,
   AuditQuery,
@@ -24,6 +25,11 @@ export const databaseFileName = 'dossier-lens.sqlite';
 
 export interface SqliteOptions {
   synchronous?: 'normal' | 'full';
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside commits (the server sets this;
+   * short-lived CLI connections keep SQLite's automatic checkpoints).
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /*
@@ -90,6 +96,12 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   // The CLI and the server share the file; wait for each other's short transactions.
   db.pragma('busy_timeout = 5000');
   db.exec(schema);
+  const file = join(dataDir, databaseFileName);
+  let checkpointer: Checkpointer | null = null;
+  if (options.backgroundCheckpoints) {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(file);
+  }
 
   const statements = {
     snapshot: db.prepare<[string], { data: Buffer; through_seq: number }>('SELECT data, through_seq FROM snapshots WHERE doc = ?'),
@@ -250,6 +262,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     },
     async close() {
       flush();
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };
