@@ -362,6 +362,22 @@ describe('portal overlay', () => {
     await page.close();
   });
 
+  test('per-portal hints: a div-laid-out profile resolves by its record; free-text columns get no person badge', async () => {
+    // Without hints the profile is too long to be one card: the name's context is its own row.
+    let page = await open('hints.html');
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('张伟', '?2'), want('市教育局', 'U01'), want('曾与张伟同志共事', '?2', '张伟')]);
+    await page.close();
+    await ext.background.evaluate(async (hints) => {
+      await (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set({ overlayHints: hints });
+    }, [{ match: 'http://127.0.0.1/*', record: '.profile', name: '.xm' }]);
+    page = await open('hints.html');
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('张伟', 'C002'), want('市教育局', 'U01')]);
+    await page.close();
+    await ext.background.evaluate(async () => {
+      await (globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }).chrome.storage.local.remove('overlayHints');
+    });
+  });
+
   test('keyboard: a badge is focusable, shows its card on focus, and Enter opens the dossier', async () => {
     const page = await open('legacy-gbk.html');
     await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
