@@ -61,9 +61,15 @@ export interface SyncedDoc {
   readonly awareness: Awareness;
   /** Resolves once what this device stored is in `doc` (immediately without persistence). */
   readonly whenLoaded: Promise<void>;
-  /** Resolves the next time the document is connected and has exchanged state with the server. */
+  /**
+   * Resolves the next time the document is connected and has exchanged state with the server;
+   * rejects with SyncRefusedError if the server closes the connection for good meanwhile.
+   */
   whenSynced(): Promise<void>;
-  /** Resolves when the server has durably acknowledged every local change. */
+  /**
+   * Resolves when the server has durably acknowledged every local change; rejects with
+   * SyncRefusedError if the server refuses a write meanwhile (e.g. a viewer) or closes for good.
+   */
   whenConfirmed(): Promise<void>;
   status(): DocStatus;
   onStatus(listener: (status: DocStatus) => void): () => void;
@@ -84,6 +90,18 @@ export interface SyncedDoc {
   clear(): Promise<void>;
 }
 
+
+/** The server will not let this wait end: it closed the connection for good or refused a write. */
+export class SyncRefusedError extends Error {
+  constructor(
+    readonly doc: string,
+    readonly kind: 'closed' | 'denied',
+    readonly reason: string,
+  ) {
+    super(`${doc}: ${kind === 'closed' ? 'connection closed by the server' : 'permission denied'} (${reason})`);
+    this.name = 'SyncRefusedError';
+  }
+}
 
 async function readStateVector(persistence: IndexeddbPersistence, key: string): Promise<StateVector | undefined> {
   try {
@@ -114,6 +132,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   let unconfirmed = 0;
   let loaded = !persistence;
   let denied: string | undefined;
+  /** Counts denials so a waiter can tell a new refusal from one that happened before it waited. */
+  let denials = 0;
   let closed: { code: number; reason: string } | undefined;
   let schema: MigrationOutcome | undefined;
   let firstAnswerOnConnection = true;
@@ -180,6 +200,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
     authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
       denied = reason;
+      denials += 1;
       emit();
     });
   };
@@ -224,15 +245,28 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     if (opts.connect && !destroyed) provider.connect();
   })();
 
-  const waitUntil = (ready: () => boolean) =>
-    new Promise<void>((resolve) => {
-      if (ready()) return resolve();
+  /**
+   * Resolves when `ready` holds. Rejects when waiting has become pointless: the server closed the
+   * connection for good (e.g. 4401, token expired), or, with `failOnDenial`, refused a write made
+   * while waiting (the change will never be confirmed).
+   */
+  const waitUntil = (ready: () => boolean, failOnDenial: boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const deniedBefore = denials;
       const check = () => {
-        if (!ready()) return;
-        waiters.delete(check);
-        resolve();
+        if (ready()) {
+          waiters.delete(check);
+          resolve();
+        } else if (closed) {
+          waiters.delete(check);
+          reject(new SyncRefusedError(opts.name, 'closed', `${closed.code} ${closed.reason}`));
+        } else if (failOnDenial && denials > deniedBefore) {
+          waiters.delete(check);
+          reject(new SyncRefusedError(opts.name, 'denied', denied ?? ''));
+        }
       };
       waiters.add(check);
+      check();
     });
   function onStatus(listener: (s: DocStatus) => void) {
     listeners.add(listener);
@@ -262,8 +296,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     provider,
     awareness: provider.awareness,
     whenLoaded,
-    whenSynced: () => waitUntil(() => provider.synced && provider.wsconnected),
-    whenConfirmed: () => waitUntil(() => provider.synced && serverSV !== undefined && unconfirmed === 0),
+    whenSynced: () => waitUntil(() => provider.synced && provider.wsconnected, false),
+    whenConfirmed: () => waitUntil(() => provider.synced && serverSV !== undefined && unconfirmed === 0, true),
     status,
     onStatus,
     schema: () => schema,

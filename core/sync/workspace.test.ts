@@ -176,11 +176,21 @@ describe('sync client against the real server', () => {
     const vu = await viewer.unit('S05');
     await vu.synced.whenSynced();
     vu.dossiers.records.edit('S05-r1', 'summary', '越权修改', 'ivy');
-    await waitFor(() => viewer.status().denied.length > 0, 'a permission-denied answer');
+    const confirmed = viewer.whenConfirmed();
+    await expect(confirmed).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'denied', doc: 'unit:S05' });
     expect(viewer.status().denied[0]).toMatchObject({ doc: 'unit:S05', reason: expect.stringContaining('read-only') });
     expect(viewer.status().unconfirmed).toBeGreaterThan(0);
     const au = await a.unit('S05');
     expect(au.dossiers.records.get('S05-r1')).toMatchObject({ value: { summary: '违反廉洁纪律' } });
+  });
+
+  it('stops and says why when the server closes for good (token expired)', async () => {
+    const w = await workspace(server.token('oda', [{ role: 'admin', doc: '*' }], 2));
+    await w.workspaceSynced.whenSynced();
+    await waitFor(() => w.status().closed.length > 0, 'the server to close the expired session', 10_000);
+    expect(w.status()).toMatchObject({ connection: 'offline', closed: [{ doc: 'workspace', code: 4401 }] });
+    w.workspace.units.put({ code: 'S09', name: '市审计局', kind: 'government' });
+    await expect(w.whenConfirmed()).rejects.toMatchObject({ kind: 'closed', doc: 'workspace' });
   });
 
   it('sends the token as a subprotocol, never in the URL', async () => {
