@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 // The real server, on loopback. Only this test reaches into sync-server/; the library does not.
-import { startTestServer, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
+import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
+import * as Y from 'yjs';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
 import { cadre, record } from '../doc/test/fixtures.ts';
 
@@ -191,6 +192,28 @@ describe('sync client against the real server', () => {
     expect(w.status()).toMatchObject({ connection: 'offline', closed: [{ doc: 'workspace', code: 4401 }] });
     w.workspace.units.put({ code: 'S09', name: '市审计局', kind: 'government' });
     await expect(w.whenConfirmed()).rejects.toMatchObject({ kind: 'closed', doc: 'workspace' });
+  });
+
+  it('keeps indexing when a stock client with write access stores garbage', async () => {
+    const a = await workspace(adminToken('pam'));
+    await seed(a, 'S10');
+    const hostile = stockClient(server.url, 'unit:S10', adminToken('mallory'), 'subprotocol');
+    try {
+      await waitFor(() => hostile.synced, 'the stock client to sync');
+      hostile.doc.transact(() => {
+        hostile.doc.getMap('records').set('junk', 42);
+        hostile.doc.getMap('records').set('nested', new Y.Map());
+        hostile.doc.getMap('cadres').set('S10-c1', '{"id":"S10-c1","name":');
+        hostile.doc.getMap('edits').set('records/S10-r1/__proto__', { value: { polluted: true } });
+        hostile.doc.getMap('meta').set('schemaVersion', 'v9');
+      });
+      await waitFor(() => (a.index.get('cadre', 'S10-c1')?.invalid ?? 0) > 0, 'the index to show the damage');
+      expect(a.index.get('cadre', 'S10-c1')).toMatchObject({ name: 'S10-c1', dots: { black: 1 } });
+      expect(a.index.get('unit', 'S10')?.invalid).toBe(2);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      hostile.destroy();
+    }
   });
 
   it('sends the token as a subprotocol, never in the URL', async () => {
