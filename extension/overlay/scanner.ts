@@ -217,8 +217,32 @@ export class OverlayScanner {
     const over = () => performance.now() > deadline;
     const candidates: Text[] = [];
 
+    // A node counts if it holds an accepted match of its own (look-alikes such as 王芳芳 contain
+    // a known term but are rejected here, before any record is looked at), or held one before.
     const visit = (t: Text) => {
-      if ((t.data.length >= 2 && matcher.mayMatch(t.data)) || this.tracked.has(t)) candidates.push(t);
+      if ((t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) || this.tracked.has(t)) candidates.push(t);
+    };
+
+    // First badges early: after the first slice of a full scan, the top of the document has been
+    // walked; the records found so far that are in view are badged right away (rects are read
+    // before this job's first write, so no layout is forced), the rest of the page after the walk.
+    const done = new Set<Element>();
+    let early = roots === null;
+    let wroteEarly = false;
+    const reset = () => {
+      deadline = performance.now() + this.sliceMs;
+      if (!early) return;
+      early = false;
+      const [inView] = this.viewportFirst(this.contextsOf(candidates, false));
+      const plans: Plan[] = [];
+      for (const ctx of inView) {
+        this.plan(matcher, ctx, plans);
+        done.add(ctx.el);
+      }
+      if (plans.length > 0) {
+        this.commit(plans);
+        wroteEarly = true;
+      }
     };
 
     // 1. Find text nodes that may hold a known term (and those that held one before).
@@ -235,10 +259,10 @@ export class OverlayScanner {
       // and frames inside it (they are not part of textContent).
       const text = root.nodeType === Node.DOCUMENT_NODE ? ((root as Document).body?.textContent ?? '') : (root.textContent ?? '');
       const textMayMatch = matcher.mayMatch(text);
-      yield* this.walk(root, visit, textMayMatch, over, () => (deadline = performance.now() + this.sliceMs));
+      yield* this.walk(root, visit, textMayMatch, over, reset);
       if (over()) {
         yield;
-        deadline = performance.now() + this.sliceMs;
+        reset();
       }
     }
     // Tracked text nodes inside a changed record must be re-matched with it.
@@ -251,21 +275,15 @@ export class OverlayScanner {
       }
     }
 
-    // 2. Their records and paragraphs, in view first (rects are read before this job writes).
-    const contexts = new Map<Element, Context>();
-    for (const t of candidates) {
-      if (!t.isConnected || this.skipText(t)) {
-        this.untrack(t);
-        continue;
-      }
-      const ctx = this.contextOfNode(t);
-      if (ctx && !contexts.has(ctx.el)) contexts.set(ctx.el, ctx);
-    }
+    // 2. Their records and paragraphs, in view first (rects are read before this job writes;
+    // after an early commit they are not read again: that would force a layout).
+    early = false;
+    const contexts = this.contextsOf(candidates, true).filter((c) => !done.has(c.el));
     if (over()) {
       yield;
       deadline = performance.now() + this.sliceMs;
     }
-    const [inView, rest] = this.viewportFirst([...contexts.values()]);
+    const [inView, rest] = wroteEarly ? [[], contexts] : this.viewportFirst(contexts);
 
     // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
     // synchronous step. Any insertion inside a large table makes the browser lay out the whole
@@ -435,6 +453,20 @@ export class OverlayScanner {
   private skipTextCheap(t: Text): boolean {
     const p = t.parentElement;
     return !p || SKIP_TAGS.has(p.tagName);
+  }
+
+  /** The distinct records of `texts`; with `untrack`, badges of text that may no longer be read go. */
+  private contextsOf(texts: Text[], untrack: boolean): Context[] {
+    const contexts = new Map<Element, Context>();
+    for (const t of texts) {
+      if (!t.isConnected || this.skipText(t)) {
+        if (untrack) this.untrack(t);
+        continue;
+      }
+      const ctx = this.contextOfNode(t);
+      if (ctx && !contexts.has(ctx.el)) contexts.set(ctx.el, ctx);
+    }
+    return [...contexts.values()];
   }
 
   /** Splits records into those in the viewport and the rest (rects read before any write). */
