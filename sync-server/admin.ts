@@ -58,7 +58,7 @@ export function importDocument(dataDir: string, doc: string, update: Uint8Array,
   const decoded = decodeUpdate(update); // throws on garbage, before anything is stored
   return withStorage(dataDir, async (storage) => {
     const { bindings } = await storage.loadDocument(doc);
-    const seq = await storage.commitUpdate({
+    const [seq] = await storage.commitUpdates([{
       doc,
       data: update,
       user,
@@ -67,8 +67,8 @@ export function importDocument(dataDir: string, doc: string, update: Uint8Array,
       hash: hashUpdate(update),
       clientIds: decoded.clientIds,
       newBindings: decoded.clientIds.filter((id) => !bindings.has(id)),
-    });
-    return { seq, size: update.byteLength };
+    }]);
+    return { seq: seq ?? 0, size: update.byteLength };
   });
 }
 

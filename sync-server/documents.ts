@@ -4,7 +4,8 @@
  * connected for `idleUnloadMs`.
  *
  * The write path is the one place where durability is decided, in this order: commit to
- * storage (awaited) → apply to the in-memory Y.Doc → broadcast (coalesced per event-loop turn).
+ * storage (awaited; group commit per event-loop turn) → apply to the in-memory Y.Doc → broadcast
+ * (one merged frame per peer per commit).
  * So the in-memory state, and therefore every state vector and every broadcast the server
  * sends, only ever contains data that is already on disk.
  *
@@ -57,7 +58,7 @@ export class SharedDocument {
     for (const peer of this.peers) if (peer !== except) peer.send(frame);
   }
 
-  /** Updates applied but not yet sent to the peers (see `DocumentRegistry.queueBroadcast`). */
+  /** Updates applied but not yet sent to the peers (see `DocumentRegistry.flushWrites`). */
   outbox: { update: Uint8Array; from: Peer | null }[] = [];
 
   /**
@@ -85,6 +86,14 @@ export class SharedDocument {
     this.awareness.destroy();
     this.ydoc.destroy();
   }
+}
+
+interface PendingWrite {
+  doc: SharedDocument;
+  update: UpdateToCommit;
+  from: Peer;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 interface AwarenessChange {
@@ -143,24 +152,65 @@ export class DocumentRegistry {
     this.scheduleUnload(doc);
   }
 
-  /** The write path: durable first, then in memory, then to the other peers. */
-  async commit(doc: SharedDocument, update: UpdateToCommit, from: Peer): Promise<void> {
-    const started = performance.now();
+  /**
+   * The write path: durable first, then in memory, then to the other peers. Resolves once the
+   * update is applied and sent. Writes arriving in the same turn of the event loop are
+   * committed together (one transaction) and go to each peer as one merged frame.
+   */
+  commit(doc: SharedDocument, update: UpdateToCommit, from: Peer): Promise<void> {
     doc.pending++;
-    let seq: number;
+    return new Promise((resolve, reject) => {
+      this.writes.push({ doc, update, from, resolve, reject });
+      if (this.writes.length === 1) setImmediate(() => void this.flushWrites());
+    });
+  }
+
+  private writes: PendingWrite[] = [];
+
+  private async flushWrites(): Promise<void> {
+    const batch = this.writes;
+    this.writes = [];
+    const started = performance.now();
+    let seqs: number[];
     try {
-      seq = await this.options.storage.commitUpdate(update);
-    } finally {
-      doc.pending--;
+      seqs = await this.options.storage.commitUpdates(batch.map((write) => write.update));
+    } catch (error) {
+      for (const write of batch) {
+        write.doc.pending--;
+        write.reject(error);
+      }
+      return;
     }
-    this.options.metrics.observePersist((performance.now() - started) / 1000);
-    this.noteOwnWrite(seq);
-    Y.applyUpdate(doc.ydoc, update.data, from);
-    doc.lastSeq = Math.max(doc.lastSeq, seq);
-    doc.logLength++;
-    this.queueBroadcast(doc, update.data, from);
-    if (doc.logLength >= this.options.compactEvery) await this.compact(doc);
-    if (doc.peers.size === 0) this.scheduleUnload(doc);
+    const seconds = (performance.now() - started) / 1000;
+    const touched = new Set<SharedDocument>();
+    batch.forEach((write, index) => {
+      const { doc } = write;
+      const seq = seqs[index] ?? 0;
+      doc.pending--;
+      this.options.metrics.observePersist(seconds);
+      this.noteOwnWrite(seq);
+      try {
+        Y.applyUpdate(doc.ydoc, write.update.data, write.from);
+      } catch (error) {
+        // Stored but not applicable: the loader skips such rows too (and says so).
+        write.reject(error);
+        return;
+      }
+      doc.lastSeq = Math.max(doc.lastSeq, seq);
+      doc.logLength++;
+      doc.outbox.push({ update: write.update.data, from: write.from });
+      touched.add(doc);
+    });
+    for (const doc of touched) doc.flushOutbox();
+    for (const write of batch) write.resolve();
+    for (const doc of touched) {
+      if (doc.logLength >= this.options.compactEvery) {
+        await this.compact(doc).catch((error: Error) => {
+          this.options.log.error('compaction failed', { doc: doc.name, error: error.message });
+        });
+      }
+      if (doc.peers.size === 0) this.scheduleUnload(doc);
+    }
   }
 
   /**
@@ -184,7 +234,8 @@ export class DocumentRegistry {
           Y.applyUpdate(doc.ydoc, change.data, 'storage');
           doc.lastSeq = Math.max(doc.lastSeq, change.seq);
           doc.logLength++;
-          this.queueBroadcast(doc, change.data, null);
+          doc.outbox.push({ update: change.data, from: null });
+          doc.flushOutbox();
         } catch (error) {
           this.options.log.error('stored update from another process does not apply', {
             doc: change.doc,
@@ -235,24 +286,6 @@ export class DocumentRegistry {
     } finally {
       this.loading.delete(name);
     }
-  }
-
-  private readonly outboxes = new Set<SharedDocument>();
-
-  /**
-   * Broadcasts wait for the end of this turn of the event loop, so that the updates of one
-   * group commit (storage) go out as one merged frame per peer. They are already on disk.
-   */
-  private queueBroadcast(doc: SharedDocument, update: Uint8Array, from: Peer | null): void {
-    doc.outbox.push({ update, from });
-    if (this.outboxes.size === 0) setImmediate(() => this.flushOutboxes());
-    this.outboxes.add(doc);
-  }
-
-  private flushOutboxes(): void {
-    const docs = [...this.outboxes];
-    this.outboxes.clear();
-    for (const doc of docs) doc.flushOutbox();
   }
 
   private noteOwnWrite(seq: number): void {

@@ -1,7 +1,7 @@
 /**
  * SQLite storage (better-sqlite3, WAL): the embedded default. One file in the data directory.
  *
- * Durability: in WAL mode a committed transaction is in the WAL file before `commitUpdate`
+ * Durability: in WAL mode a committed transaction is in the WAL file before `commitUpdates`
  * resolves, so a killed process (kill -9) loses nothing committed. `synchronous: 'full'` also
  * fsyncs every commit, which is what survives a power cut; 'normal' (the default) fsyncs at
  * checkpoints only and is several times faster. See README.md.
@@ -157,29 +157,6 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   };
   const commitMany = db.transaction((updates: UpdateToCommit[]): number[] => updates.map(commitOne));
 
-  // Group commit: every update handed over during one turn of the event loop is written in one
-  // transaction, flushed from setImmediate, i.e. after all sockets that had data in this turn
-  // were read. Callers are resolved only after that transaction commits, so nothing is
-  // acknowledged or broadcast early; the batch saves a WAL commit (and fsync under 'full') per
-  // update when many arrive together, and costs nothing when they don't.
-  let batch: { update: UpdateToCommit; resolve(seq: number): void; reject(error: unknown): void }[] = [];
-  const flush = () => {
-    const items = batch;
-    batch = [];
-    if (items.length === 0) return;
-    try {
-      const seqs = commitMany(items.map((item) => item.update));
-      items.forEach((item, index) => item.resolve(seqs[index] ?? 0));
-    } catch (error) {
-      for (const item of items) item.reject(error);
-    }
-  };
-  const commit = (update: UpdateToCommit): Promise<number> =>
-    new Promise((resolve, reject) => {
-      batch.push({ update, resolve, reject });
-      if (batch.length === 1) setImmediate(flush);
-    });
-
   const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
     statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now());
     statements.clearThrough.run(doc, throughSeq);
@@ -228,8 +205,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       });
       return read();
     },
-    async commitUpdate(update) {
-      return commit(update);
+    async commitUpdates(updates) {
+      return commitMany(updates);
     },
     async compact(doc, snapshot, throughSeq) {
       compact(doc, snapshot, throughSeq);
@@ -261,7 +238,6 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       await db.backup(destinationFile);
     },
     async close() {
-      flush();
       await checkpointer?.stop();
       if (db.open) db.close();
     },

@@ -1,13 +1,14 @@
 /**
  * The storage interface: everything the protocol code needs from a durable store, and nothing
  * more. The SQLite implementation (sqlite.ts) is the embedded default; a PostgreSQL backend would
- * implement the same methods (each `commitUpdate` one transaction, `changesSince` a query on a
+ * implement the same methods (each `commitUpdates` one transaction, `changesSince` a query on a
  * sequence column, or LISTEN/NOTIFY behind the same method) without touching protocol code.
  *
  * Every method is async so that a networked engine fits; the SQLite one resolves immediately.
  * Contract for implementers:
- * - `commitUpdate` is atomic and durable when it resolves: the update, its audit entry and any
- *   new clientID bindings are all stored or none is. The server broadcasts only after it resolves.
+ * - `commitUpdates` is atomic and durable when it resolves: the updates, their audit entries and
+ *   any new clientID bindings are all stored or none is. The server hands over everything that
+ *   arrived in one turn of its event loop (group commit) and broadcasts only after it resolves.
  * - Sequence numbers (`seq`) increase strictly across all documents and are never reused, so a
  *   cursor over them finds writes made by other processes (the CLI's `import`, another instance).
  * - `compact` replaces the log of one document up to `throughSeq` by a snapshot, atomically.
@@ -83,7 +84,8 @@ export interface Cursor {
 
 export interface Storage {
   loadDocument(doc: string): Promise<StoredDocument>;
-  commitUpdate(update: UpdateToCommit): Promise<number>;
+  /** Append in order, in one transaction; resolves with each update's `seq`. */
+  commitUpdates(updates: UpdateToCommit[]): Promise<number[]>;
   compact(doc: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
   /** Where the log ends now: start a `changesSince` cursor here. */
   cursor(): Promise<Cursor>;

@@ -279,10 +279,9 @@ function typedUpdates(count: number): { updates: Uint8Array[]; text: string } {
 async function populate(kind: Kind, dir: string, doc: string, updates: Uint8Array[]): Promise<void> {
   if (kind === 'ours') {
     const storage = openSqliteStorage(dir);
-    await Promise.all(
-      updates.map((data) =>
-        storage.commitUpdate({ doc, data, user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] }),
-      ),
+    // One row per update, as if they had arrived one by one.
+    await storage.commitUpdates(
+      updates.map((data) => ({ doc, data, user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] })),
     );
     await storage.close();
   } else {
