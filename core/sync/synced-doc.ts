@@ -79,6 +79,9 @@ export interface SyncedDoc {
    */
   arrivedSinceSeen(): Changes;
   markSeen(): void;
+  /** Small values kept beside the document on this device (nothing without persistence). */
+  readLocal(key: string): Promise<string | undefined>;
+  writeLocal(key: string, value: string): Promise<void>;
   /** The result of running schema migrations, once the document was loaded or synced. */
   schema(): MigrationOutcome | undefined;
   connect(): void;
@@ -303,6 +306,19 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     schema: () => schema,
     arrivedSinceSeen: () => (seenSV ? changedSince(doc, seenSV, new Set([doc.clientID])) : new Map()),
     markSeen: saveSeen,
+    async readLocal(key) {
+      if (!persistence || destroyed) return undefined;
+      try {
+        const value: unknown = await persistence.get(key);
+        return typeof value === 'string' ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async writeLocal(key, value) {
+      if (!persistence || destroyed) return;
+      await persistence.set(key, value).catch(() => undefined);
+    },
     connect: () => {
       closed = undefined;
       provider.connect();

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
 import * as Y from 'yjs';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
+import { defaultRules, type Rules } from './summaries.ts';
 import { cadre, record } from '../doc/test/fixtures.ts';
 
 let server: TestServer;
@@ -168,6 +169,27 @@ describe('sync client against the real server', () => {
     expect(u.synced.arrivedSinceSeen().size).toBe(0);
     await back.wipe();
     open.splice(open.indexOf(back), 1);
+  });
+
+  it('badges from the index kept on this device at the next start, then recomputes it', async () => {
+    const token = adminToken('quin');
+    const first = await workspace(token, { persistence: 'indexeddb' });
+    await seed(first, 'S11');
+    const before = first.index.get('cadre', 'S11-c1');
+    expect(before).toMatchObject({ dots: { black: 1 } });
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    let calls = 0;
+    const counting: Rules = { ...defaultRules, summarise: (...args) => (calls++, defaultRules.summarise(...args)) };
+    const again = await workspace(token, { persistence: 'indexeddb', connect: false, rules: counting, revalidateAfterMs: 50 });
+    await again.unit('S11');
+    expect(calls).toBe(0);
+    expect(again.index.get('cadre', 'S11-c1')).toEqual(before);
+    await waitFor(() => calls > 0, 'the cached unit to be recomputed');
+    expect(again.index.get('cadre', 'S11-c1')).toEqual(before);
+    await again.wipe();
+    open.splice(open.indexOf(again), 1);
   });
 
   it('surfaces the server’s permission-denied answer to a viewer’s write', async () => {

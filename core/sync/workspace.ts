@@ -9,6 +9,7 @@ import { workspaceDoc, type WorkspaceDoc } from '../doc/workspace-doc.ts';
 import { createLocalIndex, type LocalIndex } from './local-index.ts';
 import { aggregate, type WorkspaceStatus } from './status.ts';
 import { summariseUnitDoc, type Rules } from './summaries.ts';
+import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface WorkspaceOptions {
   rules?: Rules;
   confirmDebounceMs?: number;
   maxBackoffTime?: number;
+  /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
+  revalidateAfterMs?: number;
 }
 
 export interface OpenUnit {
@@ -129,18 +132,51 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const workspace = workspaceDoc(wsSynced.doc, { locale });
   await wsSynced.whenLoaded;
 
-  const summarise = (code: string, dossiers: UnitDossiers) => {
+  /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
+  const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
+  const flushCache = (code: string) => {
+    const p = pendingCache.get(code);
+    if (!p) return Promise.resolve();
+    clearTimeout(p.timer);
+    pendingCache.delete(code);
+    return p.synced.writeLocal(INDEX_CACHE_KEY, p.text);
+  };
+
+  const summarise = (code: string, dossiers: UnitDossiers, synced: SyncedDoc) => {
     if (closed) return;
     const config = workspace.config.get().value;
     const lookup = (c: string) => {
       const e = workspace.units.get(c);
       return e?.ok ? e.value : undefined;
     };
-    index.setUnit(code, summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf: today(), locale, ...(options.rules ? { rules: options.rules } : {}) }));
+    const asOf = today();
+    const entries = summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf, locale, ...(options.rules ? { rules: options.rules } : {}) });
+    index.setUnit(code, entries);
+    if (persistence !== 'indexeddb') return;
+    const text = encodeIndexCache(indexStamp(synced.doc, wsSynced.doc, asOf, locale), entries);
+    const previous = pendingCache.get(code);
+    if (previous) clearTimeout(previous.timer);
+    pendingCache.set(code, { synced, text, timer: setTimeout(() => void flushCache(code), 1000) });
   };
+
+  /** Units shown from the cache, recomputed one per macrotask so opening never blocks for long. */
+  const toRevalidate: { code: string; run: () => void }[] = [];
+  let revalidating: ReturnType<typeof setTimeout> | undefined;
+  const pump = () => {
+    revalidating = undefined;
+    const next = toRevalidate.shift();
+    if (!next || closed) return;
+    next.run();
+    revalidating = setTimeout(pump, 0);
+  };
+  const revalidateLater = (code: string, run: () => void) => {
+    toRevalidate.push({ code, run });
+    revalidating ??= setTimeout(pump, options.revalidateAfterMs ?? 2000);
+  };
+
   // Configuration or directory changes re-grade every open unit.
   stops.push(observeDoc(wsSynced.doc, () => {
-    for (const [code, p] of units) void p.then((u) => summarise(code, u.dossiers));
+    for (const [code, p] of units) void p.then((u) => summarise(code, u.dossiers, u.synced));
   }));
 
   const unit = (code: string): Promise<OpenUnit> => {
@@ -150,8 +186,14 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
         const synced = open(unitDocName(code), 'unit');
         const dossiers = unitDossiers(synced.doc, { locale });
         await synced.whenLoaded;
-        stops.push(observeDoc(synced.doc, () => summarise(code, dossiers)));
-        summarise(code, dossiers);
+        stops.push(observeDoc(synced.doc, () => summarise(code, dossiers, synced)));
+        const cachedText = await synced.readLocal(INDEX_CACHE_KEY);
+        // Stamped after the read: if anything arrived meanwhile, the stamp no longer matches.
+        const cached = decodeIndexCache(cachedText, indexStamp(synced.doc, wsSynced.doc, today(), locale));
+        if (cached && !closed) {
+          index.setUnit(code, cached);
+          revalidateLater(code, () => summarise(code, dossiers, synced));
+        } else summarise(code, dossiers, synced);
         return { synced, dossiers };
       })();
       units.set(code, p);
@@ -209,13 +251,19 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     },
     async close() {
       if (closed) return;
+      // Keep the latest index entries for the next start before letting go of the documents.
+      await Promise.all([...pendingCache.keys()].map(flushCache));
       closed = true;
+      if (revalidating !== undefined) clearTimeout(revalidating);
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.destroy()));
     },
     async wipe() {
       closed = true;
+      if (revalidating !== undefined) clearTimeout(revalidating);
+      for (const p of pendingCache.values()) clearTimeout(p.timer);
+      pendingCache.clear();
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.clear()));
