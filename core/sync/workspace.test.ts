@@ -238,6 +238,20 @@ describe('sync client against the real server', () => {
     }
   });
 
+  it('opens only the units the token’s grants cover', async () => {
+    const admin = await workspace(adminToken('rex'));
+    await seed(admin, 'S12');
+    await seed(admin, 'S13');
+    const grants = [{ role: 'editor', doc: 'unit:S12' }, { role: 'viewer', doc: 'workspace' }] as const;
+    const w = await workspace(server.token('sue', [...grants]), { grants: [...grants] });
+    await w.workspaceSynced.whenSynced();
+    const opened = await w.openUnits({ notes: true });
+    expect(opened).toEqual(['S12']);
+    expect(w.docs().map((d) => d.name).sort()).toEqual(['unit:S12', 'workspace']);
+    await w.whenConfirmed();
+    expect(w.status().connection).toBe('online');
+  });
+
   it('sends the token as a subprotocol, never in the URL', async () => {
     const token = adminToken('jay');
     const w = await workspace(token);

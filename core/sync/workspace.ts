@@ -11,6 +11,7 @@ import { aggregate, type WorkspaceStatus } from './status.ts';
 import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
+import { canRead, type Grant } from './scope.ts';
 
 /**
  * A workspace on this device: the `workspace` document, and the `unit:*` and `notes:*` documents
@@ -31,8 +32,10 @@ export interface WorkspaceOptions {
   crossTab?: boolean;
   /** Default true; false opens from local storage only until `connect()`. */
   connect?: boolean;
-  /** Which units `openUnits()` opens from the directory; default all. */
+  /** Which units `openUnits()` opens from the directory; default all (within `grants`). */
   scope?: (unitCode: string) => boolean;
+  /** The token's grants (e.g. from GET /whoami): `openUnits()` skips documents none of them covers. */
+  grants?: readonly Grant[];
   /** Language of index strings and validation messages. Default zh-CN. */
   locale?: Locale;
   /** Date the rules evaluate on; default today in local time. */
@@ -221,8 +224,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     unit,
     notes,
     async openUnits(opts = {}) {
-      const codes = workspace.units.ids().filter((c) => (options.scope ? options.scope(c) : true));
-      await Promise.all(codes.map((c) => (opts.notes ? Promise.all([unit(c), notes(c)]) : unit(c))));
+      const readable = (name: string) => !options.grants || canRead(options.grants, name);
+      const codes = workspace.units.ids().filter((c) => (options.scope ? options.scope(c) : true) && readable(unitDocName(c)));
+      await Promise.all(codes.map((c) => (opts.notes && readable(notesDocName(c)) ? Promise.all([unit(c), notes(c)]) : unit(c))));
       return codes;
     },
     docs: () => [...opened.values()],
