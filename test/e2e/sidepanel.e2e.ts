@@ -69,6 +69,42 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.close();
   });
 
+  test('an editor corrects a field, raises a flag and moves one along its states; a thread can be about a record', async () => {
+    const panel = await a.page('sidepanel.html#cadre/C001');
+    await expect.poll(() => panel.locator('[data-record-id]').count(), { timeout: 20_000 }).toBe(3);
+
+    await panel.getByRole('button', { name: '更正记录“年度嘉奖”' }).click();
+    await panel.getByLabel('更正为').fill('');
+    await panel.getByRole('button', { name: '保存' }).click();
+    await expect(panel.locator('[id^=correct-][id$=-err]').textContent()).resolves.toContain('摘要：不能为空');
+    await panel.getByLabel('更正为').fill('年度嘉奖（市级）');
+    await panel.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => panel.locator('[data-record-id=R001] .summary').textContent()).toBe('年度嘉奖（市级）');
+
+    await panel.getByRole('button', { name: '＋ 登记负面清单事项' }).click();
+    await panel.getByRole('button', { name: '保存' }).click();
+    await expect(panel.locator('#flag-item-err').textContent()).resolves.toContain('负面清单事项');
+    await panel.locator('#flag-item').selectOption('gambling');
+    await panel.locator('#flag-channel').selectOption('home-visit');
+    await panel.locator('#flag-date').fill('2025-02-02');
+    await panel.locator('#flag-summary').fill('家访反映节假日打牌');
+    await panel.getByRole('button', { name: '保存' }).click();
+    const flag = panel.locator('#flags-h + ul li', { hasText: '家访反映节假日打牌' });
+    await expect(flag.textContent()).resolves.toContain('已报告');
+    await flag.getByRole('button', { name: '改为：核实中' }).click();
+    await expect.poll(() => flag.textContent()).toContain('核实中');
+    await flag.getByRole('button', { name: '改为：已查实' }).click();
+    await expect.poll(() => flag.textContent()).toContain('已查实');
+    // A substantiated negative-list item is one of the default warning triggers.
+    await expect.poll(() => panel.locator('.warning').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('负面清单')]));
+
+    await panel.getByLabel('批注对象').selectOption({ label: `${await panel.locator('[data-record-id=R002] time').textContent()} 违规收受礼品` });
+    await panel.locator('#note-text').fill('处分文件已归档');
+    await panel.getByRole('button', { name: '发表批注' }).click();
+    await expect.poll(() => panel.getByTestId('annotations').textContent()).toContain('关于记录：');
+    await panel.close();
+  });
+
   test('invalid input is explained under each field, in Chinese, and nothing is written', async () => {
     const panel = await a.page('sidepanel.html#cadre/C002');
     await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('欧阳芳');

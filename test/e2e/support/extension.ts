@@ -49,17 +49,16 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionBrowser> {
-  let extDir = ensureBuilt();
-  const cleanup: string[] = [];
+  // Each browser loads its own copy: a rebuild of .output while a test runs (several people
+  // share this checkout) must not pull files from under a running extension.
+  const extDir = mkdtempSync(join(tmpdir(), 'dl-ext-'));
+  cpSync(ensureBuilt(), extDir, { recursive: true });
+  const cleanup: string[] = [extDir];
   if (opts.portals) {
-    const copy = mkdtempSync(join(tmpdir(), 'dl-ext-'));
-    cpSync(extDir, copy, { recursive: true });
-    const manifestPath = join(copy, 'manifest.json');
+    const manifestPath = join(extDir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     manifest.host_permissions = opts.portals;
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-    extDir = copy;
-    cleanup.push(copy);
   }
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dl-profile-'));
   if (!opts.userDataDir) cleanup.push(userDataDir);
