@@ -1,0 +1,165 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SubjectSummary } from '../../core/model/summary.ts';
+
+/**
+ * The background side of the overlay against a small hand-made `browser` (WXT's fakeBrowser
+ * leaves ports, permissions and the manifest unimplemented): who gets the index, what a toolbar
+ * click does, which clicks reach the side panel.
+ */
+
+type Listener = (...args: never[]) => unknown;
+const event = () => {
+  const ls = new Set<Listener>();
+  return {
+    addListener: (l: Listener) => void ls.add(l),
+    removeListener: (l: Listener) => void ls.delete(l),
+    fire: (...args: unknown[]) => [...ls].map((l) => (l as (...a: unknown[]) => unknown)(...args)),
+  };
+};
+
+const state = vi.hoisted(() => ({ local: {} as Record<string, unknown>, granted: [] as string[], badge: new Map<number, string>() }));
+
+const fake = vi.hoisted(() => ({}) as Record<string, unknown>);
+vi.mock('wxt/browser', () => ({ browser: fake }));
+
+function resetBrowser() {
+  state.local = {};
+  state.granted = ['http://portal.test/*'];
+  state.badge.clear();
+  Object.assign(fake, {
+    runtime: {
+      id: 'ext',
+      onConnect: event(),
+      onMessage: event(),
+      getManifest: () => ({ manifest_version: 3, host_permissions: ['http://portal.test/*'] }),
+    },
+    permissions: { contains: async ({ origins }: { origins: string[] }) => origins.every((o) => state.granted.includes(o)) },
+    storage: {
+      local: { get: async (k: string) => ({ [k]: state.local[k] }) },
+      managed: { get: async () => Promise.reject(new Error('no policy')) },
+    },
+    action: { onClicked: event(), setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void state.badge.set(tabId, text) },
+    commands: { onCommand: event() },
+    tabs: { onRemoved: event(), query: async () => [{ id: 7 }] },
+  });
+}
+
+interface FakePort {
+  name: string;
+  sender: { url: string; tab: { id: number }; frameId: number };
+  sent: unknown[];
+  disconnected: boolean;
+  postMessage(m: unknown): void;
+  disconnect(): void;
+  onDisconnect: ReturnType<typeof event>;
+}
+const port = (url: string, tabId = 7, frameId = 0): FakePort => ({
+  name: 'dossier-lens-overlay',
+  sender: { url, tab: { id: tabId }, frameId },
+  sent: [],
+  disconnected: false,
+  postMessage(m) {
+    this.sent.push(m);
+  },
+  disconnect() {
+    this.disconnected = true;
+  },
+  onDisconnect: event(),
+});
+
+const summary = (id: string): SubjectSummary => ({
+  type: 'cadre', id, name: '张伟', aliases: [], unitCode: 'U01', unitName: '市教育局', post: '局长',
+  dots: { red: 1, blue: 0, yellow: 0, black: 0 }, grade: 'A', gradeReason: '', warnings: [], flags: 0, periods: [], invalid: 0,
+});
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+const b = () => fake as unknown as {
+  runtime: { onConnect: ReturnType<typeof event>; onMessage: ReturnType<typeof event> };
+  action: { onClicked: ReturnType<typeof event> };
+  commands: { onCommand: ReturnType<typeof event> };
+};
+
+describe('overlay host', () => {
+  let summaries: SubjectSummary[];
+  let change: () => void;
+  let opened: { tabId: number; target: unknown }[];
+  let stop: () => void;
+
+  beforeEach(async () => {
+    resetBrowser();
+    summaries = [summary('C001')];
+    opened = [];
+    const { startOverlayHost } = await import('./overlay-host.ts');
+    stop = startOverlayHost({
+      summaries: () => summaries,
+      onChange(cb) {
+        change = cb;
+        return () => undefined;
+      },
+      openDossier: async (tabId, target) => void opened.push({ tabId, target }),
+    });
+    return () => stop();
+  });
+
+  it('serves the index, with the portal hints, only to frames of granted portals', async () => {
+    state.local.overlayHints = [{ match: 'http://portal.test/*', name: 'td.xm' }, { match: 'http://other.test/*', name: 'x' }];
+    const good = port('http://portal.test/roster');
+    const bad = port('https://elsewhere.test/');
+    b().runtime.onConnect.fire(good);
+    b().runtime.onConnect.fire(bad);
+    await settle();
+    expect(good.sent).toEqual([{ type: 'index', subjects: summaries, hints: { match: 'http://portal.test/*', name: 'td.xm' }, visible: true }]);
+    expect(bad.sent).toEqual([]);
+    expect(bad.disconnected).toBe(true);
+  });
+
+  it('re-sends the index when it changes, coalesced', async () => {
+    const p = port('http://portal.test/');
+    b().runtime.onConnect.fire(p);
+    await settle();
+    summaries = [summary('C001'), summary('C002')];
+    change();
+    change();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(p.sent).toHaveLength(2);
+    expect((p.sent[1] as { subjects: unknown[] }).subjects).toHaveLength(2);
+  });
+
+  it('the toolbar button and the command hide and show the badges of that tab only', async () => {
+    const here = port('http://portal.test/', 7);
+    const there = port('http://portal.test/', 8);
+    b().runtime.onConnect.fire(here);
+    b().runtime.onConnect.fire(there);
+    await settle();
+    b().action.onClicked.fire({ id: 7 });
+    expect(here.sent.at(-1)).toEqual({ type: 'visible', visible: false });
+    expect(state.badge.get(7)).toBe('–');
+    expect(there.sent).toHaveLength(1);
+    b().commands.onCommand.fire('toggle-badges', { id: 7 });
+    expect(here.sent.at(-1)).toEqual({ type: 'visible', visible: true });
+    expect(state.badge.get(7)).toBe('');
+    // A page opened in the hidden tab starts hidden.
+    b().action.onClicked.fire({ id: 8 });
+    const later = port('http://portal.test/next', 8);
+    b().runtime.onConnect.fire(later);
+    await settle();
+    expect((later.sent[0] as { visible: boolean }).visible).toBe(false);
+  });
+
+  it('relays a badge click from a connected portal frame, and nothing else', async () => {
+    b().runtime.onConnect.fire(port('http://portal.test/', 7, 0));
+    await settle();
+    const msg = { type: 'overlay:open', target: { type: 'cadre', id: 'C001' } };
+    b().runtime.onMessage.fire(msg, { tab: { id: 7 }, frameId: 0, url: 'http://portal.test/' });
+    b().runtime.onMessage.fire(msg, { tab: { id: 7 }, frameId: 3, url: 'http://portal.test/frame' }); // not connected
+    b().runtime.onMessage.fire(msg, { tab: { id: 9 }, frameId: 0, url: 'https://elsewhere.test/' });
+    b().runtime.onMessage.fire({ type: 'overlay:open', target: { type: 'cadre', id: '' } }, { tab: { id: 7 }, frameId: 0 });
+    b().runtime.onMessage.fire({ type: 'overlay:open', target: { candidates: [{ type: 'x', id: 'C1' }] } }, { tab: { id: 7 }, frameId: 0 });
+    const pick = { type: 'overlay:open', target: { candidates: [{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }] } };
+    b().runtime.onMessage.fire(pick, { tab: { id: 7 }, frameId: 0 });
+    expect(opened).toEqual([
+      { tabId: 7, target: { type: 'cadre', id: 'C001' } },
+      { tabId: 7, target: pick.target },
+    ]);
+  });
+});
