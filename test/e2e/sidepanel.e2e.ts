@@ -66,6 +66,11 @@ describe('side panel: dossier, editing, live collaboration', () => {
     ]);
     await panel.getByRole('button', { name: /张伟/ }).click();
     await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('张伟');
+
+    // A unit has a dossier of its own; a link (#unit/A01) opens it.
+    await panel.evaluate(() => (location.hash = '#unit/A01'));
+    await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('市财政局');
+    await expect(panel.locator('.line').textContent()).resolves.toBe('单位');
     await panel.close();
   });
 
