@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { nodeWorkspace } from './support/seed.ts';
+
+/**
+ * The extension's full-tab import page (import.html) against the real server: the departmental
+ * fixture files (UTF-8, UTF-8 with BOM, GBK and XLSX — the XLSX read by exceljs inside the
+ * extension's CSP) are checked, reported row by row, applied, re-imported as a no-op and undone.
+ */
+
+const FIXTURES = join(ROOT, 'test/fixtures/imports');
+
+describe('import page', () => {
+  let server: TestServer;
+  let ext: ExtensionBrowser;
+  let page: Page;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    token = server.token({ user: 'clerk', name: '录入员', grants: [{ role: 'admin', doc: '*' }] });
+    ext = await launchExtension();
+    const options = await ext.page('options.html');
+    await options.getByLabel('服务器地址').fill(server.url);
+    await options.getByLabel('访问令牌').fill(token);
+    await options.getByRole('button', { name: '连接' }).click();
+    await options.getByTestId('whoami-name').getByText('录入员').waitFor({ timeout: 20_000 });
+    await options.close();
+    page = await ext.page('import.html');
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.getByLabel('选择文件（CSV 或 XLSX）').waitFor({ timeout: 20_000 });
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  async function importFile(file: string, mode: 'all' | 'good'): Promise<string> {
+    await page.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles(join(FIXTURES, file));
+    await page.getByTestId('import-summary').waitFor({ timeout: 20_000 });
+    await page.getByLabel(mode === 'all' ? '整批导入：任何一行有问题则全部不导入' : '只导入无问题的行，跳过有问题的行').check();
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await expect.poll(() => page.getByTestId('import-outcome').textContent(), { timeout: 20_000 }).toMatch(/导入|未导入|一致/);
+    return (await page.getByTestId('import-outcome').textContent()) ?? '';
+  }
+
+  test('guesses the kind and columns, reports every bad row with line, column and reason', async () => {
+    expect(await importFile('units-utf8.csv', 'good')).toContain('单位名录：新增 4');
+    await page.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles(join(FIXTURES, 'cadres-utf8-bom.csv'));
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toBe('共读取 11 行：可导入 4 条，有问题 7 行（将被跳过）');
+    expect(await page.locator('#kind').inputValue()).toBe('cadres');
+    const rows = await page.getByTestId('import-problems').locator('tbody tr').allTextContents();
+    expect(rows[0]).toBe('6姓名*姓名：不能为空');
+    expect(rows).toContain('9所在单位单位：不是已知单位（请先导入单位）');
+    // All or nothing: refused, nothing written.
+    expect(await importFile('cadres-utf8-bom.csv', 'all')).toBe('未导入：有 7 行存在问题。请修正后重试，或选择“只导入无问题的行”。');
+    expect(await importFile('cadres-utf8-bom.csv', 'good')).toContain('干部花名册：新增 4');
+  });
+
+  test('XLSX is read inside the extension; GBK CSV too; re-import changes nothing', async () => {
+    await page.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles(join(FIXTURES, 'records.xlsx'));
+    await expect.poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 }).toBe('共读取 15 行：可导入 5 条，有问题 10 行（将被跳过）');
+    await expect.poll(() => page.getByText('表头在第 2 行').count()).toBe(1);
+    expect(await importFile('records-gbk.csv', 'good')).toContain('红蓝黄黑点记录：新增 5');
+    await saveScreenshot(page, 'import-page');
+    expect(await importFile('records-gbk.csv', 'good')).toBe('文件内容与现有档案一致，没有新增或更新。');
+  });
+
+  test('undo withdraws the import everywhere (seen by another client through the server)', async () => {
+    const history = page.getByTestId('import-history');
+    await page.getByLabel('撤销理由').fill('重复报送');
+    const row = history.locator('tbody tr', { hasText: 'records-gbk.csv' }).filter({ hasText: '新增 5' });
+    await row.getByRole('button').click();
+    // The row now says who undid it and why, struck through; the re-import (nothing new) stays.
+    await expect.poll(() => history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).textContent()).toContain('重复报送');
+
+    const ws = await nodeWorkspace(server.url, token);
+    try {
+      const end = Date.now() + 20_000;
+      const revoked = async () => {
+        await ws.openUnits();
+        const all = await Promise.all(['U01', 'U02', 'U03', 'U04'].map(async (c) => (await ws.unit(c)).dossiers.records.list()));
+        return all.flat().filter((e) => e.ok && e.value.status === 'revoked' && e.value.revoked?.reason === '重复报送').length;
+      };
+      while ((await revoked()) < 5 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+      expect(await revoked()).toBe(5);
+    } finally {
+      await ws.close();
+    }
+  });
+});
