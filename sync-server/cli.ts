@@ -92,9 +92,16 @@ function grantsFrom(values: ReturnType<typeof options>): Grant[] {
   return grants;
 }
 
-export async function runCli(argv: string[], io: CliIo = { out: (line) => process.stdout.write(line + '\n') }): Promise<void> {
+/** Where `import` sends spreadsheets (someone else's module; replaceable in tests). */
+export const sheetImporterModule = './cli/import-sheet.ts';
+
+export async function runCli(
+  argv: string[],
+  io: CliIo = { out: (line) => process.stdout.write(line + '\n') },
+  sheetImporter: string = sheetImporterModule,
+): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === 'import' && /\.(csv|xlsx)$/iu.test(fileArgument(rest) ?? '')) return importSheetDelegate(rest);
+  if (command === 'import' && /\.(csv|xlsx)$/iu.test(fileArgument(rest) ?? '')) return importSheetDelegate(sheetImporter, rest);
   const values = options(rest);
   const dataDir = values.data ?? process.env.DOSSIER_LENS_DATA ?? defaultDataDir;
   switch (command) {
@@ -170,8 +177,7 @@ function fileArgument(args: string[]): string | undefined {
 }
 
 /** Spreadsheets are someone else's module; load it only when asked, and say so if it is missing. */
-async function importSheetDelegate(argv: string[]): Promise<void> {
-  const modulePath = './cli/import-sheet.ts';
+async function importSheetDelegate(modulePath: string, argv: string[]): Promise<void> {
   let module: { importSheet?: (argv: string[]) => unknown };
   try {
     module = (await import(modulePath)) as typeof module;

@@ -73,3 +73,33 @@ describe('kill -9', () => {
     expect(everSeen.size).toBeGreaterThanOrEqual(600);
   });
 });
+
+describe('SIGTERM', () => {
+  it('closes clients with 1001 (they reconnect later), flushes, and exits 0 with the data kept', { timeout: 30_000 }, async () => {
+    const token = issueToken(data.dir, { user: 'writer', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 600 }).token;
+    const { child, url } = await spawnServer(data.dir);
+    const writer = stockClient(url, 'unit:T01', token);
+    await synced(writer);
+    const closes: number[] = [];
+    writer.on('connection-close', (event) => {
+      if (event) closes.push(event.code);
+    });
+    writer.doc.getText('t').insert(0, 'before shutdown');
+    const probe = stockClient(url, 'unit:T01', token);
+    await waitFor(() => probe.doc.getText('t').toString() === 'before shutdown', 'the edit to be stored and sent');
+    probe.destroy();
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    await waitFor(() => closes.length > 0, 'the close event');
+    expect(closes[0]).toBe(1001);
+    expect(writer.shouldConnect).toBe(true);
+    writer.destroy();
+    const restarted = await spawnServer(data.dir);
+    const checker = stockClient(restarted.url, 'unit:T01', token);
+    await waitFor(() => checker.doc.getText('t').toString() === 'before shutdown', 'the content after restart');
+    checker.destroy();
+    restarted.child.kill('SIGKILL');
+    await killed(restarted.child);
+  });
+});

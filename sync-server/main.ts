@@ -12,6 +12,8 @@
  * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
  * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { serverOptionsSchema, startServer } from './server.ts';
@@ -39,32 +41,39 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): v.SafeParse
   return v.safeParse(serverOptionsSchema, input);
 }
 
-let parsed: ReturnType<typeof optionsFrom>;
-try {
-  parsed = optionsFrom(process.argv.slice(2), process.env);
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
-  process.exit(2);
-}
-if (!parsed.success) {
-  for (const issue of parsed.issues) process.stderr.write(`invalid option ${v.getDotPath(issue) ?? ''}: ${issue.message}\n`);
-  process.exit(2);
-}
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) await main();
 
-const server = await startServer(parsed.output);
+async function main(): Promise<void> {
+  // A log reader that goes away (a closed pipe) must not take the server down with it.
+  process.stdout.on('error', () => undefined);
+  let parsed: ReturnType<typeof optionsFrom>;
+  try {
+    parsed = optionsFrom(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (!parsed.success) {
+    for (const issue of parsed.issues) process.stderr.write(`invalid option ${v.getDotPath(issue) ?? ''}: ${issue.message}\n`);
+    process.exit(2);
+  }
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  server.log.info('shutting down', { signal });
-  server.close().then(
-    () => process.exit(0),
-    (error: Error) => {
-      server.log.error('shutdown failed', { error: error.message });
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+  const server = await startServer(parsed.output);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.log.info('shutting down', { signal });
+    server.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        server.log.error('shutdown failed', { error: error.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,102 @@
+/**
+ * The admin CLI, through `runCli` (the same code path as `npm run cli`), on a real data directory.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { UsageError, runCli } from './cli.ts';
+import { optionsFrom } from './main.ts';
+import { tempDataDir } from './testing.ts';
+import { verifyToken, loadOrCreateSecret } from './token.ts';
+
+const data = tempDataDir();
+afterAll(() => data.remove());
+
+async function cli(...argv: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  await runCli(argv, { out: (line) => lines.push(line) });
+  return lines;
+}
+
+describe('npm run cli -- token', () => {
+  it('prints the token alone on the last line, with every grant', async () => {
+    const lines = await cli('token', '--data', data.dir, '--user', 'alice', '--name', '张三', '--role', 'editor', '--doc', 'unit:*', '--doc', 'notes:*', '--grant', 'viewer:workspace', '--ttl', '8h');
+    const token = lines.at(-1)!;
+    expect(token).toMatch(/^dl1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/u);
+    const checked = verifyToken(loadOrCreateSecret(data.dir), token);
+    expect(checked.ok && checked.payload).toMatchObject({
+      sub: 'alice',
+      name: '张三',
+      grants: [
+        { role: 'editor', doc: 'unit:*' },
+        { role: 'editor', doc: 'notes:*' },
+        { role: 'viewer', doc: 'workspace' },
+      ],
+    });
+    expect(checked.ok && checked.payload.exp - checked.payload.iat).toBe(8 * 3600);
+  });
+
+  it('refuses bad input with a usage error', async () => {
+    await expect(cli('token', '--data', data.dir, '--user', 'a', '--role', 'owner', '--doc', 'unit:*')).rejects.toThrow(UsageError);
+    await expect(cli('token', '--data', data.dir, '--user', 'a', '--role', 'editor')).rejects.toThrow(/--doc/u);
+    await expect(cli('token', '--data', data.dir, '--user', 'a', '--grant', 'editor:files:*')).rejects.toThrow(/--grant/u);
+    await expect(cli('token', '--data', data.dir, '--user', 'a', '--grant', 'viewer:workspace', '--ttl', 'soon')).rejects.toThrow(/--ttl/u);
+    await expect(cli('revoke', '--data', data.dir)).rejects.toThrow(/exactly one/u);
+    await expect(cli('frobnicate')).rejects.toThrow(/usage/u);
+  });
+});
+
+describe('npm run cli -- import / export / audit / backup', () => {
+  it('round-trips a document and answers who wrote it', async () => {
+    const source = new Y.Doc();
+    source.getMap('cadres').set('c1', { name: '王五' });
+    const file = join(data.dir, 'in.ydoc');
+    writeFileSync(file, Y.encodeStateAsUpdate(source));
+    await cli('import', '--data', data.dir, '--doc', 'unit:X01', '--file', file, '--user', 'importer');
+    const out = join(data.dir, 'out.ydoc');
+    await cli('export', '--data', data.dir, '--doc', 'unit:X01', '--out', out);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, new Uint8Array(readFileSync(out)));
+    expect(copy.getMap('cadres').get('c1')).toEqual({ name: '王五' });
+
+    const [json] = await cli('audit', '--data', data.dir, '--doc', 'unit:X01', '--json');
+    const entries = JSON.parse(json!) as { user: string; doc: string; clientIds: number[]; time: string }[];
+    expect(entries).toMatchObject([{ user: 'importer', doc: 'unit:X01', clientIds: [source.clientID] }]);
+    const table = await cli('audit', '--data', data.dir, '--user', 'importer');
+    expect(table.join('\n')).toMatch(/unit:X01\s+importer/u);
+
+    await cli('backup', '--data', data.dir, '--out', join(data.dir, 'copy'));
+    expect(existsSync(join(data.dir, 'copy', 'dossier-lens.sqlite'))).toBe(true);
+    expect(existsSync(join(data.dir, 'copy', 'secret.key'))).toBe(true);
+    await expect(cli('backup', '--data', data.dir, '--out', join(data.dir, 'copy'))).rejects.toThrow(/already exists/u);
+  });
+
+  it('refuses a file that is not a Yjs update, storing nothing', async () => {
+    const file = join(data.dir, 'garbage.ydoc');
+    writeFileSync(file, Buffer.from('not an update at all'));
+    await expect(cli('import', '--data', data.dir, '--doc', 'unit:X02', '--file', file)).rejects.toThrow(/not a Yjs update/u);
+    const [json] = await cli('audit', '--data', data.dir, '--doc', 'unit:X02', '--json');
+    expect(JSON.parse(json!)).toEqual([]);
+  });
+
+  it('hands spreadsheets to importSheet(argv), or says clearly that the module is missing', async () => {
+    const argv = ['import', '--data', data.dir, '--doc', 'unit:X03', '--file', 'roster.csv'];
+    const missing = join(data.dir, 'no-such-importer.mjs');
+    await expect(runCli(argv, { out: () => undefined }, missing)).rejects.toThrow(/spreadsheet import is not available/u);
+    const fake = join(data.dir, 'fake-importer.mjs');
+    writeFileSync(fake, 'export function importSheet(argv) { globalThis.sheetArgv = argv; }\n');
+    await runCli(argv, { out: () => undefined }, fake);
+    expect((globalThis as { sheetArgv?: string[] }).sheetArgv).toEqual(argv.slice(1));
+  });
+});
+
+describe('npm run server options', () => {
+  it('reads flags and DOSSIER_LENS_* variables, flags first, and validates them', () => {
+    const parsed = optionsFrom(['--port', '0', '--idle-unload-ms', '50'], { DOSSIER_LENS_PORT: '999', DOSSIER_LENS_DATA: '/tmp/x', DOSSIER_LENS_SYNC: 'full' });
+    expect(parsed.success && parsed.output).toMatchObject({ port: 0, dataDir: '/tmp/x', synchronous: 'full', idleUnloadMs: 50, host: '127.0.0.1' });
+    expect(optionsFrom(['--port', 'many'], {}).success).toBe(false);
+    expect(optionsFrom([], { DOSSIER_LENS_SYNC: 'sometimes' }).success).toBe(false);
+    expect(() => optionsFrom(['--bogus', '1'], {})).toThrow();
+  });
+});
