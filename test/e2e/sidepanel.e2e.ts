@@ -43,6 +43,8 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.getByRole('button', { name: /黑点/ }).click();
     await expect(panel.locator('[data-record-id]').count()).resolves.toBe(2);
     await panel.getByRole('button', { name: /黑点/ }).click();
+    await panel.locator('details.grade summary').click();
+    await saveScreenshot(panel, 'sidepanel-dossier', { fullPage: false });
     await panel.close();
   });
 
@@ -160,7 +162,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await pa.getByText('历史').click();
     await expect.poll(() => pa.getByTestId('history').textContent(), { timeout: 10_000 }).toContain('李四');
     // The panel as it is seen: a viewport-sized window with the status line pinned at the bottom.
-    await saveScreenshot(pa, 'sidepanel-dossier', { fullPage: false });
+    await saveScreenshot(pa, 'sidepanel-collaboration', { fullPage: false });
     await pa.close();
     await pb.close();
   });
