@@ -142,6 +142,13 @@ describe('refused tokens', () => {
     expect(other.wsconnected).toBe(true);
   });
 
+  it('closes a socket whose token expires while connected, with 4401', async () => {
+    const provider = client('unit:R04', token('eve', 'editor', 'unit:*', 1));
+    const closed = new Promise<{ code: number }>((resolve) => provider.once('closed', resolve));
+    expect((await closed).code).toBe(4401);
+    expect(provider.shouldConnect).toBe(false);
+  });
+
   it('closes a socket whose token is revoked by id (jti)', async () => {
     const value = token('jules', 'editor');
     const jti = JSON.parse(Buffer.from(value.split('.')[1]!, 'base64url').toString()).jti as string;
