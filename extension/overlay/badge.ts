@@ -141,8 +141,14 @@ function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLElement {
   card.append(el(doc, 'h2', undefined, s.name));
   const where = s.type === 'cadre' ? [s.unitName, s.post].filter(Boolean).join(' · ') : tx.unit;
   if (where) card.append(el(doc, 'p', 'muted', where));
-  const dots = COLOURS.filter((c) => s.dots[c] > 0).map((c) => `${GLYPHS[c]} ${tx.dot(c, s.dots[c])}`);
-  card.append(el(doc, 'p', undefined, dots.length > 0 ? dots.join('  ') : tx.noDots));
+  const dots = el(doc, 'p');
+  for (const c of COLOURS) {
+    if (s.dots[c] <= 0) continue;
+    if (dots.childNodes.length > 0) dots.append('　');
+    dots.append(el(doc, 'span', `dot ${c}`, GLYPHS[c]), ` ${tx.dot(c, s.dots[c])}`);
+  }
+  if (dots.childNodes.length === 0) dots.textContent = tx.noDots;
+  card.append(dots);
   if (s.grade) card.append(el(doc, 'p', undefined, [tx.grade(s.grade), s.gradeReason].filter(Boolean).join('：')));
   for (const w of s.warnings) card.append(el(doc, 'p', 'warnline', `⚠ ${w}`));
   if (s.flags > 0) card.append(el(doc, 'p', undefined, `⚑ ${tx.flags(s.flags)}`));

@@ -283,7 +283,9 @@ export class OverlayScanner {
       yield;
       deadline = performance.now() + this.sliceMs;
     }
-    const [inView, rest] = wroteEarly ? [[], contexts] : this.viewportFirst(contexts);
+    // Incremental jobs do not read rects: the page's own change has dirtied layout, and reading
+    // would pull a (possibly whole-table) layout into our task.
+    const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.viewportFirst(contexts);
 
     // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
     // synchronous step. Any insertion inside a large table makes the browser lay out the whole
