@@ -161,7 +161,11 @@ export class DocumentRegistry {
     doc.pending++;
     return new Promise((resolve, reject) => {
       this.writes.push({ doc, update, from, resolve, reject });
-      if (this.writes.length === 1) setImmediate(() => void this.flushWrites());
+      if (this.writes.length === 1) {
+        setImmediate(() => {
+          this.flushWrites().catch((error: Error) => this.options.log.error('write batch failed', { error: error.message }));
+        });
+      }
     });
   }
 
