@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { nodeWorkspace } from './support/seed.ts';
+import { parseExportJson } from '../../core/import/index.ts';
 
 /**
  * The extension's full-tab import page (import.html) against the real server: the departmental
@@ -66,6 +68,17 @@ describe('import page', () => {
     expect(await importFile('records-gbk.csv', 'good')).toContain('红蓝黄黑点记录：新增 5');
     await saveScreenshot(page, 'import-page');
     expect(await importFile('records-gbk.csv', 'good')).toBe('文件内容与现有档案一致，没有新增或更新。');
+  });
+
+  test("exports one cadre's dossier as JSON that parses back", async () => {
+    await page.getByLabel('只导出一名干部的档案（干部编号，可选）').fill('C002');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 JSON（可完整导回）' }).click()]);
+    expect(file.suggestedFilename()).toMatch(/^dossiers-C002-\d{4}-\d{2}-\d{2}\.json$/);
+    const parsed = parseExportJson(readFileSync((await file.path())!, 'utf8'));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.value.cadres.map((c) => c.id)).toEqual(['C002']);
+    expect(parsed.value.records.map((r) => r.kind).sort()).toEqual(['admonishment', 'gov-demerit']);
+    await page.getByLabel('只导出一名干部的档案（干部编号，可选）').fill('');
   });
 
   test('undo withdraws the import everywhere (seen by another client through the server)', async () => {
