@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { browser, type Browser } from 'wxt/browser';
-import { requestSchema, type WipeResponse } from './messages.ts';
+import { requestSchema, type StatusResponse, type WipeResponse } from './messages.ts';
 import { openDossierPanel } from './panel.ts';
 import { listPortals, removePortal, syncOverlayRegistration } from './portals.ts';
 import { wipeLocalData } from './wipe.ts';
@@ -19,6 +19,8 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
   switch (req.type) {
     case 'wipe':
       return wipe(host);
+    case 'status':
+      return Promise.resolve({ status: host.status() ?? null } satisfies StatusResponse);
     case 'open-dossier': {
       const tabId = sender.tab?.id;
       if (tabId === undefined) return undefined;

@@ -42,6 +42,8 @@ describe('options page: enrolment', () => {
     await expect.poll(() => page.getByTestId('whoami-name').textContent()).toContain('张三');
     const rows = await page.locator('table tbody tr').allTextContents();
     expect(rows).toEqual(['档案：全部单位编辑人员阅读并编辑', '批注：全部单位批注人员阅读并批注', '工作区配置与单位目录查阅人员只读']);
+    // The background's sync status is shown here too.
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 15_000 }).toBe('online');
     await saveScreenshot(page, 'options-enrolled');
     // The token is kept only in extension storage, and never shown back in the page.
     expect(await page.content()).not.toContain(token);
