@@ -288,6 +288,11 @@ describe('portal overlay', () => {
     expect(page.url()).toContain('?page=2');
     await page.click('#page1');
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(page1);
+    // A burst of 400 appended rows (more mutation records than the incremental path takes)
+    // goes through the full rescan and badges the new rows too.
+    await page.click('#bulk');
+    const wangFangRow = [want('王芳', 'C003'), want('市教育局', 'U01')];
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([...page1, ...wangFangRow, ...wangFangRow, ...wangFangRow, ...wangFangRow]);
     await page.close();
   });
 
