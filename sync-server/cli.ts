@@ -191,7 +191,8 @@ async function importSheetDelegate(modulePath: string, argv: string[]): Promise<
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   runCli(process.argv.slice(2)).catch((error: Error) => {
-    process.stderr.write(`${error instanceof UsageError || error.name === 'TypeError' ? error.message : (error.stack ?? error.message)}\n`);
+    // Messages are for officers; the stack only when asked for.
+    process.stderr.write(`${process.env.DOSSIER_LENS_DEBUG ? (error.stack ?? error.message) : error.message}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   });
 }
