@@ -119,6 +119,12 @@ describe('matcher.find: longest match, look-alikes, compound surnames, ids', () 
     ['市教育局王芳同志', ['市教育局=U01', '王芳=C-003']],
     ['张伟', ['张伟=?C-001|C-002|C-008']],
     ['张伟华', []],
+    // two-character names padded to three characters' width, as legacy rosters print them
+    ['王  芳', ['王  芳=C-003']],
+    ['王　芳', ['王　芳=C-003']],
+    ['李 娜', ['李 娜=C-006']],
+    ['王  芳芳', []],
+    ['阳  明', ['阳  明=C-005']],
     ['', []],
     ['无关的文字', []],
   ])('%s', (text, want) => {

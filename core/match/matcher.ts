@@ -37,6 +37,13 @@ export interface Matcher {
   resolve(hit: Hit, context: string): Resolution;
 }
 
+/** The spellings of a two-character Han name padded to three characters' width in tables. */
+export function paddedVariants(name: string): string[] {
+  const n = name.trim();
+  if (n.length !== 2 || !isAllHan(n)) return [];
+  return [' ', '  ', '\u3000', '\u00a0', '\u00a0\u00a0'].map((pad) => n[0] + pad + n[1]);
+}
+
 /** Shorter terms would be noise: a single character is not a name anyone can be found by. */
 const MIN_TERM = 2;
 
@@ -60,13 +67,15 @@ export function buildMatcher(subjects: readonly SubjectSummary[]): Matcher {
     }
     if (!info.candidates.includes(index)) info.candidates.push(index);
     if (kind === 'id') info.byId = true;
-    const person = (kind === 'name' || kind === 'alias') && subjects[index]!.type === 'cadre' && isAllHan(text);
+    const person = (kind === 'name' || kind === 'alias') && subjects[index]!.type === 'cadre' && isAllHan(text.replace(/[\s\u3000]/g, ''));
     if (!person) info.personName = false;
   };
   subjects.forEach((s, i) => {
     add(s.name, i, s.type === 'unit' ? 'unit' : 'name');
     for (const a of s.aliases) add(a, i, s.type === 'unit' ? 'unit' : 'alias');
     add(s.id, i, 'id');
+    // Legacy rosters pad two-character names to the width of three: 王  芳, 王　芳.
+    if (s.type === 'cadre') for (const n of [s.name, ...s.aliases]) for (const v of paddedVariants(n)) add(v, i, 'name');
   });
   const terms = [...byText.values()];
   const automaton: Automaton = buildAutomaton(terms.map((t) => t.text));

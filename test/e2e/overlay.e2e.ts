@@ -235,6 +235,8 @@ describe('portal overlay', () => {
       want('市财政局', 'U03'),
       want('李娜', 'C005'), // inside the page's own link
       want('市卫生健康委员会', 'U04'),
+      want('王　芳', 'C003'), // a two-character name padded with a full-width space
+      want('市教育局', 'U01'),
     ];
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected);
     // Screen readers get the same names from the accessibility tree.
