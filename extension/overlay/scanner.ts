@@ -255,6 +255,8 @@ export class OverlayScanner {
       }
       if (root.nodeType !== Node.ELEMENT_NODE && root.nodeType !== Node.DOCUMENT_NODE && root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) continue;
       if (root.nodeType === Node.ELEMENT_NODE && this.skipElement(root as Element)) continue;
+      // A frame that loaded a new document: observe it like the first one.
+      if (root.nodeType === Node.DOCUMENT_NODE) this.observe(root as Document);
       // Fast path: the whole subtree's text holds no known term, so only look for shadow roots
       // and frames inside it (they are not part of textContent).
       const text = root.nodeType === Node.DOCUMENT_NODE ? ((root as Document).body?.textContent ?? '') : (root.textContent ?? '');
