@@ -150,6 +150,17 @@ interface FanOutResult {
   p99: number;
   latencySamples: number;
   updatesPerSecond: number;
+  /** Server CPU time (user + system) per edit delivered to all its peers, throughput phase. */
+  cpuMicrosPerEdit: number;
+  /** The same in the latency phase (50 edits/s per writer: little to batch or merge). */
+  cpuMicrosPerSteadyEdit: number;
+}
+
+/** CPU time a process has used so far, in microseconds (/proc/PID/stat utime + stime). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
 }
 
 async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOutResult> {
@@ -205,12 +216,16 @@ async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 200
 
   // Latency at a steady 50 edits/s per writer.
   measuring = true;
+  const steadyCpuBefore = cpuMicros(server.child.pid!);
+  let steadyEdits = 0;
   const ticker = setInterval(() => {
     for (let d = 0; d < docs; d++) send(d);
+    steadyEdits += docs;
   }, 20);
   await sleep(phaseMs);
   clearInterval(ticker);
   await sleep(300);
+  const steadyCpu = cpuMicros(server.child.pid!) - steadyCpuBefore;
   measuring = false;
 
   // Throughput with a window of edits in flight per writer.
@@ -227,6 +242,7 @@ async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 200
     };
   }
   completed = 0;
+  const cpuBefore = cpuMicros(server.child.pid!);
   const started = performance.now();
   for (let d = 0; d < docs; d++) for (let i = 0; i < window; i++) {
     inFlight[d]!++;
@@ -235,11 +251,12 @@ async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 200
   await sleep(phaseMs);
   const elapsed = (performance.now() - started) / 1000;
   const done = completed;
+  const cpuUsed = cpuMicros(server.child.pid!) - cpuBefore;
   running = false;
   await sleep(300);
   for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencySamples: latencies.length, updatesPerSecond: done / elapsed };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencySamples: latencies.length, updatesPerSecond: done / elapsed, cpuMicrosPerEdit: cpuUsed / done, cpuMicrosPerSteadyEdit: steadyCpu / steadyEdits };
 }
 
 async function idleMemory(server: Server, connections = 1000): Promise<{ perConnectionKb: number; totalMb: number }> {
@@ -381,6 +398,8 @@ async function main() {
       ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.p50, 2), f(r.p50, 2), paired('p50')],
       ['fan-out p99 latency (ms)', f(o.p99, 2), f(r.p99, 2), paired('p99')],
       ['throughput, edits/s fully delivered to 10 peers', f(o.tput, 0), f(r.tput, 0), paired('updatesPerSecond')],
+      ['server CPU per edit at 500 edits/s (µs)', f(median(fans.ours, 'cpuMicrosPerSteadyEdit'), 0), f(median(fans.reference, 'cpuMicrosPerSteadyEdit'), 0), paired('cpuMicrosPerSteadyEdit')],
+      ['server CPU per delivered edit, throughput phase (µs)', f(median(fans.ours, 'cpuMicrosPerEdit'), 0), f(median(fans.reference, 'cpuMicrosPerEdit'), 0), paired('cpuMicrosPerEdit')],
       ['same with `--sync full` (fsync per commit): p50 / p99 ms, edits/s', `${f(full.p50, 2)} / ${f(full.p99, 2)}, ${f(full.updatesPerSecond, 0)}`, '', ''],
       ['idle connection + small document, RSS (kB each)', f(idle.ours.perConnectionKb), f(idle.reference.perConnectionKb), ratio(idle.ours.perConnectionKb, idle.reference.perConnectionKb)],
       ['1,000 idle connections, RSS growth (MB)', f(idle.ours.totalMb), f(idle.reference.totalMb), ratio(idle.ours.totalMb, idle.reference.totalMb)],
