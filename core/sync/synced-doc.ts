@@ -235,11 +235,16 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
 
   const whenLoaded = (async () => {
     if (persistence) {
-      await persistence.whenSynced;
+      // Read side by side with the document: each IndexedDB round trip costs more than it carries.
       // A missing or damaged record only costs the offline count (or the "arrived" baseline)
       // until the next answer from the server.
-      serverSV ??= await readStateVector(persistence, SERVER_SV_KEY);
-      seenSV ??= await readStateVector(persistence, SEEN_SV_KEY);
+      const [, server, seen] = await Promise.all([
+        persistence.whenSynced,
+        readStateVector(persistence, SERVER_SV_KEY),
+        readStateVector(persistence, SEEN_SV_KEY),
+      ]);
+      serverSV ??= server;
+      seenSV ??= seen;
       loaded = true;
       // Migrate what this device holds; an empty document waits for the server (see migrate()).
       if (hasContent(doc) && !schema) schema = migrate(doc, opts.kind);

@@ -43,6 +43,8 @@ export interface WorkspaceOptions {
   rules?: Rules;
   confirmDebounceMs?: number;
   maxBackoffTime?: number;
+  /** Keep each unit's index entries on this device for a fast next start (default: with IndexedDB). */
+  indexCache?: boolean;
   /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
   revalidateAfterMs?: number;
 }
@@ -145,6 +147,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p.synced.writeLocal(INDEX_CACHE_KEY, p.text);
   };
 
+  const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
   const summarise = (code: string, dossiers: UnitDossiers, synced: SyncedDoc) => {
     if (closed) return;
     const config = workspace.config.get().value;
@@ -155,7 +158,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     const asOf = today();
     const entries = summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf, locale, ...(options.rules ? { rules: options.rules } : {}) });
     index.setUnit(code, entries);
-    if (persistence !== 'indexeddb') return;
+    if (!useCache) return;
     const text = encodeIndexCache(indexStamp(synced.doc, wsSynced.doc, asOf, locale), entries);
     const previous = pendingCache.get(code);
     if (previous) clearTimeout(previous.timer);
@@ -188,9 +191,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       p = (async () => {
         const synced = open(unitDocName(code), 'unit');
         const dossiers = unitDossiers(synced.doc, { locale });
-        await synced.whenLoaded;
+        const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
         stops.push(observeDoc(synced.doc, () => summarise(code, dossiers, synced)));
-        const cachedText = await synced.readLocal(INDEX_CACHE_KEY);
         // Stamped after the read: if anything arrived meanwhile, the stamp no longer matches.
         const cached = decodeIndexCache(cachedText, indexStamp(synced.doc, wsSynced.doc, today(), locale));
         if (cached && !closed) {

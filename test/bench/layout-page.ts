@@ -9,6 +9,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { unitDossiers } from '../../core/doc/unit-doc.ts';
 import { defaultConfig } from '../../core/model/config.ts';
 import { summariseUnitDoc } from '../../core/sync/summaries.ts';
+import { openWorkspace } from '../../core/sync/workspace.ts';
 import { naiveDoc, oursDoc, oursPerUnitDocs, population } from './layout-data.ts';
 
 async function store(name: string, doc: Y.Doc): Promise<void> {
@@ -57,3 +58,53 @@ async function run(cadres: number, runs: number) {
 }
 
 (globalThis as unknown as { runLayoutBench: typeof run }).runLayoutBench = run;
+
+/**
+ * The sync client end to end: `openWorkspace` from IndexedDB (not connected) and `openUnits()`
+ * until every unit's index entries are in, cold (index computed) and warm (index cache).
+ */
+async function runWorkspace(cadres: number, runs: number) {
+  const serverUrl = `ws://127.0.0.1:9/bench-${cadres}`;
+  const base = { serverUrl, token: 'bench', persistence: 'indexeddb' as const, connect: false, crossTab: false, today: () => '2024-01-01' };
+  const p = population(cadres);
+  const seed = await openWorkspace(base);
+  const codes = [...new Set(p.cadres.map((c) => c.unitCode))];
+  for (const code of codes) seed.workspace.units.put({ code, name: `单位${code}`, kind: 'government' });
+  const byUnit = new Map<string, typeof p>();
+  for (const c of p.cadres) {
+    const part = byUnit.get(c.unitCode) ?? { cadres: [], records: [] };
+    part.cadres.push(c);
+    byUnit.set(c.unitCode, part);
+  }
+  for (const r of p.records) byUnit.get(`U${String(Number(r.subject.id.slice(1)) % 98).padStart(3, '0')}`)!.records.push(r);
+  for (const [code, part] of byUnit) {
+    const { dossiers } = await seed.unit(code);
+    dossiers.doc.transact(() => {
+      for (const c of part.cadres) dossiers.cadres.put(c);
+      for (const r of part.records) dossiers.records.put(r);
+    });
+  }
+  await seed.close();
+  const time = async (indexCache: boolean) => {
+    const t0 = performance.now();
+    const ws = await openWorkspace({ ...base, indexCache });
+    await ws.openUnits();
+    const ms = performance.now() - t0;
+    const entries = ws.index.all().length;
+    await ws.close();
+    return { ms, entries };
+  };
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let entries = 0;
+  await time(true); // writes the cache
+  for (let i = 0; i < runs; i++) {
+    cold.push((await time(false)).ms);
+    const w = await time(true);
+    warm.push(w.ms);
+    entries = w.entries;
+  }
+  return { cold: median(cold), warm: median(warm), entries, units: codes.length };
+}
+
+(globalThis as unknown as { runWorkspaceBench: typeof runWorkspace }).runWorkspaceBench = runWorkspace;

@@ -126,6 +126,14 @@ async function chromiumRun(): Promise<void> {
       console.log(`| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`);
     }
     console.log(`\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`);
+    const head2 = ['cadres', 'openWorkspace + openUnits, index computed', 'same, index from cache', 'index entries'];
+    console.log(`\n| ${head2.join(' | ')} |`);
+    console.log(`|${head2.map(() => '---').join('|')}|`);
+    for (const cadres of [1072, 10_000]) {
+      const r = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs), [cadres, 3] as const);
+      console.log(`| ${cadres.toLocaleString('en')} (${r.units} units) | ${fmtMs(r.cold)} | ${fmtMs(r.warm)} | ${r.entries.toLocaleString('en')} |`);
+    }
+    console.log('\nThe sync client from IndexedDB, not connected (core/sync/workspace.ts), median of 3.');
   } finally {
     await browser.close();
     server.close();
