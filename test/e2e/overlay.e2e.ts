@@ -78,6 +78,7 @@ interface CdpNode {
   attributes?: string[];
   children?: CdpNode[];
   shadowRoots?: CdpNode[];
+  shadowRootType?: string;
   contentDocument?: CdpNode;
   backendNodeId: number;
 }
@@ -87,6 +88,11 @@ interface SeenBadge {
   after: string;
   label: string;
   button: number;
+  /** 'closed' for every badge; and no <style>/<link> of its own (one adopted sheet for all). */
+  rootType: string;
+  ownStyles: number;
+  /** Attributes on the host element in the page (only the guard `style`). */
+  hostAttributes: string[];
 }
 
 const attr = (n: CdpNode, name: string) => {
@@ -95,8 +101,12 @@ const attr = (n: CdpNode, name: string) => {
   return undefined;
 };
 
+function countStyles(n: CdpNode): number {
+  return (n.nodeName === 'STYLE' || n.nodeName === 'LINK' ? 1 : 0) + (n.children ?? []).reduce((a, c) => a + countStyles(c), 0);
+}
+
 function badgeButton(host: CdpNode): CdpNode | undefined {
-  const root = host.shadowRoots?.find((r) => attr(r, 'shadowRootType') !== undefined || true);
+  const root = host.shadowRoots?.[0];
   const find = (n: CdpNode): CdpNode | undefined => {
     if (n.nodeName === 'BUTTON' && attr(n, 'aria-label')) return n;
     for (const c of n.children ?? []) {
@@ -119,7 +129,17 @@ async function badges(page: Page): Promise<SeenBadge[]> {
     for (const c of n.children ?? []) {
       if (c.nodeType === 3) lastText = c.nodeValue;
       const button = c.nodeName === 'SPAN' && c.shadowRoots?.length ? badgeButton(c) : undefined;
-      if (button) out.push({ after: lastText.trim(), label: attr(button, 'aria-label')!, button: button.backendNodeId });
+      if (button) {
+        const root = c.shadowRoots![0]!;
+        out.push({
+          after: lastText.trim(),
+          label: attr(button, 'aria-label')!,
+          button: button.backendNodeId,
+          rootType: root.shadowRootType ?? '',
+          ownStyles: countStyles(root),
+          hostAttributes: (c.attributes ?? []).filter((_, i) => i % 2 === 0),
+        });
+      }
       else walk(c);
     }
     for (const s of n.shadowRoots ?? []) walk(s);
@@ -239,6 +259,12 @@ describe('portal overlay', () => {
       want('市教育局', 'U01'),
     ];
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected);
+    // Every badge: a closed shadow root, no stylesheet of its own, nothing but the guard style on the host.
+    for (const b of await badges(page)) {
+      expect(b.rootType).toBe('closed');
+      expect(b.ownStyles).toBe(0);
+      expect(b.hostAttributes).toEqual(['style']);
+    }
     // Screen readers get the same names from the accessibility tree.
     const ax = await accessibleButtons(page);
     for (const [, label] of expected) expect(ax).toContain(label);
