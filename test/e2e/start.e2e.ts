@@ -102,7 +102,9 @@ describe('npm start', () => {
     expect(existsSync(join(dataDir, 'sync-server'))).toBe(true);
   });
 
-  test('the printed token enrols the extension, and the demo portal shows badges', async () => {
+  // Generous timeouts: the background syncs the whole city (99 documents) before the first badge,
+  // and CI machines are shared.
+  test('the printed token enrols the extension, and the demo portal shows badges', { timeout: 180_000 }, async () => {
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
     const options = await ext.page('options.html');
     await options.getByLabel('服务器地址').fill(s!.lines.server);
@@ -139,7 +141,7 @@ describe('npm start', () => {
     const roster = city.cadres.filter((c) => c.unitCode === cadre.unitCode);
     // Every name in the legacy (GBK) roster gets a badge, and the black-dot cadre's says 黑点.
     await expect
-      .poll(async () => (await badgeLabels(page)).filter((l) => roster.some((c) => l.startsWith(`${c.name} · `))).length, { timeout: 60_000 })
+      .poll(async () => (await badgeLabels(page)).filter((l) => roster.some((c) => l.startsWith(`${c.name} · `))).length, { timeout: 90_000 })
       .toBeGreaterThanOrEqual(roster.length);
     expect(await badgeLabels(page)).toContain(expected);
     expect(expected).toMatch(/黑点\d/);
