@@ -1,7 +1,7 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { Resolution } from '../../core/match/matcher.ts';
 import { COLOURS, type Colour } from '../../core/model/vocabulary.ts';
-import { badgeSheet } from './styles.ts';
+import { BADGE_CSS, badgeSheet } from './styles.ts';
 import type { OverlayText } from './text.ts';
 
 /**
@@ -67,7 +67,13 @@ export function createBadge(doc: Document, r: Resolution, opts: BadgeOptions): B
   host.style.setProperty('display', 'inline-block', 'important');
   host.style.setProperty('vertical-align', 'middle', 'important');
   const root = host.attachShadow({ mode: 'closed' });
-  root.adoptedStyleSheets = [badgeSheet(doc)];
+  try {
+    root.adoptedStyleSheets = [badgeSheet(doc)];
+  } catch {
+    // Firefox content scripts have refused constructed sheets across the Xray boundary; there the
+    // badge carries its own copy rather than showing unstyled (untested here: no Firefox on CI).
+    root.append(el(doc, 'style', undefined, BADGE_CSS));
+  }
 
   const button = el(doc, 'button', 'pill');
   button.type = 'button';
