@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSheet } from '../../sync-server/cli/import-sheet.ts';
+import { startTestServer, tempDataDir, type TestServer } from '../../sync-server/testing.ts';
+import { runCli } from '../../sync-server/cli.ts';
+
+/**
+ * The CLI's spreadsheet import against the real server on loopback: it writes as a client (so the
+ * server attributes the writes), reports by line/column/reason, refuses a bad file by default,
+ * and lists and undoes imports.
+ */
+const FIXTURES = join(import.meta.dirname, '../fixtures/imports');
+
+describe('npm run cli -- import', () => {
+  const data = tempDataDir();
+  let server: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(data.dir);
+    token = server.token('clerk', [{ role: 'admin', doc: '*' }]);
+  });
+  afterAll(async () => {
+    await server?.close();
+    data.remove();
+  });
+
+  async function run(args: string[]): Promise<string[]> {
+    const lines: string[] = [];
+    await importSheet([...args, '--server', server.url, '--token', token, '--by', 'clerk'], (l) => lines.push(l));
+    return lines;
+  }
+
+  it('imports through the running server, reporting skipped rows; the CLI entry point delegates .csv files', async () => {
+    const out: string[] = [];
+    const prev = process.stdout.write;
+    // runCli writes through importSheet's default sink (stdout); capture it for this call.
+    process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+    try {
+      await runCli(['import', '--file', join(FIXTURES, 'units-utf8.csv'), '--server', server.url, '--token', token, '--mode', 'good-rows']);
+    } finally {
+      process.stdout.write = prev;
+    }
+    expect(out.join('')).toContain('units：新增 4，更新 0，未变 0');
+    expect(out.join('')).toContain('第 8 行［单位类别］单位类别：不是已知的单位类别');
+    expect(out.join('')).not.toContain(token);
+
+    expect((await run(['--file', join(FIXTURES, 'cadres-utf8-bom.csv'), '--mode', 'good-rows'])).at(-1)).toMatch(/^导入完成 imp-\S+　cadres：新增 4，更新 0，未变 0$/);
+  });
+
+  it('all-or-nothing by default: a file with bad rows changes nothing and says why, in English on request', async () => {
+    const lines = await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--locale', 'en']);
+    expect(lines[0]).toBe('kind: records  header on line 1  rows read 15  importable 5  bad rows 10');
+    expect(lines).toContain('  line 8 [生效日期] Effective date: is before the decision date');
+    expect(lines.at(-1)).toBe('Nothing imported: 10 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.');
+    expect(process.exitCode).toBe(1);
+    process.exitCode = 0;
+    expect((await run(['--list'])).some((l) => l.includes('records-gbk.csv'))).toBe(false);
+  });
+
+  it('good rows, then the same file again is a no-op, then undo', async () => {
+    const first = await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows']);
+    const id = /导入完成 (imp-\S+)/.exec(first.at(-1)!)![1]!;
+    expect(first.at(-1)).toContain('records：新增 5，更新 0，未变 0');
+    expect((await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows'])).at(-1)).toContain('records：新增 0，更新 0，未变 5');
+    expect(await run(['--undo', id, '--reason', '重复报送'])).toEqual([`已撤销导入 ${id}（涉及 4 个单位）`]);
+    const listed = await run(['--list']);
+    expect(listed.find((l) => l.startsWith(id))).toMatch(/records \+5 ~0 =0 {2}\(undone .* by clerk\)/);
+  });
+
+  it('--dry-run reports and writes nothing', async () => {
+    const before = await run(['--list']);
+    const lines = await run(['--file', join(FIXTURES, 'flags.xlsx'), '--dry-run']);
+    expect(lines[0]).toBe('类型：flags　表头在第 2 行　读取 5 行　可导入 2 条　有问题 3 行');
+    expect(await run(['--list'])).toEqual(before);
+  });
+});
