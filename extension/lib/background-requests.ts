@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { browser, type Browser } from 'wxt/browser';
-import { requestSchema, type StatusResponse, type WipeResponse } from './messages.ts';
+import { requestSchema, type LookupResponse, type SearchResponse, type StatusResponse, type WipeResponse } from './messages.ts';
 import { openDossierPanel } from './panel.ts';
 import { listPortals, removePortal, syncOverlayRegistration } from './portals.ts';
 import { wipeLocalData } from './wipe.ts';
@@ -19,6 +19,15 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
   switch (req.type) {
     case 'wipe':
       return wipe(host);
+    // The index answers only once the workspace has opened: right after enrolment or a wake-up
+    // an empty answer would read as "no such person".
+    case 'search':
+      return host.settled().then(() => ({ results: host.current()?.index.search(req.query, req.limit) ?? [] }) satisfies SearchResponse);
+    case 'lookup':
+      return host.settled().then(() => {
+        const index = host.current()?.index;
+        return { results: req.subjects.map((s) => index?.get(s.type, s.id) ?? null) } satisfies LookupResponse;
+      });
     case 'status':
       return Promise.resolve({ status: host.status() ?? null } satisfies StatusResponse);
     case 'open-dossier': {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { WorkspaceStatus } from '../../core/sync/index.ts';
 
 /**
@@ -13,20 +14,29 @@ const subjectRef = v.object({ type: v.picklist(['cadre', 'unit']), id: v.pipe(v.
 export const requestSchema = v.variant('type', [
   /** Close the workspace, delete every local database and setting (the options page's wipe). */
   v.object({ type: v.literal('wipe') }),
+  /** Search the background's local index (every unit in scope), so a page need not open them all. */
+  v.object({ type: v.literal('search'), query: v.pipe(v.string(), v.maxLength(100)), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 20) }),
+  /** Index entries for given subjects (where they live, their names), null when unknown. */
+  v.object({ type: v.literal('lookup'), subjects: v.pipe(v.array(subjectRef), v.maxLength(50)) }),
   /** The background workspace's sync status (the options page shows it). */
   v.object({ type: v.literal('status') }),
   /** Open the side panel on a subject in the sender's tab (used by extension pages' links). */
   v.object({ type: v.literal('open-dossier'), subject: subjectRef }),
 ]);
 export type Request = v.InferOutput<typeof requestSchema>;
+export type RequestInput = v.InferInput<typeof requestSchema>;
 
 export type WipeResponse = { ok: true; removedDatabases: string[] } | { ok: false; error: string };
 
 export type StatusResponse = { status: WorkspaceStatus | null };
+export type SearchResponse = { results: SubjectSummary[] };
+export type LookupResponse = { results: (SubjectSummary | null)[] };
 
 export function sendToBackground(req: { type: 'wipe' }): Promise<WipeResponse>;
 export function sendToBackground(req: { type: 'status' }): Promise<StatusResponse>;
-export function sendToBackground(req: Request): Promise<unknown>;
-export function sendToBackground(req: Request): Promise<unknown> {
+export function sendToBackground(req: { type: 'search'; query: string; limit?: number }): Promise<SearchResponse>;
+export function sendToBackground(req: { type: 'lookup'; subjects: { type: 'cadre' | 'unit'; id: string }[] }): Promise<LookupResponse>;
+export function sendToBackground(req: RequestInput): Promise<unknown>;
+export function sendToBackground(req: RequestInput): Promise<unknown> {
   return browser.runtime.sendMessage(req);
 }

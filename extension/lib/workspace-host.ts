@@ -17,6 +17,8 @@ import { readConnection, wsUrl } from './settings.ts';
  */
 export interface WorkspaceHost {
   current(): Workspace | undefined;
+  /** Resolves once any opening in progress has finished (a just-woken worker is still loading). */
+  settled(): Promise<void>;
   /** Closes and reopens with the enrolled connection (after enrolment, disconnect or a policy change). */
   reopen(): Promise<void>;
   /** Closes the workspace and deletes what it stored on this device. */
@@ -61,6 +63,7 @@ export function createWorkspaceHost(): WorkspaceHost {
 
   return {
     current: () => ws,
+    settled: () => opening,
     reopen: () => serialised(open),
     async wipe() {
       await serialised(async () => {
