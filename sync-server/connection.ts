@@ -214,6 +214,7 @@ export class Connection implements Peer {
     this.closed = true;
     clearTimeout(this.handshakeTimer);
     this.context.metrics.connections--;
+    this.context.log.info('disconnected', { doc: this.docName, user: this.user, conn: this.id });
     if (this.doc !== null) this.context.registry.leave(this.doc, this);
   }
 }
