@@ -73,6 +73,11 @@ describe('sync client against the real server', () => {
     au.dossiers.records.revoke('S01-r1', { by: 'alice', at: '2019-01-01T00:00:00.000Z', reason: '错录' });
     await waitFor(() => b.index.get('cadre', 'S01-c1')?.dots.black === 0, 'b index to drop the revoked dot');
     expect(a.status()).toMatchObject({ denied: [], closed: [] });
+
+    // A directory change (the unit renamed) re-labels every open unit's entries.
+    a.workspace.units.edit('S01', 'name', '市财政局（更名）', 'alice');
+    await waitFor(() => a.index.get('cadre', 'S01-c1')?.unitName === '市财政局（更名）', 'a to re-label its cadre');
+    await waitFor(() => b.index.get('unit', 'S01')?.name === '市财政局（更名）', 'b to re-label the unit');
   });
 
   it('counts local changes until the server confirms them durably', async () => {

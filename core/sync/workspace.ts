@@ -1,6 +1,8 @@
 import type { IsoDate } from '../dates.ts';
 import { fromParts } from '../dates.ts';
 import type { Locale } from '../model/messages.ts';
+import type { WorkspaceConfig } from '../model/config.ts';
+import type { Unit } from '../model/schemas.ts';
 import { notesDocName, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
 import { notes as notesAccessor, type Notes } from '../doc/notes-doc.ts';
 import { observeDoc } from '../doc/observe.ts';
@@ -126,6 +128,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     });
     opened.set(name, synced);
     stops.push(synced.onStatus(() => {
+      // Aggregating is O(documents); skip it when nobody listens (e.g. a CLI import).
+      if (statusListeners.size === 0) return;
       const s = status();
       for (const l of statusListeners) l(s);
     }));
@@ -147,14 +151,27 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p.synced.writeLocal(INDEX_CACHE_KEY, p.text);
   };
 
+  /** Configuration and directory, read and validated once per workspace-document change. */
+  let view: { config: WorkspaceConfig; lookup: (code: string) => Unit | undefined } | undefined;
+  const dropView = () => {
+    view = undefined;
+  };
+  // Before observers run: the re-grading below (an afterTransaction observer) must see the change.
+  wsSynced.doc.on('beforeObserverCalls', dropView);
+  stops.push(() => wsSynced.doc.off('beforeObserverCalls', dropView));
+  const workspaceView = () => {
+    if (!view) {
+      const units = new Map<string, Unit>();
+      for (const e of workspace.units.list()) if (e.ok) units.set(e.id, e.value);
+      view = { config: workspace.config.get().value, lookup: (code) => units.get(code) };
+    }
+    return view;
+  };
+
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
   const summarise = (code: string, dossiers: UnitDossiers, synced: SyncedDoc) => {
     if (closed) return;
-    const config = workspace.config.get().value;
-    const lookup = (c: string) => {
-      const e = workspace.units.get(c);
-      return e?.ok ? e.value : undefined;
-    };
+    const { config, lookup } = workspaceView();
     const asOf = today();
     const entries = summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf, locale, ...(options.rules ? { rules: options.rules } : {}) });
     index.setUnit(code, entries);
