@@ -227,6 +227,27 @@ describe('bad input', () => {
     expect(alice.awareness.getLocalState()).toEqual({ user: { name: 'alice' } });
     raw.ws.close();
   });
+
+  it('quietly drops peers’ awareness echoed by a stock client and keeps the client’s own', async () => {
+    // y-websocket re-broadcasts every awareness change it sees, its peers' included.
+    const alice = client('unit:C03', token('alice', 'editor'));
+    alice.awareness.setLocalStateField('user', { name: 'alice' });
+    await synced(alice);
+    const raw = await rawClient(server.url, 'unit:C03', token('bob', 'editor'));
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarUint(encoder, 4242); // bob's own clientID
+    encoding.writeVarUint(encoder, 1);
+    encoding.writeVarString(encoder, JSON.stringify({ user: { name: 'bob' } }));
+    encoding.writeVarUint(encoder, alice.doc.clientID); // alice's state, echoed back (removed)
+    encoding.writeVarUint(encoder, 999);
+    encoding.writeVarString(encoder, 'null');
+    raw.ws.send(encodeAwareness(encoding.toUint8Array(encoder)));
+    await waitFor(() => alice.awareness.getStates().get(4242) !== undefined, 'bob’s presence at alice');
+    expect(alice.awareness.getStates().get(4242)).toEqual({ user: { name: 'bob' } });
+    expect(raw.frames.some((frame) => frame[0] === messageAuth)).toBe(false);
+    raw.ws.close();
+  });
 });
 
 describe('durable acknowledgement', () => {
