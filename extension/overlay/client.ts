@@ -20,6 +20,9 @@ export function startOverlay(ctx: ContentScriptContext): void {
   ctx.addEventListener(window, 'wxt:locationchange', () => scanner.requestFull());
 
   let retry = 500;
+  // The background re-sends the index after it restarts (MV3) or on any change elsewhere in the
+  // workspace; an identical index must not cost a rescan of the page.
+  let lastIndex = '';
   const connect = () => {
     if (ctx.isInvalid) return;
     const port = browser.runtime.connect({ name: OVERLAY_PORT });
@@ -27,6 +30,9 @@ export function startOverlay(ctx: ContentScriptContext): void {
       retry = 500;
       if (msg.type === 'index') {
         scanner.setVisible(msg.visible);
+        const key = JSON.stringify([msg.subjects, msg.hints]);
+        if (key === lastIndex) return;
+        lastIndex = key;
         scanner.setIndex(msg.subjects, msg.hints);
       } else if (msg.type === 'visible') {
         scanner.setVisible(msg.visible);
