@@ -87,6 +87,11 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.getByLabel('更正为').fill('年度嘉奖（市级）');
     await panel.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => panel.locator('[data-record-id=R001] .summary').textContent()).toBe('年度嘉奖（市级）');
+    // The correction keeps who, when and what, under the record.
+    await panel.locator('[data-record-id=R001] details.edits summary').click();
+    await expect(panel.locator('[data-record-id=R001] details.edits li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^alice 于 .+ 将“摘要”改为：年度嘉奖（市级）$/),
+    ]);
 
     await panel.getByRole('button', { name: '＋ 登记负面清单事项' }).click();
     await panel.getByRole('button', { name: '保存' }).click();
