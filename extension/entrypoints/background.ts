@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { handleRequest } from '../lib/background-requests.ts';
+import { onLanguageChange } from '../lib/i18n.ts';
 import { keepSyncing } from '../lib/lifetime.ts';
 import { startOverlayHost } from '../lib/overlay-host.ts';
 import { syncOverlayRegistration } from '../lib/portals.ts';
@@ -24,6 +25,7 @@ export default defineBackground(() => {
   startOverlayHost(host.overlaySource);
   browser.runtime.onMessage.addListener((message, sender) => handleRequest(message, sender, host));
   onConnectionChange(() => void host.reopen());
+  onLanguageChange(() => void host.reopen());
   keepSyncing(host);
   void host.reopen();
 });

@@ -81,6 +81,15 @@ export function label(l: { zh: string; en: string }): string {
   return active === 'zh-CN' ? l.zh : l.en || l.zh;
 }
 
+/** Calls `cb` when the user changes the language (the background re-grades its index in it). */
+export function onLanguageChange(cb: () => void): () => void {
+  const listener = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'local' && LANGUAGE_KEY in changes) cb();
+  };
+  browser.storage.onChanged.addListener(listener);
+  return () => browser.storage.onChanged.removeListener(listener);
+}
+
 /** Extension pages reload into the new language when the user changes it. */
 export function reloadOnLanguageChange(): void {
   browser.storage.onChanged.addListener((changes, area) => {

@@ -1,7 +1,7 @@
 import { observeDoc } from '../../core/doc/observe.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { openWorkspace, type Workspace, type WorkspaceStatus } from '../../core/sync/index.ts';
-import { uiLocale } from './i18n.ts';
+import { initI18n, uiLocale } from './i18n.ts';
 import { openDossierPanel } from './panel.ts';
 import type { OverlaySource } from './overlay-host.ts';
 import { readConnection, wsUrl } from './settings.ts';
@@ -50,6 +50,8 @@ export function createWorkspaceHost(): WorkspaceHost {
     await close();
     const connection = await readConnection();
     if (!connection) return;
+    // Index entries (grade reasons, warnings) are sentences in the user's language.
+    await initI18n();
     const next = await openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale: uiLocale() });
     ws = next;
     stops.push(next.index.onChange(notifyIndex));

@@ -49,4 +49,14 @@ describe('options page: enrolment', () => {
     expect(await page.content()).not.toContain(token);
     await page.close();
   });
+
+  test('the language follows the browser unless pinned; open pages switch at once', async () => {
+    const page = await ext.page('options.html');
+    await page.locator('#language').selectOption('en');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('Dossier Lens · Settings');
+    await expect.poll(() => page.locator('table tbody tr').first().textContent()).toBe('Dossiers: all unitsEditorRead and edit');
+    await page.locator('#language').selectOption('auto');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('政治生态档案助手 · 设置');
+    await page.close();
+  });
 });
