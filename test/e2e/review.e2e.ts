@@ -123,8 +123,9 @@ describe('integrity-review page (廉政意见回复)', () => {
     await expect(letter.locator('ol.people > li').nth(3).textContent()).resolves.toContain('政治生态档案中未查到此人');
     // On paper only the letter shows, in a serif face.
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('#rq-people').evaluate((e) => getComputedStyle(e).visibility)).resolves.toBe('hidden');
-    await expect(letter.evaluate((e) => getComputedStyle(e).visibility)).resolves.toBe('visible');
+    for (const hidden of ['#rq-people', 'table.results', 'nav', '[data-testid=reply-log]']) await expect(page.locator(hidden).isVisible(), hidden).resolves.toBe(false);
+    await expect(letter.isVisible()).resolves.toBe(true);
+    await expect(letter.evaluate((e) => e.getBoundingClientRect().top + scrollY)).resolves.toBe(0);
     await expect(letter.evaluate((e) => getComputedStyle(e).fontFamily)).resolves.toMatch(/SimSun.*serif$/);
     await page.emulateMedia({ media: 'screen' });
 
@@ -183,5 +184,22 @@ describe('integrity-review page (廉政意见回复)', () => {
     await units.locator('#unit-pick').selectOption('B02');
     await expect.poll(() => names()).toEqual(['C301', 'C401']);
     await units.close();
+  });
+  test('English: the page, the validation messages, the opinions and the cited rules', async () => {
+    await page.evaluate(() => (globalThis as any).chrome.storage.local.set({ language: 'en' }));
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('Integrity review replies');
+    await page.getByRole('button', { name: 'Run the review' }).click();
+    await expect(page.locator('#rq-letterNo-err').textContent()).resolves.toBe('Letter number: is required');
+    await page.locator('#rq-letterNo').fill('OD-2019-7');
+    await page.locator('#rq-requester').fill('Organisation Department');
+    await page.locator('#rq-purpose').selectOption('commendation');
+    await page.locator('#rq-year').fill('2018');
+    await page.locator('#rq-asOf').fill('2019-01-10');
+    await page.locator('#rq-people').fill('C101');
+    await page.getByRole('button', { name: 'Run the review' }).click();
+    await expect.poll(() => row('李明').locator('[data-outcome]').first().textContent()).toContain('Objection');
+    await expect(row('李明').locator('.reasons').textContent()).resolves.toContain('(CPC Regulations on Disciplinary Sanctions, art. 10)');
+    await expect(page.getByTestId('reply-letter').locator('ol.people > li').first().textContent()).resolves.toContain('Should not be commended for 2018.');
+    await page.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
   });
 });
