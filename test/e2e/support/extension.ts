@@ -25,9 +25,9 @@ export function ensureBuilt(): string {
 
 export interface LaunchOptions {
   /**
-   * Preset portals, as an organisation would set DOSSIER_LENS_PORTALS at build time. The built
-   * extension is copied and its manifest's host_permissions replaced, which is exactly what the
-   * env var produces: the background reads the preset list from the manifest at startup.
+   * Preset portals, as an organisation would set DOSSIER_LENS_PORTALS at build time (default:
+   * none). The copy's manifest host_permissions are replaced, which is exactly what the env var
+   * produces: the background reads the preset list from the manifest at startup.
    */
   portals?: string[];
   /** Reuse a profile directory (e.g. to restart the browser on the same IndexedDB). */
@@ -54,12 +54,12 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const extDir = mkdtempSync(join(tmpdir(), 'dl-ext-'));
   cpSync(ensureBuilt(), extDir, { recursive: true });
   const cleanup: string[] = [extDir];
-  if (opts.portals) {
-    const manifestPath = join(extDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.host_permissions = opts.portals;
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-  }
+  // The presets are always the test's own: `npm start` builds .output with the demo portal
+  // preset, and a test must not depend on who built last.
+  const manifestPath = join(extDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.host_permissions = opts.portals ?? [];
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dl-profile-'));
   if (!opts.userDataDir) cleanup.push(userDataDir);
   const context = await chromium.launchPersistentContext(userDataDir, {
