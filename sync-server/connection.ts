@@ -21,7 +21,7 @@ import type { DocumentRegistry, Peer, SharedDocument } from './documents.ts';
 import { ConnectionLimiter, type Limits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Metrics, RefusalReason } from './metrics.ts';
-import { MalformedFrame, closeCodes, parseFrame } from './protocol.ts';
+import { MalformedFrame, closeCodes, messageSync, parseFrame, syncStep1 } from './protocol.ts';
 import { answerAwarenessQuery, receiveAwareness } from './presence.ts';
 import type { Storage } from './storage/types.ts';
 import { answerSyncStep1, receiveUpdate } from './sync.ts';
@@ -151,6 +151,12 @@ export class Connection implements Peer {
       return this.close(closeCodes.rateLimited, 'too many messages queued', 'rate-limit');
     }
     if (!isBinary) return this.close(closeCodes.malformed, 'text frames are not part of the protocol', 'malformed');
+    // The deadline is for sending step 1, not for our answer (a large document may take a while
+    // to load), so it is met on arrival.
+    if (!this.greeted && data[0] === messageSync && data[1] === syncStep1) {
+      this.greeted = true;
+      clearTimeout(this.handshakeTimer);
+    }
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     this.queue = this.queue
       .then(() => this.handle(bytes))
@@ -171,8 +177,6 @@ export class Connection implements Peer {
     if (this.closed) return;
     switch (frame.kind) {
       case 'sync-step1':
-        this.greeted = true;
-        clearTimeout(this.handshakeTimer);
         return answerSyncStep1(this, frame.stateVector);
       case 'awareness':
         return receiveAwareness(this, frame.update);
