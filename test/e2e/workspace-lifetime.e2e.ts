@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { seed, SMALL_CITY } from './support/seed.ts';
+
+/**
+ * The MV3 lifetime decision (extension/lib/lifetime.ts): the browser may stop the background at
+ * any time; the next event starts it again and it reopens the workspace from IndexedDB — with the
+ * server down too, since everything needed is on this device.
+ */
+describe('the background survives being stopped, offline', () => {
+  let server: TestServer;
+  let ext: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    await seed(server.url, admin, SMALL_CITY);
+    ext = await launchExtension();
+    await enrol(ext, server.url, server.token({ user: 'alice', name: '张三', docs: ['workspace', 'unit:*', 'notes:*'], role: 'editor' }));
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  test('search and a dossier still work after the service worker is stopped with the server down', async () => {
+    const panel = await ext.page('sidepanel.html');
+    await panel.getByLabel('搜索干部或单位').fill('张伟');
+    await expect.poll(() => panel.locator('.results li').count(), { timeout: 20_000 }).toBe(1);
+    await panel.getByLabel('搜索干部或单位').fill('');
+
+    await server.stop();
+    // What the browser does to an idle worker, done now through the DevTools protocol.
+    const cdp = await ext.context.newCDPSession(panel);
+    const running = new Map<string, string>();
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const v of versions) running.set(v.versionId, v.runningStatus);
+    });
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => [...running.values()]).toContain('running');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await expect.poll(() => [...running.values()], { timeout: 10_000 }).toEqual(['stopped']);
+
+    // The search message wakes the worker; it answers once the workspace is open from IndexedDB.
+    await panel.getByLabel('搜索干部或单位').fill('欧阳');
+    await expect.poll(() => panel.locator('.results li').allTextContents(), { timeout: 20_000 }).toEqual([
+      expect.stringContaining('欧阳芳'),
+    ]);
+    expect([...running.values()]).toContain('running');
+    await panel.locator('.results button').click();
+    await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 10_000 }).toContain('欧阳芳');
+    await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection')).toBe('offline');
+    await panel.close();
+  });
+});
