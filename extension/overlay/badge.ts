@@ -155,7 +155,11 @@ function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLElement {
   }
   if (dots.childNodes.length === 0) dots.textContent = tx.noDots;
   card.append(dots);
-  if (s.grade) card.append(el(doc, 'p', undefined, [tx.grade(s.grade), s.gradeReason].filter(Boolean).join('：')));
+  if (s.grade) {
+    // The rules' reason may already name the grade ("等次B：…"); do not say it twice.
+    const g = tx.grade(s.grade);
+    card.append(el(doc, 'p', undefined, s.gradeReason.startsWith(g) ? s.gradeReason : [g, s.gradeReason].filter(Boolean).join('：')));
+  }
   for (const w of s.warnings) card.append(el(doc, 'p', 'warnline', `⚠ ${w}`));
   if (s.flags > 0) card.append(el(doc, 'p', undefined, `⚑ ${tx.flags(s.flags)}`));
   if (s.periods.length > 0) {

@@ -8,7 +8,7 @@ import messages from '../../extension/public/_locales/zh_CN/messages.json';
 import { accessibleName } from '../../extension/overlay/badge.ts';
 import { overlayTextFrom } from '../../extension/overlay/text-table.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { launchExtension, ROOT, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { nodeWorkspace, seed, type SeedData } from './support/seed.ts';
 
 /**
@@ -269,7 +269,7 @@ describe('portal overlay', () => {
     const ax = await accessibleButtons(page);
     for (const [, label] of expected) expect(ax).toContain(label);
     expect(ax.find((n) => n.startsWith('张伟 · '))).toMatch(/黑点1/);
-    await page.screenshot({ path: join(ROOT, 'test/.tmp/overlay-legacy.png') });
+    await saveScreenshot(page, 'overlay-roster');
     await page.close();
   });
 
@@ -428,6 +428,7 @@ describe('portal overlay', () => {
         return nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value ?? '');
       })
       .toEqual(expect.arrayContaining([`${li.unitName} · ${li.post}`, `⚑ ${tx.flags(li.flags)}`, tx.legend]));
+    await saveScreenshot(page, 'overlay-card');
     await page.keyboard.press('Enter');
     type Session = { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } };
     await expect
