@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { extensionStorage, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { extensionStorage, indexedDbNames, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
 /** Enrolment from the options page against the real server: the token decides who you are. */
 describe('options page: enrolment', () => {
@@ -57,6 +57,18 @@ describe('options page: enrolment', () => {
     await expect.poll(() => page.locator('table tbody tr').first().textContent()).toBe('Dossiers: all unitsEditorRead and edit');
     await page.locator('#language').selectOption('auto');
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('政治生态档案助手 · 设置');
+    await page.close();
+  });
+
+  test('disconnect forgets the token and stops syncing; the copies on this device stay for next time', async () => {
+    const page = await ext.page('options.html');
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 15_000 }).toBe('online');
+    const before = await indexedDbNames(page);
+    expect(before.length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '断开连接' }).click();
+    await page.locator('#server-url').waitFor();
+    expect(await extensionStorage(page)).not.toHaveProperty('connection');
+    expect((await indexedDbNames(page)).sort()).toEqual(before.sort());
     await page.close();
   });
 });
