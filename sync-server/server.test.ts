@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -250,6 +251,40 @@ describe('bad input', () => {
   });
 });
 
+describe('fuzzed frames', () => {
+  it('random and half-valid frames close at most their own connection; the server keeps serving', { timeout: 30_000 }, async () => {
+    const prefixes = [[], [0], [0, 0], [0, 1], [0, 2], [1], [3]];
+    const samples = fc.sample(
+      fc.tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 0, maxLength: 64 })).map(([prefix, tail]) => new Uint8Array([...prefix, ...tail])),
+      { numRuns: 150, seed: 20261125 },
+    );
+    const bystander = client('unit:F01', token('bea', 'editor'));
+    await synced(bystander);
+    const value = token('fuzz', 'editor');
+    const outcomes = await Promise.all(
+      samples.map(async (frame) => {
+        const raw = await rawClient(server.url, 'unit:F01', value);
+        raw.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+        raw.ws.send(frame);
+        // A query-awareness round trip: answered only if the connection survived the frame.
+        raw.ws.send(new Uint8Array([3]));
+        const outcome = await Promise.race([raw.closed.then((closed) => closed.code), new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500))]);
+        raw.ws.terminate();
+        return outcome;
+      }),
+    );
+    // Every frame either was harmless (still open: 0) or closed its connection as malformed.
+    expect(outcomes.filter((code) => code !== 0 && code !== 4400)).toEqual([]);
+    expect(outcomes.filter((code) => code === 4400).length).toBeGreaterThan(0);
+    expect(bystander.wsconnected).toBe(true);
+    const after = client('unit:F01', token('ben', 'editor'));
+    await synced(after);
+    bystander.doc.getText('t').insert(0, 'alive');
+    await waitFor(() => after.doc.getText('t').toString() === 'alive', 'the server to keep serving');
+    expect((await fetch(`${server.url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);
+  });
+});
+
 describe('durable acknowledgement', () => {
   it('answers step 1 with step 2 then the server’s own state vector, which covers what was sent', async () => {
     const raw = await rawClient(server.url, 'unit:D01', token('dora', 'editor'));
@@ -305,6 +340,15 @@ describe('audit and history', () => {
     expect(body.entries.map((entry) => entry.user)).toEqual(['alice', 'carol']);
     expect((await fetch(`${http}/history?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'unit:*')}` } })).status).toBe(403);
     expect((await fetch(`${http}/history?doc=notes:H01`)).status).toBe(401);
+    const preflight = await fetch(`${http}/history?doc=notes:H01`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'moz-extension://0f0e-aa11', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('moz-extension://0f0e-aa11');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/iu);
+    const limited = await fetch(`${http}/history?doc=notes:H01&limit=1`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}` } });
+    expect(((await limited.json()) as { entries: { user: string }[] }).entries.map((entry) => entry.user)).toEqual(['carol']);
     const evil = await fetch(`${http}/whoami`, { headers: { Authorization: `Bearer ${token('vic', 'viewer')}`, Origin: 'https://evil.example' } });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     const whoami = (await evil.json()) as { user: string; grants: unknown };
