@@ -215,3 +215,25 @@ describe('names outside the basic plane', () => {
     expect(rare.find('😀王芳😀').length).toBe(1);
   });
 });
+
+describe('property: a known name extended by a given-name character is nobody', () => {
+  // Characters common in given names (none of them may be a "follower"), and surnames.
+  const GIVEN = Array.from('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红云飞斌宇浩凯健俊帆帅旭宁琳晨阳雪梅林波海峰春燕文志东立新忠德庆荣光亮成龙利清正永胜学祥金生安宏民江武兴山仁义信福贵富才发家振晓小丹凤月莉婷倩颖慧琪欣怡佳嘉悦思雨梦露瑶蕾淑惠珍贞秋菊香素洁琴爱美');
+  const SURNAME = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦');
+  const known = buildMatcher([cadre('K1', '王芳', '市教育局'), cadre('K2', '欧阳明', '市财政局')]);
+  it('in a cell, at the start of a sentence, or before 同志', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('王芳', '欧阳明'), fc.constantFrom(...GIVEN), fc.constantFrom('', '同志', '在会上发言'), (name, g, tail) => {
+        expect(known.find(name + g + tail)).toEqual([]);
+        expect(known.find('，' + name + g + tail)).toEqual([]);
+      }),
+    );
+  });
+  it('preceded by a surname at the start of a run', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('王芳', '欧阳明'), fc.constantFrom(...SURNAME), (name, s) => {
+        expect(known.find(s + name)).toEqual([]);
+      }),
+    );
+  });
+});
