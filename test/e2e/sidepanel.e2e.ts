@@ -30,7 +30,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
   test('opens on a cadre: who, unit · post, grade with why, warnings, records, flags, clues, periods', async () => {
     const panel = await a.page('sidepanel.html#cadre/C001');
     await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('张伟');
-    await expect(panel.locator('.line').textContent()).resolves.toBe('市财政局 · 局长');
+    await expect(panel.locator('.line').innerText()).resolves.toBe('市财政局 · 局长');
     await expect(panel.getByTestId('grade').textContent()).resolves.toMatch(/^[A-D]$/);
     // The party warning of 2025-06 runs 12 months: a black dot inside its influence period.
     await expect(panel.locator('.periods li').first().textContent()).resolves.toContain('党内警告');
@@ -69,10 +69,14 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.getByRole('button', { name: /张伟/ }).click();
     await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('张伟');
 
-    // A unit has a dossier of its own; a link (#unit/A01) opens it.
+    // A unit has a dossier of its own: the cadre's unit name opens it, and so does a link.
+    await panel.getByRole('button', { name: '打开单位档案：市财政局' }).click();
+    await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('市财政局');
+    await expect(panel.locator('.line').innerText()).resolves.toBe('单位');
+    await panel.evaluate(() => (location.hash = '#cadre/C002'));
+    await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('欧阳芳');
     await panel.evaluate(() => (location.hash = '#unit/A01'));
     await expect.poll(() => panel.locator('#dossier-name').textContent()).toContain('市财政局');
-    await expect(panel.locator('.line').textContent()).resolves.toBe('单位');
     await panel.close();
   });
 
