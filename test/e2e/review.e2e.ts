@@ -1,3 +1,5 @@
+import JSZip from 'jszip';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
@@ -128,6 +130,17 @@ describe('integrity-review page (廉政意见回复)', () => {
     await expect(letter.evaluate((e) => e.getBoundingClientRect().top + scrollY)).resolves.toBe(0);
     await expect(letter.evaluate((e) => getComputedStyle(e).fontFamily)).resolves.toMatch(/SimSun.*serif$/);
     await page.emulateMedia({ media: 'screen' });
+
+    // The same letter as a Word file.
+    const [word] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Word 回复函' }).click()]);
+    // The name itself is tested in letter.test.ts: this Chromium names any non-ASCII download
+    // "download", as the zh_CN.UTF-8 locale the harness asks for is not installed here.
+    expect(['党风廉政意见回复（组干函〔2019〕3号）.docx', 'download']).toContain(word.suggestedFilename());
+    const docXml = await (await JSZip.loadAsync(await readFile(await word.path()))).file('word/document.xml')!.async('string');
+    const docText = docXml.replace(/<[^>]+>/g, '');
+    expect(docText).toContain('关于李明等4名同志党风廉政情况的回复');
+    expect(docText).toContain('1．李明（市财政局 副局长）：对其2018年度考核等次有不同意见。');
+    expect(docText).toContain('4．张三丰：政治生态档案中未查到此人，请核对。');
 
     await page.getByRole('button', { name: '登记回复' }).click();
     const logRow = page.getByTestId('reply-log').locator('tbody tr').first();
