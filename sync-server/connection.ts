@@ -40,6 +40,7 @@ let nextConnectionId = 1;
 export class Connection implements Peer {
   readonly id = nextConnectionId++;
   readonly awarenessIds = new Set<number>();
+  private presenceSent = false;
   private doc: SharedDocument | null = null;
   private queue: Promise<void>;
   private queued = 0;
@@ -177,7 +178,15 @@ export class Connection implements Peer {
     if (this.closed) return;
     switch (frame.kind) {
       case 'sync-step1':
-        return answerSyncStep1(this, frame.stateVector);
+        answerSyncStep1(this, frame.stateVector);
+        // Like the reference server, tell a newcomer who is already here, once: stock clients
+        // only renew their presence every 15 s, so without this a colleague who opened the
+        // dossier earlier would stay invisible that long.
+        if (!this.presenceSent) {
+          this.presenceSent = true;
+          answerAwarenessQuery(this);
+        }
+        return;
       case 'awareness':
         return receiveAwareness(this, frame.update);
       case 'query-awareness':

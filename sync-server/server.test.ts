@@ -12,7 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { backup, exportDocument, importDocument, readAudit, revoke } from './admin.ts';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate, messageAuth, messageSync, syncStep1, syncStep2 } from './protocol.ts';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness, messageSync, syncStep1, syncStep2 } from './protocol.ts';
+import { awarenessClientIds } from './presence.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import { type TestServer, rawClient, startTestServer, stockClient, synced, tempDataDir, upgradeStatus, waitFor } from './testing.ts';
 import { mintToken } from './token.ts';
@@ -226,6 +227,23 @@ describe('bad input', () => {
     raw.ws.send(encodeAwareness(encoding.toUint8Array(encoder)));
     await waitFor(() => server.metrics.refusalCount('awareness-id') > refusedBefore, 'the refusal');
     expect(alice.awareness.getLocalState()).toEqual({ user: { name: 'alice' } });
+    raw.ws.close();
+  });
+
+  it('tells a newcomer who is already present in its first answer, not after the 15 s renewal', async () => {
+    const alice = client('unit:C04', token('alice', 'editor'));
+    alice.awareness.setLocalStateField('user', { name: 'alice' });
+    await synced(alice);
+    await waitFor(() => server.metrics.connections > 0, 'alice connected');
+    const raw = await rawClient(server.url, 'unit:C04', token('bob', 'viewer'));
+    raw.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    await waitFor(() => raw.frames.some((frame) => frame[0] === messageAwareness), 'presence');
+    const frame = raw.frames.find((f) => f[0] === messageAwareness)!;
+    const decoder = decoding.createDecoder(frame);
+    decoding.readVarUint(decoder);
+    const update = decoding.readVarUint8Array(decoder);
+    const ids = awarenessClientIds(update);
+    expect(ids).toContain(alice.doc.clientID);
     raw.ws.close();
   });
 
