@@ -102,7 +102,12 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     if (!corrections || corrections.size === 0 || !isPlainObject(base)) return base;
     const out: Record<string, unknown> = { ...base };
     // Only fields the schema knows: a hostile key such as "__proto__" never reaches the object.
-    for (const [f, value] of corrections) if (fieldSet.has(f) && f !== def.idField) out[f] = value;
+    for (const [f, value] of corrections) {
+      if (!fieldSet.has(f) || f === def.idField) continue;
+      // A correction to undefined clears an optional field (a reinstated record's `revoked`).
+      if (value === undefined) delete out[f];
+      else out[f] = value;
+    }
     return out;
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { unitDossiers } from './unit-doc.ts';
-import { cadre, fixedClock, record } from './test/fixtures.ts';
+import { cadre, fixedClock, record, sync } from './test/fixtures.ts';
 
 const meta = (id: string) => ({ id, by: 'clerk', at: '2024-05-01T08:00:00.000Z', fileName: '2024年一季度.csv' });
 
@@ -52,5 +52,35 @@ describe('import log', () => {
     const sv = Y.encodeStateVector(u.doc);
     expect(u.imports.undo('imp1', how).ok).toBe(true);
     expect(Y.encodeStateVector(u.doc)).toEqual(sv);
+  });
+
+  it('re-importing a file after undoing it by mistake brings its records back; undoing again withdraws them again', () => {
+    const u = unitDossiers(new Y.Doc(), { now: fixedClock });
+    const batch = { cadres: [cadre('c1')], records: [record('r1', 'c1'), record('r2', 'c1', { kind: 'party-serious-warning' })] };
+    u.imports.apply(meta('imp1'), batch);
+    // An officer withdraws r2 for a reason of their own before anyone touches the import.
+    const byHand = { by: 'officer', at: '2024-05-02T09:00:00.000Z', reason: '复查后撤销' };
+    u.records.revoke('r2', byHand);
+    const undo = { by: 'admin', at: '2024-05-03T10:00:00.000Z', reason: '误撤销' };
+    u.imports.undo('imp1', undo);
+    expect(u.records.get('r1')).toMatchObject({ ok: true, value: { status: 'revoked', revoked: undo } });
+
+    const again = u.imports.apply({ ...meta('imp2'), at: '2024-05-04T08:00:00.000Z' }, batch);
+    expect(again).toMatchObject({ ok: true, entry: { counts: { cadres: { created: 1 }, records: { updated: 1, unchanged: 1 } }, changes: [{ collection: 'cadres', id: 'c1' }, { collection: 'records', id: 'r1', reinstated: true }] } });
+    expect(u.records.get('r1')).toEqual({ ok: true, id: 'r1', value: record('r1', 'c1', { importId: 'imp1' }) });
+    expect(u.records.get('r2')).toMatchObject({ ok: true, value: { status: 'revoked', revoked: byHand } });
+    expect(u.records.history('r1').at(-1)).toMatchObject({ field: 'revoked', by: 'clerk', at: '2024-05-04T08:00:00.000Z' });
+    // Another device sees the same: the reinstatement is ordinary corrections that sync.
+    const peer = new Y.Doc();
+    sync(u.doc, peer);
+    expect(unitDossiers(peer).records.get('r1')).toMatchObject({ ok: true, value: { status: 'active' } });
+
+    const undoAgain = { by: 'admin', at: '2024-05-05T10:00:00.000Z', reason: '确实重复' };
+    u.imports.undo('imp2', undoAgain);
+    expect(u.records.get('r1')).toMatchObject({ ok: true, value: { status: 'revoked', revoked: undoAgain } });
+    expect(u.records.get('r2')).toMatchObject({ value: { revoked: byHand } });
+    // And a third try brings it back once more, from the second undo's withdrawal.
+    expect(u.imports.apply({ ...meta('imp3'), at: '2024-05-06T08:00:00.000Z' }, batch)).toMatchObject({ ok: true, entry: { counts: { records: { updated: 1, unchanged: 1 } } } });
+    expect(u.records.get('r1')).toMatchObject({ ok: true, value: { status: 'active' } });
   });
 });

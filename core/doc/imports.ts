@@ -11,6 +11,12 @@ import type { UnitDossiers } from './unit-doc.ts';
  * The import log of a unit document (`imports` map: import id → entry). An import is applied in one
  * transaction and all-or-nothing; its entry records who, when, which file, the counts, and for each
  * entity it touched the base value before (null when the import created it), which is what undo needs.
+ *
+ * Undo withdraws the records an import created by revoking them (a correction, never a deletion), so
+ * their bases stay. Re-importing the file would then compare equal bases and change nothing; instead
+ * `apply` reinstates a record whose revocation is exactly the one an undo wrote (`undone` of an import
+ * that created or reinstated it), and logs that as `reinstated` so undoing the re-import withdraws it
+ * again. A record an officer revoked by hand carries their own revocation and stays revoked.
  */
 
 export const IMPORTS = 'imports';
@@ -24,7 +30,15 @@ export const importEntrySchema = v.object({
   at: v.pipe(v.string(), v.isoTimestamp('date.format')),
   fileName: v.pipe(v.string(), v.minLength(1, 'required')),
   counts: v.record(v.string(), counts),
-  changes: v.array(v.object({ collection: collectionName, id: v.string(), before: v.nullable(v.unknown()) })),
+  changes: v.array(
+    v.object({
+      collection: collectionName,
+      id: v.string(),
+      before: v.nullable(v.unknown()),
+      /** A record this import brought back from an undone import's withdrawal; undo revokes it again. */
+      reinstated: v.optional(v.literal(true)),
+    }),
+  ),
   undone: v.optional(v.object({ by: v.string(), at: v.string(), reason: v.string() })),
 });
 export type ImportEntry = v.InferOutput<typeof importEntrySchema>;
@@ -48,14 +62,27 @@ export interface ImportLog {
   /** Applies a batch; nothing is written unless every row is valid and the import id is new. */
   apply(meta: ImportMeta, batch: ImportBatch): ImportResult;
   /**
-   * Undoes an import: updated entities get their previous base back; created records are revoked
-   * (never deleted, the dossier shows they were withdrawn and why); other created entities are
-   * removed. Corrections made since stay in the log. Idempotent.
+   * Undoes an import: updated entities get their previous base back; created and reinstated records
+   * are revoked (never deleted, the dossier shows they were withdrawn and why); other created entities
+   * are removed. Corrections made since stay in the log. Idempotent.
    */
   undo(id: string, how: { by: string; at: string; reason: string }): ImportResult;
 }
 
 const ORDER = UNIT_COLLECTION_NAMES;
+
+/** The revocations import undos wrote, by record id: what tells an undo's withdrawal from an officer's. */
+function undoRevocations(entries: Entry<ImportEntry>[]): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const e of entries) {
+    if (!e.ok || !e.value.undone) continue;
+    for (const c of e.value.changes) {
+      if (c.collection !== 'records' || (c.before !== null && !c.reinstated)) continue;
+      out.set(c.id, [...(out.get(c.id) ?? []), e.value.undone]);
+    }
+  }
+  return out;
+}
 
 function sameAsStored(name: UnitCollectionName, row: unknown, stored: unknown): boolean {
   const r = v.safeParse(UNIT_COLLECTIONS[name].schema, row);
@@ -94,6 +121,16 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
       if (rejected.length > 0) return { ok: false, rejected };
 
       const entry: ImportEntry = { ...metaCheck.output, counts: {}, changes: [] };
+      const withdrawnByUndo = undoRevocations([...map.keys()].map((id) => get(id)!));
+      /** Lifts an undo's revocation of a record this file still reports, back to the status of its base. */
+      const reinstate = (id: string): boolean => {
+        const current = dossiers.records.get(id);
+        if (!current?.ok || current.value.status !== 'revoked') return false;
+        if (!withdrawnByUndo.get(id)?.some((how) => sameJson(how, current.value.revoked))) return false;
+        const base = dossiers.records.base(id) as { status?: unknown };
+        // `revoked: undefined` is itself a correction (logged), so the history shows who brought it back.
+        return dossiers.records.editFields(id, { status: base.status, revoked: undefined }, meta.by, meta.at).ok;
+      };
       doc.transact(() => {
         for (const name of ORDER) {
           const rows = batch[name] ?? [];
@@ -109,8 +146,11 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
             const importId = earlier && sameAsStored(name, { ...(row as object), importId: earlier }, before) ? earlier : meta.id;
             const put = dossiers[name].put(name === 'cadres' ? row : { ...(row as object), importId });
             if (!put.ok) continue; // validated above; unreachable unless rows repeat an id with different shapes
-            c[put.outcome] += 1;
-            if (put.outcome !== 'unchanged') entry.changes.push({ collection: name, id: put.id, before: before ?? null });
+            const reinstated = name === 'records' && reinstate(put.id);
+            c[reinstated && put.outcome === 'unchanged' ? 'updated' : put.outcome] += 1;
+            if (put.outcome !== 'unchanged' || reinstated) {
+              entry.changes.push({ collection: name, id: put.id, before: before ?? null, ...(reinstated ? { reinstated: true as const } : {}) });
+            }
           }
           entry.counts[name] = c;
         }
@@ -130,8 +170,8 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
         for (const change of [...current.value.changes].reverse()) {
           const target = dossiers[change.collection];
           if (change.before !== null) target.put(change.before);
-          else if (change.collection === 'records') dossiers.records.revoke(change.id, how);
-          else target.remove(change.id);
+          if (change.collection === 'records' && (change.before === null || change.reinstated)) dossiers.records.revoke(change.id, how);
+          else if (change.before === null) target.remove(change.id);
         }
         map.set(id, encodeEntity(entry));
       }, 'import-undo');

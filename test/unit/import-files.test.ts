@@ -207,4 +207,25 @@ describe('importing the fixture files', () => {
     // Records are never deleted (domain rule): undo revokes them, with who, when and why.
     expect(all.every((e) => e.ok && e.value.status === 'revoked' && e.value.revoked?.reason === '重复报送')).toBe(true);
   });
+
+  it('re-importing a file undone by mistake brings its records back, except one an officer revoked; undo withdraws them again', async () => {
+    await roster();
+    await load(t, 'records-gbk.csv', 'imp-rec');
+    const records = () => ['U01', 'U02', 'U03', 'U04'].flatMap((c) => t.unit(c).records.list()).flatMap((e) => (e.ok ? [e.value] : []));
+    const [byHand, ...others] = records();
+    const officer = { by: 'officer', at: '2024-06-30T08:45:00.000Z', reason: '处分已被撤销' };
+    const unitOf = (id: string) => t.unit(t.unitCodes().find((c) => t.unit(c).records.get(id))!);
+    expect(unitOf(byHand!.id).records.revoke(byHand!.id, officer).ok).toBe(true);
+    expect(undoImport(t, 'imp-rec', { by: 'admin', at: '2024-06-30T09:00:00.000Z', reason: '误撤销' }).ok).toBe(true);
+
+    const { result } = await load(t, 'records-gbk.csv', 'imp-again');
+    expect(result.counts).toEqual({ records: { created: 0, updated: 4, unchanged: 1 } });
+    const status = () => Object.fromEntries(records().map((r) => [r.id, r.status]));
+    expect(status()).toEqual({ ...Object.fromEntries(others.map((r) => [r.id, 'active'])), [byHand!.id]: 'revoked' });
+    expect(records().find((r) => r.id === byHand!.id)?.revoked).toEqual(officer);
+
+    expect(undoImport(t, 'imp-again', { by: 'admin', at: '2024-06-30T10:00:00.000Z', reason: '确实重复' }).ok).toBe(true);
+    expect(records().every((r) => r.status === 'revoked')).toBe(true);
+    expect(records().filter((r) => r.revoked?.reason === '确实重复').map((r) => r.id).sort()).toEqual(others.map((r) => r.id).sort());
+  });
 });
