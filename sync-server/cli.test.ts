@@ -89,6 +89,31 @@ describe('npm run cli -- import / export / audit / backup', () => {
     await runCli(argv, { out: () => undefined }, fake);
     expect((globalThis as { sheetArgv?: string[] }).sheetArgv).toEqual(argv.slice(1));
   });
+
+  it('hands listing and undoing spreadsheet imports to importSheet(argv) too; a .ydoc file stays here', async () => {
+    const fake = join(data.dir, 'recording-importer.mjs');
+    writeFileSync(fake, 'export function importSheet(argv) { (globalThis.sheetCalls ??= []).push(argv); }\n');
+    const calls = () => (globalThis as { sheetCalls?: string[][] }).sheetCalls ?? [];
+    const list = ['--list', '--server', 'ws://127.0.0.1:1', '--token', 'T'];
+    const undo = ['--undo', 'imp-1', '--reason', '重复报送', '--server', 'ws://127.0.0.1:1', '--token', 'T'];
+    await runCli(['import', ...list], { out: () => undefined }, fake);
+    await runCli(['import', ...undo], { out: () => undefined }, fake);
+    await runCli(['import', '--undo=imp-2', '--token', 'T'], { out: () => undefined }, fake);
+    expect(calls()).toEqual([list, undo, ['--undo=imp-2', '--token', 'T']]);
+
+    const source = new Y.Doc();
+    source.getMap('cadres').set('c9', { name: '赵六' });
+    const file = join(data.dir, 'list.ydoc');
+    writeFileSync(file, Y.encodeStateAsUpdate(source));
+    const lines: string[] = [];
+    await runCli(['import', '--data', data.dir, '--doc', 'unit:X04', '--file', file], { out: (l) => lines.push(l) }, fake);
+    expect(lines).toEqual([expect.stringMatching(/^imported \d+ bytes into unit:X04/u)]);
+    expect(calls()).toHaveLength(3);
+  });
+
+  it('the usage text shows how to list and undo spreadsheet imports', async () => {
+    await expect(cli('help')).rejects.toThrow(/import {2}--list --server URL --token T[\s\S]*import {2}--undo ID/u);
+  });
 });
 
 describe('npm run server options', () => {

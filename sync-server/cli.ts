@@ -7,7 +7,9 @@
  *   revoke  --user U | --jti J
  *   audit   --doc D | --user U [--limit N] [--json]
  *   export  --doc D --out FILE.ydoc
- *   import  --doc D --file FILE.ydoc [--user U]     (.csv/.xlsx: delegated to cli/import-sheet.ts)
+ *   import  --doc D --file FILE.ydoc [--user U]
+ *   import  --file FILE.csv|.xlsx | --list | --undo ID [--reason R]  --server URL --token T
+ *           spreadsheet imports, as a client of the running server: delegated to cli/import-sheet.ts
  *   backup  --out DIR2
  */
 import { resolve } from 'node:path';
@@ -34,7 +36,10 @@ const usage = `usage: npm run cli -- <token|revoke|audit|export|import|backup> [
   revoke  --user U | --jti J
   audit   --doc D | --user U [--limit N] [--json]
   export  --doc D --out FILE.ydoc
-  import  --doc D --file FILE.ydoc|.csv|.xlsx [--user U]
+  import  --doc D --file FILE.ydoc [--user U]          (a Yjs update, written to storage)
+  import  --file FILE.csv|.xlsx [--mode good-rows] [--dry-run] --server URL --token T
+  import  --list --server URL --token T               (spreadsheet imports, newest first)
+  import  --undo ID [--reason R] --server URL --token T
   backup  --out DIR`;
 
 export class UsageError extends Error {}
@@ -101,7 +106,7 @@ export async function runCli(
   sheetImporter: string = sheetImporterModule,
 ): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === 'import' && /\.(csv|xlsx)$/iu.test(fileArgument(rest) ?? '')) return importSheetDelegate(sheetImporter, rest);
+  if (command === 'import' && isSheetImport(rest)) return importSheetDelegate(sheetImporter, rest);
   const values = options(rest);
   const dataDir = values.data ?? process.env.DOSSIER_LENS_DATA ?? defaultDataDir;
   switch (command) {
@@ -169,6 +174,15 @@ export async function runCli(
     default:
       throw new UsageError(usage);
   }
+}
+
+/**
+ * Spreadsheet imports (a .csv/.xlsx file, or listing and undoing them) go to the server as a client;
+ * `--doc D --file F.ydoc` stays here, writing a Yjs update straight to storage.
+ */
+function isSheetImport(args: string[]): boolean {
+  if (/\.(csv|xlsx)$/iu.test(fileArgument(args) ?? '')) return true;
+  return args.some((arg) => arg === '--list' || arg === '--undo' || arg.startsWith('--undo='));
 }
 
 function fileArgument(args: string[]): string | undefined {

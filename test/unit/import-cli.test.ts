@@ -58,14 +58,28 @@ describe('npm run cli -- import', () => {
     expect((await run(['--list'])).some((l) => l.includes('records-gbk.csv'))).toBe(false);
   });
 
-  it('good rows, then the same file again is a no-op, then undo', async () => {
+  /** `npm run cli -- import …` (runCli), whose spreadsheet commands print through stdout. */
+  async function viaCli(args: string[]): Promise<string[]> {
+    const out: string[] = [];
+    const prev = process.stdout.write;
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await runCli(['import', ...args, '--server', server.url, '--token', token, '--by', 'clerk']);
+    } finally {
+      process.stdout.write = prev;
+    }
+    return out.join('').split('\n').filter((l) => l !== '');
+  }
+
+  it('good rows, then the same file again is a no-op, then undo and list through npm run cli', async () => {
     const first = await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows']);
     const id = /导入完成 (imp-\S+)/.exec(first.at(-1)!)![1]!;
     expect(first.at(-1)).toContain('records：新增 5，更新 0，未变 0');
     expect((await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows'])).at(-1)).toContain('records：新增 0，更新 0，未变 5');
-    expect(await run(['--undo', id, '--reason', '重复报送'])).toEqual([`已撤销导入 ${id}（涉及 4 个单位）`]);
-    const listed = await run(['--list']);
+    expect(await viaCli(['--undo', id, '--reason', '重复报送'])).toEqual([`已撤销导入 ${id}（涉及 4 个单位）`]);
+    const listed = await viaCli(['--list']);
     expect(listed.find((l) => l.startsWith(id))).toMatch(/records \+5 ~0 =0 {2}\(undone .* by clerk\)/);
+    expect(listed.join('\n')).not.toContain(token);
   });
 
   it('--dry-run reports and writes nothing', async () => {
