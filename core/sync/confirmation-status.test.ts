@@ -9,18 +9,30 @@ import { createLocalIndex } from './local-index.ts';
 import type { SubjectSummary } from '../model/summary.ts';
 
 describe('confirmation', () => {
-  it('counts what the server’s state vector does not cover', () => {
+  it('counts what the server’s state vector does not cover of this device’s own writes', () => {
     const server = new Y.Doc();
     server.getMap('records').set('a', 1);
     const client = new Y.Doc();
     Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
     client.getMap('records').set('b', 2);
     client.getMap('records').set('c', 3);
-    expect(unconfirmedChanges(stateVectorOf(client), stateVectorOf(server))).toBe(2);
+    const own = new Set([client.clientID]);
+    expect(unconfirmedChanges(stateVectorOf(client), stateVectorOf(server), own)).toBe(2);
     Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
-    expect(unconfirmedChanges(stateVectorOf(client), stateVectorOf(server))).toBe(0);
-    // Before any answer from the server everything local is unconfirmed.
-    expect(unconfirmedChanges(stateVectorOf(client), new Map())).toBe(3);
+    expect(unconfirmedChanges(stateVectorOf(client), stateVectorOf(server), own)).toBe(0);
+    // Before any answer from the server everything written here is unconfirmed.
+    expect(unconfirmedChanges(stateVectorOf(client), new Map(), own)).toBe(2);
+  });
+
+  it('never counts a colleague’s edit that reached us after the server’s last state vector', () => {
+    const server = new Y.Doc();
+    const client = new Y.Doc();
+    const serverSvBefore = stateVectorOf(server);
+    const colleague = new Y.Doc();
+    colleague.getMap('records').set('x', 1);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(colleague));
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    expect(unconfirmedChanges(stateVectorOf(client), serverSvBefore, new Set([client.clientID]))).toBe(0);
   });
 
   it('reads the state vector of a step 1 without consuming the message', () => {

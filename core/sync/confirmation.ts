@@ -18,10 +18,16 @@ export function stateVectorOf(doc: Y.Doc): StateVector {
   return Y.decodeStateVector(Y.encodeStateVector(doc));
 }
 
-/** How much of `doc` the server's state vector does not cover yet. */
-export function unconfirmedChanges(local: StateVector, server: StateVector): number {
+/**
+ * How much of what this device wrote (`own` clientIDs) the server's state vector does not cover
+ * yet. Only our own clientIDs count: colleagues' edits reach us from the server, which already
+ * holds them, but the server's state vector we last heard may predate them.
+ */
+export function unconfirmedChanges(local: StateVector, server: StateVector, own: ReadonlySet<number>): number {
   let n = 0;
-  for (const [client, clock] of local) n += Math.max(0, clock - (server.get(client) ?? 0));
+  for (const [client, clock] of local) {
+    if (own.has(client)) n += Math.max(0, clock - (server.get(client) ?? 0));
+  }
   return n;
 }
 

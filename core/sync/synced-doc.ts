@@ -30,6 +30,8 @@ import { changedSince, type Changes } from '../doc/observe.ts';
 export const SUBPROTOCOL = 'dossierlens';
 const SERVER_SV_KEY = 'serverStateVector';
 const SEEN_SV_KEY = 'seenStateVector';
+/** The Yjs clientIDs this device wrote with, across sessions (each load of a Y.Doc gets a new one). */
+const OWN_IDS_KEY = 'ownClientIds';
 
 export interface SyncedDocOptions {
   name: string;
@@ -106,6 +108,16 @@ export class SyncRefusedError extends Error {
   }
 }
 
+async function readOwnIds(persistence: IndexeddbPersistence): Promise<number[]> {
+  try {
+    const stored: unknown = await persistence.get(OWN_IDS_KEY);
+    const ids: unknown = typeof stored === 'string' ? JSON.parse(stored) : [];
+    return Array.isArray(ids) ? ids.filter((id): id is number => Number.isSafeInteger(id)) : [];
+  } catch {
+    return [];
+  }
+}
+
 async function readStateVector(persistence: IndexeddbPersistence, key: string): Promise<StateVector | undefined> {
   try {
     const stored: unknown = await persistence.get(key);
@@ -133,6 +145,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     void persistence?.set(SEEN_SV_KEY, encodeStateVectorMap(seenSV).slice().buffer);
   };
   let unconfirmed = 0;
+  const ownIds = new Set<number>();
   let loaded = !persistence;
   let denied: string | undefined;
   /** Counts denials so a waiter can tell a new refusal from one that happened before it waited. */
@@ -166,7 +179,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     for (const l of listeners) l(s);
   };
   const recount = () => {
-    unconfirmed = unconfirmedChanges(stateVectorOf(doc), serverSV ?? new Map());
+    unconfirmed = unconfirmedChanges(stateVectorOf(doc), serverSV ?? new Map(), ownIds);
     emit();
   };
 
@@ -227,9 +240,14 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   });
 
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
-    recount();
     // A change made here (not one that came from the server or another tab) needs confirming.
-    if (origin !== provider && origin !== persistence) scheduleAsk();
+    const local = origin !== provider && origin !== persistence;
+    if (local && !ownIds.has(doc.clientID)) {
+      ownIds.add(doc.clientID);
+      void persistence?.set(OWN_IDS_KEY, JSON.stringify([...ownIds])).catch(() => undefined);
+    }
+    recount();
+    if (local) scheduleAsk();
   };
   doc.on('update', onUpdate);
 
@@ -238,11 +256,13 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
       // Read side by side with the document: each IndexedDB round trip costs more than it carries.
       // A missing or damaged record only costs the offline count (or the "arrived" baseline)
       // until the next answer from the server.
-      const [, server, seen] = await Promise.all([
+      const [, server, seen, own] = await Promise.all([
         persistence.whenSynced,
         readStateVector(persistence, SERVER_SV_KEY),
         readStateVector(persistence, SEEN_SV_KEY),
+        readOwnIds(persistence),
       ]);
+      for (const id of own) ownIds.add(id);
       serverSV ??= server;
       seenSV ??= seen;
       loaded = true;

@@ -92,6 +92,15 @@ describe('sync client against the real server', () => {
     expect(a.status().connection).toBe('syncing');
     await a.whenConfirmed();
     expect(a.status()).toMatchObject({ connection: 'online', unconfirmed: 0 });
+
+    // A colleague's edit arriving from the server is not a local change waiting for confirmation.
+    const b = await workspace(adminToken('dave'));
+    const bu = await b.unit('S02');
+    await bu.synced.whenSynced();
+    bu.dossiers.records.edit('S02-r2', 'summary', '年度嘉奖（更正）', 'dave');
+    await waitFor(() => (u.dossiers.records.get('S02-r2') as { value: { summary: string } }).value.summary === '年度嘉奖（更正）', 'dave’s edit to reach carol');
+    expect(u.synced.status().unconfirmed).toBe(0);
+    expect(a.status()).toMatchObject({ connection: 'online', unconfirmed: 0 });
   });
 
   it('keeps offline edits in IndexedDB and sends them on reconnect', async () => {
