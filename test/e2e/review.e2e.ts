@@ -41,6 +41,7 @@ describe('integrity-review page (廉政意见回复)', () => {
   let server: TestServer;
   let ext: ExtensionBrowser;
   let page: Page;
+  let admin: string;
 
   const row = (name: string) => page.locator('table.results tbody tr', { hasText: name });
 
@@ -54,7 +55,7 @@ describe('integrity-review page (廉政意见回复)', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
     await seed(server.url, admin, CITY);
     ext = await launchExtension();
     // The officer answering the letter only reads the dossiers.
@@ -214,5 +215,21 @@ describe('integrity-review page (廉政意见回复)', () => {
     await expect(row('李明').locator('.reasons').textContent()).resolves.toContain('(CPC Regulations on Disciplinary Sanctions, art. 10)');
     await expect(page.getByTestId('reply-letter').locator('ol.people > li').first().textContent()).resolves.toContain('Should not be commended for 2018.');
     await page.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
+  });
+  test('a unit that joins the directory while the page is open is reviewed too', async () => {
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('廉政意见回复');
+    await expect.poll(() => page.getByTestId('review-scope').textContent(), { timeout: 20_000 }).toContain('2 个单位，4 名干部');
+    await seed(server.url, admin, {
+      units: [{ code: 'C03', name: '市审计局', aliases: [], kind: 'government' }],
+      cadres: [{ id: 'C501', name: '孙丽', aliases: [], gender: 'female', birth: '1983-04', unitCode: 'C03', post: '副局长', rank: '副处级' }],
+    });
+    await expect.poll(() => page.getByTestId('review-scope').textContent(), { timeout: 20_000 }).toContain('3 个单位，5 名干部');
+    await page.locator('#rq-letterNo').fill('组干函〔2019〕9号');
+    await page.locator('#rq-requester').fill('中共某市委组织部');
+    await page.locator('#rq-purpose').selectOption('promotion');
+    await page.locator('#rq-people').fill('孙丽');
+    await page.getByRole('button', { name: '开始审查' }).click();
+    await expect.poll(() => row('孙丽').getAttribute('data-outcome')).toBe('no-objection');
+    await expect(row('孙丽').locator('td').nth(2).textContent()).resolves.toBe('市审计局 · 副局长');
   });
 });
