@@ -147,6 +147,7 @@ describe('integrity-review page (廉政意见回复)', () => {
     const logRow = page.getByTestId('reply-log').locator('tbody tr').first();
     await expect.poll(() => logRow.textContent()).toContain('组干函〔2019〕3号');
     await expect(logRow.locator('td').nth(2).textContent()).resolves.toBe('中共某市委组织部');
+    await expect(logRow.locator('td').nth(3).textContent()).resolves.toBe('2018年度考核');
     await expect(logRow.locator('td').nth(4).textContent()).resolves.toBe('4');
     await expect(logRow.locator('li').allTextContents()).resolves.toEqual([
       expect.stringMatching(/^李明（C101）：.*有意见$/),
@@ -186,6 +187,7 @@ describe('integrity-review page (廉政意见回复)', () => {
     await expect(units.locator('rect[data-year="2019"][data-colour=yellow]').getAttribute('fill')).resolves.toMatch(/^url\(#.+-yellow\)$/);
     await expect(units.locator('svg text.glyph').count()).resolves.toBe(3 * 4);
     await expect(units.locator('table.kinds tr[data-kind=unit-problem-clue]').textContent()).resolves.toContain('问题线索（单位）');
+    await expect(units.locator('table.kinds tr[data-kind=party-warning] td').allTextContents()).resolves.toEqual(['■ 黑点', '0', '1', '0', '1']);
     // Worst grade first; the header sorts by name and back.
     const names = () => units.locator('table.cadres tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cadre')));
     await expect(names()).resolves.toEqual(['C201', 'C101']);

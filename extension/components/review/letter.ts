@@ -1,5 +1,6 @@
 import { explain, formatDate, opinionText, PURPOSE_LABELS, type Vocabulary } from '../../../core/rules/explain.ts';
 import type { Locale } from '../../../core/model/messages.ts';
+import type { ReviewPurpose } from '../../../core/rules/reasons.ts';
 import type { ReviewResult } from '../../../core/rules/review.ts';
 import { yearOfRequest } from './request.ts';
 
@@ -49,13 +50,19 @@ export interface LetterInput {
   };
 }
 
+/** "2018年度考核" / "the annual appraisal for 2018": the purpose with the year asked about, if any. */
+export function purposeScope(purpose: ReviewPurpose, year: number | undefined, locale: Locale): string {
+  const zh = locale === 'zh-CN';
+  const label = zh ? PURPOSE_LABELS[purpose].zh : PURPOSE_LABELS[purpose].en;
+  if (year === undefined) return label;
+  return zh ? `${year}年度${label.replace(/^年度/, '')}` : `${label} for ${year}`;
+}
+
 export function letterOf(input: LetterInput): Letter {
   const { result, locale, text } = input;
   const zh = locale === 'zh-CN';
   const year = yearOfRequest(result.request);
-  const purpose = zh ? PURPOSE_LABELS[result.request.purpose].zh : PURPOSE_LABELS[result.request.purpose].en;
-  // "2018年度考核" / "the annual appraisal for 2018": the year asked about, when there is one.
-  const scope = year === undefined ? purpose : zh ? `${year}年度${purpose.replace(/^年度/, '')}` : `${purpose} for ${year}`;
+  const scope = purposeScope(result.request.purpose, year, locale);
   const first = result.people.find((p) => p.match === 'found');
   const count = result.people.length;
   return {

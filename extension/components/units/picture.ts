@@ -6,6 +6,8 @@ import { unitAggregates, type DotTally, type UnitAggregates } from '../../../cor
 import type { SubjectData } from '../../../core/rules/reasons.ts';
 import { assessCadre, dotCounts, type RulesConfig } from '../../../core/rules/summarise.ts';
 import type { Graded } from '../../../core/rules/grade.ts';
+import { countingRecords } from '../../../core/rules/periods.ts';
+import { yearOf } from '../../../core/dates.ts';
 
 /**
  * A unit's picture, computed from its document: the core aggregates plus each cadre's grade and
@@ -26,6 +28,8 @@ export interface UnitPicture {
   aggregates: UnitAggregates;
   /** The unit's own dots and its cadres' together: the picture of the whole unit. */
   dots: DotTally;
+  /** The same dots by kind and year (the core tally counts kinds over all years). */
+  kindsByYear: Record<string, Record<number, number>>;
   cadres: CadreRow[];
 }
 
@@ -39,7 +43,20 @@ export function unitPicture(dossiers: UnitDossiers, unit: Unit, asOf: IsoDate, c
     const a = assessCadre(s, asOf, config);
     return { id: s.cadre!.id, name: s.cadre!.name, post: s.cadre!.post, graded: a.graded, dots: dotCounts(s, asOf), warnings: a.warnings };
   });
-  return { unit, aggregates, dots: mergeTallies(aggregates.own, aggregates.cadres), cadres };
+  return { unit, aggregates, dots: mergeTallies(aggregates.own, aggregates.cadres), kindsByYear: kindsByYear([unitSubject, ...cadreSubjects], asOf), cadres };
+}
+
+/** Dots counting on `asOf` (as the core tally counts them), by kind and decision year. */
+export function kindsByYear(subjects: readonly SubjectData[], asOf: IsoDate): Record<string, Record<number, number>> {
+  const out: Record<string, Record<number, number>> = {};
+  for (const s of subjects) {
+    for (const r of countingRecords(s.records, asOf)) {
+      const perYear = (out[r.kind] ??= {});
+      const y = yearOf(r.decisionDate);
+      perYear[y] = (perYear[y] ?? 0) + 1;
+    }
+  }
+  return out;
 }
 
 export function mergeTallies(a: DotTally, b: DotTally): DotTally {
