@@ -190,7 +190,11 @@ const grade: Template<'grade'> = (r, locale, vocab) =>
 
 const clear: Template<'clear'> = (r, locale) => {
   const what = pick(PURPOSE_LABELS[r.purpose], locale);
-  if (locale === 'zh-CN') return `暂未发现影响${r.year !== undefined ? `${r.year}年度` : ''}${what}的问题。`;
+  if (locale === 'zh-CN') {
+    // 年度考核 already says 年度: "2018年度考核", not "2018年度年度考核".
+    const dated = r.year === undefined ? what : what.startsWith('年度') ? `${r.year}${what}` : `${r.year}年度${what}`;
+    return `暂未发现影响${dated}的问题。`;
+  }
   const en = r.year === undefined ? what : r.purpose === 'annual-appraisal' ? `the ${r.year} annual appraisal` : `${what} for ${r.year}`;
   return `Nothing found that affects ${en}.`;
 };

@@ -153,6 +153,8 @@ describe('the opinion line of a reply', () => {
     expect(opinionText('objection', 'commendation', 'en', 2018)).toBe('Should not be commended for 2018.');
     expect(opinionText('postpone', 'promotion', 'zh-CN')).toBe('建议暂缓，待查清后再作答复。');
     expect(opinionText('no-objection', 'reserve-cadre', 'zh-CN')).toBe('暂未发现影响列为后备干部的问题。');
+    expect(opinionText('no-objection', 'annual-appraisal', 'zh-CN', 2018)).toBe('暂未发现影响2018年度考核的问题。');
+    expect(opinionText('no-objection', 'commendation', 'zh-CN', 2018)).toBe('暂未发现影响2018年度评先评优的问题。');
     expect(opinionText('note', 'promotion', 'en')).toBe('No objection, with the following to note.');
   });
 });
