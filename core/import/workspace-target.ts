@@ -1,5 +1,5 @@
 import type { UnitDossiers } from '../doc/unit-doc.ts';
-import type { SyncedDoc } from '../sync/synced-doc.ts';
+import { SyncRefusedError, type SyncedDoc } from '../sync/synced-doc.ts';
 import type { Workspace } from '../sync/workspace.ts';
 import type { ImportTarget } from './apply.ts';
 import type { ImportPreview } from './prepare.ts';
@@ -9,21 +9,20 @@ import type { ImportPreview } from './prepare.ts';
  * extension's import page (IndexedDB, possibly offline) share it. `applyImport` is synchronous, so
  * the unit documents an import writes are opened first with `ensureUnits`.
  *
- * Readiness polls the provider rather than awaiting SyncedDoc.whenSynced/whenConfirmed, which
- * wait for a status event that does not always fire when the first sync completes; polling the
- * same conditions is cheap for a short-lived import.
+ * Readiness and confirmation wait on core/sync's whenSynced/whenConfirmed, which reject with
+ * SyncRefusedError when the server closes for good (expired token, no grant) or refuses the writes
+ * (a viewer's token): an import that cannot succeed says so instead of waiting forever.
  */
 export interface WorkspaceTarget extends ImportTarget {
   ensureUnits(codes: Iterable<string>): Promise<void>;
-  /** Resolves when the server has acknowledged every local change of every open document. */
+  /**
+   * Resolves when the server has acknowledged every local change of every open document; rejects
+   * with SyncRefusedError when it refused some of them.
+   */
   confirmed(): Promise<void>;
 }
 
 export type Readiness = 'synced' | 'loaded';
-
-export async function poll(ready: () => boolean, intervalMs = 25): Promise<void> {
-  while (!ready()) await new Promise((r) => setTimeout(r, intervalMs));
-}
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,7 +40,17 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
  * (the extension works offline; what it writes merges when it reconnects).
  */
 export function ready(d: SyncedDoc, readiness: Readiness): Promise<void> {
-  return readiness === 'synced' ? poll(() => d.provider.synced && d.provider.wsconnected) : d.whenLoaded;
+  return readiness === 'synced' ? d.whenSynced() : d.whenLoaded;
+}
+
+/**
+ * whenConfirmed only fails on a refusal that arrives while it waits; one that came before (the
+ * server answers a write within milliseconds) would leave the change unconfirmed for good.
+ */
+export function confirmedOrRefused(d: SyncedDoc): Promise<void> {
+  const { denied, unconfirmed } = d.status();
+  if (denied !== undefined && unconfirmed > 0) return Promise.reject(new SyncRefusedError(d.name, 'denied', denied));
+  return d.whenConfirmed();
 }
 
 export async function workspaceTarget(ws: Workspace, opts: { readiness: Readiness; timeoutMs?: number }): Promise<WorkspaceTarget> {
@@ -68,7 +77,9 @@ export async function workspaceTarget(ws: Workspace, opts: { readiness: Readines
     },
     unitCodes: () => [...units.keys()],
     ensureUnits,
-    confirmed: () => poll(() => ws.docs().every((d) => d.status().unconfirmed === 0)),
+    confirmed: async () => {
+      await Promise.all(ws.docs().map(confirmedOrRefused));
+    },
   };
 }
 

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import {
   applyImport,
+  type ApplyMode,
   directoryFromTarget,
   IMPORT_KINDS,
   listImports,
@@ -38,11 +39,15 @@ import {
 } from '../../core/import/index.ts';
 import { today as todayIn } from '../../core/dates.ts';
 import type { Locale } from '../../core/model/messages.ts';
+import { SyncRefusedError } from '../../core/sync/synced-doc.ts';
 import { openWorkspace, type Workspace } from '../../core/sync/workspace.ts';
 
 export interface RemoteTarget extends WorkspaceTarget {
   workspaceClient: Workspace;
-  /** Waits until the server has durably acknowledged everything written, then disconnects. */
+  /**
+   * Waits until the server has durably acknowledged everything written, then disconnects; rejects
+   * (after disconnecting) when the server refused some of it.
+   */
   close(): Promise<void>;
 }
 
@@ -58,15 +63,45 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
     crossTab: false,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
   });
-  const target = await workspaceTarget(ws, { readiness: 'synced' });
+  let target: WorkspaceTarget;
+  try {
+    target = await workspaceTarget(ws, { readiness: 'synced' });
+  } catch (error) {
+    // Open sockets would keep the process alive after the error is printed.
+    await ws.close();
+    throw error;
+  }
   return {
     ...target,
     workspaceClient: ws,
     async close() {
-      await withTimeout(target.confirmed(), 60_000, 'the server did not confirm every change');
-      await ws.close();
+      try {
+        await withTimeout(target.confirmed(), 60_000, 'the server did not confirm every change');
+      } finally {
+        await ws.close();
+      }
     },
   };
+}
+
+/** A refusal by the server in the officer's words: which document, the server's reason, what to do. */
+export function explainRefusal(error: unknown, locale: Locale): unknown {
+  if (!(error instanceof SyncRefusedError)) return error;
+  const zh = locale === 'zh-CN';
+  if (error.kind === 'denied') {
+    return new Error(
+      zh
+        ? `服务器拒绝保存导入（${error.doc}：${error.reason}）。导入需要对单位文档有 editor 或 admin 权限的令牌；被拒绝的更改未保存到服务器。`
+        : `The server refused to store the import (${error.doc}: ${error.reason}). Importing needs a token with the editor or admin role on the unit documents; the refused changes were not saved on the server.`,
+      { cause: error },
+    );
+  }
+  return new Error(
+    zh
+      ? `服务器断开了连接（${error.doc}：${error.reason}）。令牌可能已过期、被吊销或无权访问该文档。`
+      : `The server closed the connection (${error.doc}: ${error.reason}). The token may have expired, been revoked, or not grant this document.`,
+    { cause: error },
+  );
 }
 
 export function formatReport(preview: ImportPreview, locale: Locale): string[] {
@@ -109,23 +144,40 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
   const by = values.by ?? process.env.USER ?? 'cli';
   const kind = values.kind;
   if (kind !== undefined && !(IMPORT_KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
-  const mode = values.mode ?? 'all-or-nothing';
-  if (mode !== 'all-or-nothing' && mode !== 'good-rows') throw new Error('--mode must be all-or-nothing or good-rows');
+  const modeArg = values.mode ?? 'all-or-nothing';
+  if (modeArg !== 'all-or-nothing' && modeArg !== 'good-rows') throw new Error('--mode must be all-or-nothing or good-rows');
+  const mode: ApplyMode = modeArg;
 
-  const target = await openImportTarget(serverUrl, token);
+  let target: RemoteTarget;
   try {
+    target = await openImportTarget(serverUrl, token);
+  } catch (error) {
+    throw explainRefusal(error, locale);
+  }
+  let done: string[];
+  try {
+    done = await run(target);
+    // Success is reported only once the server has stored the writes: a viewer's token gets the
+    // refusal here, not "imported" followed by an error.
+    await target.close();
+  } catch (error) {
+    await target.workspaceClient.close();
+    throw explainRefusal(error, locale);
+  }
+  for (const l of done) out(l);
+
+  /** Does the command; returns the lines to print once the server has confirmed what it wrote. */
+  async function run(target: RemoteTarget): Promise<string[]> {
     if (values.list) {
-      for (const i of listImports(target)) {
+      return listImports(target).map((i) => {
         const counts = Object.entries(i.counts).map(([k, c]) => `${k} +${c.created} ~${c.updated} =${c.unchanged}`).join(' ');
-        out(`${i.id}  ${i.at}  ${i.by}  ${i.fileName}  ${counts}${i.undone ? `  (undone ${i.undone.at} by ${i.undone.by})` : ''}`);
-      }
-      return;
+        return `${i.id}  ${i.at}  ${i.by}  ${i.fileName}  ${counts}${i.undone ? `  (undone ${i.undone.at} by ${i.undone.by})` : ''}`;
+      });
     }
     if (values.undo) {
       const r = undoImport(target, values.undo, { by, at: new Date().toISOString(), reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone') });
       if (!r.ok) throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
-      out(locale === 'zh-CN' ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）` : `undid import ${values.undo} in ${r.units.length} unit(s)`);
-      return;
+      return [locale === 'zh-CN' ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）` : `undid import ${values.undo} in ${r.units.length} unit(s)`];
     }
     if (!values.file) throw new Error('give --file FILE.csv|FILE.xlsx');
     const bytes = new Uint8Array(readFileSync(values.file));
@@ -139,25 +191,22 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
     });
     if (values.json) out(JSON.stringify({ kind: preview.kind, mapping: preview.mapping, rowsRead: preview.rowsRead, importable: preview.entities.length, problems: preview.problems, notes: preview.notes }));
     else for (const l of formatReport(preview, locale)) out(l);
-    if (values['dry-run']) return;
+    if (values['dry-run']) return [];
     await target.ensureUnits(unitsTouched(preview));
     const now = new Date();
     const result = applyImport(target, preview, { id: newImportId(now), by, at: now.toISOString(), fileName: basename(values.file) }, mode);
     if (!result.ok) {
       process.exitCode = 1;
-      out(
+      return [
         result.reason === 'bad-rows'
           ? locale === 'zh-CN'
             ? `未导入：有 ${result.lines.length} 行存在问题（整批导入模式）。修正后重试，或使用 --mode good-rows 只导入无问题的行。`
             : `Nothing imported: ${result.lines.length} row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.`
           : `${locale === 'zh-CN' ? '未导入' : 'Nothing imported'}: ${result.reason} ${result.errors.map((e) => e.message).join('; ')}`,
-      );
-      return;
+      ];
     }
     const counts = Object.entries(result.counts).map(([k, c]) => (locale === 'zh-CN' ? `${k}：新增 ${c.created}，更新 ${c.updated}，未变 ${c.unchanged}` : `${k}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`));
-    out(`${locale === 'zh-CN' ? '导入完成' : 'Imported'} ${result.id}　${counts.join('；')}`);
-  } finally {
-    await target.close();
+    return [`${locale === 'zh-CN' ? '导入完成' : 'Imported'} ${result.id}　${counts.join('；')}`];
   }
 }
 

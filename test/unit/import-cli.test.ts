@@ -88,4 +88,27 @@ describe('npm run cli -- import', () => {
     expect(lines[0]).toBe('类型：flags　表头在第 2 行　读取 5 行　可导入 2 条　有问题 3 行');
     expect(await run(['--list'])).toEqual(before);
   });
+
+  it('a viewer token: the import fails promptly with the server\'s refusal, and the server stores nothing', async () => {
+    const viewer = server.token('ivy', [{ role: 'viewer', doc: '*' }]);
+    const before = await run(['--list']);
+    const lines: string[] = [];
+    const started = Date.now();
+    await expect(
+      importSheet(['--file', join(FIXTURES, 'cards-gbk.csv'), '--mode', 'good-rows', '--locale', 'en', '--server', server.url, '--token', viewer], (l) => lines.push(l)),
+    ).rejects.toThrow(/^The server refused to store the import \(unit:U0\d: .*read-only.*\)\. Importing needs a token with the editor or admin role/u);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(lines.join('\n')).not.toMatch(/Imported/u);
+    expect(await run(['--list'])).toEqual(before);
+  }, 30_000);
+
+  it('a clerk\'s token (editor on units, viewer on the workspace): the import is confirmed by the server and reported', async () => {
+    const clerk = server.token('clerk2', [{ role: 'editor', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }]);
+    const lines: string[] = [];
+    await importSheet(['--file', join(FIXTURES, 'cards-gbk.csv'), '--mode', 'good-rows', '--server', server.url, '--token', clerk, '--by', 'clerk2'], (l) => lines.push(l));
+    const id = /^导入完成 (imp-\S+)　cards：新增 [1-9]/u.exec(lines.at(-1)!)?.[1];
+    expect(id).toBeDefined();
+    // Another connection finds it on the server.
+    expect((await run(['--list'])).find((l) => l.startsWith(id!))).toMatch(/clerk2 {2}cards-gbk\.csv {2}cards \+[1-9]/u);
+  }, 30_000);
 });
