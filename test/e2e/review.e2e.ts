@@ -233,5 +233,15 @@ describe('integrity-review page (廉政意见回复)', () => {
     await page.getByRole('button', { name: '开始审查' }).click();
     await expect.poll(() => row('孙丽').getAttribute('data-outcome')).toBe('no-objection');
     await expect(row('孙丽').locator('td').nth(2).textContent()).resolves.toBe('市审计局 · 副局长');
+
+    // A unit's cadres can be added by picking the unit: by id, which never needs a pick; 赵强 is
+    // already listed by a name only he bears.
+    await page.locator('#rq-people').fill('赵强');
+    await page.locator('#rq-unit').selectOption('B02');
+    await page.getByRole('button', { name: '加入该单位全部干部' }).click();
+    await expect(page.locator('#rq-people').inputValue()).resolves.toBe('赵强\nC301');
+    await page.getByRole('button', { name: '开始审查' }).click();
+    await expect.poll(() => page.locator('table.results tbody tr').count()).toBe(2);
+    await expect(page.getByTestId('review-counts').locator('[data-count=ambiguous]').textContent()).resolves.toBe('0');
   });
 });
