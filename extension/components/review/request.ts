@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import type { IsoDate } from '../../../core/dates.ts';
 import { describeIssues, type FieldError, type Locale } from '../../../core/model/messages.ts';
 import type { Unit } from '../../../core/model/schemas.ts';
 import type { SubjectData } from '../../../core/rules/reasons.ts';
@@ -90,5 +89,3 @@ export function subjectsOf(units: readonly UnitDossiers[], unitOf: (code: string
 
 /** The year a reply's opinion text speaks of (the appraisal or commendation year, if any). */
 export const yearOfRequest = (r: ReviewRequest): number | undefined => ('year' in r ? r.year : undefined);
-
-export const isoDate = (s: string): s is IsoDate => /^\d{4}-\d{2}-\d{2}$/.test(s);
