@@ -31,6 +31,25 @@ export type Managed = v.InferOutput<typeof managedSchema>;
 
 const CONNECTION_KEY = 'connection';
 const PORTALS_KEY = 'portals';
+/**
+ * The grants GET /whoami reported for the connection in force, so the workspace opens only the
+ * documents the token can read, offline too. Stamped with a digest of the server and token they
+ * were read for: a policy may change the token without this page knowing, and grants that belong
+ * to another token must not decide what is opened. Kept beside the connection, not inside it, so
+ * a policy connection (storage.managed, read-only) has them too.
+ */
+const GRANTS_KEY = 'grants';
+
+/** Which role on which documents (a name, or a prefix ending in `*`), as GET /whoami and tokens say. */
+export const grantsSchema = v.array(v.object({ role: v.picklist(['viewer', 'annotator', 'editor', 'admin']), doc: v.string() }));
+export type Grants = v.InferOutput<typeof grantsSchema>;
+const storedGrantsSchema = v.object({ for: v.string(), grants: grantsSchema });
+
+async function connectionDigest(c: Connection): Promise<string> {
+  const bytes = new TextEncoder().encode(`${c.serverUrl}\n${c.token}`);
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** ws(s):// for the sync socket, whatever scheme the user typed. */
 export function wsUrl(serverUrl: string): string {
@@ -63,27 +82,56 @@ export async function readManaged(): Promise<Managed> {
   }
 }
 
-/** The connection in force: the organisation's policy, else what the user enrolled with. */
-export async function readConnection(): Promise<(Connection & { managed: boolean }) | undefined> {
+/**
+ * The connection in force: the organisation's policy, else what the user enrolled with; with the
+ * grants last read for it (undefined until GET /whoami has answered for this server and token).
+ */
+export async function readConnection(): Promise<(Connection & { managed: boolean; grants?: Grants }) | undefined> {
   const managed = await readManaged();
-  if (managed.serverUrl && managed.token) return { serverUrl: managed.serverUrl, token: managed.token, managed: true };
-  const stored = (await browser.storage.local.get(CONNECTION_KEY))[CONNECTION_KEY];
-  const parsed = v.safeParse(connectionSchema, stored);
-  return parsed.success ? { ...parsed.output, managed: false } : undefined;
+  const local = await browser.storage.local.get([CONNECTION_KEY, GRANTS_KEY]);
+  let connection: (Connection & { managed: boolean }) | undefined;
+  if (managed.serverUrl && managed.token) connection = { serverUrl: managed.serverUrl, token: managed.token, managed: true };
+  else {
+    const parsed = v.safeParse(connectionSchema, local[CONNECTION_KEY]);
+    if (parsed.success) connection = { ...parsed.output, managed: false };
+  }
+  if (!connection) return undefined;
+  const grants = v.safeParse(storedGrantsSchema, local[GRANTS_KEY]);
+  return grants.success && grants.output.for === (await connectionDigest(connection)) ? { ...connection, grants: grants.output.grants } : connection;
 }
 
-export async function saveConnection(c: Connection): Promise<void> {
-  await browser.storage.local.set({ [CONNECTION_KEY]: v.parse(connectionSchema, c) });
+/** Enrols: the connection and the grants the server just reported for it, in one write (one change event). */
+export async function saveConnection(c: Connection, grants: Grants): Promise<void> {
+  const connection = v.parse(connectionSchema, c);
+  await browser.storage.local.set({ [CONNECTION_KEY]: connection, [GRANTS_KEY]: { for: await connectionDigest(connection), grants } });
+}
+
+/**
+ * Records fresh grants for `c` (the connection in force). Writes, and so notifies
+ * onConnectionChange listeners, only when they differ from what is stored: a reopen that
+ * refreshes unchanged grants must not trigger another reopen.
+ */
+export async function saveGrants(c: Connection, grants: Grants): Promise<boolean> {
+  const digest = await connectionDigest(c);
+  const parsed = v.safeParse(storedGrantsSchema, (await browser.storage.local.get(GRANTS_KEY))[GRANTS_KEY]);
+  if (parsed.success && parsed.output.for === digest && sameGrants(parsed.output.grants, grants)) return false;
+  await browser.storage.local.set({ [GRANTS_KEY]: { for: digest, grants } });
+  return true;
+}
+
+function sameGrants(a: Grants, b: Grants): boolean {
+  const key = (g: Grants) => g.map((x) => `${x.role} ${x.doc}`).sort().join('\n');
+  return key(a) === key(b);
 }
 
 export async function forgetConnection(): Promise<void> {
-  await browser.storage.local.remove(CONNECTION_KEY);
+  await browser.storage.local.remove([CONNECTION_KEY, GRANTS_KEY]);
 }
 
-/** Calls `cb` whenever the enrolled connection may have changed. Returns an unsubscribe. */
+/** Calls `cb` whenever the enrolled connection or its grants may have changed. Returns an unsubscribe. */
 export function onConnectionChange(cb: () => void): () => void {
   const listener = (changes: Record<string, unknown>, area: string) => {
-    if ((area === 'local' && CONNECTION_KEY in changes) || area === 'managed') cb();
+    if ((area === 'local' && (CONNECTION_KEY in changes || GRANTS_KEY in changes)) || area === 'managed') cb();
   };
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);

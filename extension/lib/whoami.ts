@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { httpUrl } from './settings.ts';
+import { grantsSchema, httpUrl } from './settings.ts';
 
 /**
  * GET /whoami: the server's view of a token (who, which roles on which documents, until when).
@@ -7,13 +7,12 @@ import { httpUrl } from './settings.ts';
  * a mistyped URL or a revoked token is caught while the user is still looking at the form.
  */
 
-const roleSchema = v.picklist(['viewer', 'annotator', 'editor', 'admin']);
-export type Role = v.InferOutput<typeof roleSchema>;
+export type Role = v.InferOutput<typeof grantsSchema>[number]['role'];
 
 export const whoamiSchema = v.object({
   user: v.pipe(v.string(), v.minLength(1)),
   name: v.string(),
-  grants: v.array(v.object({ role: roleSchema, doc: v.string() })),
+  grants: grantsSchema,
   /** Expiry, seconds since the epoch. */
   exp: v.optional(v.number()),
 });

@@ -2,9 +2,11 @@ import { observeDoc } from '../../core/doc/observe.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { openWorkspace, type Workspace, type WorkspaceStatus } from '../../core/sync/index.ts';
 import { initI18n, uiLocale } from './i18n.ts';
+import { identityFromToken } from './identity.ts';
 import { openDossierPanel } from './panel.ts';
 import type { OverlaySource } from './overlay-host.ts';
-import { readConnection, wsUrl } from './settings.ts';
+import { readConnection, saveGrants, wsUrl, type Connection } from './settings.ts';
+import { fetchWhoami } from './whoami.ts';
 
 /**
  * The background's workspace: every unit document in the user's scope, kept in IndexedDB and in
@@ -52,13 +54,28 @@ export function createWorkspaceHost(): WorkspaceHost {
     if (!connection) return;
     // Index entries (grade reasons, warnings) are sentences in the user's language.
     await initI18n();
-    const next = await openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale: uiLocale() });
+    // Only the documents the token can read: a unit outside them would be refused (403) and
+    // retried forever, and the status would never reach online. The grants GET /whoami last
+    // reported, else those the token itself carries (a policy connection before its first answer).
+    const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
+    const next = await openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale: uiLocale(), ...(grants ? { grants } : {}) });
     ws = next;
+    void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
     // Units added to the directory later (an import, an admin) join the index as they appear.
     stops.push(observeDoc(next.workspaceSynced.doc, () => void next.openUnits().catch(() => undefined)));
     await next.openUnits();
     notifyIndex();
+  }
+
+  // An administrator may have widened or narrowed the grants since they were stored. A change is
+  // written beside the connection, and onConnectionChange reopens with it; unchanged grants write
+  // nothing. Unreachable (offline) keeps what is stored.
+  async function refreshGrants(connection: Connection) {
+    const answer = await fetchWhoami(connection.serverUrl, connection.token);
+    const current = await readConnection();
+    if (!answer.ok || current?.serverUrl !== connection.serverUrl || current.token !== connection.token) return;
+    await saveGrants(connection, answer.whoami.grants);
   }
 
   const serialised = (fn: () => Promise<void>) => (opening = opening.then(fn, fn));

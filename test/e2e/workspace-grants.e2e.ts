@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { enrol, extensionStorage, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { seed } from './support/seed.ts';
+
+/**
+ * A token with partial access: editor on one unit of a directory of two. The background opens only
+ * what the token can read (the grants GET /whoami reported at enrolment), so it comes online instead
+ * of being refused on the other unit forever, and only the granted unit's cadres are searchable.
+ */
+describe('background workspace: partial grants', () => {
+  let server: TestServer;
+  let ext: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    await seed(server.url, admin, {
+      units: [
+        { code: 'A01', name: '市财政局', aliases: [], kind: 'government' },
+        { code: 'B01', name: '市教育局', aliases: [], kind: 'government' },
+      ],
+      cadres: [
+        { id: 'C001', name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'A01', post: '局长', rank: '正处级' },
+        { id: 'C101', name: '张敏', aliases: [], gender: 'female', birth: '1978-06', unitCode: 'B01', post: '局长', rank: '正处级' },
+      ],
+    });
+    ext = await launchExtension();
+    await enrol(ext, server.url, server.token({ user: 'carol', name: '王五', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:A0*' }] }));
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  const search = (page: Page, query: string) =>
+    page.evaluate(async (q) => {
+      const answer = await (globalThis as any).chrome.runtime.sendMessage({ type: 'search', query: q });
+      return (answer.results as { id: string; unitCode: string }[]).map((r) => `${r.unitCode}/${r.id}`);
+    }, query);
+
+  test('the status reaches online and only the granted unit is in the index', async () => {
+    const page = await ext.page('options.html');
+    // Enrolment kept the grants beside the connection.
+    expect(await extensionStorage(page)).toMatchObject({ grants: { grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:A0*' }] } });
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect.poll(() => search(page, '张'), { timeout: 10_000 }).toEqual(['A01/C001']);
+    // No database was made for the unit outside the grants.
+    const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+    expect(names.some((n) => n.endsWith(':unit:A01'))).toBe(true);
+    expect(names.some((n) => n.endsWith(':unit:B01'))).toBe(false);
+    // Still online a while later: nothing is being refused and retried in the background.
+    await page.waitForTimeout(3_000);
+    await expect(page.getByTestId('status-line').getAttribute('data-connection')).resolves.toBe('online');
+    await page.close();
+  });
+
+  test('stored grants are refreshed from GET /whoami when the workspace reopens', async () => {
+    const page = await ext.page('options.html');
+    const stored = (await extensionStorage(page)).grants as { for: string; grants: unknown[] };
+    // As if what is stored were out of date (an administrator has since widened the grants).
+    await page.evaluate((g) => (globalThis as any).chrome.storage.local.set({ grants: g }), { for: stored.for, grants: [{ role: 'viewer', doc: 'workspace' }] });
+    await expect.poll(async () => (await extensionStorage(page)).grants, { timeout: 15_000 }).toEqual(stored);
+    await expect.poll(() => search(page, '张'), { timeout: 10_000 }).toEqual(['A01/C001']);
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await page.close();
+  });
+});
