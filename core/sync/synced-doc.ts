@@ -329,7 +329,9 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     status,
     onStatus,
     schema: () => schema,
-    arrivedSinceSeen: () => (seenSV ? changedSince(doc, seenSV, new Set([doc.clientID])) : new Map()),
+    // "Others" excludes every client this device has written as (ownIds, kept beside the document),
+    // not only this session's: a reopened view must not report the user's own earlier edits.
+    arrivedSinceSeen: () => (seenSV ? changedSince(doc, seenSV, new Set([doc.clientID, ...ownIds])) : new Map()),
     markSeen: saveSeen,
     async readLocal(key) {
       if (!persistence || destroyed) return undefined;

@@ -91,14 +91,37 @@ describe('offline edits in two browsers converge', () => {
       await expect.poll(() => p.getByTestId('annotations').textContent(), { timeout: 20_000 }).toMatch(/甲离线批注[\s\S]*乙离线批注|乙离线批注[\s\S]*甲离线批注/);
     }
     // Each is told what the other did meanwhile, and the record is marked.
-    await expect.poll(() => pa.getByTestId('arrivals').textContent(), { timeout: 10_000 }).toMatch(/离线期间同事更新了 [1-9]\d* 条记录、1 条批注/);
-    await expect(pa.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain('离线期间更新');
+    const arrivals = /上次查看以来同事更新了 [1-9]\d* 条记录、1 条批注/;
+    await expect.poll(() => pa.getByTestId('arrivals').textContent(), { timeout: 10_000 }).toMatch(arrivals);
+    await expect(pa.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain('上次查看后更新');
     await saveScreenshot(pa, 'sidepanel-after-offline', { fullPage: false });
     // Same result on both sides, record by record; the doubly revoked record has one winner.
     await expect.poll(async () => JSON.stringify(await records(pa)), { timeout: 10_000 }).toBe(JSON.stringify(await records(pb)));
     await expect(pa.locator('.revocation').allTextContents()).resolves.toEqual([expect.stringMatching(/撤销：(甲|乙)的理由$/)]);
     expect(await records(pa)).toHaveLength(5);
-    await pa.close();
     await pb.close();
+
+    // The notice outlives the panel: closed and reopened, it still reports the colleague's work
+    // (and not the user's own edits from before), until acknowledged; then it stays gone.
+    const reopenA = async () => {
+      const p = await a.page('sidepanel.html#cadre/C001');
+      await expect.poll(() => p.locator('[data-record-id]').count(), { timeout: 20_000 }).toBe(5);
+      return p;
+    };
+    const noticeBefore = await pa.getByTestId('arrivals').textContent();
+    await pa.close();
+    let reopened = await reopenA();
+    await expect.poll(() => reopened.getByTestId('arrivals').textContent(), { timeout: 10_000 }).toBe(noticeBefore);
+    await expect(reopened.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain('上次查看后更新');
+    await expect(reopened.locator('[data-record-id]', { hasText: '甲：个人事项报告' }).textContent()).resolves.not.toContain('上次查看后更新');
+    await reopened.getByTestId('arrivals').getByRole('button', { name: '知道了' }).click();
+    await expect.poll(() => reopened.getByTestId('arrivals').count()).toBe(0);
+    await reopened.close();
+    reopened = await reopenA();
+    // Settled: the annotations are shown, so the notes document is open and could have reported.
+    await expect.poll(() => reopened.getByTestId('annotations').textContent(), { timeout: 20_000 }).toContain('乙离线批注');
+    expect(await reopened.getByTestId('arrivals').count()).toBe(0);
+    expect(await reopened.locator('.tag.new').count()).toBe(0);
+    await reopened.close();
   });
 });
