@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { seed, SMALL_CITY } from './support/seed.ts';
+import { saveScreenshot, twoOfficers, type ExtensionBrowser, type TestServer, type TwoOfficers } from './support/index.ts';
 
 /**
  * Two officers edit the same dossier while the server is down (different records, and the same
@@ -9,24 +8,17 @@ import { seed, SMALL_CITY } from './support/seed.ts';
  * both annotations survive.
  */
 describe('offline edits in two browsers converge', () => {
+  let cast: TwoOfficers;
   let server: TestServer;
   let a: ExtensionBrowser;
   let b: ExtensionBrowser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
-    await seed(server.url, admin, SMALL_CITY);
-    const editor = (user: string, name: string) =>
-      server.token({ user, name, grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'notes:*' }] });
-    [a, b] = await Promise.all([launchExtension(), launchExtension()]);
-    await enrol(a, server.url, editor('alice', '张三'));
-    await enrol(b, server.url, editor('bob', '李四'));
+    cast = await twoOfficers();
+    ({ server, a, b } = cast);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await server?.close();
+    await cast?.close();
   });
 
   async function addRecord(p: Page, summary: string) {
