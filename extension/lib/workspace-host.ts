@@ -1,11 +1,11 @@
 import { observeDoc } from '../../core/doc/observe.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { openWorkspace, type Workspace, type WorkspaceStatus } from '../../core/sync/index.ts';
-import { initI18n, uiLocale } from './i18n.ts';
-import { identityFromToken } from './identity.ts';
+import type { Workspace, WorkspaceStatus } from '../../core/sync/index.ts';
+import { openConnectionWorkspace } from './connection-workspace.ts';
+import { initI18n } from './i18n.ts';
 import { openDossierPanel } from './panel.ts';
 import type { OverlaySource } from './overlay-host.ts';
-import { readConnection, saveGrants, wsUrl, type Connection } from './settings.ts';
+import { readConnection, saveGrants, type Connection } from './settings.ts';
 import { fetchWhoami } from './whoami.ts';
 
 /**
@@ -54,11 +54,7 @@ export function createWorkspaceHost(): WorkspaceHost {
     if (!connection) return;
     // Index entries (grade reasons, warnings) are sentences in the user's language.
     await initI18n();
-    // Only the documents the token can read: a unit outside them would be refused (403) and
-    // retried forever, and the status would never reach online. The grants GET /whoami last
-    // reported, else those the token itself carries (a policy connection before its first answer).
-    const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
-    const next = await openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale: uiLocale(), ...(grants ? { grants } : {}) });
+    const next = await openConnectionWorkspace(connection);
     ws = next;
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));

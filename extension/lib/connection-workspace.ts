@@ -1,0 +1,17 @@
+import type { Locale } from '../../core/model/messages.ts';
+import { openWorkspace, type Workspace } from '../../core/sync/index.ts';
+import { uiLocale } from './i18n.ts';
+import { identityFromToken } from './identity.ts';
+import { wsUrl, type Connection, type Grants } from './settings.ts';
+
+/**
+ * Opens the enrolled workspace: what the background and every extension page do. The grants keep
+ * it to the documents the user may read: without them, units outside the user's scope would be
+ * dialled, refused (403) and retried forever, and the status would never reach online. They are
+ * those GET /whoami last reported, else those the token itself carries (a policy connection
+ * before its first answer).
+ */
+export function openConnectionWorkspace(connection: Connection & { grants?: Grants }, locale: Locale = uiLocale()): Promise<Workspace> {
+  const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
+  return openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale, ...(grants ? { grants } : {}) });
+}
