@@ -52,6 +52,13 @@ export interface SyncedDocOptions {
   maxBackoffTime: number;
   /** Start disconnected (e.g. an explicit "work offline"). */
   connect: boolean;
+  /**
+   * Values kept beside the document (`readLocal`) to read in the same IndexedDB transaction as the
+   * client's own (state vectors, own client IDs), as soon as the database is open: one round trip
+   * per document instead of one per value. `readLocal(key)` then answers from that read until the
+   * key is written.
+   */
+  readAhead?: readonly string[];
 }
 
 export interface SyncedDoc {
@@ -108,9 +115,15 @@ export class SyncRefusedError extends Error {
   }
 }
 
-async function readOwnIds(persistence: IndexeddbPersistence): Promise<number[]> {
+/** Whether a transaction changed the document (Yjs emits 'update' only then). */
+function changedIn(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
+  return false;
+}
+
+function parseOwnIds(stored: unknown): number[] {
   try {
-    const stored: unknown = await persistence.get(OWN_IDS_KEY);
     const ids: unknown = typeof stored === 'string' ? JSON.parse(stored) : [];
     return Array.isArray(ids) ? ids.filter((id): id is number => Number.isSafeInteger(id)) : [];
   } catch {
@@ -118,12 +131,38 @@ async function readOwnIds(persistence: IndexeddbPersistence): Promise<number[]> 
   }
 }
 
-async function readStateVector(persistence: IndexeddbPersistence, key: string): Promise<StateVector | undefined> {
+function parseStateVector(stored: unknown): StateVector | undefined {
   try {
-    const stored: unknown = await persistence.get(key);
     return stored instanceof ArrayBuffer || stored instanceof Uint8Array ? Y.decodeStateVector(new Uint8Array(stored)) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Several values of y-indexeddb's `custom` store in one read-only transaction, as soon as the
+ * database is open (in parallel with y-indexeddb's own read of the updates). A value that cannot be
+ * read is undefined: it only costs what it would have saved.
+ */
+async function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
+  try {
+    const db = await persistence._db;
+    return await new Promise<unknown[]>((resolve) => {
+      const out: unknown[] = keys.map(() => undefined);
+      const tx = db.transaction(['custom'], 'readonly');
+      const store = tx.objectStore('custom');
+      keys.forEach((key, i) => {
+        const req = store.get(key);
+        req.onsuccess = () => {
+          out[i] = req.result;
+        };
+      });
+      tx.oncomplete = () => resolve(out);
+      tx.onerror = () => resolve(keys.map(() => undefined));
+      tx.onabort = () => resolve(keys.map(() => undefined));
+    });
+  } catch {
+    return keys.map(() => undefined);
   }
 }
 
@@ -249,22 +288,52 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     recount();
     if (local) scheduleAsk();
   };
-  doc.on('update', onUpdate);
+  /**
+   * While the stored updates are applied nobody listens for 'update': with a listener, Yjs encodes
+   * every transaction as an update message, and for the load that is the whole document again
+   * (a third of a 10,000-cadre open, for listeners that would ignore it: y-indexeddb skips its own
+   * origin, and the provider is not connected yet). The listeners are back the moment y-indexeddb
+   * has applied what it stored. A change made before then is still stored (y-indexeddb writes the
+   * document's state before applying what it read), and is counted and offered to the server here.
+   */
+  let changedWhileLoading: { local: boolean } | undefined;
+  const watchLoading = (tr: Y.Transaction) => {
+    if (tr.origin === persistence || !changedIn(tr)) return;
+    changedWhileLoading = { local: (changedWhileLoading?.local ?? false) || tr.origin !== provider };
+  };
+  const listenAgain = (p: IndexeddbPersistence) => {
+    p.off('synced', listenAgain);
+    doc.off('afterTransaction', watchLoading);
+    if (destroyed) return;
+    doc.on('update', p._storeUpdate);
+    doc.on('update', provider._updateHandler);
+    doc.on('update', onUpdate);
+    if (changedWhileLoading?.local) onUpdate(new Uint8Array(), undefined);
+    else if (changedWhileLoading && provider.wsconnected) scheduleAsk();
+  };
+  if (persistence) {
+    doc.off('update', persistence._storeUpdate);
+    doc.off('update', provider._updateHandler);
+    doc.on('afterTransaction', watchLoading);
+    persistence.on('synced', listenAgain);
+  } else doc.on('update', onUpdate);
+
+  // Read side by side with the document, in one transaction: each IndexedDB round trip costs more
+  // than it carries. A missing or damaged record only costs the offline count (or the "arrived"
+  // baseline) until the next answer from the server.
+  const readAheadKeys = opts.readAhead ?? [];
+  const small = persistence ? readCustom(persistence, [SERVER_SV_KEY, SEEN_SV_KEY, OWN_IDS_KEY, ...readAheadKeys]) : undefined;
+  /** Read-ahead values not yet superseded by a write through `writeLocal`. */
+  const readAhead = new Map<string, Promise<string | undefined>>(
+    small ? readAheadKeys.map((key, i) => [key, small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined))]) : [],
+  );
 
   const whenLoaded = (async () => {
-    if (persistence) {
-      // Read side by side with the document: each IndexedDB round trip costs more than it carries.
-      // A missing or damaged record only costs the offline count (or the "arrived" baseline)
-      // until the next answer from the server.
-      const [, server, seen, own] = await Promise.all([
-        persistence.whenSynced,
-        readStateVector(persistence, SERVER_SV_KEY),
-        readStateVector(persistence, SEEN_SV_KEY),
-        readOwnIds(persistence),
-      ]);
-      for (const id of own) ownIds.add(id);
-      serverSV ??= server;
-      seenSV ??= seen;
+    if (persistence && small) {
+      const [, values] = await Promise.all([persistence.whenSynced, small]);
+      for (const id of parseOwnIds(values[2])) ownIds.add(id);
+      serverSV ??= parseStateVector(values[0]);
+      seenSV ??= parseStateVector(values[1]);
       loaded = true;
       // Migrate what this device holds; an empty document waits for the server (see migrate()).
       if (hasContent(doc) && !schema) schema = migrate(doc, opts.kind);
@@ -335,6 +404,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     markSeen: saveSeen,
     async readLocal(key) {
       if (!persistence || destroyed) return undefined;
+      const ahead = readAhead.get(key);
+      if (ahead) return ahead;
       try {
         const value: unknown = await persistence.get(key);
         return typeof value === 'string' ? value : undefined;
@@ -344,6 +415,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     },
     async writeLocal(key, value) {
       if (!persistence || destroyed) return;
+      readAhead.delete(key);
       await persistence.set(key, value).catch(() => undefined);
     },
     connect: () => {

@@ -266,6 +266,54 @@ describe('sync client against the real server', () => {
     expect(w.status().connection).toBe('online');
   });
 
+  it('starts loading last session’s units early, but keeps only those the directory and grants still list', async () => {
+    const token = adminToken('una');
+    const first = await workspace(token, { persistence: 'indexeddb' });
+    for (const code of ['S14', 'S15', 'S16']) await seed(first, code);
+    await first.openUnits();
+    await first.close();
+    // Offline, S15 leaves the directory (openUnits is not called, so it is still remembered).
+    const offline = await workspace(token, { persistence: 'indexeddb', connect: false });
+    offline.workspace.units.remove('S15');
+    await offline.close();
+    const grants = [{ role: 'editor', doc: 'unit:S14' }, { role: 'editor', doc: 'unit:S15' }, { role: 'admin', doc: 'workspace' }] as const;
+    const again = await workspace(token, { persistence: 'indexeddb', connect: false, grants: [...grants] });
+    expect(again.docs().map((d) => d.name)).toEqual(['workspace']);
+    expect(await again.openUnits()).toEqual(['S14']);
+    expect(again.docs().map((d) => d.name).sort()).toEqual(['unit:S14', 'workspace']);
+    expect(again.index.all().map((e) => e.unitCode)).toEqual(expect.arrayContaining(['S14']));
+    expect(again.index.all().some((e) => e.unitCode === 'S15' || e.unitCode === 'S16')).toBe(false);
+    // An adopted unit connects like any other.
+    again.connect();
+    const u = await again.unit('S14');
+    await u.synced.whenSynced();
+    u.dossiers.records.edit('S14-r1', 'summary', '提前打开后的更正', 'una');
+    await again.whenConfirmed();
+    expect(again.status().connection).toBe('online');
+  });
+
+  it('keeps a change made while a document loads from IndexedDB', async () => {
+    const token = adminToken('vic');
+    const first = await workspace(token, { persistence: 'indexeddb', connect: false });
+    first.workspace.units.put({ code: 'S17', name: '市统计局', kind: 'government' });
+    const u = await first.unit('S17');
+    u.dossiers.cadres.put(cadre('S17-c1', { unitCode: 'S17' }));
+    await first.close();
+    const second = await workspace(token, { persistence: 'indexeddb', connect: false });
+    // Written before the load finished, while nobody listened for updates.
+    const early = second.unit('S17');
+    const synced = second.docs().find((d) => d.name === 'unit:S17')!;
+    synced.doc.getMap('probe').set('k', 'v');
+    const { dossiers } = await early;
+    expect(dossiers.cadres.get('S17-c1')).toBeDefined();
+    expect(second.status().unconfirmed).toBeGreaterThan(0);
+    await second.close();
+    const third = await workspace(token, { persistence: 'indexeddb', connect: false });
+    const again = await third.unit('S17');
+    expect(again.synced.doc.getMap('probe').get('k')).toBe('v');
+    expect(again.dossiers.cadres.get('S17-c1')).toBeDefined();
+  });
+
   it('sends the token as a subprotocol, never in the URL', async () => {
     const token = adminToken('jay');
     const w = await workspace(token);

@@ -104,16 +104,15 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   let shouldConnect = options.connect ?? true;
   const prefix = dbPrefix(serverUrl);
   const opened = new Map<string, SyncedDoc>();
-  const units = new Map<string, Promise<OpenUnit>>();
   const notesDocs = new Map<string, Promise<OpenNotes>>();
   const stops: (() => void)[] = [];
   const statusListeners = new Set<(s: WorkspaceStatus) => void>();
   const index = createLocalIndex();
   let closed = false;
 
-  const open = (name: string, kind: DocKind): SyncedDoc => {
+  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[]): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
-    const synced = openSyncedDoc({
+    return openSyncedDoc({
       name,
       kind,
       serverUrl,
@@ -121,12 +120,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       persistence,
       dbName: prefix + name,
       crossTab: options.crossTab ?? true,
-      connect: shouldConnect,
+      connect,
       confirmDebounceMs: options.confirmDebounceMs ?? 300,
       maxBackoffTime: options.maxBackoffTime ?? 30_000,
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+      ...(readAhead ? { readAhead } : {}),
     });
-    opened.set(name, synced);
+  };
+  /** A document becomes part of the workspace: its status counts, connect/setToken/close reach it. */
+  const register = (synced: SyncedDoc): SyncedDoc => {
+    opened.set(synced.name, synced);
     stops.push(synced.onStatus(() => {
       // Aggregating is O(documents); skip it when nobody listens (e.g. a CLI import).
       if (statusListeners.size === 0) return;
@@ -135,11 +138,45 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     }));
     return synced;
   };
+  const open = (name: string, kind: DocKind, readAhead?: readonly string[]): SyncedDoc => register(create(name, kind, shouldConnect, readAhead));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
 
-  const wsSynced = open(WORKSPACE_DOC, 'workspace');
+  const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
+  const readable = (name: string) => !options.grants || canRead(options.grants, name);
+  const inScope = (code: string) => (options.scope ? options.scope(code) : true) && readable(unitDocName(code));
+
+  const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY] : undefined);
   const workspace = workspaceDoc(wsSynced.doc, { locale });
+
+  /**
+   * Unit documents `openUnits()` opened in the previous session, loading from IndexedDB while the
+   * workspace document (whose directory decides) is still loading. Until `openUnits()` or `unit()`
+   * adopts one, it is not connected, not part of status, and nothing of it reaches the index; those
+   * the directory (or scope, or grants) no longer lists are closed by `openUnits()`, the rest after
+   * PREFETCH_KEEP_MS if nobody asks for them.
+   */
+  const prefetched = new Map<string, SyncedDoc>();
+  const units = new Map<string, Promise<OpenUnit>>();
+  const dropPrefetched = (code: string) => {
+    const synced = prefetched.get(code);
+    if (!synced) return;
+    prefetched.delete(code);
+    void synced.destroy();
+  };
+  // Answered from the same read as the workspace document's own small values, before its updates.
+  const prefetching = useCache
+    ? wsSynced.readLocal(UNIT_LIST_KEY).then((text) => {
+        for (const code of decodeUnitList(text)) {
+          if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
+          prefetched.set(code, create(unitDocName(code), 'unit', false, [INDEX_CACHE_KEY]));
+        }
+        return text;
+      })
+    : undefined;
+  let prefetchTimer: ReturnType<typeof setTimeout> | undefined;
+
   await wsSynced.whenLoaded;
+  let rememberedUnits = await prefetching;
 
   /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
   const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
@@ -168,7 +205,6 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return view;
   };
 
-  const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
   const summarise = (code: string, dossiers: UnitDossiers, synced: SyncedDoc) => {
     if (closed) return;
     const { config, lookup } = workspaceView();
@@ -205,10 +241,17 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const unit = (code: string): Promise<OpenUnit> => {
     let p = units.get(code);
     if (!p) {
+      const early = prefetched.get(code);
+      prefetched.delete(code);
       p = (async () => {
-        const synced = open(unitDocName(code), 'unit');
+        const synced = early ? register(early) : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined);
         const dossiers = unitDossiers(synced.doc, { locale });
         const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
+        if (early && !closed) {
+          // Opened before anyone asked, so not connected: as `open` would, now that it is loaded.
+          early.setToken(token);
+          if (shouldConnect) early.connect();
+        }
         stops.push(observeDoc(synced.doc, () => summarise(code, dossiers, synced)));
         // Stamped after the read: if anything arrived meanwhile, the stamp no longer matches.
         const cached = decodeIndexCache(cachedText, indexStamp(synced.doc, wsSynced.doc, today(), locale));
@@ -236,6 +279,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p;
   };
 
+  // Nobody asked for the remembered units (this view opens single units only): let them go.
+  if (prefetched.size > 0) {
+    prefetchTimer = setTimeout(() => {
+      for (const code of [...prefetched.keys()]) dropPrefetched(code);
+    }, PREFETCH_KEEP_MS);
+  }
+
   return {
     serverUrl,
     workspace,
@@ -243,9 +293,19 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     unit,
     notes,
     async openUnits(opts = {}) {
-      const readable = (name: string) => !options.grants || canRead(options.grants, name);
-      const codes = workspace.units.ids().filter((c) => (options.scope ? options.scope(c) : true) && readable(unitDocName(c)));
-      await Promise.all(codes.map((c) => (opts.notes && readable(notesDocName(c)) ? Promise.all([unit(c), notes(c)]) : unit(c))));
+      const codes = workspace.units.ids().filter(inScope);
+      // Remembered from last time but no longer in the directory (or scope, or grants): close.
+      const listed = new Set(codes);
+      for (const code of [...prefetched.keys()]) if (!listed.has(code)) dropPrefetched(code);
+      const done = Promise.all(codes.map((c) => (opts.notes && readable(notesDocName(c)) ? Promise.all([unit(c), notes(c)]) : unit(c))));
+      if (useCache) {
+        const text = encodeUnitList(codes);
+        if (text !== rememberedUnits) {
+          rememberedUnits = text;
+          void wsSynced.writeLocal(UNIT_LIST_KEY, text);
+        }
+      }
+      await done;
       return codes;
     },
     docs: () => [...opened.values()],
@@ -274,6 +334,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     },
     async close() {
       if (closed) return;
+      clearTimeout(prefetchTimer);
+      for (const code of [...prefetched.keys()]) dropPrefetched(code);
       // Keep the latest index entries for the next start before letting go of the documents.
       await Promise.all([...pendingCache.keys()].map(flushCache));
       closed = true;
@@ -284,6 +346,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     },
     async wipe() {
       closed = true;
+      clearTimeout(prefetchTimer);
+      await Promise.all([...prefetched.values()].map((d) => d.destroy()));
+      prefetched.clear();
       if (revalidating !== undefined) clearTimeout(revalidating);
       for (const p of pendingCache.values()) clearTimeout(p.timer);
       pendingCache.clear();
@@ -297,6 +362,24 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       }
     },
   };
+}
+
+/** Kept beside the workspace document: the unit codes `openUnits()` opened last, as JSON. */
+const UNIT_LIST_KEY = 'openedUnits';
+const PREFETCH_KEEP_MS = 10_000;
+
+function encodeUnitList(codes: readonly string[]): string {
+  return JSON.stringify(codes);
+}
+
+function decodeUnitList(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function deleteDatabase(name: string): Promise<void> {

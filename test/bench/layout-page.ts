@@ -9,7 +9,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { unitDossiers } from '../../core/doc/unit-doc.ts';
 import { defaultConfig } from '../../core/model/config.ts';
 import { summariseUnitDoc } from '../../core/sync/summaries.ts';
-import { openWorkspace } from '../../core/sync/workspace.ts';
+import { dbPrefix, openWorkspace } from '../../core/sync/workspace.ts';
 import { naiveDoc, oursDoc, oursPerUnitDocs, population } from './layout-data.ts';
 
 async function store(name: string, doc: Y.Doc): Promise<void> {
@@ -88,23 +88,29 @@ async function runWorkspace(cadres: number, runs: number) {
   const time = async (indexCache: boolean) => {
     const t0 = performance.now();
     const ws = await openWorkspace({ ...base, indexCache });
+    const wsMs = performance.now() - t0;
     await ws.openUnits();
     const ms = performance.now() - t0;
     const entries = ws.index.all().length;
     await ws.close();
-    return { ms, entries };
+    return { ms, wsMs, entries };
   };
+  const names = ['workspace', ...codes.map((c) => `unit:${c}`)].map((n) => dbPrefix(serverUrl) + n);
   const cold: number[] = [];
   const warm: number[] = [];
+  const warmWorkspace: number[] = [];
+  const raw: number[] = [];
   let entries = 0;
   await time(true); // writes the cache
   for (let i = 0; i < runs; i++) {
     cold.push((await time(false)).ms);
     const w = await time(true);
     warm.push(w.ms);
+    warmWorkspace.push(w.wsMs);
     entries = w.entries;
+    raw.push(await open(names, false));
   }
-  return { cold: median(cold), warm: median(warm), entries, units: codes.length };
+  return { cold: median(cold), warm: median(warm), warmWorkspace: median(warmWorkspace), raw: median(raw), entries, units: codes.length };
 }
 
 (globalThis as unknown as { runWorkspaceBench: typeof runWorkspace }).runWorkspaceBench = runWorkspace;

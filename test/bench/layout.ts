@@ -9,6 +9,7 @@
  * which is how design.md's figures for the naive layout were measured.
  *
  * Run: npx tsx test/bench/layout.ts   (prints tables; figures go to BENCHMARKS.md by hand)
+ *      npx tsx test/bench/layout.ts --workspace [runs]   (only the sync client in Chromium)
  */
 import { build } from 'esbuild'; // vite's own bundler, already installed with it
 import { createServer } from 'node:http';
@@ -70,8 +71,10 @@ function timeRead(update: Uint8Array, runs: number): number {
 const fmtMB = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const fmtMs = (ms: number) => `${ms.toFixed(0)} ms`;
 
+const workspaceOnly = process.argv.includes('--workspace');
+const workspaceRuns = Number(process.argv[process.argv.indexOf('--workspace') + 1]) || 5;
 const rows: string[][] = [];
-for (const cadres of [1072, 10_000]) {
+for (const cadres of workspaceOnly ? [] : [1072, 10_000]) {
   const p = population(cadres);
   const naive = Y.encodeStateAsUpdate(naiveDoc(p));
   const ours = Y.encodeStateAsUpdate(oursDoc(p));
@@ -99,10 +102,12 @@ for (const cadres of [1072, 10_000]) {
 }
 
 const header = ['cadres × records', 'naive size', 'ours size', 'size ratio', 'naive load', 'ours load', 'load ratio', 'ours read+validate all', 'ours as 98 unit docs: size / load'];
-console.log(`| ${header.join(' | ')} |`);
-console.log(`|${header.map(() => '---').join('|')}|`);
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`);
+if (!workspaceOnly) {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`);
+}
 
 /** The same documents through y-indexeddb in Chromium, served from loopback (IndexedDB needs an origin). */
 async function chromiumRun(): Promise<void> {
@@ -118,22 +123,24 @@ async function chromiumRun(): Promise<void> {
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    const head = ['cadres × records', 'naive (1 doc)', 'ours (1 doc)', 'ratio', 'ours as unit docs', 'ours as unit docs + local index'];
-    console.log(`\n| ${head.join(' | ')} |`);
-    console.log(`|${head.map(() => '---').join('|')}|`);
-    for (const cadres of [1072, 10_000]) {
-      const r = await page.evaluate(([n, runs]) => (globalThis as any).runLayoutBench(n, runs), [cadres, cadres > 5000 ? 3 : 5] as const);
-      console.log(`| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`);
+    if (!workspaceOnly) {
+      const head = ['cadres × records', 'naive (1 doc)', 'ours (1 doc)', 'ratio', 'ours as unit docs', 'ours as unit docs + local index'];
+      console.log(`\n| ${head.join(' | ')} |`);
+      console.log(`|${head.map(() => '---').join('|')}|`);
+      for (const cadres of [1072, 10_000]) {
+        const r = await page.evaluate(([n, runs]) => (globalThis as any).runLayoutBench(n, runs), [cadres, cadres > 5000 ? 3 : 5] as const);
+        console.log(`| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`);
+      }
+      console.log(`\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`);
     }
-    console.log(`\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`);
-    const head2 = ['cadres', 'openWorkspace + openUnits, index computed', 'same, index from cache', 'index entries'];
+    const head2 = ['cadres', 'openWorkspace + openUnits, index computed', 'same, index from cache', 'of which openWorkspace (cache)', 'raw y-indexeddb open of the same 99 docs', 'index entries'];
     console.log(`\n| ${head2.join(' | ')} |`);
     console.log(`|${head2.map(() => '---').join('|')}|`);
     for (const cadres of [1072, 10_000]) {
-      const r = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs), [cadres, 3] as const);
-      console.log(`| ${cadres.toLocaleString('en')} (${r.units} units) | ${fmtMs(r.cold)} | ${fmtMs(r.warm)} | ${r.entries.toLocaleString('en')} |`);
+      const r = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs), [cadres, workspaceRuns] as const);
+      console.log(`| ${cadres.toLocaleString('en')} (${r.units} units) | ${fmtMs(r.cold)} | ${fmtMs(r.warm)} | ${fmtMs(r.warmWorkspace)} | ${fmtMs(r.raw)} | ${r.entries.toLocaleString('en')} |`);
     }
-    console.log('\nThe sync client from IndexedDB, not connected (core/sync/workspace.ts), median of 3.');
+    console.log(`\nChromium ${browser.version()}: the sync client from IndexedDB, not connected (core/sync/workspace.ts), median of ${workspaceRuns}.`);
   } finally {
     await browser.close();
     server.close();
