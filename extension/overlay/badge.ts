@@ -9,7 +9,7 @@ import type { OverlayText } from './text.ts';
  * read) with a CLOSED shadow root holding a focusable button. The button's text and accessible
  * name say who and what ("张伟 · 黑点1 · 等次D · 预警"); the hover/focus card is built only when
  * first shown, in the same shadow root, and rendered in the top layer (popover) so a table cell's
- * overflow cannot clip it. All DOM is built with createElement/textContent: never innerHTML.
+ * overflow cannot clip it. All DOM is built with createElement/textContent: no HTML is ever parsed.
  */
 
 export const GLYPHS: Record<Colour, string> = { red: '●', blue: '○', yellow: '▲', black: '■' };
