@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { seed, SMALL_CITY } from './support/seed.ts';
+import { editorToken, enrol, launchExtension, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
 /**
  * The full-tab pages (integrity review, unit pictures, import) are reachable from the options
@@ -13,11 +12,9 @@ describe('links to the full-tab pages', () => {
   let ext: ExtensionBrowser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
-    await seed(server.url, admin, SMALL_CITY);
+    ({ server } = await seededServer());
     ext = await launchExtension();
-    await enrol(ext, server.url, server.token({ user: 'alice', name: '张三', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'notes:*' }] }));
+    await enrol(ext, server.url, editorToken(server, 'alice', '张三'));
   });
   afterAll(async () => {
     await ext?.close();

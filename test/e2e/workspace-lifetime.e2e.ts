@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { seed, SMALL_CITY } from './support/seed.ts';
+import { editorToken, enrol, launchExtension, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
 /**
  * The MV3 lifetime decision (extension/lib/lifetime.ts): the browser may stop the background at
@@ -12,11 +11,9 @@ describe('the background survives being stopped, offline', () => {
   let ext: ExtensionBrowser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
-    await seed(server.url, admin, SMALL_CITY);
+    ({ server } = await seededServer());
     ext = await launchExtension();
-    await enrol(ext, server.url, server.token({ user: 'alice', name: '张三', docs: ['workspace', 'unit:*', 'notes:*'], role: 'editor' }));
+    await enrol(ext, server.url, editorToken(server, 'alice', '张三'));
   });
   afterAll(async () => {
     await ext?.close();

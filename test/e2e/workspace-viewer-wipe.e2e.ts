@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { nodeWorkspace, seed, SMALL_CITY } from './support/seed.ts';
-import { enrol, extensionStorage, indexedDbNames, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { nodeWorkspace } from './support/seed.ts';
+import { enrol, extensionStorage, indexedDbNames, launchExtension, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
 describe('a viewer reads but cannot write; wiping the device leaves nothing behind', () => {
   let server: TestServer;
@@ -9,10 +9,8 @@ describe('a viewer reads but cannot write; wiping the device leaves nothing behi
   let viewer: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    ({ server, admin } = await seededServer());
     viewer = server.token({ user: 'vera', name: '王五', docs: ['workspace', 'unit:*', 'notes:*'], role: 'viewer' });
-    await seed(server.url, admin, SMALL_CITY);
     ext = await launchExtension();
     await enrol(ext, server.url, viewer);
   });
