@@ -47,8 +47,10 @@ export function summariseUnitDoc(dossiers: UnitDossiers, ctx: SummaryContext): S
   for (const d of all.values()) {
     if (d.subject.type !== 'cadre') continue;
     const data = { cadre: d.cadre, records: d.records, flags: d.flags, clues: d.clues };
-    const summary = rules.summarise(data, ctx.asOf, ctx.config, ctx.locale, { vocab });
-    if (d.cadre) outcomes.push(rules.assessCadre(data, ctx.asOf, ctx.config));
+    // Assessed once: the summary reuses it, and the unit's grade reads it as an outcome.
+    const assessed = rules.assessCadre(data, ctx.asOf, ctx.config);
+    const summary = rules.summarise(data, ctx.asOf, ctx.config, ctx.locale, { vocab, assessed });
+    if (d.cadre) outcomes.push(assessed);
     const unitCode = d.cadre?.unitCode ?? own ?? '';
     out.push({
       type: 'cadre',
