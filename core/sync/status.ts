@@ -12,8 +12,12 @@ export interface DocStatus {
   unconfirmed: number;
   /** The server's last permission-denied answer on this document, e.g. "read-only: your role … is viewer". */
   denied?: string;
-  /** The server closed the connection for good (4400–4499, e.g. 4401 token expired or revoked). */
-  closed?: { code: number; reason: string };
+  /**
+   * The server closed the connection for good (4400–4499, e.g. 4401 token expired or revoked), or
+   * refused the upgrade with HTTP 401 or 403 (`httpStatus`; code 1006, the close the client saw).
+   * Only Node clients learn of a refused upgrade: browsers do not see the status and keep retrying.
+   */
+  closed?: { code: number; reason: string; httpStatus?: 401 | 403 };
   /** Loaded from this device's storage (or nothing to load). */
   loaded: boolean;
   /** The document was written by a newer schema: read-only here. */
@@ -36,7 +40,7 @@ export interface WorkspaceStatus {
   connection: Connection;
   unconfirmed: number;
   denied: { doc: string; reason: string }[];
-  closed: { doc: string; code: number; reason: string }[];
+  closed: { doc: string; code: number; reason: string; httpStatus?: 401 | 403 }[];
   docs: DocStatus[];
 }
 

@@ -72,7 +72,8 @@ export interface SyncedDoc {
   readonly whenLoaded: Promise<void>;
   /**
    * Resolves the next time the document is connected and has exchanged state with the server;
-   * rejects with SyncRefusedError if the server closes the connection for good meanwhile.
+   * rejects with SyncRefusedError if the server closes the connection for good meanwhile, or (Node
+   * clients) refuses the upgrade with 401 or 403.
    */
   whenSynced(): Promise<void>;
   /**
@@ -103,14 +104,45 @@ export interface SyncedDoc {
 }
 
 
-/** The server will not let this wait end: it closed the connection for good or refused a write. */
+/**
+ * The HTTP statuses of a refused upgrade that reconnecting with the same token cannot change: 401
+ * (the token is not accepted: forged, expired or revoked) and 403 (no grant on the document).
+ */
+export type RefusalStatus = 401 | 403;
+
+const REFUSAL_REASONS: Record<RefusalStatus, string> = {
+  401: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)',
+  403: 'HTTP 403: the token has no grant on this document',
+};
+
+/**
+ * The status of a definitively refused upgrade (401 or 403), read from a y-websocket
+ * 'connection-error' event; undefined for anything else. Only Node clients can tell: the `ws`
+ * package reports "Unexpected server response: 403". A browser's error event carries no status, and
+ * 5xx answers, refused connections and timeouts are transient: those keep retrying.
+ */
+export function definitiveRefusal(event: unknown): RefusalStatus | undefined {
+  const e = event as { message?: unknown; error?: { message?: unknown } | null } | null | undefined;
+  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : e?.error?.message;
+  const match = typeof message === 'string' ? /^Unexpected server response: (\d{3})$/u.exec(message) : null;
+  const status = Number(match?.[1]);
+  return status === 401 || status === 403 ? status : undefined;
+}
+
+/**
+ * The server will not let this wait end: it closed the connection for good ('closed'), refused the
+ * upgrade with 401 or 403 ('refused', Node clients only: `httpStatus` says which), or refused a
+ * write ('denied').
+ */
 export class SyncRefusedError extends Error {
   constructor(
     readonly doc: string,
-    readonly kind: 'closed' | 'denied',
+    readonly kind: 'closed' | 'denied' | 'refused',
     readonly reason: string,
+    readonly httpStatus?: RefusalStatus,
   ) {
-    super(`${doc}: ${kind === 'closed' ? 'connection closed by the server' : 'permission denied'} (${reason})`);
+    const what = { closed: 'connection closed by the server', denied: 'permission denied', refused: 'refused by the server' }[kind];
+    super(`${doc}: ${what} (${reason})`);
     this.name = 'SyncRefusedError';
   }
 }
@@ -176,6 +208,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     maxBackoffTime: opts.maxBackoffTime,
     ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
   });
+  /** The socket being set up was refused with 401/403 (its 'connection-error' came before its close). */
+  let refusal: RefusalStatus | undefined;
+  // A refused upgrade ends like a dropped connection (1006); stop as y-websocket stops on 4400–4499.
+  const reconnectAfter = provider.shouldReconnect;
+  provider.shouldReconnect = (event, p) => refusal === undefined && reconnectAfter(event, p);
 
   let serverSV: StateVector | undefined;
   let seenSV: StateVector | undefined;
@@ -189,7 +226,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   let denied: string | undefined;
   /** Counts denials so a waiter can tell a new refusal from one that happened before it waited. */
   let denials = 0;
-  let closed: { code: number; reason: string } | undefined;
+  let closed: { code: number; reason: string; httpStatus?: RefusalStatus } | undefined;
   let schema: MigrationOutcome | undefined;
   let firstAnswerOnConnection = true;
   let askTimer: ReturnType<typeof setTimeout> | undefined;
@@ -260,11 +297,17 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     });
   };
   provider.on('status', ({ status: s }) => {
+    // A new socket: what the last one was refused with no longer applies.
+    if (s !== 'disconnected') refusal = undefined;
     if (s === 'connected') {
       firstAnswerOnConnection = true;
       closed = undefined;
     }
     emit();
+  });
+  // Node (`ws`) only: the refused upgrade's status arrives here, just before the socket's close.
+  provider.on('connection-error', (event) => {
+    refusal = definitiveRefusal(event);
   });
   provider.on('sync', (isSynced) => {
     if (isSynced && !seenSV && !destroyed) saveSeen();
@@ -274,7 +317,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     emit();
   });
   provider.on('closed', (event) => {
-    closed = { code: event.code, reason: event.reason };
+    closed = refusal === undefined ? { code: event.code, reason: event.reason } : { code: event.code, reason: REFUSAL_REASONS[refusal], httpStatus: refusal };
+    refusal = undefined;
     emit();
   });
 
@@ -344,8 +388,9 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
 
   /**
    * Resolves when `ready` holds. Rejects when waiting has become pointless: the server closed the
-   * connection for good (e.g. 4401, token expired), or, with `failOnDenial`, refused a write made
-   * while waiting (the change will never be confirmed).
+   * connection for good (e.g. 4401, token expired) or refused the upgrade with 401/403 (Node
+   * clients), or, with `failOnDenial`, refused a write made while waiting (the change will never be
+   * confirmed).
    */
   const waitUntil = (ready: () => boolean, failOnDenial: boolean) =>
     new Promise<void>((resolve, reject) => {
@@ -356,7 +401,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
           resolve();
         } else if (closed) {
           waiters.delete(check);
-          reject(new SyncRefusedError(opts.name, 'closed', `${closed.code} ${closed.reason}`));
+          reject(
+            closed.httpStatus !== undefined
+              ? new SyncRefusedError(opts.name, 'refused', closed.reason, closed.httpStatus)
+              : new SyncRefusedError(opts.name, 'closed', `${closed.code} ${closed.reason}`),
+          );
         } else if (failOnDenial && denials > deniedBefore) {
           waiters.delete(check);
           reject(new SyncRefusedError(opts.name, 'denied', denied ?? ''));

@@ -1,9 +1,14 @@
 import 'fake-indexeddb/auto';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 // The real server, on loopback. Only this test reaches into sync-server/; the library does not.
 import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
+import { mintToken } from '../../sync-server/token.ts';
 import * as Y from 'yjs';
+import { definitiveRefusal } from './synced-doc.ts';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
 import { defaultRules, type Rules } from './summaries.ts';
 import { cadre, record } from '../doc/test/fixtures.ts';
@@ -228,6 +233,73 @@ describe('sync client against the real server', () => {
     expect(w.status()).toMatchObject({ connection: 'offline', closed: [{ doc: 'workspace', code: 4401 }] });
     w.workspace.units.put({ code: 'S09', name: '市审计局', kind: 'government' });
     await expect(w.whenConfirmed()).rejects.toMatchObject({ kind: 'closed', doc: 'workspace' });
+  });
+
+  it('stops and says which when the server refuses the upgrade (no grant: 403), and connects again with a new token', async () => {
+    const w = await workspace(server.token('quin', [{ role: 'editor', doc: 'unit:*' }]), { maxBackoffTime: 20 });
+    // No timeout here: without the refusal, this waits until the test times out.
+    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'workspace' });
+    expect(w.status()).toMatchObject({
+      connection: 'offline',
+      closed: [{ doc: 'workspace', httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }],
+    });
+    // Waiting later rejects at once too, and the client does not keep knocking (backoff would be 20 ms).
+    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ kind: 'refused', httpStatus: 403 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.logs.filter((l) => l.includes('quin has no grant on workspace'))).toHaveLength(1);
+    // A token with the grant: connecting again clears the refusal.
+    w.setToken(adminToken('quin'));
+    w.connect();
+    await w.workspaceSynced.whenSynced();
+    expect(w.status()).toMatchObject({ connection: 'online', closed: [] });
+  });
+
+  it('stops and says so when the server does not accept the token (forged: 401)', async () => {
+    const forged = mintToken(randomBytes(32), { user: 'mallory', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token;
+    const w = await workspace(forged);
+    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 401, doc: 'workspace' });
+    await expect(w.whenConfirmed()).rejects.toThrow('workspace: refused by the server (HTTP 401: the server does not accept the token (invalid, expired or revoked))');
+    expect(w.status().closed).toEqual([{ doc: 'workspace', code: 1006, httpStatus: 401, reason: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)' }]);
+  });
+
+  it('keeps retrying when the upgrade fails for a transient reason (HTTP 503, connection refused)', async () => {
+    let attempts = 0;
+    const flaky = createServer();
+    flaky.on('upgrade', (_req, socket) => {
+      attempts += 1;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const url = `ws://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    try {
+      const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20 });
+      let settled = false;
+      w.workspaceSynced.whenSynced().then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      await waitFor(() => attempts >= 3, 'the client to retry after 503s');
+      expect(settled).toBe(false);
+      expect(w.status()).toMatchObject({ connection: 'offline', closed: [] });
+    } finally {
+      await new Promise((resolve) => flaky.close(resolve));
+    }
+    // Nobody listening: refused connections are transient too.
+    const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20 });
+    await waitFor(() => w.workspaceSynced.provider.wsUnsuccessfulReconnects >= 3, 'the client to retry a closed port');
+    expect(w.status().closed).toEqual([]);
+  });
+
+  it('reads the refusal only from what Node clients see; a browser error event says nothing', () => {
+    const wsError = (message: string) => ({ type: 'error', message, error: new Error(message) });
+    expect(definitiveRefusal(wsError('Unexpected server response: 401'))).toBe(401);
+    expect(definitiveRefusal(wsError('Unexpected server response: 403'))).toBe(403);
+    expect(definitiveRefusal({ type: 'error', message: '', error: new Error('Unexpected server response: 403') })).toBe(403);
+    for (const transient of ['Unexpected server response: 400', 'Unexpected server response: 503', 'connect ECONNREFUSED 127.0.0.1:1', 'Opening handshake has timed out']) {
+      expect(definitiveRefusal(wsError(transient))).toBeUndefined();
+    }
+    expect(definitiveRefusal(new Event('error'))).toBeUndefined();
+    expect(definitiveRefusal(null)).toBeUndefined();
   });
 
   it('keeps indexing when a stock client with write access stores garbage', async () => {

@@ -84,10 +84,25 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
   };
 }
 
-/** A refusal by the server in the officer's words: which document, the server's reason, what to do. */
-export function explainRefusal(error: unknown, locale: Locale): unknown {
+/**
+ * A refusal by the server in the officer's words: which document, the server's reason, what to do.
+ * `nothingWritten`: the command had not written anything yet, so it can say nothing changed.
+ */
+export function explainRefusal(error: unknown, locale: Locale, nothingWritten = false): unknown {
   if (!(error instanceof SyncRefusedError)) return error;
   const zh = locale === 'zh-CN';
+  if (error.kind === 'refused') {
+    const unchanged = nothingWritten ? (zh ? '服务器上的数据未作任何更改。' : ' Nothing was changed on the server.') : '';
+    const words =
+      error.httpStatus === 403
+        ? zh
+          ? `该令牌无权访问 ${error.doc}（HTTP 403）。导入需要能读取 workspace 文档并写入单位文档的令牌（例如 unit:* 的 editor 与 workspace 的 viewer），请向管理员申请。`
+          : `The token has no grant on ${error.doc} (HTTP 403). Importing needs a token that can read the workspace document and write the unit documents (e.g. editor on unit:* and viewer on workspace); ask the administrator for one.`
+        : zh
+          ? `服务器不接受该令牌（${error.doc}：HTTP 401）。令牌可能已过期、已被吊销，或不是本服务器签发的，请向管理员申请新令牌。`
+          : `The server does not accept the token (${error.doc}: HTTP 401). It may have expired, been revoked, or not have been issued by this server; ask the administrator for a new one.`;
+    return new Error(words + unchanged, { cause: error });
+  }
   if (error.kind === 'denied') {
     return new Error(
       zh
@@ -152,8 +167,12 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
   try {
     target = await openImportTarget(serverUrl, token);
   } catch (error) {
-    throw explainRefusal(error, locale);
+    // A token the server refuses (401) or that has no grant on a document (403) ends up here at
+    // once, not after the sync timeout (Node clients see the refused upgrade's status).
+    throw explainRefusal(error, locale, true);
   }
+  /** Whether the command has written to the documents yet (until then a refusal changed nothing). */
+  let wrote = false;
   let done: string[];
   try {
     done = await run(target);
@@ -162,7 +181,7 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
     await target.close();
   } catch (error) {
     await target.workspaceClient.close();
-    throw explainRefusal(error, locale);
+    throw explainRefusal(error, locale, !wrote);
   }
   for (const l of done) out(l);
 
@@ -175,6 +194,7 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
       });
     }
     if (values.undo) {
+      wrote = true;
       const r = undoImport(target, values.undo, { by, at: new Date().toISOString(), reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone') });
       if (!r.ok) throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
       return [locale === 'zh-CN' ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）` : `undid import ${values.undo} in ${r.units.length} unit(s)`];
@@ -194,6 +214,7 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
     if (values['dry-run']) return [];
     await target.ensureUnits(unitsTouched(preview));
     const now = new Date();
+    wrote = true;
     const result = applyImport(target, preview, { id: newImportId(now), by, at: now.toISOString(), fileName: basename(values.file) }, mode);
     if (!result.ok) {
       process.exitCode = 1;
