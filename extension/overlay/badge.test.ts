@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../public/_locales/en/messages.json';
 import zh from '../public/_locales/zh_CN/messages.json';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { accessibleName, signatureOf } from './badge.ts';
+import { accessibleName, markGlyph, pillShape, signatureOf } from './badge.ts';
 import { overlayTextFrom } from './text-table.ts';
 
 const base: SubjectSummary = {
@@ -43,5 +43,25 @@ describe('the badge says who and what, in words (colour is never the only signal
     expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({ periods: ['x'] }), ''));
     expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({ id: 'C002' }), ''));
     expect(signatureOf(s({}), '')).not.toBe(signatureOf(s({}), '张伟'));
+  });
+});
+
+describe('the compact mark and the pill\'s shape', () => {
+  it('the mark shows the most serious colour present, each with its own shape', () => {
+    expect(markGlyph(s({ dots: { red: 3, blue: 1, yellow: 1, black: 1 } }))).toEqual({ text: '■', colour: 'black' });
+    expect(markGlyph(s({ dots: { red: 3, blue: 1, yellow: 1, black: 0 } }))).toEqual({ text: '▲', colour: 'yellow' });
+    expect(markGlyph(s({ dots: { red: 1, blue: 1, yellow: 0, black: 0 } }))).toEqual({ text: '●', colour: 'red' });
+    expect(markGlyph(s({ dots: { red: 0, blue: 2, yellow: 0, black: 0 } }))).toEqual({ text: '○', colour: 'blue' });
+    expect(markGlyph(s({ grade: 'C' }))).toEqual({ text: 'C', colour: null });
+    expect(markGlyph({ kind: 'ambiguous', candidates: [base, base] })).toEqual({ text: '?', colour: null });
+  });
+
+  it('pills that draw the same glyphs share a shape (so one measurement serves both)', () => {
+    const a = s({ dots: { red: 2, blue: 0, yellow: 1, black: 0 }, grade: 'A' });
+    const b = s({ dots: { red: 7, blue: 0, yellow: 3, black: 0 }, grade: 'A', name: '李娜', id: 'C009' });
+    expect(pillShape(a, '')).toBe(pillShape(b, ''));
+    expect(pillShape(a, '')).not.toBe(pillShape(s({ dots: { red: 12, blue: 0, yellow: 1, black: 0 }, grade: 'A' }), ''));
+    expect(pillShape(a, '')).not.toBe(pillShape(s({ dots: { red: 2, blue: 0, yellow: 1, black: 0 }, grade: 'A', warnings: ['x'] }), ''));
+    expect(pillShape(a, '')).not.toBe(pillShape(a, '张伟'));
   });
 });

@@ -2,6 +2,7 @@ import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { Resolution } from '../../core/match/matcher.ts';
 import { COLOURS, type Colour } from '../../core/model/vocabulary.ts';
 import { BADGE_CSS, badgeSheet } from './styles.ts';
+import type { Form } from './placement.ts';
 import type { OverlayText } from './text.ts';
 
 /**
@@ -17,9 +18,26 @@ export const GLYPHS: Record<Colour, string> = { red: '●', blue: '○', yellow:
 export type OpenTarget = { type: 'cadre' | 'unit'; id: string } | { candidates: { type: 'cadre' | 'unit'; id: string }[] };
 
 export interface Badge {
+  /** The element placed: a bare span in the page (inline), or a spot in a table layer's shadow root. */
   host: HTMLElement;
   /** What it shows, to keep it when a re-scan finds the same thing. */
   signature: string;
+  /** What decides the pill's size (its visible text and marks): equal shapes, equal widths. */
+  shape: string;
+  /** Switches between the full pill and the compact mark (layered badges only; see placement.ts). */
+  setForm(form: Form): void;
+}
+
+/**
+ * The compact mark's one glyph: the most serious dot colour present (black, then yellow, then
+ * red, then blue — each with its own shape), else the grade letter; "?" for an ambiguous name.
+ * The accessible name and the card still say everything.
+ */
+export function markGlyph(r: Resolution): { text: string; colour: Colour | null } {
+  if (r.kind === 'ambiguous') return { text: '?', colour: null };
+  const s = r.subject;
+  for (const c of ['black', 'yellow', 'red', 'blue'] as const) if (s.dots[c] > 0) return { text: GLYPHS[c], colour: c };
+  return { text: s.grade || '·', colour: null };
 }
 
 const ref = (s: SubjectSummary) => ({ type: s.type, id: s.id });
@@ -58,14 +76,15 @@ export interface BadgeOptions {
   onOpen(target: OpenTarget): void;
 }
 
-export function createBadge(doc: Document, r: Resolution, opts: BadgeOptions): Badge {
-  const tx = opts.text;
-  const host = doc.createElement('span');
-  // Inline style only guards the host's box against page CSS (`td span { display:block }`); it
-  // carries no data. `all: initial` resets inherited text styles at the boundary too.
+/**
+ * A closed shadow root on `host` with the badges' one shared sheet. The host's inline style only
+ * guards its box against page CSS (`td span { display:block }`); it carries no data.
+ */
+export function closedRoot(host: HTMLElement, display: string): ShadowRoot {
+  const doc = host.ownerDocument;
+  // `all: initial` resets inherited text styles at the boundary too.
   host.style.setProperty('all', 'initial', 'important');
-  host.style.setProperty('display', 'inline-block', 'important');
-  host.style.setProperty('vertical-align', 'middle', 'important');
+  host.style.setProperty('display', display, 'important');
   const root = host.attachShadow({ mode: 'closed' });
   try {
     root.adoptedStyleSheets = [badgeSheet(doc)];
@@ -74,28 +93,53 @@ export function createBadge(doc: Document, r: Resolution, opts: BadgeOptions): B
     // badge carries its own copy rather than showing unstyled (untested here: no Firefox on CI).
     root.append(el(doc, 'style', undefined, BADGE_CSS));
   }
+  return root;
+}
 
+/** A badge in the page's flow: its own bare host span, right after the name's text node. */
+export function createBadge(doc: Document, r: Resolution, opts: BadgeOptions): Badge {
+  const host = doc.createElement('span');
+  const root = closedRoot(host, 'inline-block');
+  host.style.setProperty('vertical-align', 'middle', 'important');
+  const badge = { host, ...buildPill(doc, r, opts, root, root) };
+  badge.setForm('pill');
+  return badge;
+}
+
+/**
+ * A badge drawn in a table's layer (placement.ts): a positioned spot inside the layer's one
+ * closed shadow root, so the page sees a single element beside the table, not one per name.
+ */
+export function createLayeredBadge(doc: Document, r: Resolution, opts: BadgeOptions, root: ShadowRoot): Badge {
+  const host = el(doc, 'span', 'spot');
+  return { host, ...buildPill(doc, r, opts, host, root) };
+}
+
+/** The pill button (appended to `parent`) with its card (shown in `root`), and its behaviour. */
+function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Node, root: ShadowRoot): Omit<Badge, 'host'> {
+  const tx = opts.text;
   const button = el(doc, 'button', 'pill');
   button.type = 'button';
-  const label = accessibleName(r, opts.name, tx);
-  button.setAttribute('aria-label', label);
-  if (opts.labelled) button.append(el(doc, 'span', 'name', opts.name));
-  if (r.kind === 'ambiguous') {
-    button.append(el(doc, 'span', 'ambiguous', `?${r.candidates.length}`));
-  } else {
-    const s = r.subject;
-    for (const c of COLOURS) {
-      if (s.dots[c] <= 0) continue;
-      const d = el(doc, 'span', `dot ${c}`);
-      d.append(el(doc, 'span', undefined, GLYPHS[c]), el(doc, 'span', undefined, String(s.dots[c])));
-      button.append(d);
+  button.setAttribute('aria-label', accessibleName(r, opts.name, tx));
+  // What is drawn inside is built for the form shown, when first shown: a badge that lives as a
+  // compact mark (most of a tight roster column) never builds the pill's parts, and vice versa.
+  let pillBuilt = false;
+  let markBuilt = false;
+  const setForm = (form: Form) => {
+    if (form === 'pill' && !pillBuilt) {
+      pillBuilt = true;
+      button.prepend(...pillParts(doc, r, opts));
     }
-    if (s.grade) button.append(el(doc, 'span', 'grade', s.grade));
-    if (s.warnings.length > 0) button.append(el(doc, 'span', 'warn', '⚠'));
-    if (s.flags > 0) button.append(el(doc, 'span', 'flag', s.flags > 1 ? `⚑${s.flags}` : '⚑'));
-    if (s.invalid > 0) button.append(el(doc, 'span', 'invalid', '!'));
-  }
-  root.append(button);
+    if (form === 'mark' && !markBuilt) {
+      markBuilt = true;
+      const g = markGlyph(r);
+      button.append(el(doc, 'span', g.colour ? `mark ${g.colour}` : 'mark', g.text));
+      if (r.kind === 'subject' && r.subject.warnings.length > 0) button.classList.add('warned');
+      if (r.kind === 'subject' && r.subject.flags > 0) button.classList.add('flagged');
+    }
+    button.classList.toggle('compact', form === 'mark');
+  };
+  parent.appendChild(button);
 
   let card: HTMLElement | undefined;
   const show = () => {
@@ -129,7 +173,33 @@ export function createBadge(doc: Document, r: Resolution, opts: BadgeOptions): B
   for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'keydown', 'keyup']) {
     button.addEventListener(type, (e) => e.stopPropagation());
   }
-  return { host, signature: signatureOf(r, opts.labelled ? opts.name : '') };
+  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), shape: pillShape(r, opts.labelled ? opts.name : ''), setForm };
+}
+
+/** The pill's visible parts: name (when labelled), dots with counts, grade, marks. */
+function pillParts(doc: Document, r: Resolution, opts: BadgeOptions): HTMLElement[] {
+  const parts: HTMLElement[] = [];
+  if (opts.labelled) parts.push(el(doc, 'span', 'name', opts.name));
+  if (r.kind === 'ambiguous') return [...parts, el(doc, 'span', 'ambiguous', `?${r.candidates.length}`)];
+  const s = r.subject;
+  for (const c of COLOURS) if (s.dots[c] > 0) parts.push(el(doc, 'span', `dot ${c}`, `${GLYPHS[c]}${s.dots[c]}`));
+  if (s.grade) parts.push(el(doc, 'span', 'grade', s.grade));
+  if (s.warnings.length > 0) parts.push(el(doc, 'span', 'warn', '⚠'));
+  if (s.flags > 0) parts.push(el(doc, 'span', 'flag', s.flags > 1 ? `⚑${s.flags}` : '⚑'));
+  if (s.invalid > 0) parts.push(el(doc, 'span', 'invalid', '!'));
+  return parts;
+}
+
+/**
+ * What decides the pill's width, without building it: equal shapes draw equally wide. Digits
+ * are tabular (styles.ts), so only the number of digits in a count matters.
+ */
+export function pillShape(r: Resolution, label: string): string {
+  const n = (x: number) => String(x).replace(/\d/g, '0');
+  if (r.kind === 'ambiguous') return `${label}|?${n(r.candidates.length)}`;
+  const s = r.subject;
+  const dots = COLOURS.map((c) => (s.dots[c] > 0 ? `${c}${n(s.dots[c])}` : '')).join(',');
+  return [label, dots, s.grade, s.warnings.length > 0 ? 'w' : '', s.flags > 1 ? `f${n(s.flags)}` : s.flags ? 'f' : '', s.invalid > 0 ? '!' : ''].join('|');
 }
 
 function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLElement {

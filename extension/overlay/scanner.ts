@@ -1,13 +1,16 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { buildMatcher, matchContext, type ContextMatch, type Matcher } from '../../core/match/matcher.ts';
-import { createBadge, signatureOf, type Badge, type OpenTarget } from './badge.ts';
+import { createBadge, createLayeredBadge, signatureOf, type Badge, type OpenTarget } from './badge.ts';
 import { validSelector, type PortalHints } from './hints.ts';
+import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
+import { spotAfter, type Form, type Size } from './placement.ts';
 import type { OverlayText } from './text.ts';
 
 /**
  * The overlay's DOM side: finds text nodes, hands their strings to the pure matcher, and keeps one
  * badge per match right after its text node. The page's text nodes are never split, wrapped or
- * edited; when a name sits mid-text, the badge goes after the text node and shows the name.
+ * edited; when a name sits mid-text, the badge goes after the text node and shows the name. In a
+ * large table the badge is drawn in a layer beside the table instead (placement.ts, layer.ts).
  *
  * Work is a generator sliced into tasks of at most `sliceMs` (yielding through a MessageChannel so
  * the page keeps rendering and handling input), and records in view are badged before the rest.
@@ -31,14 +34,46 @@ const BURST = 300;
 const DEBOUNCE_MS = 16;
 const MAX_WAIT_MS = 50;
 
+/** Where a layered badge points: its name in the text node, its record, its layer. */
+interface Layered {
+  layer: BadgeLayer;
+  start: number;
+  end: number;
+  record: Element;
+  /** The full pill's size, measured once (the mark's is fixed). */
+  pill: Size;
+  /** Drawn at a spot (false while its name is not rendered, e.g. a hidden tab). */
+  placed: boolean;
+}
+
 interface Tracked {
   data: string;
   badges: Badge[];
+  /** Set for a badge drawn in its table's layer rather than after the text node. */
+  layered: Layered | null;
 }
 
 type Context = { el: Element; mode: 'record' | 'prose' };
-/** What a text node's badges should become: new (detached) badges, or none (`null`). */
-type Plan = { t: Text; data: string; badges: Badge[] | null };
+/**
+ * What a text node's badges should become: new (detached) badges, or none (`null`). `layer`:
+ * the large table whose layer should draw the (single) badge, with the name's offsets.
+ */
+type Plan = {
+  t: Text;
+  data: string;
+  badges: Badge[] | null;
+  layer?: { table: HTMLTableElement; start: number; end: number; record: Element; inFlow(): Badge };
+};
+
+/** The compact mark's box (styles.ts `.pill.compact`). */
+const MARK: Size = { width: 12, height: 16 };
+/** Names whose geometry is read between two looks at the clock. */
+const CHUNK = 32;
+/** Layered badges written per frame (each frame with a change costs a pre-paint walk). */
+const WRITE_BATCH = 200;
+/** Yielded by a job to continue after the next rendering (the page's own layout is then done). */
+const AFTER_FRAME = 'frame';
+type Step = typeof AFTER_FRAME | void;
 
 export interface ScannerOptions {
   onOpen(target: OpenTarget): void;
@@ -56,15 +91,26 @@ export class OverlayScanner {
   private visible = true;
   private dirty = new Set<Node>();
   private wantFull = false;
-  private job: Generator<void, void, void> | null = null;
+  private job: Generator<Step, void, void> | null = null;
   private jobIsFull = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private firstDirtyAt = 0;
   private readonly channel = new MessageChannel();
   private stopped = false;
   private readonly sliceMs: number;
+  /** Large tables and their badge layers; `tableSizes` is re-read at every job. */
+  private readonly layers = new Map<HTMLTableElement, BadgeLayer>();
+  private tableSizes = new Map<HTMLTableElement, boolean>();
+  private readonly pendingLayers = new Set<BadgeLayer>();
+  private readonly resizeObserver: ResizeObserver;
+  /** Which layer each element the ResizeObserver watches belongs to. */
+  private readonly observedBy = new WeakMap<Element, BadgeLayer>();
+  /** Measured pill sizes by shape (what the pill shows decides its width). */
+  private readonly pillSizes = new Map<string, Size>();
+  /** Text whose badge did not fit beside it: it stays in the flow from then on. */
+  private readonly inlineOnly = new WeakSet<Text>();
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
-  readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, slices: 0 };
+  readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, slices: 0, layered: 0, inline: 0 };
   /** Resolvers waiting for the scanner to go idle (tests and the benchmark). */
   private idleWaiters: (() => void)[] = [];
 
@@ -75,6 +121,14 @@ export class OverlayScanner {
     this.sliceMs = opts.sliceMs ?? 8;
     this.mo = new MutationObserver((records) => this.onMutations(records));
     this.channel.port1.onmessage = () => this.runSlice();
+    const View = doc.defaultView ?? window;
+    this.resizeObserver = new View.ResizeObserver((entries) => {
+      for (const e of entries) {
+        const layer = this.observedBy.get(e.target);
+        const box = e.borderBoxSize?.[0];
+        if (layer && this.layers.get(layer.table) === layer) layer.resized(e.target, box?.inlineSize ?? e.contentRect.width, box?.blockSize ?? e.contentRect.height);
+      }
+    });
     this.observe(doc);
   }
 
@@ -90,7 +144,7 @@ export class OverlayScanner {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
-    for (const t of this.tracked.values()) for (const b of t.badges) this.applyVisibility(b.host);
+    for (const t of this.tracked.values()) for (const b of t.badges) this.applyVisibility(b.host, t.layered);
   }
 
   /** A full rescan, e.g. after SPA navigation. */
@@ -106,12 +160,15 @@ export class OverlayScanner {
     this.job = null;
     for (const t of this.tracked.values()) for (const b of t.badges) b.host.remove();
     this.tracked.clear();
+    for (const layer of this.layers.values()) layer.detach();
+    this.layers.clear();
+    this.resizeObserver.disconnect();
     this.channel.port1.close();
   }
 
   /** Resolves when no work is pending (used by tests and benchmarks, never by the product). */
   idle(): Promise<void> {
-    if (!this.job && !this.wantFull && this.dirty.size === 0 && this.debounce === undefined) return Promise.resolve();
+    if (!this.job && !this.wantFull && this.dirty.size === 0 && this.pendingLayers.size === 0 && this.debounce === undefined) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -119,6 +176,12 @@ export class OverlayScanner {
     let n = 0;
     for (const t of this.tracked.values()) n += t.badges.length;
     return n;
+  }
+
+  /** Whether `t` has its badges on screen (the benchmark's "badged" for rows in view). */
+  isBadged(t: Text): boolean {
+    const entry = this.tracked.get(t);
+    return !!entry && entry.badges.every((b) => b.host.isConnected) && (!entry.layered || entry.layered.placed);
   }
 
   // ---- observation -------------------------------------------------------------------------
@@ -170,6 +233,7 @@ export class OverlayScanner {
   private startJob(): void {
     if (!this.matcher || this.stopped) return this.settle();
     if (this.job && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
+    this.tableSizes = new Map();
     if (this.wantFull) {
       this.wantFull = false;
       this.dirty.clear();
@@ -187,22 +251,42 @@ export class OverlayScanner {
   private runSlice(): void {
     if (!this.job) return;
     const t0 = performance.now();
-    const r = this.job.next();
+    const job = this.job;
+    const r = job.next();
     const took = performance.now() - t0;
     this.stats.workMs += took;
     this.stats.slices++;
     if (took > this.stats.maxSliceMs) this.stats.maxSliceMs = took;
     if (!r.done) {
-      this.channel.port2.postMessage(0);
+      if (r.value === AFTER_FRAME) this.afterFrame(job);
+      else this.channel.port2.postMessage(0);
       return;
     }
     this.job = null;
-    if (this.wantFull || this.dirty.size > 0) this.startJob();
+    if (this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0) this.startJob();
     else this.settle();
   }
 
+  /**
+   * Continues `job` once the browser has rendered (requestAnimationFrame, then a task): reading
+   * rects then costs nothing, where reading them right after the page changed would pull the
+   * page's own (possibly whole-table) layout into our task. A hidden page renders no frames, so a
+   * timer stands in.
+   */
+  private afterFrame(job: Generator<Step, void, void>): void {
+    const view = this.doc.defaultView ?? window;
+    let sent = false;
+    const go = () => {
+      if (sent || this.job !== job) return;
+      sent = true;
+      this.channel.port2.postMessage(0);
+    };
+    view.requestAnimationFrame(() => view.setTimeout(go, 0));
+    view.setTimeout(go, 250);
+  }
+
   private settle(): void {
-    if (this.job || this.wantFull || this.dirty.size > 0 || this.debounce !== undefined) return;
+    if (this.job || this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0 || this.debounce !== undefined) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
@@ -211,7 +295,7 @@ export class OverlayScanner {
   // ---- the work -----------------------------------------------------------------------------
 
   /** One scan, full (`roots === null`) or of changed subtrees, as a generator of time slices. */
-  private *work(roots: Node[] | null): Generator<void, void, void> {
+  private *work(roots: Node[] | null): Generator<Step, void, void> {
     const matcher = this.matcher!;
     let deadline = performance.now() + this.sliceMs;
     const over = () => performance.now() > deadline;
@@ -227,6 +311,9 @@ export class OverlayScanner {
     // walked; the records found so far that are in view are badged right away (rects are read
     // before this job's first write, so no layout is forced), the rest of the page after the walk.
     const done = new Set<Element>();
+    // Layered badges that fit nowhere go into the flow last, in one step: that step lays out their
+    // large table, and no geometry may be read after it in this job.
+    const misfits: Plan[] = [];
     let early = roots === null;
     let wroteEarly = false;
     const reset = () => {
@@ -240,7 +327,7 @@ export class OverlayScanner {
         done.add(ctx.el);
       }
       if (plans.length > 0) {
-        this.commit(plans);
+        this.commitNow(plans, misfits);
         wroteEarly = true;
       }
     };
@@ -303,20 +390,44 @@ export class OverlayScanner {
           deadline = performance.now() + this.sliceMs;
         }
       }
-      this.commit(plans);
+      // Layered badges are placed from rects, read once the page has rendered (it may just have
+      // changed: a rescan after a burst, rows re-rendered), so its own layout is not ours to pay.
+      if (plans.some((p) => p.layer)) yield AFTER_FRAME;
+      yield* this.commitSliced(plans, misfits, over, () => (deadline = performance.now() + this.sliceMs));
       yield;
       deadline = performance.now() + this.sliceMs;
     }
+    this.commitInline(misfits);
 
     // 4. Badges whose text went away go too.
     if (roots === null || roots.length > 0) {
       for (const [t, entry] of this.tracked) {
         if (!t.isConnected) this.untrack(t);
         else if (entry.badges.some((b) => !b.host.isConnected)) {
-          // The page removed our host but kept the text (e.g. re-rendered the cell's children).
+          // The page removed our host (or layer) but kept the text (e.g. re-rendered the cell).
           this.dirty.add(t);
         }
       }
+    }
+    // Layers made for plans that never placed a badge (the text changed meanwhile).
+    for (const [table, layer] of this.layers) {
+      if (layer.size === 0) {
+        layer.detach();
+        this.layers.delete(table);
+        this.pendingLayers.delete(layer);
+      }
+    }
+    // A change inside a layered table may have moved any of its names (rows above, column
+    // widths): its badges are placed again. So are those of tables that changed size.
+    if (roots !== null) {
+      for (const root of roots) {
+        for (const [table, layer] of this.layers) if (table.contains(root)) this.pendingLayers.add(layer);
+      }
+    }
+    if (this.pendingLayers.size > 0) {
+      yield AFTER_FRAME;
+      deadline = performance.now() + this.sliceMs;
+      yield* this.placeAgain(over, () => (deadline = performance.now() + this.sliceMs));
     }
   }
 
@@ -327,7 +438,7 @@ export class OverlayScanner {
     withText: boolean,
     over: () => boolean,
     reset: () => void,
-  ): Generator<void, void, void> {
+  ): Generator<Step, void, void> {
     const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : (root.ownerDocument ?? this.doc);
     // Without text (the subtree cannot match) the walk only looks for shadow roots and frames.
     const show = withText ? NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT : NodeFilter.SHOW_ELEMENT;
@@ -510,38 +621,67 @@ export class OverlayScanner {
         if (this.tracked.has(t)) plans.push({ t, data: t.data, badges: null });
         return;
       }
-      const plan = this.planText(t, list);
+      const plan = this.planText(t, list, ctx.el);
       if (plan) plans.push(plan);
     });
   }
 
-  private planText(t: Text, list: ContextMatch[]): Plan | null {
+  private planText(t: Text, list: ContextMatch[], record: Element): Plan | null {
     const wanted = list.map((m) => {
       const name = t.data.slice(m.start, m.end);
       const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end));
       return { m, name, labelled, signature: signatureOf(m.resolution, labelled ? name : '') };
     });
+    // In a large table, a lone name at the end of its text gets a layered badge (placement.ts).
+    const only = wanted.length === 1 && !wanted[0]!.labelled ? wanted[0]! : null;
+    const table = only && !this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
     const prev = this.tracked.get(t);
-    if (
-      prev &&
-      prev.badges.length === wanted.length &&
-      prev.badges.every((b, i) => b.signature === wanted[i]!.signature && b.host.isConnected && b.host.previousSibling === (i === 0 ? t : prev.badges[i - 1]!.host))
-    ) {
+    const kept = table
+      ? prev?.layered?.layer.table === table &&
+        prev.badges[0]!.signature === only!.signature &&
+        prev.layered.start === only!.m.start &&
+        prev.badges[0]!.host.parentNode === prev.layered.layer.root &&
+        prev.layered.layer.el.previousSibling === table
+      : prev &&
+        !prev.layered &&
+        prev.badges.length === wanted.length &&
+        prev.badges.every((b, i) => b.signature === wanted[i]!.signature && b.host.isConnected && b.host.previousSibling === (i === 0 ? t : prev.badges[i - 1]!.host));
+    if (prev && kept) {
       prev.data = t.data;
       return null;
     }
     const doc = t.ownerDocument;
-    const badges = wanted.map((w) => {
-      const b = createBadge(doc, w.m.resolution, { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen });
+    const make = (w: (typeof wanted)[number], inLayer: BadgeLayer | null) => {
+      const opts = { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen };
+      const b = inLayer ? createLayeredBadge(doc, w.m.resolution, opts, inLayer.root) : createBadge(doc, w.m.resolution, opts);
       this.ours.add(b.host);
-      this.applyVisibility(b.host);
       return b;
-    });
-    return { t, data: t.data, badges };
+    };
+    if (!table) return { t, data: t.data, badges: wanted.map((w) => make(w, null)) };
+    // If it fits nowhere beside the name, it is made again as an ordinary host for the flow.
+    const layer = { table, start: only!.m.start, end: only!.m.end, record, inFlow: () => make(only!, null) };
+    return { t, data: t.data, badges: [make(only!, this.layerFor(table))], layer };
   }
 
-  /** Applies planned badges in one synchronous step (one layout for the whole group). */
-  private commit(plans: Plan[]): void {
+  /**
+   * Applies a group's plans. Badges in the flow go in one synchronous step at the end (one layout
+   * for the whole group: in a table every commit costs a layout of the table). Layered badges are
+   * placed by `placeLayered`, and those that fit nowhere join the job's last flow step.
+   */
+  private *commitSliced(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
+    const live = plans.filter((p) => p.t.isConnected && p.t.data === p.data);
+    const layered = live.filter((p) => p.badges && p.layer);
+    if (layered.length > 0) yield* this.placeLayered(layered, misfits, over, reset);
+    this.commitInline(live.filter((p) => !(p.badges && p.layer)));
+  }
+
+  /** A group committed within the current slice (the few records in view, found early). */
+  private commitNow(plans: Plan[], misfits: Plan[]): void {
+    const job = this.commitSliced(plans, misfits, () => false, () => undefined);
+    while (!job.next().done);
+  }
+
+  private commitInline(plans: Plan[]): void {
     for (const p of plans) {
       // The page may have changed the text since it was planned; the mutation brings it back.
       if (!p.t.isConnected || p.t.data !== p.data) continue;
@@ -549,14 +689,199 @@ export class OverlayScanner {
         this.untrack(p.t);
         continue;
       }
-      const prev = this.tracked.get(p.t);
-      if (prev) for (const b of prev.badges) b.host.remove();
+      this.untrack(p.t);
       let anchor: ChildNode = p.t;
       for (const b of p.badges) {
+        this.applyVisibility(b.host, null);
         anchor.after(b.host);
         anchor = b.host;
       }
-      this.tracked.set(p.t, { data: p.data, badges: p.badges });
+      this.tracked.set(p.t, { data: p.data, badges: p.badges, layered: null });
+      this.stats.inline += p.badges.length;
+    }
+  }
+
+  /** The layer of a large table, made on first need (attached when its first badge is placed). */
+  private layerFor(table: HTMLTableElement): BadgeLayer {
+    let layer = this.layers.get(table);
+    if (!layer) {
+      layer = new BadgeLayer(
+        table,
+        (l) => {
+          this.pendingLayers.add(l);
+          this.schedule(false);
+        },
+        this.resizeObserver,
+        this.observedBy,
+      );
+      this.layers.set(table, layer);
+      this.ours.add(layer.el);
+    }
+    return layer;
+  }
+
+  /**
+   * Draws planned layered badges in three passes. On a large page every frame in which anything
+   * changes costs the browser a pre-paint walk of the page (~20–30 ms per frame on a 10,000-row
+   * table, whatever the change: measured), so what counts is how many frames see a change:
+   *   1. the pills' sizes, for shapes not seen before (hidden samples, a few frames at most);
+   *   2. every name's geometry, in slices, with no write in between (layout stays clean);
+   *   3. the spots, in batches of WRITE_BATCH, one batch per frame.
+   */
+  private *placeLayered(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
+    for (const p of plans) this.layerFor(p.layer!.table).attach();
+    yield* this.measurePills(plans, over, reset);
+    const geometry = yield* this.readGeometry(
+      plans.map((p) => ({ t: p.t, ...p.layer! })),
+      over,
+      reset,
+    );
+    const origins = this.coverTables(plans.map((p) => this.layerFor(p.layer!.table)));
+    for (let i = 0; i < plans.length; i += WRITE_BATCH) {
+      if (i > 0) {
+        yield AFTER_FRAME;
+        reset();
+      }
+      plans.slice(i, i + WRITE_BATCH).forEach((p, k) => {
+        if (!p.t.isConnected || p.t.data !== p.data) return; // the page changed it: its mutation re-plans it
+        this.untrack(p.t);
+        const { table, start, end, record } = p.layer!;
+        const layer = this.layerFor(table);
+        const badge = p.badges![0]!;
+        const layered: Layered = { layer, start, end, record, pill: this.pillSizes.get(badge.shape)!, placed: false };
+        const spot = this.spotOf(layered, geometry[i + k]!, origins.get(layer)!);
+        if (spot === 'none') {
+          this.inlineOnly.add(p.t);
+          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()] });
+          return;
+        }
+        this.writeSpot(badge, layered, spot);
+        layer.add(p.t, badge.host);
+        this.tracked.set(p.t, { data: p.data, badges: p.badges!, layered });
+        this.stats.layered++;
+      });
+    }
+  }
+
+  /** Reads the geometry of names in slices; nothing is written meanwhile. */
+  private *readGeometry(
+    names: { t: Text; start: number; end: number; record: Element }[],
+    over: () => boolean,
+    reset: () => void,
+  ): Generator<Step, (SpotGeometry | null)[], void> {
+    const out: (SpotGeometry | null)[] = [];
+    for (const n of names) {
+      out.push(n.t.isConnected && n.record.isConnected ? readSpotGeometry(n.t, n.start, n.end, n.record, this.ours) : null);
+      if (out.length % 8 === 0 && out.length < names.length && over()) {
+        yield;
+        reset();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The pill's size for every shape not seen before: hidden samples in the layer, measured in
+   * batches (one layout of the layer per batch, before any spot is read or written).
+   */
+  private *measurePills(plans: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
+    const samples = new Map<string, Plan>();
+    for (const p of plans) {
+      const shape = p.badges![0]!.shape;
+      if (!this.pillSizes.has(shape) && !samples.has(shape)) samples.set(shape, p);
+    }
+    const todo = [...samples.values()];
+    for (let i = 0; i < todo.length; i += CHUNK * 2) {
+      const batch = todo.slice(i, i + CHUNK * 2);
+      for (const p of batch) {
+        const layer = this.layerFor(p.layer!.table);
+        layer.attach();
+        p.badges![0]!.setForm('pill');
+        p.badges![0]!.host.style.setProperty('visibility', 'hidden');
+        layer.root.append(p.badges![0]!.host);
+      }
+      for (const p of batch) {
+        const r = p.badges![0]!.host.getBoundingClientRect();
+        this.pillSizes.set(p.badges![0]!.shape, { width: r.width, height: r.height });
+      }
+      for (const p of batch) {
+        p.badges![0]!.host.remove();
+        p.badges![0]!.host.style.removeProperty('visibility');
+      }
+      if (i + CHUNK * 2 < todo.length && over()) {
+        yield;
+        reset();
+      }
+    }
+  }
+
+  /**
+   * Reads each layer's table and own position, then lays its pane over the table. Returns the
+   * origin badges are positioned from: the table's top-left corner (the pane's), per layer.
+   */
+  private coverTables(layers: BadgeLayer[]): Map<BadgeLayer, DOMRect> {
+    const rects = new Map<BadgeLayer, [DOMRect, DOMRect]>();
+    for (const l of layers) if (!rects.has(l)) rects.set(l, [l.table.getBoundingClientRect(), l.el.getBoundingClientRect()]);
+    const origins = new Map<BadgeLayer, DOMRect>();
+    for (const [l, [table, own]] of rects) {
+      l.cover(table, own);
+      origins.set(l, table);
+    }
+    return origins;
+  }
+
+  /** Where a layered badge goes: a spot in its layer, `hidden` (name not drawn), or `none` (no room). */
+  private spotOf(l: Layered, g: SpotGeometry | null, origin: DOMRect): { form: Form; left: number; top: number } | 'hidden' | 'none' {
+    if (!g) return 'hidden';
+    const spot = spotAfter(g.name, g.obstacles, g.limitRight, { pill: l.pill, mark: MARK });
+    if (!spot) return 'none';
+    return { form: spot.form, left: spot.x - origin.left, top: spot.y - origin.top };
+  }
+
+  private writeSpot(badge: Badge, l: Layered, spot: { form: Form; left: number; top: number } | 'hidden'): void {
+    l.placed = spot !== 'hidden';
+    if (spot !== 'hidden') {
+      badge.setForm(spot.form);
+      badge.host.style.left = `${spot.left.toFixed(1)}px`;
+      badge.host.style.top = `${spot.top.toFixed(1)}px`;
+    }
+    this.applyVisibility(badge.host, l);
+  }
+
+  /**
+   * Places the badges of layers whose table changed again, the same way: geometry first (reads
+   * only), then the spots a batch per frame. A badge that no longer fits goes into the flow.
+   */
+  private *placeAgain(over: () => boolean, reset: () => void): Generator<Step, void, void> {
+    const layers = [...this.pendingLayers].filter((l) => this.layers.get(l.table) === l && l.el.isConnected);
+    this.pendingLayers.clear();
+    for (const layer of layers) layer.reorder();
+    const items = layers.flatMap((layer) =>
+      layer.members.flatMap((t) => {
+        const e = this.tracked.get(t);
+        return e?.layered?.layer === layer ? [{ t, e, l: e.layered }] : [];
+      }),
+    );
+    const geometry = yield* this.readGeometry(
+      items.map(({ t, l }) => ({ t, start: l.start, end: l.end, record: l.record })),
+      over,
+      reset,
+    );
+    const origins = this.coverTables(layers);
+    for (let i = 0; i < items.length; i += WRITE_BATCH) {
+      if (i > 0) {
+        yield AFTER_FRAME;
+        reset();
+      }
+      items.slice(i, i + WRITE_BATCH).forEach(({ t, e, l }, k) => {
+        if (this.tracked.get(t) !== e) return;
+        const spot = this.spotOf(l, geometry[i + k]!, origins.get(l.layer)!);
+        if (spot !== 'none') return this.writeSpot(e.badges[0]!, l, spot);
+        // No room any more (e.g. a narrower window): re-planned into the flow.
+        this.inlineOnly.add(t);
+        this.untrack(t);
+        this.dirty.add(t);
+      });
     }
   }
 
@@ -575,9 +900,19 @@ export class OverlayScanner {
     if (!prev) return;
     for (const b of prev.badges) b.host.remove();
     this.tracked.delete(t);
+    const layer = prev.layered?.layer;
+    if (layer) {
+      layer.remove(t);
+      if (layer.size === 0 && this.layers.get(layer.table) === layer) {
+        layer.detach();
+        this.layers.delete(layer.table);
+        this.pendingLayers.delete(layer);
+      }
+    }
   }
 
-  private applyVisibility(host: HTMLElement): void {
-    host.style.setProperty('display', this.visible ? 'inline-block' : 'none', 'important');
+  private applyVisibility(host: HTMLElement, layered: Layered | null): void {
+    const shown = this.visible && (!layered || layered.placed);
+    host.style.setProperty('display', shown ? (layered ? 'flex' : 'inline-block') : 'none', 'important');
   }
 }

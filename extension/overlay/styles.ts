@@ -25,6 +25,7 @@ export const BADGE_CSS = `
   color: #202124;
   font: 500 12px/16px "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   white-space: nowrap;
+  font-variant-numeric: tabular-nums;
   vertical-align: middle;
   cursor: pointer;
   user-select: none;
@@ -32,7 +33,7 @@ export const BADGE_CSS = `
 .pill:hover { background: #f1f3f4; }
 .pill:focus-visible { outline: 2px solid #1a73e8; outline-offset: 2px; }
 .name { color: #3c4043; font-weight: 400; }
-.dot { display: inline-flex; align-items: baseline; gap: 1px; }
+.dot { white-space: nowrap; }
 .red { color: #c5221f; }
 .blue { color: #1a56c4; }
 .yellow { color: #8a5a00; }
@@ -43,6 +44,20 @@ export const BADGE_CSS = `
 .flag { color: #a50e0e; }
 .invalid { color: #a50e0e; }
 .ambiguous { font-weight: 700; color: #3c4043; }
+/* The compact mark (layered badges where the pill does not fit; placement.ts): one glyph in a
+   small rounded square, an amber ring for a warning, a red corner dot for negative-list flags. */
+/* Layered badges (layer.ts): a pane over the table, badges positioned in it. */
+.pane { position: absolute; display: block; contain: strict; pointer-events: none; }
+/* A flex box is exactly as tall as its pill or mark (a block would be a 16px-font line box). */
+.spot { position: absolute; display: flex; pointer-events: auto; }
+.mark { display: none; }
+.pill.compact { position: relative; justify-content: center; gap: 0; width: 12px; height: 16px; margin: 0;
+  padding: 0; border-radius: 4px; font-size: 10px; line-height: 14px; }
+.pill.compact > :not(.mark) { display: none; }
+.pill.compact > .mark { display: inline; }
+.pill.compact.warned { border: 2px solid #e37400; }
+.pill.compact.flagged::after { content: ""; position: absolute; top: -3px; right: -3px; width: 6px; height: 6px;
+  border-radius: 50%; background: #a50e0e; box-shadow: 0 0 0 1px #ffffff; }
 .card {
   all: initial;
   position: fixed;

@@ -14,11 +14,14 @@
  * Hosts are like the real ones (closed shadow root, adopted sheet, a button with a few glyphs).
  *
  *   npx tsx test/bench/overlay-insert.ts
+ *   ROWS=250,500,1000 STYLES=inline npx tsx test/bench/overlay-insert.ts
  */
 import { chromium, type Page } from 'playwright-core';
 
 type Style = 'inline' | 'strict' | 'absolute' | 'layer';
-const STYLES: Style[] = ['inline', 'strict', 'absolute', 'layer'];
+const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) ?? ['inline', 'strict', 'absolute', 'layer'];
+/** Table sizes; `ROWS=250,500 npx tsx test/bench/overlay-insert.ts` for the inline threshold. */
+const ROWS = process.env.ROWS?.split(',').map(Number) ?? [1000, 10000];
 
 function rosterHtml(rows: number): string {
   const body: string[] = [];
@@ -137,7 +140,7 @@ async function main() {
   ];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    for (const rows of [1000, 10000]) {
+    for (const rows of ROWS) {
       const html = rosterHtml(rows);
       for (const style of STYLES) {
         await page.setContent(html);

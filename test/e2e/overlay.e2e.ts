@@ -118,7 +118,10 @@ function badgeButton(host: CdpNode): CdpNode | undefined {
   return root ? find(root) : undefined;
 }
 
-/** Every badge on the page, in document order, with the text it follows. */
+/** A large table's layer host: its closed root holds the pane the table's badges are drawn in. */
+const isLayer = (host: CdpNode) => host.shadowRoots?.[0]?.children?.some((c) => c.nodeName === 'DIV' && attr(c, 'class') === 'pane') ?? false;
+
+/** Every inline badge on the page, in document order, with the text it follows. */
 async function badges(page: Page): Promise<SeenBadge[]> {
   const cdp = await page.context().newCDPSession(page);
   const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as unknown as { root: CdpNode };
@@ -128,7 +131,8 @@ async function badges(page: Page): Promise<SeenBadge[]> {
     let lastText = '';
     for (const c of n.children ?? []) {
       if (c.nodeType === 3) lastText = c.nodeValue;
-      const button = c.nodeName === 'SPAN' && c.shadowRoots?.length ? badgeButton(c) : undefined;
+      // (A large table's badge layer is not a badge: layeredBadges reads those.)
+      const button = c.nodeName === 'SPAN' && c.shadowRoots?.length && !isLayer(c) ? badgeButton(c) : undefined;
       if (button) {
         const root = c.shadowRoots![0]!;
         out.push({
@@ -149,6 +153,121 @@ async function badges(page: Page): Promise<SeenBadge[]> {
   return out;
 }
 
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+interface LayeredBadge {
+  label: string;
+  button: number;
+  /** Drawn as the compact mark (class `compact`) rather than the full pill. */
+  compact: boolean;
+  /** The button's border box, in viewport coordinates (null while it is not rendered). */
+  box: Box | null;
+}
+
+interface ShadowHost {
+  nodeName: string;
+  rootType: string;
+  ownStyles: number;
+  /** Attribute names on the host element in the page. */
+  hostAttributes: string[];
+  /** Where it is: inside the table, its next sibling (the layer's place), or elsewhere. */
+  where: 'in-table' | 'after-table' | 'elsewhere';
+}
+
+async function piercedDocument(page: Page): Promise<CdpNode> {
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as unknown as { root: CdpNode };
+  await cdp.detach();
+  return root;
+}
+
+function findNode(n: CdpNode, ok: (n: CdpNode) => boolean): { node: CdpNode; parent: CdpNode | null } | undefined {
+  const visit = (x: CdpNode, parent: CdpNode | null): { node: CdpNode; parent: CdpNode | null } | undefined => {
+    if (ok(x)) return { node: x, parent };
+    for (const c of [...(x.children ?? []), ...(x.shadowRoots ?? [])]) {
+      const f = visit(c, x);
+      if (f) return f;
+    }
+    return x.contentDocument ? visit(x.contentDocument, x) : undefined;
+  };
+  return visit(n, null);
+}
+
+/** The node right after the table `#tableId` (the layer host goes there), if any. */
+function nextToTable(root: CdpNode, tableId: string): CdpNode | undefined {
+  const found = findNode(root, (n) => n.nodeName === 'TABLE' && attr(n, 'id') === tableId);
+  if (!found?.parent) return undefined;
+  const siblings = found.parent.children ?? [];
+  return siblings[siblings.indexOf(found.node) + 1];
+}
+
+/**
+ * Every element of the page with a shadow root of its own (badge hosts and layers alike; not the
+ * browser's user-agent roots of inputs and such), and where it sits.
+ */
+async function shadowHosts(page: Page, tableId = 'roster'): Promise<ShadowHost[]> {
+  const root = await piercedDocument(page);
+  const table = findNode(root, (n) => n.nodeName === 'TABLE' && attr(n, 'id') === tableId)?.node;
+  const after = nextToTable(root, tableId);
+  const out: ShadowHost[] = [];
+  const walk = (n: CdpNode, inTable: boolean) => {
+    const here = inTable || n === table;
+    const r = n.shadowRoots?.find((x) => x.shadowRootType !== 'user-agent');
+    if (n.nodeType === 1 && r) {
+      out.push({
+        nodeName: n.nodeName,
+        rootType: r.shadowRootType ?? '',
+        ownStyles: countStyles(r),
+        hostAttributes: (n.attributes ?? []).filter((_, i) => i % 2 === 0),
+        where: here && n !== table ? 'in-table' : n === after ? 'after-table' : 'elsewhere',
+      });
+    }
+    for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(c, here);
+    if (n.contentDocument) walk(n.contentDocument, here);
+  };
+  walk(root, false);
+  return out;
+}
+
+/**
+ * The badges drawn in the layer of a large table (the bare span right after `#tableId`): each
+ * button of its closed shadow root, in the layer's order, with its form and its box.
+ */
+async function layeredBadges(page: Page, tableId = 'roster'): Promise<LayeredBadge[]> {
+  const layer = nextToTable(await piercedDocument(page), tableId);
+  const root = layer?.nodeName === 'SPAN' ? layer.shadowRoots?.[0] : undefined;
+  if (!root) return [];
+  const buttons: CdpNode[] = [];
+  const walk = (n: CdpNode) => {
+    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label')) buttons.push(n);
+    for (const c of n.children ?? []) walk(c);
+  };
+  walk(root);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const out: LayeredBadge[] = [];
+    for (const b of buttons) {
+      let box: Box | null = null;
+      try {
+        const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: b.backendNodeId })) as { model: { border: number[] } };
+        const [x1, y1, , , x3, y3] = model.border as [number, number, number, number, number, number];
+        box = { left: x1, top: y1, right: x3, bottom: y3 };
+      } catch {
+        // Not rendered (display: none): no box.
+      }
+      out.push({ label: attr(b, 'aria-label')!, button: b.backendNodeId, compact: (attr(b, 'class') ?? '').split(/\s+/).includes('compact'), box });
+    }
+    return out;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Names of the buttons in the accessibility tree (what a screen reader announces). */
 async function accessibleButtons(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
@@ -167,6 +286,53 @@ async function clickBackendNode(page: Page, backendNodeId: number, how: 'click' 
   const y = (y1 + y3) / 2;
   if (how === 'click') await page.mouse.click(x, y);
   else await page.mouse.move(x, y);
+}
+
+/**
+ * Where the text of cell `col` is drawn in the row whose first cell (序号) reads `row`: the rect of
+ * its last line, from a Range over the cell's text node (as the name is drawn, not the cell's box).
+ */
+async function cellTextRects(page: Page, cells: { row: number; col: number }[], tableId = 'roster'): Promise<(Box | null)[]> {
+  return page.evaluate(
+    ({ cells, tableId }) => {
+      const table = document.getElementById(tableId) as HTMLTableElement;
+      const byNumber = new Map<string, HTMLTableRowElement>();
+      for (const r of table.rows) byNumber.set(r.cells[0]?.textContent ?? '', r);
+      const range = document.createRange();
+      return cells.map(({ row, col }) => {
+        const text = byNumber.get(String(row))?.cells[col]?.firstChild;
+        if (!text || text.nodeType !== Node.TEXT_NODE) return null;
+        range.selectNodeContents(text);
+        const rects = range.getClientRects();
+        const r = rects[rects.length - 1];
+        return r ? { left: r.left, top: r.top, right: r.right, bottom: r.bottom } : null;
+      });
+    },
+    { cells, tableId },
+  );
+}
+
+/** For each box, the page's texts drawn under it: every text node rect of the page it intersects. */
+async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
+  return page.evaluate((boxes) => {
+    const out = boxes.map(() => [] as string[]);
+    const range = document.createRange();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const t = n as Text;
+      if (!t.data.trim()) continue;
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) {
+        if (r.width === 0 || r.height === 0) continue;
+        boxes.forEach((b, i) => {
+          if (b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom) {
+            out[i]!.push(`"${t.data.trim()}" at ${r.left.toFixed(1)},${r.top.toFixed(1)}–${r.right.toFixed(1)},${r.bottom.toFixed(1)}`);
+          }
+        });
+      }
+    }
+    return out;
+  }, boxes);
 }
 
 /** Polls outside a test (expect.poll is for tests): setup waits for the synced index. */
@@ -203,6 +369,88 @@ describe('portal overlay', () => {
     const page = await ext.context.newPage();
     await page.goto(`${fixtures.origin}/${file}`);
     return page;
+  };
+
+  // ---- the large roster (roster-large.html, made by make-roster-large.ts) --------------------------
+
+  /** Its rows, by their 序号, holding a seeded name or unit (or a look-alike), and whom they name. */
+  const LARGE: { row: number; name: string; who: string | null; unit: string; unitWho: string | null }[] = [
+    { row: 3, name: '张伟', who: 'C001', unit: '市交通运输局', unitWho: 'U02' },
+    { row: 8, name: '王芳华', who: null, unit: '市民政局', unitWho: null }, // look-alike
+    { row: 12, name: '王芳', who: 'C003', unit: '市教育局', unitWho: 'U01' },
+    { row: 27, name: '刘洋', who: null, unit: '市教育局', unitWho: 'U01' }, // not in the dossiers
+    { row: 41, name: '李娜娜', who: null, unit: '市卫生健康委员会', unitWho: 'U04' }, // look-alike
+    { row: 58, name: '欧阳明', who: 'C004', unit: '市财政局', unitWho: 'U03' },
+    { row: 77, name: '张伟明', who: null, unit: '市公安局', unitWho: null }, // look-alike
+    { row: 95, name: '张伟', who: 'C002', unit: '市教育局', unitWho: 'U01' },
+    { row: 130, name: '李娜', who: 'C005', unit: '市卫生健康委员会', unitWho: 'U04' },
+    { row: 164, name: '阳明', who: null, unit: '市商务局', unitWho: null }, // part of 欧阳明
+    { row: 222, name: '张\u3000伟', who: '?2', unit: '市民政局', unitWho: null }, // a third 张伟: the row cannot decide
+    { row: 318, name: '王小芳', who: 'C003', unit: '市教育局', unitWho: 'U01' }, // her alias
+    { row: 407, name: '欧阳明', who: 'C004', unit: '市财政局', unitWho: 'U03' },
+    { row: 512, name: '张伟', who: 'C001', unit: '市交通运输局', unitWho: 'U02' },
+    { row: 633, name: '王芳', who: 'C003', unit: '市教育局', unitWho: 'U01' },
+    { row: 699, name: '李娜', who: 'C005', unit: '市卫生健康委员会', unitWho: 'U04' },
+    { row: 700, name: '陈静', who: null, unit: '市财政局', unitWho: 'U03' }, // not in the dossiers
+  ];
+  interface LargeBadge {
+    row: number;
+    /** 1: the name column, 3: the unit column. */
+    col: number;
+    /** The cell's text (the name or unit the badge belongs to). */
+    text: string;
+    label: string;
+  }
+  /** The large roster's badges in document order (of the rows numbered `from` and below). */
+  const largeExpected = (from = 1): LargeBadge[] =>
+    LARGE.filter((r) => r.row >= from).flatMap((r) => [
+      ...(r.who ? [{ row: r.row, col: 1, text: r.name, label: want(r.name, r.who)[1] }] : []),
+      ...(r.unitWho ? [{ row: r.row, col: 3, text: r.unit, label: want(r.unit, r.unitWho)[1] }] : []),
+    ]);
+  type Form = 'mark' | 'pill';
+  /**
+   * The forms at the page's own column widths: the name column is as wide as its longest names
+   * (three characters), so only the compact mark fits beside a name; the unit column is sized by
+   * 市卫生健康委员会, so the shorter units have room for their pills and it has not.
+   */
+  const tight = (e: LargeBadge): Form => (e.col === 1 || e.text === '市卫生健康委员会' ? 'mark' : 'pill');
+  /** After the page widens the name column to 10em: pills there; the unit column unchanged. */
+  const widened = (e: LargeBadge): Form => (e.col === 1 ? 'pill' : tight(e));
+  const layeredLabels = async (page: Page) => (await layeredBadges(page)).map((b) => b.label);
+  const openLarge = async () => {
+    const page = await ext.context.newPage();
+    // Wide enough for the whole table in the screenshots (its cells do not wrap).
+    await page.setViewportSize({ width: 560, height: 900 });
+    await page.goto(`${fixtures.origin}/roster-large.html`);
+    return page;
+  };
+  /**
+   * What is wrong with the large roster's layered badges (empty when nothing): they must be the
+   * expected ones in order, each drawn in its expected form right after its own name (left edge
+   * within 4 px of the name's end, overlapping the name's line) and over no text of the page.
+   */
+  const placementProblems = async (page: Page, expected: LargeBadge[], form: (e: LargeBadge) => Form): Promise<string[]> => {
+    const layered = await layeredBadges(page);
+    const labels = layered.map((b) => b.label);
+    if (JSON.stringify(labels) !== JSON.stringify(expected.map((e) => e.label))) return [`badges: ${JSON.stringify(labels)}`];
+    const names = await cellTextRects(page, expected);
+    const problems: string[] = [];
+    const drawn: { box: Box; what: string }[] = [];
+    layered.forEach((b, i) => {
+      const e = expected[i]!;
+      const name = names[i];
+      const what = `row ${e.row} ${e.label}`;
+      if (!b.box || !name) return void problems.push(`${what}: not drawn (badge ${JSON.stringify(b.box)}, name ${JSON.stringify(name)})`);
+      drawn.push({ box: b.box, what });
+      const at = `badge ${JSON.stringify(b.box)}, name ${JSON.stringify(name)}`;
+      if (b.box.left < name.right || b.box.left > name.right + 4) problems.push(`${what}: not right after its name: ${at}`);
+      if (Math.min(b.box.bottom, name.bottom) - Math.max(b.box.top, name.top) <= 0) problems.push(`${what}: not on its name's line: ${at}`);
+      if (b.compact !== (form(e) === 'mark')) problems.push(`${what}: drawn as ${b.compact ? 'mark' : 'pill'}, not ${form(e)}`);
+    });
+    (await textsUnder(page, drawn.map((d) => d.box))).forEach((texts, i) => {
+      if (texts.length > 0) problems.push(`${drawn[i]!.what}: badge ${JSON.stringify(drawn[i]!.box)} covers ${texts.join('; ')}`);
+    });
+    return problems;
   };
 
   beforeAll(async () => {
@@ -348,9 +596,12 @@ describe('portal overlay', () => {
       for (const w of s.warnings) forbidden.add(w);
       for (const p of s.periods) forbidden.add(p);
     }
-    for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html']) {
+    for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html', 'roster-large.html']) {
       const page = await open(file);
-      await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+      // The large roster's badges are all in its table's layer: the probe runs once every one is there.
+      const large = file === 'roster-large.html';
+      const count = async () => (large ? (await layeredBadges(page)).length : (await badges(page)).length);
+      await expect.poll(count, { timeout: 20_000 }).toBeGreaterThanOrEqual(large ? largeExpected().length : 1);
       await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
       const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), [...forbidden]);
       expect(found, file).toEqual([]);
@@ -367,6 +618,133 @@ describe('portal overlay', () => {
     await clickBackendNode(page, all.find((b) => b.label.startsWith('欧阳明'))!.button);
     await expect.poll(async () => (await target())?.target, { timeout: 10_000 }).toEqual({ subject: { type: 'cadre', id: 'C004' } });
     await clickBackendNode(page, all.find((b) => b.label.includes(tx.ambiguous(2)))!.button);
+    await expect
+      .poll(async () => (await target())?.target, { timeout: 10_000 })
+      .toEqual({ candidates: expect.arrayContaining([{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }]) });
+    await page.close();
+  });
+
+  // The large-roster tests expect the seeded dossiers: they run before the test that edits one (王芳's).
+  test('large roster: one badge per known name, drawn in one layer beside the table, none in it, none on look-alikes', async () => {
+    const page = await openLarge();
+    // The fixture holds the names where this test expects them: 700 rows × 6 columns (a large table).
+    const cells = await page.evaluate(() => [...(document.getElementById('roster') as HTMLTableElement).rows].map((r) => [...r.cells].map((c) => c.textContent ?? '')));
+    expect([cells.length, new Set(cells.map((r) => r.length))]).toEqual([701, new Set([6])]);
+    for (const r of LARGE) expect([cells[r.row]![0], cells[r.row]![1], cells[r.row]![3]]).toEqual([String(r.row), r.name, r.unit]);
+    const expected = largeExpected();
+    // 张伟 resolved by its row's unit (C001 / C002), but not the third one, at an unknown unit.
+    expect(expected.filter((e) => e.col === 1 && e.text.replace(/\s/g, '') === '张伟').map((e) => [e.row, e.label])).toEqual([
+      [3, want('张伟', 'C001')[1]],
+      [95, want('张伟', 'C002')[1]],
+      [222, want('张\u3000伟', '?2')[1]],
+      [512, want('张伟', 'C001')[1]],
+    ]);
+    await expect.poll(() => layeredLabels(page), { timeout: 20_000 }).toEqual(expected.map((e) => e.label));
+    // Look-alikes and people not in the dossiers: no badge of theirs.
+    const labels = await layeredLabels(page);
+    for (const name of ['王芳华', '李娜娜', '张伟明', '阳明', '刘洋', '陈静']) expect(labels.filter((l) => l.startsWith(`${name} ·`)), name).toEqual([]);
+    // Nothing was inserted in the table: no inline badge anywhere, no shadow host inside it, and
+    // one layer host right after it — a bare span (only its guard style), closed, no own sheet.
+    expect(await badges(page)).toEqual([]);
+    expect(await shadowHosts(page)).toEqual([{ nodeName: 'SPAN', rootType: 'closed', ownStyles: 0, hostAttributes: ['style'], where: 'after-table' }]);
+    expect(await page.evaluate(() => document.querySelectorAll('#roster span, #roster button').length)).toBe(0);
+    await page.close();
+  });
+
+  test('large roster: each badge sits right after its own name, covers no text; compact marks in the tight name column', async () => {
+    const page = await openLarge();
+    const expected = largeExpected();
+    await expect.poll(() => placementProblems(page, expected, tight), { timeout: 20_000 }).toEqual([]);
+    // Both forms on one page: marks beside every name, pills beside the shorter units.
+    const forms = (await layeredBadges(page)).map((b, i) => `${expected[i]!.col}:${b.compact ? 'mark' : 'pill'}`);
+    expect(new Set(forms)).toEqual(new Set(['1:mark', '3:mark', '3:pill']));
+    await saveScreenshot(page, 'overlay-large-table', { fullPage: false });
+    await page.close();
+  });
+
+  test('large roster: widening the name column turns its marks into pills, still right after the names', async () => {
+    const page = await openLarge();
+    const expected = largeExpected();
+    await expect.poll(() => placementProblems(page, expected, tight), { timeout: 20_000 }).toEqual([]);
+    const before = await layeredBadges(page);
+    await page.click('#widen');
+    // No node changes, only the table's size: the ResizeObserver path places the badges again.
+    await expect.poll(() => placementProblems(page, expected, widened), { timeout: 20_000 }).toEqual([]);
+    // The unit column moved right with the wider name column, and its badges with it.
+    const after = await layeredBadges(page);
+    expected.forEach((e, i) => {
+      if (e.col === 3) expect(after[i]!.box!.left - before[i]!.box!.left, `row ${e.row}`).toBeGreaterThan(50);
+    });
+    await saveScreenshot(page, 'overlay-large-table-wide', { fullPage: false });
+    await page.close();
+  });
+
+  test('large roster at a fixed width: columns redistributed by a class change take their badges along', async () => {
+    const page = await openLarge();
+    const expected = largeExpected();
+    // A full-width table (as legacy portals have): widening the name column now only shifts the
+    // other columns, with no change to the table's size and no node changed.
+    await page.addStyleTag({ content: '#roster { width: 100%; }' });
+    // Which form fits depends on how the browser shares out the spare width: only placement counts.
+    const placed = async () => (await placementProblems(page, expected, tight)).filter((p) => !p.includes(': drawn as '));
+    await expect.poll(placed, { timeout: 20_000 }).toEqual([]);
+    await page.click('#widen');
+    await expect.poll(placed, { timeout: 20_000 }).toEqual([]);
+    await page.close();
+  });
+
+  test('large roster: a mark and a pill are centred on their name\'s line', async () => {
+    const page = await openLarge();
+    const expected = largeExpected();
+    await expect.poll(() => placementProblems(page, expected, tight), { timeout: 20_000 }).toEqual([]);
+    const names = await cellTextRects(page, expected);
+    const off = (await layeredBadges(page)).map((b, i) => Math.abs((b.box!.top + b.box!.bottom) / 2 - (names[i]!.top + names[i]!.bottom) / 2));
+    expect(Math.max(...off)).toBeLessThanOrEqual(1);
+    await page.close();
+  });
+
+  test('large roster: deleted rows take their badges along; the others follow their names', async () => {
+    const page = await openLarge();
+    await expect.poll(() => placementProblems(page, largeExpected(), tight), { timeout: 20_000 }).toEqual([]);
+    const before = await layeredBadges(page);
+    await page.click('#delete100');
+    expect(await page.locator('#count').textContent()).toBe('共 600 条记录');
+    const expected = largeExpected(101);
+    // The ten badges of rows 3–95 (张伟 C001 and C002, 王芳, 欧阳明, their units, two more units) go.
+    expect(largeExpected().length - expected.length).toBe(10);
+    await expect.poll(() => placementProblems(page, expected, tight), { timeout: 20_000 }).toEqual([]);
+    // Every remaining badge moved up with its row, all by the same distance: the hundred rows' height.
+    const after = await layeredBadges(page);
+    const key = (e: LargeBadge) => `${e.row}/${e.col}`;
+    const oldTop = new Map(largeExpected().map((e, i) => [key(e), before[i]!.box!.top]));
+    const moved = new Set(expected.map((e, i) => Math.round(oldTop.get(key(e))! - after[i]!.box!.top)));
+    expect(moved.size).toBe(1);
+    expect([...moved][0]).toBeGreaterThan(100 * 15);
+    expect((await shadowHosts(page)).map((h) => h.where)).toEqual(['after-table']);
+    await page.close();
+  });
+
+  test('large roster: screen readers meet the layered badges in row order; a click opens the side panel on that subject', async () => {
+    const page = await openLarge();
+    const expected = largeExpected();
+    const labels = new Set(expected.map((e) => e.label));
+    await expect.poll(() => layeredLabels(page), { timeout: 20_000 }).toEqual(expected.map((e) => e.label));
+    await expect
+      .poll(async () => (await accessibleButtons(page)).filter((n) => labels.has(n)), { timeout: 10_000 })
+      .toEqual(expected.map((e) => e.label));
+    const all = await layeredBadges(page);
+    const at = (row: number, col: number) => all[expected.findIndex((e) => e.row === row && e.col === col)]!;
+    type Session = { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } };
+    const target = () => ext.background.evaluate(async () => (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget);
+    // The 张伟 of row 512, far below the first screen (a compact mark), is C001.
+    expect([at(512, 1).label, at(512, 1).compact]).toEqual([want('张伟', 'C001')[1], true]);
+    await clickBackendNode(page, at(512, 1).button);
+    await expect.poll(async () => (await target())?.target, { timeout: 10_000 }).toEqual({ subject: { type: 'cadre', id: 'C001' } });
+    // The unit's pill in the same row opens the unit.
+    await clickBackendNode(page, at(512, 3).button);
+    await expect.poll(async () => (await target())?.target, { timeout: 10_000 }).toEqual({ subject: { type: 'unit', id: 'U02' } });
+    // The third 张伟 (row 222) asks to choose.
+    await clickBackendNode(page, at(222, 1).button);
     await expect
       .poll(async () => (await target())?.target, { timeout: 10_000 })
       .toEqual({ candidates: expect.arrayContaining([{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }]) });

@@ -12,7 +12,12 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CHROME_BUILD = join(ROOT, '.output/chrome-mv3');
-export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * Where screenshots go: the README's own (docs/screenshots) only when asked with
+ * UPDATE_SCREENSHOTS=1, so that an ordinary test run leaves the working tree clean; otherwise
+ * under test/.tmp (ignored by git), to look at after a run.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'test/.tmp/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Builds the Chrome MV3 extension unless a build is already there (or E2E_REBUILD=1). */
