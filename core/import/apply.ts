@@ -1,10 +1,12 @@
 import type { ImportEntry, ImportBatch } from '../doc/imports.ts';
+import { unitDocName } from '../doc/names.ts';
 import { initUnitDoc, type UnitDossiers } from '../doc/unit-doc.ts';
 import type { WorkspaceDoc } from '../doc/workspace-doc.ts';
 import type { UnitCollectionName } from '../doc/unit-collections.ts';
 import type { FieldError } from '../model/messages.ts';
 import type { Unit } from '../model/schemas.ts';
-import { directoryOf, type Directory, type ImportPreview } from './prepare.ts';
+import { importMessage } from './messages.ts';
+import { directoryOf, type Directory, type ImportAccess, type ImportPreview } from './prepare.ts';
 
 /**
  * Applying a prepared import to the documents, through the core/doc accessors only. An import may
@@ -21,6 +23,12 @@ export interface ImportTarget {
   unit(code: string): UnitDossiers;
   /** Codes of the unit documents that exist (for listing and undoing imports). */
   unitCodes(): string[];
+  /**
+   * What the token may write, when known (a workspace opened with the token's grants): pass it to
+   * `prepareImport` so rows outside it are reported and skipped; `applyImport` refuses, writing
+   * nothing, a preview that would still write a unit document outside it. Absent: every document.
+   */
+  access?: ImportAccess;
 }
 
 export type ApplyMode = 'all-or-nothing' | 'good-rows';
@@ -52,6 +60,21 @@ export function directoryFromTarget(target: ImportTarget): Directory {
 export function applyImport(target: ImportTarget, preview: ImportPreview, meta: ImportMeta, mode: ApplyMode): ApplyResult {
   if (preview.missing.length > 0) return { ok: false, reason: 'missing-columns', lines: [], errors: [] };
   if (mode === 'all-or-nothing' && preview.badLines.length > 0) return { ok: false, reason: 'bad-rows', lines: preview.badLines, errors: [] };
+  // A unit document the token may not write would be refused by the server after the others were
+  // stored: refuse the whole batch here instead (prepareImport with `access` leaves none).
+  const access = target.access;
+  if (access && preview.kind !== 'units') {
+    const outside = preview.entities.filter((e) => !access.canWrite(unitDocName(e.doc)));
+    if (outside.length > 0) {
+      const docs = [...new Set(outside.map((e) => unitDocName(e.doc)))];
+      return {
+        ok: false,
+        reason: 'refused',
+        lines: [...new Set(outside.flatMap((e) => e.lines))].sort((a, b) => a - b),
+        errors: docs.map((doc) => ({ path: doc, field: 'unit', key: 'import.outsideAccess', message: `${doc}: ${importMessage('import.outsideAccess', 'en')}` })),
+      };
+    }
+  }
   const counts: Record<string, { created: number; updated: number; unchanged: number }> = {};
   const skippedLines = preview.badLines;
 
@@ -61,8 +84,10 @@ export function applyImport(target: ImportTarget, preview: ImportPreview, meta: 
       for (const e of preview.entities) {
         const r = target.workspace.units.put(e.value as Unit);
         if (r.ok) c[r.outcome] += 1;
-        // A unit's document knows which unit it is; creating it here lets cadres be filed at once.
-        initUnitDoc(target.unit((e.value as Unit).code).doc, (e.value as Unit).code);
+        // A unit's document knows which unit it is; creating it here lets cadres be filed at once
+        // (by whoever may write it: the first import into it does the same).
+        const code = (e.value as Unit).code;
+        if (!access || access.canWrite(unitDocName(code))) initUnitDoc(target.unit(code).doc, code);
       }
     }, 'import');
     counts.units = c;
@@ -131,10 +156,22 @@ export function listImports(target: ImportTarget): ImportSummary[] {
   return [...byId.values()].sort((a, b) => b.at.localeCompare(a.at));
 }
 
-/** Undoes an import in every unit document it touched. Idempotent. */
+/**
+ * Undoes an import in every unit document it touched (of those the target has open). Idempotent.
+ * With `access`, an import that touched an open unit the token may not write is not undone
+ * anywhere (errors `import.outsideAccess`): the server would refuse that share after the rest.
+ */
 export function undoImport(target: ImportTarget, id: string, how: { by: string; at: string; reason: string }): { ok: boolean; units: string[]; errors: FieldError[] } {
   const units: string[] = [];
   const errors: FieldError[] = [];
+  const access = target.access;
+  if (access) {
+    const outside = target.unitCodes().filter((code) => !access.canWrite(unitDocName(code)) && target.unit(code).imports.get(id));
+    if (outside.length > 0) {
+      const docs = outside.map(unitDocName);
+      return { ok: false, units, errors: docs.map((doc) => ({ path: doc, field: 'unit', key: 'import.outsideAccess', message: `${doc}: ${importMessage('import.outsideAccess', 'en')}` })) };
+    }
+  }
   for (const code of target.unitCodes()) {
     const dossiers = target.unit(code);
     if (!dossiers.imports.get(id)) continue;

@@ -15,7 +15,23 @@ const IMPORT_MESSAGES: Record<string, { zh: string; en: string }> = {
   'import.monthOnly': { zh: '只有年月，按当月 1 日导入', en: 'has no day; imported as the 1st of the month' },
   'import.number': { zh: '应为数字', en: 'must be a number' },
   'import.cardHolderUnit': { zh: '提醒对象不在该单位', en: 'the holder is not in this unit' },
+  // Rows the token may not import (its grants, as the server reports them: see ImportAccess).
+  'import.outsideAccess': {
+    zh: '所属单位不在本令牌的权限范围内（无权写入该单位的档案）',
+    en: "belongs to a unit outside this token's access (it may not write that unit's dossiers)",
+  },
+  'import.cadreOutsideAccess': {
+    zh: '不在本令牌可访问单位的花名册中（可能属于权限范围外的单位，或尚未导入花名册）',
+    en: "is not on the roster of any unit this token can access (the cadre may be in a unit outside its access, or not on the roster yet)",
+  },
+  'import.directoryReadOnly': {
+    zh: '本令牌无权修改单位名录（需要 workspace 的 admin 权限）',
+    en: 'this token may not change the unit directory (that needs admin on workspace)',
+  },
 };
+
+/** Problems that say the row is outside the token's access, not that it is wrong: see `outsideAccessLines`. */
+export const ACCESS_KEYS: ReadonlySet<string> = new Set(['import.outsideAccess', 'import.cadreOutsideAccess', 'import.directoryReadOnly']);
 
 export interface Bilingual {
   zh: string;

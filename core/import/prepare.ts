@@ -11,10 +11,11 @@ import {
   type ReminderCard,
   type Unit,
 } from '../model/schemas.ts';
+import { unitDocName } from '../doc/names.ts';
 import { parseClerkDate } from './dates.ts';
 import { detectLayout, FIELDS, guessMapping, missingRequired, type ColumnMapping, type FieldDef, type ImportKind } from './fields.ts';
 import { cardItemKey, cardKey, clueKey, flagKey, recordKey } from './keys.ts';
-import { bilingual, type Bilingual } from './messages.ts';
+import { ACCESS_KEYS, bilingual, type Bilingual } from './messages.ts';
 import type { Table } from './table.ts';
 import {
   cardStateOf,
@@ -37,6 +38,10 @@ import {
  * validated with the core schemas (`entitySchemas`), so an import accepts exactly what a form in
  * the side panel would. Problems are reported per row with the column as the file names it and the
  * reason in both locales; a row with any problem is skipped whole.
+ *
+ * With `access` (the token's grants), a row for a document the token may not write is reported as
+ * outside its access, for that reason alone (its other problems are for whoever may import it),
+ * and skipped like any other bad row: the server would refuse it anyway, after the rest was written.
  */
 
 export interface Directory {
@@ -100,6 +105,19 @@ export interface ImportPreview {
   badLines: number[];
 }
 
+/**
+ * What the token may import, when the caller knows its grants (a workspace opened with them, see
+ * core/sync/scope.ts). Absent: every document (the server still decides).
+ */
+export interface ImportAccess {
+  /** Whether the token may write `workspace` (the unit directory) or `unit:<code>`. */
+  canWrite(docName: string): boolean;
+  /** Whether it may write at least one unit document (otherwise it can import nothing but units). */
+  canWriteSomeUnit(): boolean;
+  /** Whether the directory lists units whose rosters it cannot read (their cadres are unknown here). */
+  rosterPartial(): boolean;
+}
+
 export interface PrepareOptions {
   today: IsoDate;
   config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>;
@@ -110,6 +128,8 @@ export interface PrepareOptions {
   mapping?: ColumnMapping;
   /** Index into table.rows of the header row; otherwise detected. */
   headerIndex?: number;
+  /** The token's access: rows it may not write are reported (`import.outsideAccess` …) and skipped. */
+  access?: ImportAccess;
 }
 
 export class ImportLayoutError extends Error {
@@ -165,6 +185,7 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
   const seen = new Map<string, { line: number; json: string }>();
   const cards = new Map<string, PreparedEntity>();
   const bad = new Set<number>();
+  const rosterPartial = opts.access?.rosterPartial() ?? false;
 
   for (const row of dataRows) {
     const cell = (field: string) => {
@@ -172,6 +193,7 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
       return col === undefined ? '' : (row.cells[col] ?? '').trim();
     };
     const problems: RowProblem[] = [];
+    const rowNotes: RowProblem[] = [];
     const problemFields = new Set<string>();
     const add = (field: string, key: string, list: RowProblem[] = problems) => {
       if (list === problems) {
@@ -188,11 +210,24 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
         add(field, 'date.format');
         return raw;
       }
-      if (d.precision === 'month') add(field, 'import.monthOnly', preview.notes);
+      if (d.precision === 'month') add(field, 'import.monthOnly', rowNotes);
       return d.date;
     };
-    const ctx: RowContext = { cell, date, add, opts };
+    const outside = (field: string, unitCode: string): boolean => {
+      if (!opts.access || opts.access.canWrite(unitDocName(unitCode))) return false;
+      add(field, 'import.outsideAccess');
+      return true;
+    };
+    const ctx: RowContext = { cell, date, add, outside, rosterPartial, opts };
     const converted = convert(ctx);
+    // Outside the token's access: reported for that alone, and without its notes.
+    const denied = problems.filter((p) => ACCESS_KEYS.has(p.key));
+    if (denied.length > 0) {
+      bad.add(row.line);
+      preview.problems.push(...denied);
+      continue;
+    }
+    preview.notes.push(...rowNotes);
     if (!converted) {
       bad.add(row.line);
       preview.problems.push(...problems);
@@ -260,6 +295,10 @@ interface RowContext {
   cell(field: string): string;
   date(field: string): string | undefined;
   add(field: string, key: string): void;
+  /** Reports `field` as outside the token's access when it may not write unit `unitCode`'s document. */
+  outside(field: string, unitCode: string): boolean;
+  /** Some units' rosters are unreadable with this token: an unknown cadre may be one of theirs. */
+  rosterPartial: boolean;
   opts: PrepareOptions;
 }
 
@@ -287,9 +326,14 @@ function subjectOf(ctx: RowContext, withName: boolean): { type: 'cadre' | 'unit'
   if (cadreId) {
     const c = ctx.opts.directory.cadre(cadreId);
     if (!c) {
-      ctx.add('cadreId', 'import.unknownCadre');
+      // A unit named beside the ID says whose row it is; otherwise the cadre may be on a roster
+      // this token cannot read.
+      const named = ctx.cell('unit') ? ctx.opts.directory.unit(ctx.cell('unit')) : undefined;
+      if (named && ctx.outside('unit', named.code)) return undefined;
+      ctx.add('cadreId', ctx.rosterPartial ? 'import.cadreOutsideAccess' : 'import.unknownCadre');
       return undefined;
     }
+    if (ctx.outside('cadreId', c.unitCode)) return undefined;
     const name = withName ? ctx.cell('name') : '';
     if (name && name !== c.name && !c.aliases.includes(name)) {
       ctx.add('name', 'import.nameMismatch');
@@ -304,6 +348,7 @@ function subjectOf(ctx: RowContext, withName: boolean): { type: 'cadre' | 'unit'
       ctx.add('unit', 'import.unknownUnit');
       return undefined;
     }
+    if (ctx.outside('unit', u.code)) return undefined;
     return { type: 'unit', id: u.code, doc: u.code, field: 'unit' };
   }
   ctx.add('cadreId', 'import.noSubject');
@@ -312,6 +357,10 @@ function subjectOf(ctx: RowContext, withName: boolean): { type: 'cadre' | 'unit'
 
 const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | undefined> = {
   units(ctx) {
+    if (ctx.opts.access && !ctx.opts.access.canWrite('workspace')) {
+      ctx.add('code', 'import.directoryReadOnly');
+      return undefined;
+    }
     const parentRaw = ctx.cell('parent');
     // A parent may be named by code or by name; a parent defined in the same file is fine too
     // (the directory cannot know it yet), so unknown parents pass through as codes.
@@ -336,6 +385,7 @@ const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | undefined>
     const unitRaw = ctx.cell('unit');
     const unit = unitRaw ? ctx.opts.directory.unit(unitRaw) : undefined;
     if (unitRaw && !unit) ctx.add('unit', 'import.unknownUnit');
+    if (unit && ctx.outside('unit', unit.code)) return undefined;
     const birthRaw = ctx.cell('birth');
     const birth = birthRaw ? parseClerkDate(birthRaw) : undefined;
     if (birthRaw && !birth) ctx.add('birth', 'date.format');
@@ -440,11 +490,12 @@ const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | undefined>
     };
   },
   cards(ctx) {
-    const holderId = ctx.cell('holderId');
-    const holder = holderId ? ctx.opts.directory.cadre(holderId) : undefined;
-    if (holderId && !holder) ctx.add('holderId', 'import.unknownCadre');
     const unitRaw = ctx.cell('unit');
     const unit = unitRaw ? ctx.opts.directory.unit(unitRaw) : undefined;
+    if (unit && ctx.outside('unit', unit.code)) return undefined;
+    const holderId = ctx.cell('holderId');
+    const holder = holderId ? ctx.opts.directory.cadre(holderId) : undefined;
+    if (holderId && !holder) ctx.add('holderId', ctx.rosterPartial ? 'import.cadreOutsideAccess' : 'import.unknownCadre');
     if (unitRaw && !unit) ctx.add('unit', 'import.unknownUnit');
     const name = ctx.cell('name');
     if (holder && name && name !== holder.name && !holder.aliases.includes(name)) ctx.add('name', 'import.nameMismatch');
@@ -481,4 +532,9 @@ function mergeCard(cards: Map<string, PreparedEntity>, card: ReminderCard, line:
   const value = existing.value as ReminderCard;
   existing.lines.push(line);
   for (const item of card.items) if (!value.items.some((i) => i.id === item.id)) value.items.push(item);
+}
+
+/** Lines skipped because they are outside the token's access (a subset of `badLines`). */
+export function outsideAccessLines(preview: Pick<ImportPreview, 'problems'>): number[] {
+  return [...new Set(preview.problems.filter((p) => ACCESS_KEYS.has(p.key)).map((p) => p.line))].sort((a, b) => a - b);
 }

@@ -1,8 +1,9 @@
 import type { UnitDossiers } from '../doc/unit-doc.ts';
+import { canWrite, canWriteSomeUnit } from '../sync/scope.ts';
 import { SyncRefusedError, type SyncedDoc } from '../sync/synced-doc.ts';
 import type { Workspace } from '../sync/workspace.ts';
 import type { ImportTarget } from './apply.ts';
-import type { ImportPreview } from './prepare.ts';
+import type { ImportAccess, ImportPreview } from './prepare.ts';
 
 /**
  * An open workspace (core/sync) as an import target: the CLI's (Node, in memory, online) and the
@@ -12,6 +13,11 @@ import type { ImportPreview } from './prepare.ts';
  * Readiness and confirmation wait on core/sync's whenSynced/whenConfirmed, which reject with
  * SyncRefusedError when the server closes for good (expired token, no grant) or refuses the writes
  * (a viewer's token): an import that cannot succeed says so instead of waiting forever.
+ *
+ * Only the units the workspace has in scope are opened (`ws.inScope`: the token's grants, as GET
+ * /whoami reported them or the token carries them, and any other scope the workspace was opened
+ * with): a clerk whose token covers some units imports the rows of those, and `access` tells
+ * `prepareImport` which rows are outside (see ImportAccess). Without grants, every unit is opened.
  */
 export interface WorkspaceTarget extends ImportTarget {
   ensureUnits(codes: Iterable<string>): Promise<void>;
@@ -57,8 +63,9 @@ export async function workspaceTarget(ws: Workspace, opts: { readiness: Readines
   const timeout = opts.timeoutMs ?? 15_000;
   await withTimeout(ready(ws.workspaceSynced, opts.readiness), timeout, 'the workspace document did not sync (check the server URL and the token)');
   const units = new Map<string, UnitDossiers>();
+  // Outside the scope, opening would only be refused (HTTP 403) or, offline, write where nothing syncs.
   const ensureUnits = async (codes: Iterable<string>) => {
-    const wanted = [...new Set(codes)].filter((c) => c && !units.has(c));
+    const wanted = [...new Set(codes)].filter((c) => c && !units.has(c) && ws.inScope(c));
     await Promise.all(
       wanted.map(async (code) => {
         const open = await ws.unit(code);
@@ -68,14 +75,21 @@ export async function workspaceTarget(ws: Workspace, opts: { readiness: Readines
     );
   };
   await ensureUnits(ws.workspace.units.ids());
+  const grants = ws.grants;
+  const access: ImportAccess | undefined = grants && {
+    canWrite: (docName) => canWrite(grants, docName),
+    canWriteSomeUnit: () => canWriteSomeUnit(grants),
+    rosterPartial: () => ws.workspace.units.ids().some((code) => !ws.inScope(code)),
+  };
   return {
     workspace: ws.workspace,
     unit(code) {
       const u = units.get(code);
-      if (!u) throw new Error(`unit:${code} is not open; call ensureUnits first`);
+      if (!u) throw new Error(ws.inScope(code) ? `unit:${code} is not open; call ensureUnits first` : `unit:${code} is outside this token's access`);
       return u;
     },
     unitCodes: () => [...units.keys()],
+    ...(access ? { access } : {}),
     ensureUnits,
     confirmed: async () => {
       await Promise.all(ws.docs().map(confirmedOrRefused));

@@ -6,3 +6,4 @@ export * from './local-index.ts';
 export * from './workspace.ts';
 export * from './scope.ts';
 export * from './index-cache.ts';
+export * from './whoami.ts';

@@ -70,6 +70,10 @@ export interface Workspace {
   notes(code: string): Promise<OpenNotes>;
   /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
   openUnits(opts?: { notes?: boolean }): Promise<string[]>;
+  /** Whether `openUnits()` opens this unit: within `scope`, and readable under `grants` when given. */
+  inScope(code: string): boolean;
+  /** The grants the workspace was opened with (undefined: none given, every document is tried). */
+  readonly grants: readonly Grant[] | undefined;
   docs(): SyncedDoc[];
   status(): WorkspaceStatus;
   onStatus(listener: (status: WorkspaceStatus) => void): () => void;
@@ -292,6 +296,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     workspaceSynced: wsSynced,
     unit,
     notes,
+    inScope,
+    grants: options.grants,
     async openUnits(opts = {}) {
       const codes = workspace.units.ids().filter(inScope);
       // Remembered from last time but no longer in the directory (or scope, or grants): close.

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { grantsSchema, httpUrl } from '../../core/sync/whoami.ts';
 
 /**
  * Enrolment settings: which server, with which token, and the user's portal list. Kept in
@@ -41,7 +42,7 @@ const PORTALS_KEY = 'portals';
 const GRANTS_KEY = 'grants';
 
 /** Which role on which documents (a name, or a prefix ending in `*`), as GET /whoami and tokens say. */
-export const grantsSchema = v.array(v.object({ role: v.picklist(['viewer', 'annotator', 'editor', 'admin']), doc: v.string() }));
+export { grantsSchema };
 export type Grants = v.InferOutput<typeof grantsSchema>;
 const storedGrantsSchema = v.object({ for: v.string(), grants: grantsSchema });
 
@@ -57,9 +58,7 @@ export function wsUrl(serverUrl: string): string {
 }
 
 /** http(s):// for /whoami and /history. */
-export function httpUrl(serverUrl: string): string {
-  return serverUrl.replace(/^ws(s?):\/\//i, 'http$1://').replace(/\/+$/, '');
-}
+export { httpUrl };
 
 const MANAGED_TIMEOUT_MS = 500;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

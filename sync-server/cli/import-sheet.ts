@@ -14,6 +14,11 @@
  * token is never printed. The default mode is all-or-nothing: a file with any bad row changes
  * nothing, and the report lists every bad row with its line, column and reason; `--mode good-rows`
  * applies the good rows and skips the bad ones. `--dry-run` prints the report and writes nothing.
+ *
+ * The token decides which units the import may write: the command asks the server (GET /whoami)
+ * for its grants and opens only the unit documents they cover, so a clerk whose token covers some
+ * units imports the rows of those; the other rows are reported by line as outside the token's
+ * access and skipped like bad rows (`--mode good-rows` imports the rest).
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -32,6 +37,7 @@ import {
   undoImport,
   type ImportKind,
   type ImportPreview,
+  outsideAccessLines,
   unitsTouched,
   withTimeout,
   workspaceTarget,
@@ -39,11 +45,15 @@ import {
 } from '../../core/import/index.ts';
 import { today as todayIn } from '../../core/dates.ts';
 import type { Locale } from '../../core/model/messages.ts';
+import type { Grant } from '../../core/sync/scope.ts';
 import { SyncRefusedError } from '../../core/sync/synced-doc.ts';
+import { grantsFor } from '../../core/sync/whoami.ts';
 import { openWorkspace, type Workspace } from '../../core/sync/workspace.ts';
 
 export interface RemoteTarget extends WorkspaceTarget {
   workspaceClient: Workspace;
+  /** The token's grants (GET /whoami, else the token's own), which decided the units opened. */
+  grants: readonly Grant[] | undefined;
   /**
    * Waits until the server has durably acknowledged everything written, then disconnects; rejects
    * (after disconnecting) when the server refused some of it.
@@ -51,17 +61,24 @@ export interface RemoteTarget extends WorkspaceTarget {
   close(): Promise<void>;
 }
 
-/** The workspace and every unit document in its directory, synced from the server, as an import target. */
+/**
+ * The workspace and every unit document in its directory that the token's grants cover, synced
+ * from the server, as an import target. The grants come from GET /whoami (else the token's own
+ * claims); a token the server does not accept is then refused on the workspace connection, whose
+ * SyncRefusedError says so (HTTP 401) like every other refusal.
+ */
 export async function openImportTarget(serverUrl: string, token: string): Promise<RemoteTarget> {
   // One provider per document, and y-websocket adds a process 'exit' listener for each: a city's
   // hundred documents are expected here, not a leak.
   process.setMaxListeners(Math.max(process.getMaxListeners(), 256));
+  const grants = await grantsFor(serverUrl, token);
   const ws = await openWorkspace({
     serverUrl,
     token,
     persistence: 'none',
     crossTab: false,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    ...(grants ? { grants } : {}),
   });
   let target: WorkspaceTarget;
   try {
@@ -74,6 +91,7 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
   return {
     ...target,
     workspaceClient: ws,
+    grants,
     async close() {
       try {
         await withTimeout(target.confirmed(), 60_000, 'the server did not confirm every change');
@@ -119,12 +137,44 @@ export function explainRefusal(error: unknown, locale: Locale, nothingWritten = 
   );
 }
 
+/** "viewer on workspace, editor on unit:A01" / "workspace 的 viewer、unit:A01 的 editor". */
+function grantsText(grants: readonly Grant[] | undefined, locale: Locale): string {
+  if (!grants || grants.length === 0) return locale === 'zh-CN' ? '无' : 'none';
+  return locale === 'zh-CN' ? grants.map((g) => `${g.doc} 的 ${g.role}`).join('、') : grants.map((g) => `${g.role} on ${g.doc}`).join(', ');
+}
+
+/**
+ * When the token may write no document of the kind being imported (a viewer's token, or a clerk's
+ * without a unit grant): one message saying so and what to ask for, instead of every row refused.
+ */
+export function noImportAccess(preview: Pick<ImportPreview, 'kind'>, target: Pick<RemoteTarget, 'access' | 'grants'>, locale: Locale): Error | undefined {
+  const access = target.access;
+  if (!access) return undefined;
+  const zh = locale === 'zh-CN';
+  const has = grantsText(target.grants, locale);
+  if (preview.kind === 'units') {
+    if (access.canWrite('workspace')) return undefined;
+    return new Error(
+      zh
+        ? `该令牌无权修改单位名录（其授权：${has}）。导入单位需要 workspace 的 admin 权限，请向管理员申请。服务器上的数据未作任何更改。`
+        : `This token may not change the unit directory (its grants: ${has}). Importing units needs admin on workspace; ask the administrator. Nothing was changed on the server.`,
+    );
+  }
+  if (access.canWriteSomeUnit()) return undefined;
+  return new Error(
+    zh
+      ? `该令牌无权写入任何单位的档案（其授权：${has}），无法导入 ${preview.kind}。导入需要对相关单位有 editor 权限的令牌（例如 unit:A01 的 editor 与 workspace 的 viewer），请向管理员申请。服务器上的数据未作任何更改。`
+      : `This token may not write any unit's dossiers (its grants: ${has}), so it cannot import ${preview.kind}. Importing needs a token with the editor role on the units concerned (e.g. editor on unit:A01 and viewer on workspace); ask the administrator for one. Nothing was changed on the server.`,
+  );
+}
+
 export function formatReport(preview: ImportPreview, locale: Locale): string[] {
   const zh = locale === 'zh-CN';
+  const outside = outsideAccessLines(preview).length;
   const lines = [
     zh
-      ? `类型：${preview.kind}　表头在第 ${preview.headerLine} 行　读取 ${preview.rowsRead} 行　可导入 ${preview.entities.length} 条　有问题 ${preview.badLines.length} 行`
-      : `kind: ${preview.kind}  header on line ${preview.headerLine}  rows read ${preview.rowsRead}  importable ${preview.entities.length}  bad rows ${preview.badLines.length}`,
+      ? `类型：${preview.kind}　表头在第 ${preview.headerLine} 行　读取 ${preview.rowsRead} 行　可导入 ${preview.entities.length} 条　有问题 ${preview.badLines.length} 行${outside > 0 ? `（其中 ${outside} 行超出本令牌的权限范围）` : ''}`
+      : `kind: ${preview.kind}  header on line ${preview.headerLine}  rows read ${preview.rowsRead}  importable ${preview.entities.length}  bad rows ${preview.badLines.length}${outside > 0 ? ` (${outside} outside this token's access)` : ''}`,
   ];
   for (const p of preview.problems) lines.push(zh ? `  第 ${p.line} 行［${p.column}］${p.message.zh}` : `  line ${p.line} [${p.column}] ${p.message.en}`);
   for (const p of preview.notes) lines.push(zh ? `  提示：第 ${p.line} 行［${p.column}］${p.message.zh}` : `  note: line ${p.line} [${p.column}] ${p.message.en}`);
@@ -196,6 +246,14 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
     if (values.undo) {
       wrote = true;
       const r = undoImport(target, values.undo, { by, at: new Date().toISOString(), reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone') });
+      const outside = r.errors.filter((e) => e.key === 'import.outsideAccess').map((e) => e.path);
+      if (outside.length > 0) {
+        throw new Error(
+          locale === 'zh-CN'
+            ? `未撤销：导入 ${values.undo} 涉及本令牌无权写入的单位（${outside.join('、')}），须由对这些单位有 editor 权限的令牌撤销。服务器上的数据未作任何更改。`
+            : `Not undone: import ${values.undo} touched units this token may not write (${outside.join(', ')}); undo it with a token that has the editor role on them. Nothing was changed on the server.`,
+        );
+      }
       if (!r.ok) throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
       return [locale === 'zh-CN' ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）` : `undid import ${values.undo} in ${r.units.length} unit(s)`];
     }
@@ -208,8 +266,11 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
       config,
       directory: directoryFromTarget(target),
       ...(kind ? { kind: kind as ImportKind } : {}),
+      ...(target.access ? { access: target.access } : {}),
     });
-    if (values.json) out(JSON.stringify({ kind: preview.kind, mapping: preview.mapping, rowsRead: preview.rowsRead, importable: preview.entities.length, problems: preview.problems, notes: preview.notes }));
+    const refused = noImportAccess(preview, target, locale);
+    if (refused) throw refused;
+    if (values.json) out(JSON.stringify({ kind: preview.kind, mapping: preview.mapping, rowsRead: preview.rowsRead, importable: preview.entities.length, problems: preview.problems, notes: preview.notes, outsideAccess: outsideAccessLines(preview) }));
     else for (const l of formatReport(preview, locale)) out(l);
     if (values['dry-run']) return [];
     await target.ensureUnits(unitsTouched(preview));
@@ -218,11 +279,14 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
     const result = applyImport(target, preview, { id: newImportId(now), by, at: now.toISOString(), fileName: basename(values.file) }, mode);
     if (!result.ok) {
       process.exitCode = 1;
+      const outside = outsideAccessLines(preview).length;
       return [
         result.reason === 'bad-rows'
           ? locale === 'zh-CN'
-            ? `未导入：有 ${result.lines.length} 行存在问题（整批导入模式）。修正后重试，或使用 --mode good-rows 只导入无问题的行。`
-            : `Nothing imported: ${result.lines.length} row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.`
+            ? `未导入：有 ${result.lines.length} 行存在问题（整批导入模式）。修正后重试，或使用 --mode good-rows 只导入无问题的行。` +
+              (outside > 0 ? `其中 ${outside} 行超出本令牌的权限范围，无法用本令牌导入；--mode good-rows 会导入权限范围内无问题的行。` : '')
+            : `Nothing imported: ${result.lines.length} row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.` +
+              (outside > 0 ? ` ${outside} of them are outside this token's access and cannot be imported with it; --mode good-rows imports the rows within its access that have no problems.` : '')
           : `${locale === 'zh-CN' ? '未导入' : 'Nothing imported'}: ${result.reason} ${result.errors.map((e) => e.message).join('; ')}`,
       ];
     }

@@ -6,7 +6,9 @@ import {
   listImports,
   prepareImport,
   readTable,
+  outsideAccessLines,
   undoImport,
+  type ImportAccess,
   type ImportPreview,
 } from '../../core/import/index.ts';
 import { defaultConfig } from '../../core/model/index.ts';
@@ -227,5 +229,85 @@ describe('importing the fixture files', () => {
     expect(undoImport(t, 'imp-again', { by: 'admin', at: '2024-06-30T10:00:00.000Z', reason: '确实重复' }).ok).toBe(true);
     expect(records().every((r) => r.status === 'revoked')).toBe(true);
     expect(records().filter((r) => r.revoked?.reason === '确实重复').map((r) => r.id).sort()).toEqual(others.map((r) => r.id).sort());
+  });
+});
+
+/**
+ * A token limited to some units (ImportAccess, from its grants): rows for units it may not write
+ * are reported by line for that reason alone and skipped; applyImport never writes part of a batch
+ * that reaches outside it.
+ */
+describe('importing with a token limited to some units', () => {
+  let t: MemoryTarget;
+  beforeEach(async () => {
+    t = memoryTarget();
+    for (const file of ['units-utf8.csv', 'cadres-utf8-bom.csv']) await load(t, file);
+  });
+
+  /** Editor on `units` (and admin on the workspace when `directory`); `partial`: rosters it cannot read. */
+  const accessTo = (units: string[], opts: { directory?: boolean; partial?: boolean } = {}): ImportAccess => ({
+    canWrite: (doc) => (doc === 'workspace' ? !!opts.directory : units.some((c) => doc === `unit:${c}`)),
+    canWriteSomeUnit: () => units.length > 0,
+    rosterPartial: () => !!opts.partial,
+  });
+  const prepared = async (file: string, access: ImportAccess) =>
+    prepareImport(await readTable(fixture(file), file), { today: TODAY, config, directory: directoryFromTarget(t), access });
+
+  it('clues for units outside the token are reported as such, the bad rows within it as before, and the rest imports', async () => {
+    const p = await prepared('clues-utf8.csv', accessTo(['U01', 'U02']));
+    expect(report(p)).toEqual([
+      [4, 'Cadre ID', 'import.outsideAccess'],
+      [5, 'Cadre ID', 'import.noSubject'],
+      [6, 'Stage', 'clue.stage'],
+    ]);
+    expect(p.problems[0]!.message).toEqual({
+      zh: '干部编号：所属单位不在本令牌的权限范围内（无权写入该单位的档案）',
+      en: "Cadre ID: belongs to a unit outside this token's access (it may not write that unit's dossiers)",
+    });
+    expect(outsideAccessLines(p)).toEqual([4]);
+    expect(p.badLines).toEqual([4, 5, 6]);
+    const r = applyImport(t, p, { id: 'imp-clues', by: 'clerk', at: AT, fileName: 'clues-utf8.csv' }, 'good-rows');
+    expect(r).toMatchObject({ ok: true, counts: { clues: { created: 2, updated: 0, unchanged: 0 } }, skippedLines: [4, 5, 6] });
+    expect(t.unit('U03').clues.list()).toEqual([]);
+  });
+
+  it('a row outside the token is reported for that alone (no date problems or month-only notes of its own)', async () => {
+    // records-gbk.csv: C004 (U03) has a month-only date on line 5 and a colour mismatch on line 10.
+    const p = await prepared('records-gbk.csv', accessTo(['U01', 'U02', 'U04']));
+    expect(report(p).filter(([line]) => line === 5 || line === 10)).toEqual([
+      [5, '干部编号', 'import.outsideAccess'],
+      [10, '干部编号', 'import.outsideAccess'],
+    ]);
+    expect(p.notes.map((n) => n.line)).not.toContain(5);
+  });
+
+  it('a cadre not on the rosters the token can read: said so, not "import the roster first"', async () => {
+    const p = await prepared('records-gbk.csv', accessTo(['U01'], { partial: true }));
+    // C404 is on no roster; with some rosters unreadable it may be another unit's.
+    expect(report(p).find(([line]) => line === 11)).toEqual([11, '干部编号', 'import.cadreOutsideAccess']);
+    const full = await prepared('records-gbk.csv', accessTo(['U01']));
+    expect(report(full).find(([line]) => line === 11)).toEqual([11, '干部编号', 'import.unknownCadre']);
+  });
+
+  it('units need the directory: a token without admin on the workspace has every row reported, one with it files only the unit documents it may write', async () => {
+    const refused = await prepared('units-utf8.csv', accessTo(['U01']));
+    expect(report(refused).filter(([, , key]) => key === 'import.directoryReadOnly').map(([line]) => line)).toEqual([3, 4, 5, 6, 8, 9]);
+    expect(refused.entities).toEqual([]);
+
+    const fresh = memoryTarget();
+    fresh.access = accessTo(['U01'], { directory: true });
+    const p = prepareImport(await readTable(fixture('units-utf8.csv'), 'units-utf8.csv'), { today: TODAY, config, directory: directoryFromTarget(fresh), access: fresh.access });
+    expect(applyImport(fresh, p, { id: 'imp-units', by: 'admin', at: AT, fileName: 'units-utf8.csv' }, 'good-rows')).toMatchObject({ ok: true, counts: { units: { created: 4 } } });
+    expect(fresh.unitCodes()).toEqual(['U01']);
+  });
+
+  it('applyImport refuses, writing nothing, a batch that would reach a unit outside the token (e.g. prepared without access)', async () => {
+    const p = await preview(t, 'records-gbk.csv');
+    const before = t.snapshot();
+    t.access = accessTo(['U01', 'U02']);
+    const r = applyImport(t, p, { id: 'imp-outside', by: 'clerk', at: AT, fileName: 'records-gbk.csv' }, 'good-rows');
+    expect(r).toMatchObject({ ok: false, reason: 'refused', errors: [{ key: 'import.outsideAccess', path: 'unit:U04' }, { key: 'import.outsideAccess', path: 'unit:U03' }] });
+    expect(t.snapshot()).toEqual(before);
+    expect(listImports(t).map((i) => i.id)).not.toContain('imp-outside');
   });
 });
