@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../public/_locales/en/messages.json';
 import zh from '../public/_locales/zh_CN/messages.json';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { accessibleName, markGlyph, pillShape, signatureOf } from './badge.ts';
+import { accessibleName, markGlyph, pillSegments, segmentKey, signatureOf } from './badge.ts';
 import { overlayTextFrom } from './text-table.ts';
 
 const base: SubjectSummary = {
@@ -56,12 +56,14 @@ describe('the compact mark and the pill\'s shape', () => {
     expect(markGlyph({ kind: 'ambiguous', candidates: [base, base] })).toEqual({ text: '?', colour: null });
   });
 
-  it('pills that draw the same glyphs share a shape (so one measurement serves both)', () => {
+  it('a pill is sized from its parts: counts with as many digits share a width key', () => {
+    const keys = (r: Parameters<typeof pillSegments>[0], label = '') => pillSegments(r, label).map(segmentKey);
     const a = s({ dots: { red: 2, blue: 0, yellow: 1, black: 0 }, grade: 'A' });
-    const b = s({ dots: { red: 7, blue: 0, yellow: 3, black: 0 }, grade: 'A', name: '李娜', id: 'C009' });
-    expect(pillShape(a, '')).toBe(pillShape(b, ''));
-    expect(pillShape(a, '')).not.toBe(pillShape(s({ dots: { red: 12, blue: 0, yellow: 1, black: 0 }, grade: 'A' }), ''));
-    expect(pillShape(a, '')).not.toBe(pillShape(s({ dots: { red: 2, blue: 0, yellow: 1, black: 0 }, grade: 'A', warnings: ['x'] }), ''));
-    expect(pillShape(a, '')).not.toBe(pillShape(a, '张伟'));
+    expect(keys(a)).toEqual(['dot red:●0', 'dot yellow:▲0', 'grade:A']);
+    expect(keys(s({ dots: { red: 7, blue: 0, yellow: 3, black: 0 }, grade: 'A', name: '李娜', id: 'C009' }))).toEqual(keys(a));
+    expect(keys(s({ dots: { red: 12, blue: 0, yellow: 1, black: 0 }, grade: 'A' }))[0]).toBe('dot red:●00');
+    expect(keys(s({ flags: 3, warnings: ['x'], invalid: 1, grade: '' }))).toEqual(['warn:⚠', 'flag:⚑0', 'invalid:!']);
+    expect(keys({ kind: 'ambiguous', candidates: [base, base] })).toEqual(['ambiguous:?0']);
+    expect(keys(a, '张伟')[0]).toBe('name:张伟');
   });
 });

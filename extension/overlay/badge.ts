@@ -22,8 +22,8 @@ export interface Badge {
   host: HTMLElement;
   /** What it shows, to keep it when a re-scan finds the same thing. */
   signature: string;
-  /** What decides the pill's size (its visible text and marks): equal shapes, equal widths. */
-  shape: string;
+  /** The pill's parts, as width keys (`segmentKey`): its width is the chrome plus theirs. */
+  segments: readonly string[];
   /** Switches between the full pill and the compact mark (layered badges only; see placement.ts). */
   setForm(form: Form): void;
 }
@@ -173,33 +173,42 @@ function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Nod
   for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'keydown', 'keyup']) {
     button.addEventListener(type, (e) => e.stopPropagation());
   }
-  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), shape: pillShape(r, opts.labelled ? opts.name : ''), setForm };
+  const segments = pillSegments(r, opts.labelled ? opts.name : '').map(segmentKey);
+  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), segments, setForm };
+}
+
+/** One visible part of a pill: its class (styles.ts) and text. */
+export interface Segment {
+  cls: string;
+  text: string;
 }
 
 /** The pill's visible parts: name (when labelled), dots with counts, grade, marks. */
-function pillParts(doc: Document, r: Resolution, opts: BadgeOptions): HTMLElement[] {
-  const parts: HTMLElement[] = [];
-  if (opts.labelled) parts.push(el(doc, 'span', 'name', opts.name));
-  if (r.kind === 'ambiguous') return [...parts, el(doc, 'span', 'ambiguous', `?${r.candidates.length}`)];
+export function pillSegments(r: Resolution, label: string): Segment[] {
+  const parts: Segment[] = [];
+  if (label) parts.push({ cls: 'name', text: label });
+  if (r.kind === 'ambiguous') return [...parts, { cls: 'ambiguous', text: `?${r.candidates.length}` }];
   const s = r.subject;
-  for (const c of COLOURS) if (s.dots[c] > 0) parts.push(el(doc, 'span', `dot ${c}`, `${GLYPHS[c]}${s.dots[c]}`));
-  if (s.grade) parts.push(el(doc, 'span', 'grade', s.grade));
-  if (s.warnings.length > 0) parts.push(el(doc, 'span', 'warn', '⚠'));
-  if (s.flags > 0) parts.push(el(doc, 'span', 'flag', s.flags > 1 ? `⚑${s.flags}` : '⚑'));
-  if (s.invalid > 0) parts.push(el(doc, 'span', 'invalid', '!'));
+  for (const c of COLOURS) if (s.dots[c] > 0) parts.push({ cls: `dot ${c}`, text: `${GLYPHS[c]}${s.dots[c]}` });
+  if (s.grade) parts.push({ cls: 'grade', text: s.grade });
+  if (s.warnings.length > 0) parts.push({ cls: 'warn', text: '⚠' });
+  if (s.flags > 0) parts.push({ cls: 'flag', text: s.flags > 1 ? `⚑${s.flags}` : '⚑' });
+  if (s.invalid > 0) parts.push({ cls: 'invalid', text: '!' });
   return parts;
 }
 
 /**
- * What decides the pill's width, without building it: equal shapes draw equally wide. Digits
- * are tabular (styles.ts), so only the number of digits in a count matters.
+ * What decides a part's width: its class and its text, with digits as 0 — digits are tabular
+ * (styles.ts), so counts with as many digits are as wide. A pill's width is then its chrome
+ * (border, padding, margins) plus its parts' widths plus the gaps between them, so a handful of
+ * measured parts size every pill on a page without laying each one out.
  */
-export function pillShape(r: Resolution, label: string): string {
-  const n = (x: number) => String(x).replace(/\d/g, '0');
-  if (r.kind === 'ambiguous') return `${label}|?${n(r.candidates.length)}`;
-  const s = r.subject;
-  const dots = COLOURS.map((c) => (s.dots[c] > 0 ? `${c}${n(s.dots[c])}` : '')).join(',');
-  return [label, dots, s.grade, s.warnings.length > 0 ? 'w' : '', s.flags > 1 ? `f${n(s.flags)}` : s.flags ? 'f' : '', s.invalid > 0 ? '!' : ''].join('|');
+export function segmentKey(s: Segment): string {
+  return `${s.cls}:${s.text.replace(/\d/g, '0')}`;
+}
+
+function pillParts(doc: Document, r: Resolution, opts: BadgeOptions): HTMLElement[] {
+  return pillSegments(r, opts.labelled ? opts.name : '').map((s) => el(doc, 'span', s.cls, s.text));
 }
 
 function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLElement {

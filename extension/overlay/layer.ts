@@ -88,20 +88,31 @@ export class BadgeLayer {
     return this.order.length;
   }
 
-  /**
-   * Puts the layer after its table (again, if the page moved or removed it) and watches what moves
-   * names without a DOM change: the table's size, and the cells of its first row — a table of fixed
-   * width (`width: 100%`) redistributes its columns on a class or style change without resizing.
-   */
+  /** Puts the layer after its table (again, if the page moved or removed it). */
   attach(): void {
     if (this.el.previousSibling !== this.table) this.table.after(this.el);
+  }
+
+  /**
+   * Watches what moves names without a DOM change — the table's size, and the cells of its first
+   * row (a table of fixed width, `width: 100%`, redistributes its columns on a class or style
+   * change without resizing) — and notes their sizes now, as the names' geometry is about to be
+   * read: the observer's first report comes a frame later, and a change in between (the page
+   * restyled its table meanwhile) must still move the badges placed from this geometry. Reads only.
+   */
+  watch(): void {
     const watch = [this.table, ...(this.table.rows[0]?.cells ?? [])];
-    if (watch.length === this.observed.length && watch.every((e, i) => e === this.observed[i])) return;
-    for (const e of this.observed) this.resizeObserver.unobserve(e);
-    this.observed = watch;
+    if (watch.length !== this.observed.length || watch.some((e, i) => e !== this.observed[i])) {
+      for (const e of this.observed) this.resizeObserver.unobserve(e);
+      this.observed = watch;
+      for (const e of watch) {
+        this.observers.set(e, this);
+        this.resizeObserver.observe(e);
+      }
+    }
     for (const e of watch) {
-      this.observers.set(e, this);
-      this.resizeObserver.observe(e);
+      const r = e.getBoundingClientRect();
+      this.sizes.set(e, sizeKey(r.width, r.height));
     }
   }
 
@@ -113,6 +124,14 @@ export class BadgeLayer {
 
   /** Adds `t`'s badge spot at its place in document order. */
   add(t: Text, spot: HTMLElement): void {
+    // Badges mostly arrive in document order (a scan walks it): after the last one, appended.
+    const last = this.order[this.order.length - 1];
+    if (!last || last.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) {
+      this.order.push(t);
+      this.spots.set(t, spot);
+      this.pane.append(spot);
+      return;
+    }
     let lo = 0;
     let hi = this.order.length;
     while (lo < hi) {
@@ -124,6 +143,11 @@ export class BadgeLayer {
     this.order.splice(lo, 0, t);
     this.spots.set(t, spot);
     this.pane.insertBefore(spot, next);
+  }
+
+  /** A hidden sample badge to measure, in the pane (a relayout boundary: nothing else moves). */
+  sample(host: HTMLElement): void {
+    this.pane.append(host);
   }
 
   /** Lays the pane over the table; both rects read (in viewport coordinates) before any write. */
@@ -153,11 +177,10 @@ export class BadgeLayer {
 
   /** From the ResizeObserver: only a real change of a watched size moves the badges. */
   resized(target: Element, width: number, height: number): void {
-    const size = `${width}x${height}`;
+    const size = sizeKey(width, height);
     const last = this.sizes.get(target);
     if (size === last) return;
     this.sizes.set(target, size);
-    // The first observation of an element reports its current size: nothing has moved yet.
     if (last !== undefined) this.onResize(this);
   }
 }
@@ -172,6 +195,9 @@ export interface SpotGeometry {
 }
 
 const ranges = new WeakMap<Document, Range>();
+
+/** Sizes compared at 1/100 px: the observer and getBoundingClientRect round differently. */
+const sizeKey = (width: number, height: number) => `${Math.round(width * 100)}x${Math.round(height * 100)}`;
 
 const box = (r: DOMRect): Box => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
 

@@ -4,6 +4,7 @@ import { createBadge, createLayeredBadge, signatureOf, type Badge, type OpenTarg
 import { validSelector, type PortalHints } from './hints.ts';
 import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
 import { spotAfter, type Form, type Size } from './placement.ts';
+import { PILL_GAP_PX } from './styles.ts';
 import type { OverlayText } from './text.ts';
 
 /**
@@ -67,10 +68,8 @@ type Plan = {
 
 /** The compact mark's box (styles.ts `.pill.compact`). */
 const MARK: Size = { width: 12, height: 16 };
-/** Names whose geometry is read between two looks at the clock. */
-const CHUNK = 32;
 /** Layered badges written per frame (each frame with a change costs a pre-paint walk). */
-const WRITE_BATCH = 200;
+const WRITE_BATCH = 120;
 /** Yielded by a job to continue after the next rendering (the page's own layout is then done). */
 const AFTER_FRAME = 'frame';
 type Step = typeof AFTER_FRAME | void;
@@ -105,12 +104,15 @@ export class OverlayScanner {
   private readonly resizeObserver: ResizeObserver;
   /** Which layer each element the ResizeObserver watches belongs to. */
   private readonly observedBy = new WeakMap<Element, BadgeLayer>();
-  /** Measured pill sizes by shape (what the pill shows decides its width). */
-  private readonly pillSizes = new Map<string, Size>();
+  /** Measured widths of pill parts by `segmentKey`, and the pill's own chrome (see `pillSize`). */
+  private readonly segmentWidths = new Map<string, number>();
+  private pillChrome: Size | null = null;
   /** Text whose badge did not fit beside it: it stays in the flow from then on. */
   private readonly inlineOnly = new WeakSet<Text>();
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
-  readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, slices: 0, layered: 0, inline: 0 };
+  readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, maxSlicePhase: '', slices: 0, layered: 0, inline: 0 };
+  /** What the running slice is doing, for `stats.maxSlicePhase` (the benchmark's attribution). */
+  private phase = '';
   /** Resolvers waiting for the scanner to go idle (tests and the benchmark). */
   private idleWaiters: (() => void)[] = [];
 
@@ -256,7 +258,10 @@ export class OverlayScanner {
     const took = performance.now() - t0;
     this.stats.workMs += took;
     this.stats.slices++;
-    if (took > this.stats.maxSliceMs) this.stats.maxSliceMs = took;
+    if (took > this.stats.maxSliceMs) {
+      this.stats.maxSliceMs = took;
+      this.stats.maxSlicePhase = this.phase;
+    }
     if (!r.done) {
       if (r.value === AFTER_FRAME) this.afterFrame(job);
       else this.channel.port2.postMessage(0);
@@ -327,12 +332,14 @@ export class OverlayScanner {
         done.add(ctx.el);
       }
       if (plans.length > 0) {
+        this.phase = 'commit in view';
         this.commitNow(plans, misfits);
         wroteEarly = true;
       }
     };
 
     // 1. Find text nodes that may hold a known term (and those that held one before).
+    this.phase = 'walk';
     const walkRoots: Node[] = roots === null ? [this.doc] : roots;
     for (const root of walkRoots) {
       if (!root.isConnected) continue;
@@ -376,6 +383,7 @@ export class OverlayScanner {
     // would pull a (possibly whole-table) layout into our task.
     const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.viewportFirst(contexts);
 
+    this.phase = 'plan';
     // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
     // synchronous step. Any insertion inside a large table makes the browser lay out the whole
     // table again (measured: ~190 ms for a single span in a 10,000-row table), so the number of
@@ -399,6 +407,7 @@ export class OverlayScanner {
     }
     this.commitInline(misfits);
 
+    this.phase = 'plan';
     // 4. Badges whose text went away go too.
     if (roots === null || roots.length > 0) {
       for (const [t, entry] of this.tracked) {
@@ -721,35 +730,44 @@ export class OverlayScanner {
   }
 
   /**
-   * Draws planned layered badges in three passes. On a large page every frame in which anything
-   * changes costs the browser a pre-paint walk of the page (~20–30 ms per frame on a 10,000-row
-   * table, whatever the change: measured), so what counts is how many frames see a change:
-   *   1. the pills' sizes, for shapes not seen before (hidden samples, a few frames at most);
-   *   2. every name's geometry, in slices, with no write in between (layout stays clean);
-   *   3. the spots, in batches of WRITE_BATCH, one batch per frame.
+   * Draws planned layered badges. On a large page every rendered frame in which anything changed
+   * costs the browser a pre-paint walk of the page (~20–30 ms per frame at 10,000 rows, whatever
+   * the change and wherever it is in flow: traced), so what counts is how many frames see a change:
+   *   1. every name's geometry, in slices, with no write at all (layout stays clean);
+   *   2. WRITE_BATCH badges per frame, each batch in one task: layers attached and laid over their
+   *      tables (rects read first, while layout is clean), the widths of pill parts not seen before
+   *      (one hidden sample, see `pillSize`), then the spots written.
    */
   private *placeLayered(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    for (const p of plans) this.layerFor(p.layer!.table).attach();
-    yield* this.measurePills(plans, over, reset);
+    this.phase = 'read geometry';
+    for (const layer of new Set(plans.map((p) => this.layerFor(p.layer!.table)))) layer.watch();
     const geometry = yield* this.readGeometry(
       plans.map((p) => ({ t: p.t, ...p.layer! })),
       over,
       reset,
     );
-    const origins = this.coverTables(plans.map((p) => this.layerFor(p.layer!.table)));
+    this.phase = 'write spots';
     for (let i = 0; i < plans.length; i += WRITE_BATCH) {
       if (i > 0) {
         yield AFTER_FRAME;
         reset();
       }
-      plans.slice(i, i + WRITE_BATCH).forEach((p, k) => {
-        if (!p.t.isConnected || p.t.data !== p.data) return; // the page changed it: its mutation re-plans it
+      // Text the page changed since it was planned is left to its mutation, which re-plans it.
+      const batch = plans
+        .slice(i, i + WRITE_BATCH)
+        .map((p, k) => ({ p, g: geometry[i + k]! }))
+        .filter(({ p }) => p.t.isConnected && p.t.data === p.data);
+      const layers = [...new Set(batch.map(({ p }) => this.layerFor(p.layer!.table)))];
+      for (const layer of layers) layer.attach();
+      const origins = this.coverTables(layers);
+      this.measureSegments(layers[0], batch.flatMap(({ p }) => p.badges![0]!.segments));
+      batch.forEach(({ p, g }) => {
         this.untrack(p.t);
         const { table, start, end, record } = p.layer!;
         const layer = this.layerFor(table);
         const badge = p.badges![0]!;
-        const layered: Layered = { layer, start, end, record, pill: this.pillSizes.get(badge.shape)!, placed: false };
-        const spot = this.spotOf(layered, geometry[i + k]!, origins.get(layer)!);
+        const layered: Layered = { layer, start, end, record, pill: this.pillSize(badge), placed: false };
+        const spot = this.spotOf(layered, g, origins.get(layer)!);
         if (spot === 'none') {
           this.inlineOnly.add(p.t);
           misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()] });
@@ -772,7 +790,9 @@ export class OverlayScanner {
     const out: (SpotGeometry | null)[] = [];
     for (const n of names) {
       out.push(n.t.isConnected && n.record.isConnected ? readSpotGeometry(n.t, n.start, n.end, n.record, this.ours) : null);
-      if (out.length % 8 === 0 && out.length < names.length && over()) {
+      // The clock is cheap next to a read; a read that stalls (a collection, a starved core) then
+      // costs one slice a few reads, not many.
+      if (out.length % 4 === 0 && out.length < names.length && over()) {
         yield;
         reset();
       }
@@ -781,38 +801,43 @@ export class OverlayScanner {
   }
 
   /**
-   * The pill's size for every shape not seen before: hidden samples in the layer, measured in
-   * batches (one layout of the layer per batch, before any spot is read or written).
+   * Measures pill parts not seen before, all in one hidden sample pill in a layer's pane (one
+   * small layout), and the pill's chrome (border, padding, margins) and height with them.
    */
-  private *measurePills(plans: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    const samples = new Map<string, Plan>();
-    for (const p of plans) {
-      const shape = p.badges![0]!.shape;
-      if (!this.pillSizes.has(shape) && !samples.has(shape)) samples.set(shape, p);
-    }
-    const todo = [...samples.values()];
-    for (let i = 0; i < todo.length; i += CHUNK * 2) {
-      const batch = todo.slice(i, i + CHUNK * 2);
-      for (const p of batch) {
-        const layer = this.layerFor(p.layer!.table);
-        layer.attach();
-        p.badges![0]!.setForm('pill');
-        p.badges![0]!.host.style.setProperty('visibility', 'hidden');
-        layer.root.append(p.badges![0]!.host);
-      }
-      for (const p of batch) {
-        const r = p.badges![0]!.host.getBoundingClientRect();
-        this.pillSizes.set(p.badges![0]!.shape, { width: r.width, height: r.height });
-      }
-      for (const p of batch) {
-        p.badges![0]!.host.remove();
-        p.badges![0]!.host.style.removeProperty('visibility');
-      }
-      if (i + CHUNK * 2 < todo.length && over()) {
-        yield;
-        reset();
-      }
-    }
+  private measureSegments(layer: BadgeLayer | undefined, keys: readonly string[]): void {
+    const unknown = [...new Set(keys)].filter((k) => !this.segmentWidths.has(k));
+    if (!layer || (unknown.length === 0 && this.pillChrome)) return;
+    // The chrome is what is left of a pill's width once its parts and gaps are taken away.
+    if (unknown.length === 0) unknown.push('grade:A');
+    const doc = layer.table.ownerDocument;
+    const spot = doc.createElement('span');
+    spot.className = 'spot';
+    spot.style.visibility = 'hidden';
+    const button = doc.createElement('button');
+    button.className = 'pill';
+    const parts = unknown.map((k) => {
+      const at = k.indexOf(':');
+      const part = doc.createElement('span');
+      part.className = k.slice(0, at);
+      part.textContent = k.slice(at + 1);
+      return part;
+    });
+    button.append(...parts);
+    spot.append(button);
+    layer.sample(spot);
+    const whole = spot.getBoundingClientRect();
+    const widths = parts.map((p) => p.getBoundingClientRect().width);
+    spot.remove();
+    unknown.forEach((k, i) => this.segmentWidths.set(k, widths[i]!));
+    const inner = widths.reduce((a, b) => a + b, 0) + PILL_GAP_PX * (parts.length - 1);
+    this.pillChrome ??= { width: whole.width - inner, height: whole.height };
+  }
+
+  /** A pill's size from its parts' measured widths (`measureSegments` has seen them all). */
+  private pillSize(badge: Badge): Size {
+    const chrome = this.pillChrome ?? { width: 0, height: 0 };
+    const parts = badge.segments.reduce((a, k) => a + (this.segmentWidths.get(k) ?? Infinity), 0);
+    return { width: chrome.width + parts + PILL_GAP_PX * Math.max(0, badge.segments.length - 1), height: chrome.height };
   }
 
   /**
@@ -855,13 +880,17 @@ export class OverlayScanner {
   private *placeAgain(over: () => boolean, reset: () => void): Generator<Step, void, void> {
     const layers = [...this.pendingLayers].filter((l) => this.layers.get(l.table) === l && l.el.isConnected);
     this.pendingLayers.clear();
-    for (const layer of layers) layer.reorder();
+    for (const layer of layers) {
+      layer.reorder();
+      layer.watch();
+    }
     const items = layers.flatMap((layer) =>
       layer.members.flatMap((t) => {
         const e = this.tracked.get(t);
         return e?.layered?.layer === layer ? [{ t, e, l: e.layered }] : [];
       }),
     );
+    this.phase = 'place again';
     const geometry = yield* this.readGeometry(
       items.map(({ t, l }) => ({ t, start: l.start, end: l.end, record: l.record })),
       over,

@@ -7,6 +7,9 @@
  * double ring (dark border, light halo) so it keeps ≥ 3:1 contrast on light and dark pages alike.
  * Dot colours are reserved for dots, and each colour has its own glyph (● ○ ▲ ■) and a count.
  */
+/** Space between a pill's parts (placement adds it up: scanner.ts sizes pills from their parts). */
+export const PILL_GAP_PX = 3;
+
 export const BADGE_CSS = `
 :host { all: initial; }
 .pill {
@@ -14,7 +17,7 @@ export const BADGE_CSS = `
   box-sizing: border-box;
   display: inline-flex;
   align-items: center;
-  gap: 3px;
+  gap: ${PILL_GAP_PX}px;
   height: 18px;
   margin: 0 2px;
   padding: 0 5px;

@@ -123,6 +123,7 @@ interface Result {
   buildMs: number;
   scriptMs: number;
   maxSliceMs: number;
+  maxSlicePhase: string;
   taskMs: number;
   heapKb: number;
   nodes: number;
@@ -175,7 +176,7 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
   }
   const out = await page.evaluate(
     async ({ variant, index, knownRows }) => {
-      type Stats = { buildMs: number; workMs: number; maxSliceMs: number; slices: number; layered: number; inline: number };
+      type Stats = { buildMs: number; workMs: number; maxSliceMs: number; maxSlicePhase?: string; slices: number; layered: number; inline: number };
       const w = window as unknown as {
         __overlay: { start(s: unknown[], sliceMs?: number): { idle(): Promise<void>; badgeCount: number; stats: Stats; isBadged(t: Text): boolean } };
       };
@@ -237,6 +238,14 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
     console.error(`${variant} on ${url}: main-thread time by trace event (ms):`);
     console.error('  ' + [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', '));
     console.error(`  PrePaint per frame: ${frames('PrePaint').join(' ')}; Layout: ${frames('Layout').join(' ')}`);
+    // The longest tasks, with what ran inside them.
+    const tasks = events.filter((e) => e.tid === tid && e.name === 'RunTask' && e.dur).sort((a, b) => b.dur! - a.dur!).slice(0, 3);
+    for (const t of tasks) {
+      const inside = new Map<string, number>();
+      for (const e of events) if (e.tid === tid && e.ph === 'X' && e.dur && e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur!) inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur);
+      const top = [...inside.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`);
+      console.error(`  task ${(t.dur! / 1000).toFixed(0)} ms: ${top.join(', ')}`);
+    }
   }
   const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   const after = await sample('after');
@@ -251,6 +260,7 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
     buildMs: out.stats.buildMs,
     scriptMs: out.stats.buildMs + out.stats.workMs,
     maxSliceMs: out.stats.maxSliceMs,
+    maxSlicePhase: out.stats.maxSlicePhase ?? '',
     taskMs: after.task - before.task,
     heapKb: after.heap - before.heap,
     nodes: after.nodes - before.nodes,
@@ -296,7 +306,6 @@ async function main() {
   const lines: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (m) => console.error(m.text()));
     lines.push(
       '| page | variant | badges | of which layered | all badges (ms) | first-view badges (ms) | our script (ms) | of which index build | longest slice (ms) | longest task, incl. layout (ms) | tasks > 50 ms | main-thread total (ms) | JS heap added (kB) | DOM nodes added |',
     );
@@ -306,7 +315,7 @@ async function main() {
         const res = await runVariant(page, `http://127.0.0.1:${port}/${name}`, variant, bundle, index, p.knownRows);
         const f = (x: number | null) => (x === null ? '—' : x.toFixed(0));
         lines.push(
-          `| ${name} | ${variant} | ${res.badges < 0 ? 0 : res.badges} | ${res.layered} | ${f(res.allMs)} | ${f(res.inViewMs)} | ${f(res.scriptMs)} | ${f(res.buildMs)} | ${f(res.maxSliceMs)} | ${f(res.longestTaskMs)} | ${res.longTasks} | ${f(res.taskMs)} | ${f(res.heapKb)} | ${res.nodes} |`,
+          `| ${name} | ${variant} | ${res.badges < 0 ? 0 : res.badges} | ${res.layered} | ${f(res.allMs)} | ${f(res.inViewMs)} | ${f(res.scriptMs)} | ${f(res.buildMs)} | ${f(res.maxSliceMs)}${res.maxSlicePhase ? ` (${res.maxSlicePhase})` : ''} | ${f(res.longestTaskMs)} | ${res.longTasks} | ${f(res.taskMs)} | ${f(res.heapKb)} | ${res.nodes} |`,
         );
         console.error(lines.at(-1));
       }
