@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import * as Y from 'yjs';
 import { messageFor, fieldLabel, type Locale } from '../model/messages.ts';
+import { canonicalCheck } from './canonical.ts';
 import {
   decodeEntity,
   encodeEntity,
@@ -91,6 +92,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
   const fields = Object.keys(entriesOf(def.schema));
   const fieldSet = new Set(fields);
   const prefix = `${def.name}/`;
+  const canonical = canonicalCheck(def.schema);
 
   /** A correction entry as a peer stored it, or undefined if it is not one. */
   function readEdit(raw: unknown): { value: unknown } | undefined {
@@ -136,8 +138,21 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     return byId;
   }
 
+  /** One entity as readers see it: the base with its corrections merged, validated. */
   function read(id: string, raw: unknown, corrections: Map<string, unknown> | undefined): Entry<T> {
-    const merged = merge(decodeEntity(raw), corrections);
+    if (typeof raw === 'string' && !corrections?.size) {
+      // The common case, JSON text as `put` stored it and no corrections: parsing made a value
+      // nobody else holds, so when valibot would return it unchanged it is its own output (see
+      // canonical.ts). The object form and corrections may hold objects that live in the Yjs
+      // document; those, and anything not canonical, go through valibot, which copies.
+      const value = decodeEntity(raw);
+      if (canonical(value) && (value as Record<string, unknown>)[def.idField] === id) return { ok: true, id, value: value as T };
+      return validated(id, value);
+    }
+    return validated(id, merge(decodeEntity(raw), corrections));
+  }
+
+  function validated(id: string, merged: unknown): Entry<T> {
     const entry = validate(def.schema, id, merged, ctx.locale) as Entry<T>;
     if (entry.ok && (entry.value as Record<string, unknown>)[def.idField] !== id) {
       // An entity stored under another entity's id would make two dossiers disagree about it.
@@ -190,7 +205,10 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     list() {
       const corrections = allCorrections();
       const out: Entry<T>[] = [];
-      for (const [id, raw] of map.entries()) out.push(read(id, raw, corrections.get(id)));
+      // forEach rather than entries(): Yjs's entry iterator allocates two pairs per entity.
+      map.forEach((raw, id) => {
+        out.push(read(id, raw, corrections.get(id)));
+      });
       return out;
     },
     get(id) {

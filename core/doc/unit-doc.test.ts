@@ -198,6 +198,62 @@ describe('hostile or buggy writers', () => {
   });
 });
 
+describe('reading stored JSON text', () => {
+  /** A document as a buggy or hostile peer left it: entity texts written without `put`. */
+  function withStoredTexts() {
+    const u = unitDossiers(new Y.Doc(), { locale: 'en' });
+    u.cadres.put(cadre('c1'));
+    u.records.put(record('r1', 'c1'));
+    const records = u.doc.getMap('records');
+    records.set('truncated', '{"id":"truncated","subject":{"type":"cadre","id":"c1"},');
+    records.set('no-such-date', JSON.stringify(record('no-such-date', 'c1', { decisionDate: '2023-02-29' })));
+    records.set('revoked-silently', JSON.stringify(record('revoked-silently', 'c1', { status: 'revoked' })));
+    records.set('under-another-id', JSON.stringify(record('r1', 'c1')));
+    records.set('untrimmed', JSON.stringify({ ...record('untrimmed', 'c1'), summary: '  违反廉洁纪律 ', note: 'a member no schema knows' }));
+    return u;
+  }
+
+  it('reports an entity whose text is malformed or fails the schema as invalid, with the field, in list and get', () => {
+    const u = withStoredTexts();
+    const byId = Object.fromEntries(u.records.list().map((e) => [e.id, e]));
+    expect(byId['r1']).toEqual({ ok: true, id: 'r1', value: record('r1', 'c1') });
+    expect(byId['truncated']).toMatchObject({ ok: false, raw: '{"id":"truncated","subject":{"type":"cadre","id":"c1"},' });
+    expect(byId['no-such-date']).toMatchObject({ ok: false, errors: [{ field: 'decisionDate', key: 'date.format' }] });
+    expect(byId['revoked-silently']).toMatchObject({ ok: false, errors: [{ field: 'revoked', key: 'record.revocation' }] });
+    expect(byId['under-another-id']).toMatchObject({ ok: false, errors: [{ field: 'id', key: 'id.mismatch' }] });
+    for (const id of ['truncated', 'no-such-date', 'revoked-silently', 'under-another-id']) expect(u.records.get(id)).toEqual(byId[id]);
+  });
+
+  it('gives valibot’s output for a valid entity it would change (trimmed, unknown members dropped)', () => {
+    const u = withStoredTexts();
+    expect(u.records.get('untrimmed')).toEqual({ ok: true, id: 'untrimmed', value: record('untrimmed', 'c1') });
+  });
+
+  it('shows the invalid entries in the dossier view and keeps them from the rules’ data', () => {
+    const d = dossierOf(withStoredTexts(), { type: 'cadre', id: 'c1' });
+    expect(d.records.map((r) => r.id).sort()).toEqual(['r1', 'untrimmed']);
+    // The truncated text names no subject the view can read: it is listed with the unit's, below.
+    expect(d.invalid.map((i) => i.entry.id).sort()).toEqual(['no-such-date', 'revoked-silently', 'under-another-id']);
+    const all = allDossiers(withStoredTexts(), { unitCode: 'A01' });
+    expect(all.get('cadre:c1')?.invalid.map((i) => i.entry.id).sort()).toEqual(['no-such-date', 'revoked-silently', 'under-another-id']);
+    expect(all.get('unit:A01')?.invalid.map((i) => i.entry.id)).toEqual(['truncated']);
+  });
+
+  it('hands every reader its own objects, whatever the stored form', () => {
+    const u = open();
+    u.records.put(record('r1', 'c1'));
+    u.doc.getMap('records').set('r2', record('r2', 'c1')); // object form, held by Yjs
+    for (const id of ['r1', 'r2']) {
+      const first = u.records.get(id);
+      if (!first?.ok) throw new Error(`${id} unreadable`);
+      first.value.summary = 'changed by a careless view';
+      first.value.subject.id = 'c9';
+      expect(u.records.get(id), id).toEqual({ ok: true, id, value: record(id, 'c1') });
+    }
+    expect(u.doc.getMap('records').get('r2')).toEqual(record('r2', 'c1'));
+  });
+});
+
 describe('dossier views', () => {
   it('gathers everything about one cadre, and the unit’s own dossier', () => {
     const u = open();

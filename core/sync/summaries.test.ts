@@ -39,6 +39,22 @@ describe('index entries of a unit document', () => {
     expect(entries.find((e) => e.id === 'c3')).toMatchObject({ name: '王强', invalid: 2 });
   });
 
+  it('counts stored texts that are malformed or fail the schema as invalid, and keeps them from the rules', () => {
+    const u = seededUnit();
+    const records = u.doc.getMap('records');
+    // Written by a buggy peer, not through `put`: a truncated text, a date that does not exist,
+    // a revoked status without the revocation, and a black dot whose colour is unknown.
+    records.set('truncated', '{"id":"truncated","subject":{"type":"cadre","id":"c2"},"colour":"black",');
+    records.set('bad-date', JSON.stringify(record('bad-date', 'c2', { decisionDate: '2018-02-30' })));
+    records.set('bad-status', JSON.stringify(record('bad-status', 'c2', { status: 'revoked' })));
+    records.set('bad-colour', JSON.stringify(record('bad-colour', 'c2', { colour: 'purple' as 'black' })));
+    const entries = summariseUnitDoc(u, { config: defaultConfig(), unit: () => unit, unitCode: 'A01', asOf: '2018-08-01', locale: 'en' });
+    // The three that name c2 count in its entry; the truncated one names nobody readable: the unit's.
+    expect(entries.find((e) => e.id === 'c2')).toMatchObject({ invalid: 3, dots: { red: 1, black: 0 }, grade: expect.not.stringMatching(/^D$/) });
+    expect(entries.find((e) => e.type === 'unit')).toMatchObject({ invalid: 1 });
+    expect(entries.find((e) => e.id === 'c1')).toMatchObject({ invalid: 0, dots: { black: 1 } });
+  });
+
   it('takes the rules as one dependency', () => {
     const calls: string[] = [];
     const rules: Rules = {

@@ -3,7 +3,8 @@
  * naive layout (a Y.Map per cadre and per record) against ours (one plain JSON object per entity in
  * a top-level Y.Map; see core/README.md "Layout decision"), at the seed city's 1,072 cadres and at
  * 10,000, 10 records each. Also the cost of reading every record back through the validating
- * accessors, which is what the local index does after a load.
+ * accessors, and of computing the local index of the 98 unit documents (`summariseUnitDoc`: that
+ * read plus the rules), which is what the sync client does after a load when no index is cached.
  *
  * Then the same documents through y-indexeddb in headless Chromium (test/bench/layout-page.ts),
  * which is how design.md's figures for the naive layout were measured.
@@ -18,6 +19,8 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import * as Y from 'yjs';
 import { unitDossiers } from '../../core/doc/unit-doc.ts';
+import { defaultConfig } from '../../core/model/config.ts';
+import { summariseUnitDoc } from '../../core/sync/summaries.ts';
 import { naiveDoc, oursDoc, oursPerUnitDocs, population, RECORDS_PER_CADRE } from './layout-data.ts';
 
 function timeLoadAll(updates: Uint8Array[], runs: number): number {
@@ -68,6 +71,24 @@ function timeRead(update: Uint8Array, runs: number): number {
   return median(times);
 }
 
+/** The local index of every unit document, as the sync client computes it when none is cached. */
+function timeIndex(updates: Uint8Array[], runs: number): number {
+  const config = defaultConfig();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const docs = updates.map((u) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, u);
+      return doc;
+    });
+    const t0 = performance.now();
+    for (const doc of docs) summariseUnitDoc(unitDossiers(doc), { config, unit: () => undefined, asOf: '2024-01-01', locale: 'zh-CN' });
+    times.push(performance.now() - t0);
+    for (const doc of docs) doc.destroy();
+  }
+  return median(times);
+}
+
 const fmtMB = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const fmtMs = (ms: number) => `${ms.toFixed(0)} ms`;
 
@@ -88,6 +109,8 @@ for (const cadres of workspaceOnly ? [] : [1072, 10_000]) {
   const perUnit = oursPerUnitDocs(p).map((d) => Y.encodeStateAsUpdate(d));
   const perUnitMs = timeLoadAll(perUnit, runs);
   const perUnitBytes = perUnit.reduce((n, u) => n + u.byteLength, 0);
+  timeIndex(perUnit, 1); // warm-up
+  const indexMs = timeIndex(perUnit, runs);
   rows.push([
     `${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE}`,
     fmtMB(naive.byteLength),
@@ -98,10 +121,11 @@ for (const cadres of workspaceOnly ? [] : [1072, 10_000]) {
     `${(naiveMs / oursMs).toFixed(1)}×`,
     fmtMs(readMs),
     `${fmtMB(perUnitBytes)} / ${fmtMs(perUnitMs)}`,
+    fmtMs(indexMs),
   ]);
 }
 
-const header = ['cadres × records', 'naive size', 'ours size', 'size ratio', 'naive load', 'ours load', 'load ratio', 'ours read+validate all', 'ours as 98 unit docs: size / load'];
+const header = ['cadres × records', 'naive size', 'ours size', 'size ratio', 'naive load', 'ours load', 'load ratio', 'ours read+validate all', 'ours as 98 unit docs: size / load', 'ours as 98 unit docs: local index'];
 if (!workspaceOnly) {
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
