@@ -78,7 +78,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.getByRole('button', { name: '更正记录“年度嘉奖”' }).click();
     await panel.getByLabel('更正为').fill('');
     await panel.getByRole('button', { name: '保存' }).click();
-    await expect(panel.locator('[id^=correct-][id$=-err]').textContent()).resolves.toContain('摘要：不能为空');
+    await expect(panel.locator('[id^=correct-value-][id$=-err]').textContent()).resolves.toContain('摘要：不能为空');
     await panel.getByLabel('更正为').fill('年度嘉奖（市级）');
     await panel.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => panel.locator('[data-record-id=R001] .summary').textContent()).toBe('年度嘉奖（市级）');
@@ -105,7 +105,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
     // A substantiated negative-list item is one of the default warning triggers.
     await expect.poll(() => panel.locator('.warning').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('负面清单')]));
 
-    await panel.getByLabel('批注对象').selectOption({ label: `${await panel.locator('[data-record-id=R002] time').textContent()} 违规收受礼品` });
+    await panel.getByLabel('批注对象').selectOption({ label: `党内警告 · ${await panel.locator('[data-record-id=R002] time').textContent()} · 市纪发〔2025〕12号：违规收受礼品` });
     await panel.locator('#note-text').fill('处分文件已归档');
     await panel.getByRole('button', { name: '发表批注' }).click();
     await expect.poll(() => panel.getByTestId('annotations').textContent()).toContain('关于记录：');
