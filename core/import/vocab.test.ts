@@ -4,7 +4,7 @@ import { csvRows } from './table.ts';
 import { directoryOf, prepareImport } from './prepare.ts';
 import { CLUE_STAGE_TERMS, FLAG_STATUS_TERMS, importVocabularies } from './vocab.ts';
 
-const directory = directoryOf([{ code: 'A01', name: '市财政局' }], [{ id: 'C001', name: '张伟', aliases: [], unitCode: 'A01' }]);
+const directory = directoryOf([{ code: 'A01', name: '市财政局', aliases: [] }], [{ id: 'C001', name: '张伟', aliases: [], unitCode: 'A01' }]);
 const table = (csv: string) => ({ rows: csvRows(csv).rows, format: 'csv' as const });
 const flags = (item: string, status = '已报告') => table(`干部编号,姓名,负面清单事项,监督渠道,发现日期,核查状态,情况摘要\nC001,张伟,${item},社区监督,2023-10-10,${status},节假日打牌\n`);
 const clues = (stage: string) => table(`线索编号,干部编号,姓名,问题摘要,受理日期,线索来源,处置阶段\nXS-1,C001,张伟,反映收受礼金,2023-03-01,信访举报,${stage}\n`);
