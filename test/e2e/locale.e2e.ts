@@ -70,9 +70,17 @@ for (const locale of ['zh-CN', 'en'] as const) {
     beforeAll(async () => {
       ({ server } = await seededServer());
       data = dataStrings(server);
-      ext = await launchExtension({ locale: locale === 'en' ? 'en-US' : 'zh-CN' });
+      // A Chinese browser either way: English is the officer's choice on the options page, so
+      // nothing may fall back to the browser's own language (dates were: "Token expires 2026年12月6日").
+      ext = await launchExtension({ locale: 'zh-CN' });
       const admin = server.token({ user: 'alice', name: '张三', grants: [{ role: 'admin', doc: '*' }] });
       await enrol(ext, server.url, admin);
+      if (locale === 'en') {
+        const options = await ext.page('options.html');
+        await options.locator('#language').selectOption('en');
+        await options.waitForFunction(() => document.documentElement.lang === 'en', undefined, { timeout: 20_000 });
+        await options.close();
+      }
     });
     afterAll(async () => {
       await ext?.close();
