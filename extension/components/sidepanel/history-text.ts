@@ -20,11 +20,15 @@ const NOUN: Record<Exclude<HistoryEvent['collection'], 'annotations'>, MessageKe
 /** Fields a change shows; bookkeeping that travels with another change stays out. */
 const QUIET = new Set(['revoked', 'importId']);
 
-function entityName(e: HistoryEvent, config: Vocab): string {
+/** The entity by its name; a record with its summary unless the change itself says the summary. */
+function entityName(e: HistoryEvent, config: Vocab, withSummary = true): string {
   const v = (e.entity ?? {}) as Record<string, unknown>;
   switch (e.collection) {
-    case 'records':
-      return typeof v.kind === 'string' && typeof v.decisionDate === 'string' ? t('recordWithSummary', recordName(config, v as DotRecord), String(v.summary ?? '')) : '—';
+    case 'records': {
+      if (typeof v.kind !== 'string' || typeof v.decisionDate !== 'string') return '—';
+      const name = recordName(config, v as DotRecord);
+      return withSummary ? t('recordWithSummary', name, String(v.summary ?? '')) : name;
+    }
     case 'flags':
       return typeof v.item === 'string' && typeof v.date === 'string' ? flagName(config, v as Flag) : '—';
     case 'clues':
@@ -62,7 +66,7 @@ export function historyText(e: HistoryEvent, config: Vocab): string {
       return t(key, c.fileName, c.reason, noun, name);
     }
     case 'corrected':
-      return t('historyCorrected', name, fieldsText(e, c.fields, config));
+      return t('historyCorrected', noun, entityName(e, config, false), fieldsText(e, c.fields, config));
     case 'revoked':
       return t('historyRevoked', noun, name, c.reason);
     case 'reinstated':
