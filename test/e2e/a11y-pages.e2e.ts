@@ -75,7 +75,6 @@ describe('accessibility of the options page, the side panel and the import page'
     await page.getByRole('alertdialog').getByRole('button', { name: '取消' }).click();
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await overflowsX(page)).toBe(false);
-    await saveScreenshot(page, 'options-enrolled-narrow');
     await page.close();
   });
 
