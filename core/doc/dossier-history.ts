@@ -4,7 +4,7 @@ import { LOG } from './collection.ts';
 import { isPlainObject, sameJson, toPlain } from './entry.ts';
 import { IMPORTS } from './imports.ts';
 import type { Notes } from './notes-doc.ts';
-import type { UnitDossiers } from './unit-doc.ts';
+import { rawConcerns, type UnitDossiers } from './unit-doc.ts';
 import { UNIT_COLLECTION_NAMES, type UnitCollectionName } from './unit-collections.ts';
 
 /**
@@ -43,22 +43,6 @@ export interface HistoryEvent {
   /** The entity as it is now, or as it last was, so a view can name it (kind, date, 文号 …). */
   entity: unknown;
   change: DossierChange;
-}
-
-/** Whether an entity (as stored) belongs to this subject's dossier. */
-export function concerns(subject: Subject, collection: UnitCollectionName, id: string, value: unknown): boolean {
-  const v = isPlainObject(value) ? value : {};
-  const s = isPlainObject(v.subject) ? v.subject : undefined;
-  switch (collection) {
-    case 'cadres':
-      return subject.type === 'cadre' && id === subject.id;
-    case 'flags':
-      return subject.type === 'cadre' && v.cadreId === subject.id;
-    case 'cards':
-      return subject.type === 'cadre' ? v.holderId === subject.id : v.unitCode === subject.id;
-    default:
-      return s?.type === subject.type && s?.id === subject.id;
-  }
 }
 
 const NOT_DIFFED = new Set(['importId', 'id']);
@@ -123,7 +107,7 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
     const client = imp.undone ? undefined : mapKeyClient(importsMap, imp.id);
     for (const c of imp.changes) {
       const after = baseAt(c.collection, c.id, imp.at);
-      if (!concerns(subject, c.collection, c.id, c.before ?? after ?? current(c.collection, c.id))) continue;
+      if (!rawConcerns(subject, c.collection, c.id, c.before ?? after ?? current(c.collection, c.id))) continue;
       const entity = nameOf(c.collection, c.id, c.before);
       const action = c.reinstated ? 'reinstated' : c.before === null ? 'created' : 'updated';
       const fields = action === 'updated' && !imp.undone ? diff(c.before, after) : [];
@@ -153,7 +137,7 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
     if (!isUnitCollection(first.collection)) continue;
     const collection = first.collection;
     const entity = current(collection, first.id);
-    if (!concerns(subject, collection, first.id, entity)) continue;
+    if (!rawConcerns(subject, collection, first.id, entity)) continue;
     const base = { at: first.at, by: first.by, client: first.client, collection, id: first.id, entity };
     if (first.created) {
       events.push({ ...base, change: { kind: 'added' } });
