@@ -11,6 +11,16 @@ import { expectAccessible } from './support/axe.ts';
  * control reachable, its focus visible and never under the pinned status bar (2.4.7, 2.4.11).
  */
 
+/**
+ * These pages are held to more than the suite's bar: no violation of any impact, so the minor ones
+ * issue 19 found (a status role on a footer, an empty table header, no h1 before a subject opens)
+ * stay fixed too.
+ */
+async function expectClean(page: Page, state: string): Promise<void> {
+  const rest = await expectAccessible(page, state);
+  expect(rest.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state).toEqual([]);
+}
+
 /** Whether the page needs horizontal scrolling at its current width. */
 const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
@@ -52,26 +62,26 @@ describe('accessibility of the options page, the side panel and the import page'
   test('options page: not enrolled, a form with errors, enrolled, a portal error, the wipe question; reflows at 320 px', async () => {
     const page = await ext.page('options.html');
     await page.locator('#server-url').waitFor({ timeout: 20_000 });
-    await expectAccessible(page, 'options: not enrolled');
+    await expectClean(page, 'options: not enrolled');
     const panelBefore = await ext.page('sidepanel.html');
     await panelBefore.locator('h1').first().waitFor({ timeout: 20_000 });
-    await expectAccessible(panelBefore, 'side panel: not connected');
+    await expectClean(panelBefore, 'side panel: not connected');
     await panelBefore.close();
 
     await page.locator('form button[type=submit]').first().click();
     await page.locator('#server-url-err').waitFor();
-    await expectAccessible(page, 'options: enrolment errors');
+    await expectClean(page, 'options: enrolment errors');
     await page.locator('#server-url').fill(server.url);
     await page.locator('#token').fill(token);
     await page.locator('form button[type=submit]').first().click();
     await page.getByTestId('whoami-name').waitFor({ timeout: 20_000 });
-    await expectAccessible(page, 'options: enrolled');
+    await expectClean(page, 'options: enrolled');
     await page.locator('#portal-input').fill('ftp://files.example');
     await page.locator('#portal-input').press('Enter');
     await page.locator('#portal-err').waitFor();
     await page.getByRole('button', { name: '清除本机数据' }).click();
     await page.getByRole('alertdialog').waitFor();
-    await expectAccessible(page, 'options: portal error and the wipe question');
+    await expectClean(page, 'options: portal error and the wipe question');
     await page.getByRole('alertdialog').getByRole('button', { name: '取消' }).click();
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await overflowsX(page)).toBe(false);
@@ -82,17 +92,17 @@ describe('accessibility of the options page, the side panel and the import page'
     const page = await ext.page('sidepanel.html');
     await page.locator('#subject-search').waitFor({ timeout: 20_000 });
     await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
-    await expectAccessible(page, 'side panel: empty');
+    await expectClean(page, 'side panel: empty');
     await page.locator('#subject-search').fill('张');
     await page.locator('.results li').first().waitFor({ timeout: 20_000 });
-    await expectAccessible(page, 'side panel: search results');
+    await expectClean(page, 'side panel: search results');
     await page.locator('.results button').first().click();
     await expect.poll(() => page.locator('[data-record-id]').count(), { timeout: 20_000 }).toBe(3);
-    await expectAccessible(page, 'side panel: dossier');
+    await expectClean(page, 'side panel: dossier');
 
     // A switched-off filter chip keeps its text contrast (it was 4.08:1).
     await page.getByRole('button', { name: /黑点/ }).first().click();
-    await expectAccessible(page, 'side panel: a filter switched off');
+    await expectClean(page, 'side panel: a filter switched off');
     await page.getByRole('button', { name: /黑点/ }).first().click();
     // The yellow ▲ (a glyph: 3:1) on white and on the chips' soft background.
     expect(await glyphContrast(page, '.dots .dot.yellow > span')).toBeGreaterThanOrEqual(3);
@@ -101,14 +111,14 @@ describe('accessibility of the options page, the side panel and the import page'
     await page.getByRole('button', { name: /新增记录/ }).click();
     await page.getByRole('button', { name: '登记负面清单事项' }).click();
     await page.getByRole('button', { name: /^更正记录/ }).first().click();
-    await expectAccessible(page, 'side panel: forms open');
+    await expectClean(page, 'side panel: forms open');
     await page.locator('form[aria-labelledby=add-record-h] button[type=submit]').click();
     await page.locator('form[aria-labelledby=add-flag-h] button[type=submit]').click();
     await page.locator('#rec-summary-err').waitFor();
     await page.locator('#flag-item-err').waitFor();
-    await expectAccessible(page, 'side panel: errors under the fields');
+    await expectClean(page, 'side panel: errors under the fields');
     await page.getByTestId('history-toggle').click();
-    await expectAccessible(page, 'side panel: history open');
+    await expectClean(page, 'side panel: history open');
 
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await overflowsX(page)).toBe(false);
@@ -162,15 +172,15 @@ describe('accessibility of the options page, the side panel and the import page'
   test('import page: nothing chosen, a file checked with problems and notes, imported; reflows at 320 px', async () => {
     const page = await ext.page('import.html');
     await page.locator('#file').waitFor({ timeout: 20_000 });
-    await expectAccessible(page, 'import: nothing chosen');
+    await expectClean(page, 'import: nothing chosen');
     await page.locator('#file').setInputFiles(join(ROOT, 'test/fixtures/imports/clues-utf8.csv'));
     await page.getByTestId('import-problems').waitFor({ timeout: 20_000 });
     await page.locator('[data-testid=import-notes] summary').click();
-    await expectAccessible(page, 'import: checked, with problems and notes');
+    await expectClean(page, 'import: checked, with problems and notes');
     await page.locator('input[value=good-rows]').check();
     await page.locator('section[aria-labelledby=in-h] button.primary').click();
     await page.getByTestId('import-outcome').waitFor({ timeout: 20_000 });
-    await expectAccessible(page, 'import: imported, with its history');
+    await expectClean(page, 'import: imported, with its history');
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await overflowsX(page)).toBe(false);
     await saveScreenshot(page, 'import-page-narrow', { fullPage: false });
