@@ -31,9 +31,13 @@ export interface RefLookup {
 
 /** A lookup over the subject's own records and clues (what summarise() has at hand). */
 export function refsOf(subject: { records: readonly { id: string; kind: string; decisionDate: IsoDate; docNumber?: string | undefined }[]; clues: readonly { id: string; summary: string }[] }): RefLookup {
-  const records = new Map(subject.records.map((r) => [r.id, { kind: r.kind, date: r.decisionDate, docNumber: r.docNumber }]));
-  const clues = new Map(subject.clues.map((c) => [c.id, { summary: c.summary }]));
-  return { record: (id) => records.get(id), clue: (id) => clues.get(id) };
+  // Built on first use: most subjects' sentences (no period, no warning) never look anything up.
+  let records: Map<string, { kind: string; date: IsoDate; docNumber?: string | undefined }> | undefined;
+  let clues: Map<string, { summary: string }> | undefined;
+  return {
+    record: (id) => (records ??= new Map(subject.records.map((r) => [r.id, { kind: r.kind, date: r.decisionDate, docNumber: r.docNumber }]))).get(id),
+    clue: (id) => (clues ??= new Map(subject.clues.map((c) => [c.id, { summary: c.summary }]))).get(id),
+  };
 }
 
 type L = Locale;
