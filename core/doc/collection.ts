@@ -33,6 +33,18 @@ export interface FieldEdit {
   at: string;
 }
 
+/**
+ * A log entry for an entity entered by hand (not a correction: it has no `field`, so readers of
+ * corrections skip it, and older clients ignore it).
+ */
+export interface CreationEntry {
+  collection: string;
+  id: string;
+  created: true;
+  by: string;
+  at: string;
+}
+
 export interface CollectionDef<S extends v.ObjectSchema<any, any> | v.SchemaWithPipe<any>> {
   name: string;
   schema: S;
@@ -69,8 +81,12 @@ export interface Collection<T> {
    * Writes the whole entity as the new base. Idempotent: an equal value writes nothing, so
    * re-importing the same spreadsheet adds no history. Corrections made with `edit` still apply on
    * top: an officer's correction is not silently undone by the next import of the department's file.
+   * With `author` (a person entering it by hand), a creation is also logged (`created` below), so
+   * the dossier's history can say who added it and when; imports have their own log.
    */
-  put(entity: unknown): PutResult;
+  put(entity: unknown, author?: { by: string; at?: string }): PutResult;
+  /** When and by whom the entity was entered by hand (a `put` with an author), if it was. */
+  created(id: string): { by: string; at: string } | undefined;
   /** Corrects one field. The merged entity must stay valid; an equal value writes nothing. */
   edit(id: string, field: string, value: unknown, by: string, at?: string): WriteResult;
   /** Several field corrections in one transaction (e.g. a revocation: status + who/when/why). */
@@ -216,7 +232,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       return read(id, map.get(id), correctionsOf(id));
     },
     base: (id) => decodeEntity(map.get(id)),
-    put(entity) {
+    put(entity, author) {
       const refused = ctx.writable();
       if (refused) return refused;
       const id = isPlainObject(entity) ? entity[def.idField] : undefined;
@@ -229,8 +245,20 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       doc.transact(() => {
         ctx.stamp();
         map.set(key, encodeEntity(value));
+        if (existing === undefined && author) {
+          log.push([{ collection: def.name, id: key, created: true, by: author.by, at: author.at ?? ctx.now() } satisfies CreationEntry]);
+        }
       });
       return { ok: true, outcome: existing === undefined ? 'created' : 'updated', id: key };
+    },
+    created(id) {
+      for (const raw of log.toArray()) {
+        const e = toPlain(raw);
+        if (isPlainObject(e) && e.created === true && e.collection === def.name && e.id === id && typeof e.by === 'string' && typeof e.at === 'string') {
+          return { by: e.by, at: e.at };
+        }
+      }
+      return undefined;
     },
     edit: (id, field, value, by, at) => editFields(id, { [field]: value }, by, at),
     editFields,

@@ -130,8 +130,8 @@ function isAbout(subject: Subject, s: unknown): boolean {
   return typeof s === 'object' && s !== null && (s as Subject).type === subject.type && (s as Subject).id === subject.id;
 }
 
-/** Whether an invalid entry's raw content names this subject, so it is shown in the right dossier. */
-function rawConcerns(subject: Subject, collectionName: UnitCollectionName, id: string, raw: unknown): boolean {
+/** Whether an entry's raw content names this subject (an invalid one is shown in the right dossier; the history reads past values). */
+export function rawConcerns(subject: Subject, collectionName: UnitCollectionName, id: string, raw: unknown): boolean {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   switch (collectionName) {
     case 'cadres':

@@ -76,7 +76,7 @@ export const FIELDS: Record<ImportKind, FieldDef[]> = {
   clues: [
     f('id', '线索编号', 'Clue ID', false, ['编号', 'clueid']),
     ...subjectFields.map((s) => (s.key === 'cadreId' ? { ...s, headers: s.headers.filter((h) => h !== '编号' && h !== 'id') } : s)),
-    f('summary', '问题摘要', 'Summary', true, ['摘要', '反映问题', '主要问题', '内容', 'description']),
+    f('summary', '问题摘要', 'Summary', true, ['摘要', '线索摘要', '反映问题', '主要问题', '内容', 'description']),
     f('received', '受理日期', 'Received', true, ['收到日期', '登记日期', '日期', 'date', 'receivedon']),
     f('source', '线索来源', 'Source', true, ['来源', '来源部门', 'origin']),
     f('stage', '处置阶段', 'Stage', true, ['处置方式', '办理阶段', '阶段', '状态', 'status']),

@@ -11,3 +11,4 @@ export * from './export.ts';
 export * from './collect.ts';
 export * from './gbk.ts';
 export * from './workspace-target.ts';
+export * from './undo-plan.ts';

@@ -44,6 +44,11 @@ export function importMessage(key: string, locale: Locale): string {
   return messageFor(key, locale);
 }
 
+/** A note that a cell was understood through one of the accepted spellings: "“赌博”读作“组织或参与赌博”". */
+export function readAsMessage(fieldLabel: Bilingual, raw: string, readAs: Bilingual): Bilingual {
+  return { zh: `${fieldLabel.zh}：“${raw}”读作“${readAs.zh}”`, en: `${fieldLabel.en}: “${raw}” read as “${readAs.en}”` };
+}
+
 export function bilingual(key: string, fieldLabel?: Bilingual): Bilingual {
   const zh = importMessage(key, 'zh-CN');
   const en = importMessage(key, 'en');

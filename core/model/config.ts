@@ -58,6 +58,20 @@ export const warningRulesSchema = v.object({
   overdueRectification: v.object({ enabled: v.boolean() }),
 });
 
+/**
+ * Spellings an import accepts for vocabulary values, per vocabulary and value id, beyond the labels
+ * and the common spellings core/import knows (e.g. a department that writes 赌博 for
+ * 组织或参与赌博, or 核查中 for the 初步核实 stage). The import report says how each was read.
+ */
+const aliasList = v.record(v.string(), v.array(v.pipe(v.string(), v.minLength(1, 'required'))));
+export const importAliasesSchema = v.object({
+  negativeList: v.optional(aliasList),
+  channels: v.optional(aliasList),
+  clueStages: v.optional(aliasList),
+  flagStatuses: v.optional(aliasList),
+});
+export type ImportAliases = v.InferOutput<typeof importAliasesSchema>;
+
 export const workspaceConfigSchema = v.object({
   name: v.pipe(v.string(), v.minLength(1, 'required')),
   negativeList: v.pipe(v.array(negativeListItemSchema), v.minLength(1, 'required')),
@@ -65,6 +79,7 @@ export const workspaceConfigSchema = v.object({
   kinds: v.pipe(v.array(kindDefSchema), v.minLength(1, 'required')),
   gradeScheme: gradeSchemeSchema,
   warningRules: warningRulesSchema,
+  importAliases: v.optional(importAliasesSchema),
 });
 
 export type WorkspaceConfig = v.InferOutput<typeof workspaceConfigSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../model/config.ts';
-import { explain } from './explain.ts';
+import { explain, refsOf } from './explain.ts';
 import { clue, flag, rec, subject } from './fixtures.ts';
 import { influencePeriods } from './periods.ts';
 import { reviewSubject } from './review.ts';
@@ -61,6 +61,26 @@ describe('sentences name the measure, the dates and the source', () => {
     expect(en[2]).toContain('“Gambling” substantiated');
   });
 
+  it('given the dossier, sentences name records by 文号, date and kind, clues by summary and warnings by their rule: never an id', () => {
+    const s = subject([rec('y1', 'reminder-talk', '2019-01-05'), rec('y2', 'admonishment', '2019-03-01', { rectificationDue: '2019-04-30', docNumber: '澜纪诫〔2019〕7号' })], {
+      clues: [clue('k1', 'preliminary', '2019-02-01')],
+      flags: [flag('f1', 'substantiated', '2019-02-10')],
+    });
+    const vocab = { refs: refsOf(s) };
+    const zh = earlyWarnings(s, '2019-05-02', config.warningRules).map((w) => explain(w, 'zh-CN', vocab));
+    expect(zh).toEqual([
+      `预警：问题线索“${s.clues[0]!.summary}”处于初步核实阶段（2019年2月1日受理）（本工作区预警规则“在办线索预警”）。`,
+      '预警：12个月内2个黄点（2019年1月5日提醒谈话、2019年3月1日诫勉（澜纪诫〔2019〕7号）），持续至2020年1月4日（本工作区预警规则“黄点累计预警”）。',
+      '预警：负面清单事项“组织或参与赌博”经核查属实（2019年2月10日）（本工作区预警规则“负面清单查实预警”）。',
+      '预警：黄点（2019年3月1日诫勉（澜纪诫〔2019〕7号））整改期限2019年4月30日已过，尚未完成整改（本工作区预警规则“整改逾期预警”）。',
+    ]);
+    const en = earlyWarnings(s, '2019-05-02', config.warningRules).map((w) => explain(w, 'en', vocab));
+    expect(en[1]).toBe('Warning: 2 yellow dots within 12 months (Reminder talk on 2019-01-05, Admonishment on 2019-03-01 (澜纪诫〔2019〕7号)), until 2020-01-04 (this workspace’s repeated-yellow-dot warning rule).');
+    for (const text of [...zh, ...en]) expect(text).not.toMatch(/\b(y1|y2|k1|f1)\b/);
+    const [p] = influencePeriods([rec('r1', 'party-warning', '2018-06-15', { docNumber: '张纪发〔2018〕12号' })], '2018-07-01');
+    expect(explain(p!, 'zh-CN', { refs: refsOf({ records: [rec('r1', 'party-warning', '2018-06-15', { docNumber: '张纪发〔2018〕12号' })], clues: [] }) })).toMatch(/^党内警告（张纪发〔2018〕12号）影响期自2018年6月15日/);
+  });
+
   it('every reason a busy dossier produces reads cleanly in both locales and cites a known source', () => {
     const s = subject(
       [
@@ -102,7 +122,8 @@ describe('summarise: what the local index stores', () => {
       gradeReason: '等次D：处于党纪政务处分影响期内：党内警告，影响期至2019年6月14日（《中国共产党纪律处分条例》第十条）。',
       warnings: [],
       flags: 0,
-      periods: ['党内警告（记录 r1）影响期自2018年6月15日至2019年6月14日，期间不得提拔或晋升职务、职级，不得评先评优（《中国共产党纪律处分条例》第十条）。'],
+      // The index is read by people: no record ids (this record has no 文号 to name it by).
+      periods: ['党内警告影响期自2018年6月15日至2019年6月14日，期间不得提拔或晋升职务、职级，不得评先评优（《中国共产党纪律处分条例》第十条）。'],
     });
     expect(summarise(s, '2019-06-15', config, 'en')).toMatchObject({ grade: 'B', periods: [], warnings: [] });
   });

@@ -15,6 +15,29 @@ import { citation } from './sources.ts';
 export interface Vocabulary {
   kinds?: readonly KindDef[];
   negativeList?: readonly NegativeListItem[];
+  /**
+   * The dossier the reasons are about. Given it, a sentence names what it rests on the way people
+   * do — a record by its 文号 (its kind and date are already in the sentence), a yellow dot by date
+   * and kind, a clue by its summary, a warning by its rule's name — never by an id. Without it (a
+   * caller with reasons only), the ids are listed so the reasons stay traceable.
+   */
+  refs?: RefLookup;
+}
+
+export interface RefLookup {
+  record(id: string): { kind: string; date: IsoDate; docNumber?: string | undefined } | undefined;
+  clue(id: string): { summary: string } | undefined;
+}
+
+/** A lookup over the subject's own records and clues (what summarise() has at hand). */
+export function refsOf(subject: { records: readonly { id: string; kind: string; decisionDate: IsoDate; docNumber?: string | undefined }[]; clues: readonly { id: string; summary: string }[] }): RefLookup {
+  // Built on first use: most subjects' sentences (no period, no warning) never look anything up.
+  let records: Map<string, { kind: string; date: IsoDate; docNumber?: string | undefined }> | undefined;
+  let clues: Map<string, { summary: string }> | undefined;
+  return {
+    record: (id) => (records ??= new Map(subject.records.map((r) => [r.id, { kind: r.kind, date: r.decisionDate, docNumber: r.docNumber }]))).get(id),
+    clue: (id) => (clues ??= new Map(subject.clues.map((c) => [c.id, { summary: c.summary }]))).get(id),
+  };
 }
 
 type L = Locale;
@@ -75,6 +98,54 @@ function itemLabel(item: string, locale: L, vocab: Vocabulary): string {
 }
 
 const list = (ids: readonly string[], locale: L) => ids.join(locale === 'zh-CN' ? '、' : ', ');
+
+/** The records a reason rests on, in brackets after the measure: "（记录 r1）", or "（张纪发〔2018〕12号）" with refs. */
+function recordRefs(ids: readonly string[], locale: L, vocab: Vocabulary, plural = false): string {
+  const zh = locale === 'zh-CN';
+  if (!vocab.refs) return zh ? `（记录 ${list(ids, locale)}）` : ` (record${plural ? 's' : ''} ${list(ids, locale)})`;
+  const numbers = ids.map((id) => vocab.refs!.record(id)?.docNumber).filter((n): n is string => !!n);
+  if (numbers.length === 0) return '';
+  return zh ? `（${list(numbers, locale)}）` : ` (${list(numbers, locale)})`;
+}
+
+/** Records named by date and kind (and 文号), for sentences that do not say them already. */
+function datedRecords(ids: readonly string[], locale: L, vocab: Vocabulary): string {
+  const zh = locale === 'zh-CN';
+  if (!vocab.refs) return zh ? `记录 ${list(ids, locale)}` : `${ids.length > 1 ? 'records' : 'record'} ${list(ids, locale)}`;
+  return list(
+    ids.map((id) => {
+      const r = vocab.refs!.record(id);
+      if (!r) return zh ? '记录' : 'a record';
+      const what = zh ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}` : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)}`;
+      return r.docNumber ? (zh ? `${what}（${r.docNumber}）` : `${what} (${r.docNumber})`) : what;
+    }),
+    locale,
+  );
+}
+
+/** A clue by its summary (with refs), else its id. */
+function clueRef(ids: readonly string[], locale: L, vocab: Vocabulary): string {
+  const zh = locale === 'zh-CN';
+  if (!vocab.refs) return list(ids, locale);
+  return list(ids.map((id) => {
+    const summary = vocab.refs!.clue(id)?.summary;
+    return summary ? (zh ? `“${summary}”` : `“${summary}”`) : '';
+  }).filter(Boolean), locale);
+}
+
+/** Names of the warning rules, cited instead of the generic "this workspace's warning rules" when the dossier is known. */
+const WARNING_RULE_NAMES: Record<WarningTrigger, Label> = {
+  'open-clue': { zh: '在办线索预警', en: 'open-clue warning rule' },
+  'repeated-yellow': { zh: '黄点累计预警', en: 'repeated-yellow-dot warning rule' },
+  'substantiated-flag': { zh: '负面清单查实预警', en: 'substantiated negative-list warning rule' },
+  'overdue-rectification': { zh: '整改逾期预警', en: 'overdue-rectification warning rule' },
+};
+
+function warningSource(r: Of<'warning'>, locale: L, vocab: Vocabulary): string {
+  if (!vocab.refs || r.source !== 'warning-rules') return src(r, locale);
+  const name = pick(WARNING_RULE_NAMES[r.trigger], locale);
+  return locale === 'zh-CN' ? `本工作区预警规则“${name}”` : `this workspace’s ${name}`;
+}
 const src = (r: { source: Parameters<typeof citation>[0] }, locale: L) => citation(r.source, locale);
 
 type Of<C extends Reason['code']> = Extract<Reason, { code: C }>;
@@ -85,8 +156,8 @@ const period: Template<'period'> = (r, locale, vocab) => {
   const label = kindLabel(r.kind, locale, vocab);
   const blocks = (r.applies ? [r.applies] : r.blocks).map((b) => pick(BLOCK_LABELS[b], locale)).join(zh ? '，' : '; ');
   const what = r.combinedMonths
-    ? zh ? `${label}${r.records.length}次（记录 ${list(r.records, locale)}）合并影响期${r.combinedMonths}个月` : `${r.records.length} × ${label} (records ${list(r.records, locale)}), combined influence period of ${r.combinedMonths} months`
-    : zh ? `${label}（记录 ${list(r.records, locale)}）影响期` : `${label} (record ${list(r.records, locale)}): influence period`;
+    ? zh ? `${label}${r.records.length}次${recordRefs(r.records, locale, vocab)}合并影响期${r.combinedMonths}个月` : `${r.records.length} × ${label}${recordRefs(r.records, locale, vocab, true)}, combined influence period of ${r.combinedMonths} months`
+    : zh ? `${label}${recordRefs(r.records, locale, vocab)}影响期` : `${label}${recordRefs(r.records, locale, vocab)}: influence period`;
   const span = r.until === null
     ? zh ? `自${formatDate(r.from, locale)}起长期有效` : `from ${formatDate(r.from, locale)}, permanent`
     : zh ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}` : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
@@ -103,8 +174,8 @@ const appraisal: Template<'appraisal'> = (r, locale, vocab) => {
   const label = kindLabel(r.kind, locale, vocab);
   const effect = pick(EFFECT_LABELS[r.effect], locale);
   return locale === 'zh-CN'
-    ? `${formatDate(r.date, locale)}受到${label}（记录 ${list(r.records, locale)}），${r.year}年度考核${effect}（${src(r, locale)}）。`
-    : `${label} on ${formatDate(r.date, locale)} (record ${list(r.records, locale)}): ${r.year} annual appraisal ${effect} (${src(r, locale)}).`;
+    ? `${formatDate(r.date, locale)}受到${label}${recordRefs(r.records, locale, vocab)}，${r.year}年度考核${effect}（${src(r, locale)}）。`
+    : `${label} on ${formatDate(r.date, locale)}${recordRefs(r.records, locale, vocab)}: ${r.year} annual appraisal ${effect} (${src(r, locale)}).`;
 };
 
 /** What an open clue at each stage means for a reply. */
@@ -116,34 +187,34 @@ const CLUE_CONSEQUENCE: Record<ClueStage, Label> = {
   closed: { zh: '已了结', en: 'closed' },
 };
 
-const investigation: Template<'investigation'> = (r, locale) =>
+const investigation: Template<'investigation'> = (r, locale, vocab) =>
   locale === 'zh-CN'
-    ? `问题线索 ${r.clue} 自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，${CLUE_CONSEQUENCE[r.stage].zh}（${src(r, locale)}）。`
-    : `Clue ${r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: ${CLUE_CONSEQUENCE[r.stage].en} (${src(r, locale)}).`;
+    ? `问题线索${vocab.refs ? clueRef([r.clue], locale, vocab) : ` ${r.clue} `}自${formatDate(r.since, locale)}处于${STAGE_LABELS[r.stage].zh}阶段，${CLUE_CONSEQUENCE[r.stage].zh}（${src(r, locale)}）。`
+    : `Clue ${vocab.refs ? clueRef([r.clue], locale, vocab) : r.clue} at the ${STAGE_LABELS[r.stage].en} stage since ${formatDate(r.since, locale)}: ${CLUE_CONSEQUENCE[r.stage].en} (${src(r, locale)}).`;
 
 /** A dated record with no period of its own: a talk, or a kind the rule tables do not know. */
 const recordNote = (r: Of<'note-measure'> | Of<'unknown-kind'>, locale: L, vocab: Vocabulary) =>
   locale === 'zh-CN'
-    ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}（记录 ${list(r.records, locale)}）：${src(r, locale)}。`
-    : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)} (record ${list(r.records, locale)}): ${src(r, locale)}.`;
+    ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}${recordRefs(r.records, locale, vocab)}：${src(r, locale)}。`
+    : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)}${recordRefs(r.records, locale, vocab)}: ${src(r, locale)}.`;
 
 const WARNING_TEXT: Record<WarningTrigger, Template<'warning'>> = {
-  'open-clue': (r, locale) =>
+  'open-clue': (r, locale, vocab) =>
     locale === 'zh-CN'
-      ? `预警：问题线索 ${list(r.refs, locale)} 处于${STAGE_LABELS[r.stage ?? 'received'].zh}阶段（${formatDate(r.since, locale)}受理）（${src(r, locale)}）。`
-      : `Warning: clue ${list(r.refs, locale)} at the ${STAGE_LABELS[r.stage ?? 'received'].en} stage (received ${formatDate(r.since, locale)}) (${src(r, locale)}).`,
-  'repeated-yellow': (r, locale) =>
+      ? `预警：问题线索${vocab.refs ? clueRef(r.refs, locale, vocab) : ` ${list(r.refs, locale)} `}处于${STAGE_LABELS[r.stage ?? 'received'].zh}阶段（${formatDate(r.since, locale)}受理）（${warningSource(r, locale, vocab)}）。`
+      : `Warning: clue ${clueRef(r.refs, locale, vocab)} at the ${STAGE_LABELS[r.stage ?? 'received'].en} stage (received ${formatDate(r.since, locale)}) (${warningSource(r, locale, vocab)}).`,
+  'repeated-yellow': (r, locale, vocab) =>
     locale === 'zh-CN'
-      ? `预警：${r.withinMonths}个月内${r.count}个黄点（记录 ${list(r.refs, locale)}），持续至${formatDate(r.until!, locale)}（${src(r, locale)}）。`
-      : `Warning: ${r.count} yellow dots within ${r.withinMonths} months (records ${list(r.refs, locale)}), until ${formatDate(r.until!, locale)} (${src(r, locale)}).`,
+      ? `预警：${r.withinMonths}个月内${r.count}个黄点（${datedRecords(r.refs, locale, vocab)}），持续至${formatDate(r.until!, locale)}（${warningSource(r, locale, vocab)}）。`
+      : `Warning: ${r.count} yellow dots within ${r.withinMonths} months (${vocab.refs ? datedRecords(r.refs, locale, vocab) : `records ${list(r.refs, locale)}`}), until ${formatDate(r.until!, locale)} (${warningSource(r, locale, vocab)}).`,
   'substantiated-flag': (r, locale, vocab) =>
     locale === 'zh-CN'
-      ? `预警：负面清单事项“${itemLabel(r.item ?? '', locale, vocab)}”经核查属实（${list(r.refs, locale)}，${formatDate(r.since, locale)}）（${src(r, locale)}）。`
-      : `Warning: negative-list item “${itemLabel(r.item ?? '', locale, vocab)}” substantiated (${list(r.refs, locale)}, ${formatDate(r.since, locale)}) (${src(r, locale)}).`,
-  'overdue-rectification': (r, locale) =>
+      ? `预警：负面清单事项“${itemLabel(r.item ?? '', locale, vocab)}”经核查属实（${vocab.refs ? '' : `${list(r.refs, locale)}，`}${formatDate(r.since, locale)}）（${warningSource(r, locale, vocab)}）。`
+      : `Warning: negative-list item “${itemLabel(r.item ?? '', locale, vocab)}” substantiated (${vocab.refs ? '' : `${list(r.refs, locale)}, `}${formatDate(r.since, locale)}) (${warningSource(r, locale, vocab)}).`,
+  'overdue-rectification': (r, locale, vocab) =>
     locale === 'zh-CN'
-      ? `预警：黄点（记录 ${list(r.refs, locale)}）整改期限${formatDate(r.due!, locale)}已过，尚未完成整改（${src(r, locale)}）。`
-      : `Warning: rectification for yellow dot ${list(r.refs, locale)} was due ${formatDate(r.due!, locale)} and is not done (${src(r, locale)}).`,
+      ? `预警：黄点（${datedRecords(r.refs, locale, vocab)}）整改期限${formatDate(r.due!, locale)}已过，尚未完成整改（${warningSource(r, locale, vocab)}）。`
+      : `Warning: rectification for yellow dot ${vocab.refs ? datedRecords(r.refs, locale, vocab) : list(r.refs, locale)} was due ${formatDate(r.due!, locale)} and is not done (${warningSource(r, locale, vocab)}).`,
 };
 
 const warning: Template<'warning'> = (r, locale, vocab) => WARNING_TEXT[r.trigger](r, locale, vocab);

@@ -3,7 +3,7 @@ import type { WorkspaceConfig } from '../model/config.ts';
 import type { Locale } from '../model/messages.ts';
 import type { SubjectSummary } from '../model/summary.ts';
 import { COLOURS, type Colour } from '../model/vocabulary.ts';
-import { explain, type Vocabulary } from './explain.ts';
+import { explain, refsOf, type Vocabulary } from './explain.ts';
 import { factsOf, gradeCadre, gradeUnit, type CadreOutcome, type Facts, type Graded } from './grade.ts';
 import { countingRecords } from './periods.ts';
 import type { SubjectData } from './reasons.ts';
@@ -58,7 +58,8 @@ export function summarise(
   const a =
     options.assessed ??
     (subject.cadre || !subject.unit ? assessCadre(subject, asOf, config) : assessUnit(subject, options.cadres ?? [], asOf, config));
-  const vocab = options.vocab ?? {};
+  // The index is read by people (overlay card, side panel): records by 文号, clues by summary, no ids.
+  const vocab: Vocabulary = { ...options.vocab, refs: refsOf(subject) };
   return {
     dots: dotCounts(subject, asOf),
     grade: a.graded.grade,

@@ -68,6 +68,14 @@ describe('status', () => {
     expect(connectionOf({ connected: true, synced: true, unconfirmed: 0 })).toBe('online');
   });
 
+  it('is connecting, not offline, while the first attempt is under way', () => {
+    expect(connectionOf({ connected: false, connecting: true, synced: false, unconfirmed: 0 })).toBe('connecting');
+    expect(connectionOf({ connected: true, connecting: true, synced: false, unconfirmed: 0 })).toBe('syncing');
+    expect(aggregate([doc('a', 'connecting'), doc('b', 'connecting')]).connection).toBe('connecting');
+    expect(aggregate([doc('a', 'connecting'), doc('b', 'offline')]).connection).toBe('connecting');
+    expect(aggregate([doc('a', 'connecting'), doc('b', 'online')]).connection).toBe('syncing');
+  });
+
   it('aggregates documents: totals, denied answers and terminal closes by document', () => {
     const s = aggregate([
       doc('workspace', 'online'),

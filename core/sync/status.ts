@@ -3,7 +3,12 @@
  * connection code reports facts, these decide the words.
  */
 
-export type Connection = 'online' | 'offline' | 'syncing';
+/**
+ * `connecting`: a connection is wanted and being set up (the document loading from this device, the
+ * socket opening) and no attempt has failed yet, so nothing says we are offline. A failed attempt or
+ * a dropped connection is `offline` (the client keeps retrying); success is `syncing`, then `online`.
+ */
+export type Connection = 'online' | 'offline' | 'syncing' | 'connecting';
 
 export interface DocStatus {
   name: string;
@@ -26,12 +31,14 @@ export interface DocStatus {
 
 export interface ConnectionFacts {
   connected: boolean;
+  /** Wanted and under way, no attempt failed since connecting was asked for (or last succeeded). */
+  connecting?: boolean;
   synced: boolean;
   unconfirmed: number;
 }
 
 export function connectionOf(f: ConnectionFacts): Connection {
-  if (!f.connected) return 'offline';
+  if (!f.connected) return f.connecting ? 'connecting' : 'offline';
   if (!f.synced || f.unconfirmed > 0) return 'syncing';
   return 'online';
 }
@@ -44,11 +51,20 @@ export interface WorkspaceStatus {
   docs: DocStatus[];
 }
 
-/** Offline when no document is connected; online when all are; syncing in between. */
+/**
+ * Offline when no document is connected or connecting; connecting while some are being connected
+ * and none is yet; online when all are; syncing in between.
+ */
 export function aggregate(docs: readonly DocStatus[]): WorkspaceStatus {
-  const online = docs.filter((d) => d.connection === 'online').length;
-  const offline = docs.filter((d) => d.connection === 'offline').length;
-  const connection: Connection = docs.length === 0 || offline === docs.length ? 'offline' : online === docs.length ? 'online' : 'syncing';
+  const count = (c: Connection) => docs.filter((d) => d.connection === c).length;
+  const online = count('online');
+  const offline = count('offline');
+  const connecting = count('connecting');
+  const connection: Connection =
+    docs.length === 0 || offline === docs.length ? 'offline'
+    : online === docs.length ? 'online'
+    : offline + connecting === docs.length ? 'connecting'
+    : 'syncing';
   return {
     connection,
     unconfirmed: docs.reduce((n, d) => n + d.unconfirmed, 0),

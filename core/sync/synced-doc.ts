@@ -229,13 +229,21 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   let closed: { code: number; reason: string; httpStatus?: RefusalStatus } | undefined;
   let schema: MigrationOutcome | undefined;
   let firstAnswerOnConnection = true;
+  /** Connecting is wanted (options, connect()) and no attempt has failed since: "connecting", not "offline". */
+  let wantConnected = opts.connect;
+  let attemptFailed = false;
   let askTimer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
   const listeners = new Set<(s: DocStatus) => void>();
 
   const status = (): DocStatus => ({
     name: opts.name,
-    connection: connectionOf({ connected: provider.wsconnected, synced: provider.synced && serverSV !== undefined, unconfirmed }),
+    connection: connectionOf({
+      connected: provider.wsconnected,
+      connecting: wantConnected && !attemptFailed && closed === undefined,
+      synced: provider.synced && serverSV !== undefined,
+      unconfirmed,
+    }),
     unconfirmed,
     loaded,
     ...(denied !== undefined ? { denied } : {}),
@@ -300,6 +308,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     // A new socket: what the last one was refused with no longer applies.
     if (s !== 'disconnected') refusal = undefined;
     if (s === 'connected') {
+      attemptFailed = false;
       firstAnswerOnConnection = true;
       closed = undefined;
     }
@@ -308,6 +317,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   // Node (`ws`) only: the refused upgrade's status arrives here, just before the socket's close.
   provider.on('connection-error', (event) => {
     refusal = definitiveRefusal(event);
+  });
+  // Every closed socket, whether it never opened or dropped: from now on we are offline (retrying).
+  provider.on('connection-close', () => {
+    attemptFailed = true;
+    emit();
   });
   provider.on('sync', (isSynced) => {
     if (isSynced && !seenSV && !destroyed) saveSeen();
@@ -469,9 +483,15 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     },
     connect: () => {
       closed = undefined;
+      if (!provider.wsconnected) attemptFailed = false;
+      wantConnected = true;
       provider.connect();
     },
-    disconnect: () => provider.disconnect(),
+    disconnect: () => {
+      wantConnected = false;
+      provider.disconnect();
+      emit();
+    },
     setToken(token) {
       provider.protocols = [SUBPROTOCOL, `auth.${token}`];
     },

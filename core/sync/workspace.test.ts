@@ -409,6 +409,28 @@ describe('sync client against the real server', () => {
     expect(await names()).toEqual([]);
   });
 
+  it('says connecting, never offline, until the first connection succeeds; offline once an attempt fails', async () => {
+    const seen: string[] = [];
+    const w = await workspace(adminToken('nia'));
+    seen.push(w.status().connection);
+    w.onStatus((s) => seen.push(s.connection));
+    await w.workspaceSynced.whenSynced();
+    await waitFor(() => w.status().connection === 'online', 'online');
+    expect(seen[0]).toBe('connecting');
+    expect(seen).not.toContain('offline');
+
+    // Nobody listens on this port: the first attempt fails and the status says so.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const away = await workspace(adminToken('nia'), { serverUrl: `ws://127.0.0.1:${port}` });
+    expect(away.status().connection).toBe('connecting');
+    await waitFor(() => away.status().connection === 'offline', 'offline after the refused attempt');
+    away.disconnect();
+    expect(away.status().connection).toBe('offline');
+  });
+
   it('reconnects with backoff after the server goes away and delivers what was edited meanwhile', async () => {
     const own = tempDataDir();
     let outage = await startTestServer(own.dir);

@@ -24,10 +24,7 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
     case 'search':
       return host.settled().then(() => ({ results: host.current()?.index.search(req.query, req.limit) ?? [] }) satisfies SearchResponse);
     case 'lookup':
-      return host.settled().then(() => {
-        const index = host.current()?.index;
-        return { results: req.subjects.map((s) => index?.get(s.type, s.id) ?? null) } satisfies LookupResponse;
-      });
+      return host.settled().then(() => lookup(host, req.subjects, req.wait ?? false));
     case 'status':
       return Promise.resolve({ status: host.status() ?? null } satisfies StatusResponse);
     case 'open-dossier': {
@@ -36,6 +33,33 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
       return openDossierPanel(tabId, { subject: req.subject }).then(() => ({ ok: true }));
     }
   }
+}
+
+/** How long a waiting lookup is held at most: the page asks again, so a restarted worker is noticed. */
+const LOOKUP_WAIT_MS = 20_000;
+
+function lookup(host: WorkspaceHost, subjects: readonly { type: 'cadre' | 'unit'; id: string }[], wait: boolean): Promise<LookupResponse> | LookupResponse {
+  const answer = (): LookupResponse => {
+    const index = host.current()?.index;
+    return { results: subjects.map((s) => index?.get(s.type, s.id) ?? null), sync: host.firstSync()?.progress() ?? null };
+  };
+  const first = answer();
+  const tracker = host.firstSync();
+  if (!wait || !tracker || !first.sync?.pending || first.results.every((r) => r !== null)) return first;
+  // Held until the first sync moves on (a unit arrived, the directory came, the connection changed).
+  const before = JSON.stringify(first.sync);
+  return new Promise<LookupResponse>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      off();
+      resolve(answer());
+    };
+    const off = tracker.onChange(() => {
+      const now = answer();
+      if (now.results.some((r, i) => r !== first.results[i]) || JSON.stringify(now.sync) !== before) finish();
+    });
+    const timer = setTimeout(finish, LOOKUP_WAIT_MS);
+  });
 }
 
 async function wipe(host: WorkspaceHost): Promise<WipeResponse> {

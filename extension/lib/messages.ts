@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { WorkspaceStatus } from '../../core/sync/index.ts';
+import type { SyncProgress } from './first-sync.ts';
 
 /**
  * Requests extension pages send to the background (runtime messages). Every message is validated
@@ -16,8 +17,12 @@ export const requestSchema = v.variant('type', [
   v.object({ type: v.literal('wipe') }),
   /** Search the background's local index (every unit in scope), so a page need not open them all. */
   v.object({ type: v.literal('search'), query: v.pipe(v.string(), v.maxLength(100)), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 20) }),
-  /** Index entries for given subjects (where they live, their names), null when unknown. */
-  v.object({ type: v.literal('lookup'), subjects: v.pipe(v.array(subjectRef), v.maxLength(50)) }),
+  /**
+   * Index entries for given subjects (where they live, their names), null when unknown, and how far
+   * the first sync has come. With `wait`, an answer with a subject still unknown while the first
+   * sync runs is held until that progresses (or LOOKUP_WAIT_MS pass): ask again while `pending`.
+   */
+  v.object({ type: v.literal('lookup'), subjects: v.pipe(v.array(subjectRef), v.maxLength(50)), wait: v.optional(v.boolean()) }),
   /** The background workspace's sync status (the options page shows it). */
   v.object({ type: v.literal('status') }),
   /** Open the side panel on a subject in the sender's tab (used by extension pages' links). */
@@ -30,12 +35,12 @@ export type WipeResponse = { ok: true; removedDatabases: string[] } | { ok: fals
 
 export type StatusResponse = { status: WorkspaceStatus | null };
 export type SearchResponse = { results: SubjectSummary[] };
-export type LookupResponse = { results: (SubjectSummary | null)[] };
+export type LookupResponse = { results: (SubjectSummary | null)[]; sync: SyncProgress | null };
 
 export function sendToBackground(req: { type: 'wipe' }): Promise<WipeResponse>;
 export function sendToBackground(req: { type: 'status' }): Promise<StatusResponse>;
 export function sendToBackground(req: { type: 'search'; query: string; limit?: number }): Promise<SearchResponse>;
-export function sendToBackground(req: { type: 'lookup'; subjects: { type: 'cadre' | 'unit'; id: string }[] }): Promise<LookupResponse>;
+export function sendToBackground(req: { type: 'lookup'; subjects: { type: 'cadre' | 'unit'; id: string }[]; wait?: boolean }): Promise<LookupResponse>;
 export function sendToBackground(req: RequestInput): Promise<unknown>;
 export function sendToBackground(req: RequestInput): Promise<unknown> {
   return browser.runtime.sendMessage(req);

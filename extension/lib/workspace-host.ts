@@ -2,6 +2,7 @@ import { observeDoc } from '../../core/doc/observe.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { Workspace, WorkspaceStatus } from '../../core/sync/index.ts';
 import { openConnectionWorkspace } from './connection-workspace.ts';
+import { trackFirstSync, type FirstSyncTracker } from './first-sync.ts';
 import { initI18n } from './i18n.ts';
 import { openDossierPanel } from './panel.ts';
 import type { OverlaySource } from './overlay-host.ts';
@@ -27,10 +28,13 @@ export interface WorkspaceHost {
   wipe(): Promise<void>;
   overlaySource: OverlaySource;
   status(): WorkspaceStatus | undefined;
+  /** How far the first sync of the open workspace has come (undefined: none open). */
+  firstSync(): FirstSyncTracker | undefined;
 }
 
 export function createWorkspaceHost(): WorkspaceHost {
   let ws: Workspace | undefined;
+  let tracker: FirstSyncTracker | undefined;
   let stops: (() => void)[] = [];
   const indexListeners = new Set<() => void>();
   let opening: Promise<void> = Promise.resolve();
@@ -44,6 +48,7 @@ export function createWorkspaceHost(): WorkspaceHost {
     stops = [];
     const old = ws;
     ws = undefined;
+    tracker = undefined;
     notifyIndex();
     await old?.close();
   }
@@ -56,6 +61,8 @@ export function createWorkspaceHost(): WorkspaceHost {
     await initI18n();
     const next = await openConnectionWorkspace(connection);
     ws = next;
+    tracker = trackFirstSync(next);
+    stops.push(tracker.stop);
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
     // Units added to the directory later (an import, an admin) join the index as they appear.
@@ -86,11 +93,13 @@ export function createWorkspaceHost(): WorkspaceHost {
         for (const stop of stops) stop();
         stops = [];
         ws = undefined;
+        tracker = undefined;
         notifyIndex();
         await old?.wipe();
       });
     },
     status: () => ws?.status(),
+    firstSync: () => tracker,
     overlaySource: {
       summaries: (): SubjectSummary[] => ws?.index.all() ?? [],
       onChange(cb) {

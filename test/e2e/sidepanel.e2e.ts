@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { saveScreenshot, twoOfficers, type ExtensionBrowser, type TwoOfficers } from './support/index.ts';
+import { editorToken, saveScreenshot, twoOfficers, type ExtensionBrowser, type TwoOfficers } from './support/index.ts';
+import { nodeWorkspace } from './support/seed.ts';
 
 /**
  * The side panel reading and editing a dossier, with a second officer in another browser
@@ -78,7 +79,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.getByRole('button', { name: '更正记录“年度嘉奖”' }).click();
     await panel.getByLabel('更正为').fill('');
     await panel.getByRole('button', { name: '保存' }).click();
-    await expect(panel.locator('[id^=correct-][id$=-err]').textContent()).resolves.toContain('摘要：不能为空');
+    await expect(panel.locator('[id^=correct-value-][id$=-err]').textContent()).resolves.toContain('摘要：不能为空');
     await panel.getByLabel('更正为').fill('年度嘉奖（市级）');
     await panel.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => panel.locator('[data-record-id=R001] .summary').textContent()).toBe('年度嘉奖（市级）');
@@ -105,7 +106,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
     // A substantiated negative-list item is one of the default warning triggers.
     await expect.poll(() => panel.locator('.warning').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('负面清单')]));
 
-    await panel.getByLabel('批注对象').selectOption({ label: `${await panel.locator('[data-record-id=R002] time').textContent()} 违规收受礼品` });
+    await panel.getByLabel('批注对象').selectOption({ label: `党内警告 · ${await panel.locator('[data-record-id=R002] time').textContent()} · 市纪发〔2025〕12号：违规收受礼品` });
     await panel.locator('#note-text').fill('处分文件已归档');
     await panel.getByRole('button', { name: '发表批注' }).click();
     await expect.poll(() => panel.getByTestId('annotations').textContent()).toContain('关于记录：');
@@ -164,5 +165,53 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await saveScreenshot(pa, 'sidepanel-collaboration', { fullPage: false });
     await pa.close();
     await pb.close();
+  });
+});
+
+describe('side panel: a dossier’s history', () => {
+  let cast: TwoOfficers;
+
+  beforeAll(async () => {
+    cast = await twoOfficers();
+  });
+  afterAll(async () => {
+    await cast?.close();
+  });
+
+  test('lists only this dossier’s changes, each saying what changed, who (the server’s word, not the writer’s claim) and when', async () => {
+    // 李四 (bob) writes from his own client: a change to another cadre's record, and a correction of
+    // 张伟's record that claims to be alice's. The server binds bob's client to bob.
+    const bob = await nodeWorkspace(cast.server.url, editorToken(cast.server, 'bob', '李四'));
+    try {
+      const { dossiers, synced } = await bob.unit('A01');
+      await synced.whenSynced();
+      dossiers.records.put({ id: 'R900', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'commendation', decisionDate: '2024-03-01', sourceDept: '市委组织部', summary: '别人的嘉奖', status: 'active' }, { by: 'bob' });
+      dossiers.records.edit('R003', 'summary', '提醒谈话：工作作风（补记）', 'alice');
+      await bob.whenConfirmed();
+    } finally {
+      await bob.close();
+    }
+
+    const panel = await cast.a.page('sidepanel.html#cadre/C001');
+    await expect.poll(() => panel.locator('[data-record-id=R003] .summary').textContent(), { timeout: 20_000 }).toBe('提醒谈话：工作作风（补记）');
+    // 张三 (alice) revokes a record herself.
+    await panel.getByRole('button', { name: '撤销记录“年度嘉奖”' }).click();
+    await panel.getByLabel('撤销理由').fill('重复录入');
+    await panel.getByRole('button', { name: '确认撤销' }).click();
+    await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+
+    await panel.getByTestId('history-toggle').click();
+    const items = () => panel.getByTestId('history').locator('li').allTextContents();
+    await expect.poll(items, { timeout: 10_000 }).toEqual([
+      expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 .+ · 张三 · 撤销记录：嘉奖 · .+ · 市委组织部：年度嘉奖（理由：重复录入）$/),
+      expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 .+ · 李四 · 更正记录：提醒谈话 · .+ · 市纪委监委；摘要：提醒谈话：工作作风 → 提醒谈话：工作作风（补记）$/),
+    ]);
+    const text = (await items()).join('\n');
+    expect(text).not.toContain('别人的嘉奖');
+    expect(text).not.toContain('未经服务器确认');
+    // The whole panel in one window, so the pinned status bar sits below the history, as it does.
+    await panel.setViewportSize({ width: 420, height: await panel.evaluate(() => document.documentElement.scrollHeight + 40) });
+    await saveScreenshot(panel, 'sidepanel-history', { fullPage: false });
+    await panel.close();
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { expectAccessible } from './support/axe.ts';
 import { nodeWorkspace } from './support/seed.ts';
 import { parseExportJson } from '../../core/import/index.ts';
 
@@ -82,13 +83,31 @@ describe('import page', () => {
     await page.getByLabel('只导出一名干部的档案（干部编号，可选）').fill('');
   });
 
-  test('undo withdraws the import everywhere (seen by another client through the server)', async () => {
+  test('undo says what it will change and asks for its own reason before anything happens; then withdraws the import everywhere', async () => {
     const history = page.getByTestId('import-history');
-    await page.getByLabel('撤销理由').fill('重复报送');
     const row = history.locator('tbody tr', { hasText: 'records-gbk.csv' }).filter({ hasText: '新增 5' });
-    await row.getByRole('button').click();
+    await row.getByRole('button', { name: /^撤销导入“records-gbk\.csv”/ }).click();
+
+    // Nothing is undone by the click: the confirmation states the effect, per kind and unit.
+    const confirm = page.getByTestId('undo-confirm');
+    await confirm.waitFor();
+    expect(await confirm.getByRole('heading').textContent()).toBe('撤销导入“records-gbk.csv”');
+    expect(await page.getByTestId('undo-effects').locator('li').allTextContents()).toEqual(['撤回 5 条记录（标为已撤销，不删除）']);
+    expect(await page.getByTestId('undo-units').textContent()).toMatch(/^涉及 \d+ 个单位：/);
+    expect(await history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).count()).toBe(0);
+    await expectAccessible(page, 'import: undo confirmation open');
+    await saveScreenshot(page, 'import-undo-confirm');
+
+    // Its own reason, required.
+    await confirm.getByRole('button', { name: '确认撤销此次导入' }).click();
+    expect(await confirm.locator('.field-error').textContent()).toBe('请填写撤销理由。');
+    expect(await history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).count()).toBe(0);
+    await expectAccessible(page, 'import: undo confirmation with an error');
+    await confirm.getByLabel('撤销理由（必填）').fill('重复报送');
+    await confirm.getByRole('button', { name: '确认撤销此次导入' }).click();
     // The row now says who undid it and why, struck through; the re-import (nothing new) stays.
     await expect.poll(() => history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).textContent()).toContain('重复报送');
+    expect(await page.getByTestId('undo-outcome').textContent()).toBe('已撤销导入“records-gbk.csv”（重复报送）。');
 
     const ws = await nodeWorkspace(server.url, token);
     try {
