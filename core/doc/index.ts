@@ -9,3 +9,5 @@ export * from './imports.ts';
 export * from './notes-doc.ts';
 export * from './workspace-doc.ts';
 export * from './observe.ts';
+export * from './queries-doc.ts';
+export * from './user-doc.ts';

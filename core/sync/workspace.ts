@@ -68,6 +68,12 @@ export interface Workspace {
   readonly workspaceSynced: SyncedDoc;
   unit(code: string): Promise<OpenUnit>;
   notes(code: string): Promise<OpenNotes>;
+  /**
+   * Another document of the workspace by name, opened once and kept (status, connect, close and
+   * wipe reach it): the shared `queries`, the user's own `user:<sub>`. Their access is derived
+   * (core/sync/derived-access.ts), not read from `grants`, so the caller decides whether to ask.
+   */
+  doc(name: string, kind: DocKind): Promise<SyncedDoc>;
   /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
   openUnits(opts?: { notes?: boolean }): Promise<string[]>;
   /** Whether `openUnits()` opens this unit: within `scope`, and readable under `grants` when given. */
@@ -283,6 +289,17 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p;
   };
 
+  const others = new Map<string, Promise<SyncedDoc>>();
+  const other = (name: string, kind: DocKind): Promise<SyncedDoc> => {
+    let p = others.get(name);
+    if (!p) {
+      const synced = open(name, kind);
+      p = synced.whenLoaded.then(() => synced);
+      others.set(name, p);
+    }
+    return p;
+  };
+
   // Nobody asked for the remembered units (this view opens single units only): let them go.
   if (prefetched.size > 0) {
     prefetchTimer = setTimeout(() => {
@@ -296,6 +313,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     workspaceSynced: wsSynced,
     unit,
     notes,
+    doc: other,
     inScope,
     grants: options.grants,
     async openUnits(opts = {}) {
