@@ -10,8 +10,9 @@ import { userState, type UserState } from '../../core/doc/user-doc.ts';
 import type { AlertRecord } from '../../core/model/alert.ts';
 import type { SyncedDoc, Workspace } from '../../core/sync/index.ts';
 import { alertText, KIND_LABEL } from '../components/alerts/alert-text.ts';
+import { colon } from '../components/city/labels.ts';
 import { readLog } from '../components/review/log.ts';
-import { deviceId, readAlertSettings } from './alert-settings.ts';
+import { deviceId, readAlertSettings, writeAlertCheck } from './alert-settings.ts';
 import { t, uiLocale } from './i18n.ts';
 import { identityFromToken } from './identity.ts';
 import { readConnection } from './settings.ts';
@@ -98,6 +99,7 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
         ...(deps.settleMs !== undefined ? { settleMs: deps.settleMs } : {}),
       });
       if (!stopped) await notify(announced, snapshot, ws);
+      await writeAlertCheck({ at: new Date().toISOString(), announced: announced.length });
     })().finally(() => {
       running = undefined;
       if (again && !stopped) {
@@ -152,7 +154,7 @@ async function notify(records: AlertRecord[], snapshot: ReturnType<ReturnType<ty
     await browser.notifications.create(`alert:${r.key}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon-128.png'),
-      title: `${t(KIND_LABEL[r.kind])}：${r.name}`,
+      title: `${t(KIND_LABEL[r.kind])}${colon()}${r.name}`,
       message: alertText(r, rows, config),
       contextMessage: t('alerts_notificationContext'),
     });

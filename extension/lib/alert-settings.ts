@@ -35,6 +35,28 @@ export function onAlertSettingsChange(cb: () => void): () => void {
   return () => browser.storage.onChanged.removeListener(listener);
 }
 
+const CHECK_KEY = 'alertCheck';
+const checkSchema = v.object({ at: v.pipe(v.string(), v.isoTimestamp()), announced: v.number() });
+export type AlertCheck = v.InferOutput<typeof checkSchema>;
+
+/** When this device last evaluated the alerts, and how many it announced (the inbox shows it). */
+export async function writeAlertCheck(check: AlertCheck): Promise<void> {
+  await browser.storage.local.set({ [CHECK_KEY]: check });
+}
+
+export async function readAlertCheck(): Promise<AlertCheck | undefined> {
+  const parsed = v.safeParse(checkSchema, (await browser.storage.local.get(CHECK_KEY))[CHECK_KEY]);
+  return parsed.success ? parsed.output : undefined;
+}
+
+export function onAlertCheck(cb: () => void): () => void {
+  const listener = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'local' && CHECK_KEY in changes) cb();
+  };
+  browser.storage.onChanged.addListener(listener);
+  return () => browser.storage.onChanged.removeListener(listener);
+}
+
 const DEVICE_KEY = 'deviceId';
 
 /** A random id for this browser profile: which device claimed an alert (core/analysis/alert-claims.ts). */

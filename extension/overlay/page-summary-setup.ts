@@ -12,6 +12,7 @@ export function startPageSummary(doc: Document, onOpen: (target: OpenTarget) => 
       label: t('pageSummary_label'),
       close: t('pageSummary_close'),
       show: (name) => t('pageSummary_show', name),
+      nameInUnit: (name, unit) => `${name}${t('city_paren', unit)}`,
     },
   });
   const load = () => void readAlertSettings().then((s) => summary.setEnabled(s.pageSummary)).catch(() => undefined);

@@ -19,6 +19,7 @@ export interface PageSummaryText {
   label: string;
   close: string;
   show(name: string): string;
+  nameInUnit(name: string, unit: string): string;
 }
 
 export interface PageSummary {
@@ -124,7 +125,7 @@ export function createPageSummary(doc: Document, opts: { text: PageSummaryText; 
     if (list.length) {
       const ul = el('ul');
       for (const p of list) {
-        const b = el('button', undefined, p.subject.unitName ? `${p.subject.name}（${p.subject.unitName}）` : p.subject.name);
+        const b = el('button', undefined, p.subject.unitName ? opts.text.nameInUnit(p.subject.name, p.subject.unitName) : p.subject.name);
         b.setAttribute('aria-label', opts.text.show(p.subject.name));
         b.addEventListener('click', () => {
           p.hosts[0]?.scrollIntoView({ block: 'center' });

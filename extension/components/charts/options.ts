@@ -79,11 +79,13 @@ export function barOption(spec: BarSpec, palette: Palette = PAPER): ChartOption 
   const stacked = spec.series.some((s) => s.stack);
   return {
     backgroundColor: 'transparent',
-    textStyle: { fontFamily: 'system-ui, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif' },
+    // Single quotes: the SVG renderer writes this into a style attribute (the report's images).
+    textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif" },
     aria: { enabled: true, label: { enabled: true, description: spec.description }, decal: { show: true } },
     legend: { show: spec.series.length > 1, top: 0, textStyle: { color: palette.text } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 8, right: 24, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+    // ECharts 6 keeps axis labels inside the chart by default (grid.outerBoundsMode 'auto').
+    grid: { left: 8, right: 24, top: spec.series.length > 1 ? 32 : 12, bottom: 8 },
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? category : value,
     series: spec.series.map((s, i): BarSeriesOption => ({

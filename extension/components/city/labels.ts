@@ -47,6 +47,10 @@ export function gradeLabel(config: Pick<WorkspaceConfig, 'gradeScheme'>, id: str
 }
 
 export const date = (d: string) => formatDate(d, uiLocale());
+/** Punctuation that differs between the languages: （…） and ： in Chinese, ( … ) and : in English. */
+export const paren = (s: string | number) => t('city_paren', s);
+export const colon = () => t('city_colon');
+export const listOf = (items: readonly string[]) => items.join(t('city_listSep'));
 export const num = (n: number) => new Intl.NumberFormat(uiLocale()).format(n);
 /** A moment (ISO time) in the UI language and the device's zone, to the minute. */
 export const moment = (iso: string) =>

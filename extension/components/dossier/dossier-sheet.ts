@@ -4,7 +4,7 @@ import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import type { Colour } from '../../../core/model/vocabulary.ts';
 import { explain } from '../../../core/rules/explain.ts';
 import { label, t, uiLocale } from '../../lib/i18n.ts';
-import { colourLabel, date, flagStatusLabel, gradeLabel, itemLabel, kindLabel, rankLabel, stageLabel } from '../city/labels.ts';
+import { colourLabel, date, flagStatusLabel, gradeLabel, itemLabel, kindLabel, paren, rankLabel, stageLabel } from '../city/labels.ts';
 import { DOT_GLYPH } from '../sidepanel/dots.ts';
 
 /**
@@ -50,12 +50,12 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
       const records = row.allRecords.filter((r) => r.colour === colour);
       return {
         id: `records-${colour}`,
-        title: `${DOT_GLYPH[colour]} ${colourLabel(colour)}（${records.filter((r) => r.status !== 'revoked').length}）`,
+        title: `${DOT_GLYPH[colour]} ${colourLabel(colour)}${paren(records.filter((r) => r.status !== 'revoked').length)}`,
         lines: [],
         table: {
           columns: [t('dossier_colDate'), t('dossier_colKind'), t('dossier_colDocNumber'), t('dossier_colSource'), t('dossier_colSummary')],
           rows: records.map((r) => ({
-            cells: [date(r.decisionDate), kindLabel(config, r.kind), r.docNumber ?? '—', r.sourceDept, r.revoked ? `${r.summary}（${t('dossier_revoked', r.revoked.reason)}）` : r.summary],
+            cells: [date(r.decisionDate), kindLabel(config, r.kind), r.docNumber ?? '—', r.sourceDept, r.revoked ? `${r.summary}${paren(t('dossier_revoked', r.revoked.reason))}` : r.summary],
             struck: r.status === 'revoked',
           })),
         },
@@ -93,7 +93,7 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
       { label: t('analysis_unit'), value: row.unitName },
       { label: t('search_xPost'), value: row.post || '—' },
       { label: t('search_colRank'), value: rankLabel(row.rank) },
-      { label: t('dossier_dots'), value: ORDER.map((c) => `${colourLabel(c)} ${row.dots[c]}`).join('　') },
+      { label: t('dossier_dots'), value: ORDER.map((c) => `${colourLabel(c)} ${row.dots[c]}`).join('  ') },
     ],
     sections,
   };

@@ -1,4 +1,5 @@
 import { t } from '../../lib/i18n.ts';
+import { paren } from '../city/labels.ts';
 import { watermarkPng } from '../city/watermark.ts';
 import { heading, officialDocument, para, table, title, toBlob } from '../city/word.ts';
 import type { DossierSheet } from './dossier-sheet.ts';
@@ -16,7 +17,7 @@ export async function dossierWord(sheet: DossierSheet, stamp: string): Promise<B
   for (const s of sheet.sections) {
     children.push(heading(s.title));
     for (const line of s.lines) children.push(para(line));
-    if (s.table && s.table.rows.length > 0) children.push(table(s.table.columns, s.table.rows.map((r) => (r.struck ? r.cells.map((c, i) => (i === 0 ? `${c}（${t('revoked')}）` : c)) : r.cells))));
+    if (s.table && s.table.rows.length > 0) children.push(table(s.table.columns, s.table.rows.map((r) => (r.struck ? r.cells.map((c, i) => (i === 0 ? `${c}${paren(t('revoked'))}` : c)) : r.cells))));
     else if (s.lines.length === 0 && s.empty) children.push(para(s.empty));
   }
   return toBlob(officialDocument({ title: sheet.title, children, stamp, watermark: await watermarkPng(stamp) }));
