@@ -68,11 +68,7 @@ export interface Workspace {
   readonly workspaceSynced: SyncedDoc;
   unit(code: string): Promise<OpenUnit>;
   notes(code: string): Promise<OpenNotes>;
-  /**
-   * Another document of the workspace by name, opened once and kept (status, connect, close and
-   * wipe reach it): the shared `queries`, the user's own `user:<sub>`. Their access is derived
-   * (core/sync/derived-access.ts), not read from `grants`, so the caller decides whether to ask.
-   */
+  /** `queries` or `user:<sub>`, opened once (access derived, not from `grants`: derived-access.ts). */
   doc(name: string, kind: DocKind): Promise<SyncedDoc>;
   /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
   openUnits(opts?: { notes?: boolean }): Promise<string[]>;
@@ -291,13 +287,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   const others = new Map<string, Promise<SyncedDoc>>();
   const other = (name: string, kind: DocKind): Promise<SyncedDoc> => {
-    let p = others.get(name);
-    if (!p) {
-      const synced = open(name, kind);
-      p = synced.whenLoaded.then(() => synced);
-      others.set(name, p);
-    }
-    return p;
+    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind)));
+    return others.get(name)!;
   };
 
   // Nobody asked for the remembered units (this view opens single units only): let them go.

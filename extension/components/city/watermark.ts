@@ -9,12 +9,15 @@ export function watermarkCanvas(text: string, width = 600, height = 900): HTMLCa
   canvas.height = height;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = 'rgba(120, 120, 120, 0.16)';
-  ctx.font = '22px "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
+  ctx.font = '18px "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
   ctx.textAlign = 'center';
+  // Rows far enough apart, and each line's copies a text's width apart, so copies never overlap.
+  const step = ctx.measureText(text).width + 120;
   ctx.translate(width / 2, height / 2);
   ctx.rotate(-Math.PI / 6);
-  for (let y = -height; y <= height; y += 150) {
-    for (let x = -width; x <= width; x += 360) ctx.fillText(text, x + ((y / 150) % 2) * 180, y);
+  const reach = Math.hypot(width, height);
+  for (let row = 0, y = -reach; y <= reach; row++, y += 120) {
+    for (let x = -reach + (row % 2) * (step / 2); x <= reach; x += step) ctx.fillText(text, x, y);
   }
   return canvas;
 }
@@ -25,4 +28,4 @@ export async function watermarkPng(text: string): Promise<Uint8Array> {
 }
 
 /** For a CSS background of the print view. */
-export const watermarkUrl = (text: string) => watermarkCanvas(text, 480, 320).toDataURL('image/png');
+export const watermarkUrl = (text: string) => watermarkCanvas(text, 720, 480).toDataURL('image/png');
