@@ -88,17 +88,22 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
       // would announce the other half as news.
       if (!s.baselineAt()) await Promise.all(ws.docs().map((d) => d.whenSynced()));
       const asOf = today();
+      const reviews = await knownReviews(asOf);
+      const device = await deviceId();
+      // After a wipe or a reopen this evaluation belongs to nobody: it must write nothing.
+      if (stopped) return;
       const snapshot = store.snapshot();
-      const current = currentAlerts(snapshot.cadres, snapshot.units, { asOf, reviews: await knownReviews(asOf) });
+      const current = currentAlerts(snapshot.cadres, snapshot.units, { asOf, reviews });
       const announced = await announce(current, {
         state: s,
-        device: await deviceId(),
+        device,
         now: () => new Date(),
         confirmed: () => synced.whenConfirmed(),
         wait: (ms) => new Promise((r) => setTimeout(r, ms)),
         ...(deps.settleMs !== undefined ? { settleMs: deps.settleMs } : {}),
       });
-      if (!stopped) await notify(announced, snapshot, ws);
+      if (stopped) return;
+      await notify(announced, snapshot, ws);
       await writeAlertCheck({ at: new Date().toISOString(), announced: announced.length });
     })().finally(() => {
       running = undefined;

@@ -8,7 +8,7 @@
  * - the city page: `picture` for the whole city, its eight charts' options, and the eight charts
  *   drawn to SVG by ECharts' own renderer (server-side mode: the drawing without the DOM);
  * - the alerts that hold, as the background computes them after each change.
- * Bar (design.md, issue 13): a filter change over 10,000 cadres answers within 100 ms.
+ * Bar (issue 13): a filter change over 10,000 cadres answers within 100 ms.
  * Prints median and worst of several runs after a warm-up; no assertions.
  *
  * Run: npx tsx test/bench/analysis.ts   (figures go to BENCHMARKS.md "## City-wide analysis" by hand)

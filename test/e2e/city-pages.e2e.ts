@@ -188,6 +188,11 @@ describe('city-wide pages (干部查询 · 分析研判 · 廉政档案)', () =>
     const [word] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Word' }).click()]);
     const text = await docxText((await word.path())!);
     for (const s of [`${cadre.name}同志廉政档案`, '基本信息', `等次：`, '■ 黑点', black.docNumber!, '负面清单事项', '问题线索']) expect(text).toContain(s);
+
+    // Someone outside the user's scope (or not synced yet) is said so, not shown as an empty sheet.
+    await page.goto(page.url().replace(/#.*$/, '#cadre/NOBODY'));
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 60_000 }).toContain('您的查看范围内没有这名干部');
+    await expectAccessible(page, 'dossier sheet: not in scope');
     // The watermark: the printer and the time on every page (the header, with the tiled image behind the text).
     const zip = await (await import('jszip')).default.loadAsync(await readFile((await word.path())!));
     const headers = await Promise.all(Object.keys(zip.files).filter((f) => /^word\/header\d*\.xml$/.test(f)).map((f) => zip.file(f)!.async('string')));

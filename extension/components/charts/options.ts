@@ -4,7 +4,7 @@ import type { BarSeriesOption, ChartOption } from './echarts.ts';
 
 /**
  * Bar charts as ECharts options, from plain numbers: pure, so the pages, the Word report and the
- * benchmark build the same charts. Colour is never the only signal (WCAG 1.4.1, ui.md): every
+ * benchmark build the same charts. Colour is never the only signal (WCAG 1.4.1): every
  * series also has its own fill pattern (ECharts "decal"), the dot colours the shape of their glyph
  * (● circles, ○ stripes, ▲ triangles, ■ cross-hatch), values are printed on the bars, and every
  * chart has a data table beside it.
