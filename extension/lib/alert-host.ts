@@ -31,6 +31,12 @@ import type { WorkspaceHost } from './workspace-host.ts';
 
 const DEBOUNCE_MS = 1000;
 const DAY_CHECK_MS = 15 * 60_000;
+/**
+ * A woken background first serves the overlay (badges within 300 ms of a page's load, cold): the
+ * alerts' rows are built a moment later, one unit per task, never in one long block.
+ */
+const START_DELAY_MS = 3000;
+const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export interface AlertHostDeps {
   /** Waits; tests may shorten the settle time of claims. */
@@ -64,6 +70,8 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let again = false;
+  /** Every unit's rows built once: before that, alerts would miss units (and a baseline would be short). */
+  let ready = false;
 
   const rebuild = async (code: string) => {
     if (!ws.inScope(code)) return;
@@ -71,12 +79,19 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
     const entry = ws.workspace.units.get(code);
     store.set(code, unitRows(dossiers, { asOf: today(), config: ws.workspace.config.get().value, unit: entry?.ok ? entry.value : undefined, unitCode: code }));
   };
+  const rebuildAll = async (codes: readonly string[]) => {
+    for (const code of codes) {
+      if (stopped) return;
+      await rebuild(code);
+      await nextTask();
+    }
+  };
   const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(() => void evaluate(), DEBOUNCE_MS);
   };
   const evaluate = async (): Promise<void> => {
-    if (stopped || !state || !userDoc) return;
+    if (stopped || !ready || !state || !userDoc) return;
     if (running) {
       again = true;
       return;
@@ -129,8 +144,10 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
     const count = () => void setBadge(unseen(s.alerts().records, s.lastSeenAt()).length);
     stops.push(observeDoc(synced.doc, count));
     count();
-    await Promise.all(ws.workspace.units.ids().map(rebuild));
-    stops.push(ws.index.onChange((codes) => void Promise.all(codes.map(rebuild)).then(schedule)));
+    await new Promise((r) => setTimeout(r, START_DELAY_MS));
+    stops.push(ws.index.onChange((codes) => void rebuildAll(codes).then(schedule)));
+    await rebuildAll(ws.workspace.units.ids());
+    ready = true;
     const daily = setInterval(schedule, DAY_CHECK_MS);
     stops.push(() => clearInterval(daily));
     schedule();

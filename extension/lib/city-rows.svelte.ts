@@ -12,6 +12,8 @@ import { identityFromToken } from './identity.ts';
 import { trackDoc } from './reactive-doc.svelte.ts';
 import type { readConnection } from './settings.ts';
 
+const UPDATE_MS = 250;
+
 /** Who is looking (from the token: for naming who saved or printed, never for deciding access). */
 export interface Me {
   user: string;
@@ -31,7 +33,24 @@ export class CityRows {
   readonly ws: Workspace;
   readonly me: Me;
   readonly #store = createRowStore();
-  readonly #track = createSubscriber((update) => this.#store.onChange(update));
+  // While a city loads, ninety-eight units arrive one by one: the views re-render at most every
+  // UPDATE_MS (first change at once), not once per unit with every chart redrawn each time.
+  readonly #track = createSubscriber((update) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = -Infinity;
+    const off = this.#store.onChange(() => {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        last = performance.now();
+        update();
+      }, Math.max(0, last + UPDATE_MS - performance.now()));
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  });
   #units = new Map<string, UnitDossiers>();
   readonly #stops: (() => void)[] = [];
 

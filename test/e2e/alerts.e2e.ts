@@ -107,6 +107,9 @@ describe('alerts (预警提醒)', () => {
     await expect(entry.getByRole('link', { name: '欧阳芳' }).getAttribute('href')).resolves.toBe('/sidepanel.html#cadre/C002');
     await expectAccessible(inboxA, 'alerts: a new entry');
     await saveScreenshot(inboxA, 'alerts-page');
+    await inboxA.setViewportSize({ width: 320, height: 800 });
+    await expect.poll(() => inboxA.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await inboxA.setViewportSize({ width: 1100, height: 800 });
 
     // Seen on one device: seen on both.
     await inboxA.getByRole('button', { name: '全部标为已读' }).click();

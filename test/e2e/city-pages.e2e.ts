@@ -149,7 +149,7 @@ describe('city-wide pages (干部查询 · 分析研判 · 廉政档案)', () =>
     await expect.poll(() => summary.textContent()).not.toContain('98 个单位');
 
     await page.getByLabel('分析范围', { exact: true }).selectOption('city');
-    const [report] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: '下载分析研判报告（Word）' }).click()]);
+    const [report] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: '下载分析研判报告（Word）' }).click()]);
     const text = await docxText((await report.path())!);
     for (const section of ['全市政治生态分析研判报告', '一、总体情况', '二、等次分布', '四、单位风险排名（每百名干部）', '红黄蓝黑点（按年度）', '负面清单事项（按频次）', '问题线索处置阶段及逾期', '主体责任提醒卡落实情况（按季度）', '预警人员名单']) {
       expect(text).toContain(section);
@@ -184,6 +184,9 @@ describe('city-wide pages (干部查询 · 分析研判 · 廉政档案)', () =>
     await expect(page.getByRole('button', { name: '打印' }).isVisible()).resolves.toBe(false);
     await page.emulateMedia({ media: 'screen' });
     await saveScreenshot(page, 'dossier-page');
+    await page.setViewportSize({ width: 320, height: 800 });
+    await expect.poll(() => scrollWidth(page)).toBeLessThanOrEqual(320);
+    await page.setViewportSize({ width: 1100, height: 1000 });
 
     const [word] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Word' }).click()]);
     const text = await docxText((await word.path())!);
