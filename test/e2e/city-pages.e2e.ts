@@ -84,7 +84,7 @@ describe('city-wide pages (干部查询 · 分析研判 · 廉政档案)', () =>
     // For the organisation department: CSV with one line per cadre found.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
     const lines = (await readFile((await csv.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toMatch(/^干部编号,姓名,单位及职务,职务,职级,等次/);
+    expect(lines[0]).toMatch(/^干部编号,姓名,单位,职务,职级,等次/);
     expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(expected);
     await saveScreenshot(page, 'search-page');
 
