@@ -43,6 +43,9 @@ export default defineConfig({
       'scripting',
       // wakes the background to reconnect after the browser stopped it (see lib/lifetime.ts)
       'alarms',
+      // 预警提醒: tells the officer when someone in scope newly comes under warning or a duty
+      // becomes overdue (lib/alert-host.ts); each kind can be switched off in the options
+      'notifications',
     ],
     host_permissions: presetPortals,
     ...(manifestVersion === 3

@@ -6,16 +6,20 @@
  * document is the highest matching grant; no matching grant means no access at all.
  */
 import * as v from 'valibot';
+import { derivedCanWrite, derivedRole } from '../core/sync/derived-access.ts';
 
 export const roles = ['viewer', 'annotator', 'editor', 'admin'] as const;
 export const roleSchema = v.picklist(roles);
 export type Role = v.InferOutput<typeof roleSchema>;
 
-/** `workspace`, `unit:<code>` or `notes:<code>`; a code has no slash, '?', '#' or whitespace. */
+/**
+ * `workspace`, `unit:<code>`, `notes:<code>`, and the two documents with derived access, `queries`
+ * and `user:<sub>` (below); a code or user has no slash, '?', '#' or whitespace.
+ */
 export const docNameSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(workspace|(unit|notes):[^/?#\s*]{1,128})$/u, 'not a document name'),
+  v.regex(/^(workspace|queries|(unit|notes|user):[^/?#\s*]{1,128})$/u, 'not a document name'),
 );
 
 /** An exact document name, or a prefix ending in `*` (`unit:*`, `*`). */
@@ -43,8 +47,14 @@ export function patternMatches(pattern: string, docName: string): boolean {
   return pattern.endsWith('*') ? docName.startsWith(pattern.slice(0, -1)) : pattern === docName;
 }
 
-/** The highest role any grant gives on `docName`, or null when none matches. */
-export function effectiveRole(grants: readonly Grant[], docName: string): Role | null {
+/**
+ * The highest role any grant gives on `docName`, or null when none matches. `queries` and
+ * `user:<sub>` are the exception: their access is derived from who asks (`user`, the token's sub)
+ * and what else they hold, by the rule in core/sync/derived-access.ts.
+ */
+export function effectiveRole(grants: readonly Grant[], docName: string, user?: string): Role | null {
+  const derived = derivedRole(grants, docName, user);
+  if (derived !== undefined) return derived;
   let best: Role | null = null;
   for (const grant of grants) {
     if (!patternMatches(grant.doc, docName)) continue;
@@ -55,6 +65,7 @@ export function effectiveRole(grants: readonly Grant[], docName: string): Role |
 
 export function canWrite(role: Role | null, docName: string): boolean {
   if (role === null) return false;
+  if (docName === 'queries' || docName.startsWith('user:')) return derivedCanWrite(role);
   const family = docName === 'workspace' ? 'workspace' : docName.startsWith('unit:') ? 'unit' : 'notes';
   return writers[family].includes(role);
 }

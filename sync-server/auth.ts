@@ -49,9 +49,9 @@ export async function authenticate(secret: Buffer, storage: Storage, token: stri
   return { ok: true, payload: checked.payload };
 }
 
-/** The access `grants` give on `docName`, or null (refuse with 403). */
-export function authorize(grants: readonly Grant[], docName: string): Access | null {
-  const role = effectiveRole(grants, docName);
+/** The access `grants` give `user` (the token's sub) on `docName`, or null (refuse with 403). */
+export function authorize(grants: readonly Grant[], docName: string, user?: string): Access | null {
+  const role = effectiveRole(grants, docName, user);
   return role === null ? null : { role, canWrite: canWrite(role, docName) };
 }
 

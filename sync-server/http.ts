@@ -80,7 +80,7 @@ async function authenticated(
     context.metrics.refuse('bad-request');
     return json(res, 400, { error: 'doc must be a document name' }, cors);
   }
-  if (authorize(payload.grants, doc) === null) {
+  if (authorize(payload.grants, doc, payload.sub) === null) {
     context.metrics.refuse('forbidden');
     return json(res, 403, { error: 'forbidden' }, cors);
   }

@@ -129,7 +129,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     if (!isDocName(docName)) return refuseUpgrade(socket, 400, 'bad-request', 'not a document name');
     const auth = await authenticate(secret, storage, tokenFromRequest(req, url));
     if (!auth.ok) return refuseUpgrade(socket, 401, auth.reason === 'revoked' ? 'revoked' : auth.reason === 'expired' ? 'expired' : 'unauthorized', auth.reason);
-    const access = authorize(auth.payload.grants, docName);
+    const access = authorize(auth.payload.grants, docName, auth.payload.sub);
     if (access === null) return refuseUpgrade(socket, 403, 'forbidden', `${auth.payload.sub} has no grant on ${docName}`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, auth.payload, access, docName, context);

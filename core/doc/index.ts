@@ -11,3 +11,5 @@ export * from './workspace-doc.ts';
 export * from './observe.ts';
 export * from './authors.ts';
 export * from './dossier-history.ts';
+export * from './queries-doc.ts';
+export * from './user-doc.ts';

@@ -4,8 +4,15 @@
  */
 
 export const WORKSPACE_DOC = 'workspace';
+/** Saved queries shared in the workspace (core/doc/queries-doc.ts; who may write: core/sync/derived-access.ts). */
+export const QUERIES_DOC = 'queries';
 
-export type DocKind = 'workspace' | 'unit' | 'notes';
+export type DocKind = 'workspace' | 'unit' | 'notes' | 'queries' | 'user';
+
+/** One user's own state (alerts seen, core/doc/user-doc.ts): only that user may read or write it. */
+export function userDocName(user: string): string {
+  return `user:${user}`;
+}
 
 export function unitDocName(unitCode: string): string {
   return `unit:${unitCode}`;
@@ -18,6 +25,8 @@ export function notesDocName(unitCode: string): string {
 /** The kind of a document and, for unit and notes documents, the unit it belongs to. */
 export function parseDocName(name: string): { kind: DocKind; unitCode?: string } | undefined {
   if (name === WORKSPACE_DOC) return { kind: 'workspace' };
+  if (name === QUERIES_DOC) return { kind: 'queries' };
+  if (name.startsWith('user:') && name.length > 5) return { kind: 'user' };
   const m = /^(unit|notes):(.+)$/.exec(name);
   if (!m) return undefined;
   return { kind: m[1] as 'unit' | 'notes', unitCode: m[2]! };

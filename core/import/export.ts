@@ -122,7 +122,7 @@ export function sheetToCsv(sheet: Pick<SheetData, 'headers' | 'rows'>): Uint8Arr
 }
 
 /** One workbook, one worksheet per sheet; every cell is text so ids and dates keep their form. */
-export async function sheetsToXlsx(sheets: readonly SheetData[]): Promise<Uint8Array> {
+export async function sheetsToXlsx(sheets: readonly Pick<SheetData, 'title' | 'headers' | 'rows'>[]): Promise<Uint8Array> {
   const ExcelJS = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   for (const s of sheets) {

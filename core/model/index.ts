@@ -3,3 +3,5 @@ export * from './config.ts';
 export * from './schemas.ts';
 export * from './messages.ts';
 export * from './summary.ts';
+export * from './query.ts';
+export * from './alert.ts';

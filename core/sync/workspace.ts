@@ -68,6 +68,8 @@ export interface Workspace {
   readonly workspaceSynced: SyncedDoc;
   unit(code: string): Promise<OpenUnit>;
   notes(code: string): Promise<OpenNotes>;
+  /** `queries` or `user:<sub>`, opened once (access derived, not from `grants`: derived-access.ts). */
+  doc(name: string, kind: DocKind): Promise<SyncedDoc>;
   /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
   openUnits(opts?: { notes?: boolean }): Promise<string[]>;
   /** Whether `openUnits()` opens this unit: within `scope`, and readable under `grants` when given. */
@@ -283,6 +285,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p;
   };
 
+  const others = new Map<string, Promise<SyncedDoc>>();
+  const other = (name: string, kind: DocKind): Promise<SyncedDoc> => {
+    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind)));
+    return others.get(name)!;
+  };
+
   // Nobody asked for the remembered units (this view opens single units only): let them go.
   if (prefetched.size > 0) {
     prefetchTimer = setTimeout(() => {
@@ -296,6 +304,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     workspaceSynced: wsSynced,
     unit,
     notes,
+    doc: other,
     inScope,
     grants: options.grants,
     async openUnits(opts = {}) {

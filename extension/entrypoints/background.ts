@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { startAlertHost } from '../lib/alert-host.ts';
 import { handleRequest } from '../lib/background-requests.ts';
 import { onLanguageChange } from '../lib/i18n.ts';
 import { keepSyncing } from '../lib/lifetime.ts';
@@ -27,5 +28,6 @@ export default defineBackground(() => {
   onConnectionChange(() => void host.reopen());
   onLanguageChange(() => void host.reopen());
   keepSyncing(host);
+  startAlertHost(host);
   void host.reopen();
 });

@@ -10,10 +10,13 @@ export const workPages = [
   { name: 'review', label: 'review_navReview' },
   { name: 'units', label: 'review_navUnits' },
   { name: 'import', label: 'review_navImport' },
+  { name: 'search', label: 'review_navSearch' },
+  { name: 'analysis', label: 'review_navAnalysis' },
+  { name: 'alerts', label: 'review_navAlerts' },
 ] as const satisfies readonly { name: string; label: MessageKey }[];
 
 export type WorkPage = (typeof workPages)[number]['name'];
-export type FullTabPage = WorkPage | 'options';
+export type FullTabPage = WorkPage | 'options' | 'dossier';
 
 export function pageUrl(page: FullTabPage): string {
   return browser.runtime.getURL(`/${page}.html`);

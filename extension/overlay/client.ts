@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { OverlayScanner } from './scanner.ts';
+import { startPageSummary } from './page-summary-setup.ts';
 import { OVERLAY_PORT, type HostMessage, type OpenRequest } from './protocol.ts';
 import { overlayText } from './text.ts';
 
@@ -9,14 +10,16 @@ import { overlayText } from './text.ts';
  * scanner, relay badge clicks, follow the hide/show toggle and SPA navigation. Nothing else.
  */
 export function startOverlay(ctx: ContentScriptContext): void {
-  const scanner = new OverlayScanner(document, {
-    text: overlayText(),
-    onOpen(target) {
-      const req: OpenRequest = { type: 'overlay:open', target };
-      void browser.runtime.sendMessage(req).catch(() => undefined);
-    },
+  const onOpen = (target: OpenRequest['target']) => {
+    const req: OpenRequest = { type: 'overlay:open', target };
+    void browser.runtime.sendMessage(req).catch(() => undefined);
+  };
+  const summary = startPageSummary(document, onOpen);
+  const scanner = new OverlayScanner(document, { text: overlayText(), onOpen, onBadge: summary.noteBadge, onSettled: summary.update });
+  ctx.onInvalidated(() => {
+    scanner.stop();
+    summary.stop();
   });
-  ctx.onInvalidated(() => scanner.stop());
   ctx.addEventListener(window, 'wxt:locationchange', () => scanner.requestFull());
 
   let retry = 500;

@@ -1,5 +1,5 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { buildMatcher, matchContext, type ContextMatch, type Matcher } from '../../core/match/matcher.ts';
+import { buildMatcher, matchContext, type ContextMatch, type Matcher, type Resolution } from '../../core/match/matcher.ts';
 import { createBadge, createLayeredBadge, signatureOf, type Badge, type OpenTarget } from './badge.ts';
 import { validSelector, type PortalHints } from './hints.ts';
 import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
@@ -78,6 +78,10 @@ export interface ScannerOptions {
   onOpen(target: OpenTarget): void;
   text: OverlayText;
   sliceMs?: number;
+  /** Each badge made, with whom it names (the page summary counts them: page-summary.ts). */
+  onBadge?(host: HTMLElement, resolution: Resolution): void;
+  /** A scan has settled: nothing is pending. */
+  onSettled?(): void;
 }
 
 export class OverlayScanner {
@@ -292,6 +296,7 @@ export class OverlayScanner {
 
   private settle(): void {
     if (this.job || this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0 || this.debounce !== undefined) return;
+    this.opts.onSettled?.();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
@@ -664,6 +669,7 @@ export class OverlayScanner {
       const opts = { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen };
       const b = inLayer ? createLayeredBadge(doc, w.m.resolution, opts, inLayer.root) : createBadge(doc, w.m.resolution, opts);
       this.ours.add(b.host);
+      this.opts.onBadge?.(b.host, w.m.resolution);
       return b;
     };
     if (!table) return { t, data: t.data, badges: wanted.map((w) => make(w, null)) };

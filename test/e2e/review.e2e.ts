@@ -28,7 +28,7 @@ const CITY: SeedData = {
       id: 'R101', subject: { type: 'cadre', id: 'C101' }, colour: 'black', kind: 'party-warning', decisionDate: '2018-06-15',
       sourceDept: '市纪委监委', docNumber: '市纪发〔2018〕12号', summary: '违规收受礼品礼金', status: 'active',
     },
-    // For the unit picture: a commendation, a talk, and a clue against the unit itself.
+    // A commendation, a talk, and a clue against the unit itself (the unit page's test is units.e2e.ts).
     { id: 'R102', subject: { type: 'cadre', id: 'C101' }, colour: 'red', kind: 'commendation', decisionDate: '2017-12-20', sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active' },
     { id: 'R103', subject: { type: 'cadre', id: 'C201' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: '2019-05-10', sourceDept: '市纪委监委', summary: '提醒谈话', status: 'active' },
     { id: 'R104', subject: { type: 'unit', id: 'A01' }, colour: 'yellow', kind: 'unit-problem-clue', decisionDate: '2019-08-01', sourceDept: '市纪委监委', summary: '食堂管理问题线索', status: 'active' },
@@ -172,34 +172,6 @@ describe('integrity-review page (廉政意见回复)', () => {
     // The log survives a reload (extension storage), newest first.
     await page.reload();
     await expect.poll(() => page.getByTestId('reply-log').locator('tbody tr').count(), { timeout: 20_000 }).toBe(1);
-  });
-  test('unit pictures: grade with reasons, warnings share, dots per year with numbers and glyphs, cadres sortable by grade', async () => {
-    const units = await ext.page('units.html#A01');
-    await units.setViewportSize({ width: 1280, height: 900 });
-    await expect.poll(() => units.getByTestId('unit-grade').textContent(), { timeout: 30_000 }).toBe('C');
-    await expect(units.getByTestId('unit-grade-reasons').textContent()).resolves.toContain('所属2名干部中1名有预警（50%）');
-    await expect(units.getByTestId('warning-share').textContent()).resolves.toBe('1 / 2（50%）');
-    // Per year and colour, the unit's own dot included: printed numbers, a glyph under each bar.
-    const cell = (year: number, colour: string) => units.locator(`table.numbers tr[data-year="${year}"] td[data-colour=${colour}]`).textContent();
-    await expect(cell(2017, 'red')).resolves.toBe('1');
-    await expect(cell(2018, 'black')).resolves.toBe('1');
-    await expect(cell(2019, 'yellow')).resolves.toBe('2');
-    await expect(units.locator('rect[data-year="2019"][data-colour=yellow]').getAttribute('fill')).resolves.toMatch(/^url\(#.+-yellow\)$/);
-    await expect(units.locator('svg text.glyph').count()).resolves.toBe(3 * 4);
-    await expect(units.locator('table.kinds tr[data-kind=unit-problem-clue]').textContent()).resolves.toContain('问题线索（单位）');
-    await expect(units.locator('table.kinds tr[data-kind=party-warning] td').allTextContents()).resolves.toEqual(['■ 黑点', '0', '1', '0', '1']);
-    // Worst grade first; the header sorts by name and back.
-    const names = () => units.locator('table.cadres tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cadre')));
-    await expect(names()).resolves.toEqual(['C201', 'C101']);
-    await expect(units.locator('table.cadres th[aria-sort=descending]').textContent()).resolves.toContain('等次');
-    await units.getByRole('button', { name: /^姓名/ }).click();
-    await expect(names()).resolves.toEqual(['C101', 'C201']);
-    await units.getByRole('button', { name: /^等次/ }).click();
-    await expect(names()).resolves.toEqual(['C201', 'C101']);
-    await saveScreenshot(units, 'units-page');
-    await units.locator('#unit-pick').selectOption('B02');
-    await expect.poll(() => names()).toEqual(['C301', 'C401']);
-    await units.close();
   });
   test('English: the page, the validation messages, the opinions and the cited rules', async () => {
     await page.evaluate(() => (globalThis as any).chrome.storage.local.set({ language: 'en' }));
