@@ -11,28 +11,30 @@ export const roles = ['viewer', 'annotator', 'editor', 'admin'] as const;
 export const roleSchema = v.picklist(roles);
 export type Role = v.InferOutput<typeof roleSchema>;
 
-/** `workspace`, `unit:<code>` or `notes:<code>`; a code has no slash, '?', '#' or whitespace. */
+/** `workspace`, `register`, `unit:<code>` or `notes:<code>`; a code has no slash, '?', '#' or whitespace. */
 export const docNameSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(workspace|(unit|notes):[^/?#\s*]{1,128})$/u, 'not a document name'),
+  v.regex(/^(workspace|register|(unit|notes):[^/?#\s*]{1,128})$/u, 'not a document name'),
 );
 
 /** An exact document name, or a prefix ending in `*` (`unit:*`, `*`). */
 export const docPatternSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(\*|workspace|(unit|notes):(\*|[^/?#\s*]{1,128}\*?))$/u, 'not a document name or pattern'),
+  v.regex(/^(\*|workspace|register|(unit|notes):(\*|[^/?#\s*]{1,128}\*?))$/u, 'not a document name or pattern'),
 );
 
 export const grantSchema = v.object({ role: roleSchema, doc: docPatternSchema });
 export type Grant = v.InferOutput<typeof grantSchema>;
 
 /** Which roles may write each family of documents. */
-const writers: Record<'workspace' | 'unit' | 'notes', readonly Role[]> = {
+const writers: Record<'workspace' | 'unit' | 'notes' | 'register', readonly Role[]> = {
   workspace: ['admin'],
   unit: ['editor', 'admin'],
   notes: ['annotator', 'editor', 'admin'],
+  // The integrity-review register (core/doc/register-doc.ts): granted on its own, e.g. editor:register.
+  register: ['editor', 'admin'],
 };
 
 export function isDocName(name: string): boolean {
@@ -55,7 +57,7 @@ export function effectiveRole(grants: readonly Grant[], docName: string): Role |
 
 export function canWrite(role: Role | null, docName: string): boolean {
   if (role === null) return false;
-  const family = docName === 'workspace' ? 'workspace' : docName.startsWith('unit:') ? 'unit' : 'notes';
+  const family = docName === 'workspace' || docName === 'register' ? docName : docName.startsWith('unit:') ? 'unit' : 'notes';
   return writers[family].includes(role);
 }
 

@@ -9,3 +9,8 @@ export * from './imports.ts';
 export * from './notes-doc.ts';
 export * from './workspace-doc.ts';
 export * from './observe.ts';
+export * from './authors.ts';
+export * from './unit-work.ts';
+export * from './clue-work.ts';
+export * from './card-work.ts';
+export * from './register-doc.ts';

@@ -32,12 +32,21 @@ export const flagStatusOf = table({
   unfounded: ['不属实', '查否', '失实'],
 });
 
+/**
+ * Clue stages (core/model/vocabulary.ts). The words of the first pilot's files keep importing;
+ * 暂存待查, which they had to file under closed, now has its own stage.
+ */
 export const clueStageOf = table({
   received: ['受理', '已受理', '登记'],
+  assigned: ['交办', '分办', '已交办', '已分办', '交办/分办'],
   inquiry: ['谈话函询', '函询', '谈话'],
   preliminary: ['初步核实', '初核'],
+  pending: ['暂存待查', '暂存'],
   case: ['立案', '立案审查调查', '审查调查', '立案审查'],
-  closed: ['了结', '予以了结', '办结', '已办结', '暂存待查'],
+  handling: ['组织处理'],
+  recommendation: ['监察建议书', '监察建议', '已发监察建议书'],
+  rectified: ['整改报告', '已报送整改报告', '已整改'],
+  closed: ['了结', '予以了结', '办结', '已办结'],
 });
 
 export const cardStateOf = table({

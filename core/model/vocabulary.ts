@@ -113,9 +113,20 @@ export const DEFAULT_CHANNELS: { id: string; label: Label }[] = [
 export const FLAG_STATUSES = ['reported', 'verifying', 'substantiated', 'unfounded'] as const;
 export type FlagStatus = (typeof FLAG_STATUSES)[number];
 
-/** 受理 → 谈话函询 / 初步核实 → 立案审查调查 → 了结. */
-export const CLUE_STAGES = ['received', 'inquiry', 'preliminary', 'case', 'closed'] as const;
+/**
+ * Where a problem clue stands, after 《中国共产党纪律检查机关监督执纪工作规则》 (2019): 受理 received →
+ * 交办/分办 assigned → one of the four ways of disposal (谈话函询 inquiry, 初步核实 preliminary,
+ * 暂存待查 pending; 予以了结 goes straight to closed) → an outcome (立案审查 case, 组织处理 handling,
+ * 监察建议书 recommendation; 了结 is closed) → 整改报告 rectified → 办结 closed. The first pilot's five
+ * stages (received, inquiry, preliminary, case, closed) keep their ids and meaning. Which stage may
+ * follow which is core/workflow/clue-flow.ts; docs/workflows.md has the table and its sources.
+ */
+export const CLUE_STAGES = ['received', 'assigned', 'inquiry', 'preliminary', 'pending', 'case', 'handling', 'recommendation', 'rectified', 'closed'] as const;
 export type ClueStage = (typeof CLUE_STAGES)[number];
+
+/** Who a clue is assigned to: a supervision office, a stationed group (派驻纪检监察组) or other. */
+export const HANDLER_KINDS = ['office', 'stationed-group', 'other'] as const;
+export type HandlerKind = (typeof HANDLER_KINDS)[number];
 
 export const RECORD_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];

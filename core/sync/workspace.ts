@@ -3,7 +3,8 @@ import { fromParts } from '../dates.ts';
 import type { Locale } from '../model/messages.ts';
 import type { WorkspaceConfig } from '../model/config.ts';
 import type { Unit } from '../model/schemas.ts';
-import { notesDocName, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
+import { notesDocName, REGISTER_DOC, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
+import { registerDoc, type RegisterDoc } from '../doc/register-doc.ts';
 import { notes as notesAccessor, type Notes } from '../doc/notes-doc.ts';
 import { observeDoc } from '../doc/observe.ts';
 import { unitDossiers, type UnitDossiers } from '../doc/unit-doc.ts';
@@ -61,6 +62,11 @@ export interface OpenNotes {
   notes: Notes;
 }
 
+export interface OpenRegister {
+  synced: SyncedDoc;
+  register: RegisterDoc;
+}
+
 export interface Workspace {
   readonly serverUrl: string;
   /** The workspace document: configuration and unit directory. */
@@ -68,6 +74,8 @@ export interface Workspace {
   readonly workspaceSynced: SyncedDoc;
   unit(code: string): Promise<OpenUnit>;
   notes(code: string): Promise<OpenNotes>;
+  /** The integrity-review register, org-wide (its own grants on the server). */
+  register(): Promise<OpenRegister>;
   /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
   openUnits(opts?: { notes?: boolean }): Promise<string[]>;
   /** Whether `openUnits()` opens this unit: within `scope`, and readable under `grants` when given. */
@@ -283,6 +291,14 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p;
   };
 
+  let registerOpen: Promise<OpenRegister> | undefined;
+  const openRegister = (): Promise<OpenRegister> =>
+    (registerOpen ??= (async () => {
+      const synced = open(REGISTER_DOC, 'register');
+      await synced.whenLoaded;
+      return { synced, register: registerDoc(synced.doc, { locale }) };
+    })());
+
   // Nobody asked for the remembered units (this view opens single units only): let them go.
   if (prefetched.size > 0) {
     prefetchTimer = setTimeout(() => {
@@ -296,6 +312,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     workspaceSynced: wsSynced,
     unit,
     notes,
+    register: openRegister,
     inScope,
     grants: options.grants,
     async openUnits(opts = {}) {
