@@ -58,6 +58,29 @@ const CLOSED_AS: Partial<Record<ClueStage, ClosedAs>> = {
   rectified: 'completed',
 };
 
+export const CLOSED_AS_LABELS: Record<ClosedAs, { zh: string; en: string }> = {
+  dismissed: { zh: '予以了结', en: 'closed without action' },
+  concluded: { zh: '了结', en: 'concluded' },
+  completed: { zh: '办结', en: 'completed' },
+};
+
+/** The document each step usually produces, as a default for the form (the officer may change it). */
+export const STEP_DOCUMENTS: Record<ClueStage, { zh: string; en: string }> = {
+  received: { zh: '问题线索登记表', en: 'clue registration form' },
+  assigned: { zh: '问题线索交办单', en: 'assignment note' },
+  inquiry: { zh: '谈话函询通知', en: 'inquiry notice' },
+  preliminary: { zh: '初步核实情况报告', en: 'preliminary verification report' },
+  pending: { zh: '暂存待查审批表', en: 'approval to keep pending' },
+  case: { zh: '立案决定书', en: 'decision to open a case' },
+  handling: { zh: '组织处理决定', en: 'organisational handling decision' },
+  recommendation: { zh: '监察建议书', en: 'supervision recommendation' },
+  rectified: { zh: '整改落实情况报告', en: 'rectification report' },
+  closed: { zh: '线索处置办结审批表', en: 'closing approval' },
+};
+
+/** How a clue closed from `stage` would be called. */
+export const closedAsFrom = (stage: ClueStage): ClosedAs => CLOSED_AS[stage] ?? 'completed';
+
 export const canMove = (from: ClueStage, to: ClueStage): boolean => CLUE_TRANSITIONS[from].includes(to);
 
 /** Steps in the order they were taken: by how many steps their writer knew of, then date, then id. */
@@ -113,7 +136,7 @@ export function clueProgress(clue: Clue, steps: readonly ClueStep[], asOf: IsoDa
       conflicts.push(step);
       continue;
     }
-    if (step.stage === 'closed') out.closedAs = CLOSED_AS[stage] ?? 'completed';
+    if (step.stage === 'closed') out.closedAs = closedAsFrom(stage);
     stage = step.stage;
     taken.push(step);
     if (step.assignee) {

@@ -64,14 +64,14 @@ export function purposeScope(purpose: ReviewPurpose, year: number | undefined, l
   return zh ? `${year}年度${label.replace(/^年度/, '')}` : `${label} for ${year}`;
 }
 
-const GROUPS: { opinion: Opinion; zh: string; en: string }[] = [
-  { opinion: 'objection', zh: '有不同意见的', en: 'With an objection' },
-  { opinion: 'postpone', zh: '建议暂缓的', en: 'To be postponed' },
-  { opinion: 'note', zh: '无不同意见、有关情况予以提示的', en: 'No objection, with matters to note' },
-  { opinion: 'no-objection', zh: '暂未发现问题的', en: 'Nothing found' },
+const GROUPS: { opinion: Opinion; zh: string }[] = [
+  { opinion: 'objection', zh: '有不同意见的' },
+  { opinion: 'postpone', zh: '建议暂缓的' },
+  { opinion: 'note', zh: '无不同意见、有关情况予以提示的' },
+  { opinion: 'no-objection', zh: '暂未发现问题的' },
 ];
 
-const unitPost = (p: DraftPerson, zh: boolean) => (zh ? `${p.unitName}${p.post}` : `${p.unitName}, ${p.post}`);
+const unitPost = (p: DraftPerson) => `${p.unitName}${p.post}`;
 
 export interface LetterInput {
   batch: ReviewBatch;
@@ -81,67 +81,52 @@ export interface LetterInput {
   replyNo?: string;
   /** The date the letter bears (the signing date, or today for a draft). */
   date: string;
-  locale: Locale;
 }
 
+/** The letter is an official document in Chinese, whatever the language of the interface showing it. */
 export function replyLetter(input: LetterInput): ReplyLetter {
-  const { batch, draft, commission, locale } = input;
-  const zh = locale === 'zh-CN';
+  const { batch, draft, commission } = input;
+  const zh = 'zh-CN' as const;
   const n = draft.people.length;
   const first = draft.people[0]!.name;
-  const scope = purposeScope(batch.purpose, batch.year, locale);
+  const counted = n > 1 ? `等${n}名` : '';
+  const scope = purposeScope(batch.purpose, batch.year, zh);
   const sections: LetterSection[] = [];
   for (const group of GROUPS) {
     const members = draft.people.filter((p) => p.opinion === group.opinion);
     if (!members.length) continue;
-    const num = sections.length + 1;
-    const heading = zh ? `${chineseNumber(num)}、${group.zh}（${members.length}人）` : `${num}. ${group.en} (${members.length})`;
-    const opinion = opinionText(group.opinion, batch.purpose, locale, batch.year);
+    const heading = `${chineseNumber(sections.length + 1)}、${group.zh}（${members.length}人）`;
+    const opinion = opinionText(group.opinion, batch.purpose, zh, batch.year);
     if (group.opinion === 'no-objection') {
-      const names = members.map((p) => (zh ? `${p.name}（${unitPost(p, zh)}）` : `${p.name} (${unitPost(p, zh)})`)).join(zh ? '、' : '; ');
-      sections.push({ heading, people: [], paragraph: zh ? `${names}：${opinion}` : `${names}: ${opinion}` });
+      sections.push({ heading, people: [], paragraph: `${members.map((p) => `${p.name}（${unitPost(p)}）`).join('、')}：${opinion}` });
       continue;
     }
     sections.push({
       heading,
       people: members.map((p, i) => ({
-        heading: zh ? `（${chineseNumber(i + 1)}）${p.name}（${unitPost(p, zh)}）：${opinion}` : `(${i + 1}) ${p.name} (${unitPost(p, zh)}): ${opinion}`,
-        lines: p.reasons.map((r, j) => (zh ? `${j + 1}．${r.zh}` : `${j + 1}. ${r.en}`)),
+        heading: `（${chineseNumber(i + 1)}）${p.name}（${unitPost(p)}）：${opinion}`,
+        lines: p.reasons.map((r, j) => `${j + 1}．${r.zh}`),
       })),
     });
   }
-  const asOf = formatDate(batch.asOf, locale);
-  const replyNo = input.replyNo ?? replyNumber(commission.replyNumber, Number(input.date.slice(0, 4)), undefined);
-  const attachmentTitle = zh ? '党风廉政意见汇总表' : 'Summary of opinions';
+  const attachmentTitle = '党风廉政意见汇总表';
   return {
     organ: commission.name,
-    replyNo,
-    title: zh
-      ? `关于${first}${n > 1 ? `等${n}名` : ''}同志党风廉政情况的意见回复`
-      : `Reply on the Party conduct and integrity of ${first}${n > 1 ? ` and ${n - 1} other${n > 2 ? 's' : ''}` : ''}`,
-    addressee: zh ? `${batch.requester}：` : `${batch.requester}:`,
-    opening: zh
-      ? `你单位${batch.requestNo}收悉。根据${scope}工作需要，经查阅我委政治生态档案（截至${asOf}），现将${first}${n > 1 ? `等${n}名` : ''}同志党风廉政情况回复如下：`
-      : `We have received your letter ${batch.requestNo}. For ${scope}, having consulted our dossiers (as of ${asOf}), we reply on ${n} ${n > 1 ? 'people' : 'person'} as follows:`,
+    replyNo: input.replyNo ?? replyNumber(commission.replyNumber, Number(input.date.slice(0, 4)), undefined),
+    title: `关于${first}${counted}同志党风廉政情况的意见回复`,
+    addressee: `${batch.requester}：`,
+    opening: `你单位${batch.requestNo}收悉。根据${scope}工作需要，经查阅我委政治生态档案（截至${formatDate(batch.asOf, zh)}），现将${first}${counted}同志党风廉政情况回复如下：`,
     sections,
-    ...(draft.unknown.length
-      ? { unknown: zh ? `另，来函所列${draft.unknown.join('、')}，我委政治生态档案中未查到，请核对后另行函询。` : `${draft.unknown.join('; ')}, named in your letter, could not be found in our dossiers; please check and ask again.` }
-      : {}),
-    closing: zh ? '特此函复。' : 'This is our reply.',
-    attachmentNote: zh ? `附件：${attachmentTitle}` : `Attachment: ${attachmentTitle}`,
+    ...(draft.unknown.length ? { unknown: `另，来函所列${draft.unknown.join('、')}，我委政治生态档案中未查到，请核对后另行函询。` } : {}),
+    closing: '特此函复。',
+    attachmentNote: `附件：${attachmentTitle}`,
     signature: commission.name,
-    date: formatDate(input.date, locale),
-    note: zh ? `（联系人：${commission.contact.person}；联系电话：${commission.contact.phone}）` : `(Contact: ${commission.contact.person}; phone: ${commission.contact.phone})`,
+    date: formatDate(input.date, zh),
+    note: `（联系人：${commission.contact.person}；联系电话：${commission.contact.phone}）`,
     attachment: {
       title: attachmentTitle,
-      header: zh ? ['序号', '姓名', '单位及职务', '意见', '主要依据'] : ['No.', 'Name', 'Unit and post', 'Opinion', 'Grounds'],
-      rows: draft.people.map((p, i) => [
-        String(i + 1),
-        p.name,
-        unitPost(p, zh),
-        zh ? OPINION_LABELS[p.opinion].zh : OPINION_LABELS[p.opinion].en,
-        p.reasons.map((r) => (zh ? r.zh : r.en)).join(zh ? '' : ' ') || (zh ? '—' : '—'),
-      ]),
+      header: ['序号', '姓名', '单位及职务', '意见', '主要依据'],
+      rows: draft.people.map((p, i) => [String(i + 1), p.name, unitPost(p), OPINION_LABELS[p.opinion].zh, p.reasons.map((r) => r.zh).join('') || '—']),
     },
   };
 }

@@ -57,7 +57,7 @@ describe('the reply letter (GB/T 9704-2012)', () => {
   });
 
   it('has every official element, counts only the people it answers for, and no internal id', async () => {
-    const letter = replyLetter({ batch, draft: draft(), commission, replyNo: '澜纪函〔2019〕12号', date: '2019-08-09', locale: 'zh-CN' });
+    const letter = replyLetter({ batch, draft: draft(), commission, replyNo: '澜纪函〔2019〕12号', date: '2019-08-09' });
     expect(letter.title).toBe('关于张某等3名同志党风廉政情况的意见回复');
     expect(letter.opening).toContain('你单位澜组干函〔2019〕45号收悉');
     expect(letter.opening).not.toContain('《澜组干函');

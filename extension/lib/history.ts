@@ -5,14 +5,14 @@ import { httpUrl } from './settings.ts';
 const historySchema = v.object({
   doc: v.string(),
   entries: v.array(
-    v.object({ seq: v.number(), time: v.string(), user: v.string(), name: v.string(), size: v.number() }),
+    v.object({ seq: v.number(), time: v.string(), user: v.string(), name: v.string(), size: v.number(), clientIds: v.optional(v.array(v.number())) }),
   ),
 });
 export type HistoryEntry = v.InferOutput<typeof historySchema>['entries'][number];
 
-export async function fetchHistory(serverUrl: string, token: string, doc: string): Promise<HistoryEntry[] | undefined> {
+export async function fetchHistory(serverUrl: string, token: string, doc: string, limit = 200): Promise<HistoryEntry[] | undefined> {
   try {
-    const res = await fetch(`${httpUrl(serverUrl)}/history?doc=${encodeURIComponent(doc)}&limit=200`, {
+    const res = await fetch(`${httpUrl(serverUrl)}/history?doc=${encodeURIComponent(doc)}&limit=${limit}`, {
       headers: { Authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10_000),
     });

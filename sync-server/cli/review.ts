@@ -108,7 +108,7 @@ export async function reviewCommand(argv: string[], out: (line: string) => void 
       people: [...request.people],
     };
     // The letter itself is an official document in Chinese, whatever --locale says of the output.
-    const letter = replyLetter({ batch, draft: drafted.draft, commission: config.commission, date: todayIn(), locale: 'zh-CN' });
+    const letter = replyLetter({ batch, draft: drafted.draft, commission: config.commission, date: todayIn() });
     if (values.out) writeFileSync(values.out, await Packer.toBuffer(letterDocument(letter)));
     const counts = Object.fromEntries(Object.keys(OPINION_LABELS).map((o) => [o, drafted.draft.people.filter((p) => p.opinion === o).length]));
     if (values.json) {
