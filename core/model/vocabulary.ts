@@ -134,6 +134,18 @@ export type RecordStatus = (typeof RECORD_STATUSES)[number];
 export const UNIT_KINDS = ['party', 'government', 'people-congress', 'cppcc', 'judicial', 'institution', 'enterprise', 'township', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
+export const UNIT_KIND_LABELS: Record<UnitKind, Label> = {
+  party: { zh: '党委部门', en: 'Party department' },
+  government: { zh: '政府部门', en: 'Government department' },
+  'people-congress': { zh: '人大', en: 'People’s congress' },
+  cppcc: { zh: '政协', en: 'CPPCC' },
+  judicial: { zh: '政法', en: 'Judicial' },
+  institution: { zh: '事业单位', en: 'Public institution' },
+  enterprise: { zh: '国有企业', en: 'State-owned enterprise' },
+  township: { zh: '乡镇街道', en: 'Township or sub-district' },
+  other: { zh: '其他', en: 'Other' },
+};
+
 /** 职级 in the order of seniority, most senior first. */
 export const RANKS = ['正厅级', '副厅级', '正处级', '副处级', '正科级', '副科级', '科员'] as const;
 export type Rank = (typeof RANKS)[number];

@@ -110,3 +110,13 @@ describe('the canteen case in a unit document (seed 看点3)', () => {
     expect(pa.conflicts.map((s) => s.id)).toEqual(['s2b']);
   });
 });
+
+describe('old import files keep importing', () => {
+  it('reads the first pilot’s stage words and ids, and the new stages’ words', async () => {
+    const { clueStageOf } = await import('../import/vocab.ts');
+    expect(['受理', '谈话函询', '初核', '立案审查调查', '了结', '予以了结', 'received', 'inquiry', 'preliminary', 'case', 'closed'].map(clueStageOf)).toEqual([
+      'received', 'inquiry', 'preliminary', 'case', 'closed', 'closed', 'received', 'inquiry', 'preliminary', 'case', 'closed',
+    ]);
+    expect(['交办', '暂存待查', '组织处理', '监察建议书', '整改报告', '办结'].map(clueStageOf)).toEqual(['assigned', 'pending', 'handling', 'recommendation', 'rectified', 'closed']);
+  });
+});
