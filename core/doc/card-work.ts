@@ -1,10 +1,10 @@
 import type { IsoDate } from '../dates.ts';
-import { fieldLabel, messageFor, type Locale } from '../model/messages.ts';
+import type { Locale } from '../model/messages.ts';
 import { recordSchema, reminderCardSchema, type DotRecord, type ReminderCard } from '../model/schemas.ts';
 import { cardEventSchema, type CardEvent } from '../model/workflow-schemas.ts';
 import type { ReminderCardsConfig } from '../model/workflow-config.ts';
 import { cardProgress, type CardProgress } from '../workflow/card-flow.ts';
-import { fieldError, validate, type Entry, type WriteResult } from './entry.ts';
+import { refusal, validate, type Entry, type WriteResult } from './entry.ts';
 import type { UnitDossiers } from './unit-doc.ts';
 
 /**
@@ -38,10 +38,6 @@ export function cardsOf(dossiers: UnitDossiers, asOf: IsoDate, config: Pick<Remi
   return { cards, invalid };
 }
 
-function refusal(field: string, key: string, locale: Locale): WriteResult {
-  const sep = locale === 'zh-CN' ? '：' : ': ';
-  return { ok: false, errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)] };
-}
 
 /** Issues cards; one the document already has (same quarter and holder) is left as it is. */
 export function issueCards(dossiers: UnitDossiers, cards: readonly ReminderCard[], locale: Locale = 'zh-CN'): WriteResult & { issued?: number } {

@@ -1,12 +1,9 @@
 import type { IsoDate } from '../dates.ts';
-import { fieldLabel, messageFor, type Locale } from '../model/messages.ts';
-import type { Clue, DotRecord } from '../model/schemas.ts';
-import type { ClueStep } from '../model/workflow-schemas.ts';
+import type { Locale } from '../model/messages.ts';
+import { clueSchema, recordSchema, type Clue, type DotRecord } from '../model/schemas.ts';
+import { clueStepSchema, type ClueStep } from '../model/workflow-schemas.ts';
 import { checkStep, clueProgress, dotChanges, unitClueDot, type ClueProgress } from '../workflow/clue-flow.ts';
-import { recordSchema } from '../model/schemas.ts';
-import { clueSchema } from '../model/schemas.ts';
-import { clueStepSchema } from '../model/workflow-schemas.ts';
-import { fieldError, validate, type Entry, type WriteResult } from './entry.ts';
+import { refusal, validate, type Entry, type WriteResult } from './entry.ts';
 import type { UnitDossiers } from './unit-doc.ts';
 import { stepsByClue } from './unit-work.ts';
 
@@ -45,10 +42,6 @@ export function cluesOf(dossiers: UnitDossiers, asOf: IsoDate): { clues: ClueVie
   return { clues, invalid };
 }
 
-function refusal(field: string, key: string, locale: Locale): WriteResult {
-  const sep = locale === 'zh-CN' ? '：' : ': ';
-  return { ok: false, errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)] };
-}
 
 /** Registers a clue (受理): the clue, its 受理 step and, for a unit, the unit's yellow dot. */
 export function registerClue(dossiers: UnitDossiers, clue: Clue, step: Pick<StepInput, 'id' | 'docTitle' | 'docNumber' | 'note'>, opts: ClueWorkOptions): WriteResult {
@@ -92,10 +85,7 @@ export function advanceClue(dossiers: UnitDossiers, clueId: string, step: StepIn
   const known = stepsByClue(dossiers.clueSteps).get(clueId) ?? [];
   const progress = clueProgress(clue, known, opts.asOf);
   const problems = checkStep(clue, progress, step);
-  if (problems.length) {
-    const sep = locale === 'zh-CN' ? '：' : ': ';
-    return { ok: false, errors: problems.map((p) => fieldError(p.field, p.key, `${fieldLabel(p.field, locale)}${sep}${messageFor(p.key, locale)}`)) };
-  }
+  if (problems.length) return { ok: false, errors: problems.flatMap((p) => refusal(p.field, p.key, locale).errors) };
   const written: ClueStep = { ...step, clueId, seq: known.length, ...(opts.record ? { recordId: opts.record.id } : {}) };
   const record = opts.record ? { ...opts.record, origin: { type: 'clue' as const, id: clueId } } : undefined;
   const changes = dotChanges(step);

@@ -1,12 +1,12 @@
 import type * as Y from 'yjs';
-import { fieldLabel, messageFor, type Locale } from '../model/messages.ts';
+import type { Locale } from '../model/messages.ts';
 import type { Commission } from '../model/workflow-config.ts';
 import { approvalOf, NEXT_ACTIONS, type RegisterEntry } from '../workflow/approval.ts';
 import { batchSchema, batchStepSchema, type BatchStep, type Draft, type ReviewBatch } from '../workflow/register-schemas.ts';
 import { authorOf, type Author, type Bindings, type Person } from './authors.ts';
 import { collection, type Collection } from './collection.ts';
 import { docContext, type AccessorOptions } from './context.ts';
-import { fieldError, validate, type Entry, type WriteResult } from './entry.ts';
+import { refusal, validate, type Entry, type WriteResult } from './entry.ts';
 
 /**
  * The `register` document (党风廉政意见回复登记): every integrity-review request and its approval
@@ -41,10 +41,6 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
   const steps = collection<BatchStep>(doc, REGISTER_COLLECTIONS.steps, ctx);
   const validSteps = () => steps.list().flatMap((e) => (e.ok ? [e.value] : []));
   const author = (stepId: string, bindings: Bindings, self?: Person) => authorOf(doc, REGISTER_COLLECTIONS.steps.name, stepId, bindings, self);
-  const refusal = (field: string, key: string): WriteResult => {
-    const sep = locale === 'zh-CN' ? '：' : ': ';
-    return { ok: false, errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)] };
-  };
   /** Where a batch stands, ignoring roles (those are checked against the server's attribution). */
   const stateOf = (batchId: string) => approvalOf(batchId, validSteps(), () => ({ status: 'unknown' }), { draft: [], review: [], sign: [] });
 
@@ -73,7 +69,7 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
     draft(batch, step) {
       const existing = batches.get(batch.id);
       if (existing && !existing.ok) return { ok: false, errors: existing.errors };
-      if (!NEXT_ACTIONS[stateOf(batch.id).state].includes('draft')) return refusal('action', 'approval.order');
+      if (!NEXT_ACTIONS[stateOf(batch.id).state].includes('draft')) return refusal('action', 'approval.order', locale);
       const checked = validate(batchSchema, batch.id, batch, locale);
       if (!checked.ok) return { ok: false, errors: checked.errors };
       const written: BatchStep = { id: step.id, batchId: batch.id, action: 'draft', on: step.on, seq: validSteps().filter((s) => s.batchId === batch.id).length, draft: step.draft };
@@ -91,8 +87,8 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
       return result;
     },
     act(batchId, step) {
-      if (!batches.get(batchId)?.ok) return refusal('batchId', 'entity.notFound');
-      if (step.action === 'draft' || !NEXT_ACTIONS[stateOf(batchId).state].includes(step.action)) return refusal('action', 'approval.order');
+      if (!batches.get(batchId)?.ok) return refusal('batchId', 'entity.notFound', locale);
+      if (step.action === 'draft' || !NEXT_ACTIONS[stateOf(batchId).state].includes(step.action)) return refusal('action', 'approval.order', locale);
       const written: BatchStep = { ...step, batchId, seq: validSteps().filter((s) => s.batchId === batchId).length };
       const s = validate(batchStepSchema, written.id, written, locale);
       if (!s.ok) return { ok: false, errors: s.errors };

@@ -20,7 +20,7 @@ const optText = v.optional(v.pipe(v.string('type.string'), v.trim(), v.maxLength
  * How many steps of the same thing the writer knew of: orders steps entered on the same day (two
  * written offline at once share a number and fall back to their ids, the same on every peer).
  */
-const seqSchema = v.pipe(v.number('type.string'), v.integer('type.string'), v.minValue(0, 'type.string'));
+export const seqSchema = v.pipe(v.number('type.string'), v.integer('type.string'), v.minValue(0, 'type.string'));
 
 export const clueStepSchema = v.object({
   id: idSchema,

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { dateSchema, fieldCheck, idSchema } from '../model/schemas.ts';
+import { seqSchema } from '../model/workflow-schemas.ts';
 import { PURPOSES, OPINIONS } from '../rules/review.ts';
 import type { ReviewPurpose } from '../rules/reasons.ts';
 
@@ -68,7 +69,7 @@ const stepShape = {
   action: v.picklist(APPROVAL_ACTIONS, 'approval.action'),
   on: dateSchema,
   /** Steps of this batch the writer knew of (orders steps of one day). */
-  seq: v.pipe(v.number('type.string'), v.integer('type.string'), v.minValue(0, 'type.string')),
+  seq: seqSchema,
   /** 审核意见, or why a draft was returned. */
   comment: optText,
   draft: v.optional(draftSchema),
