@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { canWrite, effectiveRole, isDocName, parseGrant } from './access.ts';
 
 describe('document names', () => {
-  it.each(['workspace', 'unit:A01', 'notes:A01', 'unit:市纪委'])('accepts %s', (name) => expect(isDocName(name)).toBe(true));
-  it.each(['', 'unit:', 'units:A', 'unit:a/b', 'unit:*', 'workspace2', 'notes:a b'])('refuses %j', (name) =>
+  it.each(['workspace', 'register', 'unit:A01', 'notes:A01', 'unit:市纪委'])('accepts %s', (name) => expect(isDocName(name)).toBe(true));
+  it.each(['', 'unit:', 'units:A', 'unit:a/b', 'unit:*', 'workspace2', 'notes:a b', 'register:2019', 'registers'])('refuses %j', (name) =>
     expect(isDocName(name)).toBe(false),
   );
 });
@@ -25,6 +25,9 @@ describe('effective role', () => {
     expect(effectiveRole([{ role: 'admin', doc: 'unit:*' }], 'notes:A01')).toBeNull();
     expect(effectiveRole([{ role: 'admin', doc: 'unit:A0*' }], 'unit:A01')).toBe('admin');
     expect(effectiveRole([{ role: 'admin', doc: 'unit:A01' }], 'unit:A011')).toBeNull();
+    // The register has its own grants: unit and notes patterns never reach it.
+    expect(effectiveRole([{ role: 'editor', doc: 'unit:*' }, { role: 'annotator', doc: 'notes:*' }], 'register')).toBeNull();
+    expect(effectiveRole([{ role: 'editor', doc: 'register' }], 'register')).toBe('editor');
   });
 });
 
@@ -33,6 +36,7 @@ describe('who writes what', () => {
     ['workspace', ['admin']],
     ['unit:A01', ['editor', 'admin']],
     ['notes:A01', ['annotator', 'editor', 'admin']],
+    ['register', ['editor', 'admin']],
   ] as const)('%s is written by %j only', (doc, writers) => {
     for (const role of ['viewer', 'annotator', 'editor', 'admin'] as const) {
       expect(canWrite(role, doc)).toBe((writers as readonly string[]).includes(role));

@@ -13,30 +13,32 @@ export const roleSchema = v.picklist(roles);
 export type Role = v.InferOutput<typeof roleSchema>;
 
 /**
- * `workspace`, `unit:<code>`, `notes:<code>`, and the two documents with derived access, `queries`
- * and `user:<sub>` (below); a code or user has no slash, '?', '#' or whitespace.
+ * `workspace`, `register`, `unit:<code>`, `notes:<code>`, and the two documents with derived access,
+ * `queries` and `user:<sub>` (below); a code or user has no slash, '?', '#' or whitespace.
  */
 export const docNameSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(workspace|queries|(unit|notes|user):[^/?#\s*]{1,128})$/u, 'not a document name'),
+  v.regex(/^(workspace|register|queries|(unit|notes|user):[^/?#\s*]{1,128})$/u, 'not a document name'),
 );
 
 /** An exact document name, or a prefix ending in `*` (`unit:*`, `*`). */
 export const docPatternSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(\*|workspace|(unit|notes):(\*|[^/?#\s*]{1,128}\*?))$/u, 'not a document name or pattern'),
+  v.regex(/^(\*|workspace|register|(unit|notes):(\*|[^/?#\s*]{1,128}\*?))$/u, 'not a document name or pattern'),
 );
 
 export const grantSchema = v.object({ role: roleSchema, doc: docPatternSchema });
 export type Grant = v.InferOutput<typeof grantSchema>;
 
 /** Which roles may write each family of documents. */
-const writers: Record<'workspace' | 'unit' | 'notes', readonly Role[]> = {
+const writers: Record<'workspace' | 'unit' | 'notes' | 'register', readonly Role[]> = {
   workspace: ['admin'],
   unit: ['editor', 'admin'],
   notes: ['annotator', 'editor', 'admin'],
+  // The integrity-review register (core/doc/register-doc.ts): granted on its own, e.g. editor:register.
+  register: ['editor', 'admin'],
 };
 
 export function isDocName(name: string): boolean {
@@ -66,7 +68,7 @@ export function effectiveRole(grants: readonly Grant[], docName: string, user?: 
 export function canWrite(role: Role | null, docName: string): boolean {
   if (role === null) return false;
   if (docName === 'queries' || docName.startsWith('user:')) return derivedCanWrite(role);
-  const family = docName === 'workspace' ? 'workspace' : docName.startsWith('unit:') ? 'unit' : 'notes';
+  const family = docName === 'workspace' || docName === 'register' ? docName : docName.startsWith('unit:') ? 'unit' : 'notes';
   return writers[family].includes(role);
 }
 

@@ -10,6 +10,8 @@
  *   import  --doc D --file FILE.ydoc [--user U]
  *   import  --file FILE.csv|.xlsx | --list | --undo ID [--reason R]  --server URL --token T
  *           spreadsheet imports, as a client of the running server: delegated to cli/import-sheet.ts
+ *   review  --purpose P [--year Y] --as-of DATE --file NAMES.csv|.xlsx --out REPLY.docx [--json] --server URL --token T
+ *           an integrity review and its reply letter, as a client of the running server: cli/review.ts
  *   backup  --out DIR2
  */
 import { resolve } from 'node:path';
@@ -31,7 +33,7 @@ import {
 import { parseTtl } from './token.ts';
 
 const defaultDataDir = '.data/sync-server';
-const usage = `usage: npm run cli -- <token|revoke|audit|export|import|backup> [--data DIR] [options]
+const usage = `usage: npm run cli -- <token|revoke|audit|export|import|review|backup> [--data DIR] [options]
   token   --user U [--name N] --role R --doc D [--doc D2] [--grant R:D] [--ttl 8h] [--json]
   revoke  --user U | --jti J
   audit   --doc D | --user U [--limit N] [--json]
@@ -40,6 +42,8 @@ const usage = `usage: npm run cli -- <token|revoke|audit|export|import|backup> [
   import  --file FILE.csv|.xlsx [--mode good-rows] [--dry-run] --server URL --token T
   import  --list --server URL --token T               (spreadsheet imports, newest first)
   import  --undo ID [--reason R] --server URL --token T
+  review  --purpose appraisal|promotion|commendation|reserve [--year Y] --as-of DATE
+          --file NAMES.csv|.xlsx --out REPLY.docx [--json] --server URL --token T
   backup  --out DIR`;
 
 export class UsageError extends Error {}
@@ -107,6 +111,7 @@ export async function runCli(
 ): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'import' && isSheetImport(rest)) return importSheetDelegate(sheetImporter, rest);
+  if (command === 'review') return reviewDelegate(rest);
   const values = options(rest);
   const dataDir = values.data ?? process.env.DOSSIER_LENS_DATA ?? defaultDataDir;
   switch (command) {
@@ -200,6 +205,17 @@ async function importSheetDelegate(modulePath: string, argv: string[]): Promise<
   }
   if (typeof module.importSheet !== 'function') throw new UsageError(`${modulePath} does not export importSheet(argv)`);
   await module.importSheet(argv);
+}
+
+/** Reviews are a client of the server (cli/review.ts), loaded only when asked: it brings the Word writer. */
+async function reviewDelegate(argv: string[]): Promise<void> {
+  const { reviewCommand, ReviewUsageError } = await import('./cli/review.ts');
+  try {
+    await reviewCommand(argv);
+  } catch (error) {
+    if (error instanceof ReviewUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    throw error;
+  }
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;

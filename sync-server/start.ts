@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { today } from '../core/dates.ts';
-import { DEMO_CITY, demoFiles, generateCity, loadFiles } from '../core/demo/index.ts';
+import { DEMO_CITY, DEMO_COMMISSION, DEMO_REMINDER_CARDS, demoFiles, generateCity, loadFiles } from '../core/demo/index.ts';
 import { issueToken } from './admin.ts';
 import { unitsTouched } from '../core/import/workspace-target.ts';
 import { openImportTarget } from './cli/import-sheet.ts';
@@ -104,6 +104,10 @@ async function loadDemo(serverUrl: string): Promise<void> {
       },
     });
     if (reports.some((r) => !r.result.ok)) throw new Error('demo import failed');
+    // Who the demo commission is on its letters and cards (docs/workflows.md).
+    for (const r of [target.workspace.config.set('commission', DEMO_COMMISSION), target.workspace.config.set('reminderCards', DEMO_REMINDER_CARDS)]) {
+      if (!r.ok) throw new Error(`demo configuration refused: ${r.errors.map((e) => e.message).join('; ')}`);
+    }
   } finally {
     await target.close();
   }

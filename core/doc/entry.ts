@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { describeIssues, type FieldError, type Locale } from '../model/messages.ts';
+import { describeIssues, fieldLabel, messageFor, type FieldError, type Locale } from '../model/messages.ts';
 
 /**
  * What a read returns. Anything in a shared document may have been written by a buggy or hostile
@@ -67,6 +67,12 @@ export function validate<S extends v.GenericSchema>(
 /** A single error not produced by a schema (e.g. "no such record"), worded like schema errors. */
 export function fieldError(field: string, key: string, message: string): FieldError {
   return { path: field, field, key, message };
+}
+
+/** A write refused for one field, in the user's language: "承办部门：交办须写明承办部门". */
+export function refusal(field: string, key: string, locale: Locale): { ok: false; errors: FieldError[] } {
+  const sep = locale === 'zh-CN' ? '：' : ': ';
+  return { ok: false, errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)] };
 }
 
 /** Drops `undefined` members so stored objects compare and encode the same way everywhere. */

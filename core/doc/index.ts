@@ -13,3 +13,7 @@ export * from './authors.ts';
 export * from './dossier-history.ts';
 export * from './queries-doc.ts';
 export * from './user-doc.ts';
+export * from './unit-work.ts';
+export * from './clue-work.ts';
+export * from './card-work.ts';
+export * from './register-doc.ts';

@@ -22,7 +22,7 @@ describe('schema migrations', () => {
     const doc = v1Doc();
     const before = unitDossiers(doc).records.get('r1');
     expect(before?.ok).toBe(false);
-    expect(migrate(doc, 'unit')).toEqual({ status: 'migrated', from: 1, to: 2 });
+    expect(migrate(doc, 'unit')).toEqual({ status: 'migrated', from: 1, to: SCHEMA_VERSION });
     expect(schemaVersionOf(doc)).toBe(SCHEMA_VERSION);
     const u = unitDossiers(doc);
     expect(u.records.get('r1')).toEqual({
@@ -31,7 +31,7 @@ describe('schema migrations', () => {
       value: { ...record('r1', 'c1'), decisionDate: '2018-06-15', effectiveDate: '2018-06-20', rectificationDue: '2019-01-31' },
     });
     expect(u.flags.get('f1')).toMatchObject({ ok: true, value: { date: '2023-11-02' } });
-    expect(migrate(doc, 'unit')).toEqual({ status: 'current', version: 2 });
+    expect(migrate(doc, 'unit')).toEqual({ status: 'current', version: SCHEMA_VERSION });
   });
 
   it('treats content without a version as v1 and stamps an empty document as current', () => {
@@ -83,5 +83,37 @@ describe('schema migrations', () => {
     expect(slashDateToIso('2018-06-05')).toBe('2018-06-05');
     expect(slashDateToIso('6/5/2018')).toBe('6/5/2018');
     expect(slashDateToIso(20180605)).toBe(20180605);
+  });
+});
+
+describe('v2 → v3: the clue workflow', () => {
+  /** A v2 unit document: the pilot's five stages, and 暂存待查 filed under closed (v2 had no stage for it). */
+  function v2Doc(): Y.Doc {
+    const doc = new Y.Doc();
+    const clue = (id: string, stage: string, outcome?: string) =>
+      JSON.stringify({ id, subject: { type: 'cadre', id: 'c1' }, summary: '反映问题', received: '2019-03-01', source: '信访举报', stage, ...(outcome ? { outcome } : {}) });
+    doc.transact(() => {
+      doc.getMap('meta').set('schemaVersion', 2);
+      doc.getMap('clues').set('k1', clue('k1', 'inquiry'));
+      doc.getMap('clues').set('k2', clue('k2', 'closed', '暂存待查'));
+      doc.getMap('clues').set('k3', clue('k3', 'closed', '予以了结'));
+      doc.getMap('clues').set('k4', clue('k4', 'preliminary'));
+      doc.getMap('edits').set('clues/k4/stage', { value: 'closed', by: 'li', at: '2019-04-01T00:00:00.000Z' });
+      doc.getMap('edits').set('clues/k4/outcome', { value: '暂存待查', by: 'li', at: '2019-04-01T00:00:00.000Z' });
+    });
+    return doc;
+  }
+
+  it('keeps the old stages, and turns a clue closed as 暂存待查 (base or correction) into pending', () => {
+    const doc = v2Doc();
+    expect(migrate(doc, 'unit')).toEqual({ status: 'migrated', from: 2, to: 3 });
+    const stages = Object.fromEntries(unitDossiers(doc).clues.list().map((e) => [e.id, e.ok && e.value.stage]));
+    expect(stages).toEqual({ k1: 'inquiry', k2: 'pending', k3: 'closed', k4: 'pending' });
+  });
+
+  it('an older program treats a v3 document as read-only rather than writing stages it does not know', () => {
+    const doc = v2Doc();
+    migrate(doc, 'unit');
+    expect(migrate(doc, 'unit', { target: 2, registry: [] })).toEqual({ status: 'newer', version: 3, known: 2 });
   });
 });

@@ -14,7 +14,7 @@ import type { DocKind } from './names.ts';
  * merge later): each rewrites only values still in the old shape.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const META = 'meta';
 
 export interface Migration {
@@ -100,7 +100,42 @@ function splitEditKey(key: string): [string?, string?, string?] {
   return [key.slice(0, first), key.slice(first + 1, last), key.slice(last + 1)];
 }
 
-export const MIGRATIONS: readonly Migration[] = [v1ToV2];
+/**
+ * v3 brought the clue workflow (docs/workflows.md): five more clue stages (assigned, pending,
+ * handling, recommendation, rectified) and the `clueSteps` and `cardEvents` collections. The first
+ * five stages keep their ids and meaning, so most clues need nothing; but v2's import read 暂存待查
+ * as closed, for want of a stage, and a clue closed that way (its outcome says so) is in fact kept
+ * pending for later verification. The version itself is the main change: v2 code would read the
+ * new stages as invalid, so it must treat a v3 document as read-only rather than write to it.
+ */
+export const v2ToV3: Migration = {
+  from: 2,
+  to: 3,
+  kinds: ['unit'],
+  description: 'clue stages assigned, pending, handling, recommendation, rectified; a clue closed as 暂存待查 becomes pending',
+  run(doc) {
+    const clues = doc.getMap<unknown>('clues');
+    const edits = doc.getMap<unknown>(EDITS);
+    // The clue as readers see it: a correction of stage or outcome wins over the base.
+    const corrected = (id: string, field: string) => {
+      const e = toPlain(edits.get(`clues/${id}/${field}`));
+      return isPlainObject(e) && Object.hasOwn(e, 'value') ? { edit: e } : undefined;
+    };
+    for (const [id, raw] of [...clues.entries()]) {
+      const base = decodeEntity(raw);
+      if (!isPlainObject(base)) continue;
+      const stageEdit = corrected(id, 'stage');
+      const outcomeEdit = corrected(id, 'outcome');
+      const stage = stageEdit ? stageEdit.edit.value : base.stage;
+      const outcome = outcomeEdit ? outcomeEdit.edit.value : base.outcome;
+      if (stage !== 'closed' || typeof outcome !== 'string' || outcome.trim() !== '暂存待查') continue;
+      if (stageEdit) edits.set(`clues/${id}/stage`, { ...stageEdit.edit, value: 'pending' });
+      else clues.set(id, encodeEntity({ ...base, stage: 'pending' }));
+    }
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1ToV2, v2ToV3];
 
 export function schemaVersionOf(doc: Y.Doc): number | undefined {
   const v = doc.getMap<unknown>(META).get('schemaVersion');

@@ -6,8 +6,10 @@
 export const WORKSPACE_DOC = 'workspace';
 /** Saved queries shared in the workspace (core/doc/queries-doc.ts; who may write: core/sync/derived-access.ts). */
 export const QUERIES_DOC = 'queries';
+/** The integrity-review register: every request and reply, org-wide (core/doc/register-doc.ts). */
+export const REGISTER_DOC = 'register';
 
-export type DocKind = 'workspace' | 'unit' | 'notes' | 'queries' | 'user';
+export type DocKind = 'workspace' | 'unit' | 'notes' | 'queries' | 'user' | 'register';
 
 /** One user's own state (alerts seen, core/doc/user-doc.ts): only that user may read or write it. */
 export function userDocName(user: string): string {
@@ -27,6 +29,7 @@ export function parseDocName(name: string): { kind: DocKind; unitCode?: string }
   if (name === WORKSPACE_DOC) return { kind: 'workspace' };
   if (name === QUERIES_DOC) return { kind: 'queries' };
   if (name.startsWith('user:') && name.length > 5) return { kind: 'user' };
+  if (name === REGISTER_DOC) return { kind: 'register' };
   const m = /^(unit|notes):(.+)$/.exec(name);
   if (!m) return undefined;
   return { kind: m[1] as 'unit' | 'notes', unitCode: m[2]! };

@@ -18,6 +18,8 @@ import { docContext, type AccessorOptions } from './context.ts';
 import { fieldError, type Entry, type WriteResult } from './entry.ts';
 import { importLog, type ImportLog } from './imports.ts';
 import { META } from './migrations.ts';
+import type { CardEvent, ClueStep } from '../model/workflow-schemas.ts';
+import { currentClueEntries, UNIT_WORK_COLLECTIONS } from './unit-work.ts';
 
 /**
  * The official dossiers of one unit: the `unit:<code>` document. Editors and admins write it; the
@@ -54,8 +56,14 @@ export interface UnitDossiers {
     /** Moves a flag along FLAG_TRANSITIONS, stamping the date of the change. */
     moveStatus(id: string, status: FlagStatus, change: { by: string; on: string; at?: string }): WriteResult;
   };
+  /** The clues as stored; `currentClues()` is what they say after their steps. */
   clues: Collection<Clue>;
   cards: Collection<ReminderCard>;
+  /** Workflow steps (core/doc/unit-work.ts): write them through core/doc/clue-work.ts and card-work.ts. */
+  clueSteps: Collection<ClueStep>;
+  cardEvents: Collection<CardEvent>;
+  /** Each clue where its steps left it (stage, assignee, deadline): what dossiers and rules read. */
+  currentClues(): Entry<Clue>[];
   imports: ImportLog;
 }
 
@@ -98,6 +106,9 @@ export function unitDossiers(doc: Y.Doc, opts: AccessorOptions = {}): UnitDossie
     },
     clues: collection<Clue>(doc, UNIT_COLLECTIONS.clues, ctx),
     cards: collection<ReminderCard>(doc, UNIT_COLLECTIONS.cards, ctx),
+    clueSteps: collection<ClueStep>(doc, UNIT_WORK_COLLECTIONS.clueSteps, ctx),
+    cardEvents: collection<CardEvent>(doc, UNIT_WORK_COLLECTIONS.cardEvents, ctx),
+    currentClues: () => currentClueEntries(dossiers.clues, dossiers.clueSteps),
     imports: undefined as unknown as ImportLog,
   };
   dossiers.imports = importLog(doc, dossiers, ctx);
@@ -162,7 +173,7 @@ export function dossierOf(dossiers: UnitDossiers, subject: Subject, lookup: { un
   }
   take('records', dossiers.records.list(), (r) => isAbout(subject, r.subject), (r) => out.records.push(r));
   take('flags', dossiers.flags.list(), (f) => subject.type === 'cadre' && f.cadreId === subject.id, (f) => out.flags.push(f));
-  take('clues', dossiers.clues.list(), (c) => isAbout(subject, c.subject), (c) => out.clues.push(c));
+  take('clues', dossiers.currentClues(), (c) => isAbout(subject, c.subject), (c) => out.clues.push(c));
   take(
     'cards',
     dossiers.cards.list(),
@@ -226,7 +237,7 @@ export function allDossiers(
   };
   spread('records', dossiers.records.list(), (r) => [r.subject], (d, r) => d.records.push(r));
   spread('flags', dossiers.flags.list(), (f) => [{ type: 'cadre', id: f.cadreId }], (d, f) => d.flags.push(f));
-  spread('clues', dossiers.clues.list(), (c) => [c.subject], (d, c) => d.clues.push(c));
+  spread('clues', dossiers.currentClues(), (c) => [c.subject], (d, c) => d.clues.push(c));
   // A card belongs to its holder's dossier and to its unit's (the unit's duty, the leader's card).
   spread('cards', dossiers.cards.list(), (c) => [{ type: 'cadre', id: c.holderId }, { type: 'unit', id: c.unitCode }], (d, c) => d.cards.push(c));
   return out;

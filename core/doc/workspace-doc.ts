@@ -3,12 +3,14 @@ import type * as Y from 'yjs';
 import { defaultConfig, workspaceConfigSchema, type WorkspaceConfig } from '../model/config.ts';
 import { describeIssues, type FieldError } from '../model/messages.ts';
 import { unitSchema, type Unit } from '../model/schemas.ts';
+import { cardTemplateSchema, type CardTemplate } from '../model/workflow-schemas.ts';
 import { collection, type Collection } from './collection.ts';
 import { docContext, type AccessorOptions } from './context.ts';
 import { decodeEntity, encodeEntity, sameJson, stripUndefined, type WriteResult } from './entry.ts';
 
 /**
- * The `workspace` document: configuration and the unit directory; admins write it. The
+ * The `workspace` document: configuration, the unit directory and reminder-card templates; admins
+ * write it. The
  * configuration is stored one key per section (negative list, kinds, grade scheme, …) so two admins
  * editing different sections at once both keep their change.
  */
@@ -16,6 +18,8 @@ import { decodeEntity, encodeEntity, sameJson, stripUndefined, type WriteResult 
 export const CONFIG = 'config';
 export const WORKSPACE_COLLECTIONS = {
   units: { name: 'units', schema: unitSchema, idField: 'code' },
+  /** Reminder-card duty lists per holder type and quarter (core/workflow/card-flow.ts). */
+  cardTemplates: { name: 'cardTemplates', schema: cardTemplateSchema, idField: 'id' },
 } as const;
 
 export type ConfigSection = keyof WorkspaceConfig;
@@ -36,6 +40,7 @@ export interface WorkspaceDoc {
     set<K extends ConfigSection>(section: K, value: WorkspaceConfig[K]): WriteResult;
   };
   units: Collection<Unit>;
+  cardTemplates: Collection<CardTemplate>;
 }
 
 export function workspaceDoc(doc: Y.Doc, opts: AccessorOptions = {}): WorkspaceDoc {
@@ -75,5 +80,6 @@ export function workspaceDoc(doc: Y.Doc, opts: AccessorOptions = {}): WorkspaceD
       },
     },
     units: collection<Unit>(doc, WORKSPACE_COLLECTIONS.units, ctx),
+    cardTemplates: collection<CardTemplate>(doc, WORKSPACE_COLLECTIONS.cardTemplates, ctx),
   };
 }

@@ -33,7 +33,7 @@ export function collectExport(target: ImportTarget, scope: ExportScope, exported
     take(u.cadres.list(), (c) => about({ type: 'cadre', id: c.id }), data.cadres);
     take(u.records.list(), (r) => about(r.subject), data.records);
     take(u.flags.list(), (f) => about({ type: 'cadre', id: f.cadreId }), data.flags);
-    take(u.clues.list(), (c) => about(c.subject), data.clues);
+    take(u.currentClues(), (c) => about(c.subject), data.clues);
     take(u.cards.list(), (c) => about({ type: 'cadre', id: c.holderId }) || about({ type: 'unit', id: c.unitCode }), data.cards);
   }
   return { data, invalid };

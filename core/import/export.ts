@@ -16,6 +16,7 @@ import {
   type Unit,
 } from '../model/schemas.ts';
 import { FIELDS, type ImportKind } from './fields.ts';
+import { STAGE_LABELS } from '../rules/explain.ts';
 
 /**
  * Export of a dossier or of a unit's dossiers. JSON is the faithful form: every entity as the
@@ -68,7 +69,8 @@ const ZH = {
   gender: { male: '男', female: '女' } as Record<string, string>,
   recordStatus: { active: '有效', revoked: '已撤销', expired: '已过期' } as Record<string, string>,
   flagStatus: { reported: '已报告', verifying: '核查中', substantiated: '属实', unfounded: '不属实' } as Record<string, string>,
-  stage: { received: '受理', inquiry: '谈话函询', preliminary: '初步核实', case: '立案审查调查', closed: '了结' } as Record<string, string>,
+  // Every stage of the clue model, in the words the import reads back (core/import/vocab.ts).
+  stage: Object.fromEntries(Object.entries(STAGE_LABELS).map(([id, l]) => [id, l.zh])) as Record<string, string>,
   cardState: { pending: '待落实', done: '已落实', overdue: '逾期' } as Record<string, string>,
   unitKind: {
     party: '党委部门', government: '政府部门', 'people-congress': '人大', cppcc: '政协', judicial: '政法',

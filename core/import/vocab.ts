@@ -1,6 +1,7 @@
 import type { ImportAliases, WorkspaceConfig } from '../model/config.ts';
 import { resolveKind } from '../model/config.ts';
-import type { ClueStage, FlagStatus } from '../model/vocabulary.ts';
+import { CLUE_STAGES, type ClueStage, type FlagStatus } from '../model/vocabulary.ts';
+import { STAGE_LABELS } from '../rules/explain.ts';
 import type { Bilingual } from './messages.ts';
 
 /**
@@ -121,20 +122,26 @@ export const COMMON_ITEM_WORDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Clue stages: a mapping onto the model's stage ids (core/model/vocabulary.ts CLUE_STAGES) with the
- * label each is written as (what the export writes) and the words registers use. A stage of the
- * model not listed here still resolves by its id.
+ * Clue stages: the words registers use for each of the model's stages (core/model/vocabulary.ts
+ * CLUE_STAGES), beside its label (core/rules/explain.ts STAGE_LABELS, what the export writes). The
+ * first pilot's files keep importing: 暂存待查, which they had to file under closed, now has its own
+ * stage.
  */
-export const CLUE_STAGE_TERMS: Partial<Record<ClueStage, { label: Bilingual; words: readonly string[] }>> = {
-  received: { label: { zh: '受理', en: 'received' }, words: ['已受理', '登记', '新受理', '待处置'] },
-  inquiry: { label: { zh: '谈话函询', en: 'inquiry' }, words: ['函询', '谈话', '函询中', '谈话函询中'] },
-  preliminary: {
-    label: { zh: '初步核实', en: 'preliminary verification' },
-    words: ['初核', '初核中', '初步核实中', '核查', '核查中', '正在核查', '核实', '核实中', '正在核实'],
-  },
-  case: { label: { zh: '立案审查调查', en: 'case investigation' }, words: ['立案', '已立案', '立案审查', '审查调查', '立案审查中'] },
-  closed: { label: { zh: '了结', en: 'closed' }, words: ['予以了结', '已了结', '办结', '已办结', '结案', '已结案', '暂存待查'] },
+const CLUE_STAGE_WORDS: Record<ClueStage, readonly string[]> = {
+  received: ['已受理', '登记', '新受理', '待处置'],
+  assigned: ['交办', '分办', '已交办', '已分办', '交办/分办'],
+  inquiry: ['函询', '谈话', '函询中', '谈话函询中'],
+  preliminary: ['初核', '初核中', '初步核实中', '核查', '核查中', '正在核查', '核实', '核实中', '正在核实'],
+  pending: ['暂存'],
+  case: ['立案', '已立案', '立案审查', '审查调查', '立案审查中'],
+  handling: [],
+  recommendation: ['监察建议', '已发监察建议书'],
+  rectified: ['已报送整改报告', '已整改'],
+  closed: ['予以了结', '已了结', '办结', '已办结', '结案', '已结案'],
 };
+export const CLUE_STAGE_TERMS: Record<ClueStage, { label: Bilingual; words: readonly string[] }> = Object.fromEntries(
+  CLUE_STAGES.map((id) => [id, { label: STAGE_LABELS[id], words: CLUE_STAGE_WORDS[id] }]),
+) as Record<ClueStage, { label: Bilingual; words: readonly string[] }>;
 
 /** Negative-list flag statuses, labelled as the export writes them. */
 export const FLAG_STATUS_TERMS: Record<FlagStatus, { label: Bilingual; words: readonly string[] }> = {

@@ -6,6 +6,7 @@ import {
   COLOURS,
   type KindDef,
 } from './vocabulary.ts';
+import { commissionSchema, DEFAULT_COMMISSION, DEFAULT_REMINDER_CARDS, reminderCardsSchema } from './workflow-config.ts';
 
 /**
  * Workspace configuration: what an organisation may tune without code. It lives in the
@@ -80,6 +81,10 @@ export const workspaceConfigSchema = v.object({
   gradeScheme: gradeSchemeSchema,
   warningRules: warningRulesSchema,
   importAliases: v.optional(importAliasesSchema),
+  /** The commission on its letters, approvers, clue handlers (core/model/workflow-config.ts). */
+  commission: commissionSchema,
+  /** Reminder-card holders and deadlines (core/model/workflow-config.ts). */
+  reminderCards: reminderCardsSchema,
 });
 
 export type WorkspaceConfig = v.InferOutput<typeof workspaceConfigSchema>;
@@ -115,6 +120,8 @@ export function defaultConfig(name = '政治生态档案'): WorkspaceConfig {
     kinds: DEFAULT_KINDS,
     gradeScheme: DEFAULT_GRADE_SCHEME,
     warningRules: DEFAULT_WARNING_RULES,
+    commission: DEFAULT_COMMISSION,
+    reminderCards: DEFAULT_REMINDER_CARDS,
   });
 }
 

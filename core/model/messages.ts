@@ -62,6 +62,28 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string }> = {
   replyTo: { zh: '回复对象', en: 'Reply to' },
   resolved: { zh: '已解决', en: 'Resolved' },
   schemaVersion: { zh: '文档版本', en: 'Document version' },
+  // Workflow steps (core/model/workflow-schemas.ts, core/workflow/register-schemas.ts).
+  on: { zh: '日期', en: 'Date' },
+  seq: { zh: '序号', en: 'Sequence' },
+  clueId: { zh: '问题线索', en: 'Clue' },
+  cardId: { zh: '提醒卡', en: 'Reminder card' },
+  itemId: { zh: '责任事项', en: 'Duty' },
+  docTitle: { zh: '文书名称', en: 'Document title' },
+  assigneeKind: { zh: '承办部门类别', en: 'Assignee kind' },
+  recordId: { zh: '档案记录', en: 'Dossier record' },
+  level: { zh: '处理方式', en: 'Follow-up' },
+  area: { zh: '工作领域', en: 'Field of work' },
+  holderType: { zh: '提醒对象类别', en: 'Holder type' },
+  templateId: { zh: '清单模板', en: 'Template' },
+  origin: { zh: '来源', en: 'Origin' },
+  requestNo: { zh: '来函文号', en: 'Request number' },
+  requester: { zh: '来函单位', en: 'Requesting organ' },
+  batchId: { zh: '审查批次', en: 'Batch' },
+  action: { zh: '审批环节', en: 'Approval step' },
+  comment: { zh: '意见', en: 'Comment' },
+  draft: { zh: '回复稿', en: 'Draft' },
+  replyNo: { zh: '发文字号', en: 'Reply number' },
+  replyNumber: { zh: '发文字号格式', en: 'Reply-number pattern' },
 };
 
 const MESSAGES: Record<string, { zh: string; en: string }> = {
@@ -102,6 +124,23 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   'field.notEditable': { zh: '不能更正此字段', en: 'cannot be corrected' },
   'flag.transition': { zh: '不能从当前状态改为此状态', en: 'cannot move from the current status to this one' },
   'doc.newerSchema': { zh: '此文档由更新版本的程序写入，当前只能查看', en: 'was written by a newer version of the program and is read-only here' },
+  // The workflows (core/workflow).
+  'clue.transition': { zh: '不能从当前阶段进入此阶段', en: 'cannot follow the current stage' },
+  'clue.stepBeforePrevious': { zh: '不能早于上一环节的日期', en: 'is before the previous step' },
+  'clue.assigneeRequired': { zh: '交办须写明承办部门', en: 'an assignment needs an assignee' },
+  'clue.dueRequired': { zh: '监察建议书须写明整改期限', en: 'a supervision recommendation needs a rectification deadline' },
+  'clue.dueBeforeStep': { zh: '期限不能早于本环节日期', en: 'is before the step itself' },
+  'clue.assigneeKind': { zh: '应为 监督检查室/派驻纪检监察组/其他', en: 'must be a supervision office, a stationed group or other' },
+  'card.eventType': { zh: '不是已知的提醒卡环节', en: 'is not a known card step' },
+  'card.level': { zh: '应为 提醒谈话/诫勉谈话/问责处理', en: 'must be a reminder talk, an admonishment talk or accountability' },
+  'card.beforeIssue': { zh: '不能早于发卡日期', en: 'is before the card was issued' },
+  'record.origin': { zh: '应为 提醒卡 或 问题线索', en: 'must be a reminder card or a clue' },
+  'review.opinion': { zh: '应为 无意见/提示/建议暂缓/有意见', en: 'must be no objection, note, postpone or objection' },
+  'approval.action': { zh: '应为 拟稿/退回/审核/签发/登记', en: 'must be draft, return, review, sign or register' },
+  'approval.order': { zh: '当前环节不能进行此操作', en: 'cannot be taken at this point' },
+  'approval.role': { zh: '不具备此环节的审批权限', en: 'is not someone who may take this step' },
+  'approval.samePerson': { zh: '审核、签发须由拟稿人以外的人员进行', en: 'must be taken by someone other than the drafter' },
+  'commission.replyNumber': { zh: '须包含 {year} 和 {n}，如 澜纪函〔{year}〕{n}号', en: 'must contain {year} and {n}, e.g. 澜纪函〔{year}〕{n}号' },
 };
 
 export interface FieldError {

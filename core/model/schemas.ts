@@ -94,6 +94,8 @@ const recordShape = {
   rectifiedOn: v.optional(dateSchema),
   revoked: v.optional(revocationSchema),
   importId: v.optional(idSchema),
+  /** The reminder card or clue whose follow-up put this record here (docs/workflows.md). */
+  origin: v.optional(v.object({ type: v.picklist(['card', 'clue'], 'record.origin'), id: idSchema })),
 };
 
 /**
@@ -101,7 +103,7 @@ const recordShape = {
  * running validations after an issue), so a row with three defects reports all three; the
  * predicates therefore guard their own types.
  */
-function fieldCheck(field: string, ok: (input: Record<string, any>) => boolean, message: string) {
+export function fieldCheck(field: string, ok: (input: Record<string, any>) => boolean, message: string) {
   // `any` because the action slots into pipes of several object types; the predicate guards types.
   return v.rawCheck<any>(({ dataset, addIssue }) => {
     const input: unknown = dataset.value;
@@ -188,8 +190,13 @@ export const reminderCardSchema = v.object({
       text,
       state: v.picklist(CARD_ITEM_STATES, 'card.state'),
       note: optText,
+      /** The field of work (巡察整改、作风建设、扶贫领域 …), from the template. */
+      area: optText,
     }),
   ),
+  /** Set when issued from a template (cards imported from a department's file have neither). */
+  holderType: v.optional(idSchema),
+  templateId: v.optional(idSchema),
 });
 export type ReminderCard = v.InferOutput<typeof reminderCardSchema>;
 

@@ -113,15 +113,38 @@ export const DEFAULT_CHANNELS: { id: string; label: Label }[] = [
 export const FLAG_STATUSES = ['reported', 'verifying', 'substantiated', 'unfounded'] as const;
 export type FlagStatus = (typeof FLAG_STATUSES)[number];
 
-/** 受理 → 谈话函询 / 初步核实 → 立案审查调查 → 了结. */
-export const CLUE_STAGES = ['received', 'inquiry', 'preliminary', 'case', 'closed'] as const;
+/**
+ * Where a problem clue stands, after 《中国共产党纪律检查机关监督执纪工作规则》 (2019): 受理 received →
+ * 交办/分办 assigned → one of the four ways of disposal (谈话函询 inquiry, 初步核实 preliminary,
+ * 暂存待查 pending; 予以了结 goes straight to closed) → an outcome (立案审查 case, 组织处理 handling,
+ * 监察建议书 recommendation; 了结 is closed) → 整改报告 rectified → 办结 closed. The first pilot's five
+ * stages (received, inquiry, preliminary, case, closed) keep their ids and meaning. Which stage may
+ * follow which is core/workflow/clue-flow.ts; docs/workflows.md has the table and its sources.
+ */
+export const CLUE_STAGES = ['received', 'assigned', 'inquiry', 'preliminary', 'pending', 'case', 'handling', 'recommendation', 'rectified', 'closed'] as const;
 export type ClueStage = (typeof CLUE_STAGES)[number];
+
+/** Who a clue is assigned to: a supervision office, a stationed group (派驻纪检监察组) or other. */
+export const HANDLER_KINDS = ['office', 'stationed-group', 'other'] as const;
+export type HandlerKind = (typeof HANDLER_KINDS)[number];
 
 export const RECORD_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 export const UNIT_KINDS = ['party', 'government', 'people-congress', 'cppcc', 'judicial', 'institution', 'enterprise', 'township', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+
+export const UNIT_KIND_LABELS: Record<UnitKind, Label> = {
+  party: { zh: '党委部门', en: 'Party department' },
+  government: { zh: '政府部门', en: 'Government department' },
+  'people-congress': { zh: '人大', en: 'People’s congress' },
+  cppcc: { zh: '政协', en: 'CPPCC' },
+  judicial: { zh: '政法', en: 'Judicial' },
+  institution: { zh: '事业单位', en: 'Public institution' },
+  enterprise: { zh: '国有企业', en: 'State-owned enterprise' },
+  township: { zh: '乡镇街道', en: 'Township or sub-district' },
+  other: { zh: '其他', en: 'Other' },
+};
 
 /** 职级 in the order of seniority, most senior first. */
 export const RANKS = ['正厅级', '副厅级', '正处级', '副处级', '正科级', '副科级', '科员'] as const;

@@ -67,9 +67,14 @@ export const EFFECT_LABELS: Record<AppraisalEffect, Label> = {
 
 export const STAGE_LABELS: Record<ClueStage, Label> = {
   received: { zh: '受理', en: 'received' },
+  assigned: { zh: '交办', en: 'assigned' },
   inquiry: { zh: '谈话函询', en: 'inquiry' },
   preliminary: { zh: '初步核实', en: 'preliminary verification' },
+  pending: { zh: '暂存待查', en: 'kept pending' },
   case: { zh: '立案审查调查', en: 'case investigation' },
+  handling: { zh: '组织处理', en: 'organisational handling' },
+  recommendation: { zh: '监察建议书', en: 'supervision recommendation' },
+  rectified: { zh: '整改报告', en: 'rectification report' },
   closed: { zh: '了结', en: 'closed' },
 };
 
@@ -87,12 +92,12 @@ export const OPINION_LABELS = {
   objection: { zh: '有意见', en: 'objection' },
 } as const satisfies Record<string, Label>;
 
-function kindLabel(kind: string, locale: L, vocab: Vocabulary): string {
+export function kindLabel(kind: string, locale: L, vocab: Vocabulary): string {
   const def = (vocab.kinds ?? DEFAULT_KINDS).find((k) => k.id === kind) ?? DEFAULT_KINDS.find((k) => k.id === kind);
   return def ? pick(def.label, locale) : kind;
 }
 
-function itemLabel(item: string, locale: L, vocab: Vocabulary): string {
+export function itemLabel(item: string, locale: L, vocab: Vocabulary): string {
   const def = (vocab.negativeList ?? DEFAULT_NEGATIVE_LIST).find((i) => i.id === item);
   return def ? pick(def.label, locale) : item;
 }
@@ -179,11 +184,16 @@ const appraisal: Template<'appraisal'> = (r, locale, vocab) => {
 };
 
 /** What an open clue at each stage means for a reply. */
-const CLUE_CONSEQUENCE: Record<ClueStage, Label> = {
+export const CLUE_CONSEQUENCE: Record<ClueStage, Label> = {
   received: { zh: '尚未进入核实，予以提示', en: 'not yet under verification: noted' },
+  assigned: { zh: '尚未进入核实，予以提示', en: 'not yet under verification: noted' },
   inquiry: { zh: '尚未进入核实，予以提示', en: 'not yet under verification: noted' },
   preliminary: { zh: '建议暂缓，待查清后再作答复', en: 'postpone until it is cleared up' },
+  pending: { zh: '暂存待查，予以提示', en: 'kept pending: noted' },
   case: { zh: '结案前不确定考核等次，建议暂缓', en: 'no appraisal grade until it closes; postpone' },
+  handling: { zh: '已作组织处理，予以提示', en: 'handled by organisational measures: noted' },
+  recommendation: { zh: '监察建议书整改期间，予以提示', en: 'rectification under a supervision recommendation: noted' },
+  rectified: { zh: '已报送整改报告，予以提示', en: 'rectification reported: noted' },
   closed: { zh: '已了结', en: 'closed' },
 };
 

@@ -3,7 +3,8 @@ import { fromParts } from '../dates.ts';
 import type { Locale } from '../model/messages.ts';
 import type { WorkspaceConfig } from '../model/config.ts';
 import type { Unit } from '../model/schemas.ts';
-import { notesDocName, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
+import { notesDocName, REGISTER_DOC, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
+import { registerDoc, type RegisterDoc } from '../doc/register-doc.ts';
 import { notes as notesAccessor, type Notes } from '../doc/notes-doc.ts';
 import { observeDoc } from '../doc/observe.ts';
 import { unitDossiers, type UnitDossiers } from '../doc/unit-doc.ts';
@@ -61,6 +62,11 @@ export interface OpenNotes {
   notes: Notes;
 }
 
+export interface OpenRegister {
+  synced: SyncedDoc;
+  register: RegisterDoc;
+}
+
 export interface Workspace {
   readonly serverUrl: string;
   /** The workspace document: configuration and unit directory. */
@@ -70,6 +76,8 @@ export interface Workspace {
   notes(code: string): Promise<OpenNotes>;
   /** `queries` or `user:<sub>`, opened once (access derived, not from `grants`: derived-access.ts). */
   doc(name: string, kind: DocKind): Promise<SyncedDoc>;
+  /** The integrity-review register, org-wide (its own grants on the server). */
+  register(): Promise<OpenRegister>;
   /** Opens the unit documents of every unit in the directory (within `scope`); returns their codes. */
   openUnits(opts?: { notes?: boolean }): Promise<string[]>;
   /** Whether `openUnits()` opens this unit: within `scope`, and readable under `grants` when given. */
@@ -290,6 +298,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind)));
     return others.get(name)!;
   };
+  let registerOpen: Promise<OpenRegister> | undefined;
+  const openRegister = (): Promise<OpenRegister> =>
+    (registerOpen ??= (async () => {
+      const synced = open(REGISTER_DOC, 'register');
+      await synced.whenLoaded;
+      return { synced, register: registerDoc(synced.doc, { locale }) };
+    })());
 
   // Nobody asked for the remembered units (this view opens single units only): let them go.
   if (prefetched.size > 0) {
@@ -305,6 +320,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     unit,
     notes,
     doc: other,
+    register: openRegister,
     inScope,
     grants: options.grants,
     async openUnits(opts = {}) {

@@ -5,13 +5,13 @@ import { createRowStore } from '../../core/analysis/row-store.ts';
 import { unitRows } from '../../core/analysis/rows.ts';
 import { today } from '../../core/dates.ts';
 import { observeDoc } from '../../core/doc/observe.ts';
-import { userDocName } from '../../core/doc/names.ts';
+import { REGISTER_DOC, userDocName } from '../../core/doc/names.ts';
+import { roleOn } from '../../core/sync/scope.ts';
 import { userState, type UserState } from '../../core/doc/user-doc.ts';
 import type { AlertRecord } from '../../core/model/alert.ts';
 import type { SyncedDoc, Workspace } from '../../core/sync/index.ts';
 import { alertText, KIND_LABEL } from '../components/alerts/alert-text.ts';
 import { colon } from '../components/city/labels.ts';
-import { readLog } from '../components/review/log.ts';
 import { deviceId, readAlertSettings, writeAlertCheck } from './alert-settings.ts';
 import { t, uiLocale } from './i18n.ts';
 import { identityFromToken } from './identity.ts';
@@ -103,7 +103,7 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
       // would announce the other half as news.
       if (!s.baselineAt()) await Promise.all(ws.docs().map((d) => d.whenSynced()));
       const asOf = today();
-      const reviews = await knownReviews(asOf);
+      const reviews = await knownReviews(ws, asOf);
       const device = await deviceId();
       // After a wipe or a reopen this evaluation belongs to nobody: it must write nothing.
       if (stopped) return;
@@ -160,10 +160,17 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
   };
 }
 
-/** Reviews ahead: the annual appraisal, and replies being prepared whose as-of date is still to come. */
-async function knownReviews(asOf: string): Promise<KnownReview[]> {
-  const logged = (await readLog()).filter((e) => e.asOf > asOf).map((e) => ({ date: e.asOf, label: e.letterNo }));
-  return [annualAppraisal(asOf, t('alerts_annualAppraisal')), ...logged];
+/**
+ * Reviews ahead: the annual appraisal, and requests in the commission's shared register
+ * (core/doc/register-doc.ts) whose as-of date is still to come — when the user may read it.
+ */
+async function knownReviews(ws: Workspace, asOf: string): Promise<KnownReview[]> {
+  const ahead: KnownReview[] = [];
+  if (ws.grants && roleOn(ws.grants, REGISTER_DOC)) {
+    const { register } = await ws.register();
+    for (const e of register.batches.list()) if (e.ok && e.value.asOf > asOf) ahead.push({ date: e.value.asOf, label: e.value.requestNo });
+  }
+  return [annualAppraisal(asOf, t('alerts_annualAppraisal')), ...ahead];
 }
 
 async function notify(records: AlertRecord[], snapshot: ReturnType<ReturnType<typeof createRowStore>['snapshot']>, ws: Workspace): Promise<void> {

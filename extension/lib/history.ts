@@ -13,9 +13,9 @@ const historySchema = v.object({
 });
 export type HistoryEntry = v.InferOutput<typeof historySchema>['entries'][number];
 
-export async function fetchHistory(serverUrl: string, token: string, doc: string): Promise<HistoryEntry[] | undefined> {
+export async function fetchHistory(serverUrl: string, token: string, doc: string, limit = 5000): Promise<HistoryEntry[] | undefined> {
   try {
-    const res = await fetch(`${httpUrl(serverUrl)}/history?doc=${encodeURIComponent(doc)}&limit=5000`, {
+    const res = await fetch(`${httpUrl(serverUrl)}/history?doc=${encodeURIComponent(doc)}&limit=${limit}`, {
       headers: { Authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10_000),
     });

@@ -7,6 +7,8 @@ import type { MessageKey } from './i18n.ts';
  * The names are WXT's output files for entrypoints/<name>/ (.output/chrome-mv3/<name>.html).
  */
 export const workPages = [
+  { name: 'cards', label: 'review_navCards' },
+  { name: 'clues', label: 'review_navClues' },
   { name: 'review', label: 'review_navReview' },
   { name: 'units', label: 'review_navUnits' },
   { name: 'import', label: 'review_navImport' },

@@ -36,7 +36,7 @@ describe('links to the full-tab pages', () => {
   test('from the options page, in a new tab, the options page staying', async () => {
     const page = await ext.page('options.html');
     const links = page.getByRole('navigation', { name: '工作页面' }).getByRole('link');
-    await expect.poll(() => links.allTextContents()).toEqual(['廉政意见回复 （在新标签页中打开）', '单位画像 （在新标签页中打开）', '导入与导出 （在新标签页中打开）', '干部查询 （在新标签页中打开）', '分析研判 （在新标签页中打开）', '预警提醒 （在新标签页中打开）']);
+    await expect.poll(() => links.allTextContents()).toEqual(['主体责任提醒卡 （在新标签页中打开）', '问题线索 （在新标签页中打开）', '廉政意见回复 （在新标签页中打开）', '单位画像 （在新标签页中打开）', '导入与导出 （在新标签页中打开）', '干部查询 （在新标签页中打开）', '分析研判 （在新标签页中打开）', '预警提醒 （在新标签页中打开）']);
     const tab = await activateByKeyboard(page, /廉政意见回复/);
     expect(new URL(tab.url()).pathname).toBe('/review.html');
     await expect.poll(() => tab.locator('nav a[aria-current=page]').textContent()).toBe('廉政意见回复');

@@ -1,19 +1,22 @@
 import * as v from 'valibot';
 import { describeIssues, type FieldError, type Locale } from '../../../core/model/messages.ts';
-import type { Unit } from '../../../core/model/schemas.ts';
-import type { SubjectData } from '../../../core/rules/reasons.ts';
-import { reviewRequestSchema, type ReviewRequest } from '../../../core/rules/review.ts';
 import type { ReviewPurpose } from '../../../core/rules/reasons.ts';
-import { allDossiers, type UnitDossiers } from '../../../core/doc/index.ts';
+import { reviewRequestSchema, type ReviewRequest } from '../../../core/rules/review.ts';
+import { splitPeople } from '../../../core/workflow/review-input.ts';
+import { isIsoDate } from '../../../core/dates.ts';
 
 /**
- * The review form's data as typed by the officer, and its checks. Kept out of the components so
- * the parsing of a pasted list and the mapping of schema issues to fields are tested alone.
+ * The review form's data as typed by the officer (the request letter, 来函), and its checks. Kept
+ * out of the components so the mapping of schema issues to fields is tested alone. Names are
+ * split as the command line splits them (core/workflow/review-input.ts).
  */
 
 export interface RequestDraft {
+  /** 来函文号, cited in the reply as it stands. */
   letterNo: string;
   requester: string;
+  /** 收文日期. */
+  received: string;
   purpose: ReviewPurpose;
   /** Text, as typed: the schema decides whether it is a year. */
   year: string;
@@ -21,26 +24,23 @@ export interface RequestDraft {
   people: string;
 }
 
-/**
- * One person per line, or separated by 、，, ; (full- or half-width), as lists arrive in a
- * request letter or a spreadsheet column. Blank pieces are dropped; duplicates are kept, since a
- * letter naming someone twice is something the officer should see, not something we fix.
- */
-export function splitPeople(text: string): string[] {
-  return text
-    .split(/[\n\r、，,；;]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+export type DraftErrors = Partial<Record<'letterNo' | 'requester' | 'received' | 'purpose' | 'year' | 'asOf' | 'people', string>>;
+
+export interface CheckedRequest {
+  request: ReviewRequest;
+  letterNo: string;
+  requester: string;
+  received: string;
 }
 
-export type DraftErrors = Partial<Record<'letterNo' | 'requester' | 'purpose' | 'year' | 'asOf' | 'people', string>>;
-
-export type Checked = { ok: true; request: ReviewRequest } | { ok: false; errors: DraftErrors };
+export type Checked = ({ ok: true } & CheckedRequest) | { ok: false; errors: DraftErrors };
 
 const REQUIRED = { 'zh-CN': '不能为空', en: 'is required' } as const;
+const BAD_DATE = { 'zh-CN': '日期格式不正确（应为 2019-06-12）', en: 'is not a valid date (expected 2019-06-12)' } as const;
 const FIELD = {
-  letterNo: { 'zh-CN': '函号', en: 'Letter number' },
-  requester: { 'zh-CN': '来函单位', en: 'Requesting unit' },
+  letterNo: { 'zh-CN': '来函文号', en: 'Request number' },
+  requester: { 'zh-CN': '来函单位', en: 'Requesting organ' },
+  received: { 'zh-CN': '收文日期', en: 'Received' },
 } as const;
 
 /**
@@ -49,9 +49,11 @@ const FIELD = {
  */
 export function checkDraft(draft: RequestDraft, locale: Locale): Checked {
   const errors: DraftErrors = {};
-  for (const f of ['letterNo', 'requester'] as const) {
-    if (draft[f].trim() === '') errors[f] = `${FIELD[f][locale]}${locale === 'zh-CN' ? '：' : ': '}${REQUIRED[locale]}`;
+  const sep = locale === 'zh-CN' ? '：' : ': ';
+  for (const f of ['letterNo', 'requester', 'received'] as const) {
+    if (draft[f].trim() === '') errors[f] = `${FIELD[f][locale]}${sep}${REQUIRED[locale]}`;
   }
+  if (!errors.received && !isIsoDate(draft.received.trim())) errors.received = `${FIELD.received[locale]}${sep}${BAD_DATE[locale]}`;
   const yearText = draft.year.trim();
   const input: Record<string, unknown> = { purpose: draft.purpose, asOf: draft.asOf.trim(), people: splitPeople(draft.people) };
   // Annual appraisal needs a year; for a commendation it is optional; other purposes have none.
@@ -66,7 +68,7 @@ export function checkDraft(draft: RequestDraft, locale: Locale): Checked {
     }
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, request: parsed.output as ReviewRequest };
+  return { ok: true, request: parsed.output as ReviewRequest, letterNo: draft.letterNo.trim(), requester: draft.requester.trim(), received: draft.received.trim() };
 }
 
 function fieldOf(e: FieldError): keyof DraftErrors | undefined {
@@ -74,17 +76,6 @@ function fieldOf(e: FieldError): keyof DraftErrors | undefined {
   if (top === 'purpose' || top === 'year' || top === 'asOf' || top === 'people') return top;
   // A variant that failed on its discriminator has no path: it is the purpose that is wrong.
   return e.path === '' ? 'purpose' : undefined;
-}
-
-/** Every cadre dossier in the open unit documents, as the rules engine reads them. */
-export function subjectsOf(units: readonly UnitDossiers[], unitOf: (code: string) => Unit | undefined): SubjectData[] {
-  const out: SubjectData[] = [];
-  for (const dossiers of units) {
-    for (const d of allDossiers(dossiers, { unit: unitOf }).values()) {
-      if (d.cadre) out.push({ cadre: d.cadre, records: d.records, flags: d.flags, clues: d.clues });
-    }
-  }
-  return out;
 }
 
 /** The year a reply's opinion text speaks of (the appraisal or commendation year, if any). */

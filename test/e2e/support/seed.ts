@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { addMonths, today } from '../../../core/dates.ts';
 import { initUnitDoc } from '../../../core/doc/unit-doc.ts';
 import type { Cadre, DotRecord, Flag, Clue, Unit } from '../../../core/model/schemas.ts';
+import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import { openWorkspace, type Workspace } from '../../../core/sync/index.ts';
 
 /**
@@ -16,6 +17,8 @@ export interface SeedData {
   records?: DotRecord[];
   flags?: Flag[];
   clues?: Clue[];
+  /** Workspace configuration sections to set (the rest stay the defaults). */
+  config?: Partial<WorkspaceConfig>;
 }
 
 /** Opens a Node workspace (in memory) as the given token's user. Close it when done. */
@@ -29,6 +32,7 @@ export async function seed(serverUrl: string, adminToken: string, data: SeedData
   try {
     await ws.workspaceSynced.whenSynced();
     for (const unit of data.units) must(ws.workspace.units.put(unit), `unit ${unit.code}`);
+    for (const [section, value] of Object.entries(data.config ?? {}) as [keyof WorkspaceConfig, never][]) must(ws.workspace.config.set(section, value), `config ${section}`);
     for (const unit of data.units) {
       const { dossiers, synced } = await ws.unit(unit.code);
       await synced.whenSynced();

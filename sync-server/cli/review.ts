@@ -1,0 +1,130 @@
+/**
+ * Integrity reviews from the command line, as a client of the running server (batch offices,
+ * automation): the same resolution of names, the same opinions and the same letter as the review
+ * page, from a spreadsheet of names.
+ *
+ *   npm run cli -- review --server URL --token T --purpose appraisal|promotion|commendation|reserve
+ *        [--year Y] --as-of DATE --file names.csv|names.xlsx --out reply.docx
+ *        [--request-no 澜组干函〔2019〕45号] [--requester 中共澜江市委组织部] [--locale zh-CN|en] [--json]
+ *
+ * Names that several cadres bear, or nobody does, are never guessed: the command lists them (with
+ * the candidates' units, posts and ids, which settle a name) and exits 1 without writing a letter.
+ * The letter is a draft: the 发文字号's sequence is blank until the reply is signed in the register.
+ * The token needs read access to the workspace and the units (viewer is enough); nothing is written.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Packer } from 'docx';
+import * as v from 'valibot';
+import { today as todayIn } from '../../core/dates.ts';
+import { readTable } from '../../core/import/table.ts';
+import { describeIssues, type Locale } from '../../core/model/messages.ts';
+import { OPINION_LABELS } from '../../core/rules/explain.ts';
+import { reviewBatch, reviewRequestSchema, type ReviewRequest } from '../../core/rules/review.ts';
+import { citationContext, draftFrom } from '../../core/workflow/reply-draft.ts';
+import { purposeScope, replyLetter } from '../../core/workflow/reply-letter.ts';
+import { letterDocument } from '../../core/workflow/reply-word.ts';
+import { namesFromTable, subjectsOf, unsettledNames } from '../../core/workflow/review-input.ts';
+import { openImportTarget } from './import-sheet.ts';
+
+const PURPOSE_ARGS = { appraisal: 'annual-appraisal', promotion: 'promotion', commendation: 'commendation', reserve: 'reserve-cadre' } as const;
+
+/** A mistake in the arguments (exit 2, like the other commands' usage errors). */
+export class ReviewUsageError extends Error {}
+
+function requestFrom(values: { purpose?: string; year?: string; 'as-of'?: string }, people: string[], locale: Locale): ReviewRequest {
+  const purpose = PURPOSE_ARGS[values.purpose as keyof typeof PURPOSE_ARGS];
+  if (!purpose) throw new ReviewUsageError(`--purpose must be one of ${Object.keys(PURPOSE_ARGS).join(', ')}`);
+  const input: Record<string, unknown> = { purpose, asOf: values['as-of'], people };
+  if (values.year !== undefined && purpose !== 'promotion' && purpose !== 'reserve-cadre') input.year = /^\d+$/.test(values.year) ? Number(values.year) : NaN;
+  const parsed = v.safeParse(reviewRequestSchema, input);
+  if (!parsed.success) throw new ReviewUsageError(describeIssues(parsed.issues, locale).map((e) => e.message).join('; '));
+  return parsed.output as ReviewRequest;
+}
+
+export async function reviewCommand(argv: string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      purpose: { type: 'string' },
+      year: { type: 'string' },
+      'as-of': { type: 'string' },
+      file: { type: 'string' },
+      out: { type: 'string' },
+      'request-no': { type: 'string' },
+      requester: { type: 'string' },
+      locale: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const locale: Locale = values.locale === 'en' ? 'en' : 'zh-CN';
+  const zh = locale === 'zh-CN';
+  const serverUrl = values.server ?? process.env.DOSSIER_LENS_SERVER ?? 'ws://127.0.0.1:1234';
+  const token = values.token ?? process.env.DOSSIER_LENS_TOKEN;
+  if (!token) throw new ReviewUsageError('give --token (or set DOSSIER_LENS_TOKEN)');
+  if (!values.file) throw new ReviewUsageError('give --file names.csv|names.xlsx');
+  if (!values.out && !values.json) throw new ReviewUsageError('give --out reply.docx (or --json)');
+  const names = namesFromTable((await readTable(new Uint8Array(readFileSync(values.file)), values.file)).rows);
+  if (names.length === 0) throw new ReviewUsageError(zh ? `${values.file} 中没有姓名` : `no names in ${values.file}`);
+  const request = requestFrom(values, names.map((n) => n.name), locale);
+
+  const target = await openImportTarget(serverUrl, token);
+  try {
+    const config = target.workspace.config.get().value;
+    const units = new Map(target.workspace.units.list().flatMap((e) => (e.ok ? [[e.id, e.value] as const] : [])));
+    const subjects = subjectsOf(target.unitCodes().map((c) => target.unit(c)), (c) => units.get(c));
+    const result = reviewBatch(request, { subjects }, config);
+    const unitName = (code: string) => units.get(code)?.name ?? code;
+
+    const unsettled = unsettledNames(result);
+    if (unsettled.length > 0) {
+      process.exitCode = 1;
+      if (values.json) return out(JSON.stringify({ unsettled: unsettled.map((u) => ({ ...u, line: names[u.row]!.line })) }));
+      out(zh ? `以下 ${unsettled.length} 个姓名需要核对，未生成回复函：` : `${unsettled.length} name(s) need settling; no letter was written:`);
+      for (const u of unsettled) {
+        const line = names[u.row]!.line;
+        if (u.match === 'not-found') out(zh ? `  第 ${line} 行 ${u.query}：政治生态档案中未查到此人` : `  line ${line} ${u.query}: not in the dossiers`);
+        else {
+          const who = u.candidates.map((c) => `${unitName(c.unitCode)} ${c.post} ${c.cadreId}`).join(zh ? '；' : '; ');
+          out(zh ? `  第 ${line} 行 ${u.query}：同名 ${u.candidates.length} 人（${who}），请改用干部编号` : `  line ${line} ${u.query}: ${u.candidates.length} people of that name (${who}); use the cadre id`);
+        }
+      }
+      return;
+    }
+
+    const drafted = draftFrom(result, { asked: request.people, ctx: citationContext(subjects, config), unitName });
+    if (!drafted.ok) throw new Error('no one to answer for');
+    const batch = {
+      id: 'cli',
+      requestNo: values['request-no'] ?? (zh ? '来函' : 'letter'),
+      requester: values.requester ?? config.commission.addressee,
+      received: todayIn(),
+      purpose: request.purpose,
+      ...('year' in request && request.year !== undefined ? { year: request.year } : {}),
+      asOf: request.asOf,
+      people: [...request.people],
+    };
+    // The letter itself is an official document in Chinese, whatever --locale says of the output.
+    const letter = replyLetter({ batch, draft: drafted.draft, commission: config.commission, date: todayIn() });
+    if (values.out) writeFileSync(values.out, await Packer.toBuffer(letterDocument(letter)));
+    const counts = Object.fromEntries(Object.keys(OPINION_LABELS).map((o) => [o, drafted.draft.people.filter((p) => p.opinion === o).length]));
+    if (values.json) {
+      out(JSON.stringify({
+        title: letter.title,
+        purpose: purposeScope(batch.purpose, batch.year, locale),
+        counts,
+        people: drafted.draft.people.map((p) => ({ name: p.name, unit: p.unitName, post: p.post, opinion: p.opinion, reasons: p.reasons.map((r) => (zh ? r.zh : r.en)) })),
+        ...(values.out ? { out: values.out } : {}),
+      }));
+      return;
+    }
+    out(letter.title);
+    for (const p of drafted.draft.people) out(`  ${p.name}（${p.unitName} ${p.post}）：${zh ? OPINION_LABELS[p.opinion].zh : OPINION_LABELS[p.opinion].en}`);
+    if (values.out) out(zh ? `回复函已写入 ${values.out}` : `letter written to ${values.out}`);
+  } finally {
+    await target.workspaceClient.close();
+  }
+}
