@@ -147,6 +147,7 @@ describe('unit page (单位画像)', () => {
     expect(text.match(/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+/g) ?? []).toEqual([]);
     await expect(page.getByRole('region', { name: "The unit's own dossier" }).count()).resolves.toBe(1);
     await expectAccessible(page, 'units: English');
-    await page.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
+    // From the background: the page reloads on a language change, which would end its own evaluate.
+    await ext.background.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
   });
 });
