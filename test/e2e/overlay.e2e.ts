@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import messages from '../../extension/public/_locales/zh_CN/messages.json';
-import { accessibleName } from '../../extension/overlay/badge.ts';
-import { overlayTextFrom } from '../../extension/overlay/text-table.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { nodeWorkspace, seed, type SeedData } from './support/seed.ts';
+import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
+import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
  * The portal overlay end to end: dossiers seeded through the real server, an officer enrolled
@@ -18,56 +13,6 @@ import { nodeWorkspace, seed, type SeedData } from './support/seed.ts';
  * the way assistive technology does — through the DevTools protocol (DOM with `pierce` and the
  * accessibility tree) — while a page script proves the page itself cannot.
  */
-
-const FIXTURES = join(ROOT, 'test/fixtures/portals');
-const tx = overlayTextFrom(messages);
-
-const SEED: SeedData = {
-  units: [
-    { code: 'U01', name: '市教育局', aliases: [], kind: 'government' },
-    { code: 'U02', name: '市交通运输局', aliases: ['交通局'], kind: 'government' },
-    { code: 'U03', name: '市财政局', aliases: [], kind: 'government' },
-    { code: 'U04', name: '市卫生健康委员会', aliases: [], kind: 'government' },
-  ],
-  cadres: [
-    { id: 'C001', name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'U02', post: '副局长', rank: '副处级' },
-    { id: 'C002', name: '张伟', aliases: [], gender: 'male', birth: '1970-08', unitCode: 'U01', post: '局长', rank: '正处级' },
-    { id: 'C003', name: '王芳', aliases: ['王小芳'], gender: 'female', birth: '1982-01', unitCode: 'U01', post: '办公室主任', rank: '正科级' },
-    { id: 'C004', name: '欧阳明', aliases: [], gender: 'male', birth: '1979-05', unitCode: 'U03', post: '科长', rank: '正科级' },
-    { id: 'C005', name: '李娜', aliases: [], gender: 'female', birth: '1985-12', unitCode: 'U04', post: '副主任', rank: '副处级' },
-    // A name a hostile or careless writer put markup in: it must stay text everywhere.
-    { id: 'C006', name: '钱七<img src=x onerror=__pwned=9>', aliases: [], gender: 'male', birth: '1990-02', unitCode: 'U01', post: '科员', rank: '科员' },
-  ],
-  records: [
-    { id: 'R1', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: '2025-06-12', sourceDept: '市纪委监委', summary: '违规收受礼品', status: 'active' },
-    { id: 'R2', subject: { type: 'cadre', id: 'C001' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: '2025-09-01', sourceDept: '市纪委监委', summary: '提醒谈话', status: 'active' },
-    { id: 'R3', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'commendation', decisionDate: '2024-05-10', sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active' },
-    { id: 'R4', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'excellent-appraisal', decisionDate: '2025-01-10', sourceDept: '市委组织部', summary: '年度考核优秀', status: 'active' },
-    { id: 'R5', subject: { type: 'cadre', id: 'C003' }, colour: 'blue', kind: 'post-change', decisionDate: '2025-03-01', sourceDept: '市委组织部', summary: '职务变动', status: 'active' },
-    { id: 'R6', subject: { type: 'cadre', id: 'C004' }, colour: 'yellow', kind: 'admonishment', decisionDate: '2025-04-01', sourceDept: '市纪委监委', summary: '诫勉', status: 'active' },
-    { id: 'R7', subject: { type: 'cadre', id: 'C005' }, colour: 'red', kind: 'award', decisionDate: '2025-02-01', sourceDept: '市卫生健康委员会', summary: '通报表扬', status: 'active' },
-    { id: 'R8', subject: { type: 'cadre', id: 'C006' }, colour: 'black', kind: 'gov-demerit', decisionDate: '2025-07-01', sourceDept: '市纪委监委', summary: '<script>__pwned=8</script>', status: 'active' },
-  ],
-  flags: [{ id: 'F1', cadreId: 'C005', item: 'banquets', channel: 'public-report', date: '2025-10-08', status: 'verifying', summary: '接受宴请' }],
-};
-
-// ---- the fixture portal -------------------------------------------------------------------------
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.json': 'application/json', '.js': 'text/javascript' };
-
-function startFixtureServer(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
-    try {
-      const body = readFileSync(join(FIXTURES, path));
-      // No charset in the header: the legacy page's own <meta charset=gbk> must decide.
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
-}
 
 // ---- reading badges through the DevTools protocol ------------------------------------------------
 
@@ -335,15 +280,6 @@ async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
   }, boxes);
 }
 
-/** Polls outside a test (expect.poll is for tests): setup waits for the synced index. */
-async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('timed out waiting for setup');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 // ---- the tests ----------------------------------------------------------------------------------
 
 describe('portal overlay', () => {
@@ -359,11 +295,7 @@ describe('portal overlay', () => {
     return s;
   };
   /** The badge expected after `after`: a cadre or unit by id, or `?N` for an ambiguous name. */
-  const want = (after: string, who: string, name = after): [string, string] => {
-    if (who.startsWith('?')) return [after, accessibleName({ kind: 'ambiguous', candidates: new Array(Number(who.slice(1))).fill(index[0]) }, name, tx)];
-    const s = who.startsWith('U') ? subject('unit', who) : subject('cadre', who);
-    return [after, accessibleName({ kind: 'subject', subject: s, by: 'unique' }, name, tx)];
-  };
+  const want = (after: string, who: string, name = after): [string, string] => [after, expectedLabel(index, who, name)];
   const seen = async (page: Page) => (await badges(page)).map((b) => [b.after, b.label] as [string, string]);
   const open = async (file: string) => {
     const page = await ext.context.newPage();
@@ -456,20 +388,10 @@ describe('portal overlay', () => {
   beforeAll(async () => {
     server = await startTestServer();
     admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
-    await seed(server.url, admin, SEED);
+    await seed(server.url, admin, PORTAL_SEED);
     const officer = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
 
-    // What the extension's index will hold, computed by the same library from the same server.
-    const ws = await nodeWorkspace(server.url, officer);
-    try {
-      await ws.workspaceSynced.whenSynced();
-      await ws.openUnits();
-      for (const d of ws.docs()) await d.whenSynced();
-      await until(() => ws.index.all().filter((s) => s.type === 'cadre').length === 6);
-      index = ws.index.all();
-    } finally {
-      await ws.close();
-    }
+    index = await expectedIndex(server.url, officer, 6);
 
     fixtures = await startFixtureServer();
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
