@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { parsePortals } from './deploy/portal-patterns.ts';
 
 /**
  * Portals an organisation pre-sets at build time, so a managed install badges them with no
@@ -7,17 +8,7 @@ import { defineConfig } from 'wxt';
  * the manifest and registers the overlay on them at startup (extension/lib/portals.ts). Every other portal is added by the user from the options page, one
  * optional permission at a time.
  */
-const presetPortals = (process.env.DOSSIER_LENS_PORTALS ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
-
-for (const pattern of presetPortals) {
-  // Fail the build rather than ship a manifest Chrome refuses to load.
-  if (!/^(https?|\*):\/\/(\*|\*\.[^/*]+|[^/*]+)\/.*$/.test(pattern) && pattern !== '<all_urls>') {
-    throw new Error(`DOSSIER_LENS_PORTALS: "${pattern}" is not a match pattern such as https://portal.example.gov.cn/*`);
-  }
-}
+const presetPortals = parsePortals(process.env.DOSSIER_LENS_PORTALS, 'DOSSIER_LENS_PORTALS');
 
 /**
  * The oldest browsers the extension supports (README, "Browsers": each API it relies on, checked
