@@ -63,6 +63,12 @@ describe('update manifests and policies', () => {
     expect(chromiumPolicy({ id: 'abc', updateUrl: 'u', managed: { serverUrl: 'wss://s', token: 't' } })).toMatchObject({ '3rdparty': { extensions: { abc: { serverUrl: 'wss://s', token: 't' } } } });
   });
 
+  test('Firefox: plain-http updates are allowed only when the packages are served over http', () => {
+    const prefs = (xpiUrl: string) => (firefoxPolicies({ id: 'a@b', xpiUrl, unsigned: false }) as { policies: { Preferences?: object } }).policies.Preferences;
+    expect(prefs('https://s/x.xpi')).toBeUndefined();
+    expect(prefs('http://10.1.2.3/x.xpi')).toEqual({ 'extensions.checkUpdateSecurity': { Value: false, Status: 'locked' } });
+  });
+
   test('Firefox: force-installed from the XPI, unsigned allowed, the configuration for the add-on id', () => {
     expect(firefoxPolicies({ id: 'a@b', xpiUrl: 'https://s/x.xpi', unsigned: true, managed: { serverUrl: 'wss://s' } })).toEqual({
       policies: {

@@ -44,16 +44,23 @@ export function chromiumPolicy(o: { id: string; updateUrl: string; managed?: Man
 }
 
 /**
- * Firefox's policies.json (Linux: /etc/firefox/policies/ — /etc/firefox-esr/policies/ for Debian's
- * ESR — or `distribution/` in the installation; Windows: the same names by GPO). Force-installs
- * the XPI, allows it unsigned (honoured by ESR and Developer Edition only), and gives the extension
- * its configuration.
+ * Firefox's policies.json (Linux: `distribution/policies.json` in the installation, e.g.
+ * /usr/lib/firefox-esr/distribution/, or /etc/firefox/policies/ where the build reads system
+ * policies; Windows: the same names by GPO). Force-installs the XPI, allows it unsigned (honoured
+ * by ESR and Developer Edition only) and, when the updates are served over plain http, allows
+ * that too (Firefox otherwise refuses an add-on whose update_url is not https, as "incompatible");
+ * and gives the extension its configuration.
  */
 export function firefoxPolicies(o: { id: string; xpiUrl: string; managed?: ManagedConfig; unsigned: boolean }): object {
+  const locked = (Value: boolean) => ({ Value, Status: 'locked' });
+  const prefs = {
+    ...(o.unsigned ? { 'xpinstall.signatures.required': locked(false) } : {}),
+    ...(o.xpiUrl.startsWith('http:') ? { 'extensions.checkUpdateSecurity': locked(false) } : {}),
+  };
   return {
     policies: {
       ExtensionSettings: { [o.id]: { installation_mode: 'force_installed', install_url: o.xpiUrl } },
-      ...(o.unsigned ? { Preferences: { 'xpinstall.signatures.required': { Value: false, Status: 'locked' } } } : {}),
+      ...(Object.keys(prefs).length > 0 ? { Preferences: prefs } : {}),
       ...(o.managed ? { '3rdparty': { Extensions: { [o.id]: managedData(o.managed) } } } : {}),
     },
   };

@@ -36,10 +36,10 @@ export interface FirefoxLaunchOptions {
   portals?: string[];
   /** Extra preferences for the profile. */
   prefs?: Record<string, unknown>;
-  /** Environment of the browser process (e.g. HOME, where Firefox looks for managed storage). */
-  env?: Record<string, string>;
   /** Install the extension as a temporary add-on (default); false when policy installs it. */
   install?: boolean;
+  /** Another Firefox executable (e.g. one started in a private mount namespace: managed-browsers.ts). */
+  executablePath?: string;
 }
 
 export interface FirefoxExtension {
@@ -68,11 +68,11 @@ export async function launchFirefoxExtension(opts: FirefoxLaunchOptions = {}): P
   const browser = await puppeteer.launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
-    executablePath: FIREFOX,
+    executablePath: opts.executablePath ?? FIREFOX,
     headless: true,
+    dumpio: process.env.FIREFOX_DUMPIO === '1',
     // WebDriver refuses to navigate to moz-extension:// pages unless this is given.
     args: ['--remote-allow-system-access'],
-    env: { ...process.env, ...opts.env },
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
       // The extension's pages follow navigator.languages: zh-CN, the product's default.
@@ -101,7 +101,12 @@ export async function launchFirefoxExtension(opts: FirefoxLaunchOptions = {}): P
       const page = await browser.newPage();
       // puppeteer's goto never sees a moz-extension navigation finish (the tab moves to the
       // extension process); BiDi's own navigate does.
-      await bidi('browsingContext.navigate', { context: contextId(page), url: `${origin}/${path}`, wait: 'complete' });
+      try {
+        await bidi('browsingContext.navigate', { context: contextId(page), url: `${origin}/${path}`, wait: 'complete' });
+      } catch (e) {
+        await page.close();
+        throw e;
+      }
       return page;
     },
     async open(url) {
