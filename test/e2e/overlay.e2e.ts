@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { accessibleButtons, attr, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
-import { expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
+import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
@@ -403,13 +403,7 @@ describe('portal overlay', () => {
   });
 
   test('privacy probe: a page script walking the DOM finds no dossier content on any fixture', async () => {
-    // Strings only the dossiers hold: labels of the badge, grades' reasons, warnings, periods.
-    const forbidden = new Set(['红点', '蓝点', '黄点', '黑点', '等次', '预警', '负面清单', '人同名', '●', '■', '▲', '○']);
-    for (const s of index) {
-      if (s.gradeReason) forbidden.add(s.gradeReason);
-      for (const w of s.warnings) forbidden.add(w);
-      for (const p of s.periods) forbidden.add(p);
-    }
+    const forbidden = dossierOnlyStrings(index);
     for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html', 'roster-large.html']) {
       const page = await open(file);
       // The large roster's badges are all in its table's layer: the probe runs once every one is there.
@@ -417,7 +411,7 @@ describe('portal overlay', () => {
       const count = async () => (large ? (await layeredBadges(page)).length : (await badges(page)).length);
       await expect.poll(count, { timeout: 20_000 }).toBeGreaterThanOrEqual(large ? largeExpected().length : 1);
       await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), [...forbidden]);
+      const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), forbidden);
       expect(found, file).toEqual([]);
       await page.close();
     }

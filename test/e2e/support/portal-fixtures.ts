@@ -93,6 +93,20 @@ export function expectedLabel(index: SubjectSummary[], who: string, name: string
   return accessibleName({ kind: 'subject', subject: s, by: 'unique' }, name, tx);
 }
 
+/**
+ * Strings only the dossiers hold — the badges' words and glyphs, grades' reasons, warnings,
+ * periods — which the privacy probe (fixtures/portals/probe.js) must never find in a page.
+ */
+export function dossierOnlyStrings(index: SubjectSummary[]): string[] {
+  const forbidden = new Set(['红点', '蓝点', '黄点', '黑点', '等次', '预警', '负面清单', '人同名', '●', '■', '▲', '○']);
+  for (const s of index) {
+    if (s.gradeReason) forbidden.add(s.gradeReason);
+    for (const w of s.warnings) forbidden.add(w);
+    for (const p of s.periods) forbidden.add(p);
+  }
+  return [...forbidden];
+}
+
 /** Polls outside a test (expect.poll is for tests): setup waits for the synced index. */
 export async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
