@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, mintToken } from './support/index.ts';
 import { badges } from './support/cdp-badges.ts';
+import type { Page } from 'puppeteer-core';
 import { launchFirefoxExtension, type FirefoxExtension } from './support/firefox.ts';
 import { firefoxBadges } from './support/firefox-dom.ts';
 import { FIREFOX_DISTRIBUTION, inPrivateMount, launchManagedChromium, policyFolders, type PolicyFolders } from './support/managed-browsers.ts';
@@ -48,8 +49,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The machine's own policy files: the test must leave them as it found them. */
+const MACHINE_POLICIES = ['/etc/chromium/policies/managed/dossier-lens.json', join(FIREFOX_DISTRIBUTION, 'policies.json')];
+const machinePolicies = () => MACHINE_POLICIES.filter((p) => existsSync(p));
+
 describe("the README's deployment section, followed from scratch", () => {
   const dl = mkdtempSync(join(tmpdir(), 'dl-deploy-'));
+  const before = machinePolicies();
   let folders: PolicyFolders;
   let fixtures: { origin: string; server: HttpServer };
   let script: ReturnType<typeof spawn> | undefined;
@@ -104,7 +110,8 @@ describe("the README's deployment section, followed from scratch", () => {
     rmSync(dl, { recursive: true, force: true });
   });
 
-  test('what the steps produced: the signed packages and manifests, served; the policies in place', async () => {
+  test('what the steps produced: the signed packages and manifests, served; the policies in place, and only there', async () => {
+    expect(machinePolicies()).toEqual(before);
     const xml = await (await fetch(`http://127.0.0.1:${port}/extension/updates.xml`)).text();
     const id = /appid="([a-p]{32})"/.exec(xml)?.[1];
     expect(xml).toContain(`codebase="http://127.0.0.1:${port}/extension/dossier-lens-`);
@@ -131,6 +138,8 @@ describe("the README's deployment section, followed from scratch", () => {
         }, { timeout: 60_000, interval: 1000 })
         .toContain('张三');
       await expect(options.locator('body').textContent()).resolves.toContain('此连接由单位统一配置');
+      // The background syncs with the policy's connection (the options page shows its status).
+      await expect.poll(() => options.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 }).toBe('online');
       const portal = await chromium.context.newPage();
       await portal.goto(`${fixtures.origin}/legacy-gbk.html`);
       await expect.poll(async () => (await badges(portal)).map((b) => b.label), { timeout: 30_000 }).toEqual(expect.arrayContaining([labels.ouyang, labels.li]));
@@ -145,14 +154,13 @@ describe("the README's deployment section, followed from scratch", () => {
     try {
       ff = await launchFirefoxExtension({ install: false, executablePath: wrapper.path });
       const browser = ff;
-      await expect
-        .poll(async () => {
-          const page = await browser.page('options.html').catch(() => undefined);
-          const name = (await page?.$eval('[data-testid=whoami-name]', (e) => e.textContent ?? '').catch(() => '')) ?? '';
-          await page?.close();
-          return name;
-        }, { timeout: 60_000, interval: 1000 })
-        .toContain('张三');
+      // The browser downloads and installs it shortly after starting: until then the page fails.
+      let options: Page | undefined;
+      await expect.poll(async () => (options = await browser.page('options.html').catch(() => undefined)) !== undefined, { timeout: 60_000, interval: 1000 }).toBe(true);
+      const text = (selector: string) => options!.$eval(selector, (e) => e.textContent ?? '').catch(() => '');
+      await expect.poll(() => text('[data-testid=whoami-name]'), { timeout: 20_000 }).toContain('张三');
+      await expect.poll(() => text('body')).toContain('此连接由单位统一配置');
+      await expect.poll(() => options!.$eval('[data-testid=status-line]', (e) => e.getAttribute('data-connection')).catch(() => null), { timeout: 30_000 }).toBe('online');
       const portal = await ff.open(`${fixtures.origin}/legacy-gbk.html`);
       await expect.poll(async () => (await firefoxBadges(browser, portal)).map((b) => b.label), { timeout: 30_000 }).toEqual(expect.arrayContaining([labels.ouyang, labels.li]));
     } finally {

@@ -1,5 +1,5 @@
 import { chromium, type BrowserContext } from 'playwright-core';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,14 +24,25 @@ export interface PolicyFolders {
   remove(): void;
 }
 
-export const FIREFOX_DISTRIBUTION = '/usr/lib/firefox-esr/distribution';
+/**
+ * Debian's firefox-esr distribution folder. It is a symbolic link (to /usr/share/firefox-esr/…):
+ * the folder itself is resolved, both to copy it (a copy of the link would lead every write
+ * straight back into the machine's real folder) and to mount over it.
+ */
+export const FIREFOX_DISTRIBUTION = realpathSync('/usr/lib/firefox-esr/distribution');
+
+/** A real copy of `from` (links followed), never a link back to it. */
+function copyFolder(from: string, to: string): void {
+  cpSync(realpathSync(from), to, { recursive: true, dereference: true });
+  if (!lstatSync(to).isDirectory()) throw new Error(`${to} is not a folder of its own`);
+}
 
 export function policyFolders(): PolicyFolders {
   const dir = mkdtempSync(join(tmpdir(), 'dl-policies-'));
   const chromiumEtc = join(dir, 'etc-chromium');
-  cpSync('/etc/chromium', chromiumEtc, { recursive: true });
+  copyFolder('/etc/chromium', chromiumEtc);
   const firefoxPolicies = join(dir, 'firefox-distribution');
-  cpSync(FIREFOX_DISTRIBUTION, firefoxPolicies, { recursive: true });
+  copyFolder(FIREFOX_DISTRIBUTION, firefoxPolicies);
   return {
     chromiumEtc,
     chromiumPolicies: join(chromiumEtc, 'policies/managed'),
