@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { parsePortals } from './deploy/portal-patterns.ts';
 
 /**
  * Portals an organisation pre-sets at build time, so a managed install badges them with no
@@ -7,17 +8,16 @@ import { defineConfig } from 'wxt';
  * the manifest and registers the overlay on them at startup (extension/lib/portals.ts). Every other portal is added by the user from the options page, one
  * optional permission at a time.
  */
-const presetPortals = (process.env.DOSSIER_LENS_PORTALS ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
+const presetPortals = parsePortals(process.env.DOSSIER_LENS_PORTALS, 'DOSSIER_LENS_PORTALS');
 
-for (const pattern of presetPortals) {
-  // Fail the build rather than ship a manifest Chrome refuses to load.
-  if (!/^(https?|\*):\/\/(\*|\*\.[^/*]+|[^/*]+)\/.*$/.test(pattern) && pattern !== '<all_urls>') {
-    throw new Error(`DOSSIER_LENS_PORTALS: "${pattern}" is not a match pattern such as https://portal.example.gov.cn/*`);
-  }
-}
+/**
+ * The oldest browsers the extension supports (README, "Browsers": each API it relies on, checked
+ * against these, and what happens where one is missing). Chromium 109 is the last release for
+ * Windows 7 and 8.1, which office machines still run; Firefox 128 is the oldest ESR line with
+ * popovers (125) and storage.session (115).
+ */
+const MIN_CHROMIUM = '109';
+const MIN_FIREFOX = '128.0';
 
 /** Any http(s) site may become a portal, but only after the user grants it from the options page. */
 const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
@@ -30,10 +30,13 @@ export default defineConfig({
   // WXT resolves publicDir from the project root, not srcDir; locales live with the extension.
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-svelte'],
+  // Language features are lowered to what the minimum versions parse, whatever Vite's default.
+  vite: () => ({ build: { target: [`chrome${MIN_CHROMIUM}`, `firefox${parseInt(MIN_FIREFOX, 10)}`] } }),
   manifest: ({ manifestVersion, browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'zh_CN',
+    ...(browser !== 'firefox' && { minimum_chrome_version: MIN_CHROMIUM }),
     permissions: [
       // settings, the portal list and the local index cache
       'storage',
@@ -66,6 +69,7 @@ export default defineConfig({
       browser_specific_settings: {
         gecko: {
           id: 'dossier-lens@example.gov.cn',
+          strict_min_version: MIN_FIREFOX,
           // Nothing leaves the browser except to the organisation's own sync server.
           data_collection_permissions: { required: ['none'] },
         },

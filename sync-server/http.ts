@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDocName } from './access.ts';
 import { authenticate, authorize, bearerToken } from './auth.ts';
+import { EXTENSION_PREFIX, serveExtensionFile } from './extension-files.ts';
 import type { Metrics } from './metrics.ts';
 import type { Storage } from './storage/types.ts';
 
@@ -13,6 +14,8 @@ export interface HttpContext {
   secret: Buffer;
   storage: Storage;
   metrics: Metrics;
+  /** Where the packaged extension is served from (`--extension-dir`); none: GET /extension/* is 404. */
+  extensionDir?: string | undefined;
 }
 
 const extensionOrigin = /^(chrome|moz|safari-web)-extension:\/\/[A-Za-z0-9._-]+$/u;
@@ -43,6 +46,7 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
     return;
   }
   if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' }, cors);
+  if (url.pathname.startsWith(EXTENSION_PREFIX)) return serveExtensionFile(context.extensionDir, url.pathname, res);
   switch (url.pathname) {
     case '/healthz':
       return json(res, 200, { ok: true });

@@ -7,7 +7,8 @@
  * --data/DOSSIER_LENS_DATA (.data/sync-server), --sync, --idle-unload-ms, --compact-every,
  * --poll-interval-ms, --ping-interval-ms, --max-frame-bytes, --messages-per-second,
  * --message-burst, --bytes-per-second, --byte-burst, --handshake-timeout-ms,
- * --max-queued-messages, --max-buffered-bytes, --log-level. See README.md.
+ * --max-queued-messages, --max-buffered-bytes, --log-level, --extension-dir (serve the packaged
+ * extension at GET /extension/<file>). See README.md.
  *
  * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
  * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
@@ -24,7 +25,7 @@ export const defaultDataDir = '.data/sync-server';
 const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync' };
 const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
-const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel']);
+const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir']);
 
 export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): v.SafeParseResult<typeof serverOptionsSchema> {
   const keys = Object.keys(serverOptionsSchema.entries);

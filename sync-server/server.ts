@@ -46,6 +46,8 @@ export const serverOptionsSchema = v.object({
   maxQueuedMessages: v.optional(positiveInt, defaultLimits.maxQueuedMessages),
   maxBufferedBytes: v.optional(positiveInt, defaultLimits.maxBufferedBytes),
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+  /** The packaged extension and its update manifests (`npm run package`), served at GET /extension/<file>. */
+  extensionDir: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 export type ServerOptions = v.InferInput<typeof serverOptionsSchema> & {
   /** Where JSON log lines go (default: stdout). */
@@ -101,7 +103,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
   });
 
   const http = createServer((req, res) => {
-    handleHttp({ secret, storage, metrics }, req, res).catch((error: Error) => {
+    handleHttp({ secret, storage, metrics, extensionDir: options.extensionDir }, req, res).catch((error: Error) => {
       log.error('http handler failed', { path: new URL(req.url ?? '/', 'http://x').pathname, error: error.message });
       if (!res.headersSent) res.writeHead(500);
       res.end();

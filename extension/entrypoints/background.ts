@@ -5,7 +5,7 @@ import { onLanguageChange } from '../lib/i18n.ts';
 import { keepSyncing } from '../lib/lifetime.ts';
 import { startOverlayHost } from '../lib/overlay-host.ts';
 import { syncOverlayRegistration } from '../lib/portals.ts';
-import { onConnectionChange } from '../lib/settings.ts';
+import { onConnectionChange, readConnection, whenManagedSettles, wsUrl } from '../lib/settings.ts';
 import { createWorkspaceHost } from '../lib/workspace-host.ts';
 
 /**
@@ -29,5 +29,12 @@ export default defineBackground(() => {
   onLanguageChange(() => void host.reopen());
   keepSyncing(host);
   startAlertHost(host);
-  void host.reopen();
+  const opened = host.reopen();
+  // The browser's policy store can answer seconds after a start (readConnection stops waiting
+  // after 500 ms), and a policy that was there all along announces no change: once it has
+  // answered, the policy's connection is opened if the first opening went ahead without it.
+  void Promise.all([opened, whenManagedSettles()]).then(async () => {
+    const c = await readConnection();
+    if (c?.managed && host.current()?.serverUrl !== wsUrl(c.serverUrl)) await host.reopen();
+  });
 });

@@ -43,5 +43,8 @@ export function sendToBackground(req: { type: 'search'; query: string; limit?: n
 export function sendToBackground(req: { type: 'lookup'; subjects: { type: 'cadre' | 'unit'; id: string }[]; wait?: boolean }): Promise<LookupResponse>;
 export function sendToBackground(req: RequestInput): Promise<unknown>;
 export function sendToBackground(req: RequestInput): Promise<unknown> {
-  return browser.runtime.sendMessage(req);
+  // Firefox structured-clones messages and refuses a Svelte $state proxy (DataCloneError: a
+  // dossier panel's subject is one); Chrome serialises them as JSON. Requests are plain JSON by
+  // design, so sending a JSON copy is exact in both.
+  return browser.runtime.sendMessage(JSON.parse(JSON.stringify(req)) as RequestInput);
 }

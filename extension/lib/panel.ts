@@ -55,18 +55,53 @@ export function hashFor(subject: SubjectRef): string {
 
 /**
  * Opens the panel in `tabId` on `target`. Must run inside the user's gesture (a badge click
- * relayed by the content script): `sidePanel.open` is therefore called before anything is
- * awaited. Firefox opens its sidebar; where neither is possible the dossier opens in a tab.
+ * relayed by the content script): the panel is therefore asked to open before anything is
+ * awaited. Where no panel can show it, the dossier opens in a tab of its own (see README,
+ * "Browsers"): Chromium before 114 has no side panel and before 116 no `sidePanel.open`;
+ * Firefox opens its sidebar only from its own toolbar or menus, never from a page's click, but an
+ * open sidebar follows the target like Chrome's panel.
  */
 export async function openDossierPanel(tabId: number, target: PanelTarget): Promise<void> {
-  const chromePanel = (browser as unknown as { sidePanel?: { open(o: { tabId: number }): Promise<void> } }).sidePanel;
-  const firefoxSidebar = (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction;
-  const opening = chromePanel ? chromePanel.open({ tabId }) : firefoxSidebar ? firefoxSidebar.open() : Promise.reject(new Error('no side panel'));
+  const opening = openSidePanel(tabId);
   await setPanelTarget(target);
-  try {
-    await opening;
-  } catch {
-    const hash = 'subject' in target ? hashFor(target.subject) : '';
-    await browser.tabs.create({ url: browser.runtime.getURL(`/sidepanel.html${hash}`) });
+  if (await opening) return;
+  await showInTab('subject' in target ? hashFor(target.subject) : '');
+}
+
+type ChromeSidePanel = { open?(o: { tabId: number }): Promise<void> };
+type FirefoxSidebar = { open?(): Promise<void>; isOpen?(details: object): Promise<boolean> };
+
+/** Starts opening the side panel (Chromium) or sidebar (Firefox); resolves to whether one shows the target. */
+function openSidePanel(tabId: number): Promise<boolean> {
+  const api = browser as unknown as { sidePanel?: ChromeSidePanel; sidebarAction?: FirefoxSidebar };
+  const panel = api.sidePanel;
+  if (typeof panel?.open === 'function') return panel.open({ tabId }).then(() => true, () => false);
+  const sidebar = api.sidebarAction;
+  if (typeof sidebar?.open === 'function') {
+    return sidebar.open().then(
+      () => true,
+      () => sidebar.isOpen?.({}).catch(() => false) ?? false,
+    );
   }
+  return Promise.resolve(false);
+}
+
+const TAB_KEY = 'dossierTab';
+
+/**
+ * The dossier in a tab: the one this fallback opened before if it still shows the panel page (it
+ * follows the target; its address is updated too, so a reload shows the same subject), else a
+ * new one. An extension sees the address of its own pages without the `tabs` permission.
+ */
+async function showInTab(hash: string): Promise<void> {
+  const page = browser.runtime.getURL('/sidepanel.html');
+  const known = (await browser.storage.session.get(TAB_KEY))[TAB_KEY];
+  const tab = typeof known === 'number' ? await browser.tabs.get(known).catch(() => undefined) : undefined;
+  if (tab?.id !== undefined && tab.url?.startsWith(page)) {
+    await browser.tabs.update(tab.id, { url: `${page}${hash}`, active: true });
+    await browser.windows?.update(tab.windowId, { focused: true }).catch(() => undefined);
+    return;
+  }
+  const created = await browser.tabs.create({ url: `${page}${hash}` });
+  await browser.storage.session.set({ [TAB_KEY]: created.id });
 }

@@ -145,7 +145,7 @@ function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Nod
   const show = () => {
     card ??= buildCard(doc, r, tx);
     if (!card.isConnected) root.append(card);
-    if (!card.matches(':popover-open')) card.showPopover();
+    showCard(card);
     const b = button.getBoundingClientRect();
     const view = doc.defaultView!;
     const c = card.getBoundingClientRect();
@@ -154,7 +154,7 @@ function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Nod
     card.style.left = `${Math.max(0, Math.min(b.left, view.innerWidth - c.width - 4))}px`;
   };
   const hide = () => {
-    if (card?.matches(':popover-open')) card.hidePopover();
+    if (card) hideCard(card);
   };
   button.addEventListener('mouseenter', show);
   button.addEventListener('focus', show);
@@ -211,9 +211,28 @@ function pillParts(doc: Document, r: Resolution, opts: BadgeOptions): HTMLElemen
   return pillSegments(r, opts.labelled ? opts.name : '').map((s) => el(doc, 'span', s.cls, s.text));
 }
 
+/**
+ * The card goes in the top layer (a popover) where the browser has popovers: Chromium 114+,
+ * Firefox 125+. Before that (the README's minimum is Chromium 109) it is a fixed-position card
+ * shown and hidden with `hidden`; a table cell's overflow still does not clip it, only a page's
+ * transformed ancestor could.
+ */
+const hasPopover = typeof HTMLElement !== 'undefined' && typeof HTMLElement.prototype.showPopover === 'function';
+
+function showCard(card: HTMLElement): void {
+  if (!hasPopover) card.hidden = false;
+  else if (!card.matches(':popover-open')) card.showPopover();
+}
+
+function hideCard(card: HTMLElement): void {
+  if (!hasPopover) card.hidden = true;
+  else if (card.matches(':popover-open')) card.hidePopover();
+}
+
 function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLElement {
   const card = el(doc, 'div', 'card');
-  card.setAttribute('popover', 'manual');
+  if (hasPopover) card.setAttribute('popover', 'manual');
+  else card.hidden = true;
   card.setAttribute('role', 'tooltip');
   if (r.kind === 'ambiguous') {
     card.append(el(doc, 'h2', undefined, tx.ambiguousTitle(r.candidates.length)));

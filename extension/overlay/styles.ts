@@ -78,7 +78,11 @@ export const BADGE_CSS = `
   font: 400 12px/18px "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   white-space: normal;
 }
-.card:not(:popover-open) { display: none; }
+.card[popover]:not(:popover-open) { display: none; }
+/* Without popovers (Chromium before 114, which drops the rule above as a whole: keep them apart)
+   the card is not in the top layer: above the page instead, shown and hidden with [hidden]. */
+.card[hidden] { display: none; }
+.card:not([popover]) { z-index: 2147483647; }
 .card h2 { all: unset; display: block; font-size: 14px; font-weight: 700; }
 .card p, .card li { all: unset; display: block; }
 .card ul { all: unset; display: block; margin: 4px 0; }

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import messages from '../../extension/public/_locales/zh_CN/messages.json';
-import { accessibleName } from '../../extension/overlay/badge.ts';
-import { overlayTextFrom } from '../../extension/overlay/text-table.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { nodeWorkspace, seed, type SeedData } from './support/seed.ts';
+import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { accessibleButtons, attr, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
+import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
  * The portal overlay end to end: dossiers seeded through the real server, an officer enrolled
@@ -19,139 +15,7 @@ import { nodeWorkspace, seed, type SeedData } from './support/seed.ts';
  * accessibility tree) — while a page script proves the page itself cannot.
  */
 
-const FIXTURES = join(ROOT, 'test/fixtures/portals');
-const tx = overlayTextFrom(messages);
-
-const SEED: SeedData = {
-  units: [
-    { code: 'U01', name: '市教育局', aliases: [], kind: 'government' },
-    { code: 'U02', name: '市交通运输局', aliases: ['交通局'], kind: 'government' },
-    { code: 'U03', name: '市财政局', aliases: [], kind: 'government' },
-    { code: 'U04', name: '市卫生健康委员会', aliases: [], kind: 'government' },
-  ],
-  cadres: [
-    { id: 'C001', name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'U02', post: '副局长', rank: '副处级' },
-    { id: 'C002', name: '张伟', aliases: [], gender: 'male', birth: '1970-08', unitCode: 'U01', post: '局长', rank: '正处级' },
-    { id: 'C003', name: '王芳', aliases: ['王小芳'], gender: 'female', birth: '1982-01', unitCode: 'U01', post: '办公室主任', rank: '正科级' },
-    { id: 'C004', name: '欧阳明', aliases: [], gender: 'male', birth: '1979-05', unitCode: 'U03', post: '科长', rank: '正科级' },
-    { id: 'C005', name: '李娜', aliases: [], gender: 'female', birth: '1985-12', unitCode: 'U04', post: '副主任', rank: '副处级' },
-    // A name a hostile or careless writer put markup in: it must stay text everywhere.
-    { id: 'C006', name: '钱七<img src=x onerror=__pwned=9>', aliases: [], gender: 'male', birth: '1990-02', unitCode: 'U01', post: '科员', rank: '科员' },
-  ],
-  records: [
-    { id: 'R1', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: '2025-06-12', sourceDept: '市纪委监委', summary: '违规收受礼品', status: 'active' },
-    { id: 'R2', subject: { type: 'cadre', id: 'C001' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: '2025-09-01', sourceDept: '市纪委监委', summary: '提醒谈话', status: 'active' },
-    { id: 'R3', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'commendation', decisionDate: '2024-05-10', sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active' },
-    { id: 'R4', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'excellent-appraisal', decisionDate: '2025-01-10', sourceDept: '市委组织部', summary: '年度考核优秀', status: 'active' },
-    { id: 'R5', subject: { type: 'cadre', id: 'C003' }, colour: 'blue', kind: 'post-change', decisionDate: '2025-03-01', sourceDept: '市委组织部', summary: '职务变动', status: 'active' },
-    { id: 'R6', subject: { type: 'cadre', id: 'C004' }, colour: 'yellow', kind: 'admonishment', decisionDate: '2025-04-01', sourceDept: '市纪委监委', summary: '诫勉', status: 'active' },
-    { id: 'R7', subject: { type: 'cadre', id: 'C005' }, colour: 'red', kind: 'award', decisionDate: '2025-02-01', sourceDept: '市卫生健康委员会', summary: '通报表扬', status: 'active' },
-    { id: 'R8', subject: { type: 'cadre', id: 'C006' }, colour: 'black', kind: 'gov-demerit', decisionDate: '2025-07-01', sourceDept: '市纪委监委', summary: '<script>__pwned=8</script>', status: 'active' },
-  ],
-  flags: [{ id: 'F1', cadreId: 'C005', item: 'banquets', channel: 'public-report', date: '2025-10-08', status: 'verifying', summary: '接受宴请' }],
-};
-
-// ---- the fixture portal -------------------------------------------------------------------------
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.json': 'application/json', '.js': 'text/javascript' };
-
-function startFixtureServer(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
-    try {
-      const body = readFileSync(join(FIXTURES, path));
-      // No charset in the header: the legacy page's own <meta charset=gbk> must decide.
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
-}
-
-// ---- reading badges through the DevTools protocol ------------------------------------------------
-
-interface CdpNode {
-  nodeType: number;
-  nodeName: string;
-  nodeValue: string;
-  attributes?: string[];
-  children?: CdpNode[];
-  shadowRoots?: CdpNode[];
-  shadowRootType?: string;
-  contentDocument?: CdpNode;
-  backendNodeId: number;
-}
-
-interface SeenBadge {
-  /** The page text right before the badge (the text node it follows). */
-  after: string;
-  label: string;
-  button: number;
-  /** 'closed' for every badge; and no <style>/<link> of its own (one adopted sheet for all). */
-  rootType: string;
-  ownStyles: number;
-  /** Attributes on the host element in the page (only the guard `style`). */
-  hostAttributes: string[];
-}
-
-const attr = (n: CdpNode, name: string) => {
-  const a = n.attributes ?? [];
-  for (let i = 0; i < a.length; i += 2) if (a[i] === name) return a[i + 1];
-  return undefined;
-};
-
-function countStyles(n: CdpNode): number {
-  return (n.nodeName === 'STYLE' || n.nodeName === 'LINK' ? 1 : 0) + (n.children ?? []).reduce((a, c) => a + countStyles(c), 0);
-}
-
-function badgeButton(host: CdpNode): CdpNode | undefined {
-  const root = host.shadowRoots?.[0];
-  const find = (n: CdpNode): CdpNode | undefined => {
-    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label')) return n;
-    for (const c of n.children ?? []) {
-      const f = find(c);
-      if (f) return f;
-    }
-    return undefined;
-  };
-  return root ? find(root) : undefined;
-}
-
-/** A large table's layer host: its closed root holds the pane the table's badges are drawn in. */
-const isLayer = (host: CdpNode) => host.shadowRoots?.[0]?.children?.some((c) => c.nodeName === 'DIV' && attr(c, 'class') === 'pane') ?? false;
-
-/** Every inline badge on the page, in document order, with the text it follows. */
-async function badges(page: Page): Promise<SeenBadge[]> {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as unknown as { root: CdpNode };
-  await cdp.detach();
-  const out: SeenBadge[] = [];
-  const walk = (n: CdpNode) => {
-    let lastText = '';
-    for (const c of n.children ?? []) {
-      if (c.nodeType === 3) lastText = c.nodeValue;
-      // (A large table's badge layer is not a badge: layeredBadges reads those.)
-      const button = c.nodeName === 'SPAN' && c.shadowRoots?.length && !isLayer(c) ? badgeButton(c) : undefined;
-      if (button) {
-        const root = c.shadowRoots![0]!;
-        out.push({
-          after: lastText.trim(),
-          label: attr(button, 'aria-label')!,
-          button: button.backendNodeId,
-          rootType: root.shadowRootType ?? '',
-          ownStyles: countStyles(root),
-          hostAttributes: (c.attributes ?? []).filter((_, i) => i % 2 === 0),
-        });
-      }
-      else walk(c);
-    }
-    for (const s of n.shadowRoots ?? []) walk(s);
-    if (n.contentDocument) walk(n.contentDocument);
-  };
-  walk(root);
-  return out;
-}
+// ---- reading the large table's layer through the DevTools protocol ---------------------------------
 
 interface Box {
   left: number;
@@ -177,13 +41,6 @@ interface ShadowHost {
   hostAttributes: string[];
   /** Where it is: inside the table, its next sibling (the layer's place), or elsewhere. */
   where: 'in-table' | 'after-table' | 'elsewhere';
-}
-
-async function piercedDocument(page: Page): Promise<CdpNode> {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as unknown as { root: CdpNode };
-  await cdp.detach();
-  return root;
 }
 
 function findNode(n: CdpNode, ok: (n: CdpNode) => boolean): { node: CdpNode; parent: CdpNode | null } | undefined {
@@ -268,26 +125,6 @@ async function layeredBadges(page: Page, tableId = 'roster'): Promise<LayeredBad
   }
 }
 
-/** Names of the buttons in the accessibility tree (what a screen reader announces). */
-async function accessibleButtons(page: Page): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
-  await cdp.detach();
-  return nodes.filter((n) => n.role?.value === 'button').map((n) => n.name?.value ?? '');
-}
-
-async function clickBackendNode(page: Page, backendNodeId: number, how: 'click' | 'hover' = 'click'): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
-  const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId })) as { model: { content: number[] } };
-  await cdp.detach();
-  const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
-  const x = (x1 + x3) / 2;
-  const y = (y1 + y3) / 2;
-  if (how === 'click') await page.mouse.click(x, y);
-  else await page.mouse.move(x, y);
-}
-
 /**
  * Where the text of cell `col` is drawn in the row whose first cell (序号) reads `row`: the rect of
  * its last line, from a Range over the cell's text node (as the name is drawn, not the cell's box).
@@ -335,15 +172,6 @@ async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
   }, boxes);
 }
 
-/** Polls outside a test (expect.poll is for tests): setup waits for the synced index. */
-async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('timed out waiting for setup');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 // ---- the tests ----------------------------------------------------------------------------------
 
 describe('portal overlay', () => {
@@ -359,11 +187,7 @@ describe('portal overlay', () => {
     return s;
   };
   /** The badge expected after `after`: a cadre or unit by id, or `?N` for an ambiguous name. */
-  const want = (after: string, who: string, name = after): [string, string] => {
-    if (who.startsWith('?')) return [after, accessibleName({ kind: 'ambiguous', candidates: new Array(Number(who.slice(1))).fill(index[0]) }, name, tx)];
-    const s = who.startsWith('U') ? subject('unit', who) : subject('cadre', who);
-    return [after, accessibleName({ kind: 'subject', subject: s, by: 'unique' }, name, tx)];
-  };
+  const want = (after: string, who: string, name = after): [string, string] => [after, expectedLabel(index, who, name)];
   const seen = async (page: Page) => (await badges(page)).map((b) => [b.after, b.label] as [string, string]);
   const open = async (file: string) => {
     const page = await ext.context.newPage();
@@ -456,20 +280,10 @@ describe('portal overlay', () => {
   beforeAll(async () => {
     server = await startTestServer();
     admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
-    await seed(server.url, admin, SEED);
+    await seed(server.url, admin, PORTAL_SEED);
     const officer = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
 
-    // What the extension's index will hold, computed by the same library from the same server.
-    const ws = await nodeWorkspace(server.url, officer);
-    try {
-      await ws.workspaceSynced.whenSynced();
-      await ws.openUnits();
-      for (const d of ws.docs()) await d.whenSynced();
-      await until(() => ws.index.all().filter((s) => s.type === 'cadre').length === 6);
-      index = ws.index.all();
-    } finally {
-      await ws.close();
-    }
+    index = await expectedIndex(server.url, officer, 6);
 
     fixtures = await startFixtureServer();
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
@@ -589,13 +403,7 @@ describe('portal overlay', () => {
   });
 
   test('privacy probe: a page script walking the DOM finds no dossier content on any fixture', async () => {
-    // Strings only the dossiers hold: labels of the badge, grades' reasons, warnings, periods.
-    const forbidden = new Set(['红点', '蓝点', '黄点', '黑点', '等次', '预警', '负面清单', '人同名', '●', '■', '▲', '○']);
-    for (const s of index) {
-      if (s.gradeReason) forbidden.add(s.gradeReason);
-      for (const w of s.warnings) forbidden.add(w);
-      for (const p of s.periods) forbidden.add(p);
-    }
+    const forbidden = dossierOnlyStrings(index);
     for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html', 'roster-large.html']) {
       const page = await open(file);
       // The large roster's badges are all in its table's layer: the probe runs once every one is there.
@@ -603,7 +411,7 @@ describe('portal overlay', () => {
       const count = async () => (large ? (await layeredBadges(page)).length : (await badges(page)).length);
       await expect.poll(count, { timeout: 20_000 }).toBeGreaterThanOrEqual(large ? largeExpected().length : 1);
       await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), [...forbidden]);
+      const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), forbidden);
       expect(found, file).toEqual([]);
       await page.close();
     }

@@ -39,6 +39,13 @@ export interface LaunchOptions {
   userDataDir?: string;
   /** Browser UI language, e.g. 'en-US' (default zh-CN, the product's default language). */
   locale?: string;
+  /**
+   * Changes to this browser's copy of the build, to run the real extension as an older browser
+   * would: `manifest` edits the manifest (an older Chromium ignores keys it does not know);
+   * `prepend` puts code before a built file's own, e.g. removing an API in background.js before
+   * the background runs (see older-chromium.e2e.ts).
+   */
+  patch?: { manifest?: (m: Record<string, unknown>) => void; prepend?: Record<string, string> };
 }
 
 export interface ExtensionBrowser {
@@ -64,7 +71,11 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const manifestPath = join(extDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   manifest.host_permissions = opts.portals ?? [];
+  opts.patch?.manifest?.(manifest);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  for (const [file, code] of Object.entries(opts.patch?.prepend ?? {})) {
+    writeFileSync(join(extDir, file), `${code}\n${readFileSync(join(extDir, file), 'utf8')}`);
+  }
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'dl-profile-'));
   if (!opts.userDataDir) cleanup.push(userDataDir);
   const context = await chromium.launchPersistentContext(userDataDir, {
