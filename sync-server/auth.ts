@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { type Grant, type Role, canWrite, effectiveRole } from './access.ts';
+import { MULTIPLEX_SUBPROTOCOL } from '../core/sync/multiplex-wire.ts';
 import type { Storage } from './storage/types.ts';
 import { type TokenPayload, verifyToken } from './token.ts';
 
@@ -34,6 +35,12 @@ export function tokenFromRequest(req: IncomingMessage, url: URL): string | null 
     }
   }
   return bearerToken(req.headers.authorization) ?? url.searchParams.get('token');
+}
+
+/** Whether the upgrade offers the multiplexed protocol (many documents over one socket). */
+export function offersMultiplex(req: IncomingMessage): boolean {
+  const offered = req.headers['sec-websocket-protocol'];
+  return typeof offered === 'string' && offered.split(',').some((protocol) => protocol.trim() === MULTIPLEX_SUBPROTOCOL);
 }
 
 export function bearerToken(header: string | undefined): string | null {
