@@ -110,6 +110,9 @@ export interface SyncedDoc {
  */
 export type RefusalStatus = 401 | 403;
 
+/** The close code of a document refused for lack of a grant on a multiplexed connection. */
+const FORBIDDEN_CLOSE = 4403;
+
 const REFUSAL_REASONS: Record<RefusalStatus, string> = {
   401: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)',
   403: 'HTTP 403: the token has no grant on this document',
@@ -317,6 +320,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     emit();
   });
   provider.on('closed', (event) => {
+    // On a multiplexed connection a document without a grant is closed with 4403 (its 403).
+    if (refusal === undefined && event.code === FORBIDDEN_CLOSE) refusal = 403;
     closed = refusal === undefined ? { code: event.code, reason: event.reason } : { code: event.code, reason: REFUSAL_REASONS[refusal], httpStatus: refusal };
     refusal = undefined;
     emit();
@@ -474,6 +479,12 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     disconnect: () => provider.disconnect(),
     setToken(token) {
       provider.protocols = [SUBPROTOCOL, `auth.${token}`];
+      // An attempt still under way (e.g. waiting for the server to come back) carries the old
+      // token: start it again with the new one. An open connection keeps its token until it ends.
+      if (provider.ws && !provider.wsconnected && provider.shouldConnect) {
+        provider.disconnect();
+        provider.connect();
+      }
     },
     destroy: () => teardown(false),
     clear: () => teardown(true),

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 // The real server, on loopback. Only this test reaches into sync-server/; the library does not.
 import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
-import { mintToken } from '../../sync-server/token.ts';
+import { loadOrCreateSecret, mintToken } from '../../sync-server/token.ts';
 import * as Y from 'yjs';
 import { definitiveRefusal } from './synced-doc.ts';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
@@ -284,10 +284,20 @@ describe('sync client against the real server', () => {
     } finally {
       await new Promise((resolve) => flaky.close(resolve));
     }
-    // Nobody listening: refused connections are transient too.
+    // Nobody listening: refused connections are transient too, and the client connects once a
+    // server listens on that port.
     const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20 });
-    await waitFor(() => w.workspaceSynced.provider.wsUnsuccessfulReconnects >= 3, 'the client to retry a closed port');
-    expect(w.status().closed).toEqual([]);
+    const own = tempDataDir();
+    w.setToken(mintToken(loadOrCreateSecret(own.dir), { user: 'rae', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token);
+    const later = await startTestServer(own.dir, { port: Number(new URL(url).port) });
+    try {
+      await w.workspaceSynced.whenSynced();
+      expect(w.status()).toMatchObject({ connection: 'online', closed: [] });
+    } finally {
+      await w.close();
+      await later.close();
+      own.remove();
+    }
   });
 
   it('reads the refusal only from what Node clients see; a browser error event says nothing', () => {

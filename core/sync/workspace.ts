@@ -13,6 +13,7 @@ import { aggregate, type WorkspaceStatus } from './status.ts';
 import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
+import { createSharedConnection, type TransportMode } from './multiplex.ts';
 import { canRead, type Grant } from './scope.ts';
 
 /**
@@ -44,7 +45,13 @@ export interface WorkspaceOptions {
   today?: () => IsoDate;
   rules?: Rules;
   confirmDebounceMs?: number;
+  /** Upper bound of the wait between reconnection attempts (jittered), ms. Default 30 s. */
   maxBackoffTime?: number;
+  /**
+   * One WebSocket for every document (default true), falling back to one per document against a
+   * server without multiplexing; false: one per document (multiplex.ts).
+   */
+  multiplex?: boolean;
   /** Keep each unit's index entries on this device for a fast next start (default: with IndexedDB). */
   indexCache?: boolean;
   /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
@@ -80,9 +87,12 @@ export interface Workspace {
   readonly index: LocalIndex;
   /** Resolves when the server has acknowledged every local change in every open document. */
   whenConfirmed(): Promise<void>;
+  /** Connect every document; after a failed attempt, try again now rather than after the backoff. */
   connect(): void;
   disconnect(): void;
   setToken(token: string): void;
+  /** How documents travel: over one socket, or one per document; undefined until the server answered. */
+  transport(): TransportMode | undefined;
   /** Stops syncing; this device's copies stay for next time. */
   close(): Promise<void>;
   /** Stops syncing and deletes every local copy this workspace made on this device. */
@@ -113,6 +123,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const statusListeners = new Set<(s: WorkspaceStatus) => void>();
   const index = createLocalIndex();
   let closed = false;
+  const maxBackoffTime = options.maxBackoffTime ?? 30_000;
+  const shared = options.multiplex === false ? undefined : createSharedConnection({ maxBackoffTime, ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}) });
+  const WebSocketPolyfill = shared?.WebSocket ?? options.WebSocketPolyfill;
 
   const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[]): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
@@ -126,8 +139,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       crossTab: options.crossTab ?? true,
       connect,
       confirmDebounceMs: options.confirmDebounceMs ?? 300,
-      maxBackoffTime: options.maxBackoffTime ?? 30_000,
-      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+      maxBackoffTime,
+      ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
       ...(readAhead ? { readAhead } : {}),
     });
   };
@@ -329,6 +342,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     connect() {
       shouldConnect = true;
       for (const d of opened.values()) d.connect();
+      shared?.retryNow();
     },
     disconnect() {
       shouldConnect = false;
@@ -338,6 +352,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       token = next;
       for (const d of opened.values()) d.setToken(next);
     },
+    transport: () => (shared ? shared.mode() : 'per-document'),
     async close() {
       if (closed) return;
       clearTimeout(prefetchTimer);
@@ -349,6 +364,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.destroy()));
+      shared?.close();
     },
     async wipe() {
       closed = true;
@@ -361,6 +377,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.clear()));
+      shared?.close();
       // Documents opened in earlier sessions but not in this one.
       if (persistence === 'indexeddb' && typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
         const leftovers = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => !!n && n.startsWith(prefix));
