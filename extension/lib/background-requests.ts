@@ -6,6 +6,9 @@ import { listPortals, removePortal, syncOverlayRegistration } from './portals.ts
 import { wipeLocalData } from './wipe.ts';
 import type { WorkspaceHost } from './workspace-host.ts';
 
+/** How long a lookup waits for a first sync still under way (a device offline from the start). */
+const LOOKUP_WAIT_MS = 10_000;
+
 /**
  * Requests from extension pages. Only our own pages may ask: a content script on a portal is a
  * different sender (sender.tab with a web URL) and gets nothing from here.
@@ -23,11 +26,15 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
     // an empty answer would read as "no such person".
     case 'search':
       return host.settled().then(() => ({ results: host.current()?.index.search(req.query, req.limit) ?? [] }) satisfies SearchResponse);
-    case 'lookup':
-      return host.settled().then(() => {
-        const index = host.current()?.index;
-        return { results: req.subjects.map((s) => index?.get(s.type, s.id) ?? null) } satisfies LookupResponse;
-      });
+    // A dossier asked for by id right after enrolment (a link, the side panel) is not in the index
+    // until its unit has arrived: wait for it, or for the first sync to end, before saying "unknown".
+    case 'lookup': {
+      const find = () => req.subjects.map((s) => host.current()?.index.get(s.type, s.id) ?? null);
+      return host
+        .settled()
+        .then(() => host.whenFound(() => find().every((r) => r !== null), LOOKUP_WAIT_MS))
+        .then(() => ({ results: find() }) satisfies LookupResponse);
+    }
     case 'status':
       return Promise.resolve({ status: host.status() ?? null } satisfies StatusResponse);
     case 'open-dossier': {

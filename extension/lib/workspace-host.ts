@@ -27,16 +27,32 @@ export interface WorkspaceHost {
   wipe(): Promise<void>;
   overlaySource: OverlaySource;
   status(): WorkspaceStatus | undefined;
+  /** Every change of the sync status, including the workspace closing or reopening (undefined: none open). */
+  onStatus(listener: (status: WorkspaceStatus | undefined) => void): () => void;
+  /**
+   * Resolves once `found()` holds, or the workspace has been in step with the server since it
+   * opened (nothing more will arrive for now), or after `limitMs`: so that "where is this person"
+   * asked right after enrolment waits for the first sync instead of answering "nobody".
+   */
+  whenFound(found: () => boolean, limitMs: number): Promise<void>;
 }
 
 export function createWorkspaceHost(): WorkspaceHost {
   let ws: Workspace | undefined;
   let stops: (() => void)[] = [];
   const indexListeners = new Set<() => void>();
+  const statusListeners = new Set<(status: WorkspaceStatus | undefined) => void>();
   let opening: Promise<void> = Promise.resolve();
+  /** The open workspace has been online (every document it opened in step) at least once. */
+  let inStep = false;
 
   const notifyIndex = () => {
     for (const l of indexListeners) l();
+  };
+  const notifyStatus = () => {
+    const status = ws?.status();
+    if (status?.connection === 'online') inStep = true;
+    for (const l of statusListeners) l(status);
   };
 
   async function close() {
@@ -44,7 +60,9 @@ export function createWorkspaceHost(): WorkspaceHost {
     stops = [];
     const old = ws;
     ws = undefined;
+    inStep = false;
     notifyIndex();
+    notifyStatus();
     await old?.close();
   }
 
@@ -58,6 +76,8 @@ export function createWorkspaceHost(): WorkspaceHost {
     ws = next;
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
+    stops.push(next.onStatus(notifyStatus));
+    notifyStatus();
     // Units added to the directory later (an import, an admin) join the index as they appear.
     stops.push(observeDoc(next.workspaceSynced.doc, () => void next.openUnits().catch(() => undefined)));
     await next.openUnits();
@@ -91,6 +111,28 @@ export function createWorkspaceHost(): WorkspaceHost {
       });
     },
     status: () => ws?.status(),
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    whenFound(found, limitMs) {
+      return new Promise<void>((resolve) => {
+        const check = () => {
+          if (!found() && !inStep) return;
+          done();
+        };
+        const done = () => {
+          clearTimeout(timer);
+          indexListeners.delete(check);
+          statusListeners.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(done, limitMs);
+        indexListeners.add(check);
+        statusListeners.add(check);
+        check();
+      });
+    },
     overlaySource: {
       summaries: (): SubjectSummary[] => ws?.index.all() ?? [],
       onChange(cb) {
