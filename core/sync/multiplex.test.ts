@@ -120,6 +120,18 @@ describe('the shared connection (scripted server)', () => {
     expect(socket!.log().slice(-2)).toEqual([`notes:U0:${messageOpen}`, 'notes:U0:0']);
   });
 
+  it('opens the socket ahead of its documents when asked, and they use it', async () => {
+    const conn = shared();
+    conn.preconnect('ws://server/workspace', ['dossierlens', 'auth.t']);
+    expect(FakeSocket.made.map((s) => s.url)).toEqual(['ws://server/workspace']);
+    FakeSocket.made[0]!.accept(MULTIPLEX_SUBPROTOCOL);
+    const doc = channel(conn.WebSocket, 'unit:A01');
+    await flush();
+    expect(doc.events).toEqual(['open']);
+    expect(FakeSocket.made).toHaveLength(1);
+    expect(FakeSocket.made[0]!.log()).toEqual([`unit:A01:${messageOpen}`, 'unit:A01:0']);
+  });
+
   it('while the server cannot be reached, one attempt per backoff step for all documents; they wait, not close', () => {
     vi.useFakeTimers();
     const conn = shared(() => 1);

@@ -38,6 +38,11 @@ export interface SharedConnection {
   readonly WebSocket: typeof WebSocket;
   /** How documents travel, once the server has answered (undefined before). */
   mode(): TransportMode | undefined;
+  /**
+   * Open the shared socket for `url` (a document's URL) and `protocols` now, before any document
+   * asks for it: its handshake then overlaps what comes first (reading this device's copies).
+   */
+  preconnect(url: string, protocols: string[]): void;
   /** Stop waiting for the next attempt and try now (the network came back, the user asked). */
   retryNow(): void;
   /** Close the shared socket and stop; channels made afterwards close at once. */
@@ -186,6 +191,11 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
       private readonly key: string,
       private readonly protocols: string[],
     ) {}
+
+    /** Open the socket ahead of its documents (see `preconnect`). */
+    start(url: string): void {
+      if (this.state === 'idle') this.connect(url);
+    }
 
     attach(channel: Channel): void {
       // One channel per document: a second one replaces the first (whose provider reconnects).
@@ -337,6 +347,13 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
   return {
     WebSocket: Channel as unknown as typeof WebSocket,
     mode: () => mode,
+    preconnect(url, protocols) {
+      if (closed || mode === 'per-document') return;
+      const key = protocols.join(',');
+      let socket = sockets.get(key);
+      if (!socket) sockets.set(key, (socket = new Shared(key, protocols)));
+      socket.start(url);
+    },
     retryNow() {
       for (const shared of sockets.values()) shared.retryNow();
     },

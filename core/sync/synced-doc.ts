@@ -4,7 +4,7 @@ import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider, messageAuth, messageSync } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import { hasContent, migrate, type MigrationOutcome } from '../doc/migrations.ts';
 import type { DocKind } from '../doc/names.ts';
 import {
@@ -28,6 +28,8 @@ import { changedSince, type Changes } from '../doc/observe.ts';
  */
 
 export const SUBPROTOCOL = 'dossierlens';
+/** The subprotocols a document's socket offers: ours, and the token (never in the URL). */
+export const syncProtocols = (token: string): string[] => [SUBPROTOCOL, `auth.${token}`];
 const SERVER_SV_KEY = 'serverStateVector';
 const SEEN_SV_KEY = 'seenStateVector';
 /** The Yjs clientIDs this device wrote with, across sessions (each load of a Y.Doc gets a new one). */
@@ -52,6 +54,12 @@ export interface SyncedDocOptions {
   maxBackoffTime: number;
   /** Start disconnected (e.g. an explicit "work offline"). */
   connect: boolean;
+  /**
+   * Nothing of this document is on this device yet (a unit never opened here): ask the server at
+   * once, while the local database is being created, rather than after reading it. (Otherwise the
+   * first step 1 waits for what this device holds, so that only what it lacks is sent.)
+   */
+  connectAtOnce?: boolean;
   /**
    * Values kept beside the document (`readLocal`) to read in the same IndexedDB transaction as the
    * client's own (state vectors, own client IDs), as soon as the database is open: one round trip
@@ -206,7 +214,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
   const provider = new WebsocketProvider(opts.serverUrl, opts.name, doc, {
     connect: false,
-    protocols: [SUBPROTOCOL, `auth.${opts.token}`],
+    protocols: syncProtocols(opts.token),
     disableBc: !opts.crossTab,
     maxBackoffTime: opts.maxBackoffTime,
     ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
@@ -341,9 +349,9 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
    * While the stored updates are applied nobody listens for 'update': with a listener, Yjs encodes
    * every transaction as an update message, and for the load that is the whole document again
    * (a third of a 10,000-cadre open, for listeners that would ignore it: y-indexeddb skips its own
-   * origin, and the provider is not connected yet). The listeners are back the moment y-indexeddb
-   * has applied what it stored. A change made before then is still stored (y-indexeddb writes the
-   * document's state before applying what it read), and is counted and offered to the server here.
+   * origin). The listeners are back the moment y-indexeddb has applied what it stored. A change
+   * made or received before then (the server's answer to `connectAtOnce`, another tab's edit) is
+   * then stored with the document's state, and a local one counted and offered to the server.
    */
   let changedWhileLoading: { local: boolean } | undefined;
   const watchLoading = (tr: Y.Transaction) => {
@@ -357,6 +365,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     doc.on('update', p._storeUpdate);
     doc.on('update', provider._updateHandler);
     doc.on('update', onUpdate);
+    // y-indexeddb stored the state as it was when the database opened; what came since is not.
+    if (changedWhileLoading) void storeState(p).catch(() => undefined);
     if (changedWhileLoading?.local) onUpdate(new Uint8Array(), undefined);
     else if (changedWhileLoading && provider.wsconnected) scheduleAsk();
   };
@@ -377,6 +387,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     small ? readAheadKeys.map((key, i) => [key, small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined))]) : [],
   );
 
+  if (opts.connect && opts.connectAtOnce) provider.connect();
   const whenLoaded = (async () => {
     if (persistence && small) {
       const [, values] = await Promise.all([persistence.whenSynced, small]);
@@ -478,7 +489,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     },
     disconnect: () => provider.disconnect(),
     setToken(token) {
-      provider.protocols = [SUBPROTOCOL, `auth.${token}`];
+      provider.protocols = syncProtocols(token);
       // An attempt still under way (e.g. waiting for the server to come back) carries the old
       // token: start it again with the new one. An open connection keeps its token until it ends.
       if (provider.ws && !provider.wsconnected && provider.shouldConnect) {

@@ -374,6 +374,37 @@ describe('sync client against the real server', () => {
     expect(again.status().connection).toBe('online');
   });
 
+  it('asks the server at once for a unit with nothing on this device, and keeps what arrives', async () => {
+    const token = adminToken('ted');
+    const writer = await workspace(token);
+    await seed(writer, 'S18');
+    const fresh = await workspace(token, { persistence: 'indexeddb' });
+    const opening = fresh.unit('S18');
+    // Connecting already, while its new database is still being created.
+    const synced = fresh.docs().find((d) => d.name === 'unit:S18')!;
+    expect(synced.status().loaded).toBe(false);
+    expect(synced.provider.ws).not.toBeNull();
+    const { dossiers } = await opening;
+    await synced.whenSynced();
+    expect(dossiers.cadres.get('S18-c1')).toBeDefined();
+    await fresh.close();
+    open.splice(open.indexOf(fresh), 1);
+    // What arrived is on this device: the next start, offline, has it.
+    const again = await workspace(token, { persistence: 'indexeddb', connect: false });
+    const u = await again.unit('S18');
+    expect(u.dossiers.cadres.get('S18-c1')).toBeDefined();
+    expect(u.dossiers.records.get('S18-r1')).toBeDefined();
+    // Now that it is kept here, it is read before asking the server.
+    await again.close();
+    open.splice(open.indexOf(again), 1);
+    const third = await workspace(token, { persistence: 'indexeddb' });
+    const reading = third.unit('S18');
+    expect(third.docs().find((d) => d.name === 'unit:S18')!.provider.ws).toBeNull();
+    await reading;
+    await third.wipe();
+    open.splice(open.indexOf(third), 1);
+  });
+
   it('keeps a change made while a document loads from IndexedDB', async () => {
     const token = adminToken('vic');
     const first = await workspace(token, { persistence: 'indexeddb', connect: false });

@@ -12,7 +12,7 @@ import { createLocalIndex, type LocalIndex } from './local-index.ts';
 import { aggregate, type WorkspaceStatus } from './status.ts';
 import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
-import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
+import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
 import { createSharedConnection, type TransportMode } from './multiplex.ts';
 import { canRead, type Grant } from './scope.ts';
 
@@ -127,7 +127,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const shared = options.multiplex === false ? undefined : createSharedConnection({ maxBackoffTime, ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}) });
   const WebSocketPolyfill = shared?.WebSocket ?? options.WebSocketPolyfill;
 
-  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[]): SyncedDoc => {
+  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
     return openSyncedDoc({
       name,
@@ -142,6 +142,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       maxBackoffTime,
       ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
       ...(readAhead ? { readAhead } : {}),
+      connectAtOnce,
     });
   };
   /** A document becomes part of the workspace: its status counts, connect/setToken/close reach it. */
@@ -155,13 +156,18 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     }));
     return synced;
   };
-  const open = (name: string, kind: DocKind, readAhead?: readonly string[]): SyncedDoc => register(create(name, kind, shouldConnect, readAhead));
+  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc =>
+    register(create(name, kind, shouldConnect, readAhead, connectAtOnce));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
 
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
   const readable = (name: string) => !options.grants || canRead(options.grants, name);
   const inScope = (code: string) => (options.scope ? options.scope(code) : true) && readable(unitDocName(code));
 
+  // Before any document creates its database (see `nothingHere`).
+  const listing = persistence === 'indexeddb' ? databasesHere() : Promise.resolve(undefined);
+  // The socket's handshake overlaps reading this device's copies, which every document waits for.
+  if (shouldConnect) shared?.preconnect(`${serverUrl}/${WORKSPACE_DOC}`, syncProtocols(token));
   const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY] : undefined);
   const workspace = workspaceDoc(wsSynced.doc, { locale });
 
@@ -194,6 +200,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   await wsSynced.whenLoaded;
   let rememberedUnits = await prefetching;
+  /**
+   * A unit without a database here has nothing on this device yet: it asks the server without
+   * waiting for its new database to be created and read (a new device gets its hundred units in
+   * parallel with creating a hundred databases). Unknown (no listing): every unit reads first.
+   */
+  const storedHere = await listing;
+  const nothingHere = (name: string) => storedHere !== undefined && !storedHere.has(prefix + name);
 
   /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
   const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
@@ -261,7 +274,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       const early = prefetched.get(code);
       prefetched.delete(code);
       p = (async () => {
-        const synced = early ? register(early) : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined);
+        const synced = early ? register(early) : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined, nothingHere(unitDocName(code)));
         const dossiers = unitDossiers(synced.doc, { locale });
         const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
         if (early && !closed) {
@@ -379,8 +392,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       await Promise.all([...opened.values()].map((d) => d.clear()));
       shared?.close();
       // Documents opened in earlier sessions but not in this one.
-      if (persistence === 'indexeddb' && typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
-        const leftovers = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => !!n && n.startsWith(prefix));
+      if (persistence === 'indexeddb') {
+        const leftovers = [...((await databasesHere()) ?? [])].filter((n) => n.startsWith(prefix));
         await Promise.all(leftovers.map(deleteDatabase));
       }
     },
@@ -402,6 +415,16 @@ function decodeUnitList(text: string | undefined): string[] {
     return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [];
   } catch {
     return [];
+  }
+}
+
+/** Names of this origin's IndexedDB databases; undefined where the browser cannot list them. */
+async function databasesHere(): Promise<Set<string> | undefined> {
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return undefined;
+  try {
+    return new Set((await indexedDB.databases()).map((d) => d.name ?? ''));
+  } catch {
+    return undefined;
   }
 }
 
