@@ -4,7 +4,7 @@ import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider, messageAuth, messageSync } from 'y-websocket';
-import { IndexeddbPersistence, storeState } from 'y-indexeddb';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { hasContent, migrate, type MigrationOutcome } from '../doc/migrations.ts';
 import type { DocKind } from '../doc/names.ts';
 import {
@@ -351,7 +351,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
    * (a third of a 10,000-cadre open, for listeners that would ignore it: y-indexeddb skips its own
    * origin). The listeners are back the moment y-indexeddb has applied what it stored. A change
    * made or received before then (the server's answer to `connectAtOnce`, another tab's edit) is
-   * then stored with the document's state, and a local one counted and offered to the server.
+   * still stored: y-indexeddb writes the document's state right before applying what it read, in
+   * the same task as its 'synced' event; a local one is counted and offered to the server here.
    */
   let changedWhileLoading: { local: boolean } | undefined;
   const watchLoading = (tr: Y.Transaction) => {
@@ -365,8 +366,6 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     doc.on('update', p._storeUpdate);
     doc.on('update', provider._updateHandler);
     doc.on('update', onUpdate);
-    // y-indexeddb stored the state as it was when the database opened; what came since is not.
-    if (changedWhileLoading) void storeState(p).catch(() => undefined);
     if (changedWhileLoading?.local) onUpdate(new Uint8Array(), undefined);
     else if (changedWhileLoading && provider.wsconnected) scheduleAsk();
   };
