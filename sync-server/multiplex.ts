@@ -98,7 +98,7 @@ export function openMultiplexedSocket(ws: WebSocket, token: TokenPayload, contex
     context.log.debug('opened', { doc, user: token.sub, role: access.role, conn: socket.id });
   };
 
-  const frame = (data: Uint8Array) => {
+  const receive = (data: Uint8Array) => {
     let parsed;
     try {
       parsed = parseEnvelope(data);
@@ -119,8 +119,8 @@ export function openMultiplexedSocket(ws: WebSocket, token: TokenPayload, contex
   };
 
   socket.handle({
-    frame,
-    closed: () => {
+    receive,
+    end: () => {
       clearTimeout(handshake);
       for (const { conn } of channels.values()) conn.end();
       channels.clear();

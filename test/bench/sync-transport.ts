@@ -31,7 +31,7 @@ import { initUnitDoc } from '../../core/doc/unit-doc.ts';
 import { workspaceDoc } from '../../core/doc/workspace-doc.ts';
 import { issueToken } from '../../sync-server/admin.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
-import { ensureBuilt, launchExtension, type ExtensionBrowser } from '../e2e/support/extension.ts';
+import { ensureBuilt, launchExtension, stopBackground, type ExtensionBrowser } from '../e2e/support/extension.ts';
 import { oursPerUnitDocs, population } from './layout-data.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -202,14 +202,7 @@ async function run(pop: Population, mode: Mode): Promise<RunResult> {
     // 2. background restart. No extension page may stay open (its port would wake the worker).
     const blank = await ext.context.newPage();
     await options.close();
-    const cdp = await ext.context.newCDPSession(blank);
-    const status = new Map<string, string>();
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) status.set(v.versionId, v.runningStatus);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    while (status.size === 0 || [...status.values()].some((s) => s !== 'stopped')) await sleep(20);
+    await stopBackground(ext, blank);
     await sleep(1000); // the server notices the closed sockets
     // The options page opened by the user: its first script connects and so wakes the worker.
     const page = await ext.context.newPage();

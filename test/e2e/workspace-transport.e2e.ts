@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Cadre, Unit } from '../../core/model/schemas.ts';
-import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { enrol, launchExtension, startTestServer, stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -62,17 +62,9 @@ describe('the sync transport', () => {
   test('after the browser stops the background, it is online again on one socket, and the options page says so', async () => {
     const options = await ext.page('options.html');
     await expect.poll(() => connection(options), { timeout: 30_000 }).toBe('online');
-    const cdp = await ext.context.newCDPSession(options);
-    const running = new Map<string, string>();
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) running.set(v.versionId, v.runningStatus);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await expect.poll(() => [...running.values()]).toContain('running');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await expect.poll(() => [...running.values()], { timeout: 10_000 }).not.toContain('running');
+    const worker = await stopBackground(ext, options);
     // The page's status port closed with the worker; reconnecting starts it again.
-    await expect.poll(() => [...running.values()], { timeout: 10_000 }).toContain('running');
+    await expect.poll(() => worker.running(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => connection(options), { timeout: 30_000 }).toBe('online');
     await expect.poll(() => metric(server, 'dossierlens_connections'), { timeout: 10_000 }).toBe(1);
     expect(await metric(server, 'dossierlens_open_documents')).toBe(1 + UNITS);
