@@ -26,29 +26,11 @@ interface Channel {
  * Enveloping a broadcast: every multiplexed peer of a document gets the same bytes, so the last
  * frame wrapped is remembered (a broadcast sends one frame to its peers one after the other).
  */
-let lastFrame: Uint8Array | null = null;
-let lastPrefix: Uint8Array | null = null;
-let lastEnveloped: Uint8Array | null = null;
+let last: { frame: Uint8Array; doc: string; bytes: Uint8Array } | null = null;
 
-function wrap(prefix: Uint8Array, frame: Uint8Array): Uint8Array {
-  if (frame !== lastFrame || prefix !== lastPrefix) {
-    lastFrame = frame;
-    lastPrefix = prefix;
-    lastEnveloped = envelope(prefix, frame);
-  }
-  return lastEnveloped!;
-}
-
-/** Name prefixes, shared by every socket: the same document has the same bytes everywhere. */
-const prefixes = new Map<string, Uint8Array>();
-function prefixOf(doc: string): Uint8Array {
-  let prefix = prefixes.get(doc);
-  if (!prefix) {
-    prefix = envelopePrefix(doc);
-    // Bounded by the documents that exist (names are checked before a document opens).
-    prefixes.set(doc, prefix);
-  }
-  return prefix;
+function wrap(doc: string, prefix: Uint8Array, frame: Uint8Array): Uint8Array {
+  if (last?.frame !== frame || last.doc !== doc) last = { frame, doc, bytes: envelope(prefix, frame) };
+  return last.bytes;
 }
 
 export function openMultiplexedSocket(ws: WebSocket, token: TokenPayload, context: ConnectionContext): ClientSocket {
@@ -79,13 +61,13 @@ export function openMultiplexedSocket(ws: WebSocket, token: TokenPayload, contex
     if (channels.size >= context.limits.maxDocumentsPerConnection) {
       return refuse(doc, closeCodes.rateLimited, 'too many documents open on this connection', 'rate-limit');
     }
-    const prefix = prefixOf(doc);
+    const prefix = envelopePrefix(doc);
     let channel: Channel;
     const link: Link = {
       socketId: socket.id,
       multiplexed: true,
       send: (frame) => {
-        if (channels.get(doc) === channel) socket.send(wrap(prefix, frame));
+        if (channels.get(doc) === channel) socket.send(wrap(doc, prefix, frame));
       },
       close: (code, reason) => {
         if (channels.get(doc) !== channel) return;

@@ -83,6 +83,7 @@ export interface Workspace {
   readonly grants: readonly Grant[] | undefined;
   docs(): SyncedDoc[];
   status(): WorkspaceStatus;
+  /** The status after changes, once per burst of them (the documents' statuses change together). */
   onStatus(listener: (status: WorkspaceStatus) => void): () => void;
   readonly index: LocalIndex;
   /** Resolves when the server has acknowledged every local change in every open document. */
@@ -145,14 +146,23 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       connectAtOnce,
     });
   };
+  /**
+   * Aggregating is O(documents), and a hundred documents syncing change their status hundreds of
+   * times in a burst: listeners hear the latest once the burst's tasks have run, and nothing is
+   * aggregated while nobody listens (e.g. a CLI import).
+   */
+  let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  const tellStatus = () => {
+    statusTimer = undefined;
+    if (closed || statusListeners.size === 0) return;
+    const s = status();
+    for (const l of statusListeners) l(s);
+  };
   /** A document becomes part of the workspace: its status counts, connect/setToken/close reach it. */
   const register = (synced: SyncedDoc): SyncedDoc => {
     opened.set(synced.name, synced);
     stops.push(synced.onStatus(() => {
-      // Aggregating is O(documents); skip it when nobody listens (e.g. a CLI import).
-      if (statusListeners.size === 0) return;
-      const s = status();
-      for (const l of statusListeners) l(s);
+      if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
     }));
     return synced;
   };
@@ -374,6 +384,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       await Promise.all([...pendingCache.keys()].map(flushCache));
       closed = true;
       if (revalidating !== undefined) clearTimeout(revalidating);
+      clearTimeout(statusTimer);
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.destroy()));
@@ -385,6 +396,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       await Promise.all([...prefetched.values()].map((d) => d.destroy()));
       prefetched.clear();
       if (revalidating !== undefined) clearTimeout(revalidating);
+      clearTimeout(statusTimer);
       for (const p of pendingCache.values()) clearTimeout(p.timer);
       pendingCache.clear();
       for (const stop of stops) stop();

@@ -49,8 +49,7 @@ export function createWorkspaceHost(): WorkspaceHost {
   const notifyIndex = () => {
     for (const l of indexListeners) l();
   };
-  const notifyStatus = () => {
-    const status = ws?.status();
+  const notifyStatus = (status = ws?.status()) => {
     if (status?.connection === 'online') inStep = true;
     for (const l of statusListeners) l(status);
   };
@@ -76,7 +75,7 @@ export function createWorkspaceHost(): WorkspaceHost {
     ws = next;
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
-    stops.push(next.onStatus(notifyStatus));
+    stops.push(next.onStatus((status) => notifyStatus(status)));
     notifyStatus();
     // Units added to the directory later (an import, an admin) join the index as they appear.
     stops.push(observeDoc(next.workspaceSynced.doc, () => void next.openUnits().catch(() => undefined)));
