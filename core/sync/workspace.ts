@@ -14,6 +14,9 @@ import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
 import { createSharedConnection, type TransportMode } from './multiplex.ts';
+import { databasesHere, dbPrefix, deleteDatabase } from './databases.ts';
+
+export { dbPrefix };
 import { canRead, type Grant } from './scope.ts';
 
 /**
@@ -104,11 +107,6 @@ const localToday = (): IsoDate => {
   const d = new Date();
   return fromParts(d.getFullYear(), d.getMonth() + 1, d.getDate());
 };
-
-/** IndexedDB names: one database per document, under a prefix per server so wipe finds them all. */
-export function dbPrefix(serverUrl: string): string {
-  return `dossierlens:${serverUrl.replace(/\/+$/, '')}:`;
-}
 
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const serverUrl = options.serverUrl.replace(/\/+$/, '');
@@ -428,24 +426,4 @@ function decodeUnitList(text: string | undefined): string[] {
   } catch {
     return [];
   }
-}
-
-/** Names of this origin's IndexedDB databases; undefined where the browser cannot list them. */
-async function databasesHere(): Promise<Set<string> | undefined> {
-  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return undefined;
-  try {
-    return new Set((await indexedDB.databases()).map((d) => d.name ?? ''));
-  } catch {
-    return undefined;
-  }
-}
-
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    // Another connection still open: the deletion completes when it closes; do not hang on it.
-    req.onblocked = () => resolve();
-  });
 }
