@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { type Grant, type Role, canWrite, effectiveRole } from './access.ts';
+import { MULTIPLEX_SUBPROTOCOL } from '../core/sync/multiplex-wire.ts';
 import type { Storage } from './storage/types.ts';
 import { type TokenPayload, verifyToken } from './token.ts';
 
@@ -36,6 +37,12 @@ export function tokenFromRequest(req: IncomingMessage, url: URL): string | null 
   return bearerToken(req.headers.authorization) ?? url.searchParams.get('token');
 }
 
+/** Whether the upgrade offers the multiplexed protocol (many documents over one socket). */
+export function offersMultiplex(req: IncomingMessage): boolean {
+  const offered = req.headers['sec-websocket-protocol'];
+  return typeof offered === 'string' && offered.split(',').some((protocol) => protocol.trim() === MULTIPLEX_SUBPROTOCOL);
+}
+
 export function bearerToken(header: string | undefined): string | null {
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/iu.exec(header) : null;
   return match?.[1] ?? null;
@@ -50,7 +57,7 @@ export async function authenticate(secret: Buffer, storage: Storage, token: stri
 }
 
 /** The access `grants` give `user` (the token's sub) on `docName`, or null (refuse with 403). */
-export function authorize(grants: readonly Grant[], docName: string, user?: string): Access | null {
+export function authorize(grants: readonly Grant[], docName: string, user: string): Access | null {
   const role = effectiveRole(grants, docName, user);
   return role === null ? null : { role, canWrite: canWrite(role, docName) };
 }

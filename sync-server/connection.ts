@@ -1,21 +1,24 @@
 /**
- * One authenticated WebSocket connection to one document, and the loop that handles its frames.
+ * One authenticated peer of one document, and the loop that handles its messages. The same for a
+ * per-document socket (socket.ts: stock y-websocket clients) and for one document of a
+ * multiplexed socket (multiplex.ts): the socket only carries frames (a `Link`), every rule about
+ * the document is here and in the modules this calls.
  *
- * Every frame goes through the same steps, in this order:
+ * Every message goes through the same steps, in this order:
  *   1. limits      message and byte rate, queue length (limits.ts)      → close 4529
- *   2. parse       the whole frame, strictly (protocol.ts)              → close 4400
+ *   2. parse       the whole message, strictly (protocol.ts)            → close 4400
  *   3. dispatch    sync step 1 → sync.answerSyncStep1
  *                  sync step 2 / update → sync.receiveUpdate (read-only and clientID checks,
  *                                         then commit → apply → broadcast)
  *                  awareness → presence.receiveAwareness
  *                  query awareness → presence.answerAwarenessQuery
- * Frames of one connection are handled in arrival order (a promise chain). Writes are pipelined
- * (see `pipelineWrite`), and any other frame waits for the writes before it, so a step 1 sent
+ * Messages of one connection are handled in arrival order (a promise chain). Writes are pipelined
+ * (see `pipelineWrite`), and any other message waits for the writes before it, so a step 1 sent
  * after an update is answered with a state vector that includes that update.
- * Authentication and authorisation happened before the upgrade (auth.ts); revocation and expiry
- * are enforced while connected by the server's sweep (server.ts).
+ * Authentication and authorisation happened before (auth.ts: at the upgrade, or when a
+ * multiplexed socket opened the document); revocation and expiry are enforced while connected by
+ * the server's sweep (server.ts), which closes the socket.
  */
-import type { WebSocket } from 'ws';
 import type { Access } from './auth.ts';
 import type { DocumentRegistry, Peer, SharedDocument } from './documents.ts';
 import { ConnectionLimiter, type Limits } from './limits.ts';
@@ -35,10 +38,18 @@ export interface ConnectionContext {
   limits: Limits;
 }
 
-let nextConnectionId = 1;
+/** How a connection's frames reach its client: its own socket, or its share of a multiplexed one. */
+export interface Link {
+  /** The socket's id, for logs. */
+  readonly socketId: number;
+  /** One of many documents on the socket: its opening and leaving are logged at debug level. */
+  readonly multiplexed: boolean;
+  send(frame: Uint8Array): void;
+  /** End this connection: the whole socket, or this document's part of a multiplexed one. */
+  close(code: number, reason: string): void;
+}
 
 export class Connection implements Peer {
-  readonly id = nextConnectionId++;
   readonly awarenessIds = new Set<number>();
   private presenceSent = false;
   private doc: SharedDocument | null = null;
@@ -46,7 +57,6 @@ export class Connection implements Peer {
   private queued = 0;
   private closed = false;
   private greeted = false;
-  private awaitingPong = false;
   private writesInFlight = 0;
   /** Settles when every write received so far is applied (or refused). */
   private writesBefore: Promise<void> = Promise.resolve();
@@ -54,7 +64,7 @@ export class Connection implements Peer {
   private readonly handshakeTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly link: Link,
     readonly token: TokenPayload,
     readonly access: Access,
     readonly docName: string,
@@ -76,18 +86,11 @@ export class Connection implements Peer {
       if (!this.greeted) this.close(closeCodes.handshakeTimeout, 'no sync step 1 in time', 'handshake-timeout');
     }, context.limits.handshakeTimeoutMs);
     this.handshakeTimer.unref();
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
-    ws.on('close', () => this.detach());
-    ws.on('pong', () => {
-      this.awaitingPong = false;
-    });
-    ws.on('error', (error) => {
-      // ws closes with 1009 itself when a frame exceeds maxPayload.
-      const oversized = /max payload/iu.test(error.message);
-      this.refuse(oversized ? 'oversized' : 'malformed', error.message);
-      this.detach();
-    });
-    context.metrics.connections++;
+    context.metrics.openDocuments++;
+  }
+
+  get id(): number {
+    return this.link.socketId;
   }
 
   get user(): string {
@@ -105,13 +108,7 @@ export class Connection implements Peer {
   }
 
   send(frame: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    // A peer that stopped reading must not make the server buffer without bound.
-    if (this.ws.bufferedAmount > this.context.limits.maxBufferedBytes) {
-      this.close(closeCodes.rateLimited, 'not reading', 'rate-limit');
-      return;
-    }
-    this.ws.send(frame);
+    if (!this.closed) this.link.send(frame);
   }
 
   /** Count and log a refused message or connection; the caller decides what to answer. */
@@ -123,25 +120,12 @@ export class Connection implements Peer {
   close(code: number, reason: string, refusal?: RefusalReason): void {
     if (this.closed) return;
     if (refusal) this.refuse(refusal, reason);
-    this.ws.close(code, reason);
-    this.detach();
+    this.link.close(code, reason);
+    this.end();
   }
 
-  /** Close without the closing handshake (shutdown, dead peers). */
-  terminate(): void {
-    this.ws.terminate();
-    this.detach();
-  }
-
-  /** Called every ping interval: a peer that did not answer the previous ping is dead. */
-  heartbeat(): void {
-    if (this.closed) return;
-    if (this.awaitingPong) return this.terminate();
-    this.awaitingPong = true;
-    this.ws.ping();
-  }
-
-  private receive(data: Buffer, isBinary: boolean): void {
+  /** One message of this document, as received (the socket has checked that it is binary). */
+  receive(data: Uint8Array): void {
     if (this.closed) return;
     this.context.metrics.messagesTotal++;
     // 1. limits
@@ -151,16 +135,14 @@ export class Connection implements Peer {
     if (++this.queued + this.writesInFlight > this.context.limits.maxQueuedMessages) {
       return this.close(closeCodes.rateLimited, 'too many messages queued', 'rate-limit');
     }
-    if (!isBinary) return this.close(closeCodes.malformed, 'text frames are not part of the protocol', 'malformed');
     // The deadline is for sending step 1, not for our answer (a large document may take a while
     // to load), so it is met on arrival.
     if (!this.greeted && data[0] === messageSync && data[1] === syncStep1) {
       this.greeted = true;
       clearTimeout(this.handshakeTimer);
     }
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     this.queue = this.queue
-      .then(() => this.handle(bytes))
+      .then(() => this.handle(data))
       .catch((error: Error) => this.fail(error))
       .finally(() => {
         this.queued--;
@@ -222,12 +204,13 @@ export class Connection implements Peer {
     }
   }
 
-  private detach(): void {
+  /** Leave the document (its presence goes with it); the socket closed or the client left. */
+  end(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.handshakeTimer);
-    this.context.metrics.connections--;
-    this.context.log.info('disconnected', { doc: this.docName, user: this.user, conn: this.id });
+    this.context.metrics.openDocuments--;
+    this.context.log[this.link.multiplexed ? 'debug' : 'info']('disconnected', { doc: this.docName, user: this.user, conn: this.id });
     if (this.doc !== null) this.context.registry.leave(this.doc, this);
   }
 }

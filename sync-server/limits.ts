@@ -1,7 +1,9 @@
 /**
  * Per-connection limits. Frame size is enforced by `ws` itself (`maxPayload`, close 1009);
  * here: message and byte rates (token buckets, so short bursts such as an offline client's
- * catch-up pass) and the queue of messages waiting for their turn.
+ * catch-up pass) and the queue of messages waiting for their turn. A connection is one client on
+ * one document: each document open on a multiplexed socket has limits of its own, as it would
+ * with a socket of its own.
  */
 export interface Limits {
   /** Largest frame accepted, bytes. */
@@ -18,6 +20,8 @@ export interface Limits {
   maxQueuedMessages: number;
   /** A peer that does not read its socket is dropped once this much is buffered for it. */
   maxBufferedBytes: number;
+  /** Documents open at once on one multiplexed socket (each has the limits above of its own). */
+  maxDocumentsPerConnection: number;
 }
 
 export const defaultLimits: Limits = {
@@ -29,6 +33,7 @@ export const defaultLimits: Limits = {
   handshakeTimeoutMs: 10_000,
   maxQueuedMessages: 10_000,
   maxBufferedBytes: 32 * 1024 * 1024,
+  maxDocumentsPerConnection: 10_000,
 };
 
 export class TokenBucket {

@@ -7,8 +7,9 @@
  * --data/DOSSIER_LENS_DATA (.data/sync-server), --sync, --idle-unload-ms, --compact-every,
  * --poll-interval-ms, --ping-interval-ms, --max-frame-bytes, --messages-per-second,
  * --message-burst, --bytes-per-second, --byte-burst, --handshake-timeout-ms,
- * --max-queued-messages, --max-buffered-bytes, --log-level, --extension-dir (serve the packaged
- * extension at GET /extension/<file>). See README.md.
+ * --max-queued-messages, --max-buffered-bytes, --max-documents-per-connection, --multiplex
+ * (true|false), --log-level, --extension-dir (serve the packaged extension at
+ * GET /extension/<file>). See README.md.
  *
  * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
  * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
@@ -26,6 +27,9 @@ const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync'
 const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
 const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir']);
+const booleanOptions = new Set(['multiplex']);
+/** `true` / `false`; anything else is left as text for the schema to refuse by name. */
+const booleanFrom = (text: string): boolean | string => (text === 'true' ? true : text === 'false' ? false : text);
 
 export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): v.SafeParseResult<typeof serverOptionsSchema> {
   const keys = Object.keys(serverOptionsSchema.entries);
@@ -37,7 +41,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): v.SafeParse
   const input: Record<string, unknown> = { dataDir: defaultDataDir };
   for (const key of keys) {
     const text = (values[kebab(key)] as string | undefined) ?? env[envName(key)];
-    if (text !== undefined) input[key] = textOptions.has(key) ? text : Number(text);
+    if (text !== undefined) input[key] = textOptions.has(key) ? text : booleanOptions.has(key) ? booleanFrom(text) : Number(text);
   }
   return v.safeParse(serverOptionsSchema, input);
 }

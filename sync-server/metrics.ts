@@ -23,6 +23,7 @@ const persistBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 
 export class Metrics {
   connections = 0;
+  openDocuments = 0;
   documentsLoaded = 0;
   messagesTotal = 0;
   updatesTotal = 0;
@@ -57,6 +58,7 @@ export class Metrics {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
     };
     metric('dossierlens_connections', 'gauge', 'Open WebSocket connections.', this.connections);
+    metric('dossierlens_open_documents', 'gauge', 'Documents clients have open: one per per-document socket, any number per multiplexed one.', this.openDocuments);
     metric('dossierlens_documents_loaded', 'gauge', 'Documents held in memory.', this.documentsLoaded);
     metric('dossierlens_document_loads_total', 'counter', 'Documents loaded from storage.', this.documentLoadsTotal);
     metric('dossierlens_document_unloads_total', 'counter', 'Idle documents unloaded.', this.documentUnloadsTotal);

@@ -21,9 +21,49 @@
  * Frames are parsed completely and strictly before any effect (`parseFrame`): a truncated varint,
  * an unknown type, or trailing bytes make the whole frame malformed, and the connection is closed
  * with a logged reason. Nothing here touches documents, sockets or storage.
+ *
+ * MULTIPLEXED CONNECTIONS: many documents over one WebSocket (what the sync library uses, so a
+ * device needs one socket, not one per document; browsers throttle a profile's pending sockets).
+ *
+ *   Upgrade   any document path (or `/`), offering the subprotocol `dossierlens.mux.1` besides
+ *             `dossierlens` and `auth.<token>`. The token is authenticated before the upgrade as for
+ *             any socket (HTTP 401); the path names no document and is not authorised (no 403): the
+ *             client uses the URL of a document it needs, so that the same request, sent to a server
+ *             without multiplexing, is an ordinary connection to that document. The server answers
+ *             `Sec-WebSocket-Protocol: dossierlens.mux.1`; any other answer means "no multiplexing",
+ *             and the client falls back to one socket per document.
+ *   Frames    every binary frame is an envelope: `varString document name`, then one message:
+ *               0–3   a y-websocket message of that document, exactly as above
+ *               100   open (client → server, no payload): start this document
+ *               101   close: client → server, no payload: leave this document;
+ *                     server → client, `varUint code, varString reason`: this document is closed
+ *   Open      authorises the name with the token's grants, as an upgrade to its URL would; then the
+ *             document behaves exactly like a per-document socket: the client sends sync step 1,
+ *             the server answers step 2 and its own step 1 (the durable acknowledgement), writes are
+ *             checked (read-only, clientIDs) and committed before broadcast, awareness is per
+ *             document, and each document has its own rate limits, queue and step-1 deadline.
+ *             Opening an open document starts it again (the old one leaves first). Frames for a
+ *             document that is not open are ignored: they may cross a close on the wire.
+ *   Closes    what a per-document socket would get as an HTTP status or a close code, a document
+ *             gets as its own close message, and the other documents carry on:
+ *               4403  no grant on this document (the upgrade's 403; also 4400 for a name that is not
+ *                     a document name, the upgrade's 400)
+ *               4400  a malformed message of this document; 4529 its rate or queue limit, or too many
+ *                     documents open on the connection; 4508 no sync step 1 in time; 1011 storage.
+ *             What concerns the token or the socket closes the whole socket, every document with it:
+ *             4401 revoked or expired token, 4400 a malformed envelope (no name, unknown type, a text
+ *             frame), 1009 an oversized frame, 4529 a peer that stops reading or floods with frames
+ *             for no open document, 4508 no open within the handshake deadline, 1001 shutdown.
+ * The client's y-websocket providers see each document as a socket of its own: 4400–4499 stop that
+ * document, anything else is retried with backoff. One close of the socket is one reconnect, not
+ * one per document, and reopening resends each document's state vector, so a reconnect costs one
+ * round trip and carries only what changed.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { envelopePrefix, messageClose, messageOpen, readEnvelope } from '../core/sync/multiplex-wire.ts';
+
+export { MULTIPLEX_SUBPROTOCOL, encodeClose, envelope, envelopePrefix } from '../core/sync/multiplex-wire.ts';
 
 export const messageSync = 0;
 export const messageAwareness = 1;
@@ -45,6 +85,38 @@ export type Frame =
 
 export class MalformedFrame extends Error {
   override name = 'MalformedFrame';
+}
+
+/** A multiplexed frame: a control message, or a document's message for its connection to parse. */
+export type EnvelopedFrame =
+  | { kind: 'open'; doc: string }
+  | { kind: 'leave'; doc: string }
+  | { kind: 'message'; doc: string; message: Uint8Array };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Decode a multiplexed frame's envelope (not the document's message), or throw `MalformedFrame`. */
+export function parseEnvelope(data: Uint8Array): EnvelopedFrame {
+  let read;
+  try {
+    read = readEnvelope(data);
+  } catch (error) {
+    throw new MalformedFrame(`truncated envelope (${(error as Error).message})`);
+  }
+  const { doc, type, decoder, prefixLength } = read;
+  if (type === messageOpen || type === messageClose) {
+    if (decoding.hasContent(decoder)) throw new MalformedFrame('trailing bytes after message');
+    // Answers name the document with the bytes the client sent: a name that is not valid UTF-8
+    // would come back as something else.
+    if (type === messageOpen && !sameBytes(envelopePrefix(doc), data.subarray(0, prefixLength))) {
+      throw new MalformedFrame('document name is not UTF-8');
+    }
+    return { kind: type === messageOpen ? 'open' : 'leave', doc };
+  }
+  if (type > messageQueryAwareness) throw new MalformedFrame(`unknown message type ${type}`);
+  return { kind: 'message', doc, message: data.subarray(prefixLength) };
 }
 
 /** Decode one frame, or throw `MalformedFrame` saying why. */
@@ -141,4 +213,6 @@ export const closeCodes = {
   internal: 1011,
   /** Server shutting down: reconnect later. */
   goingAway: 1001,
+  /** Multiplexed connections: no grant on this document (a per-document socket gets HTTP 403). */
+  forbidden: 4403,
 } as const;

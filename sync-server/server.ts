@@ -1,7 +1,9 @@
 /**
  * `startServer`: wires the pieces together. HTTP requests go to http.ts; upgrade requests are
  * authenticated and authorised (auth.ts) before the WebSocket handshake completes, and refused
- * with a plain HTTP 400/401/403 otherwise; accepted sockets become a `Connection`.
+ * with a plain HTTP 400/401/403 otherwise; an accepted socket carries the document of its URL
+ * (socket.ts), or, when the client offers the multiplexed subprotocol, any number of documents
+ * it opens and each of which is authorised then (multiplex.ts).
  *
  * A sweep every `pollIntervalMs` picks up writes and revocations made by other processes (the
  * CLI) and closes connections whose token was revoked or has expired (4401, which stops a
@@ -10,16 +12,18 @@
 import { type IncomingMessage, createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as v from 'valibot';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { isDocName } from './access.ts';
-import { authenticate, authorize, revocationCovers, subprotocol, tokenFromRequest } from './auth.ts';
-import { Connection, type ConnectionContext } from './connection.ts';
+import { authenticate, authorize, offersMultiplex, revocationCovers, subprotocol, tokenFromRequest } from './auth.ts';
+import type { ConnectionContext } from './connection.ts';
 import { DocumentRegistry } from './documents.ts';
 import { handleHttp } from './http.ts';
 import { type Limits, defaultLimits } from './limits.ts';
 import { type LogLevel, type LogSink, type Logger, createLogger } from './log.ts';
 import { Metrics, type RefusalReason } from './metrics.ts';
-import { closeCodes } from './protocol.ts';
+import { openMultiplexedSocket } from './multiplex.ts';
+import { MULTIPLEX_SUBPROTOCOL, closeCodes } from './protocol.ts';
+import { type ClientSocket, openDocumentSocket } from './socket.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
 import { loadOrCreateSecret } from './token.ts';
@@ -45,6 +49,9 @@ export const serverOptionsSchema = v.object({
   handshakeTimeoutMs: v.optional(positiveInt, defaultLimits.handshakeTimeoutMs),
   maxQueuedMessages: v.optional(positiveInt, defaultLimits.maxQueuedMessages),
   maxBufferedBytes: v.optional(positiveInt, defaultLimits.maxBufferedBytes),
+  maxDocumentsPerConnection: v.optional(positiveInt, defaultLimits.maxDocumentsPerConnection),
+  /** Accept multiplexed connections (many documents over one socket); false answers like a server without them. */
+  multiplex: v.optional(v.boolean(), true),
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** The packaged extension and its update manifests (`npm run package`), served at GET /extension/<file>. */
   extensionDir: v.optional(v.pipe(v.string(), v.minLength(1))),
@@ -79,6 +86,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     maxQueuedMessages: options.maxQueuedMessages,
     maxBufferedBytes: options.maxBufferedBytes,
+    maxDocumentsPerConnection: options.maxDocumentsPerConnection,
   };
   const secret = loadOrCreateSecret(options.dataDir);
   const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
@@ -92,14 +100,16 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
   });
   await registry.start();
   const context: ConnectionContext = { registry, storage, metrics, log, limits };
-  const connections = new Set<Connection>();
+  const connections = new Set<ClientSocket>();
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
-    // Echo our protocol name, never the `auth.<token>` entry.
-    handleProtocols: (protocols) => (protocols.has(subprotocol) ? subprotocol : false),
+    // Echo a protocol name, never the `auth.<token>` entry. Offered the multiplexed protocol, the
+    // upgrade below has already decided to accept it (or the server does not multiplex).
+    handleProtocols: (protocols) =>
+      options.multiplex && protocols.has(MULTIPLEX_SUBPROTOCOL) ? MULTIPLEX_SUBPROTOCOL : protocols.has(subprotocol) ? subprotocol : false,
   });
 
   const http = createServer((req, res) => {
@@ -120,6 +130,15 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
   };
 
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, open: (ws: WebSocket) => ClientSocket, fields: Record<string, unknown>) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = open(ws);
+      connections.add(client);
+      ws.on('close', () => connections.delete(client));
+      log.info('connected', { ...fields, conn: client.id });
+    });
+  };
+
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let docName: string;
@@ -128,17 +147,16 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     } catch {
       return refuseUpgrade(socket, 400, 'bad-request', 'undecodable path');
     }
-    if (!isDocName(docName)) return refuseUpgrade(socket, 400, 'bad-request', 'not a document name');
+    const multiplexed = options.multiplex && offersMultiplex(req);
+    // A multiplexed socket's path names no document (protocol.ts); any document's URL, or `/`, will do.
+    if (!isDocName(docName) && !(multiplexed && docName === '')) return refuseUpgrade(socket, 400, 'bad-request', 'not a document name');
     const auth = await authenticate(secret, storage, tokenFromRequest(req, url));
     if (!auth.ok) return refuseUpgrade(socket, 401, auth.reason === 'revoked' ? 'revoked' : auth.reason === 'expired' ? 'expired' : 'unauthorized', auth.reason);
-    const access = authorize(auth.payload.grants, docName, auth.payload.sub);
-    if (access === null) return refuseUpgrade(socket, 403, 'forbidden', `${auth.payload.sub} has no grant on ${docName}`);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, auth.payload, access, docName, context);
-      connections.add(conn);
-      ws.on('close', () => connections.delete(conn));
-      log.info('connected', { doc: docName, user: auth.payload.sub, role: access.role, conn: conn.id });
-    });
+    const token = auth.payload;
+    if (multiplexed) return accept(req, socket, head, (ws) => openMultiplexedSocket(ws, token, context), { multiplexed: true, user: token.sub });
+    const access = authorize(token.grants, docName, token.sub);
+    if (access === null) return refuseUpgrade(socket, 403, 'forbidden', `${token.sub} has no grant on ${docName}`);
+    accept(req, socket, head, (ws) => openDocumentSocket(ws, token, access, docName, context), { doc: docName, user: token.sub, role: access.role });
   };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -1,6 +1,7 @@
 /**
  * Helpers for the server's tests (and the benchmark): temporary data directories, a server on a
- * random loopback port that records its log lines, tokens, stock clients and raw sockets.
+ * random loopback port that records its log lines, tokens, stock clients, raw sockets and raw
+ * multiplexed sockets.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { MULTIPLEX_SUBPROTOCOL, encodeLeave, encodeOpen, envelope, envelopePrefix, messageClose, readClose, readEnvelope } from '../core/sync/multiplex-wire.ts';
 import type { Grant, Role } from './access.ts';
 import { issueToken } from './admin.ts';
 import { type RunningServer, type ServerOptions, startServer } from './server.ts';
@@ -99,4 +101,50 @@ export async function upgradeStatus(url: string, docName: string, token: string 
     if (!match) throw error;
     return Number(match[1]);
   }
+}
+
+/** A bare multiplexed socket (protocol.ts): open documents, send them messages, read what comes back. */
+export interface MuxClient {
+  ws: WebSocket;
+  /** Messages received for `doc`, envelope removed (y-websocket messages). */
+  messages(doc: string): Uint8Array[];
+  /** Close messages received, by document. */
+  closes: Map<string, { code: number; reason: string }>;
+  open(doc: string): void;
+  leave(doc: string): void;
+  send(doc: string, message: Uint8Array): void;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+export function muxClient(url: string, token: string, path = 'workspace'): Promise<MuxClient> {
+  const ws = new WebSocket(`${url}/${path}`, ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL]);
+  ws.binaryType = 'nodebuffer';
+  const received = new Map<string, Uint8Array[]>();
+  const closes = new Map<string, { code: number; reason: string }>();
+  ws.on('message', (data: Buffer) => {
+    const bytes = new Uint8Array(data);
+    const { doc, type, decoder, prefixLength } = readEnvelope(bytes);
+    if (type === messageClose) closes.set(doc, readClose(decoder));
+    else received.set(doc, [...(received.get(doc) ?? []), bytes.subarray(prefixLength)]);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  const client: MuxClient = {
+    ws,
+    messages: (doc) => received.get(doc) ?? [],
+    closes,
+    open: (doc) => ws.send(encodeOpen(envelopePrefix(doc))),
+    leave: (doc) => ws.send(encodeLeave(envelopePrefix(doc))),
+    send: (doc, message) => ws.send(envelope(envelopePrefix(doc), message)),
+    closed,
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(client));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new Error(`HTTP ${res.statusCode}`));
+      ws.terminate();
+    });
+    ws.once('error', (error) => reject(error));
+  });
 }

@@ -7,3 +7,4 @@ export * from './workspace.ts';
 export * from './scope.ts';
 export * from './index-cache.ts';
 export * from './whoami.ts';
+export * from './multiplex.ts';

@@ -19,8 +19,10 @@ export interface DocStatus {
   denied?: string;
   /**
    * The server closed the connection for good (4400–4499, e.g. 4401 token expired or revoked), or
-   * refused the upgrade with HTTP 401 or 403 (`httpStatus`; code 1006, the close the client saw).
-   * Only Node clients learn of a refused upgrade: browsers do not see the status and keep retrying.
+   * refused the document: `httpStatus` 403 when the token has no grant on it (a 4403 close on the
+   * shared connection, which browsers see too; an HTTP 403 upgrade on a socket of its own), 401 when
+   * the upgrade was refused for the token (code 1006, the close the client saw). Browsers do not see
+   * a refused upgrade's status and keep retrying; Node clients do.
    */
   closed?: { code: number; reason: string; httpStatus?: 401 | 403 };
   /** Loaded from this device's storage (or nothing to load). */

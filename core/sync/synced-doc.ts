@@ -28,6 +28,8 @@ import { changedSince, type Changes } from '../doc/observe.ts';
  */
 
 export const SUBPROTOCOL = 'dossierlens';
+/** The subprotocols a document's socket offers: ours, and the token (never in the URL). */
+export const syncProtocols = (token: string): string[] => [SUBPROTOCOL, `auth.${token}`];
 const SERVER_SV_KEY = 'serverStateVector';
 const SEEN_SV_KEY = 'seenStateVector';
 /** The Yjs clientIDs this device wrote with, across sessions (each load of a Y.Doc gets a new one). */
@@ -52,6 +54,12 @@ export interface SyncedDocOptions {
   maxBackoffTime: number;
   /** Start disconnected (e.g. an explicit "work offline"). */
   connect: boolean;
+  /**
+   * Nothing of this document is on this device yet (a unit never opened here): ask the server at
+   * once, while the local database is being created, rather than after reading it. (Otherwise the
+   * first step 1 waits for what this device holds, so that only what it lacks is sent.)
+   */
+  connectAtOnce?: boolean;
   /**
    * Values kept beside the document (`readLocal`) to read in the same IndexedDB transaction as the
    * client's own (state vectors, own client IDs), as soon as the database is open: one round trip
@@ -109,6 +117,9 @@ export interface SyncedDoc {
  * (the token is not accepted: forged, expired or revoked) and 403 (no grant on the document).
  */
 export type RefusalStatus = 401 | 403;
+
+/** The close code of a document refused for lack of a grant on a multiplexed connection. */
+const FORBIDDEN_CLOSE = 4403;
 
 const REFUSAL_REASONS: Record<RefusalStatus, string> = {
   401: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)',
@@ -203,7 +214,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
   const provider = new WebsocketProvider(opts.serverUrl, opts.name, doc, {
     connect: false,
-    protocols: [SUBPROTOCOL, `auth.${opts.token}`],
+    protocols: syncProtocols(opts.token),
     disableBc: !opts.crossTab,
     maxBackoffTime: opts.maxBackoffTime,
     ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
@@ -331,6 +342,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     emit();
   });
   provider.on('closed', (event) => {
+    // On a multiplexed connection a document without a grant is closed with 4403 (its 403).
+    if (refusal === undefined && event.code === FORBIDDEN_CLOSE) refusal = 403;
     closed = refusal === undefined ? { code: event.code, reason: event.reason } : { code: event.code, reason: REFUSAL_REASONS[refusal], httpStatus: refusal };
     refusal = undefined;
     emit();
@@ -350,9 +363,10 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
    * While the stored updates are applied nobody listens for 'update': with a listener, Yjs encodes
    * every transaction as an update message, and for the load that is the whole document again
    * (a third of a 10,000-cadre open, for listeners that would ignore it: y-indexeddb skips its own
-   * origin, and the provider is not connected yet). The listeners are back the moment y-indexeddb
-   * has applied what it stored. A change made before then is still stored (y-indexeddb writes the
-   * document's state before applying what it read), and is counted and offered to the server here.
+   * origin). The listeners are back the moment y-indexeddb has applied what it stored. A change
+   * made or received before then (the server's answer to `connectAtOnce`, another tab's edit) is
+   * still stored: y-indexeddb writes the document's state right before applying what it read, in
+   * the same task as its 'synced' event; a local one is counted and offered to the server here.
    */
   let changedWhileLoading: { local: boolean } | undefined;
   const watchLoading = (tr: Y.Transaction) => {
@@ -386,6 +400,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     small ? readAheadKeys.map((key, i) => [key, small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined))]) : [],
   );
 
+  if (opts.connect && opts.connectAtOnce) provider.connect();
   const whenLoaded = (async () => {
     if (persistence && small) {
       const [, values] = await Promise.all([persistence.whenSynced, small]);
@@ -493,7 +508,13 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
       emit();
     },
     setToken(token) {
-      provider.protocols = [SUBPROTOCOL, `auth.${token}`];
+      provider.protocols = syncProtocols(token);
+      // An attempt still under way (e.g. waiting for the server to come back) carries the old
+      // token: start it again with the new one. An open connection keeps its token until it ends.
+      if (provider.ws && !provider.wsconnected && provider.shouldConnect) {
+        provider.disconnect();
+        provider.connect();
+      }
     },
     destroy: () => teardown(false),
     clear: () => teardown(true),

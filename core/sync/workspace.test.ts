@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 // The real server, on loopback. Only this test reaches into sync-server/; the library does not.
 import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
-import { mintToken } from '../../sync-server/token.ts';
+import { loadOrCreateSecret, mintToken } from '../../sync-server/token.ts';
 import * as Y from 'yjs';
 import { definitiveRefusal } from './synced-doc.ts';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
@@ -284,10 +284,20 @@ describe('sync client against the real server', () => {
     } finally {
       await new Promise((resolve) => flaky.close(resolve));
     }
-    // Nobody listening: refused connections are transient too.
+    // Nobody listening: refused connections are transient too, and the client connects once a
+    // server listens on that port.
     const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20 });
-    await waitFor(() => w.workspaceSynced.provider.wsUnsuccessfulReconnects >= 3, 'the client to retry a closed port');
-    expect(w.status().closed).toEqual([]);
+    const own = tempDataDir();
+    w.setToken(mintToken(loadOrCreateSecret(own.dir), { user: 'rae', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token);
+    const later = await startTestServer(own.dir, { port: Number(new URL(url).port) });
+    try {
+      await w.workspaceSynced.whenSynced();
+      expect(w.status()).toMatchObject({ connection: 'online', closed: [] });
+    } finally {
+      await w.close();
+      await later.close();
+      own.remove();
+    }
   });
 
   it('reads the refusal only from what Node clients see; a browser error event says nothing', () => {
@@ -362,6 +372,37 @@ describe('sync client against the real server', () => {
     u.dossiers.records.edit('S14-r1', 'summary', '提前打开后的更正', 'una');
     await again.whenConfirmed();
     expect(again.status().connection).toBe('online');
+  });
+
+  it('asks the server at once for a unit with nothing on this device, and keeps what arrives', async () => {
+    const token = adminToken('ted');
+    const writer = await workspace(token);
+    await seed(writer, 'S18');
+    const fresh = await workspace(token, { persistence: 'indexeddb' });
+    const opening = fresh.unit('S18');
+    // Connecting already, while its new database is still being created.
+    const synced = fresh.docs().find((d) => d.name === 'unit:S18')!;
+    expect(synced.status().loaded).toBe(false);
+    expect(synced.provider.ws).not.toBeNull();
+    const { dossiers } = await opening;
+    await synced.whenSynced();
+    expect(dossiers.cadres.get('S18-c1')).toBeDefined();
+    await fresh.close();
+    open.splice(open.indexOf(fresh), 1);
+    // What arrived is on this device: the next start, offline, has it.
+    const again = await workspace(token, { persistence: 'indexeddb', connect: false });
+    const u = await again.unit('S18');
+    expect(u.dossiers.cadres.get('S18-c1')).toBeDefined();
+    expect(u.dossiers.records.get('S18-r1')).toBeDefined();
+    // Now that it is kept here, it is read before asking the server.
+    await again.close();
+    open.splice(open.indexOf(again), 1);
+    const third = await workspace(token, { persistence: 'indexeddb' });
+    const reading = third.unit('S18');
+    expect(third.docs().find((d) => d.name === 'unit:S18')!.provider.ws).toBeNull();
+    await reading;
+    await third.wipe();
+    open.splice(open.indexOf(third), 1);
   });
 
   it('keeps a change made while a document loads from IndexedDB', async () => {

@@ -13,7 +13,11 @@ import { createLocalIndex, type LocalIndex } from './local-index.ts';
 import { aggregate, type WorkspaceStatus } from './status.ts';
 import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
-import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
+import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
+import { createSharedConnection, type TransportMode } from './multiplex.ts';
+import { databasesHere, dbPrefix, deleteDatabase } from './databases.ts';
+
+export { dbPrefix };
 import { canRead, type Grant } from './scope.ts';
 
 /**
@@ -45,7 +49,13 @@ export interface WorkspaceOptions {
   today?: () => IsoDate;
   rules?: Rules;
   confirmDebounceMs?: number;
+  /** Upper bound of the wait between reconnection attempts (jittered), ms. Default 30 s. */
   maxBackoffTime?: number;
+  /**
+   * One WebSocket for every document (default true), falling back to one per document against a
+   * server without multiplexing; false: one per document (multiplex.ts).
+   */
+  multiplex?: boolean;
   /** Keep each unit's index entries on this device for a fast next start (default: with IndexedDB). */
   indexCache?: boolean;
   /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
@@ -86,13 +96,17 @@ export interface Workspace {
   readonly grants: readonly Grant[] | undefined;
   docs(): SyncedDoc[];
   status(): WorkspaceStatus;
+  /** The status after changes, once per burst of them (the documents' statuses change together). */
   onStatus(listener: (status: WorkspaceStatus) => void): () => void;
   readonly index: LocalIndex;
   /** Resolves when the server has acknowledged every local change in every open document. */
   whenConfirmed(): Promise<void>;
+  /** Connect every document; after a failed attempt, try again now rather than after the backoff. */
   connect(): void;
   disconnect(): void;
   setToken(token: string): void;
+  /** How documents travel: over one socket, or one per document; undefined until the server answered. */
+  transport(): TransportMode | undefined;
   /** Stops syncing; this device's copies stay for next time. */
   close(): Promise<void>;
   /** Stops syncing and deletes every local copy this workspace made on this device. */
@@ -103,11 +117,6 @@ const localToday = (): IsoDate => {
   const d = new Date();
   return fromParts(d.getFullYear(), d.getMonth() + 1, d.getDate());
 };
-
-/** IndexedDB names: one database per document, under a prefix per server so wipe finds them all. */
-export function dbPrefix(serverUrl: string): string {
-  return `dossierlens:${serverUrl.replace(/\/+$/, '')}:`;
-}
 
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const serverUrl = options.serverUrl.replace(/\/+$/, '');
@@ -123,8 +132,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const statusListeners = new Set<(s: WorkspaceStatus) => void>();
   const index = createLocalIndex();
   let closed = false;
+  const maxBackoffTime = options.maxBackoffTime ?? 30_000;
+  const shared = options.multiplex === false ? undefined : createSharedConnection({ maxBackoffTime, ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}) });
+  const WebSocketPolyfill = shared?.WebSocket ?? options.WebSocketPolyfill;
 
-  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[]): SyncedDoc => {
+  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
     return openSyncedDoc({
       name,
@@ -136,29 +148,44 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       crossTab: options.crossTab ?? true,
       connect,
       confirmDebounceMs: options.confirmDebounceMs ?? 300,
-      maxBackoffTime: options.maxBackoffTime ?? 30_000,
-      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+      maxBackoffTime,
+      ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
       ...(readAhead ? { readAhead } : {}),
+      connectAtOnce,
     });
+  };
+  /**
+   * Aggregating is O(documents), and a hundred documents syncing change their status hundreds of
+   * times in a burst: listeners hear the latest once the burst's tasks have run, and nothing is
+   * aggregated while nobody listens (e.g. a CLI import).
+   */
+  let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  const tellStatus = () => {
+    statusTimer = undefined;
+    if (closed || statusListeners.size === 0) return;
+    const s = status();
+    for (const l of statusListeners) l(s);
   };
   /** A document becomes part of the workspace: its status counts, connect/setToken/close reach it. */
   const register = (synced: SyncedDoc): SyncedDoc => {
     opened.set(synced.name, synced);
     stops.push(synced.onStatus(() => {
-      // Aggregating is O(documents); skip it when nobody listens (e.g. a CLI import).
-      if (statusListeners.size === 0) return;
-      const s = status();
-      for (const l of statusListeners) l(s);
+      if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
     }));
     return synced;
   };
-  const open = (name: string, kind: DocKind, readAhead?: readonly string[]): SyncedDoc => register(create(name, kind, shouldConnect, readAhead));
+  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc =>
+    register(create(name, kind, shouldConnect, readAhead, connectAtOnce));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
 
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
   const readable = (name: string) => !options.grants || canRead(options.grants, name);
   const inScope = (code: string) => (options.scope ? options.scope(code) : true) && readable(unitDocName(code));
 
+  // Before any document creates its database (see `nothingHere`).
+  const listing = persistence === 'indexeddb' ? databasesHere() : Promise.resolve(undefined);
+  // The socket's handshake overlaps reading this device's copies, which every document waits for.
+  if (shouldConnect) shared?.preconnect(`${serverUrl}/${WORKSPACE_DOC}`, syncProtocols(token));
   const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY] : undefined);
   const workspace = workspaceDoc(wsSynced.doc, { locale });
 
@@ -191,6 +218,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   await wsSynced.whenLoaded;
   let rememberedUnits = await prefetching;
+  /**
+   * A unit without a database here has nothing on this device yet: it asks the server without
+   * waiting for its new database to be created and read (a new device gets its hundred units in
+   * parallel with creating a hundred databases). Unknown (no listing): every unit reads first.
+   */
+  const storedHere = await listing;
+  const nothingHere = (name: string) => storedHere !== undefined && !storedHere.has(prefix + name);
 
   /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
   const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
@@ -258,7 +292,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       const early = prefetched.get(code);
       prefetched.delete(code);
       p = (async () => {
-        const synced = early ? register(early) : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined);
+        const synced = early ? register(early) : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined, nothingHere(unitDocName(code)));
         const dossiers = unitDossiers(synced.doc, { locale });
         const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
         if (early && !closed) {
@@ -354,6 +388,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     connect() {
       shouldConnect = true;
       for (const d of opened.values()) d.connect();
+      shared?.retryNow();
     },
     disconnect() {
       shouldConnect = false;
@@ -363,6 +398,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       token = next;
       for (const d of opened.values()) d.setToken(next);
     },
+    transport: () => (shared ? shared.mode() : 'per-document'),
     async close() {
       if (closed) return;
       clearTimeout(prefetchTimer);
@@ -371,9 +407,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       await Promise.all([...pendingCache.keys()].map(flushCache));
       closed = true;
       if (revalidating !== undefined) clearTimeout(revalidating);
+      clearTimeout(statusTimer);
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.destroy()));
+      shared?.close();
     },
     async wipe() {
       closed = true;
@@ -381,14 +419,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       await Promise.all([...prefetched.values()].map((d) => d.destroy()));
       prefetched.clear();
       if (revalidating !== undefined) clearTimeout(revalidating);
+      clearTimeout(statusTimer);
       for (const p of pendingCache.values()) clearTimeout(p.timer);
       pendingCache.clear();
       for (const stop of stops) stop();
       statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.clear()));
+      shared?.close();
       // Documents opened in earlier sessions but not in this one.
-      if (persistence === 'indexeddb' && typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
-        const leftovers = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => !!n && n.startsWith(prefix));
+      if (persistence === 'indexeddb') {
+        const leftovers = [...((await databasesHere()) ?? [])].filter((n) => n.startsWith(prefix));
         await Promise.all(leftovers.map(deleteDatabase));
       }
     },
@@ -411,14 +451,4 @@ function decodeUnitList(text: string | undefined): string[] {
   } catch {
     return [];
   }
-}
-
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    // Another connection still open: the deletion completes when it closes; do not hang on it.
-    req.onblocked = () => resolve();
-  });
 }

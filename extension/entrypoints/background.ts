@@ -6,6 +6,7 @@ import { keepSyncing } from '../lib/lifetime.ts';
 import { startOverlayHost } from '../lib/overlay-host.ts';
 import { syncOverlayRegistration } from '../lib/portals.ts';
 import { onConnectionChange, readConnection, whenManagedSettles, wsUrl } from '../lib/settings.ts';
+import { serveStatus } from '../lib/status-port.ts';
 import { createWorkspaceHost } from '../lib/workspace-host.ts';
 
 /**
@@ -24,6 +25,7 @@ export default defineBackground(() => {
   browser.permissions.onRemoved.addListener(() => void syncOverlayRegistration());
 
   startOverlayHost(host.overlaySource);
+  serveStatus(host);
   browser.runtime.onMessage.addListener((message, sender) => handleRequest(message, sender, host));
   onConnectionChange(() => void host.reopen());
   onLanguageChange(() => void host.reopen());

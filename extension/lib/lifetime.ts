@@ -12,6 +12,8 @@ import type { WorkspaceHost } from './workspace-host.ts';
  *   reopens the workspace from IndexedDB (~ tens of ms for the seed city's size).
  * - The alarm brings it back once a minute so local changes reach the server soon after the
  *   network returns even if no page is open. Firefox's MV2 background page is persistent anyway.
+ * When the network comes back (the `online` event) the workspace tries the server at once instead
+ * of waiting out its backoff.
  * An offscreen document was rejected: it needs a justification reason Chrome does not grant for
  * "keep a socket open", and Firefox has no equivalent.
  */
@@ -22,4 +24,6 @@ export function keepSyncing(host: WorkspaceHost): void {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM && !host.current()) void host.reopen();
   });
+  // The network is back: try the server now rather than at the end of the backoff (up to 30 s).
+  globalThis.addEventListener?.('online', () => host.current()?.connect());
 }

@@ -30,6 +30,8 @@ export interface WorkspaceHost {
   status(): WorkspaceStatus | undefined;
   /** How far the first sync of the open workspace has come (undefined: none open). */
   firstSync(): FirstSyncTracker | undefined;
+  /** Every change of the sync status, including the workspace closing or reopening (undefined: none open). */
+  onStatus(listener: (status: WorkspaceStatus | undefined) => void): () => void;
 }
 
 export function createWorkspaceHost(): WorkspaceHost {
@@ -37,10 +39,14 @@ export function createWorkspaceHost(): WorkspaceHost {
   let tracker: FirstSyncTracker | undefined;
   let stops: (() => void)[] = [];
   const indexListeners = new Set<() => void>();
+  const statusListeners = new Set<(status: WorkspaceStatus | undefined) => void>();
   let opening: Promise<void> = Promise.resolve();
 
   const notifyIndex = () => {
     for (const l of indexListeners) l();
+  };
+  const notifyStatus = (status = ws?.status()) => {
+    for (const l of statusListeners) l(status);
   };
 
   async function close() {
@@ -50,6 +56,7 @@ export function createWorkspaceHost(): WorkspaceHost {
     ws = undefined;
     tracker = undefined;
     notifyIndex();
+    notifyStatus();
     await old?.close();
   }
 
@@ -65,6 +72,8 @@ export function createWorkspaceHost(): WorkspaceHost {
     stops.push(tracker.stop);
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
+    stops.push(next.onStatus((status) => notifyStatus(status)));
+    notifyStatus();
     // Units added to the directory later (an import, an admin) join the index as they appear.
     stops.push(observeDoc(next.workspaceSynced.doc, () => void next.openUnits().catch(() => undefined)));
     await next.openUnits();
@@ -100,6 +109,10 @@ export function createWorkspaceHost(): WorkspaceHost {
     },
     status: () => ws?.status(),
     firstSync: () => tracker,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
     overlaySource: {
       summaries: (): SubjectSummary[] => ws?.index.all() ?? [],
       onChange(cb) {

@@ -8,7 +8,9 @@
  *    peer (ours: the server broadcasts only after the SQLite commit, so a receipt is durable).
  *    throughput: writers keep a window of 16 edits in flight; an edit counts when all 10 peers
  *    of its document have it.
+ *    Ours also with the 100 peers on 10 multiplexed sockets (each carrying all 10 documents).
  * 2. idle: 1,000 connections, each on its own small document; server RSS growth per connection.
+ *    Ours also with the 1,000 documents over 10 multiplexed sockets: RSS growth per document.
  * 3. cold load: a document built from 10,000 updates; restart the server; time until a fresh
  *    client holds the whole document (the reference is given its default persistence,
  *    y-leveldb via YPERSISTENCE, for this part only: without persistence nothing is cold).
@@ -27,7 +29,8 @@ import WebSocket from 'ws';
 import { LeveldbPersistence as UntypedLeveldb } from 'y-leveldb';
 import * as Y from 'yjs';
 import { issueToken } from '../../sync-server/admin.ts';
-import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
+import { encodeOpen, envelope, envelopePrefix, readEnvelope } from '../../core/sync/multiplex-wire.ts';
+import { MULTIPLEX_SUBPROTOCOL, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
 
 const LeveldbPersistence = UntypedLeveldb as new (dir: string) => {
@@ -134,6 +137,34 @@ function connect(server: Server, doc: string, onFrame?: (frame: Buffer) => void)
   });
 }
 
+/**
+ * A bare multiplexed client (ours only): opens every document of `docs` on one socket with a step 1,
+ * answers the server's step 1s, and reports each document's messages without their envelope.
+ */
+function connectMux(server: Server, docs: string[], onFrame?: (frame: Buffer) => void): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.url}/${docs[0]}${server.query}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], { perMessageDeflate: false });
+  ws.binaryType = 'nodebuffer';
+  const nothing = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()));
+  ws.on('message', (data: Buffer) => {
+    const { doc, prefixLength } = readEnvelope(data);
+    const frame = data.subarray(prefixLength);
+    if (frame[0] === 0 && frame[1] === 0) ws.send(envelope(envelopePrefix(doc), nothing));
+    onFrame?.(frame);
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      const step1 = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
+      for (const doc of docs) {
+        const prefix = envelopePrefix(doc);
+        ws.send(encodeOpen(prefix));
+        ws.send(envelope(prefix, step1));
+      }
+      resolve(ws);
+    });
+    ws.once('error', reject);
+  });
+}
+
 const markerPattern = /~(\d+)\.(\d+)~/gu;
 
 function markers(frame: Buffer): [number, number][] {
@@ -163,7 +194,7 @@ function cpuMicros(pid: number): number {
   return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
 }
 
-async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOutResult> {
+async function fanOut(server: Server, multiplexedPeers = false, docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOutResult> {
   const sentAt = new Map<string, number>();
   const remaining = new Map<string, number>();
   const latencies: number[] = [];
@@ -189,9 +220,12 @@ async function fanOut(server: Server, docs = 10, peersPerDoc = 10, phaseMs = 200
     }
   };
   const writers: { ws: WebSocket; ydoc: Y.Doc; seq: number }[] = [];
+  const stamp = Date.now();
+  const names = Array.from({ length: docs }, (_, d) => `unit:fan${d}-${stamp}`);
+  if (multiplexedPeers) for (let p = 0; p < peersPerDoc; p++) sockets.push(await connectMux(server, names, receive));
   for (let d = 0; d < docs; d++) {
-    const name = `unit:fan${d}-${Date.now()}`;
-    for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(server, name, receive));
+    const name = names[d]!;
+    if (!multiplexedPeers) for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(server, name, receive));
     const ydoc = new Y.Doc();
     const ws = await connect(server, name);
     sockets.push(ws);
@@ -282,6 +316,28 @@ async function idleMemory(server: Server, connections = 1000): Promise<{ perConn
   return { perConnectionKb: (after - before) / connections, totalMb: (after - before) / 1024 };
 }
 
+/** The same small documents, `perSocket` of them on each multiplexed socket. */
+async function idleMemoryMultiplexed(server: Server, documents = 1000, perSocket = 100): Promise<{ perDocumentKb: number }> {
+  const before = await collectedRssKb(server.child);
+  const sockets: WebSocket[] = [];
+  const stamp = Date.now();
+  const small = (i: number) => {
+    const ydoc = new Y.Doc();
+    ydoc.getMap('cadres').set(`c${i}`, { name: '张三', unit: 'A01', grade: 'good' });
+    return encodeUpdate(Y.encodeStateAsUpdate(ydoc));
+  };
+  for (let first = 0; first < documents; first += perSocket) {
+    const names = Array.from({ length: perSocket }, (_, i) => `unit:muxidle${first + i}-${stamp}`);
+    const ws = await connectMux(server, names);
+    names.forEach((name, i) => ws.send(envelope(envelopePrefix(name), small(first + i))));
+    sockets.push(ws);
+  }
+  await sleep(1500);
+  const after = await collectedRssKb(server.child);
+  for (const ws of sockets) ws.terminate();
+  return { perDocumentKb: (after - before) / documents };
+}
+
 /** 10,000 small text edits, each its own update, as a typing client would produce them. */
 function typedUpdates(count: number): { updates: Uint8Array[]; text: string } {
   const ydoc = new Y.Doc();
@@ -352,19 +408,19 @@ async function main() {
   try {
     // A short warm-up of this process's client code, so the first server measured is not penalised.
     const warm = await startReference();
-    await fanOut(warm, 2, 2, 1000);
+    await fanOut(warm, false, 2, 2, 1000);
     await warm.stop();
     // Fan-out rounds alternate between the servers (the box is shared: load drifts), and the
     // median round is reported.
     const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-    const fans: Record<Kind | 'full', FanOutResult[]> = { ours: [], reference: [], full: [] };
+    const fans: Record<Kind | 'full' | 'multiplexed', FanOutResult[]> = { ours: [], reference: [], full: [], multiplexed: [] };
     for (let round = 0; round < rounds; round++) {
-      const order: Kind[] = round % 2 === 0 ? ['reference', 'ours'] : ['ours', 'reference'];
+      const order: (Kind | 'multiplexed')[] = round % 2 === 0 ? ['reference', 'ours', 'multiplexed'] : ['multiplexed', 'ours', 'reference'];
       for (const kind of order) {
-        const server = kind === 'ours' ? await startOurs(join(tmp, `ours-${round}`)) : await startReference();
+        const server = kind === 'reference' ? await startReference() : await startOurs(join(tmp, `${kind}-${round}`));
         stopAll.push(server.stop);
         process.stderr.write(`round ${round + 1}/${rounds}: ${kind} fan-out…\n`);
-        fans[kind].push(await fanOut(server));
+        fans[kind].push(await fanOut(server, kind === 'multiplexed'));
         await server.stop();
       }
     }
@@ -377,12 +433,20 @@ async function main() {
     }
     const idle: Record<Kind, { perConnectionKb: number; totalMb: number }> = {} as never;
     const cold: Record<Kind, { ms: number; ok: boolean }> = {} as never;
+    let muxIdle = { perDocumentKb: NaN };
     for (const kind of ['reference', 'ours'] as const) {
       const server = kind === 'ours' ? await startOurs(join(tmp, 'ours-idle')) : await startReference();
       stopAll.push(server.stop);
       process.stderr.write(`${kind}: 1,000 idle connections…\n`);
       idle[kind] = await idleMemory(server);
       await server.stop();
+      if (kind === 'ours') {
+        const again = await startOurs(join(tmp, 'ours-mux-idle'));
+        stopAll.push(again.stop);
+        process.stderr.write('ours: 1,000 idle documents on 10 multiplexed sockets…\n');
+        muxIdle = await idleMemoryMultiplexed(again);
+        await again.stop();
+      }
       process.stderr.write(`${kind}: cold load…\n`);
       cold[kind] = await coldLoad(kind, join(tmp, `${kind}-cold`));
     }
@@ -405,15 +469,29 @@ async function main() {
       ['1,000 idle connections, RSS growth (MB)', f(idle.ours.totalMb), f(idle.reference.totalMb), ratio(idle.ours.totalMb, idle.reference.totalMb)],
       ['cold load, 10,000 updates (ms to full content)', `${f(cold.ours.ms, 0)}${cold.ours.ok ? '' : ' (INCOMPLETE)'}`, `${f(cold.reference.ms, 0)}${cold.reference.ok ? '' : ' (INCOMPLETE)'}`, ratio(cold.ours.ms, cold.reference.ms)],
     ];
-    const rawRounds = (kind: Kind) => fans[kind].map((x) => `${f(x.p50, 1)}/${f(x.p99, 1)} ms ${f(x.updatesPerSecond, 0)}/s`).join('; ');
+    const m = { p50: median(fans.multiplexed, 'p50'), p99: median(fans.multiplexed, 'p99'), tput: median(fans.multiplexed, 'updatesPerSecond') };
+    const versusOurs = (key: keyof FanOutResult) => `${medianOf(fans.multiplexed.map((result, i) => result[key] / (fans.ours[i]?.[key] ?? NaN))).toFixed(2)}×`;
+    const muxRows = [
+      ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.p50, 2), f(m.p50, 2), versusOurs('p50')],
+      ['fan-out p99 latency (ms)', f(o.p99, 2), f(m.p99, 2), versusOurs('p99')],
+      ['throughput, edits/s fully delivered to 10 peers', f(o.tput, 0), f(m.tput, 0), versusOurs('updatesPerSecond')],
+      ['server CPU per edit at 500 edits/s (µs)', f(median(fans.ours, 'cpuMicrosPerSteadyEdit'), 0), f(median(fans.multiplexed, 'cpuMicrosPerSteadyEdit'), 0), versusOurs('cpuMicrosPerSteadyEdit')],
+      ['idle small document, RSS (kB each)', f(idle.ours.perConnectionKb), f(muxIdle.perDocumentKb), ratio(muxIdle.perDocumentKb, idle.ours.perConnectionKb)],
+    ];
+    const muxTable = [
+      '| ours, same run | peers on a socket per document (stock clients) | peers on 10 multiplexed sockets | multiplexed / per-document |',
+      '|---|---:|---:|---:|',
+      ...muxRows.map((row) => `| ${row.join(' | ')} |`),
+    ].join('\n');
+    const rawRounds = (kind: Kind | 'multiplexed') => fans[kind].map((x) => `${f(x.p50, 1)}/${f(x.p99, 1)} ms ${f(x.updatesPerSecond, 0)}/s`).join('; ');
     const table = [
       '| measure | ours (SQLite, durable) | reference @y/websocket-server 0.1.1 | ours / reference (fan-out: median of per-round ratios) |',
       '|---|---:|---:|---:|',
       ...rows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n');
-    const samples = `Rounds (p50/p99, throughput): ours ${rawRounds('ours')}; reference ${rawRounds('reference')}.`;
-    process.stdout.write(`\nSync server (${new Date().toISOString()}, node ${process.version})\n${table}\n${samples}\n`);
-    if (write) writeSection(table, samples);
+    const samples = `Rounds (p50/p99, throughput): ours ${rawRounds('ours')}; reference ${rawRounds('reference')}; ours, multiplexed peers ${rawRounds('multiplexed')}.`;
+    process.stdout.write(`\nSync server (${new Date().toISOString()}, node ${process.version})\n${table}\n\n${muxTable}\n${samples}\n`);
+    if (write) writeSection(`${table}\n\n${muxTable}`, samples);
   } finally {
     for (const stop of stopAll) await stop().catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });

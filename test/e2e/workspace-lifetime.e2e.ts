@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorToken, enrol, launchExtension, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { editorToken, enrol, launchExtension, seededServer, stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
 /**
  * The MV3 lifetime decision (extension/lib/lifetime.ts): the browser may stop the background at
@@ -27,23 +27,14 @@ describe('the background survives being stopped, offline', () => {
     await panel.getByLabel('搜索干部或单位').fill('');
 
     await server.stop();
-    // What the browser does to an idle worker, done now through the DevTools protocol.
-    const cdp = await ext.context.newCDPSession(panel);
-    const running = new Map<string, string>();
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) running.set(v.versionId, v.runningStatus);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await expect.poll(() => [...running.values()]).toContain('running');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await expect.poll(() => [...running.values()], { timeout: 10_000 }).toEqual(['stopped']);
+    const worker = await stopBackground(ext, panel);
 
     // The search message wakes the worker; it answers once the workspace is open from IndexedDB.
     await panel.getByLabel('搜索干部或单位').fill('欧阳');
     await expect.poll(() => panel.locator('.results li').allTextContents(), { timeout: 20_000 }).toEqual([
       expect.stringContaining('欧阳芳'),
     ]);
-    expect([...running.values()]).toContain('running');
+    expect(worker.running()).toBe(true);
     await panel.locator('.results button').click();
     await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 10_000 }).toContain('欧阳芳');
     await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection')).toBe('offline');

@@ -121,6 +121,36 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   };
 }
 
+/**
+ * What the browser does to an idle background (MV3: after ~30 s), done now through the DevTools
+ * protocol from `page` (any page of the browser). Resolves once the worker has stopped; `running()`
+ * then says whether something has started it again.
+ */
+export async function stopBackground(ext: ExtensionBrowser, page: Page): Promise<{ running(): boolean }> {
+  const cdp = await ext.context.newCDPSession(page);
+  const states = new Map<string, string>();
+  // Seen in the events, not only now: a page's port may start it again right after.
+  let stopped = false;
+  let asked = false;
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) states.set(v.versionId, v.runningStatus);
+    if (asked && [...states.values()].every((s) => s === 'stopped')) stopped = true;
+  });
+  const until = async (done: () => boolean, what: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`the background did not ${what}: ${[...states.values()].join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await cdp.send('ServiceWorker.enable');
+  await until(() => [...states.values()].includes('running'), 'report running');
+  asked = true;
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await until(() => stopped, 'stop');
+  return { running: () => [...states.values()].includes('running') };
+}
+
 /** Names of the IndexedDB databases visible to the extension's origin (all its pages share it). */
 export async function indexedDbNames(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));

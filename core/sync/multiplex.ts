@@ -1,0 +1,367 @@
+import { MULTIPLEX_SUBPROTOCOL, encodeLeave, encodeOpen, envelope, envelopePrefix, messageClose, readClose, readEnvelope } from './multiplex-wire.ts';
+import { definitiveRefusal } from './synced-doc.ts';
+
+/**
+ * One WebSocket for every document of a workspace (wire format: sync-server/protocol.ts,
+ * "MULTIPLEXED CONNECTIONS"). Browsers make each new socket wait once many are pending (Chromium:
+ * a random 1–5 s once 16 are), so a hundred documents with a socket each took seconds to come online.
+ *
+ * y-websocket stays the sync engine of each document: `SharedConnection.WebSocket` is what it gets
+ * as its WebSocket class, and each instance is a *channel*, one document's share of the shared
+ * socket, with the events and states of a socket of its own. So each document keeps its own
+ * handshake, awareness, reconnect and refusals (a 4403 on one document stops that one only).
+ *
+ * Against a server without multiplexing (it answers the `dossierlens` subprotocol, or refuses the
+ * probe's document with 403) every channel becomes a real socket to its document's URL, for the
+ * rest of this connection's life.
+ *
+ * Reconnecting: when the shared socket closes, every channel closes with its code, and each
+ * document's provider comes back after its own short backoff; they all wait for the one socket.
+ * While the server cannot be reached, the channels stay "connecting" and the shared socket alone
+ * retries, with exponential backoff and jitter, so a hundred documents cost one attempt at a time
+ * and a server coming back is not met by every device at the same instant.
+ */
+
+export interface SharedConnectionOptions {
+  /** For Node (the `ws` package) or tests; browsers use the global WebSocket. */
+  WebSocketPolyfill?: typeof WebSocket;
+  /** Upper bound of the wait between attempts while the server cannot be reached. */
+  maxBackoffTime: number;
+  /** Source of the jitter (tests). */
+  random?: () => number;
+}
+
+export type TransportMode = 'multiplexed' | 'per-document';
+
+export interface SharedConnection {
+  /** Give this to y-websocket as `WebSocketPolyfill`: one instance per document connection. */
+  readonly WebSocket: typeof WebSocket;
+  /** How documents travel, once the server has answered (undefined before). */
+  mode(): TransportMode | undefined;
+  /**
+   * Open the shared socket for `url` (a document's URL) and `protocols` now, before any document
+   * asks for it: its handshake then overlaps what comes first (reading this device's copies).
+   */
+  preconnect(url: string, protocols: string[]): void;
+  /** Stop waiting for the next attempt and try now (the network came back, the user asked). */
+  retryNow(): void;
+  /** Close the shared socket and stop; channels made afterwards close at once. */
+  close(): void;
+}
+
+/** The wait before attempt `attempt` (1, 2, …): half of the exponential step fixed, half random. */
+export function backoffDelay(attempt: number, maxBackoffTime: number, random: () => number): number {
+  const step = Math.min(maxBackoffTime, 100 * 2 ** attempt);
+  return step / 2 + random() * (step / 2);
+}
+
+type Listener<E> = ((event: E) => void) | null;
+interface CloseLike {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+
+/** The name of the document a y-websocket URL is for (`<server>/<room>[?params]`). */
+function documentOf(url: string): string {
+  const path = url.split('?')[0]!;
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function createSharedConnection(opts: SharedConnectionOptions): SharedConnection {
+  const RealSocket = opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  if (!RealSocket) throw new Error('no WebSocket: pass WebSocketPolyfill');
+  const random = opts.random ?? Math.random;
+  let mode: TransportMode | undefined;
+  let closed = false;
+  /** One shared socket per token (the token is the socket's; `setToken` moves documents to a new one). */
+  const sockets = new Map<string, Shared>();
+
+  const fallBack = () => {
+    mode = 'per-document';
+    for (const shared of [...sockets.values()]) shared.dissolve();
+    sockets.clear();
+  };
+
+  class Channel {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    static readonly CLOSING = 2;
+    static readonly CLOSED = 3;
+    readonly CONNECTING = 0;
+    readonly OPEN = 1;
+    readonly CLOSING = 2;
+    readonly CLOSED = 3;
+    binaryType: BinaryType = 'arraybuffer';
+    readyState = 0;
+    protocol = '';
+    onopen: Listener<unknown> = null;
+    onmessage: Listener<{ data: ArrayBuffer }> = null;
+    onerror: Listener<unknown> = null;
+    onclose: Listener<CloseLike> = null;
+    readonly doc: string;
+    readonly prefix: Uint8Array;
+    readonly protocols: string[];
+    private direct: WebSocket | undefined;
+
+    constructor(
+      readonly url: string,
+      protocols?: string | string[],
+    ) {
+      this.doc = documentOf(url);
+      this.prefix = envelopePrefix(this.doc);
+      this.protocols = typeof protocols === 'string' ? [protocols] : [...(protocols ?? [])];
+      if (closed) {
+        queueMicrotask(() => this.closedBy(1001, 'connection closed'));
+      } else if (mode === 'per-document') {
+        this.goDirect();
+      } else {
+        const key = this.protocols.join(',');
+        let shared = sockets.get(key);
+        if (!shared) sockets.set(key, (shared = new Shared(key, this.protocols)));
+        shared.attach(this);
+      }
+    }
+
+    send(data: ArrayBufferLike | ArrayBufferView): void {
+      if (this.readyState !== 1) return;
+      if (this.direct) return this.direct.send(data as ArrayBuffer);
+      const bytes = data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+      sockets.get(this.protocols.join(','))?.send(envelope(this.prefix, bytes));
+    }
+
+    /** Closed by its provider (y-websocket has detached its handlers by then). */
+    close(): void {
+      if (this.readyState === 3) return;
+      this.readyState = 3;
+      if (this.direct) return this.direct.close();
+      sockets.get(this.protocols.join(','))?.detach(this);
+    }
+
+    /** The shared socket is open (or was when this channel came): start the document. */
+    opened(): void {
+      if (this.readyState !== 0) return;
+      this.readyState = 1;
+      this.protocol = MULTIPLEX_SUBPROTOCOL;
+      this.onopen?.({ type: 'open' });
+    }
+
+    deliver(message: Uint8Array): void {
+      if (this.readyState === 1) this.onmessage?.({ data: message.slice().buffer });
+    }
+
+    closedBy(code: number, reason: string, error?: unknown): void {
+      if (this.readyState === 3) return;
+      this.readyState = 3;
+      if (error !== undefined) this.onerror?.(error);
+      this.onclose?.({ code, reason, wasClean: error === undefined });
+    }
+
+    /** A socket of its own to the document's URL: the server does not multiplex. */
+    goDirect(): void {
+      if (this.readyState === 3) return;
+      const protocols = this.protocols.filter((p) => p !== MULTIPLEX_SUBPROTOCOL);
+      const ws = new RealSocket!(this.url, protocols);
+      this.direct = ws;
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = (event) => {
+        this.readyState = 1;
+        this.protocol = ws.protocol;
+        this.onopen?.(event);
+      };
+      ws.onmessage = (event) => this.onmessage?.(event);
+      ws.onerror = (event) => this.onerror?.(event);
+      ws.onclose = (event) => {
+        this.readyState = 3;
+        this.onclose?.(event);
+      };
+    }
+  }
+
+  /** The shared socket of one token, and the channels waiting for it or open on it. */
+  class Shared {
+    private ws: WebSocket | null = null;
+    private state: 'idle' | 'connecting' | 'open' | 'waiting' = 'idle';
+    private readonly channels = new Map<string, Channel>();
+    private attempts = 0;
+    private timer: ReturnType<typeof setTimeout> | undefined;
+    private lastError: unknown;
+
+    constructor(
+      private readonly key: string,
+      private readonly protocols: string[],
+    ) {}
+
+    /** Open the socket ahead of its documents (see `preconnect`). */
+    start(url: string): void {
+      if (this.state === 'idle') this.connect(url);
+    }
+
+    attach(channel: Channel): void {
+      // One channel per document: a second one replaces the first (whose provider reconnects).
+      this.channels.get(channel.doc)?.closedBy(1000, 'replaced by a newer connection of this document');
+      this.channels.set(channel.doc, channel);
+      if (this.state === 'open') {
+        this.ws!.send(encodeOpen(channel.prefix));
+        // After the constructor returns: y-websocket sets its handlers on the new socket first.
+        queueMicrotask(() => channel.opened());
+      } else if (this.state === 'idle') {
+        this.connect(channel.url);
+      }
+    }
+
+    detach(channel: Channel): void {
+      if (this.channels.get(channel.doc) !== channel) return;
+      this.channels.delete(channel.doc);
+      if (this.state === 'open') this.ws!.send(encodeLeave(channel.prefix));
+      if (this.channels.size === 0) this.stop();
+    }
+
+    send(frame: Uint8Array): void {
+      if (this.state === 'open') this.ws!.send(frame);
+    }
+
+    retryNow(): void {
+      if (this.state !== 'waiting') return;
+      clearTimeout(this.timer);
+      this.state = 'idle';
+      const next = this.channels.values().next().value;
+      if (next) this.connect(next.url);
+    }
+
+    /** No channel left (or the connection closes): close the socket, forget pending attempts. */
+    stop(): void {
+      clearTimeout(this.timer);
+      const ws = this.ws;
+      this.ws = null;
+      this.state = 'idle';
+      if (ws) {
+        ws.onopen = ws.onmessage = ws.onclose = null;
+        ws.onerror = () => undefined;
+        ws.close();
+      }
+      if (sockets.get(this.key) === this) sockets.delete(this.key);
+    }
+
+    /** The server does not multiplex: every channel gets a socket of its own. */
+    dissolve(): void {
+      const channels = [...this.channels.values()];
+      this.channels.clear();
+      this.stop();
+      for (const channel of channels) channel.goDirect();
+    }
+
+    /** The URL of any document the client needs: a server without multiplexing answers as for that document. */
+    private connect(url: string): void {
+      this.state = 'connecting';
+      this.lastError = undefined;
+      let ws: WebSocket;
+      try {
+        ws = new RealSocket!(url, [...this.protocols, MULTIPLEX_SUBPROTOCOL]);
+      } catch (error) {
+        this.lastError = error;
+        return this.retryLater();
+      }
+      this.ws = ws;
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => {
+        if (ws.protocol !== MULTIPLEX_SUBPROTOCOL) return fallBack();
+        mode = 'multiplexed';
+        this.state = 'open';
+        // Every waiting document in one flight: open, then (from its provider) its step 1.
+        const waiting = [...this.channels.values()];
+        for (const channel of waiting) ws.send(encodeOpen(channel.prefix));
+        for (const channel of waiting) channel.opened();
+      };
+      ws.onmessage = (event: MessageEvent) => {
+        // The server answered something: the socket works, so the next drop starts the backoff over.
+        this.attempts = 0;
+        this.route(new Uint8Array(event.data as ArrayBuffer));
+      };
+      ws.onerror = (event) => {
+        this.lastError = event;
+      };
+      ws.onclose = (event) => {
+        if (this.ws !== ws) return;
+        this.ws = null;
+        if (this.state === 'open') return this.dropped(event);
+        const refusal = definitiveRefusal(this.lastError);
+        // A server that multiplexes never refuses the probe's document: this one does not multiplex.
+        if (refusal === 403) return fallBack();
+        if (refusal === 401) return this.refused(event);
+        this.retryLater();
+      };
+    }
+
+    private route(bytes: Uint8Array): void {
+      let read;
+      try {
+        read = readEnvelope(bytes);
+      } catch {
+        return; // not ours to fix; the document's own checks (state vectors) resync it
+      }
+      const channel = this.channels.get(read.doc);
+      if (!channel) return; // it crossed our leave on the wire
+      if (read.type === messageClose) {
+        this.channels.delete(read.doc);
+        const { code, reason } = readClose(read.decoder);
+        return channel.closedBy(code, reason);
+      }
+      channel.deliver(bytes.subarray(read.prefixLength));
+    }
+
+    /** An open socket closed: every document closes with its code; their providers come back. */
+    private dropped(event: CloseEvent): void {
+      const channels = [...this.channels.values()];
+      this.channels.clear();
+      this.attempts += 1;
+      this.wait();
+      for (const channel of channels) channel.closedBy(event.code, event.reason);
+    }
+
+    /** The token was refused (401, seen by Node clients only): every waiting document learns why. */
+    private refused(event: CloseEvent): void {
+      const channels = [...this.channels.values()];
+      this.channels.clear();
+      this.stop();
+      for (const channel of channels) channel.closedBy(event.code, event.reason, this.lastError);
+    }
+
+    private retryLater(): void {
+      this.ws = null;
+      this.attempts += 1;
+      this.wait();
+    }
+
+    private wait(): void {
+      this.state = 'waiting';
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.state = 'idle';
+        const next = this.channels.values().next().value;
+        if (next) this.connect(next.url);
+      }, backoffDelay(this.attempts, opts.maxBackoffTime, random));
+    }
+  }
+
+  return {
+    WebSocket: Channel as unknown as typeof WebSocket,
+    mode: () => mode,
+    preconnect(url, protocols) {
+      if (closed || mode === 'per-document') return;
+      const key = protocols.join(',');
+      let socket = sockets.get(key);
+      if (!socket) sockets.set(key, (socket = new Shared(key, protocols)));
+      socket.start(url);
+    },
+    retryNow() {
+      for (const shared of sockets.values()) shared.retryNow();
+    },
+    close() {
+      closed = true;
+      for (const shared of [...sockets.values()]) shared.stop();
+      sockets.clear();
+    },
+  };
+}
+
