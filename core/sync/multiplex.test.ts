@@ -132,11 +132,18 @@ describe('the shared connection (scripted server)', () => {
     expect(FakeSocket.made[0]!.log()).toEqual([`unit:A01:${messageOpen}`, 'unit:A01:0']);
   });
 
-  it('while the server cannot be reached, one attempt per backoff step for all documents; they wait, not close', () => {
+  it('while the server cannot be reached, one attempt per backoff step for all documents; they hear each failure but wait, not close', async () => {
     vi.useFakeTimers();
     const conn = shared(() => 1);
     const docs = Array.from({ length: 50 }, (_, i) => channel(conn.WebSocket, `unit:U${i}`));
-    FakeSocket.made[0]!.fail();
+    expect(docs.every((d) => d.events.length === 0)).toBe(true);
+    FakeSocket.made[0]!.fail('connect ECONNREFUSED');
+    // Each document learns the attempt failed (its status says offline), as from a socket of its own.
+    expect(docs.every((d) => d.events.join() === 'error:connect ECONNREFUSED')).toBe(true);
+    // A document that starts waiting now is told at once (after its handlers are set).
+    const late = channel(conn.WebSocket, 'notes:U0');
+    await flush();
+    expect(late.events).toEqual(['error:connect ECONNREFUSED']);
     vi.advanceTimersByTime(199);
     expect(FakeSocket.made).toHaveLength(1);
     vi.advanceTimersByTime(1);
@@ -150,9 +157,10 @@ describe('the shared connection (scripted server)', () => {
     // The network is back (or the user asked): no need to wait out the step.
     conn.retryNow();
     expect(FakeSocket.made).toHaveLength(4);
-    expect(docs.every((d) => d.events.length === 0)).toBe(true);
+    expect(docs.every((d) => d.events.length === 3 && d.events.every((e) => e.startsWith('error:')))).toBe(true);
     FakeSocket.made[3]!.accept(MULTIPLEX_SUBPROTOCOL);
-    expect(docs.every((d) => d.events[0] === 'open')).toBe(true);
+    expect([...docs, late].every((d) => d.events.at(-1) === 'open')).toBe(true);
+    expect([...docs, late].some((d) => d.events.some((e) => e.startsWith('close:')))).toBe(false);
   });
 
   it('spreads devices that lost the server at the same moment', () => {
