@@ -41,7 +41,7 @@ function documentOfPath(path: string): string {
  * decides; control frames (ping, pong, close) always pass.
  */
 class FrameGate {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   /** The document of the fragmented message under way, if its first fragment was held. */
   private fragmentOf: { doc: string; held: boolean } | undefined;
   readonly waiting: { doc: string; frame: Buffer }[] = [];
