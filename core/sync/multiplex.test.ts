@@ -5,7 +5,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { setupWSConnection } from '@y/websocket-server/utils';
 // The real server, on loopback. Only tests reach into sync-server/; the library does not.
 import { startTestServer, tempDataDir, waitFor } from '../../sync-server/testing.ts';
-import { unitDocName } from '../doc/names.ts';
+import { QUERIES_DOC, unitDocName, userDocName } from '../doc/names.ts';
 import { backoffDelay, createSharedConnection } from './multiplex.ts';
 import { MULTIPLEX_SUBPROTOCOL, encodeClose, envelope, envelopePrefix, messageClose, messageOpen, readEnvelope } from './multiplex-wire.ts';
 import { openWorkspace, type Workspace } from './workspace.ts';
@@ -339,6 +339,24 @@ describe('the shared connection against real servers', () => {
     expect(w.status().closed).toEqual([{ doc: 'notes:G01', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }]);
     expect(w.status().docs.filter((d) => d.connection === 'online').map((d) => d.name)).toEqual(['workspace', unitDocName('G01')]);
     expect(s.metrics.connections).toBe(1);
+  });
+
+  it('opens the documents with derived access and the register on the shared socket; one refused (403) is not asked for again', async () => {
+    const s = await server();
+    const w = await workspaceOn(s.url, s.token('eve', [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'register' }]));
+    const [mine, queries, register] = await Promise.all([w.doc(userDocName('eve'), 'user'), w.doc(QUERIES_DOC, 'queries'), w.register()]);
+    await Promise.all([w.workspaceSynced.whenSynced(), mine.whenSynced(), queries.whenSynced(), register.synced.whenSynced()]);
+    // Somebody else's own document: refused once, and its provider stops (4403 is final).
+    const theirs = await w.doc(userDocName('zed'), 'user');
+    await expect(theirs.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'user:zed' });
+    expect(theirs.provider.shouldConnect).toBe(false);
+    // The others carry on over the same socket: a write to each is confirmed.
+    for (const d of [mine, queries, register.synced]) d.doc.getMap('m').set('by', 'eve');
+    await Promise.all([mine.whenConfirmed(), queries.whenConfirmed(), register.synced.whenConfirmed()]);
+    expect(w.transport()).toBe('multiplexed');
+    expect(s.metrics.connections).toBe(1);
+    expect(s.logs.filter((line) => line.includes('has no grant'))).toEqual([expect.stringContaining('eve has no grant on user:zed')]);
+    expect(w.status().closed).toEqual([{ doc: 'user:zed', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }]);
   });
 
   it('falls back to a socket per document against our server with multiplexing off', async () => {
