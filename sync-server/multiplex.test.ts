@@ -74,6 +74,20 @@ function updateOf(change: (doc: Y.Doc) => void): Uint8Array {
   return captured!;
 }
 
+/** What the server holds of `doc`: its step 2 answer to an empty step 1 (after what was sent before it). */
+async function stateOn(socket: MuxClient, doc: string): Promise<Y.Doc> {
+  const before = socket.messages(doc).length;
+  socket.send(doc, encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+  const isStep2 = (m: Uint8Array) => m[0] === messageSync && m[1] === syncStep2;
+  await waitFor(() => socket.messages(doc).slice(before).some(isStep2), `the state of ${doc}`);
+  const decoder = decoding.createDecoder(socket.messages(doc).slice(before).find(isStep2)!);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  const state = new Y.Doc();
+  Y.applyUpdate(state, decoding.readVarUint8Array(decoder));
+  return state;
+}
+
 /** The state vector in a server's step 1 message. */
 function stateVectorIn(message: Uint8Array): Map<number, number> {
   const decoder = decoding.createDecoder(message);
@@ -171,6 +185,33 @@ describe('many documents over one socket', () => {
     await waitFor(() => socket.messages('unit:N01').some((m) => m[0] === messageSync && m[1] === 2), 'the edit to arrive');
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     expect(socket.messages('workspace')).toEqual([]);
+  });
+
+  it('opens the documents whose access is derived (user:<sub>, queries) and the register by their own rules', async () => {
+    // An editor of the register: it writes something, so it may save shared queries too.
+    const dee = await mux(server.token('dee', [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }, { role: 'editor', doc: 'register' }]));
+    // A viewer of everything it holds: reads the shared queries, writes none, has no register.
+    const vic = await mux(server.token('vic', [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }]));
+    for (const doc of ['user:dee', 'queries', 'register', 'user:vic']) start(dee, doc);
+    for (const doc of ['user:vic', 'queries', 'register']) start(vic, doc);
+    await waitFor(
+      () => ['user:dee', 'queries', 'register'].every((doc) => dee.messages(doc).length >= 2) && dee.closes.has('user:vic') && vic.messages('queries').length >= 2 && vic.closes.has('register'),
+      'the answers and the refusals',
+    );
+    // Somebody else's own document is refused on its own (even an owner's beside it), and so is a
+    // register without a grant; the other documents of each socket stay open.
+    expect([...dee.closes]).toEqual([['user:vic', { code: 4403, reason: 'no grant on this document' }]]);
+    expect([...vic.closes]).toEqual([['register', { code: 4403, reason: 'no grant on this document' }]]);
+    await waitFor(() => vic.messages('user:vic').length >= 2, 'the viewer’s own document');
+
+    // Writes as each rule says.
+    for (const doc of ['user:dee', 'queries', 'register']) dee.send(doc, encodeUpdate(updateOf((d) => d.getMap('m').set('dee', 1))));
+    vic.send('user:vic', encodeUpdate(updateOf((d) => d.getMap('m').set('vic', 1))));
+    vic.send('queries', encodeUpdate(updateOf((d) => d.getMap('m').set('vic', 1))));
+    await waitFor(() => vic.messages('queries').some((m) => m[0] === messageAuth), 'the viewer’s query refused');
+    const kept = await Promise.all([stateOn(dee, 'user:dee'), stateOn(dee, 'queries'), stateOn(dee, 'register'), stateOn(vic, 'user:vic')]);
+    expect(kept.map((d) => d.getMap('m').toJSON())).toEqual([{ dee: 1 }, { dee: 1 }, { dee: 1 }, { vic: 1 }]);
+    expect(['user:dee', 'queries', 'register'].some((doc) => dee.messages(doc).some((m) => m[0] === messageAuth))).toBe(false);
   });
 
   it('keeps presence per document, and a document left takes its presence with it', async () => {

@@ -5,7 +5,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { setupWSConnection } from '@y/websocket-server/utils';
 // The real server, on loopback. Only tests reach into sync-server/; the library does not.
 import { startTestServer, tempDataDir, waitFor } from '../../sync-server/testing.ts';
-import { unitDocName } from '../doc/names.ts';
+import { QUERIES_DOC, unitDocName, userDocName } from '../doc/names.ts';
 import { backoffDelay, createSharedConnection } from './multiplex.ts';
 import { MULTIPLEX_SUBPROTOCOL, encodeClose, envelope, envelopePrefix, messageClose, messageOpen, readEnvelope } from './multiplex-wire.ts';
 import { openWorkspace, type Workspace } from './workspace.ts';
@@ -132,11 +132,18 @@ describe('the shared connection (scripted server)', () => {
     expect(FakeSocket.made[0]!.log()).toEqual([`unit:A01:${messageOpen}`, 'unit:A01:0']);
   });
 
-  it('while the server cannot be reached, one attempt per backoff step for all documents; they wait, not close', () => {
+  it('while the server cannot be reached, one attempt per backoff step for all documents; they hear each failure but wait, not close', async () => {
     vi.useFakeTimers();
     const conn = shared(() => 1);
     const docs = Array.from({ length: 50 }, (_, i) => channel(conn.WebSocket, `unit:U${i}`));
-    FakeSocket.made[0]!.fail();
+    expect(docs.every((d) => d.events.length === 0)).toBe(true);
+    FakeSocket.made[0]!.fail('connect ECONNREFUSED');
+    // Each document learns the attempt failed (its status says offline), as from a socket of its own.
+    expect(docs.every((d) => d.events.join() === 'error:connect ECONNREFUSED')).toBe(true);
+    // A document that starts waiting now is told at once (after its handlers are set).
+    const late = channel(conn.WebSocket, 'notes:U0');
+    await flush();
+    expect(late.events).toEqual(['error:connect ECONNREFUSED']);
     vi.advanceTimersByTime(199);
     expect(FakeSocket.made).toHaveLength(1);
     vi.advanceTimersByTime(1);
@@ -150,9 +157,10 @@ describe('the shared connection (scripted server)', () => {
     // The network is back (or the user asked): no need to wait out the step.
     conn.retryNow();
     expect(FakeSocket.made).toHaveLength(4);
-    expect(docs.every((d) => d.events.length === 0)).toBe(true);
+    expect(docs.every((d) => d.events.length === 3 && d.events.every((e) => e.startsWith('error:')))).toBe(true);
     FakeSocket.made[3]!.accept(MULTIPLEX_SUBPROTOCOL);
-    expect(docs.every((d) => d.events[0] === 'open')).toBe(true);
+    expect([...docs, late].every((d) => d.events.at(-1) === 'open')).toBe(true);
+    expect([...docs, late].some((d) => d.events.some((e) => e.startsWith('close:')))).toBe(false);
   });
 
   it('spreads devices that lost the server at the same moment', () => {
@@ -331,6 +339,24 @@ describe('the shared connection against real servers', () => {
     expect(w.status().closed).toEqual([{ doc: 'notes:G01', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }]);
     expect(w.status().docs.filter((d) => d.connection === 'online').map((d) => d.name)).toEqual(['workspace', unitDocName('G01')]);
     expect(s.metrics.connections).toBe(1);
+  });
+
+  it('opens the documents with derived access and the register on the shared socket; one refused (403) is not asked for again', async () => {
+    const s = await server();
+    const w = await workspaceOn(s.url, s.token('eve', [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'register' }]));
+    const [mine, queries, register] = await Promise.all([w.doc(userDocName('eve'), 'user'), w.doc(QUERIES_DOC, 'queries'), w.register()]);
+    await Promise.all([w.workspaceSynced.whenSynced(), mine.whenSynced(), queries.whenSynced(), register.synced.whenSynced()]);
+    // Somebody else's own document: refused once, and its provider stops (4403 is final).
+    const theirs = await w.doc(userDocName('zed'), 'user');
+    await expect(theirs.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'user:zed' });
+    expect(theirs.provider.shouldConnect).toBe(false);
+    // The others carry on over the same socket: a write to each is confirmed.
+    for (const d of [mine, queries, register.synced]) d.doc.getMap('m').set('by', 'eve');
+    await Promise.all([mine.whenConfirmed(), queries.whenConfirmed(), register.synced.whenConfirmed()]);
+    expect(w.transport()).toBe('multiplexed');
+    expect(s.metrics.connections).toBe(1);
+    expect(s.logs.filter((line) => line.includes('has no grant'))).toEqual([expect.stringContaining('eve has no grant on user:zed')]);
+    expect(w.status().closed).toEqual([{ doc: 'user:zed', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }]);
   });
 
   it('falls back to a socket per document against our server with multiplexing off', async () => {

@@ -17,9 +17,13 @@ import { definitiveRefusal } from './synced-doc.ts';
  *
  * Reconnecting: when the shared socket closes, every channel closes with its code, and each
  * document's provider comes back after its own short backoff; they all wait for the one socket.
- * While the server cannot be reached, the channels stay "connecting" and the shared socket alone
- * retries, with exponential backoff and jitter, so a hundred documents cost one attempt at a time
- * and a server coming back is not met by every device at the same instant.
+ * While the server cannot be reached, the channels stay open-pending (readyState CONNECTING) and the
+ * shared socket alone retries, with exponential backoff and jitter, so a hundred documents cost one
+ * attempt at a time and a server coming back is not met by every device at the same instant.
+ * Each failed attempt still reaches every waiting channel as an error event, as it would on a
+ * socket of its own, and so does a channel that starts waiting after the socket failed or dropped:
+ * the document's status then says offline, not connecting (status.ts), without a close that would
+ * make its provider back off on its own.
  */
 
 export interface SharedConnectionOptions {
@@ -146,6 +150,11 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
       this.onopen?.({ type: 'open' });
     }
 
+    /** An attempt of the shared socket failed: said as a socket says it; the channel keeps waiting. */
+    attemptFailed(error: unknown): void {
+      if (this.readyState === 0) this.onerror?.(error);
+    }
+
     deliver(message: Uint8Array): void {
       if (this.readyState === 1) this.onmessage?.({ data: message.slice().buffer });
     }
@@ -186,6 +195,8 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
     private attempts = 0;
     private timer: ReturnType<typeof setTimeout> | undefined;
     private lastError: unknown;
+    /** Why the server is out of reach (the last failed attempt, or the drop) until the socket opens again. */
+    private failure: unknown;
 
     constructor(
       private readonly key: string,
@@ -208,6 +219,9 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
       } else if (this.state === 'idle') {
         this.connect(channel.url);
       }
+      // After the constructor returns, as above: a document that starts waiting now is offline too.
+      const failure = this.failure;
+      if (failure !== undefined) queueMicrotask(() => channel.attemptFailed(failure));
     }
 
     detach(channel: Channel): void {
@@ -268,6 +282,7 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
         if (ws.protocol !== MULTIPLEX_SUBPROTOCOL) return fallBack();
         mode = 'multiplexed';
         this.state = 'open';
+        this.failure = undefined;
         // Every waiting document in one flight: open, then (from its provider) its step 1.
         const waiting = [...this.channels.values()];
         for (const channel of waiting) ws.send(encodeOpen(channel.prefix));
@@ -314,6 +329,7 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
     private dropped(event: CloseEvent): void {
       const channels = [...this.channels.values()];
       this.channels.clear();
+      this.failure = event;
       this.attempts += 1;
       this.wait();
       for (const channel of channels) channel.closedBy(event.code, event.reason);
@@ -327,10 +343,13 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
       for (const channel of channels) channel.closedBy(event.code, event.reason, this.lastError);
     }
 
+    /** An attempt failed (refused, 5xx, unreachable): the waiting documents hear it, the socket retries. */
     private retryLater(): void {
       this.ws = null;
       this.attempts += 1;
+      this.failure = this.lastError ?? { type: 'error', message: 'the shared connection could not be opened' };
       this.wait();
+      for (const channel of [...this.channels.values()]) channel.attemptFailed(this.failure);
     }
 
     private wait(): void {

@@ -325,9 +325,13 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     }
     emit();
   });
-  // Node (`ws`) only: the refused upgrade's status arrives here, just before the socket's close.
+  // A failed attempt: a socket of its own (its close follows), or the shared socket, which retries
+  // for this document while it waits (multiplex.ts). Either way we are offline now, not connecting.
+  // Node (`ws`) only: a refused upgrade's status arrives here too, just before the socket's close.
   provider.on('connection-error', (event) => {
     refusal = definitiveRefusal(event);
+    attemptFailed = true;
+    emit();
   });
   // Every closed socket, whether it never opened or dropped: from now on we are offline (retrying).
   provider.on('connection-close', () => {

@@ -262,7 +262,13 @@ describe('sync client against the real server', () => {
     expect(w.status().closed).toEqual([{ doc: 'workspace', code: 1006, httpStatus: 401, reason: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)' }]);
   });
 
-  it('keeps retrying when the upgrade fails for a transient reason (HTTP 503, connection refused)', async () => {
+  // Both transports: the shared socket retries for its documents, a socket of its own for one.
+  const transports = [
+    ['over the shared socket', true],
+    ['over a socket per document', false],
+  ] as const;
+
+  it.each(transports)('keeps retrying when the upgrade fails for a transient reason (HTTP 503, connection refused), %s', async (_over, multiplex) => {
     let attempts = 0;
     const flaky = createServer();
     flaky.on('upgrade', (_req, socket) => {
@@ -272,7 +278,7 @@ describe('sync client against the real server', () => {
     await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
     const url = `ws://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
     try {
-      const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20 });
+      const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20, multiplex });
       let settled = false;
       w.workspaceSynced.whenSynced().then(
         () => (settled = true),
@@ -286,13 +292,14 @@ describe('sync client against the real server', () => {
     }
     // Nobody listening: refused connections are transient too, and the client connects once a
     // server listens on that port.
-    const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20 });
+    const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20, multiplex });
     const own = tempDataDir();
     w.setToken(mintToken(loadOrCreateSecret(own.dir), { user: 'rae', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token);
     const later = await startTestServer(own.dir, { port: Number(new URL(url).port) });
     try {
       await w.workspaceSynced.whenSynced();
       expect(w.status()).toMatchObject({ connection: 'online', closed: [] });
+      expect(w.transport()).toBe(multiplex ? 'multiplexed' : 'per-document');
     } finally {
       await w.close();
       await later.close();
@@ -450,22 +457,23 @@ describe('sync client against the real server', () => {
     expect(await names()).toEqual([]);
   });
 
-  it('says connecting, never offline, until the first connection succeeds; offline once an attempt fails', async () => {
+  it.each(transports)('says connecting, never offline, until the first connection succeeds; offline once an attempt fails, %s', async (_over, multiplex) => {
     const seen: string[] = [];
-    const w = await workspace(adminToken('nia'));
+    const w = await workspace(adminToken('nia'), { multiplex });
     seen.push(w.status().connection);
     w.onStatus((s) => seen.push(s.connection));
     await w.workspaceSynced.whenSynced();
     await waitFor(() => w.status().connection === 'online', 'online');
     expect(seen[0]).toBe('connecting');
     expect(seen).not.toContain('offline');
+    expect(w.transport()).toBe(multiplex ? 'multiplexed' : 'per-document');
 
     // Nobody listens on this port: the first attempt fails and the status says so.
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const away = await workspace(adminToken('nia'), { serverUrl: `ws://127.0.0.1:${port}` });
+    const away = await workspace(adminToken('nia'), { serverUrl: `ws://127.0.0.1:${port}`, multiplex });
     expect(away.status().connection).toBe('connecting');
     await waitFor(() => away.status().connection === 'offline', 'offline after the refused attempt');
     away.disconnect();

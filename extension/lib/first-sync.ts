@@ -1,4 +1,4 @@
-import { unitDocName, WORKSPACE_DOC } from '../../core/doc/names.ts';
+import { parseDocName, unitDocName, WORKSPACE_DOC } from '../../core/doc/names.ts';
 import type { Connection, SyncedDoc, Workspace } from '../../core/sync/index.ts';
 
 /**
@@ -43,11 +43,20 @@ export function trackFirstSync(ws: Workspace): FirstSyncTracker {
     done.add(name);
     notify();
   };
+  /**
+   * A unit is here once it synced and the workspace has indexed it (`unit()` resolves after its
+   * first summary). A new device asks the server for a unit while its database is still being
+   * created, so the unit can sync before it is indexed: counted then, its dossier read as not found.
+   */
+  const arrived = (doc: SyncedDoc): Promise<unknown> => {
+    const parsed = parseDocName(doc.name);
+    return parsed?.kind === 'unit' && parsed.unitCode !== undefined ? Promise.all([doc.whenSynced(), ws.unit(parsed.unitCode)]) : doc.whenSynced();
+  };
   const watchNew = () => {
     for (const doc of ws.docs()) {
       if (watched.has(doc)) continue;
       watched.add(doc);
-      void doc.whenSynced().then(settle(doc.name), settle(doc.name));
+      void arrived(doc).then(settle(doc.name), settle(doc.name));
     }
   };
   const onAnything = () => {

@@ -5,8 +5,9 @@ import { gatedProxy, type Gate } from './support/gate.ts';
 
 /**
  * What a new officer meets first (issue 11, items 1 and 2): a new profile that opens a dossier
- * while its first sync is still running. The server sits behind a gate that holds WebSocket
- * handshakes, so "not synced yet" lasts exactly as long as the test wants, without timers.
+ * while its first sync is still running. The server sits behind a gate that holds documents back
+ * (the shared socket's handshake, then the frames of chosen documents on it), so "not synced yet"
+ * lasts exactly as long as the test wants, without timers.
  */
 
 /**
@@ -59,10 +60,13 @@ describe('first sync on a new device', () => {
     expect(await panel.getByTestId('status-line').textContent()).toContain('连接中');
     expect(await waiting(panel).textContent()).toContain('C001 的档案到达后立即显示');
 
-    // The directory arrives, the units do not yet: the panel is online (it has only the directory
-    // open) — the moment that used to read "本机档案中没有 C001" — and says how far the sync is.
-    gate.release((path) => !path.includes('unit:'));
+    // The directory arrives, the units do not yet (the background has asked for its unit on the
+    // shared socket, and the gate holds that document's frames): the panel is online (it has only
+    // the directory open) — the moment that used to read "本机档案中没有 C001" — and says how far
+    // the sync is.
+    gate.release((doc) => !doc.startsWith('unit:'));
     await expect.poll(() => connection(panel), { timeout: 20_000 }).toBe('online');
+    await expect.poll(() => gate.heldFrames(), { timeout: 20_000 }).toContain('unit:A01');
     await expect.poll(() => waiting(panel).textContent(), { timeout: 20_000 }).toContain('已同步 0 / 1 个单位');
 
     // The unit arrives: the dossier shows without reopening the panel.

@@ -55,6 +55,18 @@ describe('background workspace: partial grants', () => {
     await page.close();
   });
 
+  test('the side panel opens the dossier without asking for annotations the grants do not cover', async () => {
+    const panel = await ext.page('sidepanel.html#cadre/C001');
+    await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('张伟');
+    // Online means every document the panel opened is in step: a refused notes:A01 would stay
+    // offline (closed with 403) and be listed in the status line.
+    await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    expect(await panel.getByTestId('status-line').locator('.denied').count()).toBe(0);
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('dossierlens_refusals_total{reason="forbidden"} 0');
+    await panel.close();
+  });
+
   test('stored grants are refreshed from GET /whoami when the workspace reopens', async () => {
     const page = await ext.page('options.html');
     const stored = (await extensionStorage(page)).grants as { for: string; grants: unknown[] };
