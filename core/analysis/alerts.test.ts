@@ -10,11 +10,14 @@ import { AS_OF, fixtureDocs, fixtureRows, rec } from './test/fixture.ts';
 const keys = (alerts: Alert[]) => alerts.map((a) => a.key);
 
 describe('what holds now', () => {
-  it('warnings, an overdue clue, an overdue rectification of the unit, overdue card duties', () => {
+  it('warnings, an overdue clue, an overdue rectification of the unit, overdue card duties and steps', () => {
     const rows = fixtureRows();
     const alerts = currentAlerts(rows.cadres, rows.units, { asOf: AS_OF, reviews: [] });
     expect(keys(alerts)).toEqual([
       'card-overdue:K1:1',
+      'card-receipt-overdue:K1',
+      'card-receipt-overdue:K2',
+      'card-summary-overdue:K1',
       'clue-overdue:L1:2025-06-01',
       'rectification-overdue:R7:2025-04-15',
       'warning:C002:repeated-yellow:2024-12-01/R3',
@@ -35,7 +38,7 @@ describe('what holds now', () => {
 
   it('the quarter’s pending duty becomes overdue the day after the quarter ends', () => {
     const rows = fixtureRows('2025-07-01');
-    expect(keys(currentAlerts(rows.cadres, [], { asOf: '2025-07-01', reviews: [] })).filter((k) => k.startsWith('card'))).toEqual(['card-overdue:K1:1', 'card-overdue:K2:0']);
+    expect(keys(currentAlerts(rows.cadres, [], { asOf: '2025-07-01', reviews: [] })).filter((k) => k.startsWith('card-overdue'))).toEqual(['card-overdue:K1:1', 'card-overdue:K2:0']);
   });
 
   it('an influence period about to end before a known review; none when the review comes first', () => {
