@@ -33,11 +33,15 @@ export function alertText(a: Alert, rows: { cadre?: CadreRow; unit?: UnitRow }, 
       return w ? explain(withReadableRefs(w, look, locale), locale, { kinds: config.kinds, negativeList: config.negativeList }) : t(TRIGGER_LABEL[d.trigger]);
     }
     case 'clue-overdue':
-      return t('alerts_clueOverdue', clueLabel(look.clue(d.clue), locale), date(d.due));
+      return t(d.rectification ? 'alerts_clueRectificationOverdue' : 'alerts_clueOverdue', clueLabel(look.clue(d.clue), locale), date(d.due));
     case 'rectification-overdue':
       return t('alerts_rectificationOverdue', recordLabel(look.record(d.record), locale), date(d.due));
     case 'card-overdue':
       return t('alerts_cardOverdue', d.quarter, d.text);
+    case 'card-receipt-overdue':
+      return t('alerts_cardReceiptOverdue', d.quarter, date(d.due));
+    case 'card-summary-overdue':
+      return t('alerts_cardSummaryOverdue', d.quarter, date(d.due));
     case 'period-ending':
       return t('alerts_periodEnding', kindLabel(config, d.kind), date(d.until), d.review.label, date(d.review.date));
   }
