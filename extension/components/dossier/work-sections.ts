@@ -74,10 +74,13 @@ export function cardSection(row: CadreRow, config: Pick<WorkspaceConfig, 'kinds'
       rows: cards.map(({ card, progress: p }) => {
         const late = overdueWords(p);
         const followups = p.followups.map((f) => {
+          // As the card's page says it: the level, then the record it put on the dossier (its kind
+          // when that says more than the level — a measure or sanction decided — and document).
           const r = f.recordId ? records.get(f.recordId) : undefined;
-          const what = r ? `${kindLabel(config, r.kind)}${r.docNumber ? paren(r.docNumber) : ''}` : '';
-          // As the card's page says it: the level, then the record it put on the dossier.
-          return `${date(f.on)} ${f.level ? t(FOLLOWUP_LEVEL_KEYS[f.level]) : ''}${what ? ` · ${what}` : ''}`;
+          const level = f.level ? t(FOLLOWUP_LEVEL_KEYS[f.level]) : '';
+          const kind = r ? kindLabel(config, r.kind) : '';
+          const doc = r?.docNumber ? paren(r.docNumber) : '';
+          return `${date(f.on)} ${level}${kind && kind !== level ? ` · ${kind}${doc}` : doc}`;
         });
         return {
           cells: [
