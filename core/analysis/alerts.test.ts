@@ -10,14 +10,11 @@ import { AS_OF, fixtureDocs, fixtureRows, rec } from './test/fixture.ts';
 const keys = (alerts: Alert[]) => alerts.map((a) => a.key);
 
 describe('what holds now', () => {
-  it('warnings, an overdue clue, an overdue rectification of the unit, overdue card duties and steps', () => {
+  it('warnings, an overdue clue, an overdue rectification of the unit, overdue card duties', () => {
     const rows = fixtureRows();
     const alerts = currentAlerts(rows.cadres, rows.units, { asOf: AS_OF, reviews: [] });
     expect(keys(alerts)).toEqual([
       'card-overdue:K1:1',
-      'card-receipt-overdue:K1',
-      'card-receipt-overdue:K2',
-      'card-summary-overdue:K1',
       'clue-overdue:L1:2025-06-01',
       'rectification-overdue:R7:2025-04-15',
       'warning:C002:repeated-yellow:2024-12-01/R3',

@@ -16,7 +16,7 @@ import type { CadreRow, UnitRow } from './rows.ts';
  *   or for repeated yellow dots the oldest dot in the window (a third dot within the same window
  *   is the same warning going on, not a new one);
  * - overdue: the clue or record and its due date (a new deadline is a new alert), the card duty
- *   (`card-overdue:<card>:<item>`), the card's acknowledgement or summary;
+ *   (`card-overdue:<card>:<item>`);
  * - period ending: the records and the end date.
  */
 
@@ -110,26 +110,24 @@ function overdueOf(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, records: 
   return out;
 }
 
-/** Card duties overdue, and a card not acknowledged or summed up in time (core/workflow/card-flow.ts). */
+/**
+ * Card duties overdue as the workflow says (core/workflow/card-flow.ts: not reported on the card by
+ * the quarter's end, or marked overdue in a department's file). A card's late acknowledgement or
+ * summary is flagged on the cards page and counted in the analysis, not announced: a department's
+ * file carries neither, so every imported card of a past quarter would be "late" (BENCHMARKS.md).
+ */
 function cardAlerts(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, cards: CadreRow['cards'], asOf: IsoDate): Alert[] {
-  return cards.flatMap((card) => {
-    const s = cardView(card, asOf);
-    const out = s.duties
-      .filter((d) => d.state === 'overdue')
+  return cards.flatMap((card) =>
+    cardView(card, asOf)
+      .duties.filter((d) => d.state === 'overdue')
       .map((d): Alert => ({
         ...base,
         key: `card-overdue:${d.cardId}:${d.itemId}`,
         kind: 'overdue',
         since: dayAfter(d.due, asOf),
         detail: { what: 'card-overdue', card: d.cardId, item: d.itemId, quarter: d.quarter, text: d.text },
-      }));
-    for (const step of ['receipt', 'summary'] as const) {
-      const due = s.late[step];
-      if (!due) continue;
-      out.push({ ...base, key: `card-${step}-overdue:${s.cardId}`, kind: 'overdue', since: dayAfter(due, asOf), detail: { what: `card-${step}-overdue`, card: s.cardId, quarter: s.quarter, due } });
-    }
-    return out;
-  });
+      })),
+  );
 }
 
 function unitAlerts(unit: UnitRow, asOf: IsoDate): Alert[] {

@@ -35,21 +35,34 @@ export interface CardStanding {
   followups: number;
 }
 
-/** A card on `asOf`: each duty's state, and whether its acknowledgement or summary is late. */
+/**
+ * A card on `asOf`: each duty's state, and whether its acknowledgement or summary is late. Objects
+ * are built literally, not spread: the city's picture reads every card (4,000 at 10,000 cadres) on
+ * each change, and spread copies cost twenty times as much (BENCHMARKS.md, "City-wide analysis").
+ */
 export function cardView({ card, progress }: CardView, asOf: IsoDate): CardStanding {
   const overdue = cardOverdueOn(progress, asOf);
-  const base = { cardId: card.id, holderId: card.holderId, unitCode: card.unitCode, quarter: card.quarter };
+  const { deadlines } = progress;
+  const late: CardStanding['late'] = {};
+  if (overdue.receipt) late.receipt = deadlines.receipt;
+  if (overdue.summary) late.summary = deadlines.summary;
   return {
-    ...base,
+    cardId: card.id,
+    holderId: card.holderId,
+    unitCode: card.unitCode,
+    quarter: card.quarter,
     duties: progress.items.map((i) => ({
-      ...base,
+      cardId: card.id,
       itemId: i.id,
       text: i.text,
-      due: progress.deadlines.reports,
-      state: i.done ? 'done' : dutyOverdueOn(i, progress.deadlines, asOf) ? 'overdue' : 'pending',
+      holderId: card.holderId,
+      unitCode: card.unitCode,
+      quarter: card.quarter,
+      due: deadlines.reports,
+      state: i.done ? 'done' : dutyOverdueOn(i, deadlines, asOf) ? 'overdue' : 'pending',
     })),
-    late: { ...(overdue.receipt ? { receipt: progress.deadlines.receipt } : {}), ...(overdue.summary ? { summary: progress.deadlines.summary } : {}) },
-    summarised: !!progress.summary,
+    late,
+    summarised: progress.summary !== undefined,
     followups: progress.followups.length,
   };
 }

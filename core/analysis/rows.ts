@@ -1,15 +1,17 @@
 import type { IsoDate } from '../dates.ts';
-import { cardsOf, type CardView } from '../doc/card-work.ts';
-import { cluesOf } from '../doc/clue-work.ts';
+import { eventsOf, type CardView } from '../doc/card-work.ts';
 import { allDossiers, type Dossier, type UnitDossiers } from '../doc/unit-doc.ts';
+import { stepsByClue } from '../doc/unit-work.ts';
 import type { WorkspaceConfig } from '../model/config.ts';
 import type { Cadre, Clue, DotRecord, Flag, Unit } from '../model/schemas.ts';
+import type { CardEvent } from '../model/workflow-schemas.ts';
 import type { Colour, Rank, UnitKind } from '../model/vocabulary.ts';
 import type { GradeReason, Level } from '../rules/grade.ts';
 import { countingRecords, type PeriodReason } from '../rules/periods.ts';
 import { assessCadre, assessUnit, dotCounts, type Assessment, type RulesConfig } from '../rules/summarise.ts';
 import type { WarningReason } from '../rules/warnings.ts';
-import type { ClueProgress } from '../workflow/clue-flow.ts';
+import { cardProgress } from '../workflow/card-flow.ts';
+import { clueProgress, type ClueProgress } from '../workflow/clue-flow.ts';
 
 /**
  * The rows the city-wide views read (干部查询, 分析研判, 预警提醒, the printable dossier): one per
@@ -113,12 +115,33 @@ export function unitRows(dossiers: UnitDossiers, ctx: RowContext): UnitRows {
   const all = allDossiers(dossiers, { unit: (c) => (c === ctx.unitCode ? ctx.unit : undefined), unitCode: ctx.unitCode });
   const unit: Unit = ctx.unit ?? { code: ctx.unitCode, name: ctx.unitCode, aliases: [], kind: 'other' };
   const place = { unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, region: unit.region ?? '' };
-  // The workflows' own reading of the document: each clue's course and each card's progress.
-  const clueProgress = new Map(cluesOf(dossiers, ctx.asOf).clues.map((v) => [v.clue.id, v.progress]));
-  const cardViews = new Map(cardsOf(dossiers, ctx.asOf, ctx.config.reminderCards).cards.map((v) => [v.card.id, v]));
-  const progressOf = (clues: readonly Clue[]): ReadonlyMap<string, ClueProgress> =>
-    clues.length === 0 ? NONE : new Map(clues.flatMap((c) => (clueProgress.has(c.id) ? [[c.id, clueProgress.get(c.id)!] as const] : [])));
-  const viewsOf = (cards: Dossier['cards']): CardView[] => cards.flatMap((c) => (cardViews.has(c.id) ? [cardViews.get(c.id)!] : []));
+  // The workflows' own reading of the document: each clue's course (clueSteps) and each card's
+  // progress (cardEvents, the workspace's deadlines), by the workflows' functions.
+  const steps = stepsByClue(dossiers.clueSteps);
+  const events = new Map<string, CardEvent[]>();
+  for (const e of eventsOf(dossiers)) {
+    const list = events.get(e.cardId);
+    if (list) list.push(e);
+    else events.set(e.cardId, [e]);
+  }
+  const progressOf = (clues: readonly Clue[]): ReadonlyMap<string, ClueProgress> => {
+    if (clues.length === 0) return NONE;
+    return new Map(
+      clues.map((c) => {
+        const mine = steps.get(c.id);
+        // A clue with steps is read from where it was stored; without, it is as stored.
+        const stored = mine ? dossiers.clues.get(c.id) : undefined;
+        return [c.id, clueProgress(stored?.ok ? stored.value : c, mine ?? [], ctx.asOf)];
+      }),
+    );
+  };
+  const cardViews = new Map<string, CardView>();
+  const viewsOf = (cards: Dossier['cards']): CardView[] =>
+    cards.map((card) => {
+      let view = cardViews.get(card.id);
+      if (!view) cardViews.set(card.id, (view = { card, progress: cardProgress(card, events.get(card.id) ?? [], ctx.asOf, ctx.config.reminderCards) }));
+      return view;
+    });
   const cadres: CadreRow[] = [];
   const outcomes: Assessment[] = [];
   let ownDossier: Dossier | undefined;

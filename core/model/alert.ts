@@ -9,8 +9,8 @@ import { dateSchema, idSchema, subjectSchema } from './schemas.ts';
  *
  * - `warning`: a cadre newly under an early warning (the seed's "即将生成黑点");
  * - `overdue`: a clue past its deadline (the disposal's, or a 监察建议书's rectification), a yellow
- *   dot's rectification past its due date, a reminder-card duty not done when its quarter ended, a
- *   card not acknowledged or summed up in time;
+ *   dot's rectification past its due date, a reminder-card duty not done when its quarter ended
+ *   (or marked overdue in a department's file);
  * - `period-ending`: an influence period ends within the lead time, before a known review (the
  *   annual appraisal, or a review the officer is preparing), so the review will find it over.
  */
@@ -30,9 +30,6 @@ export const alertDetailSchema = v.variant('what', [
   v.object({ what: v.literal('clue-overdue'), clue: ref, due: dateSchema, rectification: v.optional(v.literal(true)) }),
   v.object({ what: v.literal('rectification-overdue'), record: ref, due: dateSchema }),
   v.object({ what: v.literal('card-overdue'), card: ref, item: ref, quarter: v.string(), text: v.string() }),
-  /** The card's acknowledgement (签收) or the quarter's summary (一季一总结) past its deadline. */
-  v.object({ what: v.literal('card-receipt-overdue'), card: ref, quarter: v.string(), due: dateSchema }),
-  v.object({ what: v.literal('card-summary-overdue'), card: ref, quarter: v.string(), due: dateSchema }),
   v.object({
     what: v.literal('period-ending'),
     kind: v.string(),

@@ -78,6 +78,13 @@ describe('a card from issue to summary, and its follow-ups on the dossier', () =
     for (const day of ['2019-07-15', '2019-07-16', '2019-10-01', '2019-10-16']) expect(cardOverdueOn(p, day)).toEqual(cardProgress(card, [], day, config).overdue);
   });
 
+  it('a card whose duties a department’s file marks done stands as reported, acknowledged in effect', () => {
+    const imported = { ...card, items: card.items.map((i) => ({ ...i, state: 'done' as const })) };
+    expect(cardProgress(imported, [], '2019-10-01', config)).toMatchObject({ stage: 'reported', overdue: { receipt: false, reports: false, summary: false } });
+    const half = { ...card, items: card.items.map((i, n) => (n === 0 ? { ...i, state: 'done' as const } : i)) };
+    expect(cardProgress(half, [], '2019-08-01', config)).toMatchObject({ stage: 'reporting', overdue: { receipt: false } });
+  });
+
   it('a duty marked overdue in a department’s file is overdue before the quarter ends, until it is reported', () => {
     const marked = { ...card, items: card.items.map((i, n) => (n === 0 ? { ...i, state: 'overdue' as const } : i)) };
     const p = cardProgress(marked, [], '2019-08-01', config);

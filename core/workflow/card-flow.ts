@@ -145,8 +145,10 @@ export function cardProgress(card: ReminderCard, events: readonly CardEvent[], a
     const done = !!report || i.state === 'done';
     return { id: i.id, text: i.text, ...(i.area ? { area: i.area } : {}), ...(report ? { report } : {}), done, markedOverdue: !done && i.state === 'overdue' };
   });
+  // A duty done in a department's file counts as reported (docs/workflows.md), so a card imported
+  // with its duties done stands as reported, not as issued and never acknowledged.
   const reportedAll = items.every((i) => i.done);
-  const reportedSome = items.some((i) => i.report);
+  const reportedSome = items.some((i) => i.done);
   const stage: CardStage = summary ? 'summarised' : reportedAll && (received || reportedSome) ? 'reported' : reportedSome ? 'reporting' : received ? 'received' : 'issued';
   const end = quarterEnd(card.quarter);
   const deadlines = { receipt: addDays(card.issuedOn, config.receiptDays), reports: end, summary: addDays(end, config.summaryDays) };
@@ -168,7 +170,7 @@ export const dutyOverdueOn = (item: Pick<CardItemProgress, 'done' | 'markedOverd
  */
 export function cardOverdueOn(p: Pick<CardProgress, 'received' | 'items' | 'summary' | 'deadlines'>, asOf: IsoDate): CardProgress['overdue'] {
   return {
-    receipt: !p.received && !p.items.some((i) => i.report) && asOf > p.deadlines.receipt,
+    receipt: !p.received && !p.items.some((i) => i.done) && asOf > p.deadlines.receipt,
     reports: p.items.some((i) => dutyOverdueOn(i, p.deadlines, asOf)),
     summary: !p.summary && asOf > p.deadlines.summary,
   };

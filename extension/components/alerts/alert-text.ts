@@ -38,10 +38,6 @@ export function alertText(a: Alert, rows: { cadre?: CadreRow; unit?: UnitRow }, 
       return t('alerts_rectificationOverdue', recordLabel(look.record(d.record), locale), date(d.due));
     case 'card-overdue':
       return t('alerts_cardOverdue', d.quarter, d.text);
-    case 'card-receipt-overdue':
-      return t('alerts_cardReceiptOverdue', d.quarter, date(d.due));
-    case 'card-summary-overdue':
-      return t('alerts_cardSummaryOverdue', d.quarter, date(d.due));
     case 'period-ending':
       return t('alerts_periodEnding', kindLabel(config, d.kind), date(d.until), d.review.label, date(d.review.date));
   }
