@@ -4,6 +4,7 @@ import { clueStageLabel, type ClueProgress } from '../../../core/workflow/clue-f
 import { label, t } from '../../lib/i18n.ts';
 import { CARD_STAGE_KEYS, FOLLOWUP_LEVEL_KEYS, overdueWords } from '../cards/card-words.ts';
 import { date, kindLabel, listOf, paren } from '../city/labels.ts';
+import { deadlineWords } from '../clues/deadline-words.ts';
 import type { SheetSection } from './dossier-sheet.ts';
 
 /**
@@ -16,10 +17,8 @@ import type { SheetSection } from './dossier-sheet.ts';
  */
 
 function deadlineText(p: ClueProgress | undefined): string {
-  const d = p?.deadline;
-  if (!d) return '—';
-  const when = d.setAt === 'recommendation' ? t('clues_rectifyBy', date(d.due)) : t('clues_dueBy', date(d.due));
-  return d.met ? `${when}${paren(t('clues_deadlineMet'))}` : p.overdue ? `${when}${paren(t('clues_overdue'))}` : when;
+  const w = deadlineWords(p, date);
+  return w ? `${w.when}${w.state ? paren(w.state.text) : ''}` : '—';
 }
 
 export function clueSections(row: CadreRow): SheetSection[] {
