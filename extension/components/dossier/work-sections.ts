@@ -3,7 +3,7 @@ import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import { clueStageLabel, type ClueProgress } from '../../../core/workflow/clue-flow.ts';
 import { label, t } from '../../lib/i18n.ts';
 import { CARD_STAGE_KEYS, FOLLOWUP_LEVEL_KEYS, overdueWords } from '../cards/card-words.ts';
-import { date, kindLabel, listOf, paren } from '../city/labels.ts';
+import { clueStageText, date, kindLabel, listOf, paren } from '../city/labels.ts';
 import { deadlineWords } from '../clues/deadline-words.ts';
 import type { SheetSection } from './dossier-sheet.ts';
 
@@ -46,7 +46,7 @@ export function clueSections(row: CadreRow): SheetSection[] {
         columns: [t('dossier_colReceived'), t('dossier_colSummary'), t('dossier_colSource'), t('dossier_colStage'), t('clues_colAssignee'), t('dossier_colDue'), t('dossier_colOutcome')],
         rows: clues.map((c) => {
           const p = progress(c.id);
-          return { cells: [date(c.received), c.summary, c.source, label(clueStageLabel(p ?? c)), p?.assignee ?? c.assignee ?? '—', deadlineText(p), c.outcome ?? '—'] };
+          return { cells: [date(c.received), c.summary, c.source, clueStageText(row.clueProgress, c), p?.assignee ?? c.assignee ?? '—', deadlineText(p), c.outcome ?? '—'] };
         }),
       },
       empty: t('dossier_none'),
