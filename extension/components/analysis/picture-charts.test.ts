@@ -19,6 +19,8 @@ describe('analysis charts over the workflows', () => {
 
   test('clues by stage: every stage of the workflow, in order, with its label', () => {
     expect(chart('clues').spec.categories).toEqual(CLUE_STAGES.map((s) => STAGE_LABELS[s].zh));
+    // Drawn with the stages down the side, where no label is dropped for want of room.
+    expect(chart('clues').spec.horizontal).toBe(true);
     expect(chart('clues').table.rows.map((r) => r.label)).toEqual(['受理', '交办', '谈话函询', '初步核实', '暂存待查', '立案审查调查', '组织处理', '监察建议书', '整改报告', '了结']);
   });
 

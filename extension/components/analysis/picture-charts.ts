@@ -140,7 +140,8 @@ export function pictureCharts(p: Picture, w: ChartWords): AnalysisChart[] {
     drillAt: (c) => (p.flagItems[c] ? { drill: p.flagItems[c]!.total, what: w.item(p.flagItems[c]!.item) } : undefined),
   });
 
-  // 7. Clues by stage, overdue apart.
+  // 7. Clues at every stage of the workflow, overdue apart. Horizontal, so each of the ten stages
+  // keeps its label (a vertical axis drops labels that would overlap).
   charts.push({
     id: 'clues',
     title: x.clues,
@@ -150,6 +151,7 @@ export function pictureCharts(p: Picture, w: ChartWords): AnalysisChart[] {
         { name: x.onTime, stack: 'clues', values: p.clues.map((c) => c.total.count - c.overdue.count) },
         { name: x.overdue, stack: 'clues', values: p.clues.map((c) => c.overdue.count) },
       ],
+      horizontal: true,
       description: x.describe(x.clues, p.clues.length),
     },
     table: { columns: [x.stageCol, x.total, x.overdue], rows: p.clues.map((c) => ({ label: w.stage(c.stage), cells: [cell(c.total, w.stage(c.stage)), cell(c.overdue, `${w.stage(c.stage)} · ${x.overdue}`)] })) },
