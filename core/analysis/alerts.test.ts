@@ -35,7 +35,7 @@ describe('what holds now', () => {
 
   it('the quarter’s pending duty becomes overdue the day after the quarter ends', () => {
     const rows = fixtureRows('2025-07-01');
-    expect(keys(currentAlerts(rows.cadres, [], { asOf: '2025-07-01', reviews: [] })).filter((k) => k.startsWith('card'))).toEqual(['card-overdue:K1:1', 'card-overdue:K2:0']);
+    expect(keys(currentAlerts(rows.cadres, [], { asOf: '2025-07-01', reviews: [] })).filter((k) => k.startsWith('card-overdue'))).toEqual(['card-overdue:K1:1', 'card-overdue:K2:0']);
   });
 
   it('an influence period about to end before a known review; none when the review comes first', () => {

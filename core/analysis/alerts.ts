@@ -2,7 +2,8 @@ import { addDays, type IsoDate } from '../dates.ts';
 import type { Alert } from '../model/alert.ts';
 import type { Subject } from '../model/schemas.ts';
 import type { WarningReason } from '../rules/warnings.ts';
-import { cardView } from './cards.ts';
+import { deadlineOverdue } from '../workflow/clue-flow.ts';
+import { cardView, dayAfter } from './cards.ts';
 import type { CadreRow, UnitRow } from './rows.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { CadreRow, UnitRow } from './rows.ts';
  * - a warning: the cadre, the trigger and what starts it — the clue, the flag, the overdue record,
  *   or for repeated yellow dots the oldest dot in the window (a third dot within the same window
  *   is the same warning going on, not a new one);
- * - overdue: the clue or record and its due date (a new deadline is a new alert), the card duty;
+ * - overdue: the clue or record and its due date (a new deadline is a new alert), the card duty
+ *   (`card-overdue:<card>:<item>`);
  * - period ending: the records and the end date.
  */
 
@@ -55,7 +57,7 @@ function cadreAlerts(row: CadreRow, o: Required<AlertOptions>): Alert[] {
   }
   // An overdue rectification that is already a warning is told once, as the warning.
   const warned = new Set(row.warnings.filter((w) => w.trigger === 'overdue-rectification').flatMap((w) => w.refs));
-  out.push(...overdueOf(base, row.records.filter((r) => !warned.has(r.id)), row.clues, o.asOf));
+  out.push(...overdueOf(base, row.records.filter((r) => !warned.has(r.id)), row, o.asOf));
   // Cards are the holder's duty; the unit row carries the same cards and must not repeat them.
   out.push(...cardAlerts(base, row.cards, o.asOf));
   const horizon = addDays(o.asOf, o.leadDays);
@@ -74,13 +76,27 @@ function cadreAlerts(row: CadreRow, o: Required<AlertOptions>): Alert[] {
   return out;
 }
 
-function overdueOf(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, records: CadreRow['records'], clues: CadreRow['clues'], asOf: IsoDate): Alert[] {
+/**
+ * Clues past the deadline their steps left (core/workflow/clue-flow.ts: a disposal deadline met by
+ * closing, a 监察建议书's met by the 整改报告), and yellow dots past their rectification date. A dot a
+ * clue put on its unit carries the clue's rectification deadline: the clue tells it, once.
+ */
+function overdueOf(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, records: CadreRow['records'], row: Pick<CadreRow, 'clues' | 'clueProgress'>, asOf: IsoDate): Alert[] {
   const out: Alert[] = [];
-  for (const c of clues) {
-    if (c.stage === 'closed' || !c.due || c.due >= asOf) continue;
-    out.push({ ...base, key: `clue-overdue:${c.id}:${c.due}`, kind: 'overdue', since: addDays(c.due, 1), detail: { what: 'clue-overdue', clue: c.id, due: c.due } });
+  for (const c of row.clues) {
+    const deadline = row.clueProgress.get(c.id)?.deadline;
+    if (!deadline || !deadlineOverdue(deadline, asOf)) continue;
+    const rectification = deadline.setAt === 'recommendation';
+    out.push({
+      ...base,
+      key: `clue-overdue:${c.id}:${deadline.due}`,
+      kind: 'overdue',
+      since: addDays(deadline.due, 1),
+      detail: { what: 'clue-overdue', clue: c.id, due: deadline.due, ...(rectification ? { rectification } : {}) },
+    });
   }
   for (const r of records) {
+    if (r.origin?.type === 'clue' && row.clueProgress.has(r.origin.id)) continue;
     if (r.colour !== 'yellow' || !r.rectificationDue || r.rectificationDue >= asOf) continue;
     if (r.rectifiedOn !== undefined && r.rectifiedOn <= asOf) continue;
     out.push({
@@ -94,15 +110,21 @@ function overdueOf(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, records: 
   return out;
 }
 
+/**
+ * Card duties overdue as the workflow says (core/workflow/card-flow.ts: not reported on the card by
+ * the quarter's end, or marked overdue in a department's file). A card's late acknowledgement or
+ * summary is flagged on the cards page and counted in the analysis, not announced: a department's
+ * file carries neither, so every imported card of a past quarter would be "late" (BENCHMARKS.md).
+ */
 function cardAlerts(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, cards: CadreRow['cards'], asOf: IsoDate): Alert[] {
   return cards.flatMap((card) =>
     cardView(card, asOf)
-      .filter((d) => d.state === 'overdue')
+      .duties.filter((d) => d.state === 'overdue')
       .map((d): Alert => ({
         ...base,
         key: `card-overdue:${d.cardId}:${d.itemId}`,
         kind: 'overdue',
-        since: d.due < asOf ? addDays(d.due, 1) : asOf,
+        since: dayAfter(d.due, asOf),
         detail: { what: 'card-overdue', card: d.cardId, item: d.itemId, quarter: d.quarter, text: d.text },
       })),
   );
@@ -110,7 +132,7 @@ function cardAlerts(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, cards: C
 
 function unitAlerts(unit: UnitRow, asOf: IsoDate): Alert[] {
   const base = { subject: { type: 'unit' as const, id: unit.code }, unitCode: unit.code, name: unit.name };
-  return overdueOf(base, unit.records, unit.clues, asOf);
+  return overdueOf(base, unit.records, unit, asOf);
 }
 
 /** Every alert that holds on `asOf` for these cadres and units, in a stable order. */

@@ -5,11 +5,11 @@ import { sharedQueries } from '../doc/queries-doc.ts';
 import { DEFAULT_GRADE_SCHEME } from '../model/config.ts';
 import { emptyQuery } from '../model/query.ts';
 import { explain } from '../rules/explain.ts';
-import { cardCompletion, quarterEnd } from './cards.ts';
+import { cardCompletion } from './cards.ts';
 import { tableToCsv, tableToXlsx } from './export.ts';
 import { picture } from './picture.ts';
 import { lookupOf, withReadableRefs } from './reference-labels.ts';
-import { CARDS, fixtureRows } from './test/fixture.ts';
+import { fixtureRows } from './test/fixture.ts';
 
 const rows = fixtureRows();
 const period = { from: '2024-01-01', to: '2025-06-30' };
@@ -57,10 +57,10 @@ describe('the picture of a scope over a period, every number with the people beh
   });
 
   it('reminder cards: completion per quarter, a pending duty overdue once its quarter is over', () => {
-    expect(quarterEnd('2025Q1')).toBe('2025-03-31');
-    expect(quarterEnd('2024Q4')).toBe('2024-12-31');
-    expect(cardCompletion(CARDS, '2025-06-30').map((q) => [q.quarter, q.done, q.pending, q.overdue])).toEqual([['2025Q1', 1, 0, 1], ['2025Q2', 0, 1, 0]]);
+    expect(city.cards.map((q) => [q.quarter, q.cards, q.done, q.pending, q.overdue])).toEqual([['2025Q1', 1, 1, 0, 1], ['2025Q2', 1, 0, 1, 0]]);
     expect(city.cards.map((q) => q.holders.overdue)).toEqual([['C001'], []]);
+    // The day after the second quarter ends, its pending duty is overdue too.
+    expect(cardCompletion(rows.units.flatMap((u) => u.cards), '2025-07-01').map((q) => q.overdue)).toEqual([1, 1]);
   });
 });
 

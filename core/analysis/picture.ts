@@ -2,6 +2,7 @@ import { yearOf, type IsoDate } from '../dates.ts';
 import type { GradeScheme } from '../model/config.ts';
 import type { Subject } from '../model/schemas.ts';
 import { CLUE_STAGES, COLOURS, FLAG_STATUSES, type ClueStage, type Colour, type FlagStatus, type UnitKind } from '../model/vocabulary.ts';
+import { deadlineOverdue } from '../workflow/clue-flow.ts';
 import { cardCompletion, type QuarterCompletion } from './cards.ts';
 import type { CadreRow, UnitRow } from './rows.ts';
 
@@ -122,12 +123,13 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
       if (r.colour === 'black') unitEntry?.black.add(subject);
     }
   };
-  const countClues = (subject: Subject, list: CadreRow['clues']) => {
-    for (const c of list) {
+  // A clue counts at the stage its steps left it; overdue as the workflow says on the period's end.
+  const countClues = (subject: Subject, row: Pick<CadreRow, 'clues' | 'clueProgress'>) => {
+    for (const c of row.clues) {
       if (!within(c.received, period)) continue;
       const s = clues.get(c.stage)!;
       s.total.add(subject);
-      if (c.stage !== 'closed' && c.due !== undefined && c.due < period.to) s.overdue.add(subject);
+      if (deadlineOverdue(row.clueProgress.get(c.id)?.deadline, period.to)) s.overdue.add(subject);
     }
   };
 
@@ -147,12 +149,12 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
       e.total.add(s);
       e.byStatus[f.status]++;
     }
-    countClues(s, c.clues);
+    countClues(s, c);
   }
   for (const u of scopedUnits) {
     const s: Subject = { type: 'unit', id: u.code };
     countDots(s, u.records, byUnit.get(u.code));
-    countClues(s, u.clues);
+    countClues(s, u);
   }
 
   const risk = [...byUnit.values()]
@@ -178,7 +180,7 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
       .sort((a, b) => COLOURS.indexOf(b.colour) - COLOURS.indexOf(a.colour) || b.total.count - a.total.count || (a.kind < b.kind ? -1 : 1)),
     flagItems: [...flags].map(([item, e]) => ({ item, total: e.total.drill, byStatus: e.byStatus })).sort((a, b) => b.total.count - a.total.count || (a.item < b.item ? -1 : 1)),
     clues: CLUE_STAGES.map((stage) => ({ stage, total: clues.get(stage)!.total.drill, overdue: clues.get(stage)!.overdue.drill })),
-    cards: cardCompletion(scopedUnits.flatMap((u) => u.cards).filter((c) => quarterInPeriod(c.quarter)), period.to),
+    cards: cardCompletion(scopedUnits.flatMap((u) => u.cards).filter((v) => quarterInPeriod(v.card.quarter)), period.to),
     warned: warned.drill,
     inPeriod: inPeriod.drill,
   };

@@ -1,11 +1,17 @@
 import type { IsoDate } from '../dates.ts';
+import { eventsOf, type CardView } from '../doc/card-work.ts';
 import { allDossiers, type Dossier, type UnitDossiers } from '../doc/unit-doc.ts';
-import type { Cadre, Clue, DotRecord, Flag, ReminderCard, Unit } from '../model/schemas.ts';
+import { stepsByClue } from '../doc/unit-work.ts';
+import type { WorkspaceConfig } from '../model/config.ts';
+import type { Cadre, Clue, DotRecord, Flag, Unit } from '../model/schemas.ts';
+import type { CardEvent } from '../model/workflow-schemas.ts';
 import type { Colour, Rank, UnitKind } from '../model/vocabulary.ts';
 import type { GradeReason, Level } from '../rules/grade.ts';
 import { countingRecords, type PeriodReason } from '../rules/periods.ts';
 import { assessCadre, assessUnit, dotCounts, type Assessment, type RulesConfig } from '../rules/summarise.ts';
 import type { WarningReason } from '../rules/warnings.ts';
+import { cardProgress } from '../workflow/card-flow.ts';
+import { clueProgress, type ClueProgress } from '../workflow/clue-flow.ts';
 
 /**
  * The rows the city-wide views read (干部查询, 分析研判, 预警提醒, the printable dossier): one per
@@ -41,8 +47,12 @@ export interface CadreRow {
   /** The last day of the latest running period; null when one is permanent; undefined when none runs. */
   periodUntil: IsoDate | null | undefined;
   flags: readonly Flag[];
+  /** The clues where their steps left them (stage, assignee, deadline): what the rules read. */
   clues: readonly Clue[];
-  cards: readonly ReminderCard[];
+  /** Each clue's course by clue id (core/workflow/clue-flow.ts): steps, deadline, how it closed. */
+  clueProgress: ReadonlyMap<string, ClueProgress>;
+  /** The holder's reminder cards with their progress (core/workflow/card-flow.ts). */
+  cards: readonly CardView[];
   /** Entries of this dossier that failed validation (shown as such, never hidden). */
   invalid: number;
 }
@@ -57,7 +67,9 @@ export interface UnitRow {
   records: readonly DotRecord[];
   allRecords: readonly DotRecord[];
   clues: readonly Clue[];
-  cards: readonly ReminderCard[];
+  clueProgress: ReadonlyMap<string, ClueProgress>;
+  /** The cards of the unit's holders, each once. */
+  cards: readonly CardView[];
   dots: Record<Colour, number>;
   /** The unit's own standing (its own dots and warnings only), then its grade with its cadres'. */
   own: Assessment;
@@ -73,11 +85,14 @@ export interface UnitRows {
 
 export interface RowContext {
   asOf: IsoDate;
-  config: RulesConfig;
+  /** The rules' sections and the reminder cards' deadlines. */
+  config: RulesConfig & Pick<WorkspaceConfig, 'reminderCards'>;
   /** The directory entry of the document's unit (undefined when the directory lacks it). */
   unit: Unit | undefined;
   unitCode: string;
 }
+
+const NONE: ReadonlyMap<string, ClueProgress> = new Map();
 
 const byDateDesc = (a: DotRecord, b: DotRecord) => (a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1);
 
@@ -100,6 +115,33 @@ export function unitRows(dossiers: UnitDossiers, ctx: RowContext): UnitRows {
   const all = allDossiers(dossiers, { unit: (c) => (c === ctx.unitCode ? ctx.unit : undefined), unitCode: ctx.unitCode });
   const unit: Unit = ctx.unit ?? { code: ctx.unitCode, name: ctx.unitCode, aliases: [], kind: 'other' };
   const place = { unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, region: unit.region ?? '' };
+  // The workflows' own reading of the document: each clue's course (clueSteps) and each card's
+  // progress (cardEvents, the workspace's deadlines), by the workflows' functions.
+  const steps = stepsByClue(dossiers.clueSteps);
+  const events = new Map<string, CardEvent[]>();
+  for (const e of eventsOf(dossiers)) {
+    const list = events.get(e.cardId);
+    if (list) list.push(e);
+    else events.set(e.cardId, [e]);
+  }
+  const progressOf = (clues: readonly Clue[]): ReadonlyMap<string, ClueProgress> => {
+    if (clues.length === 0) return NONE;
+    return new Map(
+      clues.map((c) => {
+        const mine = steps.get(c.id);
+        // A clue with steps is read from where it was stored; without, it is as stored.
+        const stored = mine ? dossiers.clues.get(c.id) : undefined;
+        return [c.id, clueProgress(stored?.ok ? stored.value : c, mine ?? [], ctx.asOf)];
+      }),
+    );
+  };
+  const cardViews = new Map<string, CardView>();
+  const viewsOf = (cards: Dossier['cards']): CardView[] =>
+    cards.map((card) => {
+      let view = cardViews.get(card.id);
+      if (!view) cardViews.set(card.id, (view = { card, progress: cardProgress(card, events.get(card.id) ?? [], ctx.asOf, ctx.config.reminderCards) }));
+      return view;
+    });
   const cadres: CadreRow[] = [];
   const outcomes: Assessment[] = [];
   let ownDossier: Dossier | undefined;
@@ -130,7 +172,8 @@ export function unitRows(dossiers: UnitDossiers, ctx: RowContext): UnitRows {
       periodUntil: latestUntil(a.facts.periods),
       flags: d.flags,
       clues: d.clues,
-      cards: d.cards,
+      clueProgress: progressOf(d.clues),
+      cards: viewsOf(d.cards),
       invalid: d.invalid.length,
     });
   }
@@ -147,7 +190,8 @@ export function unitRows(dossiers: UnitDossiers, ctx: RowContext): UnitRows {
       records: countingRecords(ownData.records, ctx.asOf).sort(byDateDesc),
       allRecords: [...ownData.records].sort(byDateDesc),
       clues: ownData.clues,
-      cards: ownDossier?.cards ?? [],
+      clueProgress: progressOf(ownData.clues),
+      cards: viewsOf(ownDossier?.cards ?? []),
       dots: dotCounts(ownData, ctx.asOf),
       own,
       grade,

@@ -8,8 +8,9 @@ import { dateSchema, idSchema, subjectSchema } from './schemas.ts';
  * of the same user does not tell again.
  *
  * - `warning`: a cadre newly under an early warning (the seed's "即将生成黑点");
- * - `overdue`: a clue past its disposal deadline, a rectification past its due date, a reminder-card
- *   duty not done when its quarter ended;
+ * - `overdue`: a clue past its deadline (the disposal's, or a 监察建议书's rectification), a yellow
+ *   dot's rectification past its due date, a reminder-card duty not done when its quarter ended
+ *   (or marked overdue in a department's file);
  * - `period-ending`: an influence period ends within the lead time, before a known review (the
  *   annual appraisal, or a review the officer is preparing), so the review will find it over.
  */
@@ -25,7 +26,8 @@ export const alertDetailSchema = v.variant('what', [
     trigger: v.picklist(['open-clue', 'repeated-yellow', 'substantiated-flag', 'overdue-rectification']),
     refs: v.array(ref),
   }),
-  v.object({ what: v.literal('clue-overdue'), clue: ref, due: dateSchema }),
+  /** `rectification`: the deadline is a 监察建议书's, met by the unit's 整改报告. */
+  v.object({ what: v.literal('clue-overdue'), clue: ref, due: dateSchema, rectification: v.optional(v.literal(true)) }),
   v.object({ what: v.literal('rectification-overdue'), record: ref, due: dateSchema }),
   v.object({ what: v.literal('card-overdue'), card: ref, item: ref, quarter: v.string(), text: v.string() }),
   v.object({

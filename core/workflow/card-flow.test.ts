@@ -5,7 +5,7 @@ import { dossierOf, unitDossiers } from '../doc/unit-doc.ts';
 import { DEFAULT_REMINDER_CARDS } from '../model/workflow-config.ts';
 import type { Cadre, Unit } from '../model/schemas.ts';
 import type { CardTemplate } from '../model/workflow-schemas.ts';
-import { cardFor, cardProgress, followupRecord, nextFollowup, planIssue, quarterEnd, quarterOf, type PlannedCard } from './card-flow.ts';
+import { cardFor, cardOverdueOn, cardProgress, dutyOverdueOn, followupRecord, nextFollowup, planIssue, quarterEnd, quarterOf, type PlannedCard } from './card-flow.ts';
 import { cardReport } from './card-report.ts';
 
 const units: Unit[] = [
@@ -71,6 +71,26 @@ describe('a card from issue to summary, and its follow-ups on the dossier', () =
     expect(cardProgress(card, [], '2019-07-16', config).overdue.receipt).toBe(true);
     expect(cardProgress(card, [], '2019-10-01', config).overdue).toEqual({ receipt: true, reports: true, summary: false });
     expect(cardProgress(card, [], '2019-10-16', config).overdue.summary).toBe(true);
+  });
+
+  it('what is overdue on another day reads from the same progress (the analysis asks for a period’s end or the day of an alert)', () => {
+    const p = cardProgress(card, [], '2019-07-15', config);
+    for (const day of ['2019-07-15', '2019-07-16', '2019-10-01', '2019-10-16']) expect(cardOverdueOn(p, day)).toEqual(cardProgress(card, [], day, config).overdue);
+  });
+
+  it('a card whose duties a department’s file marks done stands as reported, acknowledged in effect', () => {
+    const imported = { ...card, items: card.items.map((i) => ({ ...i, state: 'done' as const })) };
+    expect(cardProgress(imported, [], '2019-10-01', config)).toMatchObject({ stage: 'reported', overdue: { receipt: false, reports: false, summary: false } });
+    const half = { ...card, items: card.items.map((i, n) => (n === 0 ? { ...i, state: 'done' as const } : i)) };
+    expect(cardProgress(half, [], '2019-08-01', config)).toMatchObject({ stage: 'reporting', overdue: { receipt: false } });
+  });
+
+  it('a duty marked overdue in a department’s file is overdue before the quarter ends, until it is reported', () => {
+    const marked = { ...card, items: card.items.map((i, n) => (n === 0 ? { ...i, state: 'overdue' as const } : i)) };
+    const p = cardProgress(marked, [], '2019-08-01', config);
+    expect([p.overdue.reports, p.items.map((i) => dutyOverdueOn(i, p.deadlines, '2019-08-01'))]).toEqual([true, [true, false]]);
+    const reported = cardProgress(marked, [{ id: 'e1', cardId: card.id, type: 'report', on: '2019-08-02', seq: 0, itemId: 'i1', text: '已整改' }], '2019-08-03', config);
+    expect([reported.overdue.reports, reported.items[0]!.done]).toEqual([false, true]);
   });
 
   it('goes issued → received → reported → summarised; an escalation puts an admonishment on the holder’s dossier', () => {

@@ -113,6 +113,8 @@ export interface CardItemProgress {
   report?: CardEvent;
   /** Reported here, or marked done in a department's file. */
   done: boolean;
+  /** Marked overdue in a department's file: overdue before the quarter ends, until reported. */
+  markedOverdue: boolean;
 }
 
 export interface CardProgress {
@@ -140,26 +142,37 @@ export function cardProgress(card: ReminderCard, events: readonly CardEvent[], a
   const summary = mine.findLast((e) => e.type === 'summary');
   const items = card.items.map((i): CardItemProgress => {
     const report = mine.findLast((e) => e.type === 'report' && e.itemId === i.id);
-    return { id: i.id, text: i.text, ...(i.area ? { area: i.area } : {}), ...(report ? { report } : {}), done: !!report || i.state === 'done' };
+    const done = !!report || i.state === 'done';
+    return { id: i.id, text: i.text, ...(i.area ? { area: i.area } : {}), ...(report ? { report } : {}), done, markedOverdue: !done && i.state === 'overdue' };
   });
+  // A duty done in a department's file counts as reported (docs/workflows.md), so a card imported
+  // with its duties done stands as reported, not as issued and never acknowledged.
   const reportedAll = items.every((i) => i.done);
-  const reportedSome = items.some((i) => i.report);
+  const reportedSome = items.some((i) => i.done);
   const stage: CardStage = summary ? 'summarised' : reportedAll && (received || reportedSome) ? 'reported' : reportedSome ? 'reporting' : received ? 'received' : 'issued';
   const end = quarterEnd(card.quarter);
   const deadlines = { receipt: addDays(card.issuedOn, config.receiptDays), reports: end, summary: addDays(end, config.summaryDays) };
+  const course = { ...(received ? { received } : {}), items, ...(summary ? { summary } : {}), deadlines };
+  return { stage, ...course, followups: mine.filter((e) => e.type === 'followup'), overdue: cardOverdueOn(course, asOf), events: mine };
+}
+
+/**
+ * Whether a duty is overdue on `asOf`: not reported by the quarter's last day (overdue from the day
+ * after), or marked overdue in a department's file and not reported since.
+ */
+export const dutyOverdueOn = (item: Pick<CardItemProgress, 'done' | 'markedOverdue'>, deadlines: Pick<CardProgress['deadlines'], 'reports'>, asOf: IsoDate): boolean =>
+  !item.done && (item.markedOverdue || asOf > deadlines.reports);
+
+/**
+ * What of a card is overdue on `asOf`, from where its events left it (`cardProgress`): the views
+ * that look at another day than the progress was computed for (a period's end, the day an alert is
+ * evaluated) ask this rather than keep a rule of their own.
+ */
+export function cardOverdueOn(p: Pick<CardProgress, 'received' | 'items' | 'summary' | 'deadlines'>, asOf: IsoDate): CardProgress['overdue'] {
   return {
-    stage,
-    ...(received ? { received } : {}),
-    items,
-    ...(summary ? { summary } : {}),
-    followups: mine.filter((e) => e.type === 'followup'),
-    deadlines,
-    overdue: {
-      receipt: !received && !reportedSome && asOf > deadlines.receipt,
-      reports: !reportedAll && asOf > deadlines.reports,
-      summary: !summary && asOf > deadlines.summary,
-    },
-    events: mine,
+    receipt: !p.received && !p.items.some((i) => i.done) && asOf > p.deadlines.receipt,
+    reports: p.items.some((i) => dutyOverdueOn(i, p.deadlines, asOf)),
+    summary: !p.summary && asOf > p.deadlines.summary,
   };
 }
 

@@ -8,7 +8,7 @@ import type { ClueStep } from '../model/workflow-schemas.ts';
 import { defaultConfig } from '../model/config.ts';
 import { summarise } from '../rules/summarise.ts';
 import { earlyWarnings } from '../rules/warnings.ts';
-import { canMove, clueProgress, clueDotId } from './clue-flow.ts';
+import { canMove, clueDotId, clueProgress, clueStageLabel, deadlineOverdue } from './clue-flow.ts';
 
 const canteen: Clue = {
   id: 'XS2019-001',
@@ -38,6 +38,9 @@ describe('the path of a clue', () => {
     const p = clueProgress(imported, [], '2020-01-01');
     expect(p).toMatchObject({ stage: 'preliminary', assignee: '第四监督检查室', deadline: { due: '2019-12-31', met: false }, overdue: true });
     expect(clueProgress(imported, [], '2019-12-31').overdue).toBe(false);
+    // The same deadline read on another day, as the charts and alerts read it.
+    expect([deadlineOverdue(p.deadline, '2019-12-31'), deadlineOverdue(p.deadline, '2020-01-01'), deadlineOverdue(undefined, '2020-01-01')]).toEqual([false, true, false]);
+    expect(clueStageLabel(p)).toEqual({ zh: '初步核实', en: 'preliminary verification' });
     // Steps continue from there.
     const next = clueProgress(imported, [{ ...step('s1', 'case', '2020-01-02'), clueId: imported.id, seq: 0 }], '2020-01-02');
     expect(next.stage).toBe('case');
@@ -81,6 +84,7 @@ describe('the canteen case in a unit document (seed 看点3)', () => {
 
     expect(advanceClue(u, canteen.id, step('s5', 'closed', '2019-12-20'), opts).ok).toBe(true);
     expect(view('2019-12-20')).toMatchObject({ stage: 'closed', closedAs: 'completed', disposal: 'preliminary', outcome: 'recommendation' });
+    expect(clueStageLabel(view('2019-12-20'))).toEqual({ zh: '办结', en: 'completed' });
     expect(summarise(data(), '2019-12-20', config, 'zh-CN').dots.yellow).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import type { IsoDate } from '../dates.ts';
 import type { Clue, DotRecord } from '../model/schemas.ts';
-import type { ClueStage } from '../model/vocabulary.ts';
+import type { ClueStage, Label } from '../model/vocabulary.ts';
+import { STAGE_LABELS } from '../rules/explain.ts';
 import type { ClueStep, HandlerKind } from '../model/workflow-schemas.ts';
 
 /**
@@ -152,9 +153,19 @@ export function clueProgress(clue: Clue, steps: readonly ClueStep[], asOf: IsoDa
     }
   }
   out.stage = stage;
-  out.overdue = !!out.deadline && !out.deadline.met && out.deadline.due < asOf;
+  out.overdue = deadlineOverdue(out.deadline, asOf);
   return out;
 }
+
+/**
+ * Whether the deadline a clue's steps left (`ClueProgress.deadline`) is overdue on `asOf`: not met
+ * and past, overdue from the day after. The views that count or announce overdue clues on another
+ * day than the progress was computed for ask this.
+ */
+export const deadlineOverdue = (deadline: ClueProgress['deadline'], asOf: IsoDate): boolean => !!deadline && !deadline.met && deadline.due < asOf;
+
+/** A clue's stage in words: a closed clue says how it was closed (予以了结 / 了结 / 办结). */
+export const clueStageLabel = (p: Pick<ClueProgress, 'stage' | 'closedAs'>): Label => (p.stage === 'closed' && p.closedAs ? CLOSED_AS_LABELS[p.closedAs] : STAGE_LABELS[p.stage]);
 
 /** The clue as the rules and views read it: stage, assignee and deadline as its steps left them. */
 export function currentClue(clue: Clue, progress: Pick<ClueProgress, 'stage' | 'assignee' | 'deadline' | 'steps'>): Clue {

@@ -140,6 +140,30 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     await dossier.close();
   });
 
+  test('the analysis counts the quarter as the cards left it; the printable dossier shows a card’s follow-ups', async () => {
+    // 熊振 reported his three duties on the card and summed up; 刘政忠 was followed up; nobody is late yet.
+    const analysis = await ext.page('analysis.html');
+    await analysis.setViewportSize({ width: 1280, height: 1000 });
+    const figure = analysis.locator('[data-chart="cards"]');
+    await figure.locator('summary').click({ timeout: 60_000 });
+    await expect(figure.locator('thead th').allTextContents()).resolves.toEqual(['季度', '发卡人次', '已落实', '待落实', '已逾期', '已总结', '逾期未签收', '逾期未总结', '跟进处理']);
+    const row = figure.locator('tbody tr', { has: analysis.locator('th', { hasText: quarter }) });
+    // A cell with people behind it also holds their description for screen readers: the number comes first.
+    const figures = async () => (await row.locator('td').allTextContents()).map((s) => Number(/^\s*([\d,]+)/.exec(s)?.[1]?.replace(/,/g, '')));
+    await expect.poll(figures, { timeout: 30_000 }).toEqual([3, 3, 6, 0, 1, 0, 0, 1]);
+    await row.locator('td').nth(1).getByRole('button').click();
+    await expect.poll(() => analysis.getByTestId('drill-list').locator('li').allTextContents()).toEqual([expect.stringContaining('熊振')]);
+    await expectAccessible(analysis, 'analysis: the quarter’s cards');
+    await analysis.close();
+
+    const sheet = await ext.page('dossier.html#cadre/C4');
+    const cards = sheet.locator('[data-section="cards"] tbody tr');
+    await expect.poll(() => cards.count(), { timeout: 60_000 }).toBe(1);
+    await expect(cards.textContent()).resolves.toMatch(/提醒谈话.*诫勉谈话 · 诫勉（澜纪诫〔2026〕7号）/);
+    await expect(sheet.getByTestId('dossier-sheet').textContent()).resolves.not.toContain(`card-${quarter}`);
+    await sheet.close();
+  });
+
   test('the printed card: A5 or A4, Word, and a QR code that opens this card’s page', async () => {
     await openCard('熊振');
     const cardUrl = page.url();

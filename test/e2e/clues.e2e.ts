@@ -121,12 +121,15 @@ describe('problem clues: the canteen case, stage by stage', () => {
     await expect(detail().getByTestId('clue-deadline').textContent()).resolves.toContain('已逾期');
     await expect.poll(() => dossier.locator('.warning').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('整改期限2019年12月5日已过')]));
     await expect(detail().getByTestId('clue-dot').textContent()).resolves.toContain('整改期限 2019年12月5日');
+    // The dossier says the same as the board: the rectification deadline, overdue.
+    await expect.poll(() => dossier.locator('#clues-h + ul').textContent()).toContain('整改期限 2019年12月5日 ⚠ 已逾期');
   });
 
   test('整改报告 received, then 办结: the warning lifts, every step is dated, documented and attributed', async () => {
     await step('整改报告', { 'cs-on': '2019-12-03', 'cs-note': '制定了食堂管理制度；定点采购每月一结账，公对公付款；食堂账目单独建账，每月公开' });
     await expect.poll(() => dossier.locator('.warning').allTextContents()).not.toEqual(expect.arrayContaining([expect.stringContaining('整改期限')]));
     await expect(detail().getByTestId('clue-dot').textContent()).resolves.toContain('2019年12月3日 报送整改报告');
+    await expect.poll(() => dossier.locator('#clues-h + ul').textContent()).toContain('整改期限 2019年12月5日 ✓ 已按期办理');
     await step('办结', { 'cs-on': '2019-12-20' });
     await expect.poll(() => detail().getAttribute('data-stage')).toBe('closed');
     await expect(board.getByTestId('clue-step-form').count()).resolves.toBe(0);
@@ -135,7 +138,8 @@ describe('problem clues: the canteen case, stage by stage', () => {
     await expect(steps.nth(1).textContent()).resolves.toContain('问题线索交办单（澜纪交〔2019〕8号）');
     await expect(steps.nth(3).textContent()).resolves.toContain('监察建议书（驻政法委纪建〔2019〕2号）');
     await expect.poll(() => detail().locator('[data-author=li]').count(), { timeout: 15_000 }).toBe(6);
-    await expect.poll(() => dossier.locator('#clues-h + ul').textContent()).toContain('了结');
+    // Closed after its 整改报告: 办结, as the board names it.
+    await expect.poll(() => dossier.locator('#clues-h + ul').textContent()).toContain('阶段：办结');
     // The dot stays: a unit's problem clue is a yellow dot on the record.
     await expect(yellowDots()).resolves.toContain('黄点 1');
     await expectAccessible(board, 'closed clue');

@@ -33,7 +33,7 @@ export function alertText(a: Alert, rows: { cadre?: CadreRow; unit?: UnitRow }, 
       return w ? explain(withReadableRefs(w, look, locale), locale, { kinds: config.kinds, negativeList: config.negativeList }) : t(TRIGGER_LABEL[d.trigger]);
     }
     case 'clue-overdue':
-      return t('alerts_clueOverdue', clueLabel(look.clue(d.clue), locale), date(d.due));
+      return t(d.rectification ? 'alerts_clueRectificationOverdue' : 'alerts_clueOverdue', clueLabel(look.clue(d.clue), locale), date(d.due));
     case 'rectification-overdue':
       return t('alerts_rectificationOverdue', recordLabel(look.record(d.record), locale), date(d.due));
     case 'card-overdue':

@@ -19,6 +19,9 @@ export function chartWords(config: WorkspaceConfig): ChartWords {
       year: t('analysis_year'), total: t('analysis_total'), kindCol: t('analysis_kindCol'), itemCol: t('analysis_itemCol'), stageCol: t('analysis_stageCol'),
       onTime: t('analysis_onTime'), overdue: t('analysis_overdue'), quarter: t('analysis_quarter'), done: t('analysis_done'), pending: t('analysis_pending'),
       count: t('analysis_count'), describe: (title, n) => t('analysis_describe', title, n),
+      // The reminder cards' own words (the cards page and its quarterly report say the same).
+      cardsSent: t('cards_countCards'), summarised: t('cards_countSummarised'), lateReceipt: t('cards_overdueReceipt'), lateSummary: t('cards_overdueSummary'),
+      followedUp: t('cards_colFollowups'),
     },
   };
 }

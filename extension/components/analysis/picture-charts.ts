@@ -20,6 +20,7 @@ export interface ChartWords {
     grades: string; gradesByUnit: string; risk: string; dotsByYear: string; kinds: string; items: string; clues: string; cards: string;
     unit: string; cadres: string; warned: string; inPeriod: string; yellow: string; black: string; index: string; year: string; total: string;
     kindCol: string; itemCol: string; stageCol: string; onTime: string; overdue: string; quarter: string; done: string; pending: string; count: string;
+    cardsSent: string; summarised: string; lateReceipt: string; lateSummary: string; followedUp: string;
     describe: (title: string, n: number) => string;
   };
 }
@@ -139,7 +140,8 @@ export function pictureCharts(p: Picture, w: ChartWords): AnalysisChart[] {
     drillAt: (c) => (p.flagItems[c] ? { drill: p.flagItems[c]!.total, what: w.item(p.flagItems[c]!.item) } : undefined),
   });
 
-  // 7. Clues by stage, overdue apart.
+  // 7. Clues at every stage of the workflow, overdue apart. Horizontal, so each of the ten stages
+  // keeps its label (a vertical axis drops labels that would overlap).
   charts.push({
     id: 'clues',
     title: x.clues,
@@ -149,6 +151,7 @@ export function pictureCharts(p: Picture, w: ChartWords): AnalysisChart[] {
         { name: x.onTime, stack: 'clues', values: p.clues.map((c) => c.total.count - c.overdue.count) },
         { name: x.overdue, stack: 'clues', values: p.clues.map((c) => c.overdue.count) },
       ],
+      horizontal: true,
       description: x.describe(x.clues, p.clues.length),
     },
     table: { columns: [x.stageCol, x.total, x.overdue], rows: p.clues.map((c) => ({ label: w.stage(c.stage), cells: [cell(c.total, w.stage(c.stage)), cell(c.overdue, `${w.stage(c.stage)} · ${x.overdue}`)] })) },
@@ -158,10 +161,13 @@ export function pictureCharts(p: Picture, w: ChartWords): AnalysisChart[] {
     },
   });
 
-  // 8. Reminder-card completion per quarter.
+  // 8. Reminder-card completion per quarter: the duties by state in the chart; in the table also
+  // the cards sent, summed up, late for acknowledgement or summary, and followed up (holders).
   const holders = (ids: string[]): Drill => ({ count: ids.length, subjects: ids.map((id) => ({ type: 'cadre', id })) });
   const states = ['done', 'pending', 'overdue'] as const;
-  const stateWord = { done: x.done, pending: x.pending, overdue: x.overdue };
+  const cardFigures = ['summarised', 'lateReceipt', 'lateSummary', 'followedUp'] as const;
+  const stateWord = { done: x.done, pending: x.pending, overdue: x.overdue, summarised: x.summarised, lateReceipt: x.lateReceipt, lateSummary: x.lateSummary, followedUp: x.followedUp };
+  const holderCell = (q: (typeof p.cards)[number], k: keyof typeof stateWord, value: number) => ({ value, drill: holders(q.holders[k]), what: `${q.quarter} · ${stateWord[k]}` });
   charts.push({
     id: 'cards',
     title: x.cards,
@@ -170,7 +176,13 @@ export function pictureCharts(p: Picture, w: ChartWords): AnalysisChart[] {
       series: states.map((s) => ({ name: stateWord[s], stack: 'cards', values: p.cards.map((q) => q[s]) })),
       description: x.describe(x.cards, p.cards.length),
     },
-    table: { columns: [x.quarter, ...states.map((s) => stateWord[s])], rows: p.cards.map((q) => ({ label: q.quarter, cells: states.map((s) => ({ value: q[s], drill: holders(q.holders[s]), what: `${q.quarter} · ${stateWord[s]}` })) })) },
+    table: {
+      columns: [x.quarter, x.cardsSent, ...states.map((s) => stateWord[s]), ...cardFigures.map((k) => stateWord[k])],
+      rows: p.cards.map((q) => ({
+        label: q.quarter,
+        cells: [{ value: q.cards }, ...states.map((s) => holderCell(q, s, q[s])), ...cardFigures.map((k) => holderCell(q, k, q.holders[k].length))],
+      })),
+    },
     drillAt: (c, s) => {
       const q = p.cards[c];
       const st = states[s];

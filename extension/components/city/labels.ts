@@ -1,5 +1,7 @@
 import type { WorkspaceConfig } from '../../../core/model/config.ts';
+import type { Clue } from '../../../core/model/schemas.ts';
 import type { ClueStage, Colour, FlagStatus, Rank, UnitKind } from '../../../core/model/vocabulary.ts';
+import { clueStageLabel, type ClueProgress } from '../../../core/workflow/clue-flow.ts';
 import { formatDate, STAGE_LABELS } from '../../../core/rules/explain.ts';
 import { label, t, uiLocale, type MessageKey } from '../../lib/i18n.ts';
 import { DOT_LABEL } from '../sidepanel/dots.ts';
@@ -30,6 +32,8 @@ export const unitKindLabel = (k: UnitKind) => t(UNIT_KIND[k]);
 export const rankLabel = (r: Rank | undefined) => (r ? t(RANK[r]) : '—');
 export const flagStatusLabel = (s: FlagStatus) => t(FLAG_STATUS[s]);
 export const stageLabel = (s: ClueStage) => label(STAGE_LABELS[s]);
+/** A clue's stage as its steps left it, a closed one named by how it closed (rows' `clueProgress`). */
+export const clueStageText = (progress: ReadonlyMap<string, ClueProgress>, c: Clue) => label(clueStageLabel(progress.get(c.id) ?? c));
 export const colourLabel = (c: Colour) => t(DOT_LABEL[c]);
 export const regionLabel = (r: string) => r || t('city_regionNone');
 

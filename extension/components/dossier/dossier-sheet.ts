@@ -4,15 +4,17 @@ import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import type { Colour } from '../../../core/model/vocabulary.ts';
 import { explain } from '../../../core/rules/explain.ts';
 import { label, t, uiLocale } from '../../lib/i18n.ts';
-import { colourLabel, date, flagStatusLabel, gradeLabel, itemLabel, kindLabel, paren, rankLabel, stageLabel } from '../city/labels.ts';
+import { colourLabel, date, flagStatusLabel, gradeLabel, itemLabel, kindLabel, paren, rankLabel } from '../city/labels.ts';
 import { DOT_GLYPH } from '../sidepanel/dots.ts';
+import { cardSection, clueSections } from './work-sections.ts';
 
 /**
  * One cadre's 廉政档案 as the sections such files have: basic information, grade and its reasons,
  * warnings, running influence periods, records by colour (date, kind, document number, source,
- * summary; revoked ones marked with who and why), negative-list items, clues. One model for the
- * print view and the Word file, so both say the same. Record ids never appear: a record is its
- * date, kind and document number.
+ * summary; revoked ones marked with who and why), negative-list items, clues and the steps taken on
+ * them, reminder cards and their follow-ups (work-sections.ts). One model for the print view and the
+ * Word file, so both say the same. Record ids never appear: a record is its date, kind and document
+ * number.
  */
 
 export interface SheetSection {
@@ -72,16 +74,8 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
       },
       empty: t('dossier_none'),
     },
-    {
-      id: 'clues',
-      title: t('dossier_clues'),
-      lines: [],
-      table: {
-        columns: [t('dossier_colReceived'), t('dossier_colSummary'), t('dossier_colSource'), t('dossier_colStage'), t('dossier_colDue'), t('dossier_colOutcome')],
-        rows: row.clues.map((c) => ({ cells: [date(c.received), c.summary, c.source, stageLabel(c.stage), c.due ? date(c.due) : '—', c.outcome ?? '—'] })),
-      },
-      empty: t('dossier_none'),
-    },
+    ...clueSections(row),
+    cardSection(row, config),
   ];
   return {
     title: t('dossier_sheetTitle', row.name),
