@@ -6,27 +6,34 @@
  * document is the highest matching grant; no matching grant means no access at all.
  */
 import * as v from 'valibot';
+import { UNIT_CODE_SOURCE } from '../core/model/unit-code.ts';
 import { derivedCanWrite, derivedRole } from '../core/sync/derived-access.ts';
 
 export const roles = ['viewer', 'annotator', 'editor', 'admin'] as const;
 export const roleSchema = v.picklist(roles);
 export type Role = v.InferOutput<typeof roleSchema>;
 
+/** A user id in `user:<sub>`: no '/', '?', '#', '*', whitespace, control or format (zero-width) characters. */
+const USER_SOURCE = '[^/?#*\\s\\p{C}]{1,128}';
+
 /**
  * `workspace`, `register`, `unit:<code>`, `notes:<code>`, and the two documents with derived access,
- * `queries` and `user:<sub>` (below); a code or user has no slash, '?', '#' or whitespace.
+ * `queries` and `user:<sub>` (below). A code is in its one spelling (core/model/unit-code.ts: capital
+ * ASCII letters, digits, `.` `_` `-`), so that one unit has exactly one document of each kind. A
+ * `user:<sub>` document is only ever open to the token whose `sub` it names, exactly (derived
+ * access), so a look-alike spelling opens nothing for anyone.
  */
 export const docNameSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(workspace|register|queries|(unit|notes|user):[^/?#\s*]{1,128})$/u, 'not a document name'),
+  v.regex(new RegExp(`^(workspace|register|queries|(unit|notes):${UNIT_CODE_SOURCE}|user:${USER_SOURCE})$`, 'u'), 'not a document name'),
 );
 
-/** An exact document name, or a prefix ending in `*` (`unit:*`, `*`). */
+/** An exact document name, or a prefix ending in `*` (`unit:*`, `unit:A0*`, `*`). */
 export const docPatternSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(/^(\*|workspace|register|(unit|notes):(\*|[^/?#\s*]{1,128}\*?))$/u, 'not a document name or pattern'),
+  v.regex(new RegExp(`^(\\*|workspace|register|(unit|notes):(\\*|${UNIT_CODE_SOURCE}\\*?))$`, 'u'), 'not a document name or pattern'),
 );
 
 export const grantSchema = v.object({ role: roleSchema, doc: docPatternSchema });

@@ -1,13 +1,19 @@
 /**
- * Administrative operations on a data directory, used by the CLI (cli.ts) and by tests. They
- * work while the server runs: SQLite serialises writers, and the server picks up imports and
- * revocations from storage within its poll interval.
+ * Administrative operations on a data directory, used by the CLI (cli.ts) and by tests. Reading
+ * ones (audit, export, backup, check) read the store directly, also while the server runs. Writing
+ * ones (revoke, import, check --clear) take the data directory's lock when no server runs, and
+ * otherwise go through the running server (datadir-lock.ts, admin-http.ts): one writer per store.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Grant } from './access.ts';
-import { decodeUpdate, hashUpdate } from './attribution.ts';
+import { hashUpdate } from './attribution.ts';
+import { postAdmin } from './admin-remote.ts';
+import { withDataDir } from './datadir-lock.ts';
+import { type IntegrityReport, checkIntegrity } from './integrity.ts';
+import { StagedDocument, defaultUpdateLimits } from './update-guard.ts';
+import { type SkippedUpdate, replayStored } from './replay.ts';
 import { databaseFileName, openSqliteStorage } from './storage/sqlite.ts';
 import type { AuditEntry, Revocation, Storage } from './storage/types.ts';
 import { loadOrCreateSecret, mintToken, secretFileName, type TokenPayload } from './token.ts';
@@ -29,7 +35,22 @@ export function issueToken(
 }
 
 export function revoke(dataDir: string, target: { user: string } | { jti: string }): Promise<Revocation> {
-  return withStorage(dataDir, (storage) => storage.revoke(target, Date.now()));
+  return withDataDir(
+    dataDir,
+    'cli revoke',
+    () => withStorage(dataDir, (storage) => revokeNow(storage, target)),
+    (url) => postAdmin<Revocation>(dataDir, url, '/admin/revoke', 'cli:revoke', JSON.stringify(target)),
+  );
+}
+
+/**
+ * Revoke as of this millisecond, and return only once it has passed: a token minted after this
+ * returns is issued later than the revocation, so it is valid (token.ts).
+ */
+export async function revokeNow(storage: Storage, target: { user: string } | { jti: string }): Promise<Revocation> {
+  const revocation = await storage.revoke(target, Date.now());
+  while (Date.now() <= revocation.time) await new Promise((resolve) => setTimeout(resolve, 1));
+  return revocation;
 }
 
 export function readAudit(dataDir: string, query: { doc?: string; user?: string; limit?: number }): Promise<AuditEntry[]> {
@@ -37,39 +58,80 @@ export function readAudit(dataDir: string, query: { doc?: string; user?: string;
 }
 
 /** The document's full state as one Yjs update (what `Y.applyUpdate` takes). */
-export function exportDocument(dataDir: string, doc: string): Promise<Uint8Array> {
+export async function exportDocument(dataDir: string, doc: string): Promise<Uint8Array> {
+  return (await recoverDocument(dataDir, doc)).state;
+}
+
+/**
+ * The document's state, rebuilt update by update (replay.ts): a stored update that does not apply
+ * is left out and listed, and everything else is kept.
+ */
+export function recoverDocument(dataDir: string, doc: string): Promise<{ state: Uint8Array; skipped: SkippedUpdate[] }> {
   return withStorage(dataDir, async (storage) => {
-    const stored = await storage.loadDocument(doc);
-    const ydoc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(ydoc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(ydoc, update.data);
+    const { ydoc, skipped } = replayStored(await storage.loadDocument(doc));
     const state = Y.encodeStateAsUpdate(ydoc);
     ydoc.destroy();
-    return state;
+    return { state, skipped };
   });
 }
 
 /**
- * Append a Yjs update file to a document, audited as `user`. Content under clientIDs that nobody
- * has bound yet is bound to `user`; existing bindings are left alone, so re-importing an export
- * keeps each item's original author.
+ * Append a Yjs update file to a document, audited as `user`, through the same guard as every write
+ * (update-guard.ts): refused, with nothing stored, if it could not be applied and loaded again or
+ * brings new content under a clientID bound to someone else. Content under clientIDs nobody has
+ * bound yet is bound to `user`; content the document already holds is not new, so re-importing an
+ * export keeps each item's original author. No cap on clientIDs: an export carries every author.
  */
 export function importDocument(dataDir: string, doc: string, update: Uint8Array, user: string): Promise<{ seq: number; size: number }> {
-  const decoded = decodeUpdate(update); // throws on garbage, before anything is stored
-  return withStorage(dataDir, async (storage) => {
-    const { bindings } = await storage.loadDocument(doc);
-    const [seq] = await storage.commitUpdates([{
-      doc,
-      data: update,
-      user,
-      name: user,
-      time: Date.now(),
-      hash: hashUpdate(update),
-      clientIds: decoded.clientIds,
-      newBindings: decoded.clientIds.filter((id) => !bindings.has(id)),
-    }]);
+  return withDataDir(
+    dataDir,
+    'cli import',
+    () => withStorage(dataDir, (storage) => importInto(storage, doc, update, user)),
+    async (url) => {
+      const answer = await postAdmin<{ seq: number }>(dataDir, url, `/admin/import?doc=${encodeURIComponent(doc)}&name=${encodeURIComponent(user)}`, user, update);
+      return { seq: answer.seq, size: update.byteLength };
+    },
+  );
+}
+
+async function importInto(storage: Storage, doc: string, update: Uint8Array, user: string): Promise<{ seq: number; size: number }> {
+  const stored = await storage.loadDocument(doc);
+  const { ydoc } = replayStored(stored);
+  const guard = new StagedDocument(ydoc);
+  try {
+    const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, row) => sum + row.data.byteLength, 0);
+    const verdict = guard.check(update, { user, bindings: stored.bindings, storedBytes, limits: defaultUpdateLimits, anyClientCount: true });
+    if (!verdict.ok) throw new ImportRefused(`${verdict.kind}: ${verdict.detail}`);
+    if (verdict.empty) return { seq: 0, size: update.byteLength };
+    const [seq] = await storage.commitUpdates([
+      { doc, data: update, user, name: user, time: Date.now(), hash: hashUpdate(update), clientIds: verdict.clientIds, newBindings: verdict.writtenIds },
+    ]);
     return { seq: seq ?? 0, size: update.byteLength };
-  });
+  } finally {
+    guard.destroy();
+    ydoc.destroy();
+  }
+}
+
+export class ImportRefused extends Error {
+  override name = 'ImportRefused';
+}
+
+/**
+ * `cli check`: verify the store (integrity.ts). Reads directly; `clear` writes, so it takes the
+ * lock or goes through the running server, which then stops reporting the cleared problems.
+ */
+export function checkStore(dataDir: string, options: { full: boolean; clear: boolean }): Promise<IntegrityReport> {
+  const direct = () => withStorage(dataDir, (storage) => checkIntegrity(storage, dataDir, options));
+  if (!options.clear) return direct();
+  return withDataDir(dataDir, 'cli check --clear', direct, (url) =>
+    postAdmin<IntegrityReport>(dataDir, url, `/admin/check?clear=1${options.full ? '&full=1' : ''}`, 'cli:check'),
+  );
+}
+
+/** Stored updates set aside because they do not apply (replay.ts), for `cli check`. */
+export function quarantined(dataDir: string): Promise<{ seq: number; doc: string; error: string; time: number }[]> {
+  return withStorage(dataDir, (storage) => storage.quarantined());
 }
 
 /** A consistent copy (SQLite online backup) plus the signing secret, into a new directory. */

@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { type Grant, type Role, canWrite, effectiveRole } from './access.ts';
 import { MULTIPLEX_SUBPROTOCOL } from '../core/sync/multiplex-wire.ts';
 import type { Storage } from './storage/types.ts';
-import { type TokenPayload, verifyToken } from './token.ts';
+import { type TokenPayload, issuedAtMs, verifyToken } from './token.ts';
 
 export const subprotocol = 'dossierlens';
 const authProtocolPrefix = 'auth.';
@@ -48,9 +48,9 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-export async function authenticate(secret: Buffer, storage: Storage, token: string | null): Promise<Authentication> {
+export async function authenticate(secret: Buffer, storage: Storage, token: string | null, now = Date.now()): Promise<Authentication> {
   if (token === null || token === '') return { ok: false, status: 401, reason: 'missing' };
-  const checked = verifyToken(secret, token);
+  const checked = verifyToken(secret, token, now);
   if (!checked.ok) return { ok: false, status: 401, reason: checked.reason };
   if (await storage.isRevoked(checked.payload)) return { ok: false, status: 401, reason: 'revoked' };
   return { ok: true, payload: checked.payload };
@@ -65,5 +65,5 @@ export function authorize(grants: readonly Grant[], docName: string, user: strin
 /** Is a revocation about this token? Mirrors `Storage.isRevoked` for tokens already connected. */
 export function revocationCovers(revocation: { user: string | null; jti: string | null; time: number }, token: TokenPayload): boolean {
   if (revocation.jti !== null) return revocation.jti === token.jti;
-  return revocation.user === token.sub && revocation.time >= token.iat * 1000;
+  return revocation.user === token.sub && revocation.time >= issuedAtMs(token);
 }

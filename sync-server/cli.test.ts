@@ -34,7 +34,7 @@ describe('npm run cli -- token', () => {
         { role: 'viewer', doc: 'workspace' },
       ],
     });
-    expect(checked.ok && checked.payload.exp - checked.payload.iat).toBe(8 * 3600);
+    expect(checked.ok && checked.payload.exp - Math.floor(checked.payload.iat)).toBe(8 * 3600);
   });
 
   it('refuses bad input with a usage error', async () => {
@@ -123,5 +123,41 @@ describe('npm run server options', () => {
     expect(optionsFrom(['--port', 'many'], {}).success).toBe(false);
     expect(optionsFrom([], { DOSSIER_LENS_SYNC: 'sometimes' }).success).toBe(false);
     expect(() => optionsFrom(['--bogus', '1'], {})).toThrow();
+  });
+
+  it('reads the limits and the origin policy, lists comma-separated, and refuses what is not an origin', () => {
+    const parsed = optionsFrom(
+      ['--allowed-origins', 'chrome-extension://abcdefghijklmnopabcdefghijklmnop, https://portal.example.gov.cn', '--max-daily-bytes-per-user', '1024'],
+      { DOSSIER_LENS_ALLOWED_HOSTS: 'dossier.example.gov.cn', DOSSIER_LENS_MAX_CONNECTIONS_PER_USER: '8', DOSSIER_LENS_CLOSE_TIMEOUT_MS: '500' },
+    );
+    expect(parsed.success && parsed.output).toMatchObject({
+      allowedOrigins: ['chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'https://portal.example.gov.cn'],
+      allowedHosts: ['dossier.example.gov.cn'],
+      maxDailyBytesPerUser: 1024,
+      maxConnectionsPerUser: 8,
+      closeTimeoutMs: 500,
+      maxDocumentBytes: 16 * 1024 * 1024,
+      maxPresenceBytes: 8192,
+    });
+    expect(optionsFrom(['--allowed-origins', 'evil'], {}).success).toBe(false);
+    expect(optionsFrom(['--allowed-hosts', 'a b'], {}).success).toBe(false);
+  });
+});
+
+describe('npm run cli -- check', () => {
+  it('says the store is ok, or lists what is wrong and fails', async () => {
+    const healthy = tempDataDir();
+    const out: string[] = [];
+    try {
+      await runCli(['check', '--data', healthy.dir], { out: (line) => out.push(line) });
+      expect(out.at(-1)).toBe('store ok');
+      writeFileSync(join(healthy.dir, 'integrity-alarm.json'), JSON.stringify({ detectedAt: 'x', problems: [{ kind: 'lost-writes', detail: 'up to 3 acknowledged writes are missing' }] }));
+      await expect(runCli(['check', '--data', healthy.dir], { out: (line) => out.push(line) })).rejects.toThrow(/store damaged/u);
+      expect(out).toContain('lost-writes: up to 3 acknowledged writes are missing');
+      await runCli(['check', '--data', healthy.dir, '--clear'], { out: (line) => out.push(line) });
+      expect(out.at(-1)).toBe('store ok');
+    } finally {
+      healthy.remove();
+    }
   });
 });

@@ -13,6 +13,10 @@
  *   review  --purpose P [--year Y] --as-of DATE --file NAMES.csv|.xlsx --out REPLY.docx [--json] --server URL --token T
  *           an integrity review and its reply letter, as a client of the running server: cli/review.ts
  *   backup  --out DIR2
+ *   check   [--full] [--clear] [--json]   verify the store; exit 1 when something is wrong
+ *
+ * Writing commands (revoke, import of a .ydoc, check --clear) go through the running server when
+ * one holds the data directory, and take its lock otherwise (datadir-lock.ts).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,20 +24,23 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { type Grant, docNameSchema, grantSchema, parseGrant, roleSchema } from './access.ts';
 import {
+  ImportRefused,
   backup,
-  exportDocument,
+  checkStore,
   formatAuditTable,
   importDocument,
   issueToken,
+  quarantined,
   readAudit,
   readUpdateFile,
+  recoverDocument,
   revoke,
   writeUpdateFile,
 } from './admin.ts';
 import { parseTtl } from './token.ts';
 
 const defaultDataDir = '.data/sync-server';
-const usage = `usage: npm run cli -- <token|revoke|audit|export|import|review|backup> [--data DIR] [options]
+const usage = `usage: npm run cli -- <token|revoke|audit|export|import|review|backup|check> [--data DIR] [options]
   token   --user U [--name N] --role R --doc D [--doc D2] [--grant R:D] [--ttl 8h] [--json]
   revoke  --user U | --jti J
   audit   --doc D | --user U [--limit N] [--json]
@@ -44,9 +51,13 @@ const usage = `usage: npm run cli -- <token|revoke|audit|export|import|review|ba
   import  --undo ID [--reason R] --server URL --token T
   review  --purpose appraisal|promotion|commendation|reserve [--year Y] --as-of DATE
           --file NAMES.csv|.xlsx --out REPLY.docx [--json] --server URL --token T
-  backup  --out DIR`;
+  backup  --out DIR
+  check   [--full] [--clear] [--json]                  (integrity; --clear acknowledges what was reported)`;
 
 export class UsageError extends Error {}
+
+/** `check` found problems (exit 1, after printing them). */
+export class StoreDamaged extends Error {}
 
 export interface CliIo {
   out(line: string): void;
@@ -70,6 +81,8 @@ function options(argv: string[]) {
       limit: { type: 'string' },
       out: { type: 'string' },
       file: { type: 'string' },
+      full: { type: 'boolean' },
+      clear: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -154,9 +167,10 @@ export async function runCli(
     case 'export': {
       const doc = check(docNameSchema, values.doc?.[0], '--doc');
       const out = check(nonEmpty, values.out, '--out');
-      const update = await exportDocument(dataDir, doc);
-      writeUpdateFile(out, update);
-      io.out(`wrote ${update.byteLength} bytes of ${doc} to ${out}`);
+      const { state, skipped } = await recoverDocument(dataDir, doc);
+      writeUpdateFile(out, state);
+      io.out(`wrote ${state.byteLength} bytes of ${doc} to ${out}`);
+      for (const bad of skipped) io.out(`left out stored update seq ${bad.seq}, which does not apply: ${bad.error}`);
       return;
     }
     case 'import': {
@@ -166,9 +180,26 @@ export async function runCli(
       try {
         result = await importDocument(dataDir, doc, readUpdateFile(file), values.user ?? 'cli:import');
       } catch (error) {
-        throw new UsageError(`${file} is not a Yjs update file: ${(error as Error).message}`);
+        if (error instanceof ImportRefused && error.message.startsWith('malformed')) throw new UsageError(`${file} is not a Yjs update file: ${error.message}`);
+        if (error instanceof ImportRefused) throw new UsageError(`${file} was refused, nothing stored: ${error.message}`);
+        throw error;
       }
       io.out(`imported ${result.size} bytes into ${doc} (seq ${result.seq})`);
+      return;
+    }
+    case 'check': {
+      const report = await checkStore(dataDir, { full: values.full === true, clear: values.clear === true });
+      const kept = await quarantined(dataDir);
+      if (values.json) io.out(JSON.stringify({ ...report, quarantined: kept.map((q) => ({ ...q, time: new Date(q.time).toISOString() })) }));
+      else {
+        if (report.cleared) io.out('cleared the alarm: the problems reported before are acknowledged');
+        for (const problem of report.problems) {
+          io.out(`${problem.kind}: ${problem.detail}${problem.doc !== undefined ? ` (doc ${problem.doc}${problem.seq !== undefined ? `, seq ${problem.seq}` : ''})` : ''}`);
+        }
+        for (const q of kept) io.out(`quarantined: ${q.doc} seq ${q.seq} (${new Date(q.time).toISOString()}): ${q.error}`);
+        io.out(report.ok ? 'store ok' : `store damaged: ${report.problems.length} problem(s)`);
+      }
+      if (!report.ok) throw new StoreDamaged(`store damaged: ${report.problems.length} problem(s)`);
       return;
     }
     case 'backup': {

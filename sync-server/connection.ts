@@ -8,9 +8,10 @@
  *   1. limits      message and byte rate, queue length (limits.ts)      → close 4529
  *   2. parse       the whole message, strictly (protocol.ts)            → close 4400
  *   3. dispatch    sync step 1 → sync.answerSyncStep1
- *                  sync step 2 / update → sync.receiveUpdate (read-only and clientID checks,
- *                                         then commit → apply → broadcast)
- *                  awareness → presence.receiveAwareness
+ *                  sync step 2 / update → sync.receiveUpdate (read-only check, then the update
+ *                                         guard: clientIDs, nesting, size; then commit → apply
+ *                                         → broadcast)                    → close 4422 / 4413
+ *                  awareness → presence.receiveAwareness (stamped from the token, capped, binds)
  *                  query awareness → presence.answerAwarenessQuery
  * Messages of one connection are handled in arrival order (a promise chain). Writes are pipelined
  * (see `pipelineWrite`), and any other message waits for the writes before it, so a step 1 sent
@@ -29,6 +30,7 @@ import { answerAwarenessQuery, receiveAwareness } from './presence.ts';
 import type { Storage } from './storage/types.ts';
 import { answerSyncStep1, receiveUpdate } from './sync.ts';
 import type { TokenPayload } from './token.ts';
+import type { UpdateLimits } from './update-guard.ts';
 
 export interface ConnectionContext {
   registry: DocumentRegistry;
@@ -36,6 +38,7 @@ export interface ConnectionContext {
   metrics: Metrics;
   log: Logger;
   limits: Limits;
+  updateLimits: UpdateLimits;
 }
 
 /** How a connection's frames reach its client: its own socket, or its share of a multiplexed one. */

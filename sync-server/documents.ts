@@ -16,8 +16,13 @@ import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-proto
 import * as Y from 'yjs';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import type { Health } from './health.ts';
 import { encodeAwareness, encodeUpdate } from './protocol.ts';
+import { replayStored } from './replay.ts';
 import type { Cursor, Revocation, Storage, UpdateToCommit } from './storage/types.ts';
+import { StagedDocument } from './update-guard.ts';
+
+const day = 24 * 3600 * 1000;
 
 /** What the registry needs from a connection. */
 export interface Peer {
@@ -28,8 +33,13 @@ export interface Peer {
 }
 
 export class SharedDocument {
-  readonly ydoc = new Y.Doc({ gc: true });
-  readonly awareness = new Awareness(this.ydoc);
+  readonly awareness: Awareness;
+  /** The durable state plus writes accepted but not yet stored: what the update guard checks against. */
+  readonly guard: StagedDocument;
+  /** Bytes this document holds in storage (snapshot and log since), for the size cap. */
+  storedBytes = 0;
+  /** Per user: bytes added in the current 24-hour window and when it started (update-guard.ts). */
+  private readonly added = new Map<string, { since: number; bytes: number }>();
   readonly peers = new Set<Peer>();
   /** Log entries stored since the last snapshot, to decide when to compact. */
   logLength = 0;
@@ -43,7 +53,11 @@ export class SharedDocument {
     readonly name: string,
     /** clientID → user id, see attribution.ts. */
     readonly bindings: Map<number, string>,
+    /** Only ever holds what is stored (see the write path). */
+    readonly ydoc: Y.Doc = new Y.Doc({ gc: true }),
   ) {
+    this.awareness = new Awareness(ydoc);
+    this.guard = new StagedDocument(ydoc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
     this.awareness.on('update', ({ added, updated, removed }: AwarenessChange) => {
@@ -52,6 +66,18 @@ export class SharedDocument {
       // a sign of life, and the reference server does the same.
       this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, changed)));
     });
+  }
+
+  /** Bytes `user` added to this document in the current 24-hour window. */
+  addedToday(user: string, now: number): number {
+    const entry = this.added.get(user);
+    return entry === undefined || now - entry.since >= day ? 0 : entry.bytes;
+  }
+
+  noteAdded(user: string, bytes: number, now: number): void {
+    const entry = this.added.get(user);
+    if (entry === undefined || now - entry.since >= day) this.added.set(user, { since: now, bytes });
+    else entry.bytes += bytes;
   }
 
   broadcast(frame: Uint8Array, except?: Peer): void {
@@ -84,6 +110,7 @@ export class SharedDocument {
 
   destroy(): void {
     this.awareness.destroy();
+    this.guard.destroy();
     this.ydoc.destroy();
   }
 }
@@ -92,7 +119,8 @@ interface PendingWrite {
   doc: SharedDocument;
   update: UpdateToCommit;
   from: Peer;
-  resolve(): void;
+  /** With the update's storage sequence number. */
+  resolve(seq: number): void;
   reject(error: unknown): void;
 }
 
@@ -110,6 +138,8 @@ export interface RegistryOptions {
   idleUnloadMs: number;
   /** Compact a loaded document's log into a snapshot after this many updates. */
   compactEvery: number;
+  /** Where damage found while loading is reported. */
+  health?: Health;
 }
 
 export class DocumentRegistry {
@@ -157,7 +187,7 @@ export class DocumentRegistry {
    * update is applied and sent. Writes arriving in the same turn of the event loop are
    * committed together (one transaction) and go to each peer as one merged frame.
    */
-  commit(doc: SharedDocument, update: UpdateToCommit, from: Peer): Promise<void> {
+  commit(doc: SharedDocument, update: UpdateToCommit, from: Peer): Promise<number> {
     doc.pending++;
     return new Promise((resolve, reject) => {
       this.writes.push({ doc, update, from, resolve, reject });
@@ -179,8 +209,10 @@ export class DocumentRegistry {
     try {
       seqs = await this.options.storage.commitUpdates(batch.map((write) => write.update));
     } catch (error) {
+      this.options.health?.report({ kind: 'storage-error', detail: `commit failed: ${(error as Error).message}` });
       for (const write of batch) {
         write.doc.pending--;
+        write.doc.guard.lost(write.update.data);
         write.reject(error);
       }
       return;
@@ -193,10 +225,13 @@ export class DocumentRegistry {
       doc.pending--;
       this.options.metrics.observePersist(seconds);
       this.noteOwnWrite(seq);
+      doc.storedBytes += write.update.data.byteLength;
+      doc.guard.stored(write.update.data);
       try {
         Y.applyUpdate(doc.ydoc, write.update.data, write.from);
       } catch (error) {
-        // Stored but not applicable: the loader skips such rows too (and says so).
+        // The guard applied it to the staging copy first, so this cannot happen; if it does, the
+        // loader will skip the row (and say so).
         write.reject(error);
         return;
       }
@@ -206,7 +241,7 @@ export class DocumentRegistry {
       touched.add(doc);
     });
     for (const doc of touched) doc.flushOutbox();
-    for (const write of batch) write.resolve();
+    batch.forEach((write, index) => write.resolve(seqs[index] ?? 0));
     for (const doc of touched) {
       if (doc.logLength >= this.options.compactEvery) {
         await this.compact(doc).catch((error: Error) => {
@@ -236,6 +271,8 @@ export class DocumentRegistry {
         if (!doc) continue; // loaded from storage, with this change, when someone opens it
         try {
           Y.applyUpdate(doc.ydoc, change.data, 'storage');
+          doc.guard.external(change.data);
+          doc.storedBytes += change.data.byteLength;
           doc.lastSeq = Math.max(doc.lastSeq, change.seq);
           doc.logLength++;
           doc.outbox.push({ update: change.data, from: null });
@@ -263,20 +300,29 @@ export class DocumentRegistry {
     const inFlight = this.loading.get(name);
     if (inFlight) return inFlight;
     const promise = (async () => {
-      const stored = await this.options.storage.loadDocument(name);
-      const doc = new SharedDocument(name, stored.bindings);
-      // One transaction: observers (none yet) would see a single change.
-      doc.ydoc.transact(() => {
-        if (stored.snapshot) Y.applyUpdate(doc.ydoc, stored.snapshot, 'storage');
-        for (const update of stored.updates) {
-          // A row that cannot apply must not make the whole document unreadable: skip and say so.
-          try {
-            Y.applyUpdate(doc.ydoc, update.data, 'storage');
-          } catch (error) {
-            this.options.log.error('stored update does not apply', { doc: name, seq: update.seq, error: (error as Error).message });
-          }
-        }
-      });
+      let stored;
+      try {
+        stored = await this.options.storage.loadDocument(name);
+      } catch (error) {
+        this.options.health?.report({ kind: 'storage-error', doc: name, detail: `loading failed: ${(error as Error).message}` });
+        throw error;
+      }
+      // Update by update: a stored update that does not apply is skipped, reported and kept aside,
+      // and never takes the rest of the document with it (replay.ts).
+      const { ydoc, skipped } = replayStored(stored);
+      for (const bad of skipped) {
+        this.options.log.error('stored update does not apply', { doc: name, seq: bad.seq, error: bad.error });
+        this.options.health?.report({ kind: 'unreadable-update', doc: name, seq: bad.seq, detail: bad.error });
+      }
+      if (skipped.length > 0) {
+        await this.options.storage.quarantine(name, skipped).catch((error: Error) => {
+          this.options.log.error('quarantine failed', { doc: name, error: error.message });
+        });
+      }
+      const doc = new SharedDocument(name, stored.bindings, ydoc);
+      const now = Date.now();
+      for (const [user, bytes] of await this.options.storage.bytesAddedSince(name, now - day)) doc.noteAdded(user, bytes, now);
+      doc.storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.data.byteLength, 0);
       doc.logLength = stored.updates.length;
       doc.lastSeq = stored.updates.at(-1)?.seq ?? 0;
       this.docs.set(name, doc);
@@ -302,8 +348,10 @@ export class DocumentRegistry {
     // Only through what is certainly in memory: rows of other processes past the cursor stay.
     const throughSeq = Math.min(doc.lastSeq, this.cursor.seq);
     if (throughSeq <= 0) return;
-    await this.options.storage.compact(doc.name, Y.encodeStateAsUpdate(doc.ydoc), throughSeq);
+    const snapshot = Y.encodeStateAsUpdate(doc.ydoc);
+    await this.options.storage.compact(doc.name, snapshot, throughSeq);
     doc.logLength = 0;
+    doc.storedBytes = snapshot.byteLength;
   }
 
   private scheduleUnload(doc: SharedDocument): void {

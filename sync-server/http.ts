@@ -1,28 +1,27 @@
 /**
- * The HTTP side: health and metrics for operators; `whoami` and `history` for the extension
- * (Authorization: Bearer <token>, same checks as the WebSocket upgrade, CORS open to extension
- * origins only).
+ * The HTTP side: health and metrics for operators; `whoami`, `history` and `authors` for the extension
+ * (Authorization: Bearer <token>, same checks as the WebSocket upgrade); `/admin/*` for the CLI
+ * (admin-http.ts); `/extension/<file>` for browsers updating the packaged extension
+ * (extension-files.ts). Every request first passes origins.ts (a target that parses, an allowed Host
+ * and Origin); CORS answers name only an allowed origin. `/healthz` answers 503 with the list of
+ * problems while the store is known to be damaged (health.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDocName } from './access.ts';
+import { type AdminContext, handleAdmin } from './admin-http.ts';
 import { authenticate, authorize, bearerToken } from './auth.ts';
 import { EXTENSION_PREFIX, serveExtensionFile } from './extension-files.ts';
-import type { Metrics } from './metrics.ts';
-import type { Storage } from './storage/types.ts';
+import { type OriginPolicy, originAllowed, refuseRequest, requestUrl } from './origins.ts';
 
-export interface HttpContext {
-  secret: Buffer;
-  storage: Storage;
-  metrics: Metrics;
+export interface HttpContext extends AdminContext {
+  policy: OriginPolicy;
   /** Where the packaged extension is served from (`--extension-dir`); none: GET /extension/* is 404. */
   extensionDir?: string | undefined;
 }
 
-const extensionOrigin = /^(chrome|moz|safari-web)-extension:\/\/[A-Za-z0-9._-]+$/u;
-
-function corsHeaders(req: IncomingMessage): Record<string, string> {
+function corsHeaders(policy: OriginPolicy, req: IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
-  if (typeof origin !== 'string' || !extensionOrigin.test(origin)) return {};
+  if (typeof origin !== 'string' || !originAllowed(policy, origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Allow-Headers': 'Authorization',
@@ -38,8 +37,14 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 export async function handleHttp(context: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const cors = corsHeaders(req);
+  const url = requestUrl(req.url);
+  const refusal = refuseRequest(context.policy, req, url);
+  if (refusal !== null || url === null) {
+    context.metrics.refuse(refusal?.reason ?? 'bad-request');
+    return json(res, refusal?.status ?? 400, { error: refusal?.detail ?? 'bad request' });
+  }
+  if (url.pathname.startsWith('/admin/')) return handleAdmin(context, req, res, url);
+  const cors = corsHeaders(context.policy, req);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, cors);
     res.end();
@@ -49,13 +54,14 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
   if (url.pathname.startsWith(EXTENSION_PREFIX)) return serveExtensionFile(context.extensionDir, url.pathname, res);
   switch (url.pathname) {
     case '/healthz':
-      return json(res, 200, { ok: true });
+      return context.health.ok ? json(res, 200, { ok: true }) : json(res, 503, { ok: false, problems: context.health.problems });
     case '/metrics':
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
       res.end(context.metrics.render());
       return;
     case '/whoami':
     case '/history':
+    case '/authors':
       return authenticated(context, req, res, url, cors);
     default:
       return json(res, 404, { error: 'not found' }, cors);
@@ -87,6 +93,10 @@ async function authenticated(
   if (authorize(payload.grants, doc, payload.sub) === null) {
     context.metrics.refuse('forbidden');
     return json(res, 403, { error: 'forbidden' }, cors);
+  }
+  if (url.pathname === '/authors') {
+    const authors = await context.storage.authors(doc);
+    return json(res, 200, { doc, authors }, cors);
   }
   const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 500) || 500, 1), 10_000);
   const entries = await context.storage.audit({ doc, limit });

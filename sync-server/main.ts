@@ -8,16 +8,20 @@
  * --poll-interval-ms, --ping-interval-ms, --max-frame-bytes, --messages-per-second,
  * --message-burst, --bytes-per-second, --byte-burst, --handshake-timeout-ms,
  * --max-queued-messages, --max-buffered-bytes, --max-documents-per-connection, --multiplex
- * (true|false), --log-level, --extension-dir (serve the packaged extension at
- * GET /extension/<file>). See README.md.
+ * (true|false), --close-timeout-ms, --max-connections, --max-connections-per-user,
+ * --max-document-bytes, --max-daily-bytes-per-user, --max-client-ids-per-update,
+ * --max-presence-bytes, --allowed-origins, --allowed-hosts (both comma-separated), --log-level,
+ * --extension-dir (serve the packaged extension at GET /extension/<file>). See README.md.
  *
  * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
  * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
+ * A data directory another server holds: a message naming it on stderr, exit 3.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
+import { DataDirLocked } from './datadir-lock.ts';
 import { serverOptionsSchema, startServer } from './server.ts';
 
 export const defaultDataDir = '.data/sync-server';
@@ -26,7 +30,7 @@ export const defaultDataDir = '.data/sync-server';
 const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync' };
 const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
-const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir']);
+const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir', 'allowedOrigins', 'allowedHosts']);
 const booleanOptions = new Set(['multiplex']);
 /** `true` / `false`; anything else is left as text for the schema to refuse by name. */
 const booleanFrom = (text: string): boolean | string => (text === 'true' ? true : text === 'false' ? false : text);
@@ -64,21 +68,40 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const server = await startServer(parsed.output);
-
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(parsed.output);
+  } catch (error) {
+    // E.g. the data directory is held by another server (datadir-lock.ts): say who, and stop.
+    process.stderr.write(`cannot start: ${(error as Error).message}\n`);
+    process.exit(error instanceof DataDirLocked ? 3 : 1);
+  }
   let stopping = false;
-  const stop = (signal: string) => {
+  function stop(signal: string, code = 0): void {
     if (stopping) return;
     stopping = true;
     server.log.info('shutting down', { signal });
     server.close().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (error: Error) => {
         server.log.error('shutdown failed', { error: error.message });
         process.exit(1);
       },
     );
-  };
+  }
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // One bad code path must not take every client down with it. A rejected promise nobody awaited
+  // leaves no half-done state behind (its continuation simply never runs): log it and carry on.
+  // An uncaught exception may have stopped a synchronous update midway: log it, then exit after a
+  // graceful close, so a supervisor restarts on a store that holds every acknowledged write.
+  process.on('unhandledRejection', (reason) => {
+    server.log.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
+  });
+  process.on('uncaughtException', (error) => {
+    server.log.error('uncaught exception', { error: error.message });
+    stop('uncaughtException', 1);
+    // A close that hangs on the broken state must not keep a half-working server up.
+    setTimeout(() => process.exit(1), 10_000).unref();
+  });
 }

@@ -15,6 +15,14 @@ export const refusalReasons = [
   'revoked',
   'expired',
   'storage',
+  'origin',
+  'host',
+  'connection-limit',
+  'unprocessable',
+  'too-large',
+  'too-many-clients',
+  'pending',
+  'presence-size',
 ] as const;
 export type RefusalReason = (typeof refusalReasons)[number];
 
@@ -30,6 +38,8 @@ export class Metrics {
   updateBytesTotal = 0;
   documentLoadsTotal = 0;
   documentUnloadsTotal = 0;
+  /** Problems with the store known now (health.ts); 0 when healthy. */
+  storeProblems = 0;
   private readonly refusals = new Map<RefusalReason, number>(refusalReasons.map((reason) => [reason, 0]));
   private readonly persistCounts = persistBuckets.map(() => 0);
   private persistCount = 0;
@@ -57,6 +67,7 @@ export class Metrics {
     const metric = (name: string, type: 'gauge' | 'counter', help: string, value: number) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
     };
+    metric('dossierlens_store_problems', 'gauge', 'Known problems with the store: damage, lost acknowledged writes, unreadable updates (0 = healthy; see /healthz).', this.storeProblems);
     metric('dossierlens_connections', 'gauge', 'Open WebSocket connections.', this.connections);
     metric('dossierlens_open_documents', 'gauge', 'Documents clients have open: one per per-document socket, any number per multiplexed one.', this.openDocuments);
     metric('dossierlens_documents_loaded', 'gauge', 'Documents held in memory.', this.documentsLoaded);

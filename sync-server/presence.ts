@@ -3,6 +3,14 @@
  * own awareness clientIDs: an ID is its own if it first claimed it, and it may not claim one
  * that another user's connection holds or that is bound to another user in the document
  * (attribution.ts). Viewers may publish presence: it is not a write to the document.
+ *
+ * Three things the server decides, not the client:
+ * - Who: every state is stamped with the token's identity (`user.id` = token `sub`, `user.name` =
+ *   token `name`), whatever the client wrote there; the side panel shows `user.name`.
+ * - How much: a state larger than `maxPresenceBytes` is dropped, not relayed to every peer.
+ * - Whose clientID: the first presence under a clientID nobody has written with binds it to this
+ *   user, stored like a write's binding. Presence is how colleagues learn a clientID, so a
+ *   colleague who reads it there can never claim it first by writing under it (attribution.ts).
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -17,6 +25,8 @@ interface AwarenessEntry {
   id: number;
   clock: number;
   state: string;
+  /** `state` parsed. */
+  value: unknown;
 }
 
 /** The entries of an awareness update, checking that the whole update is well formed. */
@@ -29,8 +39,8 @@ function awarenessEntries(update: Uint8Array): AwarenessEntry[] {
       const id = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const state = decoding.readVarString(decoder);
-      JSON.parse(state); // a state is JSON (or null)
-      entries.push({ id, clock, state });
+      const value: unknown = JSON.parse(state); // a state is JSON (or null)
+      entries.push({ id, clock, state, value });
     }
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
     return entries;
@@ -44,7 +54,8 @@ export function awarenessClientIds(update: Uint8Array): number[] {
   return awarenessEntries(update).map((e) => e.id);
 }
 
-function encodeEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+/** An awareness update of these entries (states as JSON text). */
+export function encodeAwarenessEntries(entries: readonly Omit<AwarenessEntry, 'value'>[]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, entries.length);
   for (const e of entries) {
@@ -63,18 +74,39 @@ function encodeEntries(entries: readonly AwarenessEntry[]): Uint8Array {
  * every user with errors; applying them would let one connection speak for another. The metric
  * still counts them, so a connection trying to impersonate shows up.
  */
-export function receiveAwareness(conn: Connection, update: Uint8Array): void {
+export function receiveAwareness(conn: Connection, update: Uint8Array): Promise<void> | void {
   const doc = conn.document();
   const entries = awarenessEntries(update);
   const own = entries.filter((e) => conn.awarenessIds.has(e.id) || claimRefusal(conn, e.id) === null);
   if (own.length < entries.length) conn.context.metrics.refuse('awareness-id');
-  if (own.length === 0) return;
-  for (const { id } of own) {
+  const sized = own.filter((e) => Buffer.byteLength(e.state) <= conn.context.limits.maxPresenceBytes);
+  if (sized.length < own.length) conn.refuse('presence-size', `presence state over ${conn.context.limits.maxPresenceBytes} bytes`);
+  if (sized.length === 0) return;
+  const unbound: number[] = [];
+  for (const { id } of sized) {
     // The same user reconnecting (a new socket before the old one timed out) takes its ID over.
     for (const peer of doc.peers) if (peer !== conn) peer.awarenessIds.delete(id);
     conn.awarenessIds.add(id);
+    if (!doc.bindings.has(id)) {
+      doc.bindings.set(id, conn.user);
+      unbound.push(id);
+    }
   }
-  applyAwarenessUpdate(doc.awareness, own.length === entries.length ? update : encodeEntries(own), conn);
+  const stamped = sized.map((e) => ({ id: e.id, clock: e.clock, state: stamp(e.value, conn) }));
+  applyAwarenessUpdate(doc.awareness, encodeAwarenessEntries(stamped), conn);
+  if (unbound.length > 0) {
+    return conn.context.storage.bindClientIds(doc.name, conn.user, conn.token.name, unbound, Date.now()).catch((error: Error) => {
+      conn.context.log.error('presence binding not stored', { doc: doc.name, user: conn.user, error: error.message });
+    });
+  }
+}
+
+/** The state as peers will see it: `user.id` and `user.name` from the token, the rest as sent. */
+function stamp(value: unknown, conn: Connection): string {
+  if (value === null) return 'null';
+  const state = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const user = typeof state.user === 'object' && state.user !== null && !Array.isArray(state.user) ? (state.user as Record<string, unknown>) : {};
+  return JSON.stringify({ ...state, user: { ...user, id: conn.token.sub, name: conn.token.name } });
 }
 
 function claimRefusal(conn: Connection, id: number): string | null {

@@ -205,6 +205,13 @@ export const closeCodes = {
   unauthorized: 4401,
   /** A frame we cannot parse or a garbage update: the client is broken, don't loop. */
   malformed: 4400,
+  /**
+   * An update the server could not apply or load again (nested too deep, throws when applied,
+   * too many clientIDs): resending it would fail the same way.
+   */
+  unprocessable: 4422,
+  /** The document reached its size cap: writes to it cannot succeed until an administrator acts. */
+  documentFull: 4413,
   /** Too many messages or bytes per second: back off and retry later. */
   rateLimited: 4529,
   /** The client did not start syncing in time: transient, retry. */

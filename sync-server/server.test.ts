@@ -263,7 +263,7 @@ describe('bad input', () => {
     encoding.writeVarString(encoder, 'null');
     raw.ws.send(encodeAwareness(encoding.toUint8Array(encoder)));
     await waitFor(() => alice.awareness.getStates().get(4242) !== undefined, 'bob’s presence at alice');
-    expect(alice.awareness.getStates().get(4242)).toEqual({ user: { name: 'bob' } });
+    expect(alice.awareness.getStates().get(4242)).toEqual({ user: { id: 'bob', name: 'bob' } });
     expect(raw.frames.some((frame) => frame[0] === messageAuth)).toBe(false);
     raw.ws.close();
   });
@@ -291,8 +291,9 @@ describe('fuzzed frames', () => {
         return outcome;
       }),
     );
-    // Every frame either was harmless (still open: 0) or closed its connection as malformed.
-    expect(outcomes.filter((code) => code !== 0 && code !== 4400)).toEqual([]);
+    // Every frame either was harmless (still open: 0) or closed its connection as malformed or as
+    // an update the server refuses to store (4422: e.g. a header claiming hundreds of clientIDs).
+    expect(outcomes.filter((code) => code !== 0 && code !== 4400 && code !== 4422)).toEqual([]);
     expect(outcomes.filter((code) => code === 4400).length).toBeGreaterThan(0);
     expect(bystander.wsconnected).toBe(true);
     const after = client('unit:F01', token('ben', 'editor'));
@@ -365,11 +366,23 @@ describe('audit and history', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('moz-extension://0f0e-aa11');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/iu);
+    // Who each clientID is, for views to name authors by (core/sync/authors.ts).
+    const authors = await fetch(`${http}/authors?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}`, Origin: origin } });
+    expect(authors.headers.get('access-control-allow-origin')).toBe(origin);
+    // In the order bound: alice's and carol's presence may arrive in the same millisecond, either first.
+    const bound = ((await authors.json()) as { authors: { user: string }[] }).authors;
+    expect(bound.sort((a, b) => a.user.localeCompare(b.user))).toEqual([
+      { clientId: alice.doc.clientID, user: 'alice', name: 'alice' },
+      { clientId: carol.doc.clientID, user: 'carol', name: 'carol' },
+    ]);
+    expect((await fetch(`${http}/authors?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'unit:*')}` } })).status).toBe(403);
     const limited = await fetch(`${http}/history?doc=notes:H01&limit=1`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}` } });
     expect(((await limited.json()) as { entries: { user: string }[] }).entries.map((entry) => entry.user)).toEqual(['carol']);
     const evil = await fetch(`${http}/whoami`, { headers: { Authorization: `Bearer ${token('vic', 'viewer')}`, Origin: 'https://evil.example' } });
+    expect(evil.status).toBe(403);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-    const whoami = (await evil.json()) as { user: string; grants: unknown };
+    const mine = await fetch(`${http}/whoami`, { headers: { Authorization: `Bearer ${token('vic', 'viewer')}` } });
+    const whoami = (await mine.json()) as { user: string; grants: unknown };
     expect(whoami).toMatchObject({ user: 'vic', grants: [{ role: 'viewer', doc: 'unit:*' }] });
     expect((await fetch(`${http}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${http}/metrics`)).text()).toMatch(/dossierlens_updates_total \d+/u);

@@ -1,9 +1,12 @@
 /**
- * `startServer`: wires the pieces together. HTTP requests go to http.ts; upgrade requests are
- * authenticated and authorised (auth.ts) before the WebSocket handshake completes, and refused
- * with a plain HTTP 400/401/403 otherwise; an accepted socket carries the document of its URL
- * (socket.ts), or, when the client offers the multiplexed subprotocol, any number of documents
- * it opens and each of which is authorised then (multiplex.ts).
+ * `startServer`: wires the pieces together, after taking the data directory's lock and checking
+ * the store's integrity. HTTP requests go to http.ts; every upgrade goes through one `upgrade()`:
+ * request target, Host and Origin (origins.ts), the token (auth.ts), the document's grant (a
+ * per-document socket) and the connection caps (one slot per socket, whatever it carries), before
+ * the WebSocket handshake completes, refused with a plain HTTP 400/401/403/421/429/503 otherwise.
+ * An accepted socket carries the document of its URL (socket.ts), or, when the client offers the
+ * multiplexed subprotocol, any number of documents it opens, each authorised then (multiplex.ts);
+ * either way each document is a `Connection` with the same guard, presence rules and limits.
  *
  * A sweep every `pollIntervalMs` picks up writes and revocations made by other processes (the
  * CLI) and closes connections whose token was revoked or has expired (4401, which stops a
@@ -13,22 +16,33 @@ import { type IncomingMessage, createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as v from 'valibot';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { type DataDirLock, lockDataDir } from './datadir-lock.ts';
+import { Health } from './health.ts';
+import { checkIntegrity } from './integrity.ts';
 import { isDocName } from './access.ts';
 import { authenticate, authorize, offersMultiplex, revocationCovers, subprotocol, tokenFromRequest } from './auth.ts';
 import type { ConnectionContext } from './connection.ts';
 import { DocumentRegistry } from './documents.ts';
 import { handleHttp } from './http.ts';
-import { type Limits, defaultLimits } from './limits.ts';
+import { ConnectionCounter, type Limits, defaultConnectionCaps, defaultConnectionsPerUserWithoutMultiplex, defaultLimits } from './limits.ts';
 import { type LogLevel, type LogSink, type Logger, createLogger } from './log.ts';
 import { Metrics, type RefusalReason } from './metrics.ts';
 import { openMultiplexedSocket } from './multiplex.ts';
+import { type OriginPolicy, defaultAllowedOrigins, isOriginPattern, refuseRequest, requestUrl } from './origins.ts';
 import { MULTIPLEX_SUBPROTOCOL, closeCodes } from './protocol.ts';
 import { type ClientSocket, openDocumentSocket } from './socket.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
 import { loadOrCreateSecret } from './token.ts';
+import { type UpdateLimits, defaultUpdateLimits } from './update-guard.ts';
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** A list, given as an array or (flags, environment) as comma-separated text. */
+const list = <T extends v.GenericSchema<string, string>>(item: T, what: string) =>
+  v.pipe(
+    v.union([v.array(v.string()), v.pipe(v.string(), v.transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean)))]),
+    v.check((items) => items.every((entry) => v.is(item, entry)), what),
+  );
 
 export const serverOptionsSchema = v.object({
   host: v.optional(v.string(), '127.0.0.1'),
@@ -52,6 +66,19 @@ export const serverOptionsSchema = v.object({
   maxDocumentsPerConnection: v.optional(positiveInt, defaultLimits.maxDocumentsPerConnection),
   /** Accept multiplexed connections (many documents over one socket); false answers like a server without them. */
   multiplex: v.optional(v.boolean(), true),
+  closeTimeoutMs: v.optional(positiveInt, defaultLimits.closeTimeoutMs),
+  maxPresenceBytes: v.optional(positiveInt, defaultLimits.maxPresenceBytes),
+  maxDocumentBytes: v.optional(positiveInt, defaultUpdateLimits.maxDocumentBytes),
+  maxClientIdsPerUpdate: v.optional(positiveInt, defaultUpdateLimits.maxClientIdsPerUpdate),
+  maxDailyBytesPerUser: v.optional(positiveInt, defaultUpdateLimits.maxDailyBytesPerUser),
+  /** WebSockets open at once, whatever each carries (limits.ts). */
+  maxConnections: v.optional(positiveInt, defaultConnectionCaps.maxConnections),
+  /** Per user; by default 32, or 1000 with `multiplex: false` (a socket per document then; limits.ts). */
+  maxConnectionsPerUser: v.optional(positiveInt),
+  /** Browser origins allowed to upgrade and to read the HTTP API: exact origins or `scheme://*`. */
+  allowedOrigins: v.optional(list(v.pipe(v.string(), v.check(isOriginPattern)), 'each origin is scheme://host[:port] or scheme://*'), [...defaultAllowedOrigins]),
+  /** Host names (besides IP literals and localhost) requests may be addressed to. */
+  allowedHosts: v.optional(list(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.-]+$/u)), 'each host is a DNS name'), []),
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** The packaged extension and its update manifests (`npm run package`), served at GET /extension/<file>. */
   extensionDir: v.optional(v.pipe(v.string(), v.minLength(1))),
@@ -76,6 +103,17 @@ export interface RunningServer {
 
 export async function startServer(input: ServerOptions): Promise<RunningServer> {
   const options = v.parse(serverOptionsSchema, input);
+  // Before anything touches the directory: a second server on it would lose writes (datadir-lock.ts).
+  const lock = lockDataDir(options.dataDir, 'server');
+  try {
+    return await start(input, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function start(input: ServerOptions, options: v.InferOutput<typeof serverOptionsSchema>, lock: DataDirLock): Promise<RunningServer> {
   const log = createLogger(input.logSink, options.logLevel as LogLevel);
   const limits: Limits = {
     maxFrameBytes: options.maxFrameBytes,
@@ -87,19 +125,37 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     maxQueuedMessages: options.maxQueuedMessages,
     maxBufferedBytes: options.maxBufferedBytes,
     maxDocumentsPerConnection: options.maxDocumentsPerConnection,
+    closeTimeoutMs: options.closeTimeoutMs,
+    maxPresenceBytes: options.maxPresenceBytes,
   };
+  const updateLimits: UpdateLimits = {
+    maxDocumentBytes: options.maxDocumentBytes,
+    maxClientIdsPerUpdate: options.maxClientIdsPerUpdate,
+    maxDailyBytesPerUser: options.maxDailyBytesPerUser,
+  };
+  const policy: OriginPolicy = { allowedOrigins: options.allowedOrigins, allowedHosts: options.allowedHosts };
+  const counter = new ConnectionCounter({
+    maxConnections: options.maxConnections,
+    maxConnectionsPerUser: options.maxConnectionsPerUser ?? (options.multiplex ? defaultConnectionCaps.maxConnectionsPerUser : defaultConnectionsPerUserWithoutMultiplex),
+  });
   const secret = loadOrCreateSecret(options.dataDir);
   const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
   const metrics = new Metrics();
+  const health = new Health(log, metrics);
+  // Damage found now is reported (log, /healthz, /metrics) and remembered; see integrity.ts.
+  await checkIntegrity(storage, options.dataDir, { full: false }, health);
+  // Presence-only clientID bindings a month old belong to page loads long gone (presence.ts).
+  await storage.pruneReservations(Date.now() - 30 * 24 * 3600 * 1000);
   const registry = new DocumentRegistry({
     storage,
     metrics,
     log,
+    health,
     idleUnloadMs: options.idleUnloadMs,
     compactEvery: options.compactEvery,
   });
   await registry.start();
-  const context: ConnectionContext = { registry, storage, metrics, log, limits };
+  const context: ConnectionContext = { registry, storage, metrics, log, limits, updateLimits };
   const connections = new Set<ClientSocket>();
 
   const wss = new WebSocketServer({
@@ -112,35 +168,52 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
       options.multiplex && protocols.has(MULTIPLEX_SUBPROTOCOL) ? MULTIPLEX_SUBPROTOCOL : protocols.has(subprotocol) ? subprotocol : false,
   });
 
-  const http = createServer((req, res) => {
-    handleHttp({ secret, storage, metrics, extensionDir: options.extensionDir }, req, res).catch((error: Error) => {
-      log.error('http handler failed', { path: new URL(req.url ?? '/', 'http://x').pathname, error: error.message });
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  // The deadline for the HTTP part of the handshake (slow or silent clients).
-  http.headersTimeout = limits.handshakeTimeoutMs;
-  http.requestTimeout = limits.handshakeTimeoutMs;
+  const http = createServer(
+    {
+      // The deadline for the HTTP part of the handshake (slow or silent clients). Node checks it
+      // every `connectionsCheckingInterval` (30 s by default), so check often enough to mean it.
+      headersTimeout: limits.handshakeTimeoutMs,
+      requestTimeout: limits.handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.handshakeTimeoutMs),
+    },
+    (req, res) => {
+      handleHttp({ secret, storage, metrics, policy, health, registry, dataDir: options.dataDir, updateLimits, log, extensionDir: options.extensionDir }, req, res).catch((error: Error) => {
+        log.error('http handler failed', { method: req.method ?? '', error: error.message });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    },
+  );
+  // Sockets beyond every connection we would accept, plus room for the HTTP API.
+  http.maxConnections = options.maxConnections + 256;
 
-  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403, reason: RefusalReason, detail: string) => {
+  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403 | 421 | 429 | 503, reason: RefusalReason, detail: string) => {
     metrics.refuse(reason);
     log.warn('upgrade refused', { status, reason, detail });
-    const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' }[status];
+    const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 421: 'Misdirected Request', 429: 'Too Many Requests', 503: 'Service Unavailable' }[status];
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
   };
 
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, open: (ws: WebSocket) => ClientSocket, fields: Record<string, unknown>) => {
+  /** Complete the handshake; `release` gives the socket's slot back (connection caps) when it ends. */
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, release: () => void, open: (ws: WebSocket) => ClientSocket, fields: Record<string, unknown>) => {
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const client = open(ws);
       connections.add(client);
-      ws.on('close', () => connections.delete(client));
+      ws.on('close', () => {
+        connections.delete(client);
+        release();
+      });
       log.info('connected', { ...fields, conn: client.id });
     });
   };
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
+    const refusal = refuseRequest(policy, req, url);
+    if (refusal !== null || url === null) {
+      return refuseUpgrade(socket, refusal?.status ?? 400, refusal?.reason ?? 'bad-request', refusal?.detail ?? 'request target is not a path');
+    }
     let docName: string;
     try {
       docName = decodeURIComponent(url.pathname.slice(1));
@@ -153,10 +226,17 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
     const auth = await authenticate(secret, storage, tokenFromRequest(req, url));
     if (!auth.ok) return refuseUpgrade(socket, 401, auth.reason === 'revoked' ? 'revoked' : auth.reason === 'expired' ? 'expired' : 'unauthorized', auth.reason);
     const token = auth.payload;
-    if (multiplexed) return accept(req, socket, head, (ws) => openMultiplexedSocket(ws, token, context), { multiplexed: true, user: token.sub });
-    const access = authorize(token.grants, docName, token.sub);
-    if (access === null) return refuseUpgrade(socket, 403, 'forbidden', `${token.sub} has no grant on ${docName}`);
-    accept(req, socket, head, (ws) => openDocumentSocket(ws, token, access, docName, context), { doc: docName, user: token.sub, role: access.role });
+    const access = multiplexed ? null : authorize(token.grants, docName, token.sub);
+    if (!multiplexed && access === null) return refuseUpgrade(socket, 403, 'forbidden', `${token.sub} has no grant on ${docName}`);
+    // One slot per socket, whatever it carries: a multiplexed socket takes one however many documents it opens.
+    const slot = counter.admit(token.sub);
+    if (!slot.ok) {
+      return slot.full === 'user'
+        ? refuseUpgrade(socket, 429, 'connection-limit', `${token.sub} holds too many connections`)
+        : refuseUpgrade(socket, 503, 'connection-limit', 'too many connections');
+    }
+    if (access === null) return accept(req, socket, head, slot.release, (ws) => openMultiplexedSocket(ws, token, context), { multiplexed: true, user: token.sub });
+    accept(req, socket, head, slot.release, (ws) => openDocumentSocket(ws, token, access, docName, context), { doc: docName, user: token.sub, role: access.role });
   };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -207,6 +287,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `ws://${hostForUrl}:${port}`;
+  lock.announce(url);
   log.announce(`listening ${url}`, { host: options.host, port, dataDir: options.dataDir });
 
   let closing: Promise<void> | null = null;
@@ -220,6 +301,7 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
       await registry.closeAll();
       await storage.close();
       await stopped;
+      lock.release();
       log.info('stopped', {});
     })();
     return closing;

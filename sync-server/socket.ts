@@ -86,6 +86,10 @@ export class PeerSocket implements ClientSocket {
     if (this.closed) return;
     if (refusal) this.refuse(refusal, reason);
     this.ws.close(code, reason);
+    // ws waits 30 s for the peer's close frame, reading all a flooder sends meanwhile.
+    const deadline = setTimeout(() => this.ws.terminate(), this.context.limits.closeTimeoutMs);
+    deadline.unref();
+    this.ws.once('close', () => clearTimeout(deadline));
     this.detach();
   }
 

@@ -3,15 +3,23 @@
  * random loopback port that records its log lines, tokens, stock clients, raw sockets and raw
  * multiplexed sockets.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type Socket, connect } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { MULTIPLEX_SUBPROTOCOL, encodeLeave, encodeOpen, envelope, envelopePrefix, messageClose, readClose, readEnvelope } from '../core/sync/multiplex-wire.ts';
 import type { Grant, Role } from './access.ts';
 import { issueToken } from './admin.ts';
+import { encodeAwarenessEntries } from './presence.ts';
+import { encodeAwareness } from './protocol.ts';
 import { type RunningServer, type ServerOptions, startServer } from './server.ts';
 
 export function tempDataDir(): { dir: string; remove(): void } {
@@ -147,4 +155,148 @@ export function muxClient(url: string, token: string, path = 'workspace'): Promi
     });
     ws.once('error', (error) => reject(error));
   });
+}
+
+/**
+ * Sends `request` as raw bytes on a new TCP connection and resolves with the status code of the
+ * answer (0 when the server closed without one). For requests `fetch` and `ws` refuse to make.
+ */
+export function rawHttpStatus(port: number, request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+      const match = /^HTTP\/1\.1 (\d{3})/u.exec(answer);
+      if (match) {
+        resolve(Number(match[1]));
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(0));
+    socket.write(request);
+  });
+}
+
+/** A WebSocket opened by hand on a TCP socket: the test decides what (not) to answer. */
+export interface HandMadeSocket {
+  socket: Socket;
+  /** Sends one masked binary frame. */
+  send(payload: Uint8Array): boolean;
+  /** Resolves when the server has closed or destroyed the TCP connection. */
+  ended: Promise<void>;
+}
+
+export function handMadeSocket(port: number, path: string, protocols: string[] = []): Promise<HandMadeSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const ended = new Promise<void>((done) => socket.once('close', () => done()));
+    let head = '';
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(head.split('\r\n')[0]));
+      // Whatever the server sends from now on (its close frame included) is read and ignored.
+      socket.on('data', () => undefined);
+      resolve({ socket, ended, send: (payload) => socket.write(maskedFrame(payload)) });
+    };
+    socket.on('data', onData);
+    socket.on('error', () => undefined);
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+        (protocols.length > 0 ? `Sec-WebSocket-Protocol: ${protocols.join(', ')}\r\n` : '') +
+        '\r\n',
+    );
+  });
+}
+
+function maskedFrame(payload: Uint8Array): Buffer {
+  const length = payload.byteLength;
+  const header = length < 126 ? Buffer.from([0x82, 0x80 | length]) : length < 65536 ? Buffer.from([0x82, 0x80 | 126, length >> 8, length & 255]) : null;
+  if (header === null) throw new Error('frame too large for this helper');
+  const mask = randomBytes(4);
+  const body = Buffer.from(payload);
+  for (let i = 0; i < body.length; i++) body[i]! ^= mask[i % 4]!;
+  return Buffer.concat([header, mask, body]);
+}
+
+/** What `change` makes `doc` emit, as one update. */
+export function updatesOf(doc: Y.Doc, change: () => void): Uint8Array {
+  const captured: Uint8Array[] = [];
+  const listen = (update: Uint8Array) => captured.push(update);
+  doc.on('update', listen);
+  change();
+  doc.off('update', listen);
+  return Y.mergeUpdates(captured);
+}
+
+/** A chain of `depth` nested Y.Maps under root.deep, and the update deleting it (11 bytes). */
+export function nestedChain(depth: number, clientID = 777): { nested: Uint8Array; deleteRoot: Uint8Array } {
+  const doc = new Y.Doc({ gc: false });
+  doc.clientID = clientID;
+  const nested = updatesOf(doc, () =>
+    doc.transact(() => {
+      let current = new Y.Map<unknown>();
+      doc.getMap('root').set('deep', current);
+      for (let i = 1; i < depth; i++) {
+        const next = new Y.Map<unknown>();
+        current.set('x', next);
+        current = next;
+      }
+    }),
+  );
+  const encoder = encoding.createEncoder();
+  for (const n of [0, 1, clientID, 1, 0, 1]) encoding.writeVarUint(encoder, n);
+  return { nested, deleteRoot: encoding.toUint8Array(encoder) };
+}
+
+
+const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `npm run server`'s entry point as a child process on any free port; resolves once it listens.
+ * Rejects with its exit code and stderr if it stops first (e.g. refused to start).
+ */
+export async function spawnServer(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; stdout: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, ...args], {
+    cwd: repositoryRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(Object.assign(new Error(`server exited with ${code}: ${stderr.trim()}`), { code, stderr })));
+    lines.on('line', (line) => {
+      stdout.push(line);
+      const match = /listening (ws:\/\/[^\s"]+)/u.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  return { child, url, stdout };
+}
+
+/** An awareness frame of these entries, each state as given (JSON text, valid or not). */
+export function awarenessFrame(entries: { id: number; clock: number; state: string }[]): Uint8Array {
+  return encodeAwareness(encodeAwarenessEntries(entries));
+}
+
+/** An update of `count` clientIDs, one garbage-collected struct each: small bytes, many authors. */
+export function manyClientIdsUpdate(count: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, count);
+  for (let client = 1; client <= count; client++) {
+    for (const n of [1, client, 0]) encoding.writeVarUint(encoder, n); // one struct, its client, clock 0
+    encoding.writeUint8(encoder, 0); // a GC struct
+    encoding.writeVarUint(encoder, 1); // of length 1
+  }
+  encoding.writeVarUint(encoder, 0); // no deletions
+  return encoding.toUint8Array(encoder);
 }

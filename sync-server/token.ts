@@ -4,7 +4,14 @@
  * character, so the extension can offer the token as a WebSocket subprotocol (`auth.<token>`).
  *
  * Verification checks the signature first (constant time), then the payload's shape with
- * valibot, then expiry. Revocation is not a property of the token: see storage `isRevoked`.
+ * valibot, then expiry. The signature has exactly one accepted spelling, the canonical unpadded
+ * base64url of the MAC: Node's base64url decoder also takes `=` padding, other trailing bits and
+ * the standard alphabet, which would give one token several valid spellings.
+ *
+ * `iat` is in seconds with milliseconds as a fraction (RFC 7519 NumericDate allows it), so a
+ * revocation cuts at its exact instant: `revoke --user` covers tokens issued up to its millisecond,
+ * and a token minted the millisecond after is valid (admin.ts waits that millisecond out).
+ * Revocation is not a property of the token: see storage `isRevoked`.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,8 +27,8 @@ export const tokenPayloadSchema = v.object({
   /** Display name for presence and history. */
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   grants: v.pipe(v.array(grantSchema), v.minLength(1), v.maxLength(64)),
-  /** Issued at and expiry, seconds since the epoch. */
-  iat: v.pipe(v.number(), v.integer()),
+  /** Issued at, seconds since the epoch with milliseconds as a fraction; expiry, whole seconds. */
+  iat: v.pipe(v.number(), v.finite()),
   exp: v.pipe(v.number(), v.integer()),
   jti: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
 });
@@ -60,14 +67,17 @@ export interface MintOptions {
   now?: number;
 }
 
+/** When a token was issued, in whole milliseconds since the epoch (what revocations compare). */
+export const issuedAtMs = (payload: Pick<TokenPayload, 'iat'>): number => Math.round(payload.iat * 1000);
+
 export function mintToken(secret: Buffer, options: MintOptions): { token: string; payload: TokenPayload } {
-  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  const now = Math.floor(options.now ?? Date.now());
   const payload = v.parse(tokenPayloadSchema, {
     sub: options.user,
     name: options.name ?? options.user,
     grants: options.grants,
-    iat,
-    exp: iat + Math.max(1, Math.floor(options.ttlSeconds)),
+    iat: now / 1000,
+    exp: Math.floor(now / 1000) + Math.max(1, Math.floor(options.ttlSeconds)),
     jti: randomUUID(),
   });
   const body = `${prefix}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
@@ -78,8 +88,9 @@ export function verifyToken(secret: Buffer, token: string, now = Date.now()): To
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== prefix) return { ok: false, reason: 'malformed' };
   const body = `${parts[0]}.${parts[1]}`;
-  const given = Buffer.from(parts[2] ?? '', 'base64url');
-  const expected = sign(secret, body);
+  // Compare the spelling, not the decoded bytes: one MAC, one accepted text.
+  const given = Buffer.from(parts[2] ?? '', 'latin1');
+  const expected = Buffer.from(sign(secret, body).toString('base64url'), 'latin1');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'bad-signature' };
   }

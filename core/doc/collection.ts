@@ -1,7 +1,10 @@
 import type * as v from 'valibot';
 import * as Y from 'yjs';
+import type { IsoDate } from '../dates.ts';
 import { messageFor, fieldLabel, type Locale } from '../model/messages.ts';
+import { isAfterToday } from '../model/schemas.ts';
 import { canonicalCheck } from './canonical.ts';
+import { writerOf, writersOfArray } from './writers.ts';
 import {
   decodeEntity,
   encodeEntity,
@@ -29,8 +32,11 @@ export interface FieldEdit {
   id: string;
   field: string;
   value: unknown;
+  /** Who the writing client said it was: a claim, shown only as a fallback (writers.ts). */
   by: string;
   at: string;
+  /** The Yjs clientID that wrote this entry: the server's bindings say whose it is (writers.ts). */
+  writer?: number;
 }
 
 /**
@@ -50,12 +56,16 @@ export interface CollectionDef<S extends v.ObjectSchema<any, any> | v.SchemaWith
   schema: S;
   /** The member that holds the id (`id`, or `code` for units). */
   idField: string;
+  /** Date fields that may not lie after today (DATES_UP_TO_TODAY): an entry with one reads as invalid. */
+  upToToday?: readonly string[];
 }
 
 export interface DocContext {
   locale: Locale;
   /** ISO timestamp for `at` when the caller gives none. */
   now: () => string;
+  /** Today's date, against which stored dates are read (nothing recorded may lie after it). */
+  today: () => IsoDate;
   /** Refuses writes to a document whose schema is newer than this code (see migrations.ts). */
   writable: () => Refusal | undefined;
   /** Records the current schema version on a document's first write (see migrations.ts). */
@@ -93,6 +103,11 @@ export interface Collection<T> {
   editFields(id: string, fields: Record<string, unknown>, by: string, at?: string): WriteResult;
   /** Every correction to this entity, oldest first, including ones that lost a concurrent race. */
   history(id: string): FieldEdit[];
+  /**
+   * The clientID that wrote the entity's current `field` (its correction, else the base), or the
+   * base when no field is named: who revoked a record, who wrote an annotation (writers.ts).
+   */
+  writerOf(id: string, field?: string): number | undefined;
   /** Removes the entity and its corrections. Only import undo uses it; dossier records are revoked instead. */
   remove(id: string): WriteResult;
 }
@@ -162,7 +177,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       // canonical.ts). The object form and corrections may hold objects that live in the Yjs
       // document; those, and anything not canonical, go through valibot, which copies.
       const value = decodeEntity(raw);
-      if (canonical(value) && (value as Record<string, unknown>)[def.idField] === id) return { ok: true, id, value: value as T };
+      if (canonical(value) && (value as Record<string, unknown>)[def.idField] === id) return datedCheck({ ok: true, id, value: value as T }, value);
       return validated(id, value);
     }
     return validated(id, merge(decodeEntity(raw), corrections));
@@ -174,7 +189,16 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       // An entity stored under another entity's id would make two dossiers disagree about it.
       return { ok: false, id, raw: merged, errors: [idMismatch()] };
     }
-    return entry;
+    return datedCheck(entry, merged);
+  }
+
+  /** A valid entry dated after today is invalid like any other (the rules could not count it). */
+  function datedCheck(entry: Entry<T>, raw: unknown): Entry<T> {
+    if (!entry.ok || !def.upToToday) return entry;
+    const today = ctx.today();
+    const late = def.upToToday.filter((f) => isAfterToday((entry.value as Record<string, unknown>)[f], today));
+    if (late.length === 0) return entry;
+    return { ok: false, id: entry.id, raw, errors: late.map((f) => fieldError(f, 'date.future', `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('date.future', ctx.locale)}`)) };
   }
 
   function idMismatch() {
@@ -264,13 +288,19 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     editFields,
     history(id) {
       const out: FieldEdit[] = [];
-      for (const raw of log.toArray()) {
+      const writers = writersOfArray(doc, LOG);
+      log.toArray().forEach((raw, index) => {
         const e = toPlain(raw);
-        if (!isPlainObject(e) || e.collection !== def.name || e.id !== id) continue;
-        if (typeof e.field !== 'string' || typeof e.by !== 'string' || typeof e.at !== 'string') continue;
-        out.push({ collection: def.name, id, field: e.field, value: e.value, by: e.by, at: e.at });
-      }
+        if (!isPlainObject(e) || e.collection !== def.name || e.id !== id) return;
+        if (typeof e.field !== 'string' || typeof e.by !== 'string' || typeof e.at !== 'string') return;
+        const writer = writers[index];
+        out.push({ collection: def.name, id, field: e.field, value: e.value, by: e.by, at: e.at, ...(writer !== undefined ? { writer } : {}) });
+      });
       return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    },
+    writerOf(id, field) {
+      const corrected = field === undefined ? undefined : writerOf(doc, EDITS, `${prefix}${id}/${field}`);
+      return corrected ?? writerOf(doc, def.name, id);
     },
     remove(id) {
       const refused = ctx.writable();

@@ -1,17 +1,18 @@
 import type { Subject } from '../model/schemas.ts';
-import { arrayWithClients, mapKeyClient } from './authors.ts';
 import { LOG } from './collection.ts';
 import { isPlainObject, sameJson, toPlain } from './entry.ts';
 import { IMPORTS } from './imports.ts';
 import type { Notes } from './notes-doc.ts';
 import { rawConcerns, type UnitDossiers } from './unit-doc.ts';
 import { UNIT_COLLECTION_NAMES, type UnitCollectionName } from './unit-collections.ts';
+import { firstWriterOf, writerOf, writersOfArray } from './writers.ts';
 
 /**
  * One dossier's history, read from its unit document: what changed about this subject only (not
  * the rest of the unit), each change saying what (a field before → after, a record added, revoked
- * or reinstated, an import or its undo), when, who the content says did it, and the Yjs client
- * that wrote it, which the server's audit binds to an authenticated user (see authors.ts). Nothing
+ * or reinstated, an import or its undo), when, and the Yjs client that wrote it, which the server
+ * binds to an authenticated user (writers.ts, core/sync/authors.ts): a view names that user, never
+ * the `by` the content carries. Nothing
  * extra is stored: corrections come from the `log`, entries made by hand from its creation
  * entries, imports and undos from the import log (whose `before` values also give the base an
  * entity had before each import). Pure: a view formats the events in its language.
@@ -34,9 +35,9 @@ export type DossierChange =
 
 export interface HistoryEvent {
   at: string;
-  /** Who the document says did it: what the writing client recorded, not verified. */
+  /** Who the document says did it: what the writing client recorded, a claim never shown as the author. */
   by: string;
-  /** The Yjs client that wrote it (the server's audit says whose it is); undefined when not known. */
+  /** The Yjs client that wrote it (the server's bindings say whose it is); undefined when not known. */
   client?: number;
   collection: UnitCollectionName | 'annotations';
   id: string;
@@ -67,8 +68,11 @@ interface LogEntry {
 
 function readLog(dossiers: UnitDossiers): LogEntry[] {
   const out: LogEntry[] = [];
-  for (const { value, client } of arrayWithClients(dossiers.doc.getArray<unknown>(LOG))) {
+  const writers = writersOfArray(dossiers.doc, LOG);
+  for (const [index, value] of dossiers.doc.getArray<unknown>(LOG).toArray().entries()) {
+    const client = writers[index];
     const e = toPlain(value);
+    if (client === undefined) continue;
     if (!isPlainObject(e) || typeof e.collection !== 'string' || typeof e.id !== 'string' || typeof e.by !== 'string' || typeof e.at !== 'string') continue;
     if (e.created !== true && typeof e.field !== 'string') continue;
     out.push({
@@ -86,7 +90,6 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
     .list()
     .flatMap((e) => (e.ok ? [e.value] : []))
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const importsMap = dossiers.doc.getMap<unknown>(IMPORTS);
   const current = (collection: UnitCollectionName, id: string): unknown => {
     const e = dossiers[collection].get(id);
     return e?.ok ? e.value : dossiers[collection].base(id);
@@ -104,7 +107,8 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
   const events: HistoryEvent[] = [];
 
   for (const imp of imports) {
-    const client = imp.undone ? undefined : mapKeyClient(importsMap, imp.id);
+    // The entry's first writer imported; an undo rewrote it, so its last writer undid.
+    const client = firstWriterOf(dossiers.doc, IMPORTS, imp.id);
     for (const c of imp.changes) {
       const after = baseAt(c.collection, c.id, imp.at);
       if (!rawConcerns(subject, c.collection, c.id, c.before ?? after ?? current(c.collection, c.id))) continue;
@@ -113,7 +117,7 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
       const fields = action === 'updated' && !imp.undone ? diff(c.before, after) : [];
       events.push({ at: imp.at, by: imp.by, ...(client !== undefined ? { client } : {}), collection: c.collection, id: c.id, entity, change: { kind: 'imported', fileName: imp.fileName, action, fields } });
       if (imp.undone) {
-        const undoClient = mapKeyClient(importsMap, imp.id);
+        const undoClient = writerOf(dossiers.doc, IMPORTS, imp.id);
         const undone = c.collection === 'records' && (c.before === null || c.reinstated) ? 'revoked' : c.before === null ? 'removed' : 'restored';
         events.push({
           at: imp.undone.at, by: imp.undone.by, ...(undoClient !== undefined ? { client: undoClient } : {}), collection: c.collection, id: c.id, entity,
@@ -164,11 +168,10 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
 
 /** The annotations on this subject, as history events (added, replies). */
 export function notesHistory(notes: Notes, subject: Subject): HistoryEvent[] {
-  const map = notes.doc.getMap<unknown>('annotations');
   const events: HistoryEvent[] = [];
   for (const th of notes.threadsOf(subject).threads) {
     for (const a of [th.root, ...th.replies]) {
-      const client = mapKeyClient(map, a.id);
+      const client = writerOf(notes.doc, 'annotations', a.id);
       events.push({
         at: a.at, by: a.author, ...(client !== undefined ? { client } : {}), collection: 'annotations', id: a.id, entity: a,
         change: { kind: 'annotated', reply: a.replyTo !== undefined, text: a.text },

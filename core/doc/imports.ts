@@ -6,6 +6,7 @@ import type { DocContext } from './collection.ts';
 import { decodeEntity, encodeEntity, fieldError, isPlainObject, sameJson, stripUndefined, validate, type Entry } from './entry.ts';
 import { UNIT_COLLECTIONS, UNIT_COLLECTION_NAMES, type UnitCollectionName } from './unit-collections.ts';
 import type { UnitDossiers } from './unit-doc.ts';
+import { firstWriterOf, writerOf } from './writers.ts';
 
 /**
  * The import log of a unit document (`imports` map: import id → entry). An import is applied in one
@@ -67,6 +68,8 @@ export interface ImportLog {
    * are removed. Corrections made since stay in the log. Idempotent.
    */
   undo(id: string, how: { by: string; at: string; reason: string }): ImportResult;
+  /** The clientIDs that wrote the entry first (the import) and last (an undo, if any): writers.ts. */
+  writers(id: string): { imported?: number; last?: number };
 }
 
 const ORDER = UNIT_COLLECTION_NAMES;
@@ -101,6 +104,11 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
     map.has(id) ? validate(importEntrySchema, id, decodeEntity(map.get(id)), ctx.locale) : undefined;
 
   return {
+    writers: (id) => {
+      const imported = firstWriterOf(doc, IMPORTS, id);
+      const last = writerOf(doc, IMPORTS, id);
+      return { ...(imported !== undefined ? { imported } : {}), ...(last !== undefined ? { last } : {}) };
+    },
     list: () => [...map.keys()].map((id) => get(id)!).sort((a, b) => (a.ok && b.ok ? a.value.at.localeCompare(b.value.at) : 0)),
     get,
     apply(meta, batch) {

@@ -3,10 +3,10 @@ import type { Locale } from '../model/messages.ts';
 import type { Commission } from '../model/workflow-config.ts';
 import { approvalOf, NEXT_ACTIONS, type RegisterEntry } from '../workflow/approval.ts';
 import { batchSchema, batchStepSchema, type BatchStep, type Draft, type ReviewBatch } from '../workflow/register-schemas.ts';
-import { authorOf, type Author, type Bindings, type Person } from './authors.ts';
 import { collection, type Collection } from './collection.ts';
 import { docContext, type AccessorOptions } from './context.ts';
 import { refusal, validate, type Entry, type WriteResult } from './entry.ts';
+import { writerOf, type Attribute, type Author } from './writers.ts';
 
 /**
  * The `register` document (党风廉政意见回复登记): every integrity-review request and its approval
@@ -24,10 +24,10 @@ export interface RegisterDoc {
   readonly doc: Y.Doc;
   batches: Collection<ReviewBatch>;
   steps: Collection<BatchStep>;
-  /** The server's author of a step (see authors.ts); `self` for this session's unconfirmed writes. */
-  authorOf(stepId: string, bindings: Bindings, self?: Person): Author;
+  /** Who wrote a step: the server's attribution of the clientID that wrote it (writers.ts). */
+  authorOf(stepId: string, attribute: Attribute): Author;
   /** Every batch with its approval, newest request first; invalid entries beside them. */
-  entries(bindings: Bindings, approvers: Commission['approvers'], self?: Person): { entries: RegisterEntry[]; invalid: Extract<Entry<unknown>, { ok: false }>[] };
+  entries(attribute: Attribute, approvers: Commission['approvers']): { entries: RegisterEntry[]; invalid: Extract<Entry<unknown>, { ok: false }>[] };
   /** 拟稿: records the request (if new) and the draft, in one transaction. */
   draft(batch: ReviewBatch, step: { id: string; on: string; draft: Draft }): WriteResult;
   /** 审核, 退回, 签发, 登记: the next step on a batch, if it follows the current state. */
@@ -40,7 +40,9 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
   const batches = collection<ReviewBatch>(doc, REGISTER_COLLECTIONS.batches, ctx);
   const steps = collection<BatchStep>(doc, REGISTER_COLLECTIONS.steps, ctx);
   const validSteps = () => steps.list().flatMap((e) => (e.ok ? [e.value] : []));
-  const author = (stepId: string, bindings: Bindings, self?: Person) => authorOf(doc, REGISTER_COLLECTIONS.steps.name, stepId, bindings, self);
+  // A step is written once and never rewritten; had someone overwritten one, the entry (and so the
+  // author shown) would be theirs, which is the truth about who wrote it.
+  const author = (stepId: string, attribute: Attribute) => attribute(writerOf(doc, REGISTER_COLLECTIONS.steps.name, stepId));
   /** Where a batch stands, ignoring roles (those are checked against the server's attribution). */
   const stateOf = (batchId: string) => approvalOf(batchId, validSteps(), () => ({ status: 'unknown' }), { draft: [], review: [], sign: [] });
 
@@ -54,13 +56,13 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
     batches,
     steps,
     authorOf: author,
-    entries(bindings, approvers, self) {
+    entries(attribute, approvers) {
       const all = validSteps();
       const entries: RegisterEntry[] = [];
       const invalid: Extract<Entry<unknown>, { ok: false }>[] = [];
       for (const e of batches.list()) {
         if (!e.ok) invalid.push(e);
-        else entries.push({ batch: e.value, approval: approvalOf(e.id, all, (s) => author(s.id, bindings, self), approvers) });
+        else entries.push({ batch: e.value, approval: approvalOf(e.id, all, (s) => author(s.id, attribute), approvers) });
       }
       for (const e of steps.list()) if (!e.ok) invalid.push(e);
       entries.sort((a, b) => (a.batch.received !== b.batch.received ? (a.batch.received < b.batch.received ? 1 : -1) : a.batch.id < b.batch.id ? 1 : -1));

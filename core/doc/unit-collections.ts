@@ -1,11 +1,11 @@
-import { cadreSchema, clueSchema, flagSchema, recordSchema, reminderCardSchema } from '../model/schemas.ts';
+import { DATES_UP_TO_TODAY, cadreSchema, clueSchema, flagSchema, recordSchema, reminderCardSchema } from '../model/schemas.ts';
 
 /** The collections of a `unit:<code>` document, each a top-level Y.Map keyed by `idField`. */
 export const UNIT_COLLECTIONS = {
-  cadres: { name: 'cadres', schema: cadreSchema, idField: 'id' },
-  records: { name: 'records', schema: recordSchema, idField: 'id' },
-  flags: { name: 'flags', schema: flagSchema, idField: 'id' },
-  clues: { name: 'clues', schema: clueSchema, idField: 'id' },
+  cadres: { name: 'cadres', schema: cadreSchema, idField: 'id', upToToday: DATES_UP_TO_TODAY.cadres },
+  records: { name: 'records', schema: recordSchema, idField: 'id', upToToday: DATES_UP_TO_TODAY.records },
+  flags: { name: 'flags', schema: flagSchema, idField: 'id', upToToday: DATES_UP_TO_TODAY.flags },
+  clues: { name: 'clues', schema: clueSchema, idField: 'id', upToToday: DATES_UP_TO_TODAY.clues },
   cards: { name: 'cards', schema: reminderCardSchema, idField: 'id' },
 } as const;
 

@@ -8,7 +8,7 @@ import type { Entry } from './entry.ts';
  * The workflow steps kept in a `unit:<code>` document beside the dossiers they concern: a clue's
  * steps (交办, disposal, outcome, 整改报告, 办结) and a reminder card's events (received, reports,
  * summary, follow-ups). One entry per step, written once: the entry's Yjs item says who wrote it
- * (core/doc/authors.ts). Not dossier collections: imports neither write nor export them.
+ * (core/doc/writers.ts). Not dossier collections: imports neither write nor export them.
  */
 export const UNIT_WORK_COLLECTIONS = {
   clueSteps: { name: 'clueSteps', schema: clueStepSchema, idField: 'id' },

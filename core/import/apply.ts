@@ -133,6 +133,11 @@ export interface ImportSummary {
   units: string[];
   counts: Record<string, { created: number; updated: number; unchanged: number }>;
   undone?: { by: string; at: string; reason: string };
+  /**
+   * Who imported and who undid, as Yjs clientIDs in the unit `unit` (core/doc/writers.ts): views
+   * name them from the server's bindings, never from `by`, which is only what a client wrote.
+   */
+  writers: { unit: string; imported?: number; last?: number };
 }
 
 export function listImports(target: ImportTarget): ImportSummary[] {
@@ -141,7 +146,7 @@ export function listImports(target: ImportTarget): ImportSummary[] {
     for (const e of target.unit(code).imports.list()) {
       if (!e.ok) continue;
       const entry: ImportEntry = e.value;
-      const s = byId.get(entry.id) ?? { id: entry.id, by: entry.by, at: entry.at, fileName: entry.fileName, units: [], counts: {} };
+      const s = byId.get(entry.id) ?? { id: entry.id, by: entry.by, at: entry.at, fileName: entry.fileName, units: [], counts: {}, writers: { unit: code, ...target.unit(code).imports.writers(entry.id) } };
       s.units.push(code);
       for (const [name, c] of Object.entries(entry.counts)) {
         const t = (s.counts[name] ??= { created: 0, updated: 0, unchanged: 0 });

@@ -2,6 +2,7 @@ import type { Cadre, Clue, DotRecord, Flag, ReminderCard, Unit } from '../model/
 import type { entitySchemas } from '../model/schemas.ts';
 import { parseClerkDate } from './dates.ts';
 import type { ImportKind } from './fields.ts';
+import { normaliseUnitCode } from '../model/unit-code.ts';
 import { cardItemKey, cardKey, clueKey, flagKey, recordKey } from './keys.ts';
 import type { Collection, EntityValue, PrepareOptions, PreparedEntity } from './prepare.ts';
 import { cardStateOf, colourOf, genderOf, kindIdOf, listOf, monthsOf, recordStatusOf, unitKindOf, type ImportVocabularies, type Resolved } from './vocab.ts';
@@ -106,9 +107,10 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     const parentRaw = ctx.cell('parent');
     // A parent may be named by code or by name; a parent defined in the same file is fine too
     // (the directory cannot know it yet), so unknown parents pass through as codes.
-    const parent = parentRaw ? (ctx.opts.directory.unit(parentRaw)?.code ?? parentRaw) : undefined;
+    const parent = parentRaw ? (ctx.opts.directory.unit(parentRaw)?.code ?? normaliseUnitCode(parentRaw)) : undefined;
+    const code = ctx.cell('code');
     const value = compact({
-      code: ctx.cell('code'),
+      code: code && normaliseUnitCode(code),
       name: ctx.cell('name'),
       aliases: listOf(ctx.cell('aliases')),
       parentCode: parent,

@@ -4,6 +4,7 @@ import type { WorkspaceConfig } from '../model/config.ts';
 import { describeIssues } from '../model/messages.ts';
 import { entitySchemas, type Cadre, type Clue, type DotRecord, type Flag, type ReminderCard, type Unit } from '../model/schemas.ts';
 import { unitDocName } from '../doc/names.ts';
+import { normaliseUnitCode } from '../model/unit-code.ts';
 import { COLLECTION_OF, CONVERTERS, mergeCard, SCHEMA_OF, type RowContext } from './convert.ts';
 import { parseClerkDate } from './dates.ts';
 import { detectLayout, FIELDS, guessMapping, missingRequired, type ColumnMapping, type FieldDef, type ImportKind } from './fields.ts';
@@ -37,7 +38,8 @@ export function directoryOf(units: readonly Pick<Unit, 'code' | 'name' | 'aliase
   const cadreById = new Map(cadres.map((c) => [c.id, c]));
   return {
     unit: (s) => {
-      const u = byCode.get(s.trim()) ?? byName.get(s.trim());
+      // Codes in their one spelling (full-width, lower-case and padded forms of a code match it).
+      const u = byCode.get(normaliseUnitCode(s)) ?? byName.get(s.trim());
       return u && { code: u.code, name: u.name };
     },
     cadre: (id) => {

@@ -5,3 +5,4 @@ export * from './messages.ts';
 export * from './summary.ts';
 export * from './query.ts';
 export * from './alert.ts';
+export * from './unit-code.ts';

@@ -91,6 +91,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   'type.string': { zh: '应为文本', en: 'must be text' },
   'id.format': { zh: '只能包含字母、数字和 - _ . :', en: 'may contain only letters, digits and - _ . :' },
   'id.length': { zh: '过长', en: 'is too long' },
+  'unitCode.format': { zh: '只能包含大写字母、数字和 . _ -，以字母或数字开头，最长 64 个字符', en: 'may contain only capital letters, digits and . _ -, starting with a letter or digit, at most 64 characters' },
   'id.duplicate': { zh: '编号重复', en: 'is a duplicate ID' },
   'name.length': { zh: '过长（最多 32 个字）', en: 'is too long (at most 32 characters)' },
   'text.length': { zh: '过长', en: 'is too long' },

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { isIsoDate, type IsoDate } from '../dates.ts';
 import { kindById, type WorkspaceConfig } from './config.ts';
+import { unitCodeSchema } from './unit-code.ts';
 import {
   CARD_ITEM_STATES,
   CLUE_STAGES,
@@ -49,10 +50,10 @@ export const subjectSchema = v.object({
 export type Subject = v.InferOutput<typeof subjectSchema>;
 
 export const unitSchema = v.object({
-  code: idSchema,
+  code: unitCodeSchema,
   name: text,
   aliases: v.optional(v.array(text), []),
-  parentCode: v.optional(idSchema),
+  parentCode: v.optional(unitCodeSchema),
   region: optText,
   kind: v.picklist(UNIT_KINDS, 'unit.kind'),
 });
@@ -64,7 +65,7 @@ export const cadreSchema = v.object({
   aliases: v.optional(v.array(v.pipe(text, v.maxLength(32, 'name.length'))), []),
   gender: v.picklist(['male', 'female'], 'cadre.gender'),
   birth: v.pipe(v.string('type.string'), v.regex(/^\d{4}-\d{2}(-\d{2})?$/, 'date.format')),
-  unitCode: idSchema,
+  unitCode: unitCodeSchema,
   post: text,
   rank: v.picklist(RANKS, 'cadre.rank'),
 });
@@ -182,7 +183,7 @@ export const reminderCardSchema = v.object({
   id: idSchema,
   quarter: quarterSchema,
   holderId: idSchema,
-  unitCode: idSchema,
+  unitCode: unitCodeSchema,
   issuedOn: dateSchema,
   items: v.array(
     v.object({
@@ -200,20 +201,33 @@ export const reminderCardSchema = v.object({
 });
 export type ReminderCard = v.InferOutput<typeof reminderCardSchema>;
 
-const notInFuture = (ctx: SchemaContext) => (d: string | undefined) => d === undefined || d <= ctx.today;
+/**
+ * Dates that may not lie after today, per collection. New input with one is refused
+ * (`entitySchemas`); a stored entry with one reads as invalid (core/doc/collection.ts), like any
+ * other invalid entry, instead of counting as valid while the rules leave it out. A month-only
+ * date (a cadre's birth, `YYYY-MM`) is compared by month.
+ */
+export const DATES_UP_TO_TODAY = {
+  cadres: ['birth'],
+  records: ['decisionDate', 'effectiveDate'],
+  flags: ['date'],
+  clues: ['received'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Whether a date (`YYYY-MM-DD` or `YYYY-MM`) lies after `today`. */
+export const isAfterToday = (date: unknown, today: IsoDate): boolean => isStr(date) && date > today.slice(0, date.length);
 
 /**
  * Schemas for new input (forms, imports, CLI): the shapes above plus the checks that need today's
  * date and the workspace vocabularies.
  */
 export function entitySchemas(ctx: SchemaContext) {
-  const future = (d: unknown) => !isStr(d) || d <= ctx.today;
+  const upToToday = (fields: readonly string[]) => fields.map((f) => fieldCheck(f, (x) => !isAfterToday(x[f], ctx.today), 'date.future'));
   const kindOf = (r: Record<string, any>) => (isStr(r.kind) ? kindById(ctx.config, r.kind) : undefined);
   const record = v.pipe(
     v.object(recordShape),
     ...recordChecks,
-    fieldCheck('decisionDate', (r) => future(r.decisionDate), 'date.future'),
-    fieldCheck('effectiveDate', (r) => future(r.effectiveDate), 'date.future'),
+    ...upToToday(DATES_UP_TO_TODAY.records),
     fieldCheck('kind', (r) => !isStr(r.kind) || kindOf(r) !== undefined, 'kind.unknown'),
     fieldCheck('kind', (r) => {
       const k = kindOf(r);
@@ -228,12 +242,12 @@ export function entitySchemas(ctx: SchemaContext) {
   );
   const flag = v.pipe(
     flagSchema,
-    fieldCheck('date', (f) => future(f.date), 'date.future'),
+    ...upToToday(DATES_UP_TO_TODAY.flags),
     fieldCheck('item', (f) => !isStr(f.item) || ctx.config.negativeList.some((i) => i.id === f.item), 'flag.unknownItem'),
     fieldCheck('channel', (f) => !isStr(f.channel) || ctx.config.channels.some((c) => c.id === f.channel), 'flag.unknownChannel'),
   );
-  const clue = v.pipe(clueSchema, fieldCheck('received', (c) => future(c.received), 'date.future'));
-  const cadre = v.pipe(cadreSchema, fieldCheck('birth', (c) => !isStr(c.birth) || c.birth.slice(0, 7) <= ctx.today.slice(0, 7), 'date.future'));
+  const clue = v.pipe(clueSchema, ...upToToday(DATES_UP_TO_TODAY.clues));
+  const cadre = v.pipe(cadreSchema, ...upToToday(DATES_UP_TO_TODAY.cadres));
   return { unit: unitSchema, cadre, record, flag, clue, annotation: annotationSchema, reminderCard: reminderCardSchema };
 }
 

@@ -9,7 +9,7 @@ import { dateSchema, fieldCheck, idSchema, quarterSchema } from './schemas.ts';
  *
  * A step is its own entry (one Yjs item), written once and never edited, and carries no `by`: who
  * wrote it is what the server attributed the write to (the item's Yjs clientID, bound to the
- * authenticated user, read back through GET /history — core/doc/authors.ts). A field a client
+ * authenticated user, read back through GET /authors — core/doc/writers.ts, core/sync/authors.ts). A field a client
  * fills in could name anybody. The date on a step is the date of the act it records (the day the
  * 监察建议书 was issued), which is domain data the officer enters.
  */

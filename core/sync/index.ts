@@ -8,3 +8,4 @@ export * from './scope.ts';
 export * from './index-cache.ts';
 export * from './whoami.ts';
 export * from './multiplex.ts';
+export * from './authors.ts';

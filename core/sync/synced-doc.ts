@@ -17,6 +17,7 @@ import {
 } from './confirmation.ts';
 import { connectionOf, type DocStatus } from './status.ts';
 import { changedSince, type Changes } from '../doc/observe.ts';
+import { trackAuthors, type Authors } from './authors.ts';
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -76,6 +77,8 @@ export interface SyncedDoc {
   readonly provider: WebsocketProvider;
   /** Presence: set `user` in the local state; peers' states arrive here. */
   readonly awareness: Awareness;
+  /** Who wrote with each clientID, from the server (authors.ts): the only authorship to show. */
+  readonly authors: Authors;
   /** Resolves once what this device stored is in `doc` (immediately without persistence). */
   readonly whenLoaded: Promise<void>;
   /**
@@ -233,6 +236,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   };
   let unconfirmed = 0;
   const ownIds = new Set<number>();
+  let token = opts.token;
   let loaded = !persistence;
   let denied: string | undefined;
   /** Counts denials so a waiter can tell a new refusal from one that happened before it waited. */
@@ -419,6 +423,45 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     if (opts.connect && !destroyed) provider.connect();
   })();
 
+  const authors = trackAuthors({
+    doc,
+    name: opts.name,
+    serverUrl: opts.serverUrl,
+    token: () => token,
+    ownIds: () => [doc.clientID, ...ownIds],
+    readLocal: (key) => readLocal(key),
+    writeLocal: (key, value) => writeLocal(key, value),
+  });
+  provider.on('sync', (isSynced) => {
+    if (isSynced) void authors.refresh();
+  });
+  // Once this device's writes are on the server, it has bound their clientIDs: ask whose they are.
+  let hadUnconfirmed = false;
+  listeners.add((s) => {
+    if (s.unconfirmed > 0) hadUnconfirmed = true;
+    else if (hadUnconfirmed) {
+      hadUnconfirmed = false;
+      authors.ownWritesConfirmed();
+    }
+  });
+
+  async function readLocal(key: string): Promise<string | undefined> {
+    if (!persistence || destroyed) return undefined;
+    const ahead = readAhead.get(key);
+    if (ahead) return ahead;
+    try {
+      const value: unknown = await persistence.get(key);
+      return typeof value === 'string' ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  async function writeLocal(key: string, value: string): Promise<void> {
+    if (!persistence || destroyed) return;
+    readAhead.delete(key);
+    await persistence.set(key, value).catch(() => undefined);
+  }
+
   /**
    * Resolves when `ready` holds. Rejects when waiting has become pointless: the server closed the
    * connection for good (e.g. 4401, token expired) or refused the upgrade with 401/403 (Node
@@ -461,6 +504,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     if (askTimer !== undefined) clearTimeout(askTimer);
     listeners.clear();
     waiters.clear();
+    authors.destroy();
     doc.off('update', onUpdate);
     provider.destroy();
     await whenLoaded.catch(() => undefined);
@@ -474,6 +518,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     doc,
     provider,
     awareness: provider.awareness,
+    authors,
     whenLoaded,
     whenSynced: () => waitUntil(() => provider.synced && provider.wsconnected, false),
     whenConfirmed: () => waitUntil(() => provider.synced && serverSV !== undefined && unconfirmed === 0, true),
@@ -484,22 +529,8 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     // not only this session's: a reopened view must not report the user's own earlier edits.
     arrivedSinceSeen: () => (seenSV ? changedSince(doc, seenSV, new Set([doc.clientID, ...ownIds])) : new Map()),
     markSeen: saveSeen,
-    async readLocal(key) {
-      if (!persistence || destroyed) return undefined;
-      const ahead = readAhead.get(key);
-      if (ahead) return ahead;
-      try {
-        const value: unknown = await persistence.get(key);
-        return typeof value === 'string' ? value : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    async writeLocal(key, value) {
-      if (!persistence || destroyed) return;
-      readAhead.delete(key);
-      await persistence.set(key, value).catch(() => undefined);
-    },
+    readLocal,
+    writeLocal,
     connect: () => {
       closed = undefined;
       if (!provider.wsconnected) attemptFailed = false;
@@ -511,8 +542,9 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
       provider.disconnect();
       emit();
     },
-    setToken(token) {
-      provider.protocols = syncProtocols(token);
+    setToken(next) {
+      token = next;
+      provider.protocols = syncProtocols(next);
       // An attempt still under way (e.g. waiting for the server to come back) carries the old
       // token: start it again with the new one. An open connection keeps its token until it ends.
       if (provider.ws && !provider.wsconnected && provider.shouldConnect) {

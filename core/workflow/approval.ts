@@ -1,5 +1,5 @@
 import { yearOf, type IsoDate } from '../dates.ts';
-import type { Author, Person } from '../doc/authors.ts';
+import type { Author, Person } from '../doc/writers.ts';
 import type { Commission } from '../model/workflow-config.ts';
 import type { ApprovalAction, BatchStep, Draft, ReviewBatch } from './register-schemas.ts';
 
@@ -10,7 +10,7 @@ import type { ApprovalAction, BatchStep, Draft, ReviewBatch } from './register-s
  * a reply is checked by a second person. A reviewer or signer may return the draft with a comment,
  * and the drafter drafts again.
  *
- * Who took a step is the server's attribution of its entry (core/doc/authors.ts). A step whose
+ * Who took a step is the server's attribution of its entry (core/doc/writers.ts, core/sync/authors.ts). A step whose
  * server-attributed author lacks the role, or which does not follow the state it was taken in, is
  * shown and not counted; a step the server has not yet attributed (just written, or on its way) is
  * counted provisionally and marked so. docs/workflows.md.

@@ -2,7 +2,7 @@ import { Packer } from 'docx';
 import mammoth from 'mammoth';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { bindingsFromHistory } from '../doc/authors.ts';
+import { attributeWith } from '../doc/writers.ts';
 import { registerDoc } from '../doc/register-doc.ts';
 import { sync } from '../doc/test/fixtures.ts';
 import { defaultConfig } from '../model/config.ts';
@@ -90,10 +90,9 @@ describe('approval and the shared register', () => {
   const approvers = { draft: ['ana'], review: ['bo'], sign: ['cy'] };
 
   it('drafted, reviewed, signed and registered, each by someone with the role the server attributes; counts are org-wide', () => {
-    // Three officers' devices, each writing under its own clientID; the server's history binds them.
+    // Three officers' devices, each writing under its own clientID; the server's bindings say whose.
     const docs = { a: new Y.Doc(), b: new Y.Doc(), c: new Y.Doc() };
-    const history = (Object.keys(docs) as (keyof typeof docs)[]).map((k) => ({ ...people[k], clientIds: [docs[k].clientID] }));
-    const bindings = bindingsFromHistory(history);
+    const attribute = attributeWith(new Map((Object.keys(docs) as (keyof typeof docs)[]).map((k) => [docs[k].clientID, people[k]])));
     const all = () => {
       sync(docs.a, docs.b);
       sync(docs.b, docs.c);
@@ -102,7 +101,7 @@ describe('approval and the shared register', () => {
     const reg = { a: registerDoc(docs.a), b: registerDoc(docs.b), c: registerDoc(docs.c) };
     expect(reg.a.draft(batch, { id: 's1', on: '2019-08-06', draft: draft() })).toEqual({ ok: true, changed: true });
     all();
-    const state = () => reg.c.entries(bindings, approvers).entries[0]!.approval;
+    const state = () => reg.c.entries(attribute, approvers).entries[0]!.approval;
     expect(state()).toMatchObject({ state: 'drafted', drafter: { status: 'server', user: 'ana' } });
     // The drafter may not review her own draft; a signer may not skip review.
     expect(actionBlocked(state(), 'review', people.a, approvers)).toBe('approval.role');
@@ -115,19 +114,19 @@ describe('approval and the shared register', () => {
     expect(reg.a.act('b1', { id: 's4', on: '2019-08-09', action: 'register' }).ok).toBe(true);
     all();
     expect(state()).toMatchObject({ state: 'registered', signer: { user: 'cy' }, replyNo: '澜纪函〔2019〕12号', registeredOn: '2019-08-09' });
-    expect(registerCounts(reg.b.entries(bindings, approvers).entries, 2019)).toEqual({ batches: 1, people: 3, differing: 2 });
+    expect(registerCounts(reg.b.entries(attribute, approvers).entries, 2019)).toEqual({ batches: 1, people: 3, differing: 2 });
   });
 
   it('a step written by someone without the role is shown and not counted', () => {
     const drafter = new Y.Doc();
     const intruder = new Y.Doc();
-    const bindings = bindingsFromHistory([{ ...people.a, clientIds: [drafter.clientID] }, { user: 'eve', name: '他人', clientIds: [intruder.clientID] }]);
+    const attribute = attributeWith(new Map([[drafter.clientID, people.a], [intruder.clientID, { user: 'eve', name: '他人' }]]));
     registerDoc(drafter).draft(batch, { id: 's1', on: '2019-08-06', draft: draft() });
     sync(drafter, intruder);
     // The accessor cannot tell who is writing; the server's attribution can.
     expect(registerDoc(intruder).act('b1', { id: 's2', on: '2019-08-07', action: 'review' }).ok).toBe(true);
     sync(drafter, intruder);
-    const approval = registerDoc(drafter).entries(bindings, approvers).entries[0]!.approval;
+    const approval = registerDoc(drafter).entries(attribute, approvers).entries[0]!.approval;
     expect(approval.state).toBe('drafted');
     expect(approval.steps.map((s) => [s.step.id, s.author.status === 'server' ? s.author.user : s.author.status, s.problem])).toEqual([
       ['s1', 'ana', undefined],

@@ -9,7 +9,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { issuedAtMs } from '../token.ts';
+import { createHash } from 'node:crypto';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { openCommitMark } from './commit-mark.ts';
+import { verifySqlite } from './sqlite-verify.ts';
 import type {
   AuditEntry,
   AuditQuery,
@@ -73,6 +77,13 @@ CREATE TABLE IF NOT EXISTS revocations (
 );
 CREATE INDEX IF NOT EXISTS revocations_by_user ON revocations (user);
 CREATE INDEX IF NOT EXISTS revocations_by_jti ON revocations (jti);
+CREATE TABLE IF NOT EXISTS quarantine (
+  seq INTEGER PRIMARY KEY,
+  doc TEXT NOT NULL,
+  data BLOB,
+  error TEXT NOT NULL,
+  time INTEGER NOT NULL
+);
 `;
 
 interface AuditRow {
@@ -96,7 +107,17 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   // The CLI and the server share the file; wait for each other's short transactions.
   db.pragma('busy_timeout = 5000');
   db.exec(schema);
+  // Columns added since the first release: snapshots' hash (older ones stay unchecked until the
+  // next compaction) and the display name a clientID was bound with (older ones: the user id).
+  const addColumn = (table: string, column: string, type = 'TEXT') => {
+    if (!(db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  };
+  addColumn('snapshots', 'hash');
+  addColumn('client_bindings', 'name');
+  // 0: bound by presence only (pruned after a while, never an author); earlier rows all wrote.
+  addColumn('client_bindings', 'wrote', 'INTEGER NOT NULL DEFAULT 1');
   const file = join(dataDir, databaseFileName);
+  const mark = openCommitMark(dataDir);
   let checkpointer: Checkpointer | null = null;
   if (options.backgroundCheckpoints) {
     db.pragma('wal_autocheckpoint = 0');
@@ -114,12 +135,20 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     insertUpdate: db.prepare<[string, string, string, number, number, string, string, Buffer]>(
       'INSERT INTO log (doc, user, name, time, size, hash, client_ids, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertBinding: db.prepare<[string, number, string, number]>(
-      'INSERT OR IGNORE INTO client_bindings (doc, client_id, user, time) VALUES (?, ?, ?, ?)',
+    insertBinding: db.prepare<[string, number, string, number, string]>(
+      `INSERT INTO client_bindings (doc, client_id, user, time, name, wrote) VALUES (?, ?, ?, ?, ?, 1)
+       ON CONFLICT (doc, client_id) DO UPDATE SET wrote = 1 WHERE client_bindings.wrote = 0 AND client_bindings.user = excluded.user`,
     ),
-    upsertSnapshot: db.prepare<[string, Buffer, number, number]>(
-      `INSERT INTO snapshots (doc, data, through_seq, time) VALUES (?, ?, ?, ?)
-       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time`,
+    reserveBinding: db.prepare<[string, number, string, number, string]>(
+      'INSERT OR IGNORE INTO client_bindings (doc, client_id, user, time, name, wrote) VALUES (?, ?, ?, ?, ?, 0)',
+    ),
+    authorsOf: db.prepare<[string], { client_id: number; user: string; name: string | null }>(
+      'SELECT client_id, user, name FROM client_bindings WHERE doc = ? AND wrote = 1 ORDER BY time, client_id',
+    ),
+    pruneReservations: db.prepare<[number]>('DELETE FROM client_bindings WHERE wrote = 0 AND time < ?'),
+    upsertSnapshot: db.prepare<[string, Buffer, number, number, string]>(
+      `INSERT INTO snapshots (doc, data, through_seq, time, hash) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time, hash = excluded.hash`,
     ),
     clearThrough: db.prepare<[string, number]>('UPDATE log SET data = NULL WHERE doc = ? AND seq <= ? AND data IS NOT NULL'),
     maxSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM log'),
@@ -133,6 +162,10 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     ),
     insertRevocation: db.prepare<[string | null, string | null, number]>(
       'INSERT INTO revocations (user, jti, time) VALUES (?, ?, ?)',
+    ),
+    quarantine: db.prepare<[{ seq: number; doc: string; error: string; time: number }]>(
+      `INSERT OR IGNORE INTO quarantine (seq, doc, data, error, time)
+       SELECT seq, doc, data, @error, @time FROM log WHERE seq = @seq AND doc = @doc`,
     ),
     revokedCheck: db.prepare<[string, string, number], { hit: number }>(
       'SELECT 1 AS hit FROM revocations WHERE jti = ? OR (user = ? AND time >= ?) LIMIT 1',
@@ -151,14 +184,14 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       Buffer.from(update.data.buffer, update.data.byteOffset, update.data.byteLength),
     );
     for (const clientId of update.newBindings) {
-      statements.insertBinding.run(update.doc, clientId, update.user, update.time);
+      statements.insertBinding.run(update.doc, clientId, update.user, update.time, update.name);
     }
     return Number(lastInsertRowid);
   };
   const commitMany = db.transaction((updates: UpdateToCommit[]): number[] => updates.map(commitOne));
 
   const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
-    statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now());
+    statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now(), createHash('sha256').update(snapshot).digest('hex'));
     statements.clearThrough.run(doc, throughSeq);
   });
 
@@ -206,7 +239,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       return read();
     },
     async commitUpdates(updates) {
-      return commitMany(updates);
+      const seqs = commitMany(updates);
+      mark.advance(seqs.at(-1) ?? 0);
+      return seqs;
     },
     async compact(doc, snapshot, throughSeq) {
       compact(doc, snapshot, throughSeq);
@@ -231,14 +266,44 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       const { lastInsertRowid } = statements.insertRevocation.run(user, jti, time);
       return { id: Number(lastInsertRowid), user, jti, time };
     },
+    async quarantine(doc, updates) {
+      db.transaction(() => {
+        for (const update of updates) if (update.seq > 0) statements.quarantine.run({ seq: update.seq, doc, error: update.error, time: Date.now() });
+      })();
+    },
+    async bytesAddedSince(doc, time) {
+      const rows = db.prepare<[string, number], { user: string; bytes: number }>('SELECT user, sum(size) AS bytes FROM log WHERE doc = ? AND time >= ? GROUP BY user').all(doc, time);
+      return new Map(rows.map((row) => [row.user, row.bytes]));
+    },
+    async quarantined() {
+      return db.prepare<[], { seq: number; doc: string; error: string; time: number }>('SELECT seq, doc, error, time FROM quarantine ORDER BY seq').all();
+    },
+    async bindClientIds(doc, user, name, clientIds, time) {
+      db.transaction(() => {
+        for (const clientId of clientIds) statements.reserveBinding.run(doc, clientId, user, time, name);
+      })();
+    },
+    async pruneReservations(time) {
+      return statements.pruneReservations.run(time).changes;
+    },
+    async authors(doc) {
+      return statements.authorsOf.all(doc).map((row) => ({ clientId: row.client_id, user: row.user, name: row.name ?? row.user }));
+    },
     async isRevoked(token) {
-      return statements.revokedCheck.get(token.jti, token.sub, token.iat * 1000) !== undefined;
+      return statements.revokedCheck.get(token.jti, token.sub, issuedAtMs(token)) !== undefined;
+    },
+    async verify({ full }) {
+      return verifySqlite(db, dataDir, full);
+    },
+    async acknowledgeLoss() {
+      mark.reset(statements.maxSeq.get()?.seq ?? 0);
     },
     async backup(destinationFile) {
       await db.backup(destinationFile);
     },
     async close() {
       await checkpointer?.stop();
+      mark.close();
       if (db.open) db.close();
     },
   };

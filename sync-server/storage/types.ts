@@ -36,7 +36,11 @@ export interface UpdateToCommit {
   hash: string;
   /** Yjs clientIDs that the update writes with (struct authors). */
   clientIds: number[];
-  /** clientIDs seen for the first time: bind them to `user` in the same transaction. */
+  /**
+   * clientIDs the update writes new content with (all the user's): bind those nobody has bound to
+   * `user`, and mark those the user had only claimed in presence as having written, in the same
+   * transaction.
+   */
   newBindings: number[];
 }
 
@@ -62,7 +66,7 @@ export interface Revocation {
   id: number;
   user: string | null;
   jti: string | null;
-  /** Milliseconds since the epoch; a user revocation covers tokens issued at or before it. */
+  /** Milliseconds since the epoch; a user revocation covers tokens issued at or before it (`issuedAtMs`). */
   time: number;
 }
 
@@ -75,6 +79,14 @@ export interface StoredChange {
 export interface Changes {
   updates: StoredChange[];
   revocations: Revocation[];
+}
+
+/** Something wrong with the store, for operators (health.ts, integrity.ts). */
+export interface StoreProblem {
+  kind: 'integrity' | 'lost-writes' | 'unreadable-update' | 'storage-error';
+  detail: string;
+  doc?: string;
+  seq?: number;
 }
 
 export interface Cursor {
@@ -93,7 +105,32 @@ export interface Storage {
   changesSince(cursor: Cursor): Promise<Changes>;
   audit(query: AuditQuery): Promise<AuditEntry[]>;
   revoke(target: { user: string } | { jti: string }, time: number): Promise<Revocation>;
+  /**
+   * Keep copies of stored updates that do not apply (found while loading), with why, before a
+   * compaction folds the document and clears them from the log. Idempotent.
+   */
+  quarantine(doc: string, updates: { seq: number; error: string }[]): Promise<void>;
+  /** What `quarantine` kept, oldest first. */
+  quarantined(): Promise<{ seq: number; doc: string; error: string; time: number }[]>;
+  /** Per user, the bytes of the updates they wrote to `doc` since `time` (from the audit entries). */
+  bytesAddedSince(doc: string, time: number): Promise<Map<string, number>>;
+  /** Bind clientIDs nobody has bound yet to `user` (first presence under them); others stay. */
+  bindClientIds(doc: string, user: string, name: string, clientIds: number[], time: number): Promise<void>;
+  /** Who each clientID that wrote content in `doc` belongs to, with the display name it was bound under. */
+  authors(doc: string): Promise<{ clientId: number; user: string; name: string }[]>;
+  /**
+   * Forget clientIDs bound by presence alone before `time` that never wrote: every page load claims
+   * one per document it opens, and the device that used one is long gone.
+   */
+  pruneReservations(time: number): Promise<number>;
   isRevoked(token: { sub: string; jti: string; iat: number }): Promise<boolean>;
+  /**
+   * Check the store: its structure (`full`: the slow, thorough check), every stored value against
+   * the hash recorded with it, and that it still holds every write it acknowledged.
+   */
+  verify(options: { full: boolean }): Promise<StoreProblem[]>;
+  /** An operator acknowledged the losses `verify` reports: stop reporting them. */
+  acknowledgeLoss(): Promise<void>;
   /** Consistent copy of the whole store while it is in use. */
   backup(destinationFile: string): Promise<void>;
   close(): Promise<void>;

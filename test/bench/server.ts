@@ -85,11 +85,13 @@ const stopper = (child: ChildProcess) => async () => {
 
 async function startOurs(dataDir: string, extra: string[] = []): Promise<Server> {
   const token = issueToken(dataDir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
-  // Limits raised: the reference has none, and the throughput phase sends as fast as it can.
+  // Limits raised: the reference has none, the throughput phase sends as fast as it can, and the
+  // bench's one user stands for the thousands of stock clients of the idle phase.
   const child = spawn(
     process.execPath,
     [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...gcPreload, 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
-      '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000', ...extra],
+      '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000',
+      '--max-connections', '100000', '--max-connections-per-user', '100000', ...extra],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const match = await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u).catch(() => null);
@@ -221,7 +223,7 @@ async function fanOut(server: Server, multiplexedPeers = false, docs = 10, peers
   };
   const writers: { ws: WebSocket; ydoc: Y.Doc; seq: number }[] = [];
   const stamp = Date.now();
-  const names = Array.from({ length: docs }, (_, d) => `unit:fan${d}-${stamp}`);
+  const names = Array.from({ length: docs }, (_, d) => `unit:FAN${d}-${stamp}`);
   if (multiplexedPeers) for (let p = 0; p < peersPerDoc; p++) sockets.push(await connectMux(server, names, receive));
   for (let d = 0; d < docs; d++) {
     const name = names[d]!;
@@ -300,7 +302,7 @@ async function idleMemory(server: Server, connections = 1000): Promise<{ perConn
   for (let batch = 0; batch < connections; batch += 100) {
     const opened = await Promise.all(
       Array.from({ length: 100 }, async (_, i) => {
-        const ws = await connect(server, `unit:idle${batch + i}-${stamp}`);
+        const ws = await connect(server, `unit:IDLE${batch + i}-${stamp}`);
         // A small document: one cadre entry.
         const ydoc = new Y.Doc();
         ydoc.getMap('cadres').set(`c${batch + i}`, { name: '张三', unit: 'A01', grade: 'good' });
@@ -327,7 +329,7 @@ async function idleMemoryMultiplexed(server: Server, documents = 1000, perSocket
     return encodeUpdate(Y.encodeStateAsUpdate(ydoc));
   };
   for (let first = 0; first < documents; first += perSocket) {
-    const names = Array.from({ length: perSocket }, (_, i) => `unit:muxidle${first + i}-${stamp}`);
+    const names = Array.from({ length: perSocket }, (_, i) => `unit:MUXIDLE${first + i}-${stamp}`);
     const ws = await connectMux(server, names);
     names.forEach((name, i) => ws.send(envelope(envelopePrefix(name), small(first + i))));
     sockets.push(ws);
@@ -365,7 +367,7 @@ async function populate(kind: Kind, dir: string, doc: string, updates: Uint8Arra
 }
 
 async function coldLoad(kind: Kind, dir: string, count = 10_000): Promise<{ ms: number; ok: boolean }> {
-  const doc = 'unit:cold';
+  const doc = 'unit:COLD';
   const { updates, text: expected } = typedUpdates(count);
   await populate(kind, dir, doc, updates);
   const server = kind === 'ours' ? await startOurs(dir) : await startReference(dir);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorToken, saveScreenshot, twoOfficers, type ExtensionBrowser, type TwoOfficers } from './support/index.ts';
-import { nodeWorkspace } from './support/seed.ts';
+import { editorToken, nodeWorkspace, saveScreenshot, twoOfficers, type ExtensionBrowser, type TwoOfficers } from './support/index.ts';
 
 /**
  * The side panel reading and editing a dossier, with a second officer in another browser
@@ -83,10 +82,10 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await panel.getByLabel('更正为').fill('年度嘉奖（市级）');
     await panel.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => panel.locator('[data-record-id=R001] .summary').textContent()).toBe('年度嘉奖（市级）');
-    // The correction keeps who, when and what, under the record.
+    // The correction keeps who (the name the server knows alice by), when and what, under the record.
     await panel.locator('[data-record-id=R001] details.edits summary').click();
     await expect(panel.locator('[data-record-id=R001] details.edits li').allTextContents()).resolves.toEqual([
-      expect.stringMatching(/^alice 于 .+ 将“摘要”改为：年度嘉奖（市级）$/),
+      expect.stringMatching(/^张三 于 .+ 将“摘要”改为：年度嘉奖（市级）$/),
     ]);
 
     await panel.getByRole('button', { name: '＋ 登记负面清单事项' }).click();
@@ -150,7 +149,7 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await pb.getByRole('button', { name: '撤销记录“优秀共产党员”' }).click();
     await pb.getByLabel('撤销理由').fill('重复录入');
     await pb.getByRole('button', { name: '确认撤销' }).click();
-    await expect.poll(() => pa.locator('.revocation').textContent(), { timeout: 10_000 }).toMatch(/^bob 于 .+ 撤销：重复录入$/);
+    await expect.poll(() => pa.locator('.revocation').textContent(), { timeout: 10_000 }).toMatch(/^李四 于 .+ 撤销：重复录入$/);
     await expect(pa.locator('li.revoked').count()).resolves.toBe(1);
 
     // Annotations are live too.
@@ -165,6 +164,29 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await saveScreenshot(pa, 'sidepanel-collaboration', { fullPage: false });
     await pa.close();
     await pb.close();
+  });
+
+  test('a revocation and a note written in a colleague’s name show who really wrote them', async () => {
+    // An editor with a Node client writes through the library, claiming to be alice (张三).
+    const mallory = await nodeWorkspace(cast.server.url, editorToken(cast.server, 'mallory', '王五'));
+    try {
+      const unit = await mallory.unit('A01');
+      await unit.synced.whenSynced();
+      expect(unit.dossiers.records.revoke('R002', { by: 'alice', at: new Date().toISOString(), reason: '伪造的撤销' }).ok).toBe(true);
+      const notes = await mallory.notes('A01');
+      await notes.synced.whenSynced();
+      const written = notes.notes.add({ id: 'forged-note', subject: { type: 'cadre', id: 'C001' }, anchor: { kind: 'dossier' }, text: '以张三名义的批注', author: '张三', at: new Date().toISOString() });
+      expect(written.ok).toBe(true);
+      await mallory.whenConfirmed();
+    } finally {
+      await mallory.close();
+    }
+    const pa = await a.page('sidepanel.html#cadre/C001');
+    const revoked = pa.locator('[data-record-id=R002] .revocation');
+    await expect.poll(() => revoked.textContent(), { timeout: 20_000 }).toMatch(/^王五 于 .+ 撤销：伪造的撤销$/);
+    const note = pa.getByTestId('annotations').locator('li', { hasText: '以张三名义的批注' });
+    await expect.poll(() => note.locator('strong').first().textContent(), { timeout: 20_000 }).toBe('王五');
+    await pa.close();
   });
 });
 

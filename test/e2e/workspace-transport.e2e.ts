@@ -69,7 +69,7 @@ describe('the sync transport', () => {
     await expect.poll(() => worker.running(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => connection(options), { timeout: 30_000 }).toBe('online');
     await expect.poll(() => metric(server, 'dossierlens_connections'), { timeout: 10_000 }).toBe(1);
-    expect(await metric(server, 'dossierlens_open_documents')).toBe(BACKGROUND_DOCUMENTS);
+    await expect.poll(() => metric(server, 'dossierlens_open_documents'), { timeout: 10_000 }).toBe(BACKGROUND_DOCUMENTS);
     await options.close();
   });
 

@@ -1,9 +1,9 @@
 import type { UnitDossiers } from '../../../core/doc/index.ts';
-import type { Person } from '../../../core/doc/authors.ts';
+import type { Person } from '../../../core/doc/writers.ts';
 import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import type { Unit } from '../../../core/model/schemas.ts';
 import { canWrite } from '../../../core/sync/scope.ts';
-import type { Workspace } from '../../../core/sync/index.ts';
+import type { Authors, Workspace } from '../../../core/sync/index.ts';
 import { identityFromToken } from '../../lib/identity.ts';
 import { watchDoc } from '../../lib/reactive-doc.svelte.ts';
 import { readConnection, type Connection, type Grants } from '../../lib/settings.ts';
@@ -22,6 +22,8 @@ export class WorkSession {
   connection = $state.raw<(Connection & { grants?: Grants }) | undefined>();
   /** The unit documents in scope, by code (a new map when one is added). */
   units = $state.raw(new Map<string, UnitDossiers>());
+  /** Who wrote what in each open unit document, from the server (core/sync/authors.ts). */
+  authors = $state.raw(new Map<string, Authors>());
   #close: (() => void) | undefined;
   #closed = false;
 
@@ -33,8 +35,9 @@ export class WorkSession {
       return;
     }
     try {
-      const scope = await openUnitsInScope(c, (open) => {
+      const scope = await openUnitsInScope(c, (open, authors) => {
         if (open !== this.units) this.units = open;
+        if (authors !== this.authors) this.authors = authors;
       });
       if (this.#closed) return scope.close();
       this.#close = scope.close;

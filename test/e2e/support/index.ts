@@ -2,3 +2,4 @@
 export * from './extension.ts';
 export * from './server.ts';
 export * from './officers.ts';
+export { nodeWorkspace } from './seed.ts';
