@@ -53,7 +53,8 @@ describe('Firefox ESR: the core scenes', () => {
     const token = officer();
     index = await expectedIndex(server.url, token, 6);
     const page = await ff.page('options.html');
-    expect(await page.title()).toBe('政治生态档案助手 · 设置');
+    // The page mounts after its top-level await (the language setting); BiDi's "complete" can come first.
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('政治生态档案助手 · 设置');
     await page.locator('#server-url').fill(server.url);
     await page.locator('#token').fill(token);
     await page.locator('form button[type=submit]').click();
