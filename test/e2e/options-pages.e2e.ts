@@ -39,7 +39,7 @@ describe('links to the full-tab pages', () => {
     await expect.poll(() => links.allTextContents()).toEqual(['主体责任提醒卡 （在新标签页中打开）', '问题线索 （在新标签页中打开）', '廉政意见回复 （在新标签页中打开）', '单位画像 （在新标签页中打开）', '导入与导出 （在新标签页中打开）', '干部查询 （在新标签页中打开）', '分析研判 （在新标签页中打开）', '预警提醒 （在新标签页中打开）']);
     const tab = await activateByKeyboard(page, /廉政意见回复/);
     expect(new URL(tab.url()).pathname).toBe('/review.html');
-    await expect.poll(() => tab.locator('nav a[aria-current=page]').textContent()).toBe('廉政意见回复');
+    await expect.poll(() => tab.getByRole('navigation', { name: '页面导航' }).locator('a[aria-current=page]').textContent()).toBe('廉政意见回复');
     expect(new URL(page.url()).pathname).toBe('/options.html');
     await tab.close();
     await page.close();
@@ -50,7 +50,7 @@ describe('links to the full-tab pages', () => {
     await panel.getByRole('navigation', { name: '工作页面' }).waitFor();
     const tab = await activateByKeyboard(panel, /导入与导出/);
     expect(new URL(tab.url()).pathname).toBe('/import.html');
-    await expect.poll(() => tab.locator('nav a[aria-current=page]').allTextContents()).toEqual(['导入与导出']);
+    await expect.poll(() => tab.getByRole('navigation', { name: '页面导航' }).locator('a[aria-current=page]').allTextContents()).toEqual(['导入与导出']);
     // The panel is still the panel.
     expect(new URL(panel.url()).pathname).toBe('/sidepanel.html');
     await tab.close();
