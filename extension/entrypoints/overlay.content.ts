@@ -7,6 +7,11 @@ import { startOverlay } from '../overlay/client.ts';
 export default defineContentScript({
   registration: 'runtime',
   main(ctx) {
+    // The background also injects this script into tabs that were open before the overlay was
+    // registered (lib/portals.ts); a frame already running a live copy keeps it.
+    const live = globalThis as { dossierLensOverlay?: { isInvalid: boolean } };
+    if (live.dossierLensOverlay && !live.dossierLensOverlay.isInvalid) return;
+    live.dossierLensOverlay = ctx;
     startOverlay(ctx);
   },
 });

@@ -92,7 +92,12 @@ export function startOverlayHost(source: OverlaySource): () => void {
         return;
       }
       ports.add(port);
-      port.onDisconnect.addListener(() => ports.delete(port));
+      port.onDisconnect.addListener(() => {
+        // A page going into the back/forward cache closes its port with a lastError; reading it
+        // marks it handled (otherwise Chrome logs "Unchecked runtime.lastError" for every page left).
+        void browser.runtime.lastError;
+        ports.delete(port);
+      });
       send(port, await indexFor(port));
     });
   };

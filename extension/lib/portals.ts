@@ -90,6 +90,7 @@ export async function removePortal(pattern: string): Promise<void> {
 export async function syncOverlayRegistration(): Promise<string[]> {
   const matches = (await listPortals()).filter((p) => p.granted).map((p) => p.pattern);
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [REGISTRATION_ID] });
+  const before = new Set(existing.flatMap((s) => s.matches ?? []));
   if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [REGISTRATION_ID] });
   if (matches.length > 0) {
     await browser.scripting.registerContentScripts([
@@ -103,6 +104,28 @@ export async function syncOverlayRegistration(): Promise<string[]> {
         persistAcrossSessions: true,
       },
     ]);
+    await badgeOpenTabs(matches.filter((m) => !before.has(m)));
   }
   return matches;
+}
+
+/**
+ * A registration only reaches pages loaded after it. Tabs already showing a newly covered portal
+ * (a page opened in the first moments of a new profile, before the background registered the
+ * overlay; a portal just granted while its page is open) get the overlay injected now, instead of
+ * waiting for a reload. The content script ignores a second start in the same frame.
+ */
+async function badgeOpenTabs(patterns: string[]): Promise<void> {
+  if (patterns.length === 0) return;
+  const tabs = await browser.tabs.query({ url: patterns }).catch(() => []);
+  await Promise.all(
+    tabs.map((tab) =>
+      tab.id === undefined
+        ? undefined
+        : browser.scripting
+            .executeScript({ target: { tabId: tab.id, allFrames: true }, files: [`/${OVERLAY_SCRIPT}` as const] })
+            // A tab that navigated away or a frame we may not enter: nothing to badge there.
+            .catch(() => undefined),
+    ),
+  );
 }

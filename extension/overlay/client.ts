@@ -23,12 +23,15 @@ export function startOverlay(ctx: ContentScriptContext): void {
   ctx.addEventListener(window, 'wxt:locationchange', () => scanner.requestFull());
 
   let retry = 500;
+  let sleeping = false;
   // The background re-sends the index after it restarts (MV3) or on any change elsewhere in the
   // workspace; an identical index must not cost a rescan of the page.
   let lastIndex = '';
+  let live: ReturnType<typeof browser.runtime.connect> | undefined;
   const connect = () => {
-    if (ctx.isInvalid) return;
+    if (ctx.isInvalid || live) return;
     const port = browser.runtime.connect({ name: OVERLAY_PORT });
+    live = port;
     port.onMessage.addListener((msg: HostMessage) => {
       retry = 500;
       if (msg.type === 'index') {
@@ -45,10 +48,33 @@ export function startOverlay(ctx: ContentScriptContext): void {
     // about index changes again. A refused page (not a portal) is disconnected at once: the
     // backoff keeps that from becoming a loop that matters.
     port.onDisconnect.addListener(() => {
-      if (ctx.isInvalid) return;
+      // Reading lastError marks it handled: the bfcache disconnect is expected, not an error.
+      void browser.runtime.lastError;
+      live = undefined;
+      if (ctx.isInvalid || sleeping) return;
       ctx.setTimeout(connect, retry);
       retry = Math.min(retry * 2, 60_000);
     });
   };
+  // A page kept in the back/forward cache loses its port, and the content script is not always
+  // told (the page came back deaf to index changes). So the page lets go of the port itself
+  // when it goes to sleep and connects afresh when it is shown again.
+  ctx.addEventListener(window, 'pagehide', (e) => {
+    if (!e.persisted) return;
+    sleeping = true;
+    try {
+      live?.disconnect();
+    } catch {
+      // already closed by the browser
+    }
+    live = undefined;
+  });
+  ctx.addEventListener(window, 'pageshow', (e) => {
+    if (!e.persisted) return;
+    sleeping = false;
+    retry = 500;
+    connect();
+  });
+
   connect();
 }

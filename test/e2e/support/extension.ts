@@ -46,6 +46,8 @@ export interface LaunchOptions {
    * the background runs (see older-chromium.e2e.ts).
    */
   patch?: { manifest?: (m: Record<string, unknown>) => void; prepend?: Record<string, string> };
+  /** Keep the back/forward cache on (Playwright turns it off by default), as a user's browser has it. */
+  backForwardCache?: boolean;
 }
 
 export interface ExtensionBrowser {
@@ -86,7 +88,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     env: { ...process.env, LANG: `${(opts.locale ?? 'zh-CN').replace('-', '_')}.UTF-8`, LANGUAGE: (opts.locale ?? 'zh-CN').replace('-', '_') },
     viewport: { width: 420, height: 900 },
     // Playwright disables extensions by default; this is the one place we want them.
-    ignoreDefaultArgs: ['--disable-extensions'],
+    ignoreDefaultArgs: ['--disable-extensions', ...(opts.backForwardCache ? ['--disable-back-forward-cache'] : [])],
     args: [
       // Chromium 137+ ignores --load-extension unless this feature is turned off.
       '--disable-features=DisableLoadExtensionCommandLineSwitch',
