@@ -150,11 +150,13 @@ describe('append-only', () => {
     }
   });
 
-  it('the storage interface has nothing that edits or removes an entry', () => {
-    const storage = openSqliteStorage(tempDataDir().dir);
+  it('the storage interface has nothing that edits or removes an entry', async () => {
+    const other = tempDataDir();
+    const storage = openSqliteStorage(other.dir);
     const methods = Object.keys(storage).filter((name) => /view/iu.test(name));
     expect(methods.sort()).toEqual(['recordViews', 'views']);
-    void storage.close();
+    await storage.close();
+    other.remove();
   });
 });
 
