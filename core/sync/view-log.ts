@@ -95,3 +95,14 @@ export async function fetchViews(
     return { ok: false };
   }
 }
+
+/**
+ * For clients without a queue (the CLI's `review`): send these views now, in batches, and throw if
+ * the server does not record them, so the caller shows nothing it could not log.
+ */
+export async function recordViewsNow(serverUrl: string, token: string, views: ViewRecord[]): Promise<void> {
+  for (let i = 0; i < views.length; i += MAX_VIEWS_PER_BATCH) {
+    const answer = await sendViews(serverUrl, token, views.slice(i, i + MAX_VIEWS_PER_BATCH));
+    if (!answer.ok) throw new Error(`the server did not record the views for the view log (${'refused' in answer ? 'refused' : `HTTP ${answer.status ?? 'unreachable'}`})`);
+  }
+}
