@@ -96,6 +96,20 @@ describe('view log', () => {
     await options.close();
   });
 
+  test('the printable dossier, a page of search results and an export are logged too, each as its view', async () => {
+    const sheet = await officer!.page('dossier.html#cadre/C001');
+    await sheet.getByTestId('dossier-sheet').waitFor({ timeout: 30_000 });
+    await expect.poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 }).toContainEqual(expect.objectContaining({ user: 'wang', view: 'print' }));
+    await sheet.close();
+
+    const search = await officer!.page('search.html');
+    await expect.poll(() => search.getByTestId('search-results').locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
+    await search.getByRole('button', { name: '导出 CSV' }).click();
+    const logged = async () => (await cliViews('--user', 'wang')).map((e) => `${e.subject.id} ${e.view}`).sort();
+    await expect.poll(logged, { timeout: 30_000 }).toEqual(['C001 export', 'C001 print', 'C001 search', 'C001 sidepanel', 'C002 export', 'C002 search', 'C002 sidepanel']);
+    await search.close();
+  });
+
   test('the 查阅记录 page shows the administrator who viewed a cadre, and tells anyone else it is not theirs', async () => {
     // The officer, not an administrator, is told so on the page.
     const refused = await officer!.page('views.html');
@@ -119,26 +133,28 @@ describe('view log', () => {
         await results.or(page.getByTestId('views-error')).waitFor();
         return results.locator('tbody tr').count();
       }, { timeout: 30_000 })
-      .toBe(1)
+      .toBe(3)
       .catch(async (error: unknown) => {
         await saveScreenshot(page, 'view-log-failed');
         throw new Error(`${String(error)}; the page said: ${await page.locator('main').textContent()}`);
       });
-    const row = await results.locator('tbody tr').first().textContent();
-    expect(row).toContain('王丽');
-    expect(row).toContain('欧阳芳 · 市财政局');
-    expect(row).toContain('侧边栏');
+    // The side panel (offline), the search page and the export; newest first.
+    const rows = await results.locator('tbody tr').allTextContents();
+    for (const row of rows) expect(row).toMatch(/王丽 \(wang\).*欧阳芳 · 市财政局/u);
+    expect(await results.locator('tbody tr td:nth-child(4)').allTextContents()).toEqual(['导出', '查询结果', '侧边栏']);
     await expect(results.getByRole('heading').textContent()).resolves.toBe('查阅过 欧阳芳 档案的人');
     await expectAccessible(page, 'view log page, who viewed a cadre');
     await saveScreenshot(page, 'view-log', { fullPage: false });
 
-    // From the user's name to what they viewed: both dossiers, newest first.
-    await results.getByRole('button', { name: '王丽' }).click();
+    // From the user's name to what they viewed: both dossiers, from every view.
+    await results.getByRole('button', { name: '王丽' }).first().click();
     await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('用户 王丽 查阅过的档案');
-    await expect.poll(() => results.locator('tbody tr').allTextContents(), { timeout: 10_000 }).toEqual([
-      expect.stringContaining('欧阳芳'),
-      expect.stringContaining('张伟'),
-    ]);
+    // Newest first: the export, the search page and the printable dossier come after the side panel's two.
+    await expect.poll(() => results.locator('tbody tr').count(), { timeout: 10_000 }).toBe(7);
+    const views = await results.locator('tbody tr td:nth-child(4)').allTextContents();
+    expect(views.slice(-2)).toEqual(['侧边栏', '侧边栏']);
+    expect(new Set(views)).toEqual(new Set(['侧边栏', '打印页', '查询结果', '导出']));
+    expect(await results.locator('tbody tr').last().textContent()).toContain('张伟');
     await expectAccessible(page, 'view log page, what a user viewed');
     await page.close();
   });
