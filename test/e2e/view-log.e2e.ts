@@ -156,6 +156,11 @@ describe('view log', () => {
     expect(new Set(views)).toEqual(new Set(['侧边栏', '打印页', '查询结果', '导出']));
     expect(await results.locator('tbody tr').last().textContent()).toContain('张伟');
     await expectAccessible(page, 'view log page, what a user viewed');
+    // Since a day to come: nothing yet.
+    await page.getByLabel('起始日期（可选）').fill('2999-01-01');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByTestId('views-none').waitFor();
+    await expectAccessible(page, 'view log page, nothing since that day');
     await page.close();
   });
 });
