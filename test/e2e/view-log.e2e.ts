@@ -96,7 +96,7 @@ describe('view log', () => {
     await options.close();
   });
 
-  test('the printable dossier, a page of search results and an export are logged too, each as its view', async () => {
+  test('the printable dossier, a page of search results, an export and a review are logged too, each as its view', async () => {
     const sheet = await officer!.page('dossier.html#cadre/C001');
     await sheet.getByTestId('dossier-sheet').waitFor({ timeout: 30_000 });
     await expect.poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 }).toContainEqual(expect.objectContaining({ user: 'wang', view: 'print' }));
@@ -108,6 +108,19 @@ describe('view log', () => {
     const logged = async () => (await cliViews('--user', 'wang')).map((e) => `${e.subject.id} ${e.view}`).sort();
     await expect.poll(logged, { timeout: 30_000 }).toEqual(['C001 export', 'C001 print', 'C001 search', 'C001 sidepanel', 'C002 export', 'C002 search', 'C002 sidepanel']);
     await search.close();
+
+    // An integrity review that finds 张伟 reads his records out: logged as a review.
+    const review = await officer!.page('review.html');
+    await expect.poll(() => review.getByTestId('review-scope').textContent(), { timeout: 30_000 }).toContain('1 个单位，2 名干部');
+    await review.locator('#rq-letterNo').fill('澜组干函〔2026〕1号');
+    await review.locator('#rq-requester').fill('中共澜江市委组织部');
+    await review.locator('#rq-purpose').selectOption('promotion');
+    await review.locator('#rq-asOf').fill(new Date().toISOString().slice(0, 10));
+    await review.locator('#rq-people').fill('张伟');
+    await review.getByRole('button', { name: '开始审查' }).click();
+    await review.locator('table.results tbody tr').first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 }).toContainEqual(expect.objectContaining({ user: 'wang', view: 'review' }));
+    await review.close();
   });
 
   test('the 查阅记录 page shows the administrator who viewed a cadre, and tells anyone else it is not theirs', async () => {
@@ -149,11 +162,11 @@ describe('view log', () => {
     // From the user's name to what they viewed: both dossiers, from every view.
     await results.getByRole('button', { name: '王丽' }).first().click();
     await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('用户 王丽 查阅过的档案');
-    // Newest first: the export, the search page and the printable dossier come after the side panel's two.
-    await expect.poll(() => results.locator('tbody tr').count(), { timeout: 10_000 }).toBe(7);
+    // Newest first: the printable dossier, the search page, the export and the review come after the side panel's two.
+    await expect.poll(() => results.locator('tbody tr').count(), { timeout: 10_000 }).toBe(8);
     const views = await results.locator('tbody tr td:nth-child(4)').allTextContents();
     expect(views.slice(-2)).toEqual(['侧边栏', '侧边栏']);
-    expect(new Set(views)).toEqual(new Set(['侧边栏', '打印页', '查询结果', '导出']));
+    expect(new Set(views)).toEqual(new Set(['侧边栏', '打印页', '查询结果', '导出', '廉政审查']));
     expect(await results.locator('tbody tr').last().textContent()).toContain('张伟');
     await expectAccessible(page, 'view log page, what a user viewed');
     // Since a day to come: nothing yet.
