@@ -41,7 +41,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The request body, or null once it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -18,7 +18,8 @@ import { databaseFileName, openSqliteStorage } from './storage/sqlite.ts';
 import type { AuditEntry, Revocation, Storage } from './storage/types.ts';
 import { loadOrCreateSecret, mintToken, secretFileName, type TokenPayload } from './token.ts';
 
-async function withStorage<T>(dataDir: string, run: (storage: Storage) => Promise<T>): Promise<T> {
+/** Open the data directory's store for one operation (reading commands; view-log-cli.ts too). */
+export async function withStorage<T>(dataDir: string, run: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = openSqliteStorage(dataDir);
   try {
     return await run(storage);

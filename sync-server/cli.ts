@@ -6,6 +6,7 @@
  *           prints the token alone on its last line
  *   revoke  --user U | --jti J
  *   audit   --doc D | --user U [--limit N] [--json]
+ *   views   --subject ID | --user U [--since DATE] [--limit N] [--json]   who viewed a dossier (view-log-cli.ts)
  *   export  --doc D --out FILE.ydoc
  *   import  --doc D --file FILE.ydoc [--user U]
  *   import  --file FILE.csv|.xlsx | --list | --undo ID [--reason R]  --server URL --token T
@@ -38,12 +39,14 @@ import {
   writeUpdateFile,
 } from './admin.ts';
 import { parseTtl } from './token.ts';
+import { ViewsUsageError, viewsCommand } from './view-log-cli.ts';
 
 const defaultDataDir = '.data/sync-server';
-const usage = `usage: npm run cli -- <token|revoke|audit|export|import|review|backup|check> [--data DIR] [options]
+const usage = `usage: npm run cli -- <token|revoke|audit|views|export|import|review|backup|check> [--data DIR] [options]
   token   --user U [--name N] --role R --doc D [--doc D2] [--grant R:D] [--ttl 8h] [--json]
   revoke  --user U | --jti J
   audit   --doc D | --user U [--limit N] [--json]
+  views   --subject ID | --user U [--since DATE] [--limit N] [--json]   (who viewed which dossier)
   export  --doc D --out FILE.ydoc
   import  --doc D --file FILE.ydoc [--user U]          (a Yjs update, written to storage)
   import  --file FILE.csv|.xlsx [--mode good-rows] [--dry-run] --server URL --token T
@@ -83,6 +86,8 @@ function options(argv: string[]) {
       file: { type: 'string' },
       full: { type: 'boolean' },
       clear: { type: 'boolean' },
+      subject: { type: 'string' },
+      since: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -163,6 +168,14 @@ export async function runCli(
       if (values.json) io.out(JSON.stringify(entries.map((entry) => ({ ...entry, time: new Date(entry.time).toISOString() }))));
       else io.out(formatAuditTable(entries));
       return;
+    }
+    case 'views': {
+      try {
+        return await viewsCommand(dataDir, { subject: values.subject, user: values.user, since: values.since, limit: values.limit, json: values.json }, (line) => io.out(line));
+      } catch (error) {
+        if (error instanceof ViewsUsageError) throw new UsageError(error.message);
+        throw error;
+      }
     }
     case 'export': {
       const doc = check(docNameSchema, values.doc?.[0], '--doc');

@@ -1,6 +1,7 @@
 /**
  * The HTTP side: health and metrics for operators; `whoami`, `history` and `authors` for the extension
- * (Authorization: Bearer <token>, same checks as the WebSocket upgrade); `/admin/*` for the CLI
+ * (Authorization: Bearer <token>, same checks as the WebSocket upgrade); `/views`, the view log
+ * (view-log.ts); `/admin/*` for the CLI
  * (admin-http.ts); `/extension/<file>` for browsers updating the packaged extension
  * (extension-files.ts). Every request first passes origins.ts (a target that parses, an allowed Host
  * and Origin); CORS answers name only an allowed origin. `/healthz` answers 503 with the list of
@@ -12,6 +13,7 @@ import { type AdminContext, handleAdmin } from './admin-http.ts';
 import { authenticate, authorize, bearerToken } from './auth.ts';
 import { EXTENSION_PREFIX, serveExtensionFile } from './extension-files.ts';
 import { type OriginPolicy, originAllowed, refuseRequest, requestUrl } from './origins.ts';
+import { handleViews } from './view-log.ts';
 
 export interface HttpContext extends AdminContext {
   policy: OriginPolicy;
@@ -24,8 +26,8 @@ function corsHeaders(policy: OriginPolicy, req: IncomingMessage): Record<string,
   if (typeof origin !== 'string' || !originAllowed(policy, origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Headers': 'Authorization',
-    'Access-Control-Allow-Methods': 'GET, OPTIONS',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Max-Age': '600',
     Vary: 'Origin',
   };
@@ -50,6 +52,8 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
     res.end();
     return;
   }
+  // 查阅留痕: devices post the views they queued (view-log.ts); the only POST outside /admin/.
+  if (url.pathname === '/views' && (req.method === 'POST' || req.method === 'GET')) return authenticated(context, req, res, url, cors);
   if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' }, cors);
   if (url.pathname.startsWith(EXTENSION_PREFIX)) return serveExtensionFile(context.extensionDir, url.pathname, res);
   switch (url.pathname) {
@@ -82,6 +86,7 @@ async function authenticated(
     return json(res, 401, { error: 'unauthorized', reason: auth.reason }, { ...cors, 'WWW-Authenticate': 'Bearer' });
   }
   const { payload } = auth;
+  if (url.pathname === '/views') return handleViews(context, req, url, payload, (status, body) => json(res, status, body, cors));
   if (url.pathname === '/whoami') {
     return json(res, 200, { user: payload.sub, name: payload.name, grants: payload.grants, exp: payload.exp }, cors);
   }

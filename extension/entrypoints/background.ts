@@ -8,6 +8,7 @@ import { syncOverlayRegistration } from '../lib/portals.ts';
 import { onConnectionChange, readConnection, whenManagedSettles, wsUrl } from '../lib/settings.ts';
 import { serveStatus } from '../lib/status-port.ts';
 import { createWorkspaceHost } from '../lib/workspace-host.ts';
+import { startViewLog } from '../lib/view-log-host.ts';
 
 /**
  * The background: owns the workspace and its local index, serves the index to the overlay on
@@ -31,6 +32,8 @@ export default defineBackground(() => {
   onLanguageChange(() => void host.reopen());
   keepSyncing(host);
   startAlertHost(host);
+  // 查阅留痕: delivers the views pages queued, offline ones included (lib/view-log-host.ts).
+  startViewLog(host);
   const opened = host.reopen();
   // The browser's policy store can answer seconds after a start (readConnection stops waiting
   // after 500 ms), and a policy that was there all along announces no change: once it has

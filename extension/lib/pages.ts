@@ -18,7 +18,7 @@ export const workPages = [
 ] as const satisfies readonly { name: string; label: MessageKey }[];
 
 export type WorkPage = (typeof workPages)[number]['name'];
-export type FullTabPage = WorkPage | 'options' | 'dossier';
+export type FullTabPage = WorkPage | 'options' | 'dossier' | 'views';
 
 export function pageUrl(page: FullTabPage): string {
   return browser.runtime.getURL(`/${page}.html`);

@@ -12,6 +12,7 @@
  * The letter is a draft: the 发文字号's sequence is blank until the reply is signed in the register.
  * The token needs read access to the workspace and the units (viewer is enough); nothing is written.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Packer } from 'docx';
@@ -26,6 +27,7 @@ import { purposeScope, replyLetter } from '../../core/workflow/reply-letter.ts';
 import { letterDocument } from '../../core/workflow/reply-word.ts';
 import { namesFromTable, subjectsOf, unsettledNames } from '../../core/workflow/review-input.ts';
 import { openImportTarget } from './import-sheet.ts';
+import { recordViewsNow } from '../../core/sync/view-log.ts';
 
 const PURPOSE_ARGS = { appraisal: 'annual-appraisal', promotion: 'promotion', commendation: 'commendation', reserve: 'reserve-cadre' } as const;
 
@@ -97,6 +99,10 @@ export async function reviewCommand(argv: string[], out: (line: string) => void 
 
     const drafted = draftFrom(result, { asked: request.people, ctx: citationContext(subjects, config), unitName });
     if (!drafted.ok) throw new Error('no one to answer for');
+    // 查阅留痕 (README "View log"): each person found is read out; logged before any of it is shown.
+    const found = result.people.flatMap((p) => (p.match === 'found' ? [{ cadreId: p.cadreId, unitCode: p.unitCode }] : []));
+    const at = Date.now();
+    await recordViewsNow(serverUrl, token, found.map((p) => ({ id: randomUUID(), subject: { type: 'cadre' as const, id: p.cadreId }, unit: p.unitCode, view: 'review' as const, at })));
     const batch = {
       id: 'cli',
       requestNo: values['request-no'] ?? (zh ? '来函' : 'letter'),

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { openCommitMark } from './commit-mark.ts';
 import { verifySqlite } from './sqlite-verify.ts';
+import { sqliteViewLog } from './sqlite-views.ts';
 import type {
   AuditEntry,
   AuditQuery,
@@ -223,8 +224,11 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       clientIds: JSON.parse(row.client_ids) as number[],
     }));
   };
+  // 查阅留痕: its own table, append-only (sqlite-views.ts).
+  const viewLog = sqliteViewLog(db);
 
   return {
+    ...viewLog,
     async loadDocument(doc: string): Promise<StoredDocument> {
       const read = db.transaction((): StoredDocument => {
         const snapshot = statements.snapshot.get(doc);

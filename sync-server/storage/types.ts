@@ -94,7 +94,49 @@ export interface Cursor {
   revocation: number;
 }
 
-export interface Storage {
+/*
+ * 查阅留痕, the view log (view-log.ts, README "View log"): who opened which dossier, when and from
+ * which view. Append-only: no method edits or removes an entry, and the store itself refuses to
+ * (SQLite: triggers that abort UPDATE and DELETE on the table). A PostgreSQL implementation does the
+ * same (a trigger raising an exception, or REVOKE UPDATE, DELETE from the server's role).
+ */
+
+export interface ViewToRecord {
+  /** Chosen by the device when the dossier was opened: a resent batch records each view once per user. */
+  id: string;
+  /** The authenticated user (token `sub`) and display name, stamped by the server, never the client's word. */
+  user: string;
+  name: string;
+  subjectType: 'cadre' | 'unit';
+  subjectId: string;
+  /** Code of the unit whose document holds the subject (the grant that was checked). */
+  unit: string;
+  view: string;
+  /** When the device says it was opened (ms since the epoch), and when the server recorded it. */
+  clientTime: number;
+  time: number;
+}
+
+export interface ViewEntry extends ViewToRecord {
+  seq: number;
+}
+
+export interface ViewQuery {
+  subjectId?: string;
+  user?: string;
+  /** Recorded at or after (server time, ms since the epoch). */
+  since?: number;
+  /** Most recent entries only; returned oldest first. */
+  limit?: number;
+}
+
+export interface ViewLogStorage {
+  /** Append in one transaction; an entry whose (user, id) is already recorded is skipped. Resolves with how many were new. */
+  recordViews(entries: ViewToRecord[]): Promise<number>;
+  views(query: ViewQuery): Promise<ViewEntry[]>;
+}
+
+export interface Storage extends ViewLogStorage {
   loadDocument(doc: string): Promise<StoredDocument>;
   /** Append in order, in one transaction; resolves with each update's `seq`. */
   commitUpdates(updates: UpdateToCommit[]): Promise<number[]>;

@@ -102,6 +102,15 @@ describe('npm run cli -- review', () => {
     expect(answer.people[0].reasons[0]).toMatch(/^Party warning of 2018-06-15 \(澜纪发〔2018〕12号\): 2018 annual appraisal cannot be rated Excellent/);
   });
 
+  it('every person the reviews above found is in the view log under the token’s user, as a review (README "View log")', async () => {
+    const lines: string[] = [];
+    await runCli(['views', '--data', data.dir, '--user', 'batch-office', '--json'], { out: (line) => lines.push(line) });
+    const views = JSON.parse(lines[0]!) as { user: string; subject: { id: string }; view: string }[];
+    expect(new Set(views.map((v) => `${v.user} ${v.subject.id} ${v.view}`))).toEqual(
+      new Set(['batch-office LJ0007 review', 'batch-office LJ0301 review', 'batch-office LJ0401 review']),
+    );
+  });
+
   it('bad arguments are usage errors (exit 2)', async () => {
     const names = join(data.dir, 'names.csv');
     await expect(review(['--purpose', 'award', '--as-of', '2019-08-06', '--file', names, '--out', 'x.docx'])).rejects.toThrow(UsageError);
