@@ -132,4 +132,28 @@ describe('options page: single sign-on', () => {
     expect(await whoami.json()).toMatchObject({ reason: 'revoked' });
     await page.close();
   });
+
+  test('a user disabled at the provider loses access at the next renewal, and is asked to sign in again', async () => {
+    await ext.context.clearCookies();
+    provider.users.get('alice')!.groups = ['纪检监察室'];
+    const page = await ext.page('options.html');
+    await signIn(page, 'alice');
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    provider.users.get('alice')!.disabled = true;
+    await ext.background.evaluate(() =>
+      (globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }).chrome.alarms.create('dossier-lens-sso-renew', { when: Date.now() + 100 }),
+    );
+    // The server revokes the token at the refused renewal: the background's socket is closed.
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).not.toBe('online');
+    await page.reload();
+    await expect.poll(() => page.getByText('统一身份认证会话已结束或账号已停用').count(), { timeout: 20_000 }).toBe(1);
+    await expectAccessible(page, 'options: single sign-on session ended');
+    await saveScreenshot(page, 'options-sso-ended');
+    // Enabled again: one click, and the provider's session signs the user straight back in.
+    provider.users.get('alice')!.disabled = false;
+    await page.getByRole('button', { name: '重新登录' }).click();
+    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 }).toBe('online');
+    await expect.poll(() => page.getByText('统一身份认证会话已结束或账号已停用').count()).toBe(0);
+    await page.close();
+  });
 });
