@@ -1,11 +1,9 @@
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../../sync-server/server.ts';
-import { startTestProvider, type TestProvider } from '../../sync-server/sso/test-provider.ts';
+import type { RunningServer } from '../../sync-server/server.ts';
+import type { TestProvider } from '../../sync-server/sso/test-provider.ts';
+import { startSsoServers } from './support/sso.ts';
 import { expectAccessible } from './support/axe.ts';
 import { extensionStorage, launchExtension, saveScreenshot, type ExtensionBrowser } from './support/index.ts';
 
@@ -16,14 +14,6 @@ import { extensionStorage, launchExtension, saveScreenshot, type ExtensionBrowse
  * user's groups map to; renewal follows a group change; sign-out revokes.
  */
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 describe('options page: single sign-on', () => {
   let provider: TestProvider;
   let server: RunningServer;
@@ -32,26 +22,7 @@ describe('options page: single sign-on', () => {
   let http: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    http = `http://127.0.0.1:${port}`;
-    provider = await startTestProvider({
-      redirectUris: [`${http}/sso/callback`],
-      users: { alice: { name: '张三', groups: ['纪检监察室'] }, carol: { name: '王五', groups: ['后勤'] } },
-    });
-    dir = mkdtempSync(join(tmpdir(), 'dl-sso-'));
-    const config = join(dir, 'sso.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        issuer: provider.issuer,
-        clientId: provider.clientId,
-        clientSecret: provider.clientSecret,
-        redirectUri: `${http}/sso/callback`,
-        renewSeconds: 600,
-        grants: { 纪检监察室: ['editor:unit:*', 'annotator:notes:*', 'viewer:workspace'], admins: ['admin:*'] },
-      }),
-    );
-    server = await startServer({ port, dataDir: join(dir, 'store'), logLevel: 'warn', ssoConfig: config });
+    ({ provider, server, http, dir } = await startSsoServers({ alice: { name: '张三', groups: ['纪检监察室'] }, carol: { name: '王五', groups: ['后勤'] } }));
     ext = await launchExtension();
   });
   afterAll(async () => {
