@@ -11,16 +11,22 @@ import { SsoError, forgetSso, issuedSchema, postSso, saveIssued } from './sso-se
  * this page by postMessage (to this extension's origin only, named in the state). The page then
  * trades the code, with the PKCE verifier and nonce only it knows, for the server's token.
  *
- * Why a window and not browser.identity.launchWebAuthFlow: it needs no permission at all (the
- * identity API would need the `identity` permission and a redirect URL per browser and per
- * extension id registered with the provider), and it works the same in Chromium and Firefox.
+ * Why a window and not browser.identity.launchWebAuthFlow in Chromium: it needs no permission at
+ * all (the identity API needs the `identity` permission and a redirect URL per extension id
+ * registered with the provider). Firefox gives a window opened from an extension page no
+ * `opener` once it navigates to a web site (another process), so there the browser's own flow is
+ * used: the `identity` permission (Firefox build only; Firefox has no optional form of it), and the redirect URL
+ * `identity.getRedirectURL()` (fixed by the add-on id) registered with the provider and listed in
+ * the server's `extensionRedirectUris`.
  */
 const configSchema = v.object({
   authorizationEndpoint: v.pipe(v.string(), v.url()),
   clientId: v.string(),
   redirectUri: v.pipe(v.string(), v.url()),
+  extensionRedirectUris: v.optional(v.array(v.string()), []),
   scope: v.string(),
 });
+type Callback = { code: string | null; state: string | null; error: string | null };
 
 const callbackSchema = v.object({
   type: v.literal('dossier-lens-sso'),
@@ -73,21 +79,43 @@ function awaitCallback(popup: Window, serverOrigin: string, state: string): Prom
   });
 }
 
-/** Signs in at `serverUrl` through its provider and saves the connection. */
+/** The browser's own flow (Firefox): the provider's answer comes back as the final URL. */
+async function identityFlow(url: URL): Promise<Callback> {
+  let answer: string | undefined;
+  try {
+    answer = await browser.identity.launchWebAuthFlow({ url: url.href, interactive: true });
+  } catch {
+    throw new SsoError('cancelled');
+  }
+  const query = new URL(answer ?? 'about:blank').searchParams;
+  return { code: query.get('code'), state: query.get('state'), error: query.get('error') };
+}
+
+/** Signs in at `serverUrl` through its provider and saves the connection. Call it straight from the click. */
 export async function signInWithSso(serverUrl: string): Promise<void> {
+  const viaIdentity = import.meta.env.FIREFOX && typeof browser.identity?.launchWebAuthFlow === 'function';
   const config = await readConfig(serverUrl);
+  const redirectUri = viaIdentity ? browser.identity.getRedirectURL() : config.redirectUri;
+  if (viaIdentity && !config.extensionRedirectUris.includes(redirectUri)) throw new SsoError('unavailable');
   const codeVerifier = randomText();
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier))));
   const nonce = randomText(16);
   const state = `${randomText(16)}.${base64url(new TextEncoder().encode(location.origin))}`;
   const url = new URL(config.authorizationEndpoint);
-  const params = { response_type: 'code', client_id: config.clientId, redirect_uri: config.redirectUri, scope: config.scope, state, nonce, code_challenge: challenge, code_challenge_method: 'S256' };
+  const params = { response_type: 'code', client_id: config.clientId, redirect_uri: redirectUri, scope: config.scope, state, nonce, code_challenge: challenge, code_challenge_method: 'S256' };
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const popup = window.open(url.href, 'dossier-lens-sso', 'popup,width=520,height=720');
-  if (!popup) throw new SsoError('cancelled');
-  const callback = await awaitCallback(popup, new URL(httpUrl(serverUrl)).origin, state);
+  let callback: Callback;
+  if (viaIdentity) {
+    callback = await identityFlow(url);
+    if (callback.state !== state) throw new SsoError('refused');
+  } else {
+    const popup = window.open(url.href, 'dossier-lens-sso', 'popup,width=520,height=720');
+    if (!popup) throw new SsoError('cancelled');
+    callback = await awaitCallback(popup, new URL(httpUrl(serverUrl)).origin, state);
+  }
   if (callback.error !== null || callback.code === null) throw new SsoError(callback.error === 'access_denied' ? 'cancelled' : 'refused');
-  const issued = v.safeParse(issuedSchema, await postSso(serverUrl, 'exchange', { body: { code: callback.code, codeVerifier, nonce } }));
+  const body = { code: callback.code, codeVerifier, nonce, ...(viaIdentity ? { redirectUri } : {}) };
+  const issued = v.safeParse(issuedSchema, await postSso(serverUrl, 'exchange', { body }));
   if (!issued.success) throw new SsoError('refused');
   await saveIssued(serverUrl, issued.output);
 }

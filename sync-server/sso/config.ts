@@ -29,6 +29,11 @@ export const ssoConfigSchema = v.object({
   clientSecret: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** This server's `/sso/callback`, as registered with the provider (its public https URL). */
   redirectUri: v.pipe(v.string(), v.url()),
+  /**
+   * Redirect URIs of the browser's own sign-in flow (identity.launchWebAuthFlow, used in Firefox),
+   * e.g. `https://<sha1 of the extension id>.extensions.allizom.org/`, also registered at the provider.
+   */
+  extensionRedirectUris: v.optional(v.array(v.pipe(v.string(), v.url())), []),
   scope: v.optional(v.pipe(v.string(), v.regex(/(^| )openid( |$)/u, 'scope must include openid')), 'openid profile groups'),
   /** The claim holding the user's groups or roles (a list of strings, or one string). */
   groupsClaim: v.optional(v.pipe(v.string(), v.minLength(1)), 'groups'),

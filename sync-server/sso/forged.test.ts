@@ -90,6 +90,17 @@ describe('ID tokens the server refuses at /sso/exchange', () => {
     expect((await fetch(`${http}/healthz`)).status).toBe(200);
   });
 
+  it('a redirect URI the server was not configured with is refused before the provider is asked', async () => {
+    nextIdToken = await idToken();
+    const res = await fetch(`${http}/sso/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'any-code', codeVerifier: 'v'.repeat(43), nonce, redirectUri: 'https://evil.example/' }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ reason: 'invalid-token' });
+  });
+
   it('the same provider’s good token is accepted after all of them', async () => {
     const { status, body } = await exchange(await idToken());
     expect(status).toBe(200);

@@ -4,7 +4,7 @@
  *   GET  /sso/config     the provider's authorization endpoint, client id, redirect URI and scope
  *   GET  /sso/callback   where the provider returns the browser; hands code and state to the
  *                        extension page that opened the sign-in window (postMessage), nothing else
- *   POST /sso/exchange   {"code","codeVerifier","nonce"} → one of this server's tokens
+ *   POST /sso/exchange   {"code","codeVerifier","nonce"[,"redirectUri"]} → one of this server's tokens
  *   POST /sso/renew      Authorization: Bearer <token> → a fresh token, grants re-read
  *   POST /sso/logout     Authorization: Bearer <token> → revoked; {"endSessionUrl"} to leave the provider
  *
@@ -32,6 +32,8 @@ const exchangeSchema = v.object({
   code: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
   codeVerifier: v.pipe(v.string(), v.regex(/^[A-Za-z0-9._~-]{43,128}$/u)),
   nonce: v.pipe(v.string(), v.minLength(16), v.maxLength(256)),
+  /** Only for the browser's own flow (Firefox); one of the configured extensionRedirectUris. */
+  redirectUri: v.optional(v.pipe(v.string(), v.maxLength(2048))),
 });
 
 const statusFor: Record<SsoRefusal, number> = {

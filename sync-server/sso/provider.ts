@@ -120,8 +120,9 @@ export class OidcClient {
     return parsed.output;
   }
 
-  async exchangeCode(code: string, codeVerifier: string): Promise<ProviderTokens> {
-    return this.tokenRequest({ grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: this.config.redirectUri });
+  /** `redirectUri`: the one the authorization request named (the callback, or a browser flow's). */
+  async exchangeCode(code: string, codeVerifier: string, redirectUri = this.config.redirectUri): Promise<ProviderTokens> {
+    return this.tokenRequest({ grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: redirectUri });
   }
 
   async refresh(refreshToken: string): Promise<ProviderTokens> {

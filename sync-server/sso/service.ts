@@ -47,13 +47,17 @@ export class SsoService {
   /** What the extension needs to send the user to the provider (nothing secret). */
   async publicConfig() {
     const discovery = await this.client.discover();
-    const { issuer, clientId, redirectUri, scope } = this.config;
-    return { issuer, clientId, redirectUri, scope, authorizationEndpoint: discovery.authorization_endpoint };
+    const { issuer, clientId, redirectUri, extensionRedirectUris, scope } = this.config;
+    return { issuer, clientId, redirectUri, extensionRedirectUris, scope, authorizationEndpoint: discovery.authorization_endpoint };
   }
 
   /** The code the provider returned to /sso/callback, with the PKCE verifier and nonce only the extension knows. */
-  async signIn(input: { code: string; codeVerifier: string; nonce: string }): Promise<Issued> {
-    const tokens = await this.client.exchangeCode(input.code, input.codeVerifier);
+  async signIn(input: { code: string; codeVerifier: string; nonce: string; redirectUri?: string | undefined }): Promise<Issued> {
+    const { redirectUri = this.config.redirectUri } = input;
+    if (redirectUri !== this.config.redirectUri && !this.config.extensionRedirectUris.includes(redirectUri)) {
+      throw new SsoRefused('invalid-token', 'the redirect URI is not one this server signs in with');
+    }
+    const tokens = await this.client.exchangeCode(input.code, input.codeVerifier, redirectUri);
     const issued = await this.issue(tokens, input.nonce);
     this.log.info('sso sign-in', { user: issued.payload.sub, grants: issued.payload.grants.length });
     return issued;

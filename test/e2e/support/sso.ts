@@ -20,14 +20,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startSsoServers(users: Record<string, TestUser>): Promise<{ provider: TestProvider; server: RunningServer; http: string; dir: string }> {
+/** `extensionRedirectUris`: a browser flow's redirect URLs (Firefox's identity.getRedirectURL()). */
+export async function startSsoServers(users: Record<string, TestUser>, extensionRedirectUris: string[] = []): Promise<{ provider: TestProvider; server: RunningServer; http: string; dir: string }> {
   const port = await freePort();
   const http = `http://127.0.0.1:${port}`;
-  const provider = await startTestProvider({ redirectUris: [`${http}/sso/callback`], users });
+  const provider = await startTestProvider({ redirectUris: [`${http}/sso/callback`, ...extensionRedirectUris], users });
   const dir = mkdtempSync(join(tmpdir(), 'dl-sso-'));
   const config = join(dir, 'sso.json');
   const { issuer, clientId, clientSecret } = provider;
-  writeFileSync(config, JSON.stringify({ issuer, clientId, clientSecret, redirectUri: `${http}/sso/callback`, renewSeconds: 600, grants: ssoGrants }));
+  writeFileSync(config, JSON.stringify({ issuer, clientId, clientSecret, redirectUri: `${http}/sso/callback`, extensionRedirectUris, renewSeconds: 600, grants: ssoGrants }));
   const server = await startServer({ port, dataDir: join(dir, 'store'), logLevel: 'warn', ssoConfig: config });
   return { provider, server, http, dir };
 }
