@@ -84,8 +84,7 @@ export class SsoService {
     let issued: Issued;
     try {
       const tokens = await this.client.refresh(session.refreshToken);
-      issued = await this.issue({ ...tokens, refresh_token: tokens.refresh_token ?? session.refreshToken, id_token: tokens.id_token ?? session.idToken });
-      if (issued.payload.sub !== sub) throw new SsoRefused('invalid-token', 'the provider answered for another user');
+      issued = await this.issue({ ...tokens, refresh_token: tokens.refresh_token ?? session.refreshToken, id_token: tokens.id_token ?? session.idToken }, undefined, sub);
     } catch (error) {
       // The provider no longer vouches for this user (or the grants ran out): end access now,
       // not at the token's expiry. An unreachable provider is not a verdict: keep the token.
@@ -112,8 +111,10 @@ export class SsoService {
     return { endSessionUrl: await this.client.endSessionUrl(session?.idToken) };
   }
 
-  private async issue(tokens: ProviderTokens, nonce?: string): Promise<Issued> {
+  /** `sameUser`: at renewal, the user the renewed token was for; the provider must answer for them. */
+  private async issue(tokens: ProviderTokens, nonce?: string, sameUser?: string): Promise<Issued> {
     const claims = await this.client.claims(tokens, nonce);
+    if (sameUser !== undefined && claims.sub !== sameUser) throw new SsoRefused('invalid-token', 'the provider answered for another user');
     if (claims.sub.length > 128) throw new SsoRefused('invalid-token', 'the user id is longer than 128 characters');
     const grants: Grant[] = grantsForGroups(this.config, groupsFromClaim(claims[this.config.groupsClaim]));
     if (grants.length === 0) throw new SsoRefused('no-grants', 'none of the user’s groups is mapped to a grant');

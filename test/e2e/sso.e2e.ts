@@ -49,6 +49,7 @@ describe('options page: single sign-on', () => {
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 }).toContain('您所在的分组没有任何档案权限');
     expect(await extensionStorage(page)).not.toHaveProperty('connection');
     await expectAccessible(page, 'options: single sign-on refused');
+    await saveScreenshot(page, 'options-sso-refused');
     await page.close();
     // Leave the provider's session (single sign-on would otherwise sign carol in again at once).
     await ext.context.clearCookies();
