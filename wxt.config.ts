@@ -22,6 +22,7 @@ const MIN_FIREFOX = '128.0';
 /** Any http(s) site may become a portal, but only after the user grants it from the options page. */
 const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
 
+
 // The extension's manifest is assembled here so that every permission it asks for is visible in
 // one place and reviewed as a whole (least privilege: see README "Permissions").
 export default defineConfig({
@@ -49,6 +50,11 @@ export default defineConfig({
       // 预警提醒: tells the officer when someone in scope newly comes under warning or a duty
       // becomes overdue (lib/alert-host.ts); each kind can be switched off in the options
       'notifications',
+      // Firefox only: 统一身份认证 signs in with identity.launchWebAuthFlow there, because a window
+      // opened from an extension page loses its opener on the provider's site (README "Single
+      // sign-on"). Firefox does not offer `identity` as an optional permission; it shows no
+      // install warning and reaches no data: it opens the provider's login and returns its answer.
+      ...(browser === 'firefox' ? ['identity'] : []),
     ],
     host_permissions: presetPortals,
     ...(manifestVersion === 3

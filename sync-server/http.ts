@@ -3,7 +3,7 @@
  * (Authorization: Bearer <token>, same checks as the WebSocket upgrade); `/views`, the view log
  * (view-log.ts); `/admin/*` for the CLI
  * (admin-http.ts); `/extension/<file>` for browsers updating the packaged extension
- * (extension-files.ts). Every request first passes origins.ts (a target that parses, an allowed Host
+ * (extension-files.ts); `/sso/*` for single sign-on (sso/http.ts). Every request first passes origins.ts (a target that parses, an allowed Host
  * and Origin); CORS answers name only an allowed origin. `/healthz` answers 503 with the list of
  * problems while the store is known to be damaged (health.ts).
  */
@@ -14,11 +14,15 @@ import { authenticate, authorize, bearerToken } from './auth.ts';
 import { EXTENSION_PREFIX, serveExtensionFile } from './extension-files.ts';
 import { type OriginPolicy, originAllowed, refuseRequest, requestUrl } from './origins.ts';
 import { handleViews } from './view-log.ts';
+import { handleSso } from './sso/http.ts';
+import type { SsoService } from './sso/service.ts';
 
 export interface HttpContext extends AdminContext {
   policy: OriginPolicy;
   /** Where the packaged extension is served from (`--extension-dir`); none: GET /extension/* is 404. */
   extensionDir?: string | undefined;
+  /** Single sign-on (`--sso-config`); none: /sso/* answers 404. */
+  sso?: SsoService | undefined;
 }
 
 function corsHeaders(policy: OriginPolicy, req: IncomingMessage): Record<string, string> {
@@ -46,6 +50,7 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
     return json(res, refusal?.status ?? 400, { error: refusal?.detail ?? 'bad request' });
   }
   if (url.pathname.startsWith('/admin/')) return handleAdmin(context, req, res, url);
+  if (url.pathname.startsWith('/sso/')) return handleSso(context, req, res, url);
   const cors = corsHeaders(context.policy, req);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, cors);

@@ -33,6 +33,8 @@ import { MULTIPLEX_SUBPROTOCOL, closeCodes } from './protocol.ts';
 import { type ClientSocket, openDocumentSocket } from './socket.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
+import { loadSsoConfig } from './sso/config.ts';
+import { SsoService } from './sso/service.ts';
 import { loadOrCreateSecret } from './token.ts';
 import { type UpdateLimits, defaultUpdateLimits } from './update-guard.ts';
 
@@ -82,6 +84,8 @@ export const serverOptionsSchema = v.object({
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** The packaged extension and its update manifests (`npm run package`), served at GET /extension/<file>. */
   extensionDir: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** Single sign-on through the organisation's OpenID Connect provider: a JSON file (sso/config.ts, README). */
+  ssoConfig: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 export type ServerOptions = v.InferInput<typeof serverOptionsSchema> & {
   /** Where JSON log lines go (default: stdout). */
@@ -138,8 +142,11 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     maxConnections: options.maxConnections,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? (options.multiplex ? defaultConnectionCaps.maxConnectionsPerUser : defaultConnectionsPerUserWithoutMultiplex),
   });
+  // Read before the store opens: a configuration that does not parse stops the start, with its reason.
+  const ssoConfig = options.ssoConfig === undefined ? undefined : loadSsoConfig(options.ssoConfig);
   const secret = loadOrCreateSecret(options.dataDir);
   const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
+  const sso = ssoConfig && new SsoService(ssoConfig, secret, storage, log);
   const metrics = new Metrics();
   const health = new Health(log, metrics);
   // Damage found now is reported (log, /healthz, /metrics) and remembered; see integrity.ts.
@@ -177,7 +184,7 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
       connectionsCheckingInterval: Math.min(1000, limits.handshakeTimeoutMs),
     },
     (req, res) => {
-      handleHttp({ secret, storage, metrics, policy, health, registry, dataDir: options.dataDir, updateLimits, log, extensionDir: options.extensionDir }, req, res).catch((error: Error) => {
+      handleHttp({ secret, storage, metrics, policy, health, registry, dataDir: options.dataDir, updateLimits, log, extensionDir: options.extensionDir, sso }, req, res).catch((error: Error) => {
         log.error('http handler failed', { method: req.method ?? '', error: error.message });
         if (!res.headersSent) res.writeHead(500);
         res.end();

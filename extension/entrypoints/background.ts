@@ -7,6 +7,7 @@ import { startOverlayHost } from '../lib/overlay-host.ts';
 import { syncOverlayRegistration } from '../lib/portals.ts';
 import { onConnectionChange, readConnection, whenManagedSettles, wsUrl } from '../lib/settings.ts';
 import { serveStatus } from '../lib/status-port.ts';
+import { keepSsoFresh } from '../lib/sso-renewal.ts';
 import { createWorkspaceHost } from '../lib/workspace-host.ts';
 import { startViewLog } from '../lib/view-log-host.ts';
 
@@ -34,6 +35,7 @@ export default defineBackground(() => {
   startAlertHost(host);
   // 查阅留痕: delivers the views pages queued, offline ones included (lib/view-log-host.ts).
   startViewLog(host);
+  keepSsoFresh();
   const opened = host.reopen();
   // The browser's policy store can answer seconds after a start (readConnection stops waiting
   // after 500 ms), and a policy that was there all along announces no change: once it has

@@ -9,7 +9,7 @@ import { grantsSchema, httpUrl } from '../../core/sync/whoami.ts';
  * values win and the options page shows them as set by the organisation.
  */
 
-const serverUrlSchema = v.pipe(
+export const serverUrlSchema = v.pipe(
   v.string(),
   v.trim(),
   v.minLength(1, 'required'),
@@ -46,7 +46,7 @@ export { grantsSchema };
 export type Grants = v.InferOutput<typeof grantsSchema>;
 const storedGrantsSchema = v.object({ for: v.string(), grants: grantsSchema });
 
-async function connectionDigest(c: Connection): Promise<string> {
+export async function connectionDigest(c: Connection): Promise<string> {
   const bytes = new TextEncoder().encode(`${c.serverUrl}\n${c.token}`);
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
