@@ -1,7 +1,7 @@
 /**
  * Roles, document names and grants: who may read and who may write which document.
  *
- * The permission boundary is the document boundary (design.md), so this module never looks
+ * The permission boundary is the document boundary (docs/decisions.md), so this module never looks
  * inside a document. A grant is (role, document name or pattern); the effective role for a
  * document is the highest matching grant; no matching grant means no access at all.
  */

@@ -1,5 +1,5 @@
 /**
- * Document names. The document is the permission boundary (design.md): the server grants roles per
+ * Document names. The document is the permission boundary (docs/decisions.md): the server grants roles per
  * name or pattern, so these strings are part of the protocol, not an implementation detail.
  */
 

@@ -7,7 +7,7 @@
  * read plus the rules), which is what the sync client does after a load when no index is cached.
  *
  * Then the same documents through y-indexeddb in headless Chromium (test/bench/layout-page.ts),
- * which is how design.md's figures for the naive layout were measured.
+ * which is how the naive layout's figures in BENCHMARKS.md were measured.
  *
  * Run: npx tsx test/bench/layout.ts   (prints tables; figures go to BENCHMARKS.md by hand)
  *      npx tsx test/bench/layout.ts --workspace [runs]   (only the sync client in Chromium)
