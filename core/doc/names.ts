@@ -4,7 +4,7 @@
  */
 
 export const WORKSPACE_DOC = 'workspace';
-/** Saved queries shared in the workspace (core/doc/queries-doc.ts; who may write: core/sync/derived-access.ts). */
+/** Saved queries shared in the workspace (core/doc/queries-doc.ts; who may write: core/sync/access.ts). */
 export const QUERIES_DOC = 'queries';
 /** The integrity-review register: every request and reply, org-wide (core/doc/register-doc.ts). */
 export const REGISTER_DOC = 'register';

@@ -9,3 +9,5 @@ export * from './index-cache.ts';
 export * from './whoami.ts';
 export * from './multiplex.ts';
 export * from './authors.ts';
+export * from './access.ts';
+export * from './token.ts';

@@ -84,7 +84,7 @@ export interface Workspace {
   readonly workspaceSynced: SyncedDoc;
   unit(code: string): Promise<OpenUnit>;
   notes(code: string): Promise<OpenNotes>;
-  /** `queries` or `user:<sub>`, opened once (access derived, not from `grants`: derived-access.ts). */
+  /** `queries` or `user:<sub>`, opened once (access derived, not from `grants`: access.ts, derivedRole). */
   doc(name: string, kind: DocKind): Promise<SyncedDoc>;
   /** The integrity-review register, org-wide (its own grants on the server). */
   register(): Promise<OpenRegister>;
