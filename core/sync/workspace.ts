@@ -1,5 +1,5 @@
 import type { IsoDate } from '../dates.ts';
-import { fromParts } from '../dates.ts';
+import { today as todayInChina } from '../dates.ts';
 import type { Locale } from '../model/messages.ts';
 import type { WorkspaceConfig } from '../model/config.ts';
 import type { Unit } from '../model/schemas.ts';
@@ -45,7 +45,7 @@ export interface WorkspaceOptions {
   grants?: readonly Grant[];
   /** Language of index strings and validation messages. Default zh-CN. */
   locale?: Locale;
-  /** Date the rules evaluate on; default today in local time. */
+  /** Date the rules evaluate on; default today as core/dates.ts defines it (China Standard Time). */
   today?: () => IsoDate;
   rules?: Rules;
   confirmDebounceMs?: number;
@@ -113,16 +113,11 @@ export interface Workspace {
   wipe(): Promise<void>;
 }
 
-const localToday = (): IsoDate => {
-  const d = new Date();
-  return fromParts(d.getFullYear(), d.getMonth() + 1, d.getDate());
-};
-
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const serverUrl = options.serverUrl.replace(/\/+$/, '');
   const persistence = options.persistence ?? 'indexeddb';
   const locale = options.locale ?? 'zh-CN';
-  const today = options.today ?? localToday;
+  const today = options.today ?? (() => todayInChina());
   let token = options.token;
   let shouldConnect = options.connect ?? true;
   const prefix = dbPrefix(serverUrl);
