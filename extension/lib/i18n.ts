@@ -67,8 +67,13 @@ export function format(entry: Message | undefined, substitutions: readonly (stri
 }
 
 export function t(key: MessageKey, ...substitutions: (string | number)[]): string {
+  return tIn(active, key, ...substitutions);
+}
+
+/** `t` in a given locale (for code that is handed the locale, as core's validation texts are). */
+export function tIn(locale: Locale, key: MessageKey, ...substitutions: (string | number)[]): string {
   // A key missing from English falls back to Chinese, then to the key: never a blank label.
-  return format(catalogues[active][key], substitutions) ?? format(catalogues['zh-CN'][key], substitutions) ?? key;
+  return format(catalogues[locale][key], substitutions) ?? format(catalogues['zh-CN'][key], substitutions) ?? key;
 }
 
 /** The locale for core's texts (validation messages, rule explanations, vocabulary labels). */
