@@ -62,6 +62,8 @@ export function format(entry: Message | undefined, substitutions: readonly (stri
     const p = entry.placeholders?.[name.toLowerCase()] ?? entry.placeholders?.[name];
     return p ? positional(p.content) : whole;
   });
+  // NUL stands in for an escaped $ while the positional $1…$9 are replaced: no message contains it.
+  // eslint-disable-next-line no-control-regex
   text = positional(text.replace(/\$\$/g, '\u0000')).replace(/\u0000/g, '$');
   return text;
 }
