@@ -8,7 +8,7 @@ import { listImports, workspaceTarget } from '../../core/import/index.ts';
 import { SyncRefusedError } from '../../core/sync/synced-doc.ts';
 import { openWorkspace } from '../../core/sync/workspace.ts';
 import { revoke } from '../../sync-server/admin.ts';
-import { importSheet, openImportTarget } from '../../sync-server/cli/import-sheet.ts';
+import { importSheet, openImportTarget } from '../../tools/import-sheet.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../../sync-server/testing.ts';
 import { mintToken } from '../../sync-server/token.ts';
 import { runCli } from '../../sync-server/cli.ts';
