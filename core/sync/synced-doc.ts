@@ -186,30 +186,12 @@ function parseStateVector(stored: unknown): StateVector | undefined {
 }
 
 /**
- * Several values of y-indexeddb's `custom` store in one read-only transaction, as soon as the
- * database is open (in parallel with y-indexeddb's own read of the updates). A value that cannot be
- * read is undefined: it only costs what it would have saved.
+ * Several values of y-indexeddb's `custom` store, asked for together as soon as the database is open
+ * (in parallel with y-indexeddb's own read of the updates), through its public `get`. A value that
+ * cannot be read is undefined: it only costs what it would have saved.
  */
-async function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
-  try {
-    const db = await persistence._db;
-    return await new Promise<unknown[]>((resolve) => {
-      const out: unknown[] = keys.map(() => undefined);
-      const tx = db.transaction(['custom'], 'readonly');
-      const store = tx.objectStore('custom');
-      keys.forEach((key, i) => {
-        const req = store.get(key);
-        req.onsuccess = () => {
-          out[i] = req.result;
-        };
-      });
-      tx.oncomplete = () => resolve(out);
-      tx.onerror = () => resolve(keys.map(() => undefined));
-      tx.onabort = () => resolve(keys.map(() => undefined));
-    });
-  } catch {
-    return keys.map(() => undefined);
-  }
+function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
+  return Promise.all(keys.map((key) => persistence.get(key).then((value: unknown) => value, () => undefined)));
 }
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
