@@ -7,7 +7,7 @@ import { derivedCanWrite, derivedRole } from '../../core/sync/access.ts';
 import type { WorkspaceConfig } from '../../core/model/config.ts';
 import type { Unit } from '../../core/model/schemas.ts';
 import type { Workspace } from '../../core/sync/index.ts';
-import { openUnitsInScope } from '../components/review/units-in-scope.ts';
+import { openUnitsInScope } from '../components/shared/units-in-scope.ts';
 import { identityFromToken } from './identity.ts';
 import { trackDoc } from './reactive-doc.svelte.ts';
 import type { readConnection } from './settings.ts';
