@@ -46,7 +46,7 @@ import {
 import { today as todayIn } from '../core/dates.ts';
 import type { Locale } from '../core/model/messages.ts';
 import type { Grant } from '../core/sync/scope.ts';
-import { SyncRefusedError } from '../core/sync/synced-doc.ts';
+import { SyncRefusedError } from '../core/sync/refusal.ts';
 import { grantsFor } from '../core/sync/whoami.ts';
 import { openWorkspace, type Workspace } from '../core/sync/workspace.ts';
 

@@ -1,6 +1,7 @@
 export * from './confirmation.ts';
 export * from './status.ts';
 export * from './synced-doc.ts';
+export * from './refusal.ts';
 export * from './summaries.ts';
 export * from './local-index.ts';
 export * from './workspace.ts';

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
 import { loadOrCreateSecret, mintToken } from '../../sync-server/token.ts';
 import * as Y from 'yjs';
-import { definitiveRefusal } from './synced-doc.ts';
+import { definitiveRefusal } from './refusal.ts';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
 import { defaultRules, type Rules } from './summaries.ts';
 import { cadre, record } from '../doc/test/fixtures.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { listImports, workspaceTarget } from '../../core/import/index.ts';
-import { SyncRefusedError } from '../../core/sync/synced-doc.ts';
+import { SyncRefusedError } from '../../core/sync/refusal.ts';
 import { openWorkspace } from '../../core/sync/workspace.ts';
 import { revoke } from '../../sync-server/admin.ts';
 import { importSheet, openImportTarget } from '../../tools/import-sheet.ts';
