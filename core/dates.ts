@@ -84,7 +84,14 @@ export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
   return a > b ? a : b;
 }
 
-/** Today in the given IANA zone (default China Standard Time, where the dossiers are kept). */
+/**
+ * Today: the calendar date in China Standard Time (Asia/Shanghai), where the dossiers are kept.
+ * This is the one "today" of the product — what rules evaluate on, what a date may not lie after,
+ * what a page prints as 截至 — so every device and every officer agree on which day it is, whatever
+ * the device's own time zone: an influence period ends on the same day for everyone, and an index
+ * cached on one device stays valid on another (docs/decisions.md, "Today"). `timeZone` exists for
+ * tests and for the rare question about another zone.
+ */
 export function today(timeZone = 'Asia/Shanghai', now: Date = new Date()): IsoDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }

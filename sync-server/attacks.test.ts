@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { exportDocument, readAudit } from './admin.ts';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness } from './protocol.ts';
+import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness } from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
 import { hashUpdate } from './attribution.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';

@@ -8,7 +8,7 @@
  *
  * Families and the grant each row's token holds: `workspace`, `unit:A01`, `notes:A01` and
  * `register` are granted by name (the row's role on that document). `queries` and `user:<sub>` are
- * derived (core/sync/derived-access.ts): the row's role on `workspace` gives `queries` viewer (a
+ * derived (core/sync/access.ts): the row's role on `workspace` gives `queries` viewer (a
  * viewer) or annotator (anyone who may write something), and `user:<own sub>` is its owner's
  * (editor), whatever the grants.
  *

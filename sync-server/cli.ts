@@ -10,9 +10,9 @@
  *   export  --doc D --out FILE.ydoc
  *   import  --doc D --file FILE.ydoc [--user U]
  *   import  --file FILE.csv|.xlsx | --list | --undo ID [--reason R]  --server URL --token T
- *           spreadsheet imports, as a client of the running server: delegated to cli/import-sheet.ts
+ *           spreadsheet imports, as a client of the running server: delegated to tools/import-sheet.ts
  *   review  --purpose P [--year Y] --as-of DATE --file NAMES.csv|.xlsx --out REPLY.docx [--json] --server URL --token T
- *           an integrity review and its reply letter, as a client of the running server: cli/review.ts
+ *           an integrity review and its reply letter, as a client of the running server: tools/review.ts
  *   backup  --out DIR2
  *   check   [--full] [--clear] [--json]   verify the store; exit 1 when something is wrong
  *
@@ -120,7 +120,7 @@ function grantsFrom(values: ReturnType<typeof options>): Grant[] {
 }
 
 /** Where `import` sends spreadsheets (someone else's module; replaceable in tests). */
-export const sheetImporterModule = './cli/import-sheet.ts';
+export const sheetImporterModule = '../tools/import-sheet.ts';
 
 export async function runCli(
   argv: string[],
@@ -251,9 +251,9 @@ async function importSheetDelegate(modulePath: string, argv: string[]): Promise<
   await module.importSheet(argv);
 }
 
-/** Reviews are a client of the server (cli/review.ts), loaded only when asked: it brings the Word writer. */
+/** Reviews are a client of the server (tools/review.ts), loaded only when asked: it brings the Word writer. */
 async function reviewDelegate(argv: string[]): Promise<void> {
-  const { reviewCommand, ReviewUsageError } = await import('./cli/review.ts');
+  const { reviewCommand, ReviewUsageError } = await import('../tools/review.ts');
   try {
     await reviewCommand(argv);
   } catch (error) {

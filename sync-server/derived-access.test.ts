@@ -1,10 +1,10 @@
 /**
- * The two documents whose access is derived (core/sync/derived-access.ts), enforced by a real
+ * The two documents whose access is derived (core/sync/access.ts), enforced by a real
  * server on loopback: a user's own `user:<sub>` document, and the shared `queries` document.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
-import { derivedRole } from '../core/sync/derived-access.ts';
+import { derivedRole } from '../core/sync/access.ts';
 import { canWrite, effectiveRole, isDocName } from './access.ts';
 import { type TestServer, startTestServer, stockClient, synced, tempDataDir, upgradeStatus, waitFor } from './testing.ts';
 import type { Grant } from './access.ts';

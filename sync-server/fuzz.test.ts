@@ -15,7 +15,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate } from './protocol.ts';
+import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { replayStored } from './replay.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import { type TestServer, awarenessFrame, manyClientIdsUpdate, nestedChain, rawClient, startTestServer, stockClient, synced, tempDataDir, updatesOf, waitFor } from './testing.ts';

@@ -36,8 +36,6 @@ afterAll(async () => {
   data.remove();
 });
 
-const http = () => server.url.replace('ws:', 'http:');
-
 async function stillServing(target: TestServer = server): Promise<void> {
   expect((await fetch(`${target.url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);
   const provider = stockClient(target.url, 'unit:S01', target.token('sam', ['editor', 'unit:*']));

@@ -39,8 +39,8 @@ describe('tokens', () => {
 
   it('accepts one spelling of the signature only: no padding, no other trailing bits, no standard base64', () => {
     // Until a signature has both alphabets' special characters, mint again.
-    let token = '';
-    let signature = '';
+    let token: string;
+    let signature: string;
     do {
       token = mintToken(secret, { user: 'alice', grants, ttlSeconds: 60 }).token;
       signature = token.split('.')[2]!;

@@ -1,7 +1,8 @@
 /**
- * Signed access tokens: `dl1.<payload>.<signature>`, both parts base64url, HMAC-SHA256 with a
- * secret generated into the data directory on first use. Every character is an RFC 6455 token
- * character, so the extension can offer the token as a WebSocket subprotocol (`auth.<token>`).
+ * Signing and verifying access tokens. Their format (`dl1.<payload>.<signature>`, the payload
+ * schema, the encoding) is core/sync/token.ts, shared with the clients that read them; the server
+ * keeps what only it may do: the secret, generated into the data directory on first use, and
+ * HMAC-SHA256 over `dl1.<payload>`.
  *
  * Verification checks the signature first (constant time), then the payload's shape with
  * valibot, then expiry. The signature has exactly one accepted spelling, the canonical unpadded
@@ -17,22 +18,9 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { grantSchema } from './access.ts';
+import { decodeTokenPayload, tokenBody, tokenParts, tokenPayloadSchema, type TokenPayload } from '../core/sync/token.ts';
 
-const prefix = 'dl1';
-
-export const tokenPayloadSchema = v.object({
-  /** User id: the stable identity written into the audit log and clientID bindings. */
-  sub: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  /** Display name for presence and history. */
-  name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  grants: v.pipe(v.array(grantSchema), v.minLength(1), v.maxLength(64)),
-  /** Issued at, seconds since the epoch with milliseconds as a fraction; expiry, whole seconds. */
-  iat: v.pipe(v.number(), v.finite()),
-  exp: v.pipe(v.number(), v.integer()),
-  jti: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-});
-export type TokenPayload = v.InferOutput<typeof tokenPayloadSchema>;
+export { tokenPayloadSchema, type TokenPayload } from '../core/sync/token.ts';
 
 export type TokenCheck =
   | { ok: true; payload: TokenPayload }
@@ -80,26 +68,21 @@ export function mintToken(secret: Buffer, options: MintOptions): { token: string
     exp: Math.floor(now / 1000) + Math.max(1, Math.floor(options.ttlSeconds)),
     jti: randomUUID(),
   });
-  const body = `${prefix}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const body = tokenBody(payload);
   return { token: `${body}.${sign(secret, body).toString('base64url')}`, payload };
 }
 
 export function verifyToken(secret: Buffer, token: string, now = Date.now()): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== prefix) return { ok: false, reason: 'malformed' };
-  const body = `${parts[0]}.${parts[1]}`;
+  const parts = tokenParts(token);
+  if (!parts) return { ok: false, reason: 'malformed' };
   // Compare the spelling, not the decoded bytes: one MAC, one accepted text.
-  const given = Buffer.from(parts[2] ?? '', 'latin1');
-  const expected = Buffer.from(sign(secret, body).toString('base64url'), 'latin1');
+  const given = Buffer.from(parts.signature, 'latin1');
+  const expected = Buffer.from(sign(secret, parts.body).toString('base64url'), 'latin1');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'bad-signature' };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'invalid-payload' };
-  }
+  const json = decodeTokenPayload(parts.payload);
+  if (json === undefined) return { ok: false, reason: 'invalid-payload' };
   const parsed = v.safeParse(tokenPayloadSchema, json);
   if (!parsed.success) return { ok: false, reason: 'invalid-payload' };
   if (parsed.output.exp * 1000 <= now) return { ok: false, reason: 'expired' };

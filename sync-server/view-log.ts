@@ -11,7 +11,7 @@
  * Each user has a request budget (a token bucket) and each body a size cap; past them 429 / 413.
  * Nothing edits or removes an entry (storage/sqlite-views.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { type Grant } from './access.ts';
 import { readBody } from './admin-http.ts';

@@ -139,8 +139,14 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
     u.cadres++;
     grades.get(c.grade)?.add(s);
     u.grades.get(c.grade)?.add(s);
-    if (c.warnings.length) (warned.add(s), u.warned.add(s));
-    if (c.periods.length) (inPeriod.add(s), u.inPeriod.add(s));
+    if (c.warnings.length) {
+      warned.add(s);
+      u.warned.add(s);
+    }
+    if (c.periods.length) {
+      inPeriod.add(s);
+      u.inPeriod.add(s);
+    }
     countDots(s, c.records, u);
     for (const f of c.flags) {
       if (!within(f.date, period)) continue;

@@ -25,6 +25,7 @@ export type CanonicalCheck = (value: unknown) => boolean;
 
 // Valibot's schemas and actions are plain objects (`type`, `entries`, `pipe`, `requirement`...),
 // read here as data.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- valibot's internals, read as untyped data
 type Node = Record<string, any>;
 
 const never: CanonicalCheck = () => false;

@@ -51,6 +51,7 @@ export interface CreationEntry {
   at: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any valibot object schema, whatever its entries
 export interface CollectionDef<S extends v.ObjectSchema<any, any> | v.SchemaWithPipe<any>> {
   name: string;
   schema: S;
@@ -112,10 +113,12 @@ export interface Collection<T> {
   remove(id: string): WriteResult;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a valibot object schema or a pipe over one
 function entriesOf(schema: any): Record<string, unknown> {
   return schema.entries as Record<string, unknown>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- T is the caller's; the schema's own type is not needed here
 export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocContext): Collection<T> {
   const map = doc.getMap<unknown>(def.name);
   const edits = doc.getMap<unknown>(EDITS);

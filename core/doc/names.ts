@@ -1,10 +1,10 @@
 /**
- * Document names. The document is the permission boundary (design.md): the server grants roles per
+ * Document names. The document is the permission boundary (docs/decisions.md): the server grants roles per
  * name or pattern, so these strings are part of the protocol, not an implementation detail.
  */
 
 export const WORKSPACE_DOC = 'workspace';
-/** Saved queries shared in the workspace (core/doc/queries-doc.ts; who may write: core/sync/derived-access.ts). */
+/** Saved queries shared in the workspace (core/doc/queries-doc.ts; who may write: core/sync/access.ts). */
 export const QUERIES_DOC = 'queries';
 /** The integrity-review register: every request and reply, org-wide (core/doc/register-doc.ts). */
 export const REGISTER_DOC = 'register';

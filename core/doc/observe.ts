@@ -16,6 +16,7 @@ export interface ChangeEvent {
   origin: unknown;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types of every event kind (YEvent<any> is Yjs' own)
 function topLevel(type: Y.AbstractType<any>): { root: Y.AbstractType<any>; key: string | null } | undefined {
   let t = type;
   let key: string | null = null;
@@ -31,6 +32,7 @@ function topLevel(type: Y.AbstractType<any>): { root: Y.AbstractType<any>; key: 
 export function observeDoc(doc: Y.Doc, onChange: (event: ChangeEvent) => void): () => void {
   const handler = (tr: Y.Transaction) => {
     if (tr.changed.size === 0) return;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as doc.share holds them
     const names = new Map<Y.AbstractType<any>, string>();
     for (const [name, type] of doc.share) names.set(type, name);
     const changes: Changes = new Map();

@@ -9,7 +9,7 @@ import type { WriteResult } from './entry.ts';
  * (干部查询 → 保存并共享). Not the `workspace` document, which only admins write, and not a unit
  * document: a query spans units and holds filters only, never dossier content, so whoever runs a
  * shared query sees its results within their own scope. Who may write it is decided by the server
- * (core/sync/derived-access.ts). A removed query is marked, never deleted, like everything else.
+ * (core/sync/access.ts). A removed query is marked, never deleted, like everything else.
  */
 
 export const QUERIES_COLLECTIONS = {

@@ -6,7 +6,7 @@ import { decodeEntity, encodeEntity } from './entry.ts';
 
 /**
  * The `user:<sub>` document: one user's own state, synced between that user's devices and read by
- * nobody else (the server's rule, core/sync/derived-access.ts). It holds what the alerts need to be
+ * nobody else (the server's rule, core/sync/access.ts). It holds what the alerts need to be
  * told once per user rather than once per device:
  *
  * | type | key → value |

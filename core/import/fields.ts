@@ -101,7 +101,7 @@ export function normaliseHeader(h: string): string {
   return h
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[(（\[【].*?[)）\]】]/g, '')
+    .replace(/[(（[【].*?[)）\]】]/g, '')
     .replace(/[\s*_\-:：·.]/g, '')
     .replace(/必填|选填$/g, '');
 }

@@ -1,6 +1,7 @@
 import type { UnitDossiers } from '../doc/unit-doc.ts';
 import { canWrite, canWriteSomeUnit } from '../sync/scope.ts';
-import { SyncRefusedError, type SyncedDoc } from '../sync/synced-doc.ts';
+import { SyncRefusedError } from '../sync/refusal.ts';
+import type { SyncedDoc } from '../sync/synced-doc.ts';
 import type { Workspace } from '../sync/workspace.ts';
 import type { ImportTarget } from './apply.ts';
 import type { ImportAccess, ImportPreview } from './prepare.ts';

@@ -36,7 +36,7 @@ export const idSchema = v.pipe(
   v.trim(),
   v.minLength(1, 'required'),
   v.maxLength(64, 'id.length'),
-  v.regex(/^[\p{L}\p{N}_.:\-]+$/u, 'id.format'),
+  v.regex(/^[\p{L}\p{N}_.:-]+$/u, 'id.format'),
 );
 export const dateSchema = v.pipe(v.string('type.string'), v.check(isIsoDate, 'date.format'));
 const userSchema = v.pipe(v.string('type.string'), v.minLength(1, 'required'), v.maxLength(128, 'id.length'));
@@ -104,8 +104,8 @@ const recordShape = {
  * running validations after an issue), so a row with three defects reports all three; the
  * predicates therefore guard their own types.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the action slots into pipes of several object types; the predicate guards types */
 export function fieldCheck(field: string, ok: (input: Record<string, any>) => boolean, message: string) {
-  // `any` because the action slots into pipes of several object types; the predicate guards types.
   return v.rawCheck<any>(({ dataset, addIssue }) => {
     const input: unknown = dataset.value;
     if (typeof input !== 'object' || input === null) return;
@@ -114,6 +114,7 @@ export function fieldCheck(field: string, ok: (input: Record<string, any>) => bo
     addIssue({ message, path: [{ type: 'object', origin: 'value', input: obj, key: field, value: obj[field] }] });
   });
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const isStr = (x: unknown): x is string => typeof x === 'string';
 
@@ -223,7 +224,7 @@ export const isAfterToday = (date: unknown, today: IsoDate): boolean => isStr(da
  */
 export function entitySchemas(ctx: SchemaContext) {
   const upToToday = (fields: readonly string[]) => fields.map((f) => fieldCheck(f, (x) => !isAfterToday(x[f], ctx.today), 'date.future'));
-  const kindOf = (r: Record<string, any>) => (isStr(r.kind) ? kindById(ctx.config, r.kind) : undefined);
+  const kindOf = (r: Record<string, unknown>) => (isStr(r.kind) ? kindById(ctx.config, r.kind) : undefined);
   const record = v.pipe(
     v.object(recordShape),
     ...recordChecks,

@@ -79,7 +79,7 @@ export interface NegativeListItem {
 
 /**
  * The seed names seven of Zhangjiajie's 15 items; the rest follow the published Guangdong and
- * Jiande lists (domain-rules.md, mechanism 2). A workspace edits this list; rules never name items.
+ * Jiande lists (docs/domain-rules.md, mechanism 2). A workspace edits this list; rules never name items.
  */
 export const DEFAULT_NEGATIVE_LIST: NegativeListItem[] = [
   { id: 'cult', label: { zh: '参与邪教组织', en: 'Joining a cult' } },

@@ -24,7 +24,7 @@ describe('boundary convention', () => {
   });
 });
 
-/** Every row of domain-rules.md's tables, with the last day worked out by hand from 2018-06-15. */
+/** Every row of docs/domain-rules.md's tables, with the last day worked out by hand from 2018-06-15. */
 const ROWS: { kind: string; until: string | null; blocks: string[]; extra?: object }[] = [
   { kind: 'party-warning', until: '2019-06-14', blocks: ['promotion', 'commendation'] },
   { kind: 'party-serious-warning', until: '2019-12-14', blocks: ['promotion', 'commendation'] },

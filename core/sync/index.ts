@@ -1,6 +1,7 @@
 export * from './confirmation.ts';
 export * from './status.ts';
 export * from './synced-doc.ts';
+export * from './refusal.ts';
 export * from './summaries.ts';
 export * from './local-index.ts';
 export * from './workspace.ts';
@@ -9,3 +10,5 @@ export * from './index-cache.ts';
 export * from './whoami.ts';
 export * from './multiplex.ts';
 export * from './authors.ts';
+export * from './access.ts';
+export * from './token.ts';

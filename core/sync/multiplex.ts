@@ -1,5 +1,5 @@
 import { MULTIPLEX_SUBPROTOCOL, encodeLeave, encodeOpen, envelope, envelopePrefix, messageClose, readClose, readEnvelope } from './multiplex-wire.ts';
-import { definitiveRefusal } from './synced-doc.ts';
+import { definitiveRefusal } from './refusal.ts';
 
 /**
  * One WebSocket for every document of a workspace (wire format: sync-server/protocol.ts,

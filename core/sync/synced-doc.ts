@@ -18,6 +18,7 @@ import {
 import { connectionOf, type DocStatus } from './status.ts';
 import { changedSince, type Changes } from '../doc/observe.ts';
 import { trackAuthors, type Authors } from './authors.ts';
+import { definitiveRefusal, FORBIDDEN_CLOSE, REFUSAL_REASONS, SyncRefusedError, type RefusalStatus } from './refusal.ts';
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -115,52 +116,6 @@ export interface SyncedDoc {
 }
 
 
-/**
- * The HTTP statuses of a refused upgrade that reconnecting with the same token cannot change: 401
- * (the token is not accepted: forged, expired or revoked) and 403 (no grant on the document).
- */
-export type RefusalStatus = 401 | 403;
-
-/** The close code of a document refused for lack of a grant on a multiplexed connection. */
-const FORBIDDEN_CLOSE = 4403;
-
-const REFUSAL_REASONS: Record<RefusalStatus, string> = {
-  401: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)',
-  403: 'HTTP 403: the token has no grant on this document',
-};
-
-/**
- * The status of a definitively refused upgrade (401 or 403), read from a y-websocket
- * 'connection-error' event; undefined for anything else. Only Node clients can tell: the `ws`
- * package reports "Unexpected server response: 403". A browser's error event carries no status, and
- * 5xx answers, refused connections and timeouts are transient: those keep retrying.
- */
-export function definitiveRefusal(event: unknown): RefusalStatus | undefined {
-  const e = event as { message?: unknown; error?: { message?: unknown } | null } | null | undefined;
-  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : e?.error?.message;
-  const match = typeof message === 'string' ? /^Unexpected server response: (\d{3})$/u.exec(message) : null;
-  const status = Number(match?.[1]);
-  return status === 401 || status === 403 ? status : undefined;
-}
-
-/**
- * The server will not let this wait end: it closed the connection for good ('closed'), refused the
- * upgrade with 401 or 403 ('refused', Node clients only: `httpStatus` says which), or refused a
- * write ('denied').
- */
-export class SyncRefusedError extends Error {
-  constructor(
-    readonly doc: string,
-    readonly kind: 'closed' | 'denied' | 'refused',
-    readonly reason: string,
-    readonly httpStatus?: RefusalStatus,
-  ) {
-    const what = { closed: 'connection closed by the server', denied: 'permission denied', refused: 'refused by the server' }[kind];
-    super(`${doc}: ${what} (${reason})`);
-    this.name = 'SyncRefusedError';
-  }
-}
-
 /** Whether a transaction changed the document (Yjs emits 'update' only then). */
 function changedIn(tr: Y.Transaction): boolean {
   if (tr.deleteSet.clients.size > 0) return true;
@@ -186,30 +141,12 @@ function parseStateVector(stored: unknown): StateVector | undefined {
 }
 
 /**
- * Several values of y-indexeddb's `custom` store in one read-only transaction, as soon as the
- * database is open (in parallel with y-indexeddb's own read of the updates). A value that cannot be
- * read is undefined: it only costs what it would have saved.
+ * Several values of y-indexeddb's `custom` store, asked for together as soon as the database is open
+ * (in parallel with y-indexeddb's own read of the updates), through its public `get`. A value that
+ * cannot be read is undefined: it only costs what it would have saved.
  */
-async function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
-  try {
-    const db = await persistence._db;
-    return await new Promise<unknown[]>((resolve) => {
-      const out: unknown[] = keys.map(() => undefined);
-      const tx = db.transaction(['custom'], 'readonly');
-      const store = tx.objectStore('custom');
-      keys.forEach((key, i) => {
-        const req = store.get(key);
-        req.onsuccess = () => {
-          out[i] = req.result;
-        };
-      });
-      tx.oncomplete = () => resolve(out);
-      tx.onerror = () => resolve(keys.map(() => undefined));
-      tx.onabort = () => resolve(keys.map(() => undefined));
-    });
-  } catch {
-    return keys.map(() => undefined);
-  }
+function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
+  return Promise.all(keys.map((key) => persistence.get(key).then((value: unknown) => value, () => undefined)));
 }
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { subjectSchema } from '../model/schemas.ts';
 import { UNIT_CODE_SOURCE } from '../model/unit-code.ts';
 import { httpUrl } from './whoami.ts';
 
@@ -19,10 +20,8 @@ export const MAX_VIEWS_PER_BATCH = 200;
 
 export const viewRecordSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/u, 'id: 8 to 64 letters, digits or -')),
-  subject: v.strictObject({
-    type: v.picklist(['cadre', 'unit']),
-    id: v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[\p{L}\p{N}_.:\-]+$/u, 'subject id: letters, digits, _ . : -')),
-  }),
+  // The model's subject reference, strict on the wire.
+  subject: v.strictObject(subjectSchema.entries),
   /** Code of the unit whose document holds the subject: the grant the server checks. */
   unit: v.pipe(v.string(), v.regex(new RegExp(`^${UNIT_CODE_SOURCE}$`, 'u'), 'unit: a unit code')),
   view: v.picklist(VIEW_KINDS),

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { Grant } from './scope.ts';
+import { grantSchema, type Grant } from './access.ts';
+import { readTokenPayload } from './token.ts';
 
 /**
  * Who a token is and which documents it may use: GET /whoami (the server's view, so a revoked
@@ -10,7 +11,7 @@ import type { Grant } from './scope.ts';
  */
 
 /** Which role on which documents (a name, or a prefix ending in `*`), as GET /whoami and tokens say. */
-export const grantsSchema = v.array(v.object({ role: v.picklist(['viewer', 'annotator', 'editor', 'admin']), doc: v.string() }));
+export const grantsSchema = v.array(grantSchema);
 
 export const whoamiSchema = v.object({
   user: v.pipe(v.string(), v.minLength(1)),
@@ -43,27 +44,12 @@ export async function fetchWhoami(serverUrl: string, token: string, signal?: Abo
   return parsed.success ? { ok: true, whoami: parsed.output } : { ok: false, reason: 'invalid-response', status: res.status };
 }
 
-const payloadSchema = v.object({
-  sub: v.string(),
-  name: v.string(),
-  grants: grantsSchema,
-  exp: v.optional(v.number()),
-});
-
 /** The token's own claims (unverified: for choosing what to open and show, never for deciding). */
 export function identityFromToken(token: string): Whoami | undefined {
-  const part = token.split('.')[1];
-  if (!part) return undefined;
-  try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
-    const parsed = v.safeParse(payloadSchema, JSON.parse(new TextDecoder().decode(bytes)));
-    if (!parsed.success) return undefined;
-    const { sub, name, grants, exp } = parsed.output;
-    return { user: sub, name, grants, ...(exp !== undefined ? { exp } : {}) };
-  } catch {
-    return undefined;
-  }
+  const payload = readTokenPayload(token);
+  if (!payload) return undefined;
+  const { sub, name, grants, exp } = payload;
+  return { user: sub, name, grants, exp };
 }
 
 /**

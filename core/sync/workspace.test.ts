@@ -2,13 +2,13 @@ import 'fake-indexeddb/auto';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 // The real server, on loopback. Only this test reaches into sync-server/; the library does not.
 import { startTestServer, stockClient, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
 import { loadOrCreateSecret, mintToken } from '../../sync-server/token.ts';
 import * as Y from 'yjs';
-import { definitiveRefusal } from './synced-doc.ts';
+import { definitiveRefusal } from './refusal.ts';
 import { dbPrefix, openWorkspace, type Workspace, type WorkspaceOptions } from './workspace.ts';
 import { defaultRules, type Rules } from './summaries.ts';
 import { cadre, record } from '../doc/test/fixtures.ts';
@@ -236,17 +236,40 @@ describe('sync client against the real server', () => {
   });
 
   it('stops and says which when the server refuses the upgrade (no grant: 403), and connects again with a new token', async () => {
-    const w = await workspace(server.token('quin', [{ role: 'editor', doc: 'unit:*' }]), { maxBackoffTime: 20 });
-    // No timeout here: without the refusal, this waits until the test times out.
-    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'workspace' });
-    expect(w.status()).toMatchObject({
-      connection: 'offline',
-      closed: [{ doc: 'workspace', httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }],
-    });
-    // Waiting later rejects at once too, and the client does not keep knocking (backoff would be 20 ms).
-    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ kind: 'refused', httpStatus: 403 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.logs.filter((l) => l.includes('quin has no grant on workspace'))).toHaveLength(1);
+    // The clock is fake: that the client does not keep knocking is shown by running every timer it
+    // left, not by waiting and hoping. A retry would open a socket (per-document transport) or a
+    // channel on the shared one (the provider's `ws`), both synchronously in its timer.
+    let sockets = 0;
+    class CountedSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        sockets += 1;
+      }
+    }
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const w = await workspace(server.token('quin', [{ role: 'editor', doc: 'unit:*' }]), {
+        maxBackoffTime: 20,
+        WebSocketPolyfill: CountedSocket as unknown as typeof globalThis.WebSocket,
+      });
+      // No timeout here: without the refusal, this waits until the test times out.
+      await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'workspace' });
+      expect(w.status()).toMatchObject({
+        connection: 'offline',
+        closed: [{ doc: 'workspace', httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }],
+      });
+      // Waiting later rejects at once too, and the client does not keep knocking (backoff would be 20 ms).
+      await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ kind: 'refused', httpStatus: 403 });
+      const opened = sockets;
+      await vi.advanceTimersByTimeAsync(60_000); // the backoff would be 20 ms: thousands of retries
+      expect(sockets).toBe(opened);
+      expect(w.workspaceSynced.provider.ws).toBeNull();
+      expect(w.workspaceSynced.provider.shouldConnect).toBe(false);
+      expect(server.logs.filter((l) => l.includes('quin has no grant on workspace'))).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    const w = open.at(-1)!;
     // A token with the grant: connecting again clears the refusal.
     w.setToken(adminToken('quin'));
     w.connect();

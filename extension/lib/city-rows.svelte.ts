@@ -3,11 +3,11 @@ import { today } from '../../core/dates.ts';
 import { createRowStore, type RowSnapshot } from '../../core/analysis/row-store.ts';
 import { unitRows } from '../../core/analysis/rows.ts';
 import { QUERIES_DOC, type UnitDossiers } from '../../core/doc/index.ts';
-import { derivedCanWrite, derivedRole } from '../../core/sync/derived-access.ts';
+import { derivedCanWrite, derivedRole } from '../../core/sync/access.ts';
 import type { WorkspaceConfig } from '../../core/model/config.ts';
 import type { Unit } from '../../core/model/schemas.ts';
 import type { Workspace } from '../../core/sync/index.ts';
-import { openUnitsInScope } from '../components/review/units-in-scope.ts';
+import { openUnitsInScope } from '../components/shared/units-in-scope.ts';
 import { identityFromToken } from './identity.ts';
 import { trackDoc } from './reactive-doc.svelte.ts';
 import type { readConnection } from './settings.ts';
@@ -18,7 +18,7 @@ const UPDATE_MS = 250;
 export interface Me {
   user: string;
   name: string;
-  /** May write the shared queries (core/sync/derived-access.ts); the server decides in the end. */
+  /** May write the shared queries (core/sync/access.ts); the server decides in the end. */
   canShare: boolean;
 }
 

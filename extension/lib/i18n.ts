@@ -62,13 +62,20 @@ export function format(entry: Message | undefined, substitutions: readonly (stri
     const p = entry.placeholders?.[name.toLowerCase()] ?? entry.placeholders?.[name];
     return p ? positional(p.content) : whole;
   });
+  // NUL stands in for an escaped $ while the positional $1…$9 are replaced: no message contains it.
+  // eslint-disable-next-line no-control-regex
   text = positional(text.replace(/\$\$/g, '\u0000')).replace(/\u0000/g, '$');
   return text;
 }
 
 export function t(key: MessageKey, ...substitutions: (string | number)[]): string {
+  return tIn(active, key, ...substitutions);
+}
+
+/** `t` in a given locale (for code that is handed the locale, as core's validation texts are). */
+export function tIn(locale: Locale, key: MessageKey, ...substitutions: (string | number)[]): string {
   // A key missing from English falls back to Chinese, then to the key: never a blank label.
-  return format(catalogues[active][key], substitutions) ?? format(catalogues['zh-CN'][key], substitutions) ?? key;
+  return format(catalogues[locale][key], substitutions) ?? format(catalogues['zh-CN'][key], substitutions) ?? key;
 }
 
 /** The locale for core's texts (validation messages, rule explanations, vocabulary labels). */

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { subjectSchema as subjectRef } from '../../core/model/schemas.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { WorkspaceStatus } from '../../core/sync/index.ts';
 import type { SyncProgress } from './first-sync.ts';
@@ -9,8 +10,6 @@ import type { SyncProgress } from './first-sync.ts';
  * on arrival: runtime messages can also come from our content script running on a third-party
  * page, so nothing is trusted for its shape.
  */
-
-const subjectRef = v.object({ type: v.picklist(['cadre', 'unit']), id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
 
 export const requestSchema = v.variant('type', [
   /** Close the workspace, delete every local database and setting (the options page's wipe). */

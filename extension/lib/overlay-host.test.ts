@@ -52,6 +52,8 @@ interface FakePort {
   postMessage(m: unknown): void;
   disconnect(): void;
   onDisconnect: ReturnType<typeof event>;
+  /** Called after every message and disconnection: what `answered` waits on. */
+  changed: (() => void)[];
 }
 const port = (url: string, tabId = 7, frameId = 0): FakePort => ({
   name: 'dossier-lens-overlay',
@@ -60,19 +62,25 @@ const port = (url: string, tabId = 7, frameId = 0): FakePort => ({
   disconnected: false,
   postMessage(m) {
     this.sent.push(m);
+    for (const c of this.changed.splice(0)) c();
   },
   disconnect() {
     this.disconnected = true;
+    for (const c of this.changed.splice(0)) c();
   },
   onDisconnect: event(),
+  changed: [],
 });
+
+/** Resolves once the host has sent the port `count` messages or refused it (no clock involved). */
+const answered = (p: FakePort, count = 1): Promise<void> =>
+  p.sent.length >= count || p.disconnected ? Promise.resolve() : new Promise<void>((r) => p.changed.push(r)).then(() => answered(p, count));
 
 const summary = (id: string): SubjectSummary => ({
   type: 'cadre', id, name: '张伟', aliases: [], unitCode: 'U01', unitName: '市教育局', post: '局长',
   dots: { red: 1, blue: 0, yellow: 0, black: 0 }, grade: 'A', gradeReason: '', warnings: [], flags: 0, periods: [], invalid: 0,
 });
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
 const b = () => fake as unknown as {
   runtime: { onConnect: ReturnType<typeof event>; onMessage: ReturnType<typeof event> };
   action: { onClicked: ReturnType<typeof event> };
@@ -84,14 +92,16 @@ describe('overlay host', () => {
   let change: () => void;
   let opened: { tabId: number; target: unknown }[];
   let stop: () => void;
+  let reads: number;
 
   beforeEach(async () => {
     resetBrowser();
     summaries = [summary('C001')];
     opened = [];
+    reads = 0;
     const { startOverlayHost } = await import('./overlay-host.ts');
     stop = startOverlayHost({
-      summaries: () => summaries,
+      summaries: () => (reads++, summaries),
       onChange(cb) {
         change = cb;
         return () => undefined;
@@ -107,7 +117,7 @@ describe('overlay host', () => {
     const bad = port('https://elsewhere.test/');
     b().runtime.onConnect.fire(good);
     b().runtime.onConnect.fire(bad);
-    await settle();
+    await Promise.all([answered(good), answered(bad)]);
     expect(good.sent).toEqual([{ type: 'index', subjects: summaries, hints: { match: 'http://portal.test/*', name: 'td.xm' }, visible: true }]);
     expect(bad.sent).toEqual([]);
     expect(bad.disconnected).toBe(true);
@@ -116,13 +126,24 @@ describe('overlay host', () => {
   it('re-sends the index when it changes, coalesced', async () => {
     const p = port('http://portal.test/');
     b().runtime.onConnect.fire(p);
-    await settle();
-    summaries = [summary('C001'), summary('C002')];
-    change();
-    change();
-    await new Promise((r) => setTimeout(r, 250));
-    expect(p.sent).toHaveLength(2);
-    expect((p.sent[1] as { subjects: unknown[] }).subjects).toHaveLength(2);
+    await answered(p);
+    // Fake timers: "only one push" is shown by running every timer there is, not by waiting.
+    vi.useFakeTimers();
+    try {
+      summaries = [summary('C001'), summary('C002')];
+      const before = reads;
+      change();
+      change();
+      expect(p.sent).toHaveLength(1); // nothing before the delay
+      await vi.runAllTimersAsync();
+      await answered(p, 2);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(reads - before).toBe(1); // one push was built, for both changes
+      expect(p.sent).toHaveLength(2);
+      expect((p.sent[1] as { subjects: unknown[] }).subjects).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('the toolbar button and the command hide and show the badges of that tab only', async () => {
@@ -130,7 +151,7 @@ describe('overlay host', () => {
     const there = port('http://portal.test/', 8);
     b().runtime.onConnect.fire(here);
     b().runtime.onConnect.fire(there);
-    await settle();
+    await Promise.all([answered(here), answered(there)]);
     b().action.onClicked.fire({ id: 7 });
     expect(here.sent.at(-1)).toEqual({ type: 'visible', visible: false });
     expect(state.badge.get(7)).toBe('–');
@@ -142,13 +163,14 @@ describe('overlay host', () => {
     b().action.onClicked.fire({ id: 8 });
     const later = port('http://portal.test/next', 8);
     b().runtime.onConnect.fire(later);
-    await settle();
+    await answered(later);
     expect((later.sent[0] as { visible: boolean }).visible).toBe(false);
   });
 
   it('relays a badge click from a connected portal frame, and nothing else', async () => {
-    b().runtime.onConnect.fire(port('http://portal.test/', 7, 0));
-    await settle();
+    const frame = port('http://portal.test/', 7, 0);
+    b().runtime.onConnect.fire(frame);
+    await answered(frame);
     const msg = { type: 'overlay:open', target: { type: 'cadre', id: 'C001' } };
     b().runtime.onMessage.fire(msg, { tab: { id: 7 }, frameId: 0, url: 'http://portal.test/' });
     b().runtime.onMessage.fire(msg, { tab: { id: 7 }, frameId: 3, url: 'http://portal.test/frame' }); // not connected

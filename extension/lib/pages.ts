@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { MessageKey } from './i18n.ts';
 
 /**
- * The full-tab pages (ui.md "Pages"): one list, read by the pages' own left navigation and by the
+ * The full-tab pages (docs/ui.md "Pages"): one list, read by the pages' own left navigation and by the
  * links to them from the options page and the side panel, so a new page is added in one place.
  * The names are WXT's output files for entrypoints/<name>/ (.output/chrome-mv3/<name>.html).
  */

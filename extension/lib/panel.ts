@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { subjectSchema, type Subject } from '../../core/model/schemas.ts';
 
 /**
  * Opening the side panel on a subject. The background records what to show in storage.session
@@ -8,8 +9,9 @@ import { browser } from 'wxt/browser';
  * Firefox without a sidebar gesture and tests open a dossier in a tab.
  */
 
-export const subjectRefSchema = v.object({ type: v.picklist(['cadre', 'unit']), id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
-export type SubjectRef = v.InferOutput<typeof subjectRefSchema>;
+/** A cadre or unit named by id: the model's own schema (core/model/schemas.ts), one copy. */
+export const subjectRefSchema = subjectSchema;
+export type SubjectRef = Subject;
 
 export const panelTargetSchema = v.union([
   v.object({ subject: subjectRefSchema }),

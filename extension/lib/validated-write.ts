@@ -1,9 +1,9 @@
+import { today } from '../../core/dates.ts';
 import * as v from 'valibot';
 import type { WorkspaceConfig } from '../../core/model/config.ts';
 import { describeIssues, type FieldError } from '../../core/model/messages.ts';
 import { entitySchemas, type EntitySchemas } from '../../core/model/schemas.ts';
 import { uiLocale } from './i18n.ts';
-import { localToday } from './today.ts';
 
 type Written = { ok: true } | { ok: false; errors: FieldError[] };
 
@@ -19,7 +19,7 @@ export function writeValidated<K extends keyof EntitySchemas>(
   input: unknown,
   write: (value: v.InferOutput<EntitySchemas[K]>) => Written,
 ): FieldError[] {
-  const parsed = v.safeParse(entitySchemas({ today: localToday(), config })[kind], input);
+  const parsed = v.safeParse(entitySchemas({ today: today(), config })[kind], input);
   if (!parsed.success) return describeIssues(parsed.issues, uiLocale());
   const written = write(parsed.output as v.InferOutput<EntitySchemas[K]>);
   return written.ok ? [] : written.errors;

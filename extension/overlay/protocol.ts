@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { subjectSchema as subjectRef } from '../../core/model/schemas.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { PortalHints } from './hints.ts';
 
@@ -13,11 +14,6 @@ export const OVERLAY_PORT = 'dossier-lens-overlay';
 export type HostMessage =
   | { type: 'index'; subjects: SubjectSummary[]; hints: PortalHints | null; visible: boolean }
   | { type: 'visible'; visible: boolean };
-
-const subjectRef = v.object({
-  type: v.picklist(['cadre', 'unit']),
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-});
 
 export const openRequestSchema = v.object({
   type: v.literal('overlay:open'),

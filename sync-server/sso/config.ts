@@ -51,7 +51,7 @@ export function loadSsoConfig(file: string, env: NodeJS.ProcessEnv = process.env
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`SSO configuration ${file}: ${(error as Error).message}`);
+    throw new Error(`SSO configuration ${file}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = v.safeParse(ssoConfigSchema, json);
   if (!parsed.success) {

@@ -7,7 +7,7 @@
  * read plus the rules), which is what the sync client does after a load when no index is cached.
  *
  * Then the same documents through y-indexeddb in headless Chromium (test/bench/layout-page.ts),
- * which is how design.md's figures for the naive layout were measured.
+ * which is how the naive layout's figures in BENCHMARKS.md were measured.
  *
  * Run: npx tsx test/bench/layout.ts   (prints tables; figures go to BENCHMARKS.md by hand)
  *      npx tsx test/bench/layout.ts --workspace [runs]   (only the sync client in Chromium)
@@ -30,7 +30,7 @@ function timeLoadAll(updates: Uint8Array[], runs: number): number {
     for (const u of updates) {
       const doc = new Y.Doc();
       Y.applyUpdate(doc, u);
-      doc.getMap('records').size;
+      void doc.getMap('records').size;
       doc.destroy();
     }
     times.push(performance.now() - t0);
@@ -50,7 +50,7 @@ function timeLoad(update: Uint8Array, runs: number): number {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, update);
     // Touch the content so lazy work is counted.
-    doc.getMap('records').size;
+    void doc.getMap('records').size;
     times.push(performance.now() - t0);
     doc.destroy();
   }

@@ -1,7 +1,7 @@
 /**
  * Rules-engine benchmark: an integrity review (廉政审查) of 10,000 generated cadres, by id and by
  * name, for each purpose; building the rules' part of the local index (summarise) for all of them;
- * and the unit aggregates of 98 units. Bar (design.md): review of 10,000 cadres ≤ 1 s in the
+ * and the unit aggregates of 98 units. Bar (docs/decisions.md): review of 10,000 cadres ≤ 1 s in the
  * browser. Prints median and worst of several runs; no assertions.
  *
  * Run: npx tsx test/bench/rules.ts   (figures go to BENCHMARKS.md "## Rules engine" by hand)

@@ -78,7 +78,7 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 
 /** `npm start`'s own first start: the demo city through the import, into `dir/sync-server`. */
 async function demoCity(dir: string): Promise<Population> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/start.ts', '--no-build', '--data', dir, '--port', '0', '--portal-port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--no-build', '--data', dir, '--port', '0', '--portal-port', '0'], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { editorToken, launchExtension, ROOT, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { launchExtension, ROOT, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { expectAccessible } from './support/axe.ts';
 
 /**

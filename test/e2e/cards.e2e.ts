@@ -3,9 +3,9 @@ import type { Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { today as chinaToday } from '../../core/dates.ts';
 import { DEFAULT_REMINDER_CARDS } from '../../core/model/workflow-config.ts';
 import { quarterOf } from '../../core/workflow/card-flow.ts';
-import { localToday } from '../../extension/lib/today.ts';
 import { expectAccessible } from './support/axe.ts';
 import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { seed } from './support/seed.ts';
@@ -16,7 +16,7 @@ import { seed } from './support/seed.ts';
  * duty by duty, summed up; a holder who did not carry out the duties escalated from a reminder talk
  * to an admonishment talk that lands on the dossier; the printed card's QR code; the quarterly report.
  */
-const today = localToday();
+const today = chinaToday();
 const quarter = quarterOf(today);
 
 describe('reminder cards: a quarter issued, acknowledged, reported, escalated, reported to the committee', () => {

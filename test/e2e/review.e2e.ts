@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addMonths, today as chinaToday } from '../../core/dates.ts';
 import { DEFAULT_COMMISSION } from '../../core/model/workflow-config.ts';
 import { formatDate } from '../../core/rules/explain.ts';
-import { localToday } from '../../extension/lib/today.ts';
 import { expectAccessible } from './support/axe.ts';
 import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { seed, type SeedData } from './support/seed.ts';
@@ -51,7 +50,7 @@ const CITY: SeedData = {
   },
 };
 
-const today = localToday();
+const today = chinaToday();
 const year = today.slice(0, 4);
 /** Reviewers read the dossiers and write the register (its own grant). */
 const grants = [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }, { role: 'editor', doc: 'register' }] as const;

@@ -28,7 +28,7 @@ interface Started {
 
 async function start(dataDir: string): Promise<Started> {
   // Its own process group, so the test can send Ctrl-C's SIGINT the way a terminal does.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/start.ts', '--no-build', '--data', dataDir, '--port', '0', '--portal-port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--no-build', '--data', dataDir, '--port', '0', '--portal-port', '0'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,7 +35,8 @@ export async function analysisReport(opts: {
   const locale = uiLocale();
   const vocab = { kinds: opts.config.kinds, negativeList: opts.config.negativeList };
   const stamp = t('print_stamp', opts.printedBy, opts.printedAt);
-  const n = (i: number) => (locale === 'zh-CN' ? `${NUMERALS[i] ?? i + 1}、` : `${i + 1}. `);
+  // Headings numbered 一、二、 in Chinese (GB/T 9704), 1. 2. in English.
+  const n = (i: number) => t('report_headingNumber', NUMERALS[i] ?? i + 1, i + 1);
   const body: (Paragraph | Table)[] = [
     title(t('report_title', opts.scopeName)),
     subtitle(t('report_period', date(p.period.from), date(p.period.to))),

@@ -4,6 +4,7 @@ import type { ReviewPurpose } from '../../../core/rules/reasons.ts';
 import { reviewRequestSchema, type ReviewRequest } from '../../../core/rules/review.ts';
 import { splitPeople } from '../../../core/workflow/review-input.ts';
 import { isIsoDate } from '../../../core/dates.ts';
+import { tIn, type MessageKey } from '../../lib/i18n.ts';
 
 /**
  * The review form's data as typed by the officer (the request letter, 来函), and its checks. Kept
@@ -35,13 +36,8 @@ export interface CheckedRequest {
 
 export type Checked = ({ ok: true } & CheckedRequest) | { ok: false; errors: DraftErrors };
 
-const REQUIRED = { 'zh-CN': '不能为空', en: 'is required' } as const;
-const BAD_DATE = { 'zh-CN': '日期格式不正确（应为 2019-06-12）', en: 'is not a valid date (expected 2019-06-12)' } as const;
-const FIELD = {
-  letterNo: { 'zh-CN': '来函文号', en: 'Request number' },
-  requester: { 'zh-CN': '来函单位', en: 'Requesting organ' },
-  received: { 'zh-CN': '收文日期', en: 'Received' },
-} as const;
+/** The letter's own fields, by the labels the form shows them with. */
+const FIELD = { letterNo: 'review_letterNo', requester: 'review_requester', received: 'review_received' } as const satisfies Record<string, MessageKey>;
 
 /**
  * Validates the draft with the core schema (purpose, year, as-of date, people) plus the letter's
@@ -49,11 +45,11 @@ const FIELD = {
  */
 export function checkDraft(draft: RequestDraft, locale: Locale): Checked {
   const errors: DraftErrors = {};
-  const sep = locale === 'zh-CN' ? '：' : ': ';
+  const sep = tIn(locale, 'city_colon');
   for (const f of ['letterNo', 'requester', 'received'] as const) {
-    if (draft[f].trim() === '') errors[f] = `${FIELD[f][locale]}${sep}${REQUIRED[locale]}`;
+    if (draft[f].trim() === '') errors[f] = `${tIn(locale, FIELD[f])}${sep}${tIn(locale, 'errRequired')}`;
   }
-  if (!errors.received && !isIsoDate(draft.received.trim())) errors.received = `${FIELD.received[locale]}${sep}${BAD_DATE[locale]}`;
+  if (!errors.received && !isIsoDate(draft.received.trim())) errors.received = `${tIn(locale, FIELD.received)}${sep}${tIn(locale, 'review_badDate')}`;
   const yearText = draft.year.trim();
   const input: Record<string, unknown> = { purpose: draft.purpose, asOf: draft.asOf.trim(), people: splitPeople(draft.people) };
   // Annual appraisal needs a year; for a commendation it is optional; other purposes have none.

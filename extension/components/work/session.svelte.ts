@@ -7,7 +7,7 @@ import type { Authors, Workspace } from '../../../core/sync/index.ts';
 import { identityFromToken } from '../../lib/identity.ts';
 import { watchDoc } from '../../lib/reactive-doc.svelte.ts';
 import { readConnection, type Connection, type Grants } from '../../lib/settings.ts';
-import { openUnitsInScope } from '../review/units-in-scope.ts';
+import { openUnitsInScope } from '../shared/units-in-scope.ts';
 
 /**
  * What the full-tab workflow pages (reminder cards, clues, review) share: the enrolled workspace

@@ -2,7 +2,7 @@ import { today } from '../../../core/dates.ts';
 import { demoFiles, generateCity, loadFiles, type DemoCity } from '../../../core/demo/index.ts';
 import { defaultConfig } from '../../../core/model/config.ts';
 import { unitsTouched } from '../../../core/import/workspace-target.ts';
-import { openImportTarget } from '../../../sync-server/cli/import-sheet.ts';
+import { openImportTarget } from '../../../tools/import-sheet.ts';
 
 /**
  * The demo city 澜江市 (98 units, 1,072 cadres) loaded into a test server the way `npm start`

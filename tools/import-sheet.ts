@@ -8,7 +8,7 @@
  *   npm run cli -- import --list --server … --token …
  *   npm run cli -- import --undo IMPORT_ID --reason 原因 --server … --token …
  *
- * (`npx tsx sync-server/cli/import-sheet.ts` takes the same arguments.)
+ * (`npx tsx tools/import-sheet.ts` takes the same arguments.)
  *
  * The token may also come from DOSSIER_LENS_TOKEN and the server from DOSSIER_LENS_SERVER; the
  * token is never printed. The default mode is all-or-nothing: a file with any bad row changes
@@ -42,13 +42,13 @@ import {
   withTimeout,
   workspaceTarget,
   type WorkspaceTarget,
-} from '../../core/import/index.ts';
-import { today as todayIn } from '../../core/dates.ts';
-import type { Locale } from '../../core/model/messages.ts';
-import type { Grant } from '../../core/sync/scope.ts';
-import { SyncRefusedError } from '../../core/sync/synced-doc.ts';
-import { grantsFor } from '../../core/sync/whoami.ts';
-import { openWorkspace, type Workspace } from '../../core/sync/workspace.ts';
+} from '../core/import/index.ts';
+import { today as todayIn } from '../core/dates.ts';
+import type { Locale } from '../core/model/messages.ts';
+import type { Grant } from '../core/sync/scope.ts';
+import { SyncRefusedError } from '../core/sync/refusal.ts';
+import { grantsFor } from '../core/sync/whoami.ts';
+import { openWorkspace, type Workspace } from '../core/sync/workspace.ts';
 
 export interface RemoteTarget extends WorkspaceTarget {
   workspaceClient: Workspace;

@@ -17,17 +17,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Packer } from 'docx';
 import * as v from 'valibot';
-import { today as todayIn } from '../../core/dates.ts';
-import { readTable } from '../../core/import/table.ts';
-import { describeIssues, type Locale } from '../../core/model/messages.ts';
-import { OPINION_LABELS } from '../../core/rules/explain.ts';
-import { reviewBatch, reviewRequestSchema, type ReviewRequest } from '../../core/rules/review.ts';
-import { citationContext, draftFrom } from '../../core/workflow/reply-draft.ts';
-import { purposeScope, replyLetter } from '../../core/workflow/reply-letter.ts';
-import { letterDocument } from '../../core/workflow/reply-word.ts';
-import { namesFromTable, subjectsOf, unsettledNames } from '../../core/workflow/review-input.ts';
+import { today as todayIn } from '../core/dates.ts';
+import { readTable } from '../core/import/table.ts';
+import { describeIssues, type Locale } from '../core/model/messages.ts';
+import { OPINION_LABELS } from '../core/rules/explain.ts';
+import { reviewBatch, reviewRequestSchema, type ReviewRequest } from '../core/rules/review.ts';
+import { citationContext, draftFrom } from '../core/workflow/reply-draft.ts';
+import { purposeScope, replyLetter } from '../core/workflow/reply-letter.ts';
+import { letterDocument } from '../core/workflow/reply-word.ts';
+import { namesFromTable, subjectsOf, unsettledNames } from '../core/workflow/review-input.ts';
 import { openImportTarget } from './import-sheet.ts';
-import { recordViewsNow } from '../../core/sync/view-log.ts';
+import { recordViewsNow } from '../core/sync/view-log.ts';
 
 const PURPOSE_ARGS = { appraisal: 'annual-appraisal', promotion: 'promotion', commendation: 'commendation', reserve: 'reserve-cadre' } as const;
 

@@ -22,11 +22,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { today } from '../core/dates.ts';
 import { DEMO_CITY, DEMO_COMMISSION, DEMO_REMINDER_CARDS, demoFiles, generateCity, loadFiles } from '../core/demo/index.ts';
-import { issueToken } from './admin.ts';
+import { issueToken } from '../sync-server/admin.ts';
 import { unitsTouched } from '../core/import/workspace-target.ts';
-import { openImportTarget } from './cli/import-sheet.ts';
-import { startPortal } from './demo-portal/server.ts';
-import { startServer } from './server.ts';
+import { openImportTarget } from '../tools/import-sheet.ts';
+import { startPortal } from './portal/server.ts';
+import { startServer } from '../sync-server/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const EXTENSION_DIR = join(ROOT, '.output/chrome-mv3');
