@@ -1,0 +1,121 @@
+/**
+ * The PostgreSQL schema, as numbered migrations applied at start (`migrate`). Each runs once, in
+ * its own transaction, recorded in `dossierlens_migrations`; instances starting together take an
+ * advisory lock so exactly one applies them. A migration is never edited once released: add the
+ * next number instead.
+ *
+ * The tables mirror the SQLite ones (sqlite.ts): one `log` row per accepted update (the update
+ * and its audit entry; compaction clears `data`, rows are never deleted so `seq` is never reused),
+ * `snapshots`, `client_bindings` (the primary key is what makes a clientID impossible to claim
+ * twice, whichever instance the claims arrive through), `revocations`, `quarantine`.
+ */
+import type pg from 'pg';
+
+export const migrations: readonly string[] = [
+  `CREATE TABLE log (
+     seq BIGSERIAL PRIMARY KEY,
+     doc TEXT NOT NULL,
+     "user" TEXT NOT NULL,
+     name TEXT NOT NULL,
+     time BIGINT NOT NULL,
+     size INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     client_ids TEXT NOT NULL,
+     data BYTEA
+   );
+   CREATE INDEX log_by_doc ON log (doc, seq);
+   CREATE INDEX log_by_user ON log ("user", seq);
+   CREATE TABLE snapshots (
+     doc TEXT PRIMARY KEY,
+     data BYTEA NOT NULL,
+     through_seq BIGINT NOT NULL,
+     time BIGINT NOT NULL,
+     hash TEXT
+   );
+   CREATE TABLE client_bindings (
+     doc TEXT NOT NULL,
+     client_id BIGINT NOT NULL,
+     "user" TEXT NOT NULL,
+     name TEXT,
+     time BIGINT NOT NULL,
+     wrote BOOLEAN NOT NULL,
+     PRIMARY KEY (doc, client_id)
+   );
+   CREATE TABLE revocations (
+     id BIGSERIAL PRIMARY KEY,
+     "user" TEXT,
+     jti TEXT,
+     time BIGINT NOT NULL
+   );
+   CREATE INDEX revocations_by_user ON revocations ("user");
+   CREATE INDEX revocations_by_jti ON revocations (jti);
+   CREATE TABLE quarantine (
+     seq BIGINT PRIMARY KEY,
+     doc TEXT NOT NULL,
+     data BYTEA,
+     error TEXT NOT NULL,
+     time BIGINT NOT NULL
+   );`,
+  // `cli migrate` records which documents it has copied and verified, so a second run resumes.
+  `CREATE TABLE migrated_documents (
+     doc TEXT PRIMARY KEY,
+     source TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     time BIGINT NOT NULL
+   );`,
+];
+
+/** Advisory lock keys (first half of the two-int form): one namespace per purpose. */
+export const lockKeys = { migrate: 74_017, log: 74_018, compact: 74_019 } as const;
+
+/** Apply the migrations this database has not had yet; returns the schema version now. */
+export async function migrate(client: pg.PoolClient | pg.Client, schema: string): Promise<number> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  await client.query('SELECT pg_advisory_lock($1, 0)', [lockKeys.migrate]);
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS dossierlens_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM dossierlens_migrations');
+    const current = rows[0]?.version ?? 0;
+    for (let version = current + 1; version <= migrations.length; version++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migrations[version - 1]!);
+        await client.query('INSERT INTO dossierlens_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${version} failed: ${(error as Error).message}`);
+      }
+    }
+    return Math.max(current, migrations.length);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1, 0)', [lockKeys.migrate]);
+  }
+}
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/gu, '""')}"`;
+
+/**
+ * Split a store URL into what `pg` connects with and the schema the tables live in
+ * (`?schema=NAME`, default `public`): several deployments, or parallel test runs, can share one
+ * database without sharing tables.
+ */
+export function parseStoreUrl(url: string): { connectionString: string; schema: string } {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error('the store is a postgres:// URL');
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/u.test(schema)) throw new Error('schema: letters, digits and _ only');
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+/** The URL without its password, for logs and /healthz. */
+export function describeStoreUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable)';
+  }
+}
