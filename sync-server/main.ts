@@ -11,7 +11,8 @@
  * (true|false), --close-timeout-ms, --max-connections, --max-connections-per-user,
  * --max-document-bytes, --max-daily-bytes-per-user, --max-client-ids-per-update,
  * --max-presence-bytes, --allowed-origins, --allowed-hosts (both comma-separated), --log-level,
- * --extension-dir (serve the packaged extension at GET /extension/<file>). See README.md.
+ * --extension-dir (serve the packaged extension at GET /extension/<file>), --store postgres://…
+ * and --pubsub redis://… (several instances, scaleout.ts), --dependency-check-ms. See README.md.
  *
  * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
  * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
@@ -30,7 +31,7 @@ export const defaultDataDir = '.data/sync-server';
 const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync' };
 const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
-const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir', 'allowedOrigins', 'allowedHosts']);
+const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir', 'allowedOrigins', 'allowedHosts', 'store', 'pubsub']);
 const booleanOptions = new Set(['multiplex']);
 /** `true` / `false`; anything else is left as text for the schema to refuse by name. */
 const booleanFrom = (text: string): boolean | string => (text === 'true' ? true : text === 'false' ? false : text);

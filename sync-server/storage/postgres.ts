@@ -22,7 +22,7 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { issuedAtMs } from '../token.ts';
 import { type CommitMark, openCommitMark, readCommitMark } from './commit-mark.ts';
-import { lockKeys, migrate, parseStoreUrl, quoteIdent } from './postgres-schema.ts';
+import { lockKeys, migrate, parseStoreUrl } from './postgres-schema.ts';
 import type { AuditEntry, Changes, Cursor, Revocation, Storage, StoreProblem, StoredChange, UpdateToCommit } from './types.ts';
 
 export interface PostgresOptions {
@@ -55,12 +55,10 @@ interface QueuedCommit {
 
 export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
   const { connectionString, schema } = parseStoreUrl(url);
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types });
+  // The schema is every connection's search path from its start (a startup parameter, no extra query).
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types, options: `-c search_path=${schema}` });
   // A connection that breaks while idle must not take the process down; the next query reconnects.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => {
-    void client.query(`SET search_path TO ${quoteIdent(schema)}`).catch(() => undefined);
-  });
   try {
     const client = await pool.connect();
     try {
