@@ -47,7 +47,7 @@ export async function openSharedStores(options: Options, log: Logger, health: He
     await postgres.close();
     throw new Error(`Redis at ${options.pubsub} is unreachable: ${(error as Error).message}`);
   }
-  log.info('shared store', { store: describeStoreUrl(options.store), schema: postgres.schema, pubsub: pubsub !== null });
+  log.info('shared store', { store: describeStoreUrl(options.store), schema: postgres.schema, redisConnection: pubsub?.connectionName ?? null });
   const storage: Storage = pubsub === null ? postgres : {
     ...postgres,
     async revoke(target, time) {
