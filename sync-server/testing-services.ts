@@ -49,7 +49,7 @@ async function redisUp(): Promise<string | null> {
 export async function servicesFor(suite: string, services: ('postgres' | 'redis')[]): Promise<boolean> {
   const down = (await Promise.all(services.map((service) => (service === 'postgres' ? postgresUp() : redisUp())))).filter((reason) => reason !== null);
   if (down.length === 0) return true;
-  if (process.env.CI === 'true') throw new Error(`${suite} needs ${down.join('; ')} — CI starts both services (.ci/run)`);
+  if (process.env.CI === 'true') throw new Error(`${suite} cannot run: ${down.join('; ')} — CI starts both services (.ci/run)`);
   console.warn(`skipped: ${suite} did not run: ${down.join('; ')}`);
   return false;
 }
