@@ -144,6 +144,9 @@ describe.skipIf(!up)('failures with several instances', () => {
     await new Promise((resolve) => redisServer.once('exit', resolve));
     const health = async () => (await fetch(`${a.url.replace('ws:', 'http:')}/healthz`)).json() as Promise<{ ok: boolean; dependencies?: Record<string, string> }>;
     await waitForAsync(async () => (await health()).dependencies?.redis === 'unreachable', '/healthz to report Redis down');
+    const metrics = await (await fetch(`${a.url.replace('ws:', 'http:')}/metrics`)).text();
+    expect(metrics).toContain('dossierlens_dependency_up{dependency="redis"} 0');
+    expect(metrics).toContain('dossierlens_dependency_up{dependency="database"} 1');
     // Without Redis the instances follow the database: slower, nothing lost.
     onA.doc.getMap('m').set('during', 'the outage');
     onB.doc.getMap('m').set('also', 'during the outage');

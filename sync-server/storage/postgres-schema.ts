@@ -56,11 +56,14 @@ export const migrations: readonly string[] = [
      error TEXT NOT NULL,
      time BIGINT NOT NULL
    );`,
-  // `cli migrate` records which documents it has copied and verified, so a second run resumes.
+  // `cli migrate` (migrate.ts) records each document it copied, and whether it was verified, so an
+  // interrupted run resumes where it stopped.
   `CREATE TABLE migrated_documents (
      doc TEXT PRIMARY KEY,
      source TEXT NOT NULL,
+     state_vector BYTEA NOT NULL,
      hash TEXT NOT NULL,
+     verified BOOLEAN NOT NULL,
      time BIGINT NOT NULL
    );`,
 ];
