@@ -322,7 +322,9 @@ export class DocumentRegistry {
       doc.lastSeq = Math.max(doc.lastSeq, change.seq);
       doc.logLength++;
       doc.outbox.push({ update: change.data, from: null });
-      doc.flushOutbox();
+      // Changes of one turn (a burst from Redis, a page of the poll) go to each peer as one frame.
+      if (this.outboxes.size === 0) setImmediate(() => this.flushOutboxes());
+      this.outboxes.add(doc);
     } catch (error) {
       this.options.log.error('stored update from another process does not apply', {
         doc: change.doc,
@@ -330,6 +332,13 @@ export class DocumentRegistry {
         error: (error as Error).message,
       });
     }
+  }
+
+  private readonly outboxes = new Set<SharedDocument>();
+
+  private flushOutboxes(): void {
+    for (const doc of this.outboxes) doc.flushOutbox();
+    this.outboxes.clear();
   }
 
   /** Compact and unload everything: the last step of a graceful shutdown. */

@@ -178,6 +178,6 @@ describe.skipIf(!postgresUp)('PostgreSQL shared by several instances', () => {
     const a = await postgres();
     await Promise.all([a.open(), a.open(), a.open()]);
     const { rows } = await (a as unknown as { pool: { query(q: string): Promise<{ rows: { version: number }[] }> } }).pool.query('SELECT version FROM dossierlens_migrations ORDER BY version');
-    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
   });
 });

@@ -66,6 +66,33 @@ export const migrations: readonly string[] = [
      verified BOOLEAN NOT NULL,
      time BIGINT NOT NULL
    );`,
+  // One commit in one round trip (postgres.ts, group commit): take the log lock, claim unbound
+  // clientIDs, refuse (0) an update that writes with another user's clientID, append the others.
+  // Bindings arrive flattened: (doc, clientID, index of the update, 1-based).
+  `CREATE FUNCTION dossierlens_commit(p_doc TEXT[], p_user TEXT[], p_name TEXT[], p_time BIGINT[], p_size INT[], p_hash TEXT[],
+     p_ids TEXT[], p_data BYTEA[], b_doc TEXT[], b_id BIGINT[], b_idx INT[]) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
+   DECLARE
+     result BIGINT[] := '{}';
+     s BIGINT;
+   BEGIN
+     PERFORM pg_advisory_xact_lock(74018, 0);
+     INSERT INTO client_bindings (doc, client_id, "user", name, time, wrote)
+       SELECT b.doc, b.id, p_user[b.idx], p_name[b.idx], p_time[b.idx], false FROM unnest(b_doc, b_id, b_idx) AS b(doc, id, idx)
+       ON CONFLICT (doc, client_id) DO NOTHING;
+     FOR i IN 1..coalesce(array_length(p_doc, 1), 0) LOOP
+       IF EXISTS (SELECT 1 FROM unnest(b_doc, b_id, b_idx) AS b(doc, id, idx)
+                  JOIN client_bindings c ON c.doc = b.doc AND c.client_id = b.id WHERE b.idx = i AND c."user" <> p_user[i]) THEN
+         result := result || 0::BIGINT;
+       ELSE
+         UPDATE client_bindings c SET wrote = true FROM unnest(b_doc, b_id, b_idx) AS b(doc, id, idx)
+           WHERE b.idx = i AND c.doc = b.doc AND c.client_id = b.id AND NOT c.wrote;
+         INSERT INTO log (doc, "user", name, time, size, hash, client_ids, data)
+           VALUES (p_doc[i], p_user[i], p_name[i], p_time[i], p_size[i], p_hash[i], p_ids[i], p_data[i]) RETURNING seq INTO s;
+         result := result || s;
+       END IF;
+     END LOOP;
+     RETURN result;
+   END $$;`,
 ];
 
 /** Advisory lock keys (first half of the two-int form): one namespace per purpose. */

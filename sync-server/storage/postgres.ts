@@ -87,74 +87,28 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     }
   };
 
-  /** Everything `updates` needs stored, in one transaction; 0 for an update refused over a clientID. */
-  const commitBatch = (updates: UpdateToCommit[]) =>
-    transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [lockKeys.log]);
-      const pairs = updates.flatMap((u) => u.newBindings.map((id) => [u.doc, id] as const));
-      const owners = new Map<string, { user: string; wrote: boolean }>();
-      const key = (doc: string, id: number) => `${doc}\u0000${id}`;
-      const readOwners = async (list: (readonly [string, number])[]) => {
-        if (list.length === 0) return;
-        const { rows } = await client.query<{ doc: string; client_id: number; user: string; wrote: boolean }>(
-          'SELECT b.doc, b.client_id, b."user", b.wrote FROM client_bindings b JOIN unnest($1::text[], $2::bigint[]) AS p(doc, id) ON b.doc = p.doc AND b.client_id = p.id',
-          [list.map((p) => p[0]), list.map((p) => p[1])],
-        );
-        for (const row of rows) owners.set(key(row.doc, row.client_id), { user: row.user, wrote: row.wrote });
-      };
-      await readOwners(pairs);
-      // Claim the unbound ones (presence-only, wrote = false until the update is accepted). A claim
-      // that loses a race with another instance comes back unreturned: read who won.
-      const claims = new Map<string, { doc: string; id: number; user: string; name: string; time: number }>();
-      for (const u of updates) for (const id of u.newBindings) if (!owners.has(key(u.doc, id))) claims.set(key(u.doc, id), { doc: u.doc, id, user: u.user, name: u.name, time: u.time });
-      if (claims.size > 0) {
-        const list = [...claims.values()];
-        const { rows } = await client.query<{ doc: string; client_id: number }>(
-          `INSERT INTO client_bindings (doc, client_id, "user", name, time, wrote)
-           SELECT * , false FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])
-           ON CONFLICT (doc, client_id) DO NOTHING RETURNING doc, client_id`,
-          [list.map((c) => c.doc), list.map((c) => c.id), list.map((c) => c.user), list.map((c) => c.name), list.map((c) => c.time)],
-        );
-        for (const row of rows) {
-          const claim = claims.get(key(row.doc, row.client_id))!;
-          owners.set(key(row.doc, row.client_id), { user: claim.user, wrote: false });
-        }
-        await readOwners(list.filter((c) => !owners.has(key(c.doc, c.id))).map((c) => [c.doc, c.id] as const));
-      }
-      const accepted = updates.filter((u) => u.newBindings.every((id) => owners.get(key(u.doc, id))?.user === u.user));
-      const toMark = accepted.flatMap((u) => u.newBindings.filter((id) => owners.get(key(u.doc, id))?.wrote === false).map((id) => [u.doc, id] as const));
-      if (toMark.length > 0) {
-        await client.query(
-          'UPDATE client_bindings b SET wrote = true FROM unnest($1::text[], $2::bigint[]) AS p(doc, id) WHERE b.doc = p.doc AND b.client_id = p.id',
-          [toMark.map((p) => p[0]), toMark.map((p) => p[1])],
-        );
-      }
-      const seqs = new Map<UpdateToCommit, number>();
-      if (accepted.length > 0) {
-        const column = <T>(pick: (u: UpdateToCommit) => T) => accepted.map(pick);
-        const { rows } = await client.query<{ seq: number }>(
-          `INSERT INTO log (doc, "user", name, time, size, hash, client_ids, data)
-           SELECT doc, u, name, time, size, hash, ids, data
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::text[], $8::bytea[]) WITH ORDINALITY
-             AS t(doc, u, name, time, size, hash, ids, data, n)
-           ORDER BY n RETURNING seq`,
-          [
-            column((u) => u.doc),
-            column((u) => u.user),
-            column((u) => u.name),
-            column((u) => u.time),
-            column((u) => u.data.byteLength),
-            column((u) => u.hash),
-            column((u) => JSON.stringify(u.clientIds)),
-            column((u) => toBuffer(u.data)),
-          ],
-        );
-        // Rows are inserted in the given order, so the sorted sequence numbers are theirs in order.
-        const sorted = rows.map((row) => row.seq).sort((a, b) => a - b);
-        accepted.forEach((u, index) => seqs.set(u, sorted[index]!));
-      }
-      return updates.map((u) => seqs.get(u) ?? 0);
-    });
+  /**
+   * Everything `updates` needs stored, in one transaction and one round trip (the database function
+   * `dossierlens_commit`, postgres-schema.ts); 0 for an update refused over a clientID.
+   */
+  const commitBatch = async (updates: UpdateToCommit[]): Promise<number[]> => {
+    const column = <T>(pick: (u: UpdateToCommit) => T) => updates.map(pick);
+    const bindings = updates.flatMap((u, index) => u.newBindings.map((id) => [u.doc, id, index + 1] as const));
+    const { rows } = await pool.query<{ seqs: number[] }>('SELECT dossierlens_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS seqs', [
+      column((u) => u.doc),
+      column((u) => u.user),
+      column((u) => u.name),
+      column((u) => u.time),
+      column((u) => u.data.byteLength),
+      column((u) => u.hash),
+      column((u) => JSON.stringify(u.clientIds)),
+      column((u) => toBuffer(u.data)),
+      bindings.map((b) => b[0]),
+      bindings.map((b) => b[1]),
+      bindings.map((b) => b[2]),
+    ]);
+    return rows[0]!.seqs.map(Number);
+  };
 
   let queue: QueuedCommit[] = [];
   let committing = false;
