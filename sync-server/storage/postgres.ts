@@ -3,7 +3,8 @@
  * several server instances. What sharing adds, and how it is kept:
  *
  * - Group commit: calls arriving while a transaction is in flight wait and go together in the next
- *   one, so one commit (one WAL flush) carries everything that arrived meanwhile.
+ *   one, so one commit (one WAL flush, one round trip: `dossierlens_commit`) carries everything
+ *   that arrived meanwhile.
  * - `seq` order is commit order: every transaction that takes sequence numbers (updates,
  *   revocations) first takes one transaction-scoped advisory lock. A reader that sees seq N has
  *   therefore seen every committed seq below N, so `changesSince` cursors never skip a write that

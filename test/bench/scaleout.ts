@@ -7,6 +7,8 @@
  * loopback, driven by bare protocol clients in this process; "lost" counts edits that had not
  * reached every peer of their document 5 s after the last was sent.
  * `npx tsx test/bench/scaleout.ts [--write]` (--write replaces BENCHMARKS.md's "## Several instances").
+ * Diagnostics: BENCH_ROUNDS=n, BENCH_SETUPS=sqlite,cluster (fan-out of those only, no idle/cold),
+ * BENCH_COLOCATE=1 (a document's peers on its writer's instance), BENCH_EXTRA="--flag value" (to our servers).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,6 +119,27 @@ interface FanOut {
   p99: number;
   perSecond: number;
   lost: number;
+  /** Server CPU (all instances, user + system) per edit delivered to all its peers, whole run. */
+  cpuMicrosPerEdit: number;
+  /** Mean time from a batch's arrival at storage to its commit, over all instances (ours only). */
+  commitMs: number;
+}
+
+/** CPU time a process has used so far, in microseconds (/proc/PID/stat utime + stime). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
+}
+
+async function meanCommitMs(instances: Instance[]): Promise<number> {
+  let sum = 0;
+  let count = 0;
+  for (const instance of instances) {
+    const text = await (await fetch(`${instance.url.replace('ws:', 'http:')}/metrics`)).text().catch(() => '');
+    sum += Number(/dossierlens_persist_seconds_sum (\S+)/u.exec(text)?.[1] ?? NaN);
+    count += Number(/dossierlens_persist_seconds_count (\S+)/u.exec(text)?.[1] ?? NaN);
+  }
+  return (sum / count) * 1000;
 }
 
 /** 10 documents × (1 writer + 10 peers); with several instances, a document's peers sit on the instances its writer is not on. */
@@ -150,7 +173,7 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
   for (let d = 0; d < docs; d++) {
     const name = `unit:SCALE${d}-${stamp}`;
     const home = d % instances.length;
-    const others = instances.length === 1 ? [instances[0]!] : instances.filter((_, i) => i !== home);
+    const others = instances.length === 1 || process.env.BENCH_COLOCATE ? [instances[home]!] : instances.filter((_, i) => i !== home);
     for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(others[p % others.length]!, name, receive));
     const ws = await connect(instances[home]!, name);
     sockets.push(ws);
@@ -170,7 +193,10 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
     sentAt.set(`${d}.${seq}`, performance.now());
     remaining.set(`${d}.${seq}`, peersPerDoc);
     writer.ws.send(encodeUpdate(update!));
+    sent++;
   };
+  const cpuBefore = instances.reduce((sum, i) => sum + cpuMicros(i.child.pid!), 0);
+  let sent = 0;
   measuring = true;
   const ticker = setInterval(() => {
     for (let d = 0; d < docs; d++) send(d);
@@ -192,9 +218,11 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && remaining.size > 0) await sleep(50);
   const lost = remaining.size;
+  const cpu = instances.reduce((sum, i) => sum + cpuMicros(i.child.pid!), 0) - cpuBefore;
+  const commitMs = instances[0]!.query === '' ? NaN : await meanCommitMs(instances);
   for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: done / elapsed, lost };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: done / elapsed, lost, cpuMicrosPerEdit: cpu / sent, commitMs };
 }
 
 async function collectedRssKb(child: ChildProcess): Promise<number> {
@@ -304,9 +332,9 @@ async function main() {
       cluster: '(c) three instances, PostgreSQL + Redis, peers on other instances',
     };
     const table = [
-      '| setup | p50 ms | p99 ms | edits/s to all 10 peers | lost | p99 / (a) |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...setups.map((s) => `| ${names[s]} | ${f(m(s, 'p50'), 2)} | ${f(m(s, 'p99'), 2)} | ${f(m(s, 'perSecond'), 0)} | ${lost(s)} | ${f(m(s, 'p99') / m('sqlite', 'p99'), 2)}× |`),
+      '| setup | p50 ms | p99 ms | edits/s to all 10 peers | lost | p99 / (a) | server CPU per edit (µs, all instances) | mean commit (ms) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...setups.map((s) => `| ${names[s]} | ${f(m(s, 'p50'), 2)} | ${f(m(s, 'p99'), 2)} | ${f(m(s, 'perSecond'), 0)} | ${lost(s)} | ${f(m(s, 'p99') / m('sqlite', 'p99'), 2)}× | ${f(m(s, 'cpuMicrosPerEdit'), 0)} | ${f(m(s, 'commitMs'), 2)} |`),
       '',
       '| measure | SQLite | PostgreSQL |',
       '|---|---:|---:|',
