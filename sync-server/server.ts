@@ -259,9 +259,15 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
 
   // Revocations, expiry and other processes' writes.
   let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
+  // A sweep asked for while one runs (another instance's revocation, pubsub.ts) runs right after it.
+  let sweepAgain = false;
+  const sweep = async (): Promise<void> => {
+    if (sweeping) {
+      sweepAgain = true;
+      return;
+    }
     sweeping = true;
+    sweepAgain = false;
     try {
       const revocations = await registry.pullExternalChanges();
       const now = Date.now();
@@ -278,6 +284,7 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     } finally {
       sweeping = false;
     }
+    if (sweepAgain) return sweep();
   };
   const sweepTimer = setInterval(() => void sweep(), options.pollIntervalMs);
 
