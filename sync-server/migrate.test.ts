@@ -73,6 +73,8 @@ describe.skipIf(!up)('cli migrate', () => {
     await waitFor(() => instance.metrics.updatesTotal === 1, 'the new write stored');
     const entries = await storage.audit({ doc: 'unit:M01' });
     expect(entries.at(-1)!.seq).toBeGreaterThan(Math.max(...audit.map((entry) => entry.seq)));
+    // The CLI's commands on the instance's data directory reach the shared database.
+    expect(await readAudit(next.dir, { doc: 'unit:M01' })).toEqual(entries);
   });
 
   it('refuses a target that already took writes of its own', async () => {

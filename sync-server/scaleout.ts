@@ -11,6 +11,7 @@ import type { Health } from './health.ts';
 import type { Logger } from './log.ts';
 import { type PubSub, openPubSub } from './pubsub.ts';
 import { openPostgresStorage } from './storage/postgres.ts';
+import { rememberStore } from './storage/open.ts';
 import { describeStoreUrl, parseStoreUrl } from './storage/postgres-schema.ts';
 import type { Storage } from './storage/types.ts';
 
@@ -40,6 +41,8 @@ export async function openSharedStores(options: Options, log: Logger, health: He
     return null;
   }
   const postgres = await openPostgresStorage(options.store, { dataDir: options.dataDir });
+  // So the CLI's `--data DIR` commands reach this database too (storage/open.ts).
+  rememberStore(options.dataDir, options.store);
   let pubsub: PubSub | null = null;
   try {
     if (options.pubsub !== undefined) pubsub = await openPubSub({ url: options.pubsub, prefix: channelPrefix(options.store), log });
