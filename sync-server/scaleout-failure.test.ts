@@ -117,6 +117,7 @@ describe.skipIf(!up)('failures with several instances', () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const startRedis = async (): Promise<ChildProcess> => {
       const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      cleanups.push(() => void child.kill('SIGKILL'));
       await waitForAsync(async () => {
         const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
         probe.on('error', () => undefined);
@@ -130,7 +131,6 @@ describe.skipIf(!up)('failures with several instances', () => {
       return child;
     };
     let redisServer = await startRedis();
-    cleanups.push(() => void redisServer.kill('SIGKILL'));
     const { servers, schema } = await cluster(2, { pubsub: `redis://127.0.0.1:${port}`, dependencyCheckMs: 50, pollIntervalMs: 200 });
     const [a, b] = servers as [TestServer, TestServer];
     const doc = 'unit:X01';

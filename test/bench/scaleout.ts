@@ -41,7 +41,8 @@ interface Instance {
 }
 
 const stop = async (child: ChildProcess) => {
-  if (child.exitCode !== null) return;
+  // The reference dies of the signal (no exit code): waiting for a second 'exit' would never end.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
@@ -309,6 +310,7 @@ async function main() {
         process.stderr.write(`round ${round + 1}/${rounds}: ${setup} fan-out…\n`);
         results.get(setup)!.push(await fanOut(instances));
         await Promise.all(instances.map((i) => stop(i.child)));
+        await schema?.drop();
       }
     }
     const idle: Record<string, number> = {};
@@ -322,6 +324,7 @@ async function main() {
       idle[setup] = await idlePerDocKb(instance!);
       await stop(instance!.child);
       cold[setup] = await coldLoad(setup, tmp, schema);
+      await schema.drop();
     }
     const m = (setup: Setup, key: keyof FanOut) => median((results.get(setup) ?? []).map((r) => r[key]));
     const lost = (setup: Setup) => results.get(setup)!.reduce((sum, r) => sum + r.lost, 0);
