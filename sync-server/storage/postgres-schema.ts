@@ -66,7 +66,7 @@ export const migrations: readonly string[] = [
      verified BOOLEAN NOT NULL,
      time BIGINT NOT NULL
    );`,
-  // One commit in one round trip (postgres.ts, group commit): take the log lock, claim unbound
+  // One commit in one round trip (postgres.ts, group commit): take the log lock shared, claim unbound
   // clientIDs, refuse (0) an update that writes with another user's clientID, append the others.
   // Bindings arrive flattened: (doc, clientID, index of the update, 1-based).
   `CREATE FUNCTION dossierlens_commit(p_doc TEXT[], p_user TEXT[], p_name TEXT[], p_time BIGINT[], p_size INT[], p_hash TEXT[],
@@ -75,7 +75,7 @@ export const migrations: readonly string[] = [
      result BIGINT[] := '{}';
      s BIGINT;
    BEGIN
-     PERFORM pg_advisory_xact_lock(74018, 0);
+     PERFORM pg_advisory_xact_lock_shared(74018, 0);
      INSERT INTO client_bindings (doc, client_id, "user", name, time, wrote)
        SELECT b.doc, b.id, p_user[b.idx], p_name[b.idx], p_time[b.idx], false FROM unnest(b_doc, b_id, b_idx) AS b(doc, id, idx)
        ON CONFLICT (doc, client_id) DO NOTHING;

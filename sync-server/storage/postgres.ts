@@ -5,10 +5,12 @@
  * - Group commit: calls arriving while a transaction is in flight wait and go together in the next
  *   one, so one commit (one WAL flush, one round trip: `dossierlens_commit`) carries everything
  *   that arrived meanwhile.
- * - `seq` order is commit order: every transaction that takes sequence numbers (updates,
- *   revocations) first takes one transaction-scoped advisory lock. A reader that sees seq N has
- *   therefore seen every committed seq below N, so `changesSince` cursors never skip a write that
- *   was still in flight on another instance.
+ * - No write in flight is stepped over: every transaction that takes sequence numbers (updates,
+ *   revocations) holds one transaction-scoped advisory lock in shared mode, so the commits of
+ *   several instances overlap (and share WAL flushes). A reader first takes that lock exclusively
+ *   for an instant (`horizon`): it waits for the commits in flight, reads the highest `seq`, and
+ *   lets the next ones go, which number above it. Below that horizon every write is committed, so
+ *   `changesSince` cursors never skip one that was still in flight on another instance.
  * - ClientIDs: a clientID bound to another user (primary key (doc, client_id)) refuses the update
  *   that writes with it: `commitUpdates` answers 0 for it and stores nothing of it.
  * - Compaction: one instance per document at a time (advisory lock; a busy lock means another
@@ -111,6 +113,16 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     return rows[0]!.seqs.map(Number);
   };
 
+  /** Where the log ends with nothing in flight below it (see the header). */
+  const horizon = () =>
+    transaction(async (client): Promise<Cursor> => {
+      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [lockKeys.log]);
+      const { rows } = await client.query<{ seq: number; revocation: number }>(
+        'SELECT (SELECT coalesce(max(seq), 0) FROM log) AS seq, (SELECT coalesce(max(id), 0) FROM revocations) AS revocation',
+      );
+      return { seq: rows[0]?.seq ?? 0, revocation: rows[0]?.revocation ?? 0 };
+    });
+
   let queue: QueuedCommit[] = [];
   let committing = false;
   const runQueue = async () => {
@@ -201,14 +213,10 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
         await client.query('UPDATE log SET data = NULL WHERE doc = $1 AND seq <= $2 AND data IS NOT NULL', [doc, throughSeq]);
       });
     },
-    async cursor() {
-      const [row] = await one<{ seq: number; revocation: number }>(
-        'SELECT (SELECT coalesce(max(seq), 0) FROM log) AS seq, (SELECT coalesce(max(id), 0) FROM revocations) AS revocation',
-      );
-      return { seq: row?.seq ?? 0, revocation: row?.revocation ?? 0 };
-    },
+    cursor: horizon,
     async changesSince(cursor: Cursor): Promise<Changes> {
-      const rows = await one<{ seq: number; doc: string; data: Buffer | null }>('SELECT seq, doc, data FROM log WHERE seq > $1 ORDER BY seq LIMIT 10000', [cursor.seq]);
+      const until = await horizon();
+      const rows = await one<{ seq: number; doc: string; data: Buffer | null }>('SELECT seq, doc, data FROM log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 10000', [cursor.seq, until.seq]);
       const folded = [...new Set(rows.filter((row) => row.data === null).map((row) => row.doc))];
       const snapshots = new Map<string, Uint8Array>();
       if (folded.length > 0) {
@@ -222,7 +230,7 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
       // A page full of folded rows must still move the caller's cursor: the last row carries it.
       const last = rows.at(-1);
       if (last !== undefined && updates.at(-1)?.seq !== last.seq && rows.length === 10_000) updates.push({ seq: last.seq, doc: last.doc, data: new Uint8Array([0, 0]) });
-      const revocations = await one<Revocation>('SELECT id, "user", jti, time FROM revocations WHERE id > $1 ORDER BY id', [cursor.revocation]);
+      const revocations = await one<Revocation>('SELECT id, "user", jti, time FROM revocations WHERE id > $1 AND id <= $2 ORDER BY id', [cursor.revocation, until.revocation]);
       return { updates, revocations };
     },
     async audit(query) {
@@ -241,7 +249,7 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
       const user = 'user' in target ? target.user : null;
       const jti = 'jti' in target ? target.jti : null;
       return transaction(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1, 0)', [lockKeys.log]);
+        await client.query('SELECT pg_advisory_xact_lock_shared($1, 0)', [lockKeys.log]);
         const { rows } = await client.query<{ id: number }>('INSERT INTO revocations ("user", jti, time) VALUES ($1, $2, $3) RETURNING id', [user, jti, time]);
         return { id: rows[0]!.id, user, jti, time };
       });
