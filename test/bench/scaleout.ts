@@ -12,20 +12,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { issueToken } from '../../sync-server/admin.ts';
-import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
+import { encodeUpdate } from '../../sync-server/protocol.ts';
 import { openPostgresStorage } from '../../sync-server/storage/postgres.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
 import { type TestSchema, servicesFor, tempSchema, testRedisUrl } from '../../sync-server/testing-services.ts';
 import { secretFileName } from '../../sync-server/token.ts';
+import { collectedRssKb, connect, cpuMicros, freePort, markers, percentile, stopChild, waitForLine } from './bench-clients.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
@@ -40,24 +39,7 @@ interface Instance {
   query: string;
 }
 
-const stop = async (child: ChildProcess) => {
-  // The reference dies of the signal (no exit code): waiting for a second 'exit' would never end.
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-};
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  const lines = createInterface({ input: child.stdout! });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    lines.on('line', (line) => {
-      const match = pattern.exec(line);
-      if (match) resolve(match);
-    });
-  });
-}
+const stop = stopChild;
 
 async function startOurs(dataDir: string, extra: string[], token: string): Promise<Instance> {
   const child = spawn(process.execPath, [...gcPreload, 'sync-server/main.ts', '--port', '0', '--data', dataDir, ...limits, ...extra, ...(process.env.BENCH_EXTRA?.split(' ').filter(Boolean) ?? [])], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -66,10 +48,7 @@ async function startOurs(dataDir: string, extra: string[], token: string): Promi
 }
 
 async function startReference(): Promise<Instance> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
+  const port = await freePort();
   const child = spawn(process.execPath, [...gcPreload, 'node_modules/@y/websocket-server/src/server.js'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
@@ -94,27 +73,6 @@ async function start(setup: Setup, tmp: string, schema: TestSchema | null): Prom
   return Promise.all(dirs.map((dir) => startOurs(dir, extra, token)));
 }
 
-function connect(server: Instance, doc: string, onFrame?: (frame: Buffer) => void): Promise<WebSocket> {
-  const ws = new WebSocket(`${server.url}/${doc}${server.query}`, { perMessageDeflate: false });
-  ws.binaryType = 'nodebuffer';
-  ws.on('message', (frame: Buffer) => {
-    if (frame[0] === 0 && frame[1] === 0) ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
-    onFrame?.(frame);
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => {
-      ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
-      resolve(ws);
-    });
-    ws.once('error', reject);
-  });
-}
-
-const markerPattern = /~(\d+)\.(\d+)~/gu;
-const markers = (frame: Buffer): [number, number][] =>
-  frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2) ? [] : [...frame.toString('latin1').matchAll(markerPattern)].map((m) => [Number(m[1]), Number(m[2])]);
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
-
 interface FanOut {
   p50: number;
   p99: number;
@@ -124,12 +82,6 @@ interface FanOut {
   cpuMicrosPerEdit: number;
   /** Mean time from a batch's arrival at storage to its commit, over all instances (ours only). */
   commitMs: number;
-}
-
-/** CPU time a process has used so far, in microseconds (/proc/PID/stat utime + stime). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
 }
 
 async function meanCommitMs(instances: Instance[]): Promise<number> {
@@ -224,12 +176,6 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
   for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: done / elapsed, lost, cpuMicrosPerEdit: cpu / sent, commitMs };
-}
-
-async function collectedRssKb(child: ChildProcess): Promise<number> {
-  child.kill('SIGUSR2');
-  await sleep(500);
-  return Number(/VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
 }
 
 /** RSS growth per idle document: 500 connections, each with its own small document. */
