@@ -14,13 +14,14 @@ import { withDataDir } from './datadir-lock.ts';
 import { type IntegrityReport, checkIntegrity } from './integrity.ts';
 import { StagedDocument, defaultUpdateLimits } from './update-guard.ts';
 import { type SkippedUpdate, replayStored } from './replay.ts';
-import { databaseFileName, openSqliteStorage } from './storage/sqlite.ts';
+import { openDataDirStorage } from './storage/open.ts';
+import { databaseFileName } from './storage/sqlite.ts';
 import type { AuditEntry, Revocation, Storage } from './storage/types.ts';
 import { loadOrCreateSecret, mintToken, secretFileName, type TokenPayload } from './token.ts';
 
 /** Open the data directory's store for one operation (reading commands; view-log-cli.ts too). */
 export async function withStorage<T>(dataDir: string, run: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = openSqliteStorage(dataDir);
+  const storage = await openDataDirStorage(dataDir);
   try {
     return await run(storage);
   } finally {

@@ -15,6 +15,7 @@
  *           an integrity review and its reply letter, as a client of the running server: tools/review.ts
  *   backup  --out DIR2
  *   check   [--full] [--clear] [--json]   verify the store; exit 1 when something is wrong
+ *   migrate --from DIR --to postgres://…   copy a SQLite store to PostgreSQL, verified, resumable (migrate.ts)
  *
  * Writing commands (revoke, import of a .ydoc, check --clear) go through the running server when
  * one holds the data directory, and take its lock otherwise (datadir-lock.ts).
@@ -55,7 +56,8 @@ const usage = `usage: npm run cli -- <token|revoke|audit|views|export|import|rev
   review  --purpose appraisal|promotion|commendation|reserve [--year Y] --as-of DATE
           --file NAMES.csv|.xlsx --out REPLY.docx [--json] --server URL --token T
   backup  --out DIR
-  check   [--full] [--clear] [--json]                  (integrity; --clear acknowledges what was reported)`;
+  check   [--full] [--clear] [--json]                  (integrity; --clear acknowledges what was reported)
+  migrate --from DIR --to postgres://…[?schema=S]      (copy a SQLite store to PostgreSQL, verified, resumable)`;
 
 export class UsageError extends Error {}
 
@@ -130,6 +132,7 @@ export async function runCli(
   const [command, ...rest] = argv;
   if (command === 'import' && isSheetImport(rest)) return importSheetDelegate(sheetImporter, rest);
   if (command === 'review') return reviewDelegate(rest);
+  if (command === 'migrate') return migrateDelegate(rest, io);
   const values = options(rest);
   const dataDir = values.data ?? process.env.DOSSIER_LENS_DATA ?? defaultDataDir;
   switch (command) {
@@ -258,6 +261,18 @@ async function reviewDelegate(argv: string[]): Promise<void> {
     await reviewCommand(argv);
   } catch (error) {
     if (error instanceof ReviewUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+/** SQLite → PostgreSQL (migrate.ts), loaded only when asked: it brings the PostgreSQL driver. */
+async function migrateDelegate(argv: string[], io: CliIo): Promise<void> {
+  const { MigrationRefused, migrateArguments, migrateStore } = await import('./migrate.ts');
+  try {
+    const { from, to } = migrateArguments(argv);
+    await migrateStore(from, to, io.out);
+  } catch (error) {
+    if (error instanceof MigrationRefused || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
     throw error;
   }
 }

@@ -19,7 +19,7 @@ import type { Metrics } from './metrics.ts';
 import type { Health } from './health.ts';
 import { encodeAwareness, encodeUpdate } from './protocol.ts';
 import { replayStored } from './replay.ts';
-import type { Cursor, Revocation, Storage, UpdateToCommit } from './storage/types.ts';
+import type { Cursor, Revocation, Storage, StoredChange, UpdateToCommit } from './storage/types.ts';
 import { StagedDocument } from './update-guard.ts';
 
 const day = 24 * 3600 * 1000;
@@ -140,7 +140,18 @@ export interface RegistryOptions {
   compactEvery: number;
   /** Where damage found while loading is reported. */
   health?: Health;
+  /** Other instances sharing the store (pubsub.ts): told what this one loads, unloads and commits. */
+  fanout?: FanoutHooks;
 }
+
+export interface FanoutHooks {
+  loaded(doc: SharedDocument): void;
+  unloaded(name: string): void;
+  committed(doc: string, seq: number, update: Uint8Array): void;
+}
+
+/** A store shared by several instances refused the write: a clientID in it is another user's. */
+export class ClientIdTaken extends Error {}
 
 export class DocumentRegistry {
   private readonly docs = new Map<string, SharedDocument>();
@@ -149,6 +160,8 @@ export class DocumentRegistry {
   private cursor: Cursor = { seq: 0, revocation: 0 };
   /** Sequence numbers this process wrote beyond the cursor (skipped when pulling). */
   private readonly ownSeqs = new Set<number>();
+  /** Changes seen for documents while they load, applied once they have (a load may read too early for them). */
+  private readonly loadingChanges = new Map<string, StoredChange[]>();
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -223,6 +236,12 @@ export class DocumentRegistry {
       const { doc } = write;
       const seq = seqs[index] ?? 0;
       doc.pending--;
+      if (seq <= 0) {
+        doc.guard.lost(write.update.data);
+        write.reject(new ClientIdTaken(`a clientID in this update is bound to another user in ${doc.name}`));
+        return;
+      }
+      this.options.fanout?.committed(doc.name, seq, write.update.data);
       this.options.metrics.observePersist(seconds);
       this.noteOwnWrite(seq);
       doc.storedBytes += write.update.data.byteLength;
@@ -241,7 +260,9 @@ export class DocumentRegistry {
       touched.add(doc);
     });
     for (const doc of touched) doc.flushOutbox();
-    batch.forEach((write, index) => write.resolve(seqs[index] ?? 0));
+    batch.forEach((write, index) => {
+      if ((seqs[index] ?? 0) > 0) write.resolve(seqs[index]!);
+    });
     for (const doc of touched) {
       if (doc.logLength >= this.options.compactEvery) {
         await this.compact(doc).catch((error: Error) => {
@@ -263,31 +284,61 @@ export class DocumentRegistry {
       revocations.push(...changes.revocations);
       const last = changes.revocations.at(-1);
       if (last) this.cursor = { ...this.cursor, revocation: last.id };
+      // The same snapshot may stand for several folded rows (postgres.ts): apply it once.
+      const seen = new Set<Uint8Array>();
       for (const change of changes.updates) {
         if (change.seq <= this.cursor.seq) continue;
         this.cursor = { ...this.cursor, seq: change.seq };
-        if (this.ownSeqs.delete(change.seq)) continue;
-        const doc = this.docs.get(change.doc);
-        if (!doc) continue; // loaded from storage, with this change, when someone opens it
-        try {
-          Y.applyUpdate(doc.ydoc, change.data, 'storage');
-          doc.guard.external(change.data);
-          doc.storedBytes += change.data.byteLength;
-          doc.lastSeq = Math.max(doc.lastSeq, change.seq);
-          doc.logLength++;
-          doc.outbox.push({ update: change.data, from: null });
-          doc.flushOutbox();
-        } catch (error) {
-          this.options.log.error('stored update from another process does not apply', {
-            doc: change.doc,
-            seq: change.seq,
-            error: (error as Error).message,
-          });
-        }
+        if (this.ownSeqs.delete(change.seq) || seen.has(change.data)) continue;
+        seen.add(change.data);
+        this.applyChange(change);
       }
       for (const seq of this.ownSeqs) if (seq <= this.cursor.seq) this.ownSeqs.delete(seq);
       if (changes.updates.length < 10_000) return revocations;
     }
+  }
+
+  /**
+   * An update another instance committed (pubsub.ts), ahead of `pullExternalChanges`: applied and
+   * broadcast now, and skipped when the pull reaches its `seq`.
+   */
+  applyRemote(change: StoredChange): void {
+    if (change.seq <= this.cursor.seq || this.ownSeqs.has(change.seq)) return;
+    if (!this.docs.has(change.doc) && !this.loadingChanges.has(change.doc)) return; // the pull moves the cursor past it
+    this.ownSeqs.add(change.seq);
+    this.applyChange(change);
+  }
+
+  private applyChange(change: StoredChange): void {
+    const doc = this.docs.get(change.doc);
+    if (!doc) {
+      this.loadingChanges.get(change.doc)?.push(change);
+      return; // otherwise loaded from storage, with this change, when someone opens it
+    }
+    try {
+      Y.applyUpdate(doc.ydoc, change.data, 'storage');
+      doc.guard.external(change.data);
+      doc.storedBytes += change.data.byteLength;
+      doc.lastSeq = Math.max(doc.lastSeq, change.seq);
+      doc.logLength++;
+      doc.outbox.push({ update: change.data, from: null });
+      // Changes of one turn (a burst from Redis, a page of the poll) go to each peer as one frame.
+      if (this.outboxes.size === 0) setImmediate(() => this.flushOutboxes());
+      this.outboxes.add(doc);
+    } catch (error) {
+      this.options.log.error('stored update from another process does not apply', {
+        doc: change.doc,
+        seq: change.seq,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  private readonly outboxes = new Set<SharedDocument>();
+
+  private flushOutboxes(): void {
+    for (const doc of this.outboxes) doc.flushOutbox();
+    this.outboxes.clear();
   }
 
   /** Compact and unload everything: the last step of a graceful shutdown. */
@@ -299,10 +350,14 @@ export class DocumentRegistry {
   private async load(name: string): Promise<SharedDocument> {
     const inFlight = this.loading.get(name);
     if (inFlight) return inFlight;
+    this.loadingChanges.set(name, []);
     const promise = (async () => {
       let stored;
       try {
         stored = await this.options.storage.loadDocument(name);
+        const late = this.loadingChanges.get(name) ?? [];
+        const known = new Set(stored.updates.map((update) => update.seq));
+        stored.updates.push(...late.filter((change) => !known.has(change.seq)));
       } catch (error) {
         this.options.health?.report({ kind: 'storage-error', doc: name, detail: `loading failed: ${(error as Error).message}` });
         throw error;
@@ -324,8 +379,9 @@ export class DocumentRegistry {
       for (const [user, bytes] of await this.options.storage.bytesAddedSince(name, now - day)) doc.noteAdded(user, bytes, now);
       doc.storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.data.byteLength, 0);
       doc.logLength = stored.updates.length;
-      doc.lastSeq = stored.updates.at(-1)?.seq ?? 0;
+      doc.lastSeq = Math.max(0, ...stored.updates.map((update) => update.seq));
       this.docs.set(name, doc);
+      this.options.fanout?.loaded(doc);
       this.options.metrics.documentsLoaded = this.docs.size;
       this.options.metrics.documentLoadsTotal++;
       return doc;
@@ -335,6 +391,7 @@ export class DocumentRegistry {
       return await promise;
     } finally {
       this.loading.delete(name);
+      this.loadingChanges.delete(name);
     }
   }
 
@@ -372,6 +429,7 @@ export class DocumentRegistry {
     doc.unloadTimer = null;
     if (this.docs.get(doc.name) !== doc) return;
     this.docs.delete(doc.name);
+    this.options.fanout?.unloaded(doc.name);
     this.options.metrics.documentsLoaded = this.docs.size;
     try {
       if (doc.logLength > 0) await this.compact(doc);

@@ -35,8 +35,21 @@ export class Health {
     this.metrics.storeProblems = 0;
   }
 
+  /** Services the server depends on (database, Redis): name → reachable, from the last check. */
+  readonly dependencies = new Map<string, boolean>();
+
+  /** Record a dependency's state; a change is logged once, as an error when it goes down. */
+  dependency(name: string, up: boolean): void {
+    if (this.dependencies.get(name) === up) return;
+    const before = this.dependencies.get(name);
+    this.dependencies.set(name, up);
+    this.metrics.dependencies.set(name, up);
+    if (!up) this.log.error('dependency unreachable', { dependency: name });
+    else if (before === false) this.log.info('dependency reachable again', { dependency: name });
+  }
+
   get ok(): boolean {
-    return this.known.size === 0;
+    return this.known.size === 0 && [...this.dependencies.values()].every(Boolean);
   }
 
   get problems(): StoreProblem[] {

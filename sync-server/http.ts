@@ -63,7 +63,10 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
   if (url.pathname.startsWith(EXTENSION_PREFIX)) return serveExtensionFile(context.extensionDir, url.pathname, res);
   switch (url.pathname) {
     case '/healthz':
-      return context.health.ok ? json(res, 200, { ok: true }) : json(res, 503, { ok: false, problems: context.health.problems });
+    {
+      const dependencies = context.health.dependencies.size > 0 ? { dependencies: Object.fromEntries([...context.health.dependencies].map(([name, up]) => [name, up ? 'ok' : 'unreachable'])) } : {};
+      return context.health.ok ? json(res, 200, { ok: true, ...dependencies }) : json(res, 503, { ok: false, problems: context.health.problems, ...dependencies });
+    }
     case '/metrics':
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
       res.end(context.metrics.render());

@@ -12,7 +12,8 @@
  * --max-document-bytes, --max-daily-bytes-per-user, --max-client-ids-per-update,
  * --max-presence-bytes, --allowed-origins, --allowed-hosts (both comma-separated), --log-level,
  * --extension-dir (serve the packaged extension at GET /extension/<file>), --sso-config FILE (single
- * sign-on: sso/config.ts). See README.md.
+ * sign-on: sso/config.ts), --store postgres://… and --pubsub redis://… (several instances,
+ * scaleout.ts), --dependency-check-ms. See README.md.
  *
  * When ready it logs one JSON line whose msg is `listening ws://HOST:PORT`. SIGINT/SIGTERM:
  * graceful shutdown (connections closed with 1001, documents compacted, storage closed), exit 0.
@@ -31,7 +32,7 @@ export const defaultDataDir = '.data/sync-server';
 const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync' };
 const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
-const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir', 'allowedOrigins', 'allowedHosts', 'ssoConfig']);
+const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir', 'allowedOrigins', 'allowedHosts', 'ssoConfig', 'store', 'pubsub']);
 const booleanOptions = new Set(['multiplex']);
 /** `true` / `false`; anything else is left as text for the schema to refuse by name. */
 const booleanFrom = (text: string): boolean | string => (text === 'true' ? true : text === 'false' ? false : text);

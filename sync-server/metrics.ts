@@ -40,6 +40,8 @@ export class Metrics {
   documentUnloadsTotal = 0;
   /** Problems with the store known now (health.ts); 0 when healthy. */
   storeProblems = 0;
+  /** Database / Redis reachable (health.ts); only the ones this server uses. */
+  readonly dependencies = new Map<string, boolean>();
   private readonly refusals = new Map<RefusalReason, number>(refusalReasons.map((reason) => [reason, 0]));
   private readonly persistCounts = persistBuckets.map(() => 0);
   private persistCount = 0;
@@ -68,6 +70,11 @@ export class Metrics {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
     };
     metric('dossierlens_store_problems', 'gauge', 'Known problems with the store: damage, lost acknowledged writes, unreadable updates (0 = healthy; see /healthz).', this.storeProblems);
+    if (this.dependencies.size > 0) {
+      lines.push('# HELP dossierlens_dependency_up Whether a service the server depends on answered its last check (1) or not (0).');
+      lines.push('# TYPE dossierlens_dependency_up gauge');
+      for (const [name, up] of this.dependencies) lines.push(`dossierlens_dependency_up{dependency="${name}"} ${up ? 1 : 0}`);
+    }
     metric('dossierlens_connections', 'gauge', 'Open WebSocket connections.', this.connections);
     metric('dossierlens_open_documents', 'gauge', 'Documents clients have open: one per per-document socket, any number per multiplexed one.', this.openDocuments);
     metric('dossierlens_documents_loaded', 'gauge', 'Documents held in memory.', this.documentsLoaded);

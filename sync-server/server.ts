@@ -31,6 +31,7 @@ import { openMultiplexedSocket } from './multiplex.ts';
 import { type OriginPolicy, defaultAllowedOrigins, isOriginPattern, refuseRequest, requestUrl } from './origins.ts';
 import { MULTIPLEX_SUBPROTOCOL, closeCodes } from './protocol.ts';
 import { type ClientSocket, openDocumentSocket } from './socket.ts';
+import { openSharedStores } from './scaleout.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
 import { loadSsoConfig } from './sso/config.ts';
@@ -86,6 +87,12 @@ export const serverOptionsSchema = v.object({
   extensionDir: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** Single sign-on through the organisation's OpenID Connect provider: a JSON file (sso/config.ts, README). */
   ssoConfig: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** Several instances (scaleout.ts): a shared PostgreSQL store instead of SQLite in `dataDir`. */
+  store: v.optional(v.pipe(v.string(), v.regex(/^postgres(?:ql)?:\/\//u, 'the store is a postgres:// URL'))),
+  /** Several instances: Redis for fan-out between them (needs a postgres `store`). */
+  pubsub: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//u, 'pubsub is a redis:// URL'))),
+  /** How often the database and Redis are checked for /healthz and /metrics. */
+  dependencyCheckMs: v.optional(positiveInt, 2000),
 });
 export type ServerOptions = v.InferInput<typeof serverOptionsSchema> & {
   /** Where JSON log lines go (default: stdout). */
@@ -145,10 +152,11 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
   // Read before the store opens: a configuration that does not parse stops the start, with its reason.
   const ssoConfig = options.ssoConfig === undefined ? undefined : loadSsoConfig(options.ssoConfig);
   const secret = loadOrCreateSecret(options.dataDir);
-  const storage = input.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
-  const sso = ssoConfig && new SsoService(ssoConfig, secret, storage, log);
   const metrics = new Metrics();
   const health = new Health(log, metrics);
+  const shared = await openSharedStores(options, log, health);
+  const storage = input.storage ?? shared?.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
+  const sso = ssoConfig && new SsoService(ssoConfig, secret, storage, log);
   // Damage found now is reported (log, /healthz, /metrics) and remembered; see integrity.ts.
   await checkIntegrity(storage, options.dataDir, { full: false }, health);
   // Presence-only clientID bindings a month old belong to page loads long gone (presence.ts).
@@ -160,8 +168,10 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     health,
     idleUnloadMs: options.idleUnloadMs,
     compactEvery: options.compactEvery,
+    fanout: shared?.pubsub?.hooks,
   });
   await registry.start();
+  shared?.pubsub?.attach(registry, { resync: () => void sweep(), revoked: () => void sweep() });
   const context: ConnectionContext = { registry, storage, metrics, log, limits, updateLimits };
   const connections = new Set<ClientSocket>();
 
@@ -256,9 +266,15 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
 
   // Revocations, expiry and other processes' writes.
   let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
+  // A sweep asked for while one runs (another instance's revocation, pubsub.ts) runs right after it.
+  let sweepAgain = false;
+  const sweep = async (): Promise<void> => {
+    if (sweeping) {
+      sweepAgain = true;
+      return;
+    }
     sweeping = true;
+    sweepAgain = false;
     try {
       const revocations = await registry.pullExternalChanges();
       const now = Date.now();
@@ -275,6 +291,7 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     } finally {
       sweeping = false;
     }
+    if (sweepAgain) return sweep();
   };
   const sweepTimer = setInterval(() => void sweep(), options.pollIntervalMs);
 
@@ -302,11 +319,13 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     closing ??= (async () => {
       clearInterval(sweepTimer);
       clearInterval(pingTimer);
+      shared?.stopChecks();
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       for (const conn of connections) conn.close(closeCodes.goingAway, 'server shutting down');
       http.closeAllConnections();
       await registry.closeAll();
       await storage.close();
+      await shared?.pubsub?.close();
       await stopped;
       lock.release();
       log.info('stopped', {});

@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import { hashUpdate } from './attribution.ts';
 import type { Connection } from './connection.ts';
+import { ClientIdTaken } from './documents.ts';
 import type { RefusalReason } from './metrics.ts';
 import { MalformedFrame, closeCodes, encodePermissionDenied, encodeSyncStep1, encodeSyncStep2 } from './protocol.ts';
 import { type DecodedUpdate, type RefusalKind, decodeStructs, isEmptyUpdate, structClientCount } from './update-guard.ts';
@@ -88,7 +89,7 @@ export async function receiveUpdate(conn: Connection, update: Uint8Array): Promi
   // Reserve the new bindings now: a later update (from this pipeline or another user) is checked
   // before this one is on disk, and must already see who owns these clientIDs.
   for (const clientId of verdict.newBindings) doc.bindings.set(clientId, conn.user);
-  await conn.context.registry.commit(
+  const committed = conn.context.registry.commit(
     doc,
     {
       doc: doc.name,
@@ -102,6 +103,17 @@ export async function receiveUpdate(conn: Connection, update: Uint8Array): Promi
     },
     conn,
   );
+  try {
+    await committed;
+  } catch (error) {
+    if (!(error instanceof ClientIdTaken)) throw error;
+    // Another instance bound one of these clientIDs first (storage/postgres.ts): refused like the
+    // guard refuses it, and the bindings this instance reserved for it are forgotten.
+    for (const clientId of verdict.newBindings) if (doc.bindings.get(clientId) === conn.user) doc.bindings.delete(clientId);
+    conn.refuse('client-id', error.message);
+    conn.send(encodePermissionDenied(error.message));
+    return;
+  }
   conn.context.metrics.updatesTotal++;
   conn.context.metrics.updateBytesTotal += update.byteLength;
 }

@@ -177,3 +177,10 @@ export interface Storage extends ViewLogStorage {
   backup(destinationFile: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/*
+ * Several instances on one store (storage/postgres.ts, issue 17): `commitUpdates` may refuse an
+ * update because a clientID it writes with is bound to another user through another instance (the
+ * store's uniqueness decides). Its `seq` is then 0 and nothing of it is stored; the registry tells
+ * the writer (documents.ts, `ClientIdTaken`). A single SQLite store never answers 0.
+ */

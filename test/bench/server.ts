@@ -17,10 +17,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
@@ -32,6 +30,7 @@ import { issueToken } from '../../sync-server/admin.ts';
 import { encodeOpen, envelope, envelopePrefix, readEnvelope } from '../../core/sync/multiplex-wire.ts';
 import { MULTIPLEX_SUBPROTOCOL, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
+import { collectedRssKb, connect, cpuMicros, freePort, markers, percentile, stopChild, waitForLine } from './bench-clients.ts';
 
 const LeveldbPersistence = UntypedLeveldb as new (dir: string) => {
   storeUpdate(doc: string, update: Uint8Array): Promise<unknown>;
@@ -57,31 +56,7 @@ interface Server {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  const lines = createInterface({ input: child.stdout! });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    lines.on('line', (line) => {
-      const match = pattern.exec(line);
-      if (match) resolve(match);
-    });
-  });
-}
-
-const stopper = (child: ChildProcess) => async () => {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-};
+const stopper = (child: ChildProcess) => () => stopChild(child);
 
 async function startOurs(dataDir: string, extra: string[] = []): Promise<Server> {
   const token = issueToken(dataDir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
@@ -108,35 +83,6 @@ async function startReference(persistenceDir?: string): Promise<Server> {
   });
   await waitForLine(child, /running at/u);
   return { kind: 'reference', child, url: `ws://127.0.0.1:${port}`, query: '', stop: stopper(child) };
-}
-
-async function collectedRssKb(child: ChildProcess): Promise<number> {
-  child.kill('SIGUSR2');
-  await sleep(500);
-  return rssKb(child.pid!);
-}
-
-function rssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/u.exec(status)?.[1] ?? 0);
-}
-
-/** A bare protocol client: sends step 1 on open, answers the server's step 1, reports edits. */
-function connect(server: Server, doc: string, onFrame?: (frame: Buffer) => void): Promise<WebSocket> {
-  const ws = new WebSocket(`${server.url}/${doc}${server.query}`, { perMessageDeflate: false });
-  ws.binaryType = 'nodebuffer';
-  ws.on('message', (frame: Buffer) => {
-    // The server's own step 1: answer like a stock client with nothing to add.
-    if (frame[0] === 0 && frame[1] === 0) ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
-    onFrame?.(frame);
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => {
-      ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
-      resolve(ws);
-    });
-    ws.once('error', reject);
-  });
 }
 
 /**
@@ -167,17 +113,6 @@ function connectMux(server: Server, docs: string[], onFrame?: (frame: Buffer) =>
   });
 }
 
-const markerPattern = /~(\d+)\.(\d+)~/gu;
-
-function markers(frame: Buffer): [number, number][] {
-  if (frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) return [];
-  return [...frame.toString('latin1').matchAll(markerPattern)].map((m) => [Number(m[1]), Number(m[2])]);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 interface FanOutResult {
   p50: number;
   p99: number;
@@ -187,13 +122,6 @@ interface FanOutResult {
   cpuMicrosPerEdit: number;
   /** The same in the latency phase (50 edits/s per writer: little to batch or merge). */
   cpuMicrosPerSteadyEdit: number;
-}
-
-/** CPU time a process has used so far, in microseconds (/proc/PID/stat utime + stime). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
 }
 
 async function fanOut(server: Server, multiplexedPeers = false, docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOutResult> {
