@@ -1,6 +1,7 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { buildMatcher, matchContext, type ContextMatch, type Matcher, type Resolution } from '../../core/match/matcher.ts';
-import { createBadge, createLayeredBadge, signatureOf, type Badge, type OpenTarget } from './badge.ts';
+import { badgeAnchor, interactiveAround, previousSkipping, textAfterIn } from './anchor.ts';
+import { createBadge, createLayeredBadge, segmentElement, signatureOf, type Badge, type OpenTarget } from './badge.ts';
 import { validSelector, type PortalHints } from './hints.ts';
 import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
 import { spotAfter, type Form, type Size } from './placement.ts';
@@ -641,9 +642,14 @@ export class OverlayScanner {
   }
 
   private planText(t: Text, list: ContextMatch[], record: Element): Plan | null {
+    // A name in the page's own link gets its badge after the link (anchor.ts): the link's text
+    // after this node counts as what follows the name.
+    const around = interactiveAround(t);
+    const trail = around ? textAfterIn(t, around) : '';
+    const anchor = around ?? t;
     const wanted = list.map((m) => {
       const name = t.data.slice(m.start, m.end);
-      const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end));
+      const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end) + trail);
       return { m, name, labelled, signature: signatureOf(m.resolution, labelled ? name : '') };
     });
     // In a large table, a lone name at the end of its text gets a layered badge (placement.ts).
@@ -659,7 +665,12 @@ export class OverlayScanner {
       : prev &&
         !prev.layered &&
         prev.badges.length === wanted.length &&
-        prev.badges.every((b, i) => b.signature === wanted[i]!.signature && b.host.isConnected && b.host.previousSibling === (i === 0 ? t : prev.badges[i - 1]!.host));
+        prev.badges.every(
+          (b, i) =>
+            b.signature === wanted[i]!.signature &&
+            b.host.isConnected &&
+            (i === 0 ? previousSkipping(b.host, this.ours) === anchor : b.host.previousSibling === prev.badges[i - 1]!.host),
+        );
     if (prev && kept) {
       prev.data = t.data;
       return null;
@@ -705,7 +716,9 @@ export class OverlayScanner {
         continue;
       }
       this.untrack(p.t);
-      let anchor: ChildNode = p.t;
+      // After the name's text (or the page's link around it), after any badges already there.
+      let anchor: ChildNode = badgeAnchor(p.t);
+      while (anchor.nextSibling && this.ours.has(anchor.nextSibling)) anchor = anchor.nextSibling;
       for (const b of p.badges) {
         this.applyVisibility(b.host, null);
         anchor.after(b.host);
@@ -823,10 +836,7 @@ export class OverlayScanner {
     button.className = 'pill';
     const parts = unknown.map((k) => {
       const at = k.indexOf(':');
-      const part = doc.createElement('span');
-      part.className = k.slice(0, at);
-      part.textContent = k.slice(at + 1);
-      return part;
+      return segmentElement(doc, { cls: k.slice(0, at), text: k.slice(at + 1) });
     });
     button.append(...parts);
     spot.append(button);

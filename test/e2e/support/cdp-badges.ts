@@ -56,6 +56,10 @@ function badgeButton(host: CdpNode): CdpNode | undefined {
 /** A large table's layer host: its closed root holds the pane the table's badges are drawn in. */
 export const isLayer = (host: CdpNode) => host.shadowRoots?.[0]?.children?.some((c) => c.nodeName === 'DIV' && attr(c, 'class') === 'pane') ?? false;
 
+function subtreeText(n: CdpNode): string {
+  return n.nodeType === 3 ? n.nodeValue : (n.children ?? []).map(subtreeText).join('');
+}
+
 /** Every inline badge on the page, in document order, with the text it follows. */
 export async function badges(page: Page): Promise<SeenBadge[]> {
   const cdp = await page.context().newCDPSession(page);
@@ -66,6 +70,8 @@ export async function badges(page: Page): Promise<SeenBadge[]> {
     let lastText = '';
     for (const c of n.children ?? []) {
       if (c.nodeType === 3) lastText = c.nodeValue;
+      // A name in the page's own link gets its badge after the link (WCAG 4.1.2): it follows the link's text.
+      if (c.nodeName === 'A') lastText = subtreeText(c);
       // (A large table's badge layer is not a badge: layeredBadges reads those.)
       const button = c.nodeName === 'SPAN' && c.shadowRoots?.length && !isLayer(c) ? badgeButton(c) : undefined;
       if (button) {
