@@ -81,9 +81,8 @@ export function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLEl
   const card = el(doc, 'div', 'card');
   if (hasPopover) card.setAttribute('popover', 'manual');
   else card.hidden = true;
-  // Not role=tooltip: the card is the badge's description already (aria-describedby), and it is
-  // hovered and read, not a transient hint.
-  card.setAttribute('aria-hidden', 'true');
+  // Not role=tooltip: the button's description (aria-describedby) already carries these words;
+  // the card is what a sighted user reads, and what a screen reader can browse to while it is open.
   let list: HTMLUListElement | null = null;
   for (const line of cardLines(r, tx)) {
     if (line.kind === 'item' || line.kind === 'period') {
@@ -110,8 +109,11 @@ export function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLEl
 }
 
 /**
- * Shows and hides `card` for `button`: on hover and focus; kept while the pointer is on the
- * badge or the card (the short grace lets it cross the gap between them); Escape closes it.
+ * Shows and hides `card` for `button`: on hover and focus. It stays while the pointer is on the
+ * badge or on the card: the card touches the badge (a transparent bridge over the gap, styles.ts)
+ * so the pointer moving from one to the other never crosses the page, and leaving one for the
+ * other is seen in the event itself (`relatedTarget`) — no timer decides. Escape closes it
+ * wherever focus is; it stays closed until the pointer or focus comes back.
  */
 export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTMLElement): void {
   const doc = button.ownerDocument;
@@ -119,29 +121,23 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
   let card: HTMLElement | undefined;
   let hovered = false;
   let focused = false;
-  let pending: ReturnType<typeof setTimeout> | undefined;
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') hide();
   };
   const place = (c: HTMLElement) => {
     const b = button.getBoundingClientRect();
     const r = c.getBoundingClientRect();
-    const top = b.bottom + 4 + r.height > view.innerHeight ? Math.max(0, b.top - 4 - r.height) : b.bottom + 4;
-    c.style.top = `${top}px`;
+    const gap = 4;
+    const above = b.bottom + gap + r.height > view.innerHeight && b.top - gap - r.height >= 0;
+    c.classList.toggle('above', above);
+    c.style.top = `${above ? b.top - gap - r.height : b.bottom + gap}px`;
     c.style.left = `${Math.max(0, Math.min(b.left, view.innerWidth - r.width - 4))}px`;
   };
   const show = () => {
-    clearTimeout(pending);
     if (!card) {
       card = make();
-      card.addEventListener('mouseenter', () => {
-        hovered = true;
-        clearTimeout(pending);
-      });
-      card.addEventListener('mouseleave', () => {
-        hovered = false;
-        later();
-      });
+      card.addEventListener('mouseenter', () => (hovered = true));
+      card.addEventListener('mouseleave', (e) => leave(e));
     }
     if (!card.isConnected) root.append(card);
     if (hasPopover) {
@@ -151,28 +147,24 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
     view.addEventListener('keydown', onKey, true);
   };
   const hide = () => {
-    clearTimeout(pending);
     view.removeEventListener('keydown', onKey, true);
     if (!card) return;
     if (hasPopover) {
       if (card.matches(':popover-open')) card.hidePopover();
     } else card.hidden = true;
   };
-  // The pointer leaving the badge for the card crosses a 4 px gap: wait a moment before closing.
-  const later = () => {
-    clearTimeout(pending);
-    pending = setTimeout(() => {
-      if (!hovered && !focused) hide();
-    }, 300);
+  // Leaving the badge for its card, or the card for its badge, keeps it open.
+  const leave = (e: MouseEvent) => {
+    const to = e.relatedTarget as Node | null;
+    if (to && (to === button || button.contains(to) || (card && (to === card || card.contains(to))))) return;
+    hovered = false;
+    if (!focused) hide();
   };
   button.addEventListener('mouseenter', () => {
     hovered = true;
     show();
   });
-  button.addEventListener('mouseleave', () => {
-    hovered = false;
-    later();
-  });
+  button.addEventListener('mouseleave', leave);
   button.addEventListener('focus', () => {
     focused = true;
     show();

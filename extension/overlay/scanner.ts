@@ -2,6 +2,7 @@ import type { SubjectSummary } from '../../core/model/summary.ts';
 import { buildMatcher, matchContext, type ContextMatch, type Matcher, type Resolution } from '../../core/match/matcher.ts';
 import { badgeAnchor, interactiveAround, previousSkipping, textAfterIn } from './anchor.ts';
 import { createBadge, createLayeredBadge, segmentElement, signatureOf, type Badge, type OpenTarget } from './badge.ts';
+import { needsRecord, widenToRecord } from '../../core/match/record.ts';
 import { validSelector, type PortalHints } from './hints.ts';
 import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
 import { spotAfter, type Form, type Size } from './placement.ts';
@@ -105,6 +106,8 @@ export class OverlayScanner {
   /** Large tables and their badge layers; `tableSizes` is re-read at every job. */
   private readonly layers = new Map<HTMLTableElement, BadgeLayer>();
   private tableSizes = new Map<HTMLTableElement, boolean>();
+  /** Rows' enclosing records (enclosingRecord), re-read at every job like `tableSizes`. */
+  private outerCache = new Map<Element, Element | null>();
   private readonly pendingLayers = new Set<BadgeLayer>();
   private readonly resizeObserver: ResizeObserver;
   /** Which layer each element the ResizeObserver watches belongs to. */
@@ -241,6 +244,7 @@ export class OverlayScanner {
     if (!this.matcher || this.stopped) return this.settle();
     if (this.job && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
     this.tableSizes = new Map();
+    this.outerCache = new Map();
     if (this.wantFull) {
       this.wantFull = false;
       this.dirty.clear();
@@ -559,6 +563,25 @@ export class OverlayScanner {
     return { el, mode: 'prose' };
   }
 
+  /**
+   * The record a row belongs to when the row is part of one person's form or detail page: its
+   * small table (≤ 40 rows), else the form or fieldset around it; at most 3,000 characters (a
+   * whole-page <form> of a legacy portal is not a record). Cached for the job.
+   */
+  private enclosingRecord(row: Element): Element | null {
+    const table = row.closest('table');
+    const key = table ?? row;
+    if (this.outerCache.has(key)) return this.outerCache.get(key)!;
+    let found: Element | null = null;
+    if (table && table.rows.length <= 40 && (table.textContent ?? '').length <= 3000) found = table;
+    else {
+      const form = row.parentElement?.closest('form, fieldset, [role="form"], [role="group"]');
+      if (form && (form.textContent ?? '').length <= 3000) found = form;
+    }
+    this.outerCache.set(key, found);
+    return found;
+  }
+
   private textNodesIn(el: Element): Text[] {
     const out: Text[] = [];
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -618,11 +641,13 @@ export class OverlayScanner {
   /** Decides the badges of one record; creates new ones detached from the page. */
   private plan(matcher: Matcher, ctx: Context, plans: Plan[]): void {
     const nodes = this.textNodesIn(ctx.el);
-    const matches = matchContext(
-      matcher,
-      nodes.map((t) => t.data),
-      ctx.mode,
-    );
+    const segments = nodes.map((t) => t.data);
+    let matches = matchContext(matcher, segments, ctx.mode);
+    // A name ambiguous in its row (or an id): the enclosing record may decide (core/match/record.ts).
+    if (ctx.mode === 'record' && needsRecord(matches)) {
+      const outer = this.enclosingRecord(ctx.el);
+      if (outer) matches = widenToRecord(matcher, matches, segments, this.textNodesIn(outer).map((t) => t.data));
+    }
     const bySegment = new Map<number, ContextMatch[]>();
     for (const m of matches) {
       if (!this.allowedByHints(nodes[m.segment]!, m)) continue;

@@ -102,6 +102,9 @@ export const BADGE_CSS = `
   font: 400 12px/18px "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   white-space: normal;
 }
+/* The bridge over the 4 px gap to the badge: the pointer moving onto the card never leaves it. */
+.card::before { content: ""; position: absolute; left: -1px; right: -1px; top: -6px; height: 6px; }
+.card.above::before { top: auto; bottom: -6px; }
 .card[popover]:not(:popover-open) { display: none; }
 /* Without popovers (Chromium before 114, which drops the rule above as a whole: keep them apart)
    the card is not in the top layer: above the page instead, shown and hidden with [hidden]. */
