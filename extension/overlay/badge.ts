@@ -30,6 +30,13 @@ export interface Badge {
   segments: readonly string[];
   /** Switches between the full pill and the compact mark (layered badges only; see placement.ts). */
   setForm(form: Form): void;
+  /**
+   * A focus stand-in for this (inline) badge in a large table's layer, so keyboard and screen
+   * reader meet every badge of the table in row order (WCAG 2.4.3): the stand-in is the one in
+   * the focus order and the accessibility tree; focusing it rings and opens this badge. Returns
+   * the stand-in's spot (for the layer), invisible itself.
+   */
+  proxy(): HTMLElement;
 }
 
 /**
@@ -165,19 +172,49 @@ function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Nod
   };
   parent.appendChild(button);
   parent.appendChild(desc);
-  wireCard(button, root, () => buildCard(doc, r, tx));
+  const card = wireCard(button, root, () => buildCard(doc, r, tx));
+  const open = () => opts.onOpen(r.kind === 'subject' ? ref(r.subject) : { candidates: r.candidates.map(ref) });
+  const proxy = () => {
+    // The badge itself leaves the focus order and the tree: its stand-in is met in row order.
+    button.tabIndex = -1;
+    button.setAttribute('aria-hidden', 'true');
+    const spot = el(doc, 'span', 'spot proxy');
+    const stand = el(doc, 'button', 'pill');
+    stand.type = 'button';
+    stand.setAttribute('aria-label', button.getAttribute('aria-label')!);
+    const d = el(doc, 'span', 'desc', desc.textContent ?? '');
+    d.id = `d${++descriptions}`;
+    stand.setAttribute('aria-describedby', d.id);
+    stand.addEventListener('focus', () => {
+      button.classList.add('proxy-focus');
+      button.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      card.focus();
+    });
+    stand.addEventListener('blur', () => {
+      button.classList.remove('proxy-focus');
+      card.blur();
+    });
+    stand.addEventListener('click', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      open();
+    });
+    for (const type of ['keydown', 'keyup']) stand.addEventListener(type, (e) => e.stopPropagation());
+    spot.append(stand, d);
+    return spot;
+  };
   button.addEventListener('click', (e) => {
     // The name may sit inside the page's own link or clickable row: the badge's click is ours.
     e.preventDefault();
     e.stopPropagation();
-    opts.onOpen(r.kind === 'subject' ? ref(r.subject) : { candidates: r.candidates.map(ref) });
+    open();
   });
   // Keep pointer and key events from reaching the page's row handlers (they would see the host).
   for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'keydown', 'keyup']) {
     button.addEventListener(type, (e) => e.stopPropagation());
   }
   const segments = pillSegments(r, opts.labelled ? opts.name : '').map(segmentKey);
-  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), segments, setForm };
+  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), segments, setForm, proxy };
 }
 
 /** One visible part of a pill: its class (styles.ts) and text. */

@@ -115,7 +115,7 @@ export function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLEl
  * other is seen in the event itself (`relatedTarget`) — no timer decides. Escape closes it
  * wherever focus is; it stays closed until the pointer or focus comes back.
  */
-export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTMLElement): void {
+export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTMLElement): CardControl {
   const doc = button.ownerDocument;
   const view = doc.defaultView ?? window;
   let card: HTMLElement | undefined;
@@ -165,12 +165,23 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
     show();
   });
   button.addEventListener('mouseleave', leave);
-  button.addEventListener('focus', () => {
-    focused = true;
-    show();
-  });
-  button.addEventListener('blur', () => {
-    focused = false;
-    if (!hovered) hide();
-  });
+  const control: CardControl = {
+    focus: () => {
+      focused = true;
+      show();
+    },
+    blur: () => {
+      focused = false;
+      if (!hovered) hide();
+    },
+  };
+  button.addEventListener('focus', control.focus);
+  button.addEventListener('blur', control.blur);
+  return control;
+}
+
+/** Focus and blur for the card from elsewhere: a focus stand-in (badge.ts `proxy`) shows it too. */
+export interface CardControl {
+  focus(): void;
+  blur(): void;
 }

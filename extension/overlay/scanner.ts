@@ -54,6 +54,8 @@ interface Tracked {
   badges: Badge[];
   /** Set for a badge drawn in its table's layer rather than after the text node. */
   layered: Layered | null;
+  /** An inline badge in a large table: its focus stand-in in the table's layer (badge.ts `proxy`). */
+  proxy?: { layer: BadgeLayer; spot: HTMLElement };
 }
 
 type Context = { el: Element; mode: 'record' | 'prose' };
@@ -66,6 +68,8 @@ type Plan = {
   data: string;
   badges: Badge[] | null;
   layer?: { table: HTMLTableElement; start: number; end: number; record: Element; inFlow(): Badge };
+  /** An inline badge in a large table: its focus stand-in goes in the table's layer, at this spot. */
+  proxyIn?: { table: HTMLTableElement; left: number; top: number };
 };
 
 /** The compact mark's box (styles.ts `.pill.compact`). */
@@ -154,7 +158,10 @@ export class OverlayScanner {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
-    for (const t of this.tracked.values()) for (const b of t.badges) this.applyVisibility(b.host, t.layered);
+    for (const t of this.tracked.values()) {
+      for (const b of t.badges) this.applyVisibility(b.host, t.layered);
+      if (t.proxy) t.proxy.spot.style.setProperty('display', visible ? 'flex' : 'none', 'important');
+    }
   }
 
   /** A full rescan, e.g. after SPA navigation. */
@@ -708,7 +715,13 @@ export class OverlayScanner {
       this.opts.onBadge?.(b.host, w.m.resolution);
       return b;
     };
-    if (!table) return { t, data: t.data, badges: wanted.map((w) => make(w, null)) };
+    if (!table) {
+      // A badge that did not fit beside its name in a large table keeps a stand-in in the
+      // table's layer, so focus order stays row order (WCAG 2.4.3).
+      const big = only && this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
+      const at = prev?.proxy ? { left: parseFloat(prev.proxy.spot.style.left) || 0, top: parseFloat(prev.proxy.spot.style.top) || 0 } : { left: 0, top: 0 };
+      return { t, data: t.data, badges: wanted.map((w) => make(w, null)), ...(big ? { proxyIn: { table: big, ...at } } : {}) };
+    }
     // If it fits nowhere beside the name, it is made again as an ordinary host for the flow.
     const layer = { table, start: only!.m.start, end: only!.m.end, record, inFlow: () => make(only!, null) };
     return { t, data: t.data, badges: [make(only!, this.layerFor(table))], layer };
@@ -749,7 +762,18 @@ export class OverlayScanner {
         anchor.after(b.host);
         anchor = b.host;
       }
-      this.tracked.set(p.t, { data: p.data, badges: p.badges, layered: null });
+      const entry: Tracked = { data: p.data, badges: p.badges, layered: null };
+      if (p.proxyIn && p.badges.length === 1) {
+        const layer = this.layerFor(p.proxyIn.table);
+        layer.attach();
+        const spot = p.badges[0]!.proxy();
+        spot.style.left = `${p.proxyIn.left.toFixed(1)}px`;
+        spot.style.top = `${p.proxyIn.top.toFixed(1)}px`;
+        if (!this.visible) spot.style.setProperty('display', 'none', 'important');
+        layer.add(p.t, spot);
+        entry.proxy = { layer, spot };
+      }
+      this.tracked.set(p.t, entry);
       this.stats.inline += p.badges.length;
     }
   }
@@ -814,7 +838,9 @@ export class OverlayScanner {
         const spot = this.spotOf(layered, g, origins.get(layer)!);
         if (spot === 'none') {
           this.inlineOnly.add(p.t);
-          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()] });
+          const origin = origins.get(layer)!;
+          const at = g ? { left: g.name.right - origin.left, top: g.name.top - origin.top } : { left: 0, top: 0 };
+          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()], proxyIn: { table, ...at } });
           return;
         }
         this.writeSpot(badge, layered, spot);
@@ -970,7 +996,7 @@ export class OverlayScanner {
     if (!prev) return;
     for (const b of prev.badges) b.host.remove();
     this.tracked.delete(t);
-    const layer = prev.layered?.layer;
+    const layer = prev.layered?.layer ?? prev.proxy?.layer;
     if (layer) {
       layer.remove(t);
       if (layer.size === 0 && this.layers.get(layer.table) === layer) {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { accessibleButtons, attr, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import { accessibleButtons, accessibleButtonsInOrder, attr, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
 import { expectAccessible } from './support/axe.ts';
 import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
@@ -733,6 +733,48 @@ describe('portal overlay', () => {
     await clickBackendNode(page, b.button, 'hover');
     await expect.poll(async () => (await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === '党内严重警告 2020年7月21日，影响期已满'), { timeout: 5000 }).toBe(true);
     await saveScreenshot(page, 'overlay-form-table-card');
+    await page.close();
+  });
+  test('WCAG 2.4.3: badges that fall back into a large table\'s cells keep row order for keyboard and screen reader', async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 560, height: 900 });
+    // A tight legacy stylesheet: no cell padding, so a three-character name's badge has no room
+    // beside it (the next cell's text starts where the name ends) and goes into the cell.
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style');
+        style.textContent = '#roster td, #roster th { padding: 0 !important; border: 0 !important; }';
+        document.head.append(style);
+      });
+    });
+    await page.goto(`${fixtures.origin}/roster-large.html`);
+    // Compared by whom each badge names (an earlier test gave 王芳 a red dot, so her label changed).
+    const whom = (label: string) => label.split(' · ')[0]!;
+    const expected = largeExpected().map((e) => e.text);
+    // Some badges went into the cells (inline hosts inside the table), the others are layered.
+    await expect.poll(async () => (await badges(page)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await accessibleButtonsInOrder(page)).filter((l) => l.includes(' · ')).map(whom), { timeout: 30_000 }).toEqual(expected);
+    // Keyboard: the badges in the cells are out of the tab order; their stand-ins (in the layer,
+    // in row order) take their place, and focusing one rings and opens the badge in the cell.
+    const inCell = await badges(page);
+    const root = await piercedDocument(page);
+    const tabindex = (id: number) => {
+      const found = findNode(root, (n) => n.backendNodeId === id);
+      return found ? attr(found.node, 'tabindex') : undefined;
+    };
+    for (const b of inCell) expect(tabindex(b.button), b.label).toBe('-1');
+    const stand = (await layeredBadges(page)).find((b) => b.label === inCell[0]!.label)!;
+    expect(stand).toBeDefined();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.focus', { backendNodeId: stand.button });
+    await cdp.detach();
+    const ringed = async () => {
+      const r = findNode(await piercedDocument(page), (n) => n.backendNodeId === inCell[0]!.button);
+      return (attr(r!.node, 'class') ?? '').split(/\s+/).includes('proxy-focus');
+    };
+    await expect.poll(ringed, { timeout: 5000 }).toBe(true);
+    expect((await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === tx.legend)).toBe(true);
+    await saveScreenshot(page, 'overlay-large-table-tight', { fullPage: false });
     await page.close();
   });
 });

@@ -135,3 +135,25 @@ export async function accessibleTexts(page: Page): Promise<string[]> {
   await cdp.detach();
   return nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value ?? '');
 }
+
+/**
+ * Names of the buttons in the accessibility tree in tree order — the order a screen reader
+ * reads them in (the protocol's flat node list is not in that order).
+ */
+export async function accessibleButtonsInOrder(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  type Node = { nodeId: string; parentId?: string; childIds?: string[]; role?: { value: string }; name?: { value: string } };
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Node[] };
+  await cdp.detach();
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const out: string[] = [];
+  const visit = (n: Node) => {
+    if (n.role?.value === 'button') out.push(n.name?.value ?? '');
+    for (const c of n.childIds ?? []) {
+      const child = byId.get(c);
+      if (child) visit(child);
+    }
+  };
+  for (const root of nodes.filter((n) => !n.parentId || !byId.has(n.parentId))) visit(root);
+  return out;
+}
