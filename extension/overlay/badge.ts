@@ -173,7 +173,10 @@ function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Nod
   parent.appendChild(button);
   parent.appendChild(desc);
   const card = wireCard(button, root, () => buildCard(doc, r, tx));
-  const open = () => opts.onOpen(r.kind === 'subject' ? ref(r.subject) : { candidates: r.candidates.map(ref) });
+  const open = () => {
+    card.dismiss();
+    opts.onOpen(r.kind === 'subject' ? ref(r.subject) : { candidates: r.candidates.map(ref) });
+  };
   const proxy = () => {
     // The badge itself leaves the focus order and the tree: its stand-in is met in row order.
     button.tabIndex = -1;

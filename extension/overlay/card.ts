@@ -121,8 +121,15 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
   let card: HTMLElement | undefined;
   let hovered = false;
   let focused = false;
+  // Closed by Escape or a click: it stays closed while pointer and focus stay (focus coming back
+  // to the clicked badge, e.g. when the browser's sidebar closes, must not reopen it over the page).
+  let dismissed = false;
+  const dismiss = () => {
+    dismissed = true;
+    hide();
+  };
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') hide();
+    if (e.key === 'Escape') dismiss();
   };
   const place = (c: HTMLElement) => {
     const b = button.getBoundingClientRect();
@@ -134,6 +141,7 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
     c.style.left = `${Math.max(0, Math.min(b.left, view.innerWidth - r.width - 4))}px`;
   };
   const show = () => {
+    if (dismissed) return;
     if (!card) {
       card = make();
       card.addEventListener('mouseenter', () => (hovered = true));
@@ -158,21 +166,29 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
     const to = e.relatedTarget as Node | null;
     if (to && (to === button || button.contains(to) || (card && (to === card || card.contains(to))))) return;
     hovered = false;
-    if (!focused) hide();
+    if (!focused) {
+      dismissed = false;
+      hide();
+    }
   };
   button.addEventListener('mouseenter', () => {
     hovered = true;
+    if (!focused) dismissed = false;
     show();
   });
   button.addEventListener('mouseleave', leave);
   const control: CardControl = {
+    dismiss,
     focus: () => {
       focused = true;
       show();
     },
     blur: () => {
       focused = false;
-      if (!hovered) hide();
+      if (!hovered) {
+        dismissed = false;
+        hide();
+      }
     },
   };
   button.addEventListener('focus', control.focus);
@@ -184,4 +200,6 @@ export function wireCard(button: HTMLElement, root: ShadowRoot, make: () => HTML
 export interface CardControl {
   focus(): void;
   blur(): void;
+  /** Closes it now: the badge was clicked (the user acted; the card must not cover the next badge). */
+  dismiss(): void;
 }

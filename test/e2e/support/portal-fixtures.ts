@@ -38,7 +38,7 @@ export const PORTAL_SEED: SeedData = {
     // A name a hostile or careless writer put markup in: it must stay text everywhere.
     { id: 'C006', name: '钱七<img src=x onerror=__pwned=9>', aliases: [], gender: 'male', birth: '1990-02', unitCode: 'U01', post: '科员', rank: '科员' },
     // A black dot whose influence period is long over (form-table.html): the card says so.
-    { id: 'C007', name: '赵敏', aliases: [], gender: 'female', birth: '1980-04', unitCode: 'U03', post: '科长', rank: '正科级' },
+    { id: 'C007', name: '赵敏', aliases: [], gender: 'female', birth: '1980-04', unitCode: 'U04', post: '科长', rank: '正科级' },
   ],
   records: [
     { id: 'R1', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: '2025-06-12', sourceDept: '市纪委监委', summary: '违规收受礼品', status: 'active' },
