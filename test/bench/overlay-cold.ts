@@ -63,7 +63,7 @@ const WATCH = `(() => {
     new MutationObserver((recs) => { for (const r of recs) for (const n of r.addedNodes) if (n.nodeType === 1 && n.classList.contains('spot') && !n.classList.contains('proxy') && n.style.visibility !== 'hidden') seen(n); })
       .observe(pane, { childList: true });
   };
-  const isHost = (n) => n.nodeType === 1 && n.tagName === 'SPAN' && n.style.getPropertyValue('all') === 'initial';
+  const isHost = (n) => n.nodeType === 1 && n.tagName === 'SPAN' && chrome.dom.openOrClosedShadowRoot(n) !== null;
   document.querySelectorAll('span').forEach((n) => isHost(n) && onHost(n));
   new MutationObserver((recs) => { for (const r of recs) for (const n of r.addedNodes) if (isHost(n)) onHost(n); })
     .observe(document, { childList: true, subtree: true });
@@ -81,9 +81,14 @@ async function visit(page: Page, extensionId: string, url: string, expected: num
   const cdp = await page.context().newCDPSession(page);
   let context: number | null = null;
   cdp.on('Runtime.executionContextCreated', ({ context: c }) => {
-    if (c.origin?.includes(extensionId) || c.auxData?.type === 'isolated') {
+    if (process.env.DEBUG) process.stderr.write(`context ${JSON.stringify(c)}\n`);
+    // The content script's world: an isolated world whose origin is the extension's.
+    if (c.auxData?.type === 'isolated' && String(c.origin ?? '').includes(extensionId)) {
       context = c.id;
-      void cdp.send('Runtime.evaluate', { expression: WATCH, contextId: c.id }).catch(() => undefined);
+      void cdp
+        .send('Runtime.evaluate', { expression: WATCH, contextId: c.id })
+        .then((r) => process.env.DEBUG && r.exceptionDetails && process.stderr.write(`watch: ${JSON.stringify(r.exceptionDetails)}\n`))
+        .catch(() => undefined);
     }
   });
   await cdp.send('Runtime.enable');
@@ -91,6 +96,7 @@ async function visit(page: Page, extensionId: string, url: string, expected: num
   const read = async () => {
     if (context === null) return { times: [] as number[], firstInView: null as number | null };
     const r = await cdp.send('Runtime.evaluate', { expression: 'JSON.stringify(window.__coldWatch ?? null)', contextId: context, returnByValue: true });
+    if (process.env.DEBUG && r.exceptionDetails) process.stderr.write(`read: ${JSON.stringify(r.exceptionDetails)}\n`);
     return (JSON.parse((r.result.value as string) ?? 'null') ?? { times: [], firstInView: null }) as { times: number[]; firstInView: number | null };
   };
   // Settled: the expected count reached, or no new badge for 3 s (at most 120 s).
