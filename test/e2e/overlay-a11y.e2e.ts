@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DemoCity } from '../../core/demo/index.ts';
 import { startPortal, type RunningPortal } from '../../sync-server/demo-portal/server.ts';
 import { expectAccessible } from './support/axe.ts';
-import { accessibleButtonsInOrder, attr, badges, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import { accessibleButtonsInOrder, attr, axNodes, badges, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
 import { loadDemoCity } from './support/demo-city.ts';
 import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
@@ -14,18 +14,6 @@ import { enrol, launchExtension, saveScreenshot, startTestServer, type Extension
  * keyboard and screen reader (2.4.3), and what the badges say (loud for what matters, quiet for
  * the ordinary: extension/overlay/README.md).
  */
-
-interface AxNode {
-  role?: { value: string };
-  name?: { value: string };
-}
-
-async function axNodes(page: Page): Promise<AxNode[]> {
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-  await cdp.detach();
-  return nodes;
-}
 
 /** Each badge button's accessible name and classes, in document order. */
 async function buttons(page: Page): Promise<{ label: string; classes: string[] }[]> {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { accessibleButtons, accessibleButtonsInOrder, attr, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import { accessibleButtons, accessibleButtonsInOrder, attr, axNodes, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
 import { expectAccessible } from './support/axe.ts';
 import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
@@ -171,20 +171,6 @@ async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
     }
     return out;
   }, boxes);
-}
-
-interface AxNode {
-  role?: { value: string };
-  name?: { value: string };
-  description?: { value: string };
-}
-
-/** The accessibility tree's nodes (what a screen reader reads). */
-async function axNodes(page: Page): Promise<AxNode[]> {
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-  await cdp.detach();
-  return nodes;
 }
 
 /** Every badge button's class list, by its accessible name (read through the pierced DOM). */

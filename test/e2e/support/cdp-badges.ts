@@ -157,3 +157,17 @@ export async function accessibleButtonsInOrder(page: Page): Promise<string[]> {
   for (const root of nodes.filter((n) => !n.parentId || !byId.has(n.parentId))) visit(root);
   return out;
 }
+
+export interface AxNode {
+  role?: { value: string };
+  name?: { value: string };
+  description?: { value: string };
+}
+
+/** The accessibility tree's nodes (what a screen reader reads), with names and descriptions. */
+export async function axNodes(page: Page): Promise<AxNode[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+  await cdp.detach();
+  return nodes;
+}
