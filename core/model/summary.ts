@@ -25,6 +25,11 @@ export interface SubjectSummary {
   flags: number;
   /** One line per influence period still running, with its end date and what it blocks. */
   periods: string[];
+  /**
+   * Sanctions whose influence period is over, one line each ("党内严重警告 2020-07-21，影响期已满"):
+   * the card says so beside a black dot that no longer restricts anyone. Absent in older indexes.
+   */
+  endedPeriods?: string[];
   /** Entries in this subject's dossier that failed validation (shown, never hidden). */
   invalid: number;
 }

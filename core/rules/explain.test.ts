@@ -127,4 +127,11 @@ describe('summarise: what the local index stores', () => {
     });
     expect(summarise(s, '2019-06-15', config, 'en')).toMatchObject({ grade: 'B', periods: [], warnings: [] });
   });
+
+  it('says when a sanction\'s influence period is over (the card shows it beside the black dot)', () => {
+    const s = subject([rec('r1', 'party-warning', '2018-06-15')]);
+    expect(summarise(s, '2018-08-01', config, 'zh-CN').endedPeriods).toBeUndefined();
+    expect(summarise(s, '2019-06-15', config, 'zh-CN')).toMatchObject({ dots: { black: 1 }, periods: [], endedPeriods: ['党内警告 2018年6月15日，影响期已满'] });
+    expect(summarise(s, '2019-06-15', config, 'en').endedPeriods).toEqual(['Party warning 2018-06-15: influence period over']);
+  });
 });

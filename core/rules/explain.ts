@@ -92,6 +92,15 @@ export const OPINION_LABELS = {
   objection: { zh: '有意见', en: 'objection' },
 } as const satisfies Record<string, Label>;
 
+/**
+ * A sanction whose influence period is over, for the overlay's card: "党内严重警告 2020年7月21日，
+ * 影响期已满" — so a black dot beside "no sanction in its period" does not read as a contradiction.
+ */
+export function explainEnded(p: { kind: string; from: IsoDate }, locale: L, vocab: Vocabulary): string {
+  const what = `${kindLabel(p.kind, locale, vocab)} ${formatDate(p.from, locale)}`;
+  return locale === 'zh-CN' ? `${what}，影响期已满` : `${what}: influence period over`;
+}
+
 export function kindLabel(kind: string, locale: L, vocab: Vocabulary): string {
   const def = (vocab.kinds ?? DEFAULT_KINDS).find((k) => k.id === kind) ?? DEFAULT_KINDS.find((k) => k.id === kind);
   return def ? pick(def.label, locale) : kind;

@@ -3,9 +3,9 @@ import type { WorkspaceConfig } from '../model/config.ts';
 import type { Locale } from '../model/messages.ts';
 import type { SubjectSummary } from '../model/summary.ts';
 import { COLOURS, type Colour } from '../model/vocabulary.ts';
-import { explain, refsOf, type Vocabulary } from './explain.ts';
+import { explain, explainEnded, refsOf, type Vocabulary } from './explain.ts';
 import { factsOf, gradeCadre, gradeUnit, type CadreOutcome, type Facts, type Graded } from './grade.ts';
-import { countingRecords } from './periods.ts';
+import { allPeriods, countingRecords, isRunning } from './periods.ts';
 import type { SubjectData } from './reasons.ts';
 
 /**
@@ -40,7 +40,7 @@ export function dotCounts(subject: SubjectData, asOf: IsoDate): Record<Colour, n
   return out;
 }
 
-export type RulesSummary = Pick<SubjectSummary, 'dots' | 'grade' | 'gradeReason' | 'warnings' | 'flags' | 'periods'>;
+export type RulesSummary = Pick<SubjectSummary, 'dots' | 'grade' | 'gradeReason' | 'warnings' | 'flags' | 'periods' | 'endedPeriods'>;
 
 /**
  * The rules' part of a SubjectSummary, in the user's language. For a unit pass its cadres'
@@ -60,6 +60,8 @@ export function summarise(
     (subject.cadre || !subject.unit ? assessCadre(subject, asOf, config) : assessUnit(subject, options.cadres ?? [], asOf, config));
   // The index is read by people (overlay card, side panel): records by 文号, clues by summary, no ids.
   const vocab: Vocabulary = { ...options.vocab, refs: refsOf(subject) };
+  // Periods over by `asOf` (not those still to start): the overlay's card says they are over.
+  const ended = allPeriods(subject.records, asOf).filter((p) => !isRunning(p, asOf) && p.until !== null && p.until < asOf);
   return {
     dots: dotCounts(subject, asOf),
     grade: a.graded.grade,
@@ -67,5 +69,6 @@ export function summarise(
     warnings: a.facts.warnings.map((w) => explain(w, locale, vocab)),
     flags: subject.flags.filter((f) => f.status !== 'unfounded' && f.date <= asOf).length,
     periods: a.facts.periods.map((p) => explain(p, locale, vocab)),
+    ...(ended.length > 0 ? { endedPeriods: ended.map((p) => explainEnded(p, locale, vocab)) } : {}),
   };
 }

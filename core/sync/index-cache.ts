@@ -50,6 +50,7 @@ const summarySchema = v.object({
   warnings: v.array(v.string()),
   flags: v.number(),
   periods: v.array(v.string()),
+  endedPeriods: v.optional(v.array(v.string())),
   invalid: v.number(),
 });
 const cacheSchema = v.object({ stamp: v.string(), entries: v.array(summarySchema) });

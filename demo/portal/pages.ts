@@ -28,7 +28,7 @@ table.form td.l{background:#e6eef6;text-align:right;width:110px;color:#444}
 table.form td{border:1px solid #b9cde0;padding:4px 8px;background:#fff}
 input[readonly]{border:1px solid #ccc;background:#fafafa;font:inherit}
 .pager{margin:8px 0}.pager button{font:inherit;margin-right:6px}
-.foot{color:#777;padding:10px 14px}
+.foot{color:#595959;padding:10px 14px}
 `;
 
 function layout(title: string, body: string, charset = 'utf-8'): string {

@@ -123,6 +123,20 @@ describe('overlay host', () => {
     expect(bad.disconnected).toBe(true);
   });
 
+  it('after a start, the first index reaches the pages waiting on an empty one at once, not coalesced', async () => {
+    summaries = [];
+    const p = port('http://portal.test/');
+    b().runtime.onConnect.fire(p);
+    await settle();
+    expect((p.sent[0] as { subjects: unknown[] }).subjects).toEqual([]);
+    summaries = [summary('C001')];
+    change();
+    // No wait for the coalescing delay (150 ms): the message is on its way after the hints' read.
+    await settle();
+    expect(p.sent).toHaveLength(2);
+    expect((p.sent[1] as { subjects: unknown[] }).subjects).toHaveLength(1);
+  });
+
   it('re-sends the index when it changes, coalesced', async () => {
     const p = port('http://portal.test/');
     b().runtime.onConnect.fire(p);

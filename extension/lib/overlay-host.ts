@@ -66,6 +66,12 @@ async function hintsFor(url: string): Promise<PortalHints | null> {
 export function startOverlayHost(source: OverlaySource): () => void {
   const ports = new Set<Port>();
   const hidden = new Set<number>();
+  /** Whether a non-empty index has been sent since this background started. */
+  let hadIndex = false;
+  const noteIndex = (subjects: SubjectSummary[]) => {
+    if (subjects.length > 0) hadIndex = true;
+    return subjects;
+  };
   const action = browser.action ?? (browser as unknown as { browserAction?: typeof browser.action }).browserAction;
 
   const send = (port: Port, msg: HostMessage) => {
@@ -78,7 +84,7 @@ export function startOverlayHost(source: OverlaySource): () => void {
 
   const indexFor = async (port: Port): Promise<HostMessage> => ({
     type: 'index',
-    subjects: source.summaries(),
+    subjects: noteIndex(source.summaries()),
     hints: await hintsFor(port.sender?.url ?? ''),
     visible: !hidden.has(port.sender?.tab?.id ?? -1),
   });
@@ -106,6 +112,12 @@ export function startOverlayHost(source: OverlaySource): () => void {
   let pushTimer: ReturnType<typeof setTimeout> | undefined;
   const offChange = source.onChange(() => {
     clearTimeout(pushTimer);
+    // The first index after a start (the worker was stopped while idle, BENCHMARKS.md "Overlay
+    // from a cold background"): the pages waiting on an empty index get it now, not coalesced.
+    if (!hadIndex && source.summaries().length > 0) {
+      for (const port of ports) void indexFor(port).then((m) => send(port, m));
+      return;
+    }
     pushTimer = setTimeout(() => {
       for (const port of ports) void indexFor(port).then((m) => send(port, m));
     }, PUSH_DELAY_MS);

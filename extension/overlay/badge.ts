@@ -1,6 +1,7 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import type { Resolution } from '../../core/match/matcher.ts';
 import { COLOURS, type Colour } from '../../core/model/vocabulary.ts';
+import { buildCard, describe, wireCard } from './card.ts';
 import { BADGE_CSS, badgeSheet } from './styles.ts';
 import type { Form } from './placement.ts';
 import type { OverlayText } from './text.ts';
@@ -15,6 +16,9 @@ import type { OverlayText } from './text.ts';
 
 export const GLYPHS: Record<Colour, string> = { red: '●', blue: '○', yellow: '▲', black: '■' };
 
+/** Description ids, unique in a document (so within every closed root). */
+let descriptions = 0;
+
 export type OpenTarget = { type: 'cadre' | 'unit'; id: string } | { candidates: { type: 'cadre' | 'unit'; id: string }[] };
 
 export interface Badge {
@@ -26,18 +30,38 @@ export interface Badge {
   segments: readonly string[];
   /** Switches between the full pill and the compact mark (layered badges only; see placement.ts). */
   setForm(form: Form): void;
+  /**
+   * A focus stand-in for this (inline) badge in a large table's layer, so keyboard and screen
+   * reader meet every badge of the table in row order (WCAG 2.4.3): the stand-in is the one in
+   * the focus order and the accessibility tree; focusing it rings and opens this badge. Returns
+   * the stand-in's spot (for the layer), invisible itself.
+   */
+  proxy(): HTMLElement;
 }
 
 /**
- * The compact mark's one glyph: the most serious dot colour present (black, then yellow, then
- * red, then blue — each with its own shape), else the grade letter; "?" for an ambiguous name.
- * The accessible name and the card still say everything.
+ * The compact mark's one glyph: a black or yellow dot's shape when there is one (black first),
+ * else the grade letter; "?" for an ambiguous name. Red and blue dots are ordinary and stay in the
+ * card (README, "What a badge says"). The accessible name and the card still say everything.
  */
 export function markGlyph(r: Resolution): { text: string; colour: Colour | null } {
   if (r.kind === 'ambiguous') return { text: '?', colour: null };
   const s = r.subject;
-  for (const c of ['black', 'yellow', 'red', 'blue'] as const) if (s.dots[c] > 0) return { text: GLYPHS[c], colour: c };
+  for (const c of ['black', 'yellow'] as const) if (s.dots[c] > 0) return { text: GLYPHS[c], colour: c };
   return { text: s.grade || '·', colour: null };
+}
+
+/**
+ * How loud a badge is. `loud`: something that matters — a black or yellow dot, a warning, a
+ * negative-list flag, an influence period running, an invalid entry. `quiet`: nothing of that (a
+ * grade, red or blue dots only): the pill shows only its grade letter, muted. `plain`: an
+ * ambiguous name (it asks to be resolved, nothing more).
+ */
+export function loudness(r: Resolution): 'loud' | 'quiet' | 'plain' {
+  if (r.kind === 'ambiguous') return 'plain';
+  const s = r.subject;
+  const matters = s.dots.black > 0 || s.dots.yellow > 0 || s.warnings.length > 0 || s.flags > 0 || s.periods.length > 0 || s.invalid > 0;
+  return matters ? 'loud' : s.grade ? 'quiet' : 'plain';
 }
 
 const ref = (s: SubjectSummary) => ({ type: s.type, id: s.id });
@@ -118,9 +142,14 @@ export function createLayeredBadge(doc: Document, r: Resolution, opts: BadgeOpti
 /** The pill button (appended to `parent`) with its card (shown in `root`), and its behaviour. */
 function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Node, root: ShadowRoot): Omit<Badge, 'host'> {
   const tx = opts.text;
-  const button = el(doc, 'button', 'pill');
+  const button = el(doc, 'button', `pill ${loudness(r)}`);
   button.type = 'button';
   button.setAttribute('aria-label', accessibleName(r, opts.name, tx));
+  // The card's words are the badge's description (WCAG 1.4.13, 4.1.2): a hidden element in the
+  // same closed root, referenced by id (ids are scoped to the root; a layer's root holds many).
+  const desc = el(doc, 'span', 'desc', describe(r, tx));
+  desc.id = `d${++descriptions}`;
+  button.setAttribute('aria-describedby', desc.id);
   // What is drawn inside is built for the form shown, when first shown: a badge that lives as a
   // compact mark (most of a tight roster column) never builds the pill's parts, and vice versa.
   let pillBuilt = false;
@@ -133,48 +162,62 @@ function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Nod
     if (form === 'mark' && !markBuilt) {
       markBuilt = true;
       const g = markGlyph(r);
-      button.append(el(doc, 'span', g.colour ? `mark ${g.colour}` : 'mark', g.text));
+      const mark = el(doc, 'span', g.colour ? `mark ${g.colour}` : 'mark', g.colour ? undefined : g.text);
+      if (g.colour) mark.append(el(doc, 'span', 'g'));
+      button.append(mark);
       if (r.kind === 'subject' && r.subject.warnings.length > 0) button.classList.add('warned');
       if (r.kind === 'subject' && r.subject.flags > 0) button.classList.add('flagged');
     }
     button.classList.toggle('compact', form === 'mark');
   };
   parent.appendChild(button);
-
-  let card: HTMLElement | undefined;
-  const show = () => {
-    card ??= buildCard(doc, r, tx);
-    if (!card.isConnected) root.append(card);
-    showCard(card);
-    const b = button.getBoundingClientRect();
-    const view = doc.defaultView!;
-    const c = card.getBoundingClientRect();
-    const top = b.bottom + 4 + c.height > view.innerHeight ? Math.max(0, b.top - 4 - c.height) : b.bottom + 4;
-    card.style.top = `${top}px`;
-    card.style.left = `${Math.max(0, Math.min(b.left, view.innerWidth - c.width - 4))}px`;
+  parent.appendChild(desc);
+  const card = wireCard(button, root, () => buildCard(doc, r, tx));
+  const open = () => {
+    card.dismiss();
+    opts.onOpen(r.kind === 'subject' ? ref(r.subject) : { candidates: r.candidates.map(ref) });
   };
-  const hide = () => {
-    if (card) hideCard(card);
+  const proxy = () => {
+    // The badge itself leaves the focus order and the tree: its stand-in is met in row order.
+    button.tabIndex = -1;
+    button.setAttribute('aria-hidden', 'true');
+    const spot = el(doc, 'span', 'spot proxy');
+    const stand = el(doc, 'button', 'pill');
+    stand.type = 'button';
+    stand.setAttribute('aria-label', button.getAttribute('aria-label')!);
+    const d = el(doc, 'span', 'desc', desc.textContent ?? '');
+    d.id = `d${++descriptions}`;
+    stand.setAttribute('aria-describedby', d.id);
+    stand.addEventListener('focus', () => {
+      button.classList.add('proxy-focus');
+      button.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      card.focus();
+    });
+    stand.addEventListener('blur', () => {
+      button.classList.remove('proxy-focus');
+      card.blur();
+    });
+    stand.addEventListener('click', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      open();
+    });
+    for (const type of ['keydown', 'keyup']) stand.addEventListener(type, (e) => e.stopPropagation());
+    spot.append(stand, d);
+    return spot;
   };
-  button.addEventListener('mouseenter', show);
-  button.addEventListener('focus', show);
-  button.addEventListener('mouseleave', hide);
-  button.addEventListener('blur', hide);
-  button.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') hide();
-  });
   button.addEventListener('click', (e) => {
     // The name may sit inside the page's own link or clickable row: the badge's click is ours.
     e.preventDefault();
     e.stopPropagation();
-    opts.onOpen(r.kind === 'subject' ? ref(r.subject) : { candidates: r.candidates.map(ref) });
+    open();
   });
   // Keep pointer and key events from reaching the page's row handlers (they would see the host).
   for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'keydown', 'keyup']) {
     button.addEventListener(type, (e) => e.stopPropagation());
   }
   const segments = pillSegments(r, opts.labelled ? opts.name : '').map(segmentKey);
-  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), segments, setForm };
+  return { signature: signatureOf(r, opts.labelled ? opts.name : ''), segments, setForm, proxy };
 }
 
 /** One visible part of a pill: its class (styles.ts) and text. */
@@ -189,9 +232,11 @@ export function pillSegments(r: Resolution, label: string): Segment[] {
   if (label) parts.push({ cls: 'name', text: label });
   if (r.kind === 'ambiguous') return [...parts, { cls: 'ambiguous', text: `?${r.candidates.length}` }];
   const s = r.subject;
+  // A quiet badge shows its grade only (loudness): the ordinary does not compete with what matters.
+  if (loudness(r) === 'quiet') return [...parts, { cls: 'grade', text: s.grade }];
   for (const c of COLOURS) if (s.dots[c] > 0) parts.push({ cls: `dot ${c}`, text: `${GLYPHS[c]}${s.dots[c]}` });
   if (s.grade) parts.push({ cls: 'grade', text: s.grade });
-  if (s.warnings.length > 0) parts.push({ cls: 'warn', text: '⚠' });
+  if (s.warnings.length > 0) parts.push({ cls: 'warn', text: '!' });
   if (s.flags > 0) parts.push({ cls: 'flag', text: s.flags > 1 ? `⚑${s.flags}` : '⚑' });
   if (s.invalid > 0) parts.push({ cls: 'invalid', text: '!' });
   return parts;
@@ -207,66 +252,17 @@ export function segmentKey(s: Segment): string {
   return `${s.cls}:${s.text.replace(/\d/g, '0')}`;
 }
 
-function pillParts(doc: Document, r: Resolution, opts: BadgeOptions): HTMLElement[] {
-  return pillSegments(r, opts.labelled ? opts.name : '').map((s) => el(doc, 'span', s.cls, s.text));
-}
-
 /**
- * The card goes in the top layer (a popover) where the browser has popovers: Chromium 114+,
- * Firefox 125+. Before that (the README's minimum is Chromium 109) it is a fixed-position card
- * shown and hidden with `hidden`; a table cell's overflow still does not clip it, only a page's
- * transformed ancestor could.
+ * One part's element. A dot is its shape (an empty `.g`, drawn by CSS: styles.ts) and its count;
+ * the measuring sample (scanner.ts) builds its parts here too, so measured widths are drawn ones.
  */
-const hasPopover = typeof HTMLElement !== 'undefined' && typeof HTMLElement.prototype.showPopover === 'function';
-
-function showCard(card: HTMLElement): void {
-  if (!hasPopover) card.hidden = false;
-  else if (!card.matches(':popover-open')) card.showPopover();
+export function segmentElement(doc: Document, s: Segment): HTMLElement {
+  if (!s.cls.startsWith('dot ')) return el(doc, 'span', s.cls, s.text);
+  const part = el(doc, 'span', s.cls);
+  part.append(el(doc, 'span', 'g'), s.text.slice(1));
+  return part;
 }
 
-function hideCard(card: HTMLElement): void {
-  if (!hasPopover) card.hidden = true;
-  else if (card.matches(':popover-open')) card.hidePopover();
-}
-
-function buildCard(doc: Document, r: Resolution, tx: OverlayText): HTMLElement {
-  const card = el(doc, 'div', 'card');
-  if (hasPopover) card.setAttribute('popover', 'manual');
-  else card.hidden = true;
-  card.setAttribute('role', 'tooltip');
-  if (r.kind === 'ambiguous') {
-    card.append(el(doc, 'h2', undefined, tx.ambiguousTitle(r.candidates.length)));
-    const ul = el(doc, 'ul');
-    for (const c of r.candidates) ul.append(el(doc, 'li', undefined, [c.name, c.unitName, c.post].filter(Boolean).join(' · ')));
-    card.append(ul, el(doc, 'p', 'muted', tx.ambiguousHint));
-    return card;
-  }
-  const s = r.subject;
-  card.append(el(doc, 'h2', undefined, s.name));
-  const where = s.type === 'cadre' ? [s.unitName, s.post].filter(Boolean).join(' · ') : tx.unit;
-  if (where) card.append(el(doc, 'p', 'muted', where));
-  const dots = el(doc, 'p');
-  for (const c of COLOURS) {
-    if (s.dots[c] <= 0) continue;
-    if (dots.childNodes.length > 0) dots.append('　');
-    dots.append(el(doc, 'span', `dot ${c}`, GLYPHS[c]), ` ${tx.dot(c, s.dots[c])}`);
-  }
-  if (dots.childNodes.length === 0) dots.textContent = tx.noDots;
-  card.append(dots);
-  if (s.grade) {
-    // The rules' reason may already name the grade ("等次B：…"); do not say it twice.
-    const g = tx.grade(s.grade);
-    card.append(el(doc, 'p', undefined, s.gradeReason.startsWith(g) ? s.gradeReason : [g, s.gradeReason].filter(Boolean).join('：')));
-  }
-  for (const w of s.warnings) card.append(el(doc, 'p', 'warnline', `⚠ ${w}`));
-  if (s.flags > 0) card.append(el(doc, 'p', undefined, `⚑ ${tx.flags(s.flags)}`));
-  if (s.periods.length > 0) {
-    card.append(el(doc, 'p', 'muted', tx.periods));
-    const ul = el(doc, 'ul');
-    for (const p of s.periods) ul.append(el(doc, 'li', undefined, `· ${p}`));
-    card.append(ul);
-  }
-  if (s.invalid > 0) card.append(el(doc, 'p', 'invalid', tx.invalid(s.invalid)));
-  card.append(el(doc, 'p', 'legend', tx.legend));
-  return card;
+function pillParts(doc: Document, r: Resolution, opts: BadgeOptions): HTMLElement[] {
+  return pillSegments(r, opts.labelled ? opts.name : '').map((s) => segmentElement(doc, s));
 }

@@ -1,6 +1,8 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { buildMatcher, matchContext, type ContextMatch, type Matcher, type Resolution } from '../../core/match/matcher.ts';
-import { createBadge, createLayeredBadge, signatureOf, type Badge, type OpenTarget } from './badge.ts';
+import { badgeAnchor, interactiveAround, previousSkipping, textAfterIn } from './anchor.ts';
+import { createBadge, createLayeredBadge, segmentElement, signatureOf, type Badge, type OpenTarget } from './badge.ts';
+import { needsRecord, widenToRecord } from '../../core/match/record.ts';
 import { validSelector, type PortalHints } from './hints.ts';
 import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
 import { spotAfter, type Form, type Size } from './placement.ts';
@@ -52,6 +54,8 @@ interface Tracked {
   badges: Badge[];
   /** Set for a badge drawn in its table's layer rather than after the text node. */
   layered: Layered | null;
+  /** An inline badge in a large table: its focus stand-in in the table's layer (badge.ts `proxy`). */
+  proxy?: { layer: BadgeLayer; spot: HTMLElement };
 }
 
 type Context = { el: Element; mode: 'record' | 'prose' };
@@ -64,6 +68,8 @@ type Plan = {
   data: string;
   badges: Badge[] | null;
   layer?: { table: HTMLTableElement; start: number; end: number; record: Element; inFlow(): Badge };
+  /** An inline badge in a large table: its focus stand-in goes in the table's layer, at this spot. */
+  proxyIn?: { table: HTMLTableElement; left: number; top: number };
 };
 
 /** The compact mark's box (styles.ts `.pill.compact`). */
@@ -104,6 +110,8 @@ export class OverlayScanner {
   /** Large tables and their badge layers; `tableSizes` is re-read at every job. */
   private readonly layers = new Map<HTMLTableElement, BadgeLayer>();
   private tableSizes = new Map<HTMLTableElement, boolean>();
+  /** Rows' enclosing records (enclosingRecord), re-read at every job like `tableSizes`. */
+  private outerCache = new Map<Element, Element | null>();
   private readonly pendingLayers = new Set<BadgeLayer>();
   private readonly resizeObserver: ResizeObserver;
   /** Which layer each element the ResizeObserver watches belongs to. */
@@ -150,7 +158,10 @@ export class OverlayScanner {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
-    for (const t of this.tracked.values()) for (const b of t.badges) this.applyVisibility(b.host, t.layered);
+    for (const t of this.tracked.values()) {
+      for (const b of t.badges) this.applyVisibility(b.host, t.layered);
+      if (t.proxy) t.proxy.spot.style.setProperty('display', visible ? 'flex' : 'none', 'important');
+    }
   }
 
   /** A full rescan, e.g. after SPA navigation. */
@@ -240,6 +251,7 @@ export class OverlayScanner {
     if (!this.matcher || this.stopped) return this.settle();
     if (this.job && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
     this.tableSizes = new Map();
+    this.outerCache = new Map();
     if (this.wantFull) {
       this.wantFull = false;
       this.dirty.clear();
@@ -558,6 +570,25 @@ export class OverlayScanner {
     return { el, mode: 'prose' };
   }
 
+  /**
+   * The record a row belongs to when the row is part of one person's form or detail page: its
+   * small table (≤ 40 rows), else the form or fieldset around it; at most 3,000 characters (a
+   * whole-page <form> of a legacy portal is not a record). Cached for the job.
+   */
+  private enclosingRecord(row: Element): Element | null {
+    const table = row.closest('table');
+    const key = table ?? row;
+    if (this.outerCache.has(key)) return this.outerCache.get(key)!;
+    let found: Element | null = null;
+    if (table && table.rows.length <= 40 && (table.textContent ?? '').length <= 3000) found = table;
+    else {
+      const form = row.parentElement?.closest('form, fieldset, [role="form"], [role="group"]');
+      if (form && (form.textContent ?? '').length <= 3000) found = form;
+    }
+    this.outerCache.set(key, found);
+    return found;
+  }
+
   private textNodesIn(el: Element): Text[] {
     const out: Text[] = [];
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -617,11 +648,13 @@ export class OverlayScanner {
   /** Decides the badges of one record; creates new ones detached from the page. */
   private plan(matcher: Matcher, ctx: Context, plans: Plan[]): void {
     const nodes = this.textNodesIn(ctx.el);
-    const matches = matchContext(
-      matcher,
-      nodes.map((t) => t.data),
-      ctx.mode,
-    );
+    const segments = nodes.map((t) => t.data);
+    let matches = matchContext(matcher, segments, ctx.mode);
+    // A name ambiguous in its row (or an id): the enclosing record may decide (core/match/record.ts).
+    if (ctx.mode === 'record' && needsRecord(matches)) {
+      const outer = this.enclosingRecord(ctx.el);
+      if (outer) matches = widenToRecord(matcher, matches, segments, this.textNodesIn(outer).map((t) => t.data));
+    }
     const bySegment = new Map<number, ContextMatch[]>();
     for (const m of matches) {
       if (!this.allowedByHints(nodes[m.segment]!, m)) continue;
@@ -641,9 +674,14 @@ export class OverlayScanner {
   }
 
   private planText(t: Text, list: ContextMatch[], record: Element): Plan | null {
+    // A name in the page's own link gets its badge after the link (anchor.ts): the link's text
+    // after this node counts as what follows the name.
+    const around = interactiveAround(t);
+    const trail = around ? textAfterIn(t, around) : '';
+    const anchor = around ?? t;
     const wanted = list.map((m) => {
       const name = t.data.slice(m.start, m.end);
-      const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end));
+      const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end) + trail);
       return { m, name, labelled, signature: signatureOf(m.resolution, labelled ? name : '') };
     });
     // In a large table, a lone name at the end of its text gets a layered badge (placement.ts).
@@ -659,7 +697,12 @@ export class OverlayScanner {
       : prev &&
         !prev.layered &&
         prev.badges.length === wanted.length &&
-        prev.badges.every((b, i) => b.signature === wanted[i]!.signature && b.host.isConnected && b.host.previousSibling === (i === 0 ? t : prev.badges[i - 1]!.host));
+        prev.badges.every(
+          (b, i) =>
+            b.signature === wanted[i]!.signature &&
+            b.host.isConnected &&
+            (i === 0 ? previousSkipping(b.host, this.ours) === anchor : b.host.previousSibling === prev.badges[i - 1]!.host),
+        );
     if (prev && kept) {
       prev.data = t.data;
       return null;
@@ -672,7 +715,13 @@ export class OverlayScanner {
       this.opts.onBadge?.(b.host, w.m.resolution);
       return b;
     };
-    if (!table) return { t, data: t.data, badges: wanted.map((w) => make(w, null)) };
+    if (!table) {
+      // A badge that did not fit beside its name in a large table keeps a stand-in in the
+      // table's layer, so focus order stays row order (WCAG 2.4.3).
+      const big = only && this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
+      const at = prev?.proxy ? { left: parseFloat(prev.proxy.spot.style.left) || 0, top: parseFloat(prev.proxy.spot.style.top) || 0 } : { left: 0, top: 0 };
+      return { t, data: t.data, badges: wanted.map((w) => make(w, null)), ...(big ? { proxyIn: { table: big, ...at } } : {}) };
+    }
     // If it fits nowhere beside the name, it is made again as an ordinary host for the flow.
     const layer = { table, start: only!.m.start, end: only!.m.end, record, inFlow: () => make(only!, null) };
     return { t, data: t.data, badges: [make(only!, this.layerFor(table))], layer };
@@ -705,13 +754,26 @@ export class OverlayScanner {
         continue;
       }
       this.untrack(p.t);
-      let anchor: ChildNode = p.t;
+      // After the name's text (or the page's link around it), after any badges already there.
+      let anchor: ChildNode = badgeAnchor(p.t);
+      while (anchor.nextSibling && this.ours.has(anchor.nextSibling)) anchor = anchor.nextSibling;
       for (const b of p.badges) {
         this.applyVisibility(b.host, null);
         anchor.after(b.host);
         anchor = b.host;
       }
-      this.tracked.set(p.t, { data: p.data, badges: p.badges, layered: null });
+      const entry: Tracked = { data: p.data, badges: p.badges, layered: null };
+      if (p.proxyIn && p.badges.length === 1) {
+        const layer = this.layerFor(p.proxyIn.table);
+        layer.attach();
+        const spot = p.badges[0]!.proxy();
+        spot.style.left = `${p.proxyIn.left.toFixed(1)}px`;
+        spot.style.top = `${p.proxyIn.top.toFixed(1)}px`;
+        if (!this.visible) spot.style.setProperty('display', 'none', 'important');
+        layer.add(p.t, spot);
+        entry.proxy = { layer, spot };
+      }
+      this.tracked.set(p.t, entry);
       this.stats.inline += p.badges.length;
     }
   }
@@ -776,7 +838,9 @@ export class OverlayScanner {
         const spot = this.spotOf(layered, g, origins.get(layer)!);
         if (spot === 'none') {
           this.inlineOnly.add(p.t);
-          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()] });
+          const origin = origins.get(layer)!;
+          const at = g ? { left: g.name.right - origin.left, top: g.name.top - origin.top } : { left: 0, top: 0 };
+          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()], proxyIn: { table, ...at } });
           return;
         }
         this.writeSpot(badge, layered, spot);
@@ -823,10 +887,7 @@ export class OverlayScanner {
     button.className = 'pill';
     const parts = unknown.map((k) => {
       const at = k.indexOf(':');
-      const part = doc.createElement('span');
-      part.className = k.slice(0, at);
-      part.textContent = k.slice(at + 1);
-      return part;
+      return segmentElement(doc, { cls: k.slice(0, at), text: k.slice(at + 1) });
     });
     button.append(...parts);
     spot.append(button);
@@ -935,7 +996,7 @@ export class OverlayScanner {
     if (!prev) return;
     for (const b of prev.badges) b.host.remove();
     this.tracked.delete(t);
-    const layer = prev.layered?.layer;
+    const layer = prev.layered?.layer ?? prev.proxy?.layer;
     if (layer) {
       layer.remove(t);
       if (layer.size === 0 && this.layers.get(layer.table) === layer) {

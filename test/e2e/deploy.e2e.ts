@@ -11,7 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { launchFirefoxExtension, type FirefoxExtension } from './support/firefox.ts';
 import { firefoxBadges } from './support/firefox-dom.ts';
 import { FIREFOX_DISTRIBUTION, inPrivateMount, launchManagedChromium, policyFolders, type PolicyFolders } from './support/managed-browsers.ts';
-import { expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
+import { expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -93,7 +93,7 @@ describe("the README's deployment section, followed from scratch", () => {
     const data = join(dl, 'data');
     await seed(`ws://127.0.0.1:${port}`, mintToken(data, { user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] }), PORTAL_SEED);
     officer = mintToken(data, { user: 'reader', name: '读者', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
-    const index = await expectedIndex(`ws://127.0.0.1:${port}`, officer, 6);
+    const index = await expectedIndex(`ws://127.0.0.1:${port}`, officer, PORTAL_CADRES);
     labels = { ouyang: expectedLabel(index, 'C004', '欧阳明'), li: expectedLabel(index, 'C005', '李娜') };
   }, 300_000); // the steps build the extension for both browsers: about a minute alone on the machine
 

@@ -5,7 +5,7 @@ import type { SubjectSummary } from '../../core/model/summary.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { closeSidebar, dossierTabs, launchFirefoxExtension, sidebarText, tabText, type FirefoxExtension } from './support/firefox.ts';
 import { clickBadge, firefoxBadges } from './support/firefox-dom.ts';
-import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
+import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
@@ -51,7 +51,7 @@ describe('Firefox ESR: the core scenes', () => {
 
   test('enrol from the options page: who the server says we are', async () => {
     const token = officer();
-    index = await expectedIndex(server.url, token, 6);
+    index = await expectedIndex(server.url, token, PORTAL_CADRES);
     const page = await ff.page('options.html');
     // The page mounts after its top-level await (the language setting); BiDi's "complete" can come first.
     await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('政治生态档案助手 · 设置');

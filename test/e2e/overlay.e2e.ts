@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { accessibleButtons, attr, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
-import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
+import { accessibleButtons, accessibleButtonsInOrder, attr, axNodes, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import { expectAccessible } from './support/axe.ts';
+import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
@@ -172,6 +173,18 @@ async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
   }, boxes);
 }
 
+/** Every badge button's class list, by its accessible name (read through the pierced DOM). */
+async function badgeClasses(page: Page): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const walk = (n: CdpNode) => {
+    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label')) out.set(attr(n, 'aria-label')!, (attr(n, 'class') ?? '').split(/\s+/));
+    for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(c);
+    if (n.contentDocument) walk(n.contentDocument);
+  };
+  walk(await piercedDocument(page));
+  return out;
+}
+
 // ---- the tests ----------------------------------------------------------------------------------
 
 describe('portal overlay', () => {
@@ -234,10 +247,16 @@ describe('portal overlay', () => {
   type Form = 'mark' | 'pill';
   /**
    * The forms at the page's own column widths: the name column is as wide as its longest names
-   * (three characters), so only the compact mark fits beside a name; the unit column is sized by
+   * (three characters), so only the compact mark fits beside a name (a quiet pill beside a
+   * two-character one); the unit column is sized by
    * 市卫生健康委员会, so the shorter units have room for their pills and it has not.
    */
-  const tight = (e: LargeBadge): Form => (e.col === 1 || e.text === '市卫生健康委员会' ? 'mark' : 'pill');
+  const tight = (e: LargeBadge): Form => (e.col === 1 ? (quiet(e) && [...e.text].length <= 2 ? 'pill' : 'mark') : e.text === '市卫生健康委员会' ? 'mark' : 'pill');
+  /**
+   * A quiet badge (nothing that matters: README, "What a badge says") is only its grade letter, so
+   * it fits beside a two-character name where a loud one (dots, warning, flag) only fits as a mark.
+   */
+  const quiet = (e: LargeBadge) => !/黑点|黄点|预警|负面清单|数据无效/.test(e.label);
   /** After the page widens the name column to 10em: pills there; the unit column unchanged. */
   const widened = (e: LargeBadge): Form => (e.col === 1 ? 'pill' : tight(e));
   const layeredLabels = async (page: Page) => (await layeredBadges(page)).map((b) => b.label);
@@ -283,7 +302,7 @@ describe('portal overlay', () => {
     await seed(server.url, admin, PORTAL_SEED);
     const officer = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
 
-    index = await expectedIndex(server.url, officer, 6);
+    index = await expectedIndex(server.url, officer, PORTAL_CADRES);
 
     fixtures = await startFixtureServer();
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
@@ -404,7 +423,7 @@ describe('portal overlay', () => {
 
   test('privacy probe: a page script walking the DOM finds no dossier content on any fixture', async () => {
     const forbidden = dossierOnlyStrings(index);
-    for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html', 'roster-large.html']) {
+    for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html', 'roster-large.html', 'form-table.html']) {
       const page = await open(file);
       // The large roster's badges are all in its table's layer: the probe runs once every one is there.
       const large = file === 'roster-large.html';
@@ -463,9 +482,10 @@ describe('portal overlay', () => {
     const page = await openLarge();
     const expected = largeExpected();
     await expect.poll(() => placementProblems(page, expected, tight), { timeout: 20_000 }).toEqual([]);
-    // Both forms on one page: marks beside every name, pills beside the shorter units.
+    // Both forms on one page: marks beside the names (quiet pills beside two-character ones),
+    // pills beside the shorter units.
     const forms = (await layeredBadges(page)).map((b, i) => `${expected[i]!.col}:${b.compact ? 'mark' : 'pill'}`);
-    expect(new Set(forms)).toEqual(new Set(['1:mark', '3:mark', '3:pill']));
+    expect(new Set(forms)).toEqual(new Set(['1:mark', '1:pill', '3:mark', '3:pill']));
     await saveScreenshot(page, 'overlay-large-table', { fullPage: false });
     await page.close();
   });
@@ -620,6 +640,135 @@ describe('portal overlay', () => {
     await expect
       .poll(async () => (await ext.background.evaluate(async () => (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget))?.target, { timeout: 10_000 })
       .toEqual({ subject: { type: 'cadre', id: 'C005' } });
+    await page.close();
+  });
+  test('cadre information form laid out as a table: the name resolves by 干部编号 in another row; the id gets no badge of its own', async () => {
+    const page = await open('form-table.html');
+    // Form A: 张伟 (in the page's link) with C001 and 市交通运输局 in other rows; form B: 张伟 with
+    // C002 only; form C: 赵敏 with C007. No badge on the ids.
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('张伟', 'C001'), want('市交通运输局', 'U02'), want('张伟', 'C002'), want('赵敏', 'C007')]);
+    await page.close();
+  });
+
+  test('WCAG 4.1.2: a name in the portal\'s link gets its badge after the link; the link keeps its own name', async () => {
+    for (const [file, name] of [['legacy-gbk.html', '李娜'], ['form-table.html', '张伟']] as const) {
+      const page = await open(file);
+      await expect.poll(async () => (await badges(page)).some((b) => b.label.startsWith(`${name} · `)), { timeout: 20_000 }).toBe(true);
+      const names = (await axNodes(page)).filter((n) => n.role?.value === 'link').map((n) => n.name?.value ?? '');
+      expect(names, file).toContain(name);
+      expect(names.filter((l) => l.includes(' · ')), file).toEqual([]);
+      // The badge host is the link's next sibling, not inside it.
+      const hostsIn = (n: CdpNode): number =>
+        (n.shadowRoots?.some((r) => r.shadowRootType !== 'user-agent') ? 1 : 0) + (n.children ?? []).reduce((a, c) => a + hostsIn(c), 0);
+      const links: CdpNode[] = [];
+      const collect = (n: CdpNode) => {
+        if (n.nodeName === 'A') links.push(n);
+        for (const c of n.children ?? []) collect(c);
+      };
+      collect(await piercedDocument(page));
+      expect(links.length, file).toBeGreaterThan(0);
+      expect(links.map(hostsIn).reduce((a, b) => a + b, 0), file).toBe(0);
+      // (The legacy page has no lang attribute of its own: the portal's fault, not the badges'.)
+      if (file === 'form-table.html') await expectAccessible(page, `${file} with badges`);
+      await page.close();
+    }
+  });
+
+  test('WCAG 1.4.13: the card is hoverable, persistent and dismissable; its words are the badge\'s description', async () => {
+    const page = await open('legacy-gbk.html');
+    await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
+    const li = subject('cadre', 'C005');
+    const badge = (await badges(page)).find((x) => x.label.startsWith('李娜 · '))!;
+    // The description reaches screen readers without hovering: unit and post, flags, legend.
+    const described = (await axNodes(page)).find((n) => n.role?.value === 'button' && n.name?.value === badge.label);
+    expect(described?.description?.value).toContain(`${li.unitName} · ${li.post}`);
+    expect(described?.description?.value).toContain(tx.flags(li.flags));
+    expect(described?.description?.value).toContain(tx.legend);
+    const cardOpen = async () => (await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === tx.legend);
+    expect(await cardOpen()).toBe(false);
+    // Hover: the card opens below the badge; the pointer moves straight down onto it and it stays
+    // (the leave is decided in the mouse event itself: no timer can close it later).
+    await clickBackendNode(page, badge.button, 'hover');
+    await expect.poll(cardOpen, { timeout: 5000 }).toBe(true);
+    const cdp = await page.context().newCDPSession(page);
+    const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: badge.button })) as { model: { border: number[] } };
+    await cdp.detach();
+    const [x1, , , , , y3] = model.border as [number, number, number, number, number, number];
+    for (let dy = 1; dy <= 16; dy += 3) await page.mouse.move(x1 + 4, y3 + dy);
+    expect(await cardOpen()).toBe(true);
+    // Escape dismisses it, though focus is on the page, not on the badge.
+    await page.keyboard.press('Escape');
+    await expect.poll(cardOpen, { timeout: 5000 }).toBe(false);
+    // Leaving for the page closes it.
+    await clickBackendNode(page, badge.button, 'hover');
+    await expect.poll(cardOpen, { timeout: 5000 }).toBe(true);
+    await page.mouse.move(2, 2);
+    await expect.poll(cardOpen, { timeout: 5000 }).toBe(false);
+    await page.close();
+  });
+
+  test('what a badge says: loud for what matters, quiet for the ordinary; a period that is over says so', async () => {
+    const page = await open('form-table.html');
+    await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBe(4);
+    const classes = await badgeClasses(page);
+    const label = (who: string, name: string) => expectedLabel(index, who, name);
+    // 张伟 C001: a black and a yellow dot, a period running. 赵敏: a black dot (period over).
+    expect(classes.get(label('C001', '张伟'))).toContain('loud');
+    expect(classes.get(label('C007', '赵敏'))).toContain('loud');
+    // 张伟 C002: two red dots and an A: nothing that matters.
+    expect(classes.get(label('C002', '张伟'))).toContain('quiet');
+    const zhao = subject('cadre', 'C007');
+    expect(zhao.dots.black).toBe(1);
+    expect(zhao.periods).toEqual([]);
+    expect(zhao.endedPeriods).toEqual(['党内严重警告 2020年7月21日，影响期已满']);
+    const described = (await axNodes(page)).find((n) => n.role?.value === 'button' && n.name?.value === label('C007', '赵敏'));
+    expect(described?.description?.value).toContain('党内严重警告 2020年7月21日，影响期已满');
+    const b = (await badges(page)).find((x) => x.label === label('C007', '赵敏'))!;
+    await clickBackendNode(page, b.button, 'hover');
+    await expect.poll(async () => (await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === '党内严重警告 2020年7月21日，影响期已满'), { timeout: 5000 }).toBe(true);
+    await saveScreenshot(page, 'overlay-form-table-card');
+    await page.close();
+  });
+  test('WCAG 2.4.3: badges that fall back into a large table\'s cells keep row order for keyboard and screen reader', async () => {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 560, height: 900 });
+    // A tight legacy stylesheet: no cell padding, so a three-character name's badge has no room
+    // beside it (the next cell's text starts where the name ends) and goes into the cell.
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style');
+        style.textContent = '#roster td, #roster th { padding: 0 !important; border: 0 !important; }';
+        document.head.append(style);
+      });
+    });
+    await page.goto(`${fixtures.origin}/roster-large.html`);
+    // Compared by whom each badge names (an earlier test gave 王芳 a red dot, so her label changed).
+    const whom = (label: string) => label.split(' · ')[0]!;
+    const expected = largeExpected().map((e) => e.text);
+    // Some badges went into the cells (inline hosts inside the table), the others are layered.
+    await expect.poll(async () => (await badges(page)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await accessibleButtonsInOrder(page)).filter((l) => l.includes(' · ')).map(whom), { timeout: 30_000 }).toEqual(expected);
+    // Keyboard: the badges in the cells are out of the tab order; their stand-ins (in the layer,
+    // in row order) take their place, and focusing one rings and opens the badge in the cell.
+    const inCell = await badges(page);
+    const root = await piercedDocument(page);
+    const tabindex = (id: number) => {
+      const found = findNode(root, (n) => n.backendNodeId === id);
+      return found ? attr(found.node, 'tabindex') : undefined;
+    };
+    for (const b of inCell) expect(tabindex(b.button), b.label).toBe('-1');
+    const stand = (await layeredBadges(page)).find((b) => b.label === inCell[0]!.label)!;
+    expect(stand).toBeDefined();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.focus', { backendNodeId: stand.button });
+    await cdp.detach();
+    const ringed = async () => {
+      const r = findNode(await piercedDocument(page), (n) => n.backendNodeId === inCell[0]!.button);
+      return (attr(r!.node, 'class') ?? '').split(/\s+/).includes('proxy-focus');
+    };
+    await expect.poll(ringed, { timeout: 5000 }).toBe(true);
+    expect((await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === tx.legend)).toBe(true);
+    await saveScreenshot(page, 'overlay-large-table-tight', { fullPage: false });
     await page.close();
   });
 });

@@ -56,6 +56,10 @@ function badgeButton(host: CdpNode): CdpNode | undefined {
 /** A large table's layer host: its closed root holds the pane the table's badges are drawn in. */
 export const isLayer = (host: CdpNode) => host.shadowRoots?.[0]?.children?.some((c) => c.nodeName === 'DIV' && attr(c, 'class') === 'pane') ?? false;
 
+function subtreeText(n: CdpNode): string {
+  return n.nodeType === 3 ? n.nodeValue : (n.children ?? []).map(subtreeText).join('');
+}
+
 /** Every inline badge on the page, in document order, with the text it follows. */
 export async function badges(page: Page): Promise<SeenBadge[]> {
   const cdp = await page.context().newCDPSession(page);
@@ -66,6 +70,8 @@ export async function badges(page: Page): Promise<SeenBadge[]> {
     let lastText = '';
     for (const c of n.children ?? []) {
       if (c.nodeType === 3) lastText = c.nodeValue;
+      // A name in the page's own link gets its badge after the link (WCAG 4.1.2): it follows the link's text.
+      if (c.nodeName === 'A') lastText = subtreeText(c);
       // (A large table's badge layer is not a badge: layeredBadges reads those.)
       const button = c.nodeName === 'SPAN' && c.shadowRoots?.length && !isLayer(c) ? badgeButton(c) : undefined;
       if (button) {
@@ -128,4 +134,40 @@ export async function accessibleTexts(page: Page): Promise<string[]> {
   const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
   await cdp.detach();
   return nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value ?? '');
+}
+
+/**
+ * Names of the buttons in the accessibility tree in tree order — the order a screen reader
+ * reads them in (the protocol's flat node list is not in that order).
+ */
+export async function accessibleButtonsInOrder(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  type Node = { nodeId: string; parentId?: string; childIds?: string[]; role?: { value: string }; name?: { value: string } };
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Node[] };
+  await cdp.detach();
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const out: string[] = [];
+  const visit = (n: Node) => {
+    if (n.role?.value === 'button') out.push(n.name?.value ?? '');
+    for (const c of n.childIds ?? []) {
+      const child = byId.get(c);
+      if (child) visit(child);
+    }
+  };
+  for (const root of nodes.filter((n) => !n.parentId || !byId.has(n.parentId))) visit(root);
+  return out;
+}
+
+export interface AxNode {
+  role?: { value: string };
+  name?: { value: string };
+  description?: { value: string };
+}
+
+/** The accessibility tree's nodes (what a screen reader reads), with names and descriptions. */
+export async function axNodes(page: Page): Promise<AxNode[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+  await cdp.detach();
+  return nodes;
 }

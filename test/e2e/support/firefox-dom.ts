@@ -68,6 +68,10 @@ function findButton(n: BidiNode): BidiNode | undefined {
   return undefined;
 }
 
+function subtreeText(n: BidiNode): string {
+  return n.value.nodeType === 3 ? (n.value.nodeValue ?? '') : (n.value.children ?? []).map(subtreeText).join('');
+}
+
 /** Every inline badge on the page (and in its frames), in document order, with the text it follows. */
 export async function firefoxBadges(ext: FirefoxExtension, page: Page): Promise<FirefoxBadge[]> {
   const out: FirefoxBadge[] = [];
@@ -78,6 +82,8 @@ export async function firefoxBadges(ext: FirefoxExtension, page: Page): Promise<
       let lastText = '';
       for (const c of n.value.children ?? []) {
         if (c.value.nodeType === 3) lastText = c.value.nodeValue ?? '';
+        // A name in the page's own link gets its badge after the link (WCAG 4.1.2): it follows the link's text.
+        if (c.value.localName === 'a') lastText = subtreeText(c);
         const shadow = c.value.shadowRoot;
         const button = c.value.localName === 'span' && shadow ? findButton(shadow) : undefined;
         if (button && shadow) {

@@ -18,6 +18,9 @@ const FIXTURES = join(ROOT, 'test/fixtures/portals');
 /** The overlay's texts in zh-CN, to spell the badges' expected accessible names. */
 export const tx = overlayTextFrom(messages);
 
+/** The cadres PORTAL_SEED holds (expectedIndex waits for all of them). */
+export const PORTAL_CADRES = 7;
+
 /** Units and cadres the fixtures name, with look-alikes and a hostile name among them. */
 export const PORTAL_SEED: SeedData = {
   units: [
@@ -34,6 +37,8 @@ export const PORTAL_SEED: SeedData = {
     { id: 'C005', name: '李娜', aliases: [], gender: 'female', birth: '1985-12', unitCode: 'U04', post: '副主任', rank: '副处级' },
     // A name a hostile or careless writer put markup in: it must stay text everywhere.
     { id: 'C006', name: '钱七<img src=x onerror=__pwned=9>', aliases: [], gender: 'male', birth: '1990-02', unitCode: 'U01', post: '科员', rank: '科员' },
+    // A black dot whose influence period is long over (form-table.html): the card says so.
+    { id: 'C007', name: '赵敏', aliases: [], gender: 'female', birth: '1980-04', unitCode: 'U04', post: '科长', rank: '正科级' },
   ],
   records: [
     { id: 'R1', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: '2025-06-12', sourceDept: '市纪委监委', summary: '违规收受礼品', status: 'active' },
@@ -43,6 +48,7 @@ export const PORTAL_SEED: SeedData = {
     { id: 'R5', subject: { type: 'cadre', id: 'C003' }, colour: 'blue', kind: 'post-change', decisionDate: '2025-03-01', sourceDept: '市委组织部', summary: '职务变动', status: 'active' },
     { id: 'R6', subject: { type: 'cadre', id: 'C004' }, colour: 'yellow', kind: 'admonishment', decisionDate: '2025-04-01', sourceDept: '市纪委监委', summary: '诫勉', status: 'active' },
     { id: 'R7', subject: { type: 'cadre', id: 'C005' }, colour: 'red', kind: 'award', decisionDate: '2025-02-01', sourceDept: '市卫生健康委员会', summary: '通报表扬', status: 'active' },
+    { id: 'R10', subject: { type: 'cadre', id: 'C007' }, colour: 'black', kind: 'party-serious-warning', decisionDate: '2020-07-21', sourceDept: '市纪委监委', summary: '违规发放津贴', status: 'active' },
     { id: 'R8', subject: { type: 'cadre', id: 'C006' }, colour: 'black', kind: 'gov-demerit', decisionDate: '2025-07-01', sourceDept: '市纪委监委', summary: '<script>__pwned=8</script>', status: 'active' },
   ],
   flags: [{ id: 'F1', cadreId: 'C005', item: 'banquets', channel: 'public-report', date: '2025-10-08', status: 'verifying', summary: '接受宴请' }],
@@ -103,6 +109,7 @@ export function dossierOnlyStrings(index: SubjectSummary[]): string[] {
     if (s.gradeReason) forbidden.add(s.gradeReason);
     for (const w of s.warnings) forbidden.add(w);
     for (const p of s.periods) forbidden.add(p);
+    for (const p of s.endedPeriods ?? []) forbidden.add(p);
   }
   return [...forbidden];
 }
