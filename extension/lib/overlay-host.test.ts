@@ -127,14 +127,19 @@ describe('overlay host', () => {
     summaries = [];
     const p = port('http://portal.test/');
     b().runtime.onConnect.fire(p);
-    await settle();
+    await answered(p);
     expect((p.sent[0] as { subjects: unknown[] }).subjects).toEqual([]);
-    summaries = [summary('C001')];
-    change();
-    // No wait for the coalescing delay (150 ms): the message is on its way after the hints' read.
-    await settle();
-    expect(p.sent).toHaveLength(2);
-    expect((p.sent[1] as { subjects: unknown[] }).subjects).toHaveLength(1);
+    // Fake timers: 1 ms of clock is far short of the coalescing delay (150 ms).
+    vi.useFakeTimers();
+    try {
+      summaries = [summary('C001')];
+      change();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(p.sent).toHaveLength(2);
+      expect((p.sent[1] as { subjects: unknown[] }).subjects).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('re-sends the index when it changes, coalesced', async () => {

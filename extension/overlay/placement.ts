@@ -5,7 +5,7 @@
  * Why badges ever leave the flow: in Chromium any insertion into a cell of a large auto-layout
  * table lays out the whole table again (BENCHMARKS.md "Overlay": 60–300 ms per commit at 10,000
  * rows), so for large tables the badge is drawn in a layer beside the table instead, at the
- * end of the name. The rule it keeps is ui.md's: right after the name, never covering the
+ * end of the name. The rule it keeps is docs/ui.md's: right after the name, never covering the
  * page's text. Only free space counts: the space between the name and whatever text or control
  * follows it on the same line (cell padding, the rest of a column sized for longer names, the
  * gaps between cells — borders are not text). The full pill goes there when it fits, else the

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DemoCity } from '../../core/demo/index.ts';
-import { startPortal, type RunningPortal } from '../../sync-server/demo-portal/server.ts';
+import { startPortal, type RunningPortal } from '../../demo/portal/server.ts';
 import { expectAccessible } from './support/axe.ts';
 import { accessibleButtonsInOrder, attr, axNodes, badges, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
 import { loadDemoCity } from './support/demo-city.ts';
