@@ -68,6 +68,15 @@ export interface SyncedDocOptions {
    * key is written.
    */
   readAhead?: readonly string[];
+  /**
+   * What this device held of the document when it was last open (an encoded state vector kept
+   * elsewhere, state-cache.ts), with nothing unconfirmed: connect at once, offering it in the
+   * first step 1 while the database is still being read, so that the server answers with what
+   * changed since and the document is online before its copy here is read. Once read, the
+   * document asks again with its real state (what the server lacks, or the offer overstated, is
+   * exchanged then). Only with persistence and `connect`.
+   */
+  offerState?: Uint8Array;
 }
 
 export interface SyncedDoc {
@@ -212,15 +221,43 @@ async function readCustom(persistence: IndexeddbPersistence, keys: readonly stri
   }
 }
 
+/** Our step 1 as y-websocket sends it, but offering `stateVector` instead of the document's. */
+function step1Offering(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageSync);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * The socket class for a document offering a remembered state (`offerState`): while `offering()`,
+ * the step 1 y-websocket sends when a socket opens (the unloaded document's, i.e. "nothing") is
+ * replaced by one offering the remembered state vector. Every other message passes unchanged.
+ */
+function offeringSocket(Base: typeof WebSocket, offer: Uint8Array, offering: () => boolean): typeof WebSocket {
+  const replacement = step1Offering(offer);
+  return class extends Base {
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      const bytes = data instanceof Uint8Array ? data : undefined;
+      const isStep1 = bytes !== undefined && bytes.length >= 2 && bytes[0] === messageSync && bytes[1] === syncProtocol.messageYjsSyncStep1;
+      super.send(isStep1 && offering() ? replacement : (data as ArrayBufferLike));
+    }
+  };
+}
+
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
   const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
+  const BaseSocket = opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  const offer = persistence && opts.connect && BaseSocket ? opts.offerState : undefined;
+  const WebSocketPolyfill = offer ? offeringSocket(BaseSocket!, offer, () => !loaded) : opts.WebSocketPolyfill;
   const provider = new WebsocketProvider(opts.serverUrl, opts.name, doc, {
     connect: false,
     protocols: syncProtocols(opts.token),
     disableBc: !opts.crossTab,
     maxBackoffTime: opts.maxBackoffTime,
-    ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
+    ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
   });
   /** The socket being set up was refused with 401/403 (its 'connection-error' came before its close). */
   let refusal: RefusalStatus | undefined;
@@ -343,10 +380,14 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     emit();
   });
   provider.on('sync', (isSynced) => {
-    if (isSynced && !seenSV && !destroyed) saveSeen();
+    // Synced on an offered state before the database was read, the document holds only what
+    // changed since: neither a baseline of what the user saw nor a whole document to migrate
+    // (both happen once it is read, in `whenLoaded`).
+    const partial = offer !== undefined && !loaded;
+    if (isSynced && !seenSV && !destroyed && !partial) saveSeen();
     // Only documents with content: stamping an empty one would be a write (refused for a viewer);
     // the first write through core/doc stamps the version anyway.
-    if (isSynced && !schema && !destroyed && hasContent(doc)) schema = migrate(doc, opts.kind);
+    if (isSynced && !schema && !destroyed && !partial && hasContent(doc)) schema = migrate(doc, opts.kind);
     emit();
   });
   provider.on('closed', (event) => {
@@ -408,7 +449,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     small ? readAheadKeys.map((key, i) => [key, small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined))]) : [],
   );
 
-  if (opts.connect && opts.connectAtOnce) provider.connect();
+  if (opts.connect && (opts.connectAtOnce || offer)) provider.connect();
   const whenLoaded = (async () => {
     if (persistence && small) {
       const [, values] = await Promise.all([persistence.whenSynced, small]);
@@ -418,6 +459,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
       loaded = true;
       // Migrate what this device holds; an empty document waits for the server (see migrate()).
       if (hasContent(doc) && !schema) schema = migrate(doc, opts.kind);
+      if (offer && !destroyed) {
+        if (!seenSV && provider.synced) saveSeen();
+        // The handshake so far spoke for the remembered state: now the real one, at once.
+        askServer();
+      }
       recount();
     }
     if (opts.connect && !destroyed) provider.connect();

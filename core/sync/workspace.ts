@@ -15,6 +15,7 @@ import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
 import { createSharedConnection, type TransportMode } from './multiplex.ts';
+import { decodeStateCache, encodeStateCache, STATE_CACHE_KEY } from './state-cache.ts';
 import { databasesHere, dbPrefix, deleteDatabase } from './databases.ts';
 
 export { dbPrefix };
@@ -136,7 +137,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const shared = options.multiplex === false ? undefined : createSharedConnection({ maxBackoffTime, ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}) });
   const WebSocketPolyfill = shared?.WebSocket ?? options.WebSocketPolyfill;
 
-  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc => {
+  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false, offerState?: Uint8Array): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
     return openSyncedDoc({
       name,
@@ -152,6 +153,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
       ...(readAhead ? { readAhead } : {}),
       connectAtOnce,
+      ...(offerState ? { offerState } : {}),
     });
   };
   /**
@@ -160,6 +162,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
    * aggregated while nobody listens (e.g. a CLI import).
    */
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  let statesTimer: ReturnType<typeof setTimeout> | undefined;
   const tellStatus = () => {
     statusTimer = undefined;
     if (closed || statusListeners.size === 0) return;
@@ -171,6 +174,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     opened.set(synced.name, synced);
     stops.push(synced.onStatus(() => {
       if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
+      if (synced.kind === 'unit') rememberStatesLater();
     }));
     return synced;
   };
@@ -186,7 +190,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const listing = persistence === 'indexeddb' ? databasesHere() : Promise.resolve(undefined);
   // The socket's handshake overlaps reading this device's copies, which every document waits for.
   if (shouldConnect) shared?.preconnect(`${serverUrl}/${WORKSPACE_DOC}`, syncProtocols(token));
-  const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY] : undefined);
+  const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY, STATE_CACHE_KEY] : undefined);
   const workspace = workspaceDoc(wsSynced.doc, { locale });
 
   /**
@@ -205,11 +209,15 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     void synced.destroy();
   };
   // Answered from the same read as the workspace document's own small values, before its updates.
+  // A unit whose state is remembered (state-cache.ts) also connects at once, offering that state.
+  const prefetchToken = token;
   const prefetching = useCache
-    ? wsSynced.readLocal(UNIT_LIST_KEY).then((text) => {
+    ? Promise.all([wsSynced.readLocal(UNIT_LIST_KEY), wsSynced.readLocal(STATE_CACHE_KEY)]).then(([text, states]) => {
+        const remembered = decodeStateCache(states);
         for (const code of decodeUnitList(text)) {
           if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
-          prefetched.set(code, create(unitDocName(code), 'unit', false, [INDEX_CACHE_KEY]));
+          const offer = shouldConnect ? remembered.get(unitDocName(code)) : undefined;
+          prefetched.set(code, create(unitDocName(code), 'unit', offer !== undefined, [INDEX_CACHE_KEY], false, offer));
         }
         return text;
       })
@@ -236,6 +244,20 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return p.synced.writeLocal(INDEX_CACHE_KEY, p.text);
   };
 
+  /**
+   * The state of every loaded unit with nothing unconfirmed, for the next start (state-cache.ts),
+   * written at most once a second while documents change, and on close.
+   */
+  function rememberStates(): Promise<void> {
+    clearTimeout(statesTimer);
+    statesTimer = undefined;
+    const settled = [...opened.values()].filter((d) => d.kind === 'unit' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()));
+    return wsSynced.writeLocal(STATE_CACHE_KEY, encodeStateCache(settled.map((d) => [d.name, d.doc] as const)));
+  }
+  function rememberStatesLater() {
+    if (useCache && !closed) statesTimer ??= setTimeout(() => void rememberStates(), 1000);
+  }
+
   /** Configuration and directory, read and validated once per workspace-document change. */
   let view: { config: WorkspaceConfig; lookup: (code: string) => Unit | undefined } | undefined;
   const dropView = () => {
@@ -259,6 +281,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     const asOf = today();
     const entries = summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf, locale, ...(options.rules ? { rules: options.rules } : {}) });
     index.setUnit(code, entries);
+    rememberStatesLater();
     if (!useCache) return;
     const text = encodeIndexCache(indexStamp(synced.doc, wsSynced.doc, asOf, locale), entries);
     const previous = pendingCache.get(code);
@@ -296,9 +319,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
         const dossiers = unitDossiers(synced.doc, { locale });
         const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
         if (early && !closed) {
-          // Opened before anyone asked, so not connected: as `open` would, now that it is loaded.
-          early.setToken(token);
+          // Opened before anyone asked, so maybe not connected: as `open` would, now that it is
+          // loaded (a new token restarts an attempt under way; the same one leaves it be).
+          if (token !== prefetchToken) early.setToken(token);
           if (shouldConnect) early.connect();
+          else early.disconnect();
         }
         stops.push(observeDoc(synced.doc, () => summarise(code, dossiers, synced)));
         // Stamped after the read: if anything arrived meanwhile, the stamp no longer matches.
@@ -403,8 +428,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       if (closed) return;
       clearTimeout(prefetchTimer);
       for (const code of [...prefetched.keys()]) dropPrefetched(code);
-      // Keep the latest index entries for the next start before letting go of the documents.
+      // Keep the latest index entries and states for the next start before letting go of the documents.
       await Promise.all([...pendingCache.keys()].map(flushCache));
+      if (statesTimer !== undefined) await rememberStates();
       closed = true;
       if (revalidating !== undefined) clearTimeout(revalidating);
       clearTimeout(statusTimer);
@@ -420,6 +446,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       prefetched.clear();
       if (revalidating !== undefined) clearTimeout(revalidating);
       clearTimeout(statusTimer);
+      clearTimeout(statesTimer);
       for (const p of pendingCache.values()) clearTimeout(p.timer);
       pendingCache.clear();
       for (const stop of stops) stop();

@@ -1,0 +1,48 @@
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { fromBase64, toBase64 } from 'lib0/buffer';
+
+/**
+ * What each unit document held on this device, as Yjs state vectors, kept beside the workspace
+ * document (one record, read in the workspace's first IndexedDB transaction). A restarted
+ * background (an MV3 service worker is stopped after ~30 s idle) offers these to the server at
+ * once, in parallel with reading a hundred unit databases, instead of after: the server answers
+ * with what changed since, and the units are online again before their own databases are read
+ * (synced-doc.ts, `offerState`).
+ *
+ * A vector is kept only for a unit with nothing unconfirmed (every change of this device is on the
+ * server): then "online" before the database is read says nothing untrue. A stale vector (behind
+ * what is stored) costs a few bytes the server sends again; one ahead of what is stored (a write
+ * lost) is corrected by the ordinary handshake the document does once it has read its database.
+ */
+
+export const STATE_CACHE_KEY = 'unitStateVectors';
+
+const cacheSchema = v.record(v.string(), v.string());
+
+/** doc name → encoded state vector. */
+export type StateCache = ReadonlyMap<string, Uint8Array>;
+
+export function encodeStateCache(docs: Iterable<readonly [string, Y.Doc]>): string {
+  const out: Record<string, string> = {};
+  for (const [name, doc] of docs) out[name] = toBase64(Y.encodeStateVector(doc));
+  return JSON.stringify(out);
+}
+
+/** Anything unreadable is as if nothing were cached: those documents take the ordinary path. */
+export function decodeStateCache(text: string | undefined): StateCache {
+  const out = new Map<string, Uint8Array>();
+  if (!text) return out;
+  try {
+    const parsed = v.safeParse(cacheSchema, JSON.parse(text));
+    if (!parsed.success) return out;
+    for (const [name, encoded] of Object.entries(parsed.output)) {
+      const sv = fromBase64(encoded);
+      Y.decodeStateVector(sv); // throws on garbage
+      out.set(name, sv);
+    }
+  } catch {
+    return new Map();
+  }
+  return out;
+}
