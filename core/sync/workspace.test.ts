@@ -426,7 +426,13 @@ describe('sync client against the real server', () => {
     cu.dossiers.records.put(record('S30-r2', 'S30-c1', { colour: 'red', kind: 'commendation' }));
     await colleague.whenConfirmed();
 
-    const back = await workspace(token, { persistence: 'indexeddb' });
+    // A view that opens single units leaves them be.
+    const view = await workspace(token, { persistence: 'indexeddb', remembered: 'none' });
+    expect(view.docs().map((d) => d.name)).toEqual(['workspace']);
+    await view.close();
+    open.splice(open.indexOf(view), 1);
+
+    const back = await workspace(token, { persistence: 'indexeddb', remembered: 'connect' });
     const opening = back.openUnits();
     const synced = back.docs().find((d) => d.name === 'unit:S30')!;
     // Connecting already, before (or while) its database is read.
@@ -445,7 +451,7 @@ describe('sync client against the real server', () => {
     u.dossiers.records.edit('S30-r1', 'summary', '离线修改', 'una');
     await back.close();
     open.splice(open.indexOf(back), 1);
-    const third = await workspace(token, { persistence: 'indexeddb' });
+    const third = await workspace(token, { persistence: 'indexeddb', remembered: 'connect' });
     const reopening = third.openUnits();
     expect(third.docs().find((d) => d.name === 'unit:S30')!.provider.ws).toBeNull();
     await reopening;

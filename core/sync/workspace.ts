@@ -61,6 +61,14 @@ export interface WorkspaceOptions {
   indexCache?: boolean;
   /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
   revalidateAfterMs?: number;
+  /**
+   * The units `openUnits()` opened last session (with IndexedDB): 'load' (default) starts reading
+   * them while the workspace document loads; 'connect' also connects at once those that were in
+   * step with the server, offering the state they held (for a workspace that opens every unit
+   * anyway, e.g. the extension's background); 'none' leaves them until asked for (a view that
+   * opens single units, e.g. the side panel).
+   */
+  remembered?: 'load' | 'connect' | 'none';
 }
 
 export interface OpenUnit {
@@ -211,12 +219,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   // Answered from the same read as the workspace document's own small values, before its updates.
   // A unit whose state is remembered (state-cache.ts) also connects at once, offering that state.
   const prefetchToken = token;
-  const prefetching = useCache
+  const remembering = options.remembered ?? 'load';
+  const prefetching = useCache && remembering !== 'none'
     ? Promise.all([wsSynced.readLocal(UNIT_LIST_KEY), wsSynced.readLocal(STATE_CACHE_KEY)]).then(([text, states]) => {
         const remembered = decodeStateCache(states);
         for (const code of decodeUnitList(text)) {
           if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
-          const offer = shouldConnect ? remembered.get(unitDocName(code)) : undefined;
+          const offer = shouldConnect && remembering === 'connect' ? remembered.get(unitDocName(code)) : undefined;
           prefetched.set(code, create(unitDocName(code), 'unit', offer !== undefined, [INDEX_CACHE_KEY], false, offer));
         }
         return text;
@@ -246,7 +255,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   /**
    * The state of every loaded unit with nothing unconfirmed, for the next start (state-cache.ts),
-   * written at most once a second while documents change, and on close.
+   * written at most every STATES_EVERY_MS while documents change, and on close. Soon, not once
+   * things are quiet: a browser stops the background without warning (~30 s idle, or sooner).
    */
   function rememberStates(): Promise<void> {
     clearTimeout(statesTimer);
@@ -255,7 +265,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     return wsSynced.writeLocal(STATE_CACHE_KEY, encodeStateCache(settled.map((d) => [d.name, d.doc] as const)));
   }
   function rememberStatesLater() {
-    if (useCache && !closed) statesTimer ??= setTimeout(() => void rememberStates(), 1000);
+    if (useCache && !closed) statesTimer ??= setTimeout(() => void rememberStates(), STATES_EVERY_MS);
   }
 
   /** Configuration and directory, read and validated once per workspace-document change. */
@@ -465,6 +475,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 /** Kept beside the workspace document: the unit codes `openUnits()` opened last, as JSON. */
 const UNIT_LIST_KEY = 'openedUnits';
 const PREFETCH_KEEP_MS = 10_000;
+/** A few small vectors in one write: cheap beside the updates that caused it. */
+const STATES_EVERY_MS = 250;
 
 function encodeUnitList(codes: readonly string[]): string {
   return JSON.stringify(codes);

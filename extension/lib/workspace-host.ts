@@ -72,7 +72,8 @@ export function createWorkspaceHost(): WorkspaceHost {
     if (!connection) return;
     // Index entries (grade reasons, warnings) are sentences in the user's language.
     await initI18n();
-    const next = await openConnectionWorkspace(connection);
+    // It opens every unit at once: those in step last time connect before their copies are read.
+    const next = await openConnectionWorkspace(connection, undefined, { remembered: 'connect' });
     ws = next;
     tracker = trackFirstSync(next);
     stops.push(tracker.stop);
