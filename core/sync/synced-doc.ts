@@ -479,7 +479,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     writeLocal: (key, value) => writeLocal(key, value),
   });
   provider.on('sync', (isSynced) => {
-    if (isSynced) void authors.refresh();
+    if (isSynced) authors.synced();
   });
   // Once this device's writes are on the server, it has bound their clientIDs: ask whose they are.
   let hadUnconfirmed = false;
