@@ -1,22 +1,25 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { fromBase64, toBase64 } from 'lib0/buffer';
 
 /**
- * What each unit document held on this device, as Yjs state vectors, kept beside the workspace
- * document (one record, read in the workspace's first IndexedDB transaction). A restarted
- * background (an MV3 service worker is stopped after ~30 s idle) offers these to the server at
- * once, in parallel with reading a hundred unit databases, instead of after: the server answers
- * with what changed since, and the units are online again before their own databases are read
- * (synced-doc.ts, `offerState`).
+ * What each document of a workspace (units, the user's own, …; not the workspace document itself)
+ * held on this device, as Yjs state vectors, kept beside the workspace document (one record, read
+ * in the workspace's first IndexedDB transaction). A restarted background (an MV3 service worker
+ * is stopped after ~30 s idle) offers these to the server at once, in parallel with reading a
+ * hundred unit databases, instead of after: the server answers with what changed since, and the
+ * documents are online again before their own databases are read (synced-doc.ts, `offerState`).
  *
- * A vector is kept only for a unit with nothing unconfirmed (every change of this device is on the
+ * A vector is kept only for a document with nothing unconfirmed (every change of this device is on the
  * server): then "online" before the database is read says nothing untrue. A stale vector (behind
  * what is stored) costs a few bytes the server sends again; one ahead of what is stored (a write
  * lost) is corrected by the ordinary handshake the document does once it has read its database.
  */
 
 export const STATE_CACHE_KEY = 'unitStateVectors';
+
+// btoa/atob: in browsers, service workers (where lib0's base64 wants Node's Buffer) and Node.
+const toBase64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 const cacheSchema = v.record(v.string(), v.string());
 

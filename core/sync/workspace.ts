@@ -182,12 +182,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     opened.set(synced.name, synced);
     stops.push(synced.onStatus(() => {
       if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
-      if (synced.kind === 'unit') rememberStatesLater();
+      if (synced.kind !== 'workspace') rememberStatesLater();
     }));
     return synced;
   };
-  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc =>
-    register(create(name, kind, shouldConnect, readAhead, connectAtOnce));
+  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false, offerState?: Uint8Array): SyncedDoc =>
+    register(create(name, kind, shouldConnect, readAhead, connectAtOnce, offerState));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
 
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
@@ -219,13 +219,15 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   // Answered from the same read as the workspace document's own small values, before its updates.
   // A unit whose state is remembered (state-cache.ts) also connects at once, offering that state.
   const prefetchToken = token;
+  /** Remembered states (state-cache.ts) of documents to connect at once, 'connect' only. */
+  let remembered: ReadonlyMap<string, Uint8Array> = new Map();
   const remembering = options.remembered ?? 'load';
   const prefetching = useCache && remembering !== 'none'
     ? Promise.all([wsSynced.readLocal(UNIT_LIST_KEY), wsSynced.readLocal(STATE_CACHE_KEY)]).then(([text, states]) => {
-        const remembered = decodeStateCache(states);
+        if (remembering === 'connect' && shouldConnect) remembered = decodeStateCache(states);
         for (const code of decodeUnitList(text)) {
           if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
-          const offer = shouldConnect && remembering === 'connect' ? remembered.get(unitDocName(code)) : undefined;
+          const offer = remembered.get(unitDocName(code));
           prefetched.set(code, create(unitDocName(code), 'unit', offer !== undefined, [INDEX_CACHE_KEY], false, offer));
         }
         return text;
@@ -239,9 +241,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
    * A unit without a database here has nothing on this device yet: it asks the server without
    * waiting for its new database to be created and read (a new device gets its hundred units in
    * parallel with creating a hundred databases). Unknown (no listing): every unit reads first.
+   * A device that remembered units (a restart) does not wait for the listing (~0.1 s while a
+   * hundred databases open): units not remembered read first until it has come.
    */
-  const storedHere = await listing;
+  let storedHere: Set<string> | undefined;
+  const listed = listing.then((names) => {
+    storedHere = names;
+  });
+  if (prefetched.size === 0) await listed;
   const nothingHere = (name: string) => storedHere !== undefined && !storedHere.has(prefix + name);
+  void listed.catch(() => undefined);
 
   /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
   const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
@@ -261,7 +270,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   function rememberStates(): Promise<void> {
     clearTimeout(statesTimer);
     statesTimer = undefined;
-    const settled = [...opened.values()].filter((d) => d.kind === 'unit' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()));
+    const settled = [...opened.values()].filter((d) => d.kind !== 'workspace' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()));
     return wsSynced.writeLocal(STATE_CACHE_KEY, encodeStateCache(settled.map((d) => [d.name, d.doc] as const)));
   }
   function rememberStatesLater() {
@@ -364,7 +373,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   const others = new Map<string, Promise<SyncedDoc>>();
   const other = (name: string, kind: DocKind): Promise<SyncedDoc> => {
-    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind)));
+    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind, undefined, false, remembered.get(name))));
     return others.get(name)!;
   };
   let registerOpen: Promise<OpenRegister> | undefined;
