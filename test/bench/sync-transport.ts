@@ -13,7 +13,7 @@
  * has answered (it takes seconds after the browser starts; an officer enrols later than that):
  * 1. enrolment: from the click on 连接 until the background's status says every document
  *    (workspace + units) is online, as pushed to the options page; and the sockets the server holds;
- * 2. background restart: the service worker stopped (what the browser does after ~30 s idle), then
+ * 2. background restart: 2 s after enrolment, the service worker stopped (what the browser does after ~30 s idle), then
  *    woken by a page connecting to it, until every document is online again;
  * 3. dossier first (another fresh profile): the side panel opened on the last unit's cadre as soon
  *    as enrolment completes, until its name and records show.
@@ -202,7 +202,10 @@ async function run(pop: Population, mode: Mode): Promise<RunResult> {
     const enrolMs = (await timings(options)).onlineAt - clicked;
     const connections = await srv.metric('dossierlens_connections');
 
-    // 2. background restart. No extension page may stay open (its port would wake the worker).
+    // 2. background restart. The browser stops a background after ~30 s idle, so it has written
+    // what it keeps for its next start (index entries after 1 s, states after 250 ms): 2 s here.
+    await sleep(2000);
+    // No extension page may stay open (its port would wake the worker).
     const blank = await ext.context.newPage();
     await options.close();
     await stopBackground(ext, blank);
