@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import type { SyncedDoc } from './synced-doc.ts';
 
 /**
  * What each document of a workspace (units, the user's own, …; not the workspace document itself)
@@ -48,4 +49,40 @@ export function decodeStateCache(text: string | undefined): StateCache {
     return new Map();
   }
   return out;
+}
+
+/** A few small vectors in one write: cheap beside the updates that caused it. */
+const STATES_EVERY_MS = 250;
+
+export interface StateKeeper {
+  /** Something changed: write within STATES_EVERY_MS (at most once per that). */
+  later(): void;
+  /** Write now if a write is due (closing). */
+  flush(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Keeps the states of `docs()` that are loaded and have nothing unconfirmed (the workspace
+ * document excluded: its own state is read first anyway). Soon after changes, not once things are
+ * quiet: a browser stops the extension's background without warning (~30 s idle, or sooner).
+ */
+export function keepStates(opts: { docs: () => Iterable<SyncedDoc>; write: (text: string) => Promise<void> }): StateKeeper {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const write = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const settled = [...opts.docs()].filter((d) => d.kind !== 'workspace' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()));
+    return opts.write(encodeStateCache(settled.map((d) => [d.name, d.doc] as const)));
+  };
+  return {
+    later() {
+      timer ??= setTimeout(() => void write(), STATES_EVERY_MS);
+    },
+    flush: () => (timer !== undefined ? write() : Promise.resolve()),
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
 }

@@ -18,6 +18,7 @@ import {
 import { connectionOf, type DocStatus } from './status.ts';
 import { changedSince, type Changes } from '../doc/observe.ts';
 import { trackAuthors, type Authors } from './authors.ts';
+import { offeringSocket } from './offer.ts';
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -219,31 +220,6 @@ async function readCustom(persistence: IndexeddbPersistence, keys: readonly stri
   } catch {
     return keys.map(() => undefined);
   }
-}
-
-/** Our step 1 as y-websocket sends it, but offering `stateVector` instead of the document's. */
-function step1Offering(stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, messageSync);
-  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
-  encoding.writeVarUint8Array(encoder, stateVector);
-  return encoding.toUint8Array(encoder);
-}
-
-/**
- * The socket class for a document offering a remembered state (`offerState`): while `offering()`,
- * the step 1 y-websocket sends when a socket opens (the unloaded document's, i.e. "nothing") is
- * replaced by one offering the remembered state vector. Every other message passes unchanged.
- */
-function offeringSocket(Base: typeof WebSocket, offer: Uint8Array, offering: () => boolean): typeof WebSocket {
-  const replacement = step1Offering(offer);
-  return class extends Base {
-    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      const bytes = data instanceof Uint8Array ? data : undefined;
-      const isStep1 = bytes !== undefined && bytes.length >= 2 && bytes[0] === messageSync && bytes[1] === syncProtocol.messageYjsSyncStep1;
-      super.send(isStep1 && offering() ? replacement : (data as ArrayBufferLike));
-    }
-  };
 }
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {

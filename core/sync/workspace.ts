@@ -15,7 +15,7 @@ import { summariseUnitDoc, type Rules } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
 import { createSharedConnection, type TransportMode } from './multiplex.ts';
-import { decodeStateCache, encodeStateCache, STATE_CACHE_KEY } from './state-cache.ts';
+import { decodeStateCache, keepStates, STATE_CACHE_KEY } from './state-cache.ts';
 import { databasesHere, dbPrefix, deleteDatabase } from './databases.ts';
 
 export { dbPrefix };
@@ -170,7 +170,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
    * aggregated while nobody listens (e.g. a CLI import).
    */
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
-  let statesTimer: ReturnType<typeof setTimeout> | undefined;
+  // Every document's state, for the next start (state-cache.ts); not the workspace document's.
+  const states = keepStates({ docs: () => opened.values(), write: (text) => wsSynced.writeLocal(STATE_CACHE_KEY, text) });
+  const rememberStatesLater = () => {
+    if (useCache && !closed) states.later();
+  };
   const tellStatus = () => {
     statusTimer = undefined;
     if (closed || statusListeners.size === 0) return;
@@ -261,21 +265,6 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     pendingCache.delete(code);
     return p.synced.writeLocal(INDEX_CACHE_KEY, p.text);
   };
-
-  /**
-   * The state of every loaded unit with nothing unconfirmed, for the next start (state-cache.ts),
-   * written at most every STATES_EVERY_MS while documents change, and on close. Soon, not once
-   * things are quiet: a browser stops the background without warning (~30 s idle, or sooner).
-   */
-  function rememberStates(): Promise<void> {
-    clearTimeout(statesTimer);
-    statesTimer = undefined;
-    const settled = [...opened.values()].filter((d) => d.kind !== 'workspace' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()));
-    return wsSynced.writeLocal(STATE_CACHE_KEY, encodeStateCache(settled.map((d) => [d.name, d.doc] as const)));
-  }
-  function rememberStatesLater() {
-    if (useCache && !closed) statesTimer ??= setTimeout(() => void rememberStates(), STATES_EVERY_MS);
-  }
 
   /** Configuration and directory, read and validated once per workspace-document change. */
   let view: { config: WorkspaceConfig; lookup: (code: string) => Unit | undefined } | undefined;
@@ -449,7 +438,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       for (const code of [...prefetched.keys()]) dropPrefetched(code);
       // Keep the latest index entries and states for the next start before letting go of the documents.
       await Promise.all([...pendingCache.keys()].map(flushCache));
-      if (statesTimer !== undefined) await rememberStates();
+      await states.flush();
       closed = true;
       if (revalidating !== undefined) clearTimeout(revalidating);
       clearTimeout(statusTimer);
@@ -465,7 +454,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       prefetched.clear();
       if (revalidating !== undefined) clearTimeout(revalidating);
       clearTimeout(statusTimer);
-      clearTimeout(statesTimer);
+      states.stop();
       for (const p of pendingCache.values()) clearTimeout(p.timer);
       pendingCache.clear();
       for (const stop of stops) stop();
@@ -484,8 +473,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 /** Kept beside the workspace document: the unit codes `openUnits()` opened last, as JSON. */
 const UNIT_LIST_KEY = 'openedUnits';
 const PREFETCH_KEEP_MS = 10_000;
-/** A few small vectors in one write: cheap beside the updates that caused it. */
-const STATES_EVERY_MS = 250;
+
 
 function encodeUnitList(codes: readonly string[]): string {
   return JSON.stringify(codes);
