@@ -20,6 +20,10 @@ import { httpUrl, identityFromToken } from './whoami.ts';
  * fetched again when the document syncs, when this device's writes are confirmed while one of its
  * clientIDs is not yet listed, and whenever content arrives from a clientID not known yet (a
  * colleague's first edit), at most every `minIntervalMs`.
+ *
+ * All of that only once somebody asks (`get`, `author`, `onChange`, `refresh`): a workspace that
+ * only indexes (the extension's background, a hundred units) neither reads the kept bindings nor
+ * asks the server for each document it syncs.
  */
 
 export interface Authors {
@@ -33,6 +37,8 @@ export interface Authors {
   onChange(listener: () => void): () => void;
   /** Ask the server now (the tracker also does it by itself, see above). */
   refresh(): Promise<void>;
+  /** The document synced: ask again, if anyone has asked for authors. */
+  synced(): void;
   destroy(): void;
 }
 
@@ -93,17 +99,32 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
     return changed;
   };
 
-  void opts.readLocal(AUTHORS_KEY).then((text) => {
-    if (destroyed || text === undefined) return;
-    try {
-      const parsed = v.safeParse(answerSchema, JSON.parse(text));
-      if (parsed.success && merge(parsed.output.authors.map((a) => [a.clientId, { user: a.user, name: a.name }]))) notify();
-    } catch {
-      // A damaged cache only costs the wait for the server.
-    }
-  });
+  const readKept = () =>
+    opts.readLocal(AUTHORS_KEY).then((text) => {
+      if (destroyed || text === undefined) return;
+      try {
+        const parsed = v.safeParse(answerSchema, JSON.parse(text));
+        if (parsed.success && merge(parsed.output.authors.map((a) => [a.clientId, { user: a.user, name: a.name }]))) notify();
+      } catch {
+        // A damaged cache only costs the wait for the server.
+      }
+    });
+
+  /** Somebody asked: from now on the tracker keeps itself current (see above). */
+  let awake = false;
+  const wake = () => {
+    if (awake || destroyed) return;
+    awake = true;
+    opts.doc.on('afterTransaction', onTransaction);
+    // The kept bindings first, so they never overwrite the server's fresher answer.
+    void readKept().then(() => fetchNow());
+  };
 
   const refresh = (): Promise<void> => {
+    wake();
+    return fetchNow();
+  };
+  const fetchNow = (): Promise<void> => {
     if (destroyed) return Promise.resolve();
     inFlight ??= (async () => {
       lastAsked = Date.now();
@@ -126,7 +147,7 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
     if (destroyed || again !== undefined) return;
     again = setTimeout(() => {
       again = undefined;
-      void refresh();
+      void fetchNow();
     }, Math.max(0, lastAsked + minInterval - Date.now()));
   };
   /** Content from a clientID nobody knows yet. */
@@ -136,7 +157,6 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
     const unknown = [...tr.afterState.keys()].some((id) => tr.beforeState.get(id) !== tr.afterState.get(id) && !known.has(id) && !mine.has(id));
     if (unknown) askSoon();
   };
-  opts.doc.on('afterTransaction', onTransaction);
   const me = (): Person | undefined => {
     const id = identityFromToken(opts.token());
     return id && { user: id.user, name: id.name };
@@ -144,6 +164,7 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
 
   return {
     get(clientId) {
+      wake();
       if (clientId === undefined) return undefined;
       if (own().has(clientId)) {
         const self = me();
@@ -152,20 +173,25 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
       return known.get(clientId);
     },
     author(clientId) {
+      wake();
       const self = me();
       return attributeWith(known, self && { ids: own(), me: self })(clientId);
     },
     ownWritesConfirmed() {
       // Only clientIDs that wrote something here: the server binds no others.
-      if ([...own()].some((id) => !known.has(id) && opts.doc.store.clients.has(id))) askSoon();
+      if (awake && [...own()].some((id) => !known.has(id) && opts.doc.store.clients.has(id))) askSoon();
     },
     onChange(listener) {
+      wake();
       listeners.add(listener);
       return () => {
         listeners.delete(listener);
       };
     },
     refresh,
+    synced() {
+      if (awake) void fetchNow();
+    },
     destroy() {
       destroyed = true;
       if (again !== undefined) clearTimeout(again);

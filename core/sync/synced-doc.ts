@@ -19,6 +19,7 @@ import { connectionOf, type DocStatus } from './status.ts';
 import { changedSince, type Changes } from '../doc/observe.ts';
 import { trackAuthors, type Authors } from './authors.ts';
 import { definitiveRefusal, FORBIDDEN_CLOSE, REFUSAL_REASONS, SyncRefusedError, type RefusalStatus } from './refusal.ts';
+import { offeringSocket } from './offer.ts';
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -69,6 +70,15 @@ export interface SyncedDocOptions {
    * key is written.
    */
   readAhead?: readonly string[];
+  /**
+   * What this device held of the document when it was last open (an encoded state vector kept
+   * elsewhere, state-cache.ts), with nothing unconfirmed: connect at once, offering it in the
+   * first step 1 while the database is still being read, so that the server answers with what
+   * changed since and the document is online before its copy here is read. Once read, the
+   * document asks again with its real state (what the server lacks, or the offer overstated, is
+   * exchanged then). Only with persistence and `connect`.
+   */
+  offerState?: Uint8Array;
 }
 
 export interface SyncedDoc {
@@ -152,12 +162,15 @@ function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]):
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
   const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
+  const BaseSocket = opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  const offer = persistence && opts.connect && BaseSocket ? opts.offerState : undefined;
+  const WebSocketPolyfill = offer ? offeringSocket(BaseSocket!, offer, () => !loaded) : opts.WebSocketPolyfill;
   const provider = new WebsocketProvider(opts.serverUrl, opts.name, doc, {
     connect: false,
     protocols: syncProtocols(opts.token),
     disableBc: !opts.crossTab,
     maxBackoffTime: opts.maxBackoffTime,
-    ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
+    ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
   });
   /** The socket being set up was refused with 401/403 (its 'connection-error' came before its close). */
   let refusal: RefusalStatus | undefined;
@@ -280,10 +293,14 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     emit();
   });
   provider.on('sync', (isSynced) => {
-    if (isSynced && !seenSV && !destroyed) saveSeen();
+    // Synced on an offered state before the database was read, the document holds only what
+    // changed since: neither a baseline of what the user saw nor a whole document to migrate
+    // (both happen once it is read, in `whenLoaded`).
+    const partial = offer !== undefined && !loaded;
+    if (isSynced && !seenSV && !destroyed && !partial) saveSeen();
     // Only documents with content: stamping an empty one would be a write (refused for a viewer);
     // the first write through core/doc stamps the version anyway.
-    if (isSynced && !schema && !destroyed && hasContent(doc)) schema = migrate(doc, opts.kind);
+    if (isSynced && !schema && !destroyed && !partial && hasContent(doc)) schema = migrate(doc, opts.kind);
     emit();
   });
   provider.on('closed', (event) => {
@@ -345,7 +362,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     small ? readAheadKeys.map((key, i) => [key, small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined))]) : [],
   );
 
-  if (opts.connect && opts.connectAtOnce) provider.connect();
+  if (opts.connect && (opts.connectAtOnce || offer)) provider.connect();
   const whenLoaded = (async () => {
     if (persistence && small) {
       const [, values] = await Promise.all([persistence.whenSynced, small]);
@@ -355,6 +372,11 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
       loaded = true;
       // Migrate what this device holds; an empty document waits for the server (see migrate()).
       if (hasContent(doc) && !schema) schema = migrate(doc, opts.kind);
+      if (offer && !destroyed) {
+        if (!seenSV && provider.synced) saveSeen();
+        // The handshake so far spoke for the remembered state: now the real one, at once.
+        askServer();
+      }
       recount();
     }
     if (opts.connect && !destroyed) provider.connect();
@@ -370,7 +392,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     writeLocal: (key, value) => writeLocal(key, value),
   });
   provider.on('sync', (isSynced) => {
-    if (isSynced) void authors.refresh();
+    if (isSynced) authors.synced();
   });
   // Once this device's writes are on the server, it has bound their clientIDs: ask whose they are.
   let hadUnconfirmed = false;

@@ -49,6 +49,14 @@ export interface WorkspaceOptions {
   indexCache?: boolean;
   /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
   revalidateAfterMs?: number;
+  /**
+   * The units `openUnits()` opened last session (with IndexedDB): 'load' (default) starts reading
+   * them while the workspace document loads; 'connect' also connects at once those that were in
+   * step with the server, offering the state they held (for a workspace that opens every unit
+   * anyway, e.g. the extension's background); 'none' leaves them until asked for (a view that
+   * opens single units, e.g. the side panel).
+   */
+  remembered?: 'load' | 'connect' | 'none';
 }
 
 export interface OpenUnit {

@@ -435,6 +435,58 @@ describe('sync client against the real server', () => {
     open.splice(open.indexOf(third), 1);
   });
 
+  it('after a restart, offers each unit’s remembered state at once, gets what changed meanwhile, and keeps it', async () => {
+    const token = adminToken('una');
+    const first = await workspace(token, { persistence: 'indexeddb' });
+    await seed(first, 'S30');
+    await first.openUnits();
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    const colleague = await workspace(adminToken('otto'));
+    const cu = await colleague.unit('S30');
+    await cu.synced.whenSynced();
+    cu.dossiers.records.put(record('S30-r2', 'S30-c1', { colour: 'red', kind: 'commendation' }));
+    await colleague.whenConfirmed();
+
+    // A view that opens single units leaves them be.
+    const view = await workspace(token, { persistence: 'indexeddb', remembered: 'none' });
+    expect(view.docs().map((d) => d.name)).toEqual(['workspace']);
+    await view.close();
+    open.splice(open.indexOf(view), 1);
+
+    const back = await workspace(token, { persistence: 'indexeddb', remembered: 'connect' });
+    const opening = back.openUnits();
+    const synced = back.docs().find((d) => d.name === 'unit:S30')!;
+    // Connecting already, before (or while) its database is read.
+    expect(synced.provider.ws).not.toBeNull();
+    await opening;
+    await waitFor(() => back.status().connection === 'online', 'the restarted workspace online');
+    const u = await back.unit('S30');
+    expect(u.dossiers.cadres.get('S30-c1')).toBeDefined();
+    expect(u.dossiers.records.get('S30-r1')).toBeDefined();
+    expect(u.dossiers.records.get('S30-r2')).toBeDefined();
+    // The colleague's record arrived while away; the user's own baseline survived the early sync.
+    expect([...(u.synced.arrivedSinceSeen().get('records') ?? [])]).toEqual(['S30-r2']);
+    expect(back.index.get('cadre', 'S30-c1')).toBeDefined();
+    // An edit while offline is not remembered as "in step": the next start reads it first, then sends it.
+    back.disconnect();
+    u.dossiers.records.edit('S30-r1', 'summary', '离线修改', 'una');
+    await back.close();
+    open.splice(open.indexOf(back), 1);
+    const third = await workspace(token, { persistence: 'indexeddb', remembered: 'connect' });
+    const reopening = third.openUnits();
+    expect(third.docs().find((d) => d.name === 'unit:S30')!.provider.ws).toBeNull();
+    await reopening;
+    await third.whenConfirmed();
+    const check = await workspace(adminToken('otto'));
+    const cu2 = await check.unit('S30');
+    await cu2.synced.whenSynced();
+    expect(cu2.dossiers.records.get('S30-r1')).toMatchObject({ ok: true, value: { summary: '离线修改' } });
+    await third.wipe();
+    open.splice(open.indexOf(third), 1);
+  });
+
   it('keeps a change made while a document loads from IndexedDB', async () => {
     const token = adminToken('vic');
     const first = await workspace(token, { persistence: 'indexeddb', connect: false });

@@ -13,6 +13,7 @@ import { summariseUnitDoc } from './summaries.ts';
 import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
 import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
 import { createSharedConnection } from './multiplex.ts';
+import { decodeStateCache, keepStates, STATE_CACHE_KEY } from './state-cache.ts';
 import { databasesHere, dbPrefix, deleteDatabase } from './databases.ts';
 import { canRead } from './scope.ts';
 import type { OpenNotes, OpenRegister, OpenUnit, Workspace, WorkspaceOptions } from './workspace-types.ts';
@@ -46,7 +47,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const shared = options.multiplex === false ? undefined : createSharedConnection({ maxBackoffTime, ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}) });
   const WebSocketPolyfill = shared?.WebSocket ?? options.WebSocketPolyfill;
 
-  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc => {
+  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false, offerState?: Uint8Array): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
     return openSyncedDoc({
       name,
@@ -62,6 +63,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
       ...(readAhead ? { readAhead } : {}),
       connectAtOnce,
+      ...(offerState ? { offerState } : {}),
     });
   };
   /**
@@ -70,6 +72,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
    * aggregated while nobody listens (e.g. a CLI import).
    */
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  // Every document's state, for the next start (state-cache.ts); not the workspace document's.
+  const states = keepStates({ docs: () => opened.values(), write: (text) => wsSynced.writeLocal(STATE_CACHE_KEY, text) });
+  const rememberStatesLater = () => {
+    if (useCache && !closed) states.later();
+  };
   const tellStatus = () => {
     statusTimer = undefined;
     if (closed || statusListeners.size === 0) return;
@@ -81,11 +88,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     opened.set(synced.name, synced);
     stops.push(synced.onStatus(() => {
       if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
+      if (synced.kind !== 'workspace') rememberStatesLater();
     }));
     return synced;
   };
-  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false): SyncedDoc =>
-    register(create(name, kind, shouldConnect, readAhead, connectAtOnce));
+  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false, offerState?: Uint8Array): SyncedDoc =>
+    register(create(name, kind, shouldConnect, readAhead, connectAtOnce, offerState));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
 
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
@@ -96,7 +104,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const listing = persistence === 'indexeddb' ? databasesHere() : Promise.resolve(undefined);
   // The socket's handshake overlaps reading this device's copies, which every document waits for.
   if (shouldConnect) shared?.preconnect(`${serverUrl}/${WORKSPACE_DOC}`, syncProtocols(token));
-  const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY] : undefined);
+  const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY, STATE_CACHE_KEY] : undefined);
   const workspace = workspaceDoc(wsSynced.doc, { locale });
 
   /**
@@ -115,11 +123,18 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     void synced.destroy();
   };
   // Answered from the same read as the workspace document's own small values, before its updates.
-  const prefetching = useCache
-    ? wsSynced.readLocal(UNIT_LIST_KEY).then((text) => {
+  // A unit whose state is remembered (state-cache.ts) also connects at once, offering that state.
+  const prefetchToken = token;
+  /** Remembered states (state-cache.ts) of documents to connect at once, 'connect' only. */
+  let remembered: ReadonlyMap<string, Uint8Array> = new Map();
+  const remembering = options.remembered ?? 'load';
+  const prefetching = useCache && remembering !== 'none'
+    ? Promise.all([wsSynced.readLocal(UNIT_LIST_KEY), wsSynced.readLocal(STATE_CACHE_KEY)]).then(([text, states]) => {
+        if (remembering === 'connect' && shouldConnect) remembered = decodeStateCache(states);
         for (const code of decodeUnitList(text)) {
           if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
-          prefetched.set(code, create(unitDocName(code), 'unit', false, [INDEX_CACHE_KEY]));
+          const offer = remembered.get(unitDocName(code));
+          prefetched.set(code, create(unitDocName(code), 'unit', offer !== undefined, [INDEX_CACHE_KEY], false, offer));
         }
         return text;
       })
@@ -132,9 +147,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
    * A unit without a database here has nothing on this device yet: it asks the server without
    * waiting for its new database to be created and read (a new device gets its hundred units in
    * parallel with creating a hundred databases). Unknown (no listing): every unit reads first.
+   * A device that remembered units (a restart) does not wait for the listing (~0.1 s while a
+   * hundred databases open): units not remembered read first until it has come.
    */
-  const storedHere = await listing;
+  let storedHere: Set<string> | undefined;
+  const listed = listing.then((names) => {
+    storedHere = names;
+  });
+  if (prefetched.size === 0) await listed;
   const nothingHere = (name: string) => storedHere !== undefined && !storedHere.has(prefix + name);
+  void listed.catch(() => undefined);
 
   /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
   const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
@@ -169,6 +191,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     const asOf = today();
     const entries = summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf, locale, ...(options.rules ? { rules: options.rules } : {}) });
     index.setUnit(code, entries);
+    rememberStatesLater();
     if (!useCache) return;
     const text = encodeIndexCache(indexStamp(synced.doc, wsSynced.doc, asOf, locale), entries);
     const previous = pendingCache.get(code);
@@ -206,9 +229,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
         const dossiers = unitDossiers(synced.doc, { locale });
         const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
         if (early && !closed) {
-          // Opened before anyone asked, so not connected: as `open` would, now that it is loaded.
-          early.setToken(token);
+          // Opened before anyone asked, so maybe not connected: as `open` would, now that it is
+          // loaded (a new token restarts an attempt under way; the same one leaves it be).
+          if (token !== prefetchToken) early.setToken(token);
           if (shouldConnect) early.connect();
+          else early.disconnect();
         }
         stops.push(observeDoc(synced.doc, () => summarise(code, dossiers, synced)));
         // Stamped after the read: if anything arrived meanwhile, the stamp no longer matches.
@@ -239,7 +264,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   const others = new Map<string, Promise<SyncedDoc>>();
   const other = (name: string, kind: DocKind): Promise<SyncedDoc> => {
-    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind)));
+    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind, undefined, false, remembered.get(name))));
     return others.get(name)!;
   };
   let registerOpen: Promise<OpenRegister> | undefined;
@@ -313,8 +338,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       if (closed) return;
       clearTimeout(prefetchTimer);
       for (const code of [...prefetched.keys()]) dropPrefetched(code);
-      // Keep the latest index entries for the next start before letting go of the documents.
+      // Keep the latest index entries and states for the next start before letting go of the documents.
       await Promise.all([...pendingCache.keys()].map(flushCache));
+      await states.flush();
       closed = true;
       if (revalidating !== undefined) clearTimeout(revalidating);
       clearTimeout(statusTimer);
@@ -330,6 +356,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       prefetched.clear();
       if (revalidating !== undefined) clearTimeout(revalidating);
       clearTimeout(statusTimer);
+      states.stop();
       for (const p of pendingCache.values()) clearTimeout(p.timer);
       pendingCache.clear();
       for (const stop of stops) stop();
@@ -348,6 +375,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 /** Kept beside the workspace document: the unit codes `openUnits()` opened last, as JSON. */
 const UNIT_LIST_KEY = 'openedUnits';
 const PREFETCH_KEEP_MS = 10_000;
+
 
 function encodeUnitList(codes: readonly string[]): string {
   return JSON.stringify(codes);

@@ -54,6 +54,9 @@ export function startAlertHost(host: WorkspaceHost, deps: AlertHostDeps = {}): v
     if (ws) session = { ws, stop: watch(ws, deps) };
   };
   host.overlaySource.onChange(follow);
+  // As soon as a workspace is there (its status), not once its units are indexed: the user's own
+  // document then syncs alongside them.
+  host.onStatus(follow);
   follow();
   browser.notifications?.onClicked.addListener((id) => {
     void browser.notifications.clear(id);

@@ -23,8 +23,10 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
     // an empty answer would read as "no such person".
     case 'search':
       return host.settled().then(() => ({ results: host.current()?.index.search(req.query, req.limit) ?? [] }) satisfies SearchResponse);
+    // A lookup needs only the workspace, not every unit read: a subject not indexed yet is held
+    // for (see `lookup`), so the dossier shows as soon as its own unit is here.
     case 'lookup':
-      return host.settled().then(() => lookup(host, req.subjects, req.wait ?? false));
+      return host.available().then(() => lookup(host, req.subjects, req.wait ?? false));
     case 'status':
       return Promise.resolve({ status: host.status() ?? null } satisfies StatusResponse);
     case 'open-dossier': {
@@ -38,6 +40,12 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
 /** How long a waiting lookup is held at most: the page asks again, so a restarted worker is noticed. */
 const LOOKUP_WAIT_MS = 20_000;
 
+/**
+ * Answers at once when every subject is indexed. Otherwise held: a first lookup (`wait` false)
+ * until a subject is found or the workspace has read every unit on this device (then what is
+ * missing is either on its way, `sync.pending`, or nowhere); a waiting one also until the first
+ * sync moves on (a unit arrived, the directory came, the connection changed).
+ */
 function lookup(host: WorkspaceHost, subjects: readonly { type: 'cadre' | 'unit'; id: string }[], wait: boolean): Promise<LookupResponse> | LookupResponse {
   const answer = (): LookupResponse => {
     const index = host.current()?.index;
@@ -45,19 +53,22 @@ function lookup(host: WorkspaceHost, subjects: readonly { type: 'cadre' | 'unit'
   };
   const first = answer();
   const tracker = host.firstSync();
-  if (!wait || !tracker || !first.sync?.pending || first.results.every((r) => r !== null)) return first;
-  // Held until the first sync moves on (a unit arrived, the directory came, the connection changed).
+  if (!tracker || first.results.every((r) => r !== null) || (wait && !first.sync?.pending)) return first;
   const before = JSON.stringify(first.sync);
   return new Promise<LookupResponse>((resolve) => {
+    let done = false;
     const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       off();
       resolve(answer());
     };
     const off = tracker.onChange(() => {
       const now = answer();
-      if (now.results.some((r, i) => r !== first.results[i]) || JSON.stringify(now.sync) !== before) finish();
+      if (now.results.some((r, i) => r !== first.results[i]) || (wait && JSON.stringify(now.sync) !== before)) finish();
     });
+    if (!wait) void host.settled().then(finish);
     const timer = setTimeout(finish, LOOKUP_WAIT_MS);
   });
 }

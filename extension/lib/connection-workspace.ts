@@ -1,5 +1,5 @@
 import type { Locale } from '../../core/model/messages.ts';
-import { openWorkspace, type Workspace } from '../../core/sync/index.ts';
+import { openWorkspace, type Workspace, type WorkspaceOptions } from '../../core/sync/index.ts';
 import { uiLocale } from './i18n.ts';
 import { identityFromToken } from './identity.ts';
 import { wsUrl, type Connection, type Grants } from './settings.ts';
@@ -11,7 +11,11 @@ import { wsUrl, type Connection, type Grants } from './settings.ts';
  * those GET /whoami last reported, else those the token itself carries (a policy connection
  * before its first answer).
  */
-export function openConnectionWorkspace(connection: Connection & { grants?: Grants }, locale: Locale = uiLocale()): Promise<Workspace> {
+export function openConnectionWorkspace(
+  connection: Connection & { grants?: Grants },
+  locale: Locale = uiLocale(),
+  extra: Pick<WorkspaceOptions, 'remembered'> = {},
+): Promise<Workspace> {
   const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
-  return openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale, ...(grants ? { grants } : {}) });
+  return openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale, ...(grants ? { grants } : {}), ...extra });
 }

@@ -22,6 +22,11 @@ export interface WorkspaceHost {
   current(): Workspace | undefined;
   /** Resolves once any opening in progress has finished (a just-woken worker is still loading). */
   settled(): Promise<void>;
+  /**
+   * Resolves once the workspace being opened is there (`current()`, `firstSync()`), before its
+   * units have been read from this device: what is not indexed yet is then "syncing", not absent.
+   */
+  available(): Promise<void>;
   /** Closes and reopens with the enrolled connection (after enrolment, disconnect or a policy change). */
   reopen(): Promise<void>;
   /** Closes the workspace and deletes what it stored on this device. */
@@ -41,6 +46,7 @@ export function createWorkspaceHost(): WorkspaceHost {
   const indexListeners = new Set<() => void>();
   const statusListeners = new Set<(status: WorkspaceStatus | undefined) => void>();
   let opening: Promise<void> = Promise.resolve();
+  let available: Promise<void> = Promise.resolve();
 
   const notifyIndex = () => {
     for (const l of indexListeners) l();
@@ -60,16 +66,18 @@ export function createWorkspaceHost(): WorkspaceHost {
     await old?.close();
   }
 
-  async function open() {
+  async function open(onAvailable: () => void = () => undefined) {
     await close();
     const connection = await readConnection();
     if (!connection) return;
     // Index entries (grade reasons, warnings) are sentences in the user's language.
     await initI18n();
-    const next = await openConnectionWorkspace(connection);
+    // It opens every unit at once: those in step last time connect before their copies are read.
+    const next = await openConnectionWorkspace(connection, undefined, { remembered: 'connect' });
     ws = next;
     tracker = trackFirstSync(next);
     stops.push(tracker.stop);
+    onAvailable();
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
     stops.push(next.onStatus((status) => notifyStatus(status)));
@@ -95,9 +103,16 @@ export function createWorkspaceHost(): WorkspaceHost {
   return {
     current: () => ws,
     settled: () => opening,
-    reopen: () => serialised(open),
+    available: () => available,
+    reopen() {
+      let onAvailable!: () => void;
+      const there = new Promise<void>((resolve) => (onAvailable = resolve));
+      const done = serialised(() => open(onAvailable));
+      available = Promise.race([there, done]);
+      return done;
+    },
     async wipe() {
-      await serialised(async () => {
+      await (available = serialised(async () => {
         const old = ws;
         for (const stop of stops) stop();
         stops = [];
@@ -105,7 +120,7 @@ export function createWorkspaceHost(): WorkspaceHost {
         tracker = undefined;
         notifyIndex();
         await old?.wipe();
-      });
+      }));
     },
     status: () => ws?.status(),
     firstSync: () => tracker,
