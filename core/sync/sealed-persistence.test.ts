@@ -3,35 +3,11 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { newDataKey, recordCipher } from './at-rest.ts';
 import { COMPACT_AT, SealedIndexeddbPersistence } from './sealed-persistence.ts';
+import { holds as contains, rawValues } from './test/raw-idb.ts';
 
 let n = 0;
 const dbName = () => `dossierlens:ws://test:unit:S${n++}`;
 const NAME = '欧阳建国';
-
-/** Every value of both stores, as bytes, read straight from IndexedDB. */
-async function rawValues(name: string): Promise<Uint8Array[]> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(name);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  const all = await Promise.all(
-    ['updates', 'custom'].map(
-      (store) =>
-        new Promise<unknown[]>((resolve) => {
-          const req = db.transaction(store, 'readonly').objectStore(store).getAll();
-          req.onsuccess = () => resolve(req.result);
-        }),
-    ),
-  );
-  db.close();
-  return all.flat().map((v) => (typeof v === 'string' ? new TextEncoder().encode(v) : new Uint8Array(v as ArrayBuffer)));
-}
-
-const contains = (values: Uint8Array[], text: string) => {
-  const needles = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
-  return values.some((v) => needles.some((needle) => Buffer.from(v).includes(needle)));
-};
 
 async function open(name: string, key: Uint8Array<ArrayBuffer>) {
   const doc = new Y.Doc();

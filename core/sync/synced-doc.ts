@@ -18,6 +18,11 @@ import {
 import { connectionOf, type DocStatus } from './status.ts';
 import { changedSince, type Changes } from '../doc/observe.ts';
 import { trackAuthors, type Authors } from './authors.ts';
+import type { RecordCipher } from './at-rest.ts';
+import { SealedIndexeddbPersistence } from './sealed-persistence.ts';
+
+/** y-indexeddb's, or the same sealed with the device's data key (README "Encrypted at rest"). */
+type Persistence = IndexeddbPersistence | SealedIndexeddbPersistence;
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -68,6 +73,8 @@ export interface SyncedDocOptions {
    * key is written.
    */
   readAhead?: readonly string[];
+  /** Seal everything stored on this device with this cipher (sealed-persistence.ts). */
+  cipher?: RecordCipher;
 }
 
 export interface SyncedDoc {
@@ -190,7 +197,8 @@ function parseStateVector(stored: unknown): StateVector | undefined {
  * database is open (in parallel with y-indexeddb's own read of the updates). A value that cannot be
  * read is undefined: it only costs what it would have saved.
  */
-async function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
+async function readCustom(persistence: Persistence, keys: readonly string[]): Promise<unknown[]> {
+  if (persistence instanceof SealedIndexeddbPersistence) return persistence.getMany(keys).catch(() => keys.map(() => undefined));
   try {
     const db = await persistence._db;
     return await new Promise<unknown[]>((resolve) => {
@@ -214,7 +222,8 @@ async function readCustom(persistence: IndexeddbPersistence, keys: readonly stri
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
-  const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
+  const persistence: Persistence | undefined =
+    opts.persistence !== 'indexeddb' ? undefined : opts.cipher ? new SealedIndexeddbPersistence(opts.dbName, doc, opts.cipher) : new IndexeddbPersistence(opts.dbName, doc);
   const provider = new WebsocketProvider(opts.serverUrl, opts.name, doc, {
     connect: false,
     protocols: syncProtocols(opts.token),
@@ -381,7 +390,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     if (tr.origin === persistence || !changedIn(tr)) return;
     changedWhileLoading = { local: (changedWhileLoading?.local ?? false) || tr.origin !== provider };
   };
-  const listenAgain = (p: IndexeddbPersistence) => {
+  const listenAgain = (p: Persistence) => {
     p.off('synced', listenAgain);
     doc.off('afterTransaction', watchLoading);
     if (destroyed) return;

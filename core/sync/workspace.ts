@@ -19,6 +19,7 @@ import { databasesHere, dbPrefix, deleteDatabase } from './databases.ts';
 
 export { dbPrefix };
 import { canRead, type Grant } from './scope.ts';
+import type { RecordCipher } from './at-rest.ts';
 
 /**
  * A workspace on this device: the `workspace` document, and the `unit:*` and `notes:*` documents
@@ -60,6 +61,8 @@ export interface WorkspaceOptions {
   indexCache?: boolean;
   /** How long after opening a unit from the index cache its entries are recomputed. Default 2 s. */
   revalidateAfterMs?: number;
+  /** Seal every document and value kept on this device (README "Encrypted at rest"). */
+  cipher?: RecordCipher;
 }
 
 export interface OpenUnit {
@@ -152,6 +155,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       ...(WebSocketPolyfill ? { WebSocketPolyfill } : {}),
       ...(readAhead ? { readAhead } : {}),
       connectAtOnce,
+      ...(options.cipher ? { cipher: options.cipher } : {}),
     });
   };
   /**
