@@ -17,7 +17,7 @@ import {
   type UnlockPolicy,
 } from '../../core/sync/key-release.ts';
 import { identityFromToken } from './identity.ts';
-import { readManaged, wsUrl, type Connection } from './settings.ts';
+import { readConnection, readManaged, wsUrl, type Connection } from './settings.ts';
 import { wipeLocalData } from './wipe.ts';
 
 /**
@@ -83,7 +83,13 @@ const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
  * device first (the same wipe as "清除本机数据") and leaves a notice for the options page.
  */
 export async function cipherFor(connection: Connection): Promise<RecordCipher> {
-  const outcome = await exclusive(async () => unlock(store, holderOf(connection), await unlockPolicy()));
+  const outcome = await exclusive(async () => {
+    // Only for the connection in force: a page still holding one that was just wiped or replaced
+    // must not make a key (and a keyring) again behind the wipe.
+    const [current, policy] = await Promise.all([readConnection(), unlockPolicy()]);
+    if (!current || current.token !== connection.token || wsUrl(current.serverUrl) !== wsUrl(connection.serverUrl)) return { ok: false, locked: 'refused' } as const;
+    return unlock(store, holderOf(connection), policy);
+  });
   if (outcome.ok) return recordCipher(outcome.key);
   if (outcome.locked === 'revoked') await wipeOnRevocation();
   throw new DeviceLockedError(outcome.locked);
@@ -135,10 +141,10 @@ export async function hasOfflinePin(): Promise<boolean> {
   return !!(await store.keyring())?.pin;
 }
 
-/** Calls `cb` when this session's key arrives (a PIN unlock in a page) or goes (a wipe). */
+/** Calls `cb` when this session's key arrives (a PIN unlock in a page); not when a wipe takes it. */
 export function onDataKeyChange(cb: () => void): () => void {
-  const listener = (changes: Record<string, unknown>, area: string) => {
-    if (area === 'session' && SESSION in changes) cb();
+  const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area === 'session' && changes[SESSION]?.newValue !== undefined) cb();
   };
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);
