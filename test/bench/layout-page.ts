@@ -111,9 +111,10 @@ async function runWorkspace(cadres: number, runs: number, sealed = false) {
     warm.push(w.ms);
     warmWorkspace.push(w.wsMs);
     entries = w.entries;
-    raw.push(await open(names, false));
+    // y-indexeddb itself cannot read sealed records: the raw comparison is for today's store only.
+    if (!sealed) raw.push(await open(names, false));
   }
-  return { cold: median(cold), warm: median(warm), warmWorkspace: median(warmWorkspace), raw: median(raw), entries, units: codes.length };
+  return { cold: median(cold), warm: median(warm), warmWorkspace: median(warmWorkspace), raw: sealed ? 0 : median(raw), entries, units: codes.length };
 }
 
 (globalThis as unknown as { runWorkspaceBench: typeof runWorkspace }).runWorkspaceBench = runWorkspace;

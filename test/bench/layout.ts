@@ -148,6 +148,11 @@ async function chromiumRun(): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
   try {
     const page = await browser.newPage();
+    if (process.env.BENCH_DEBUG) {
+      page.on('console', (m) => console.error('page:', m.text()));
+      page.on('pageerror', (e) => console.error('pageerror:', e));
+      page.on('crash', () => console.error('page crashed'));
+    }
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     if (!workspaceOnly) {
       const head = ['cadres × records', 'naive (1 doc)', 'ours (1 doc)', 'ratio', 'ours as unit docs', 'ours as unit docs + local index'];
