@@ -16,6 +16,7 @@ import { type OriginPolicy, originAllowed, refuseRequest, requestUrl } from './o
 import { handleViews } from './view-log.ts';
 import { handleSso } from './sso/http.ts';
 import type { SsoService } from './sso/service.ts';
+import { answerDeviceKey } from './device-key.ts';
 
 export interface HttpContext extends AdminContext {
   policy: OriginPolicy;
@@ -72,6 +73,7 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
       res.end(context.metrics.render());
       return;
     case '/whoami':
+    case '/device-key':
     case '/history':
     case '/authors':
       return authenticated(context, req, res, url, cors);
@@ -95,6 +97,10 @@ async function authenticated(
   }
   const { payload } = auth;
   if (url.pathname === '/views') return handleViews(context, req, url, payload, (status, body) => json(res, status, body, cors));
+  if (url.pathname === '/device-key') {
+    const answer = answerDeviceKey(context.secret, payload.sub, url);
+    return json(res, answer.status, answer.body, cors);
+  }
   if (url.pathname === '/whoami') {
     return json(res, 200, { user: payload.sub, name: payload.name, grants: payload.grants, exp: payload.exp }, cors);
   }

@@ -20,6 +20,11 @@ import { changedSince, type Changes } from '../doc/observe.ts';
 import { trackAuthors, type Authors } from './authors.ts';
 import { definitiveRefusal, FORBIDDEN_CLOSE, REFUSAL_REASONS, SyncRefusedError, type RefusalStatus } from './refusal.ts';
 import { offeringSocket } from './offer.ts';
+import type { RecordCipher } from './at-rest.ts';
+import { SealedIndexeddbPersistence } from './sealed-persistence.ts';
+
+/** y-indexeddb's, or the same sealed with the device's data key (README "Encrypted at rest"). */
+type Persistence = IndexeddbPersistence | SealedIndexeddbPersistence;
 
 /**
  * One document kept on this device (y-indexeddb) and in step with the server (y-websocket), with
@@ -79,6 +84,8 @@ export interface SyncedDocOptions {
    * exchanged then). Only with persistence and `connect`.
    */
   offerState?: Uint8Array;
+  /** Seal everything stored on this device with this cipher (sealed-persistence.ts). */
+  cipher?: RecordCipher;
 }
 
 export interface SyncedDoc {
@@ -155,13 +162,15 @@ function parseStateVector(stored: unknown): StateVector | undefined {
  * (in parallel with y-indexeddb's own read of the updates), through its public `get`. A value that
  * cannot be read is undefined: it only costs what it would have saved.
  */
-function readCustom(persistence: IndexeddbPersistence, keys: readonly string[]): Promise<unknown[]> {
+async function readCustom(persistence: Persistence, keys: readonly string[]): Promise<unknown[]> {
+  if (persistence instanceof SealedIndexeddbPersistence) return persistence.getMany(keys).catch(() => keys.map(() => undefined));
   return Promise.all(keys.map((key) => persistence.get(key).then((value: unknown) => value, () => undefined)));
 }
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
-  const persistence = opts.persistence === 'indexeddb' ? new IndexeddbPersistence(opts.dbName, doc) : undefined;
+  const persistence: Persistence | undefined =
+    opts.persistence !== 'indexeddb' ? undefined : opts.cipher ? new SealedIndexeddbPersistence(opts.dbName, doc, opts.cipher) : new IndexeddbPersistence(opts.dbName, doc);
   const BaseSocket = opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   const offer = persistence && opts.connect && BaseSocket ? opts.offerState : undefined;
   const WebSocketPolyfill = offer ? offeringSocket(BaseSocket!, offer, () => !loaded) : opts.WebSocketPolyfill;
@@ -335,7 +344,7 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
     if (tr.origin === persistence || !changedIn(tr)) return;
     changedWhileLoading = { local: (changedWhileLoading?.local ?? false) || tr.origin !== provider };
   };
-  const listenAgain = (p: IndexeddbPersistence) => {
+  const listenAgain = (p: Persistence) => {
     p.off('synced', listenAgain);
     doc.off('afterTransaction', watchLoading);
     if (destroyed) return;

@@ -6,7 +6,9 @@ import 'fake-indexeddb/auto';
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer, tempDataDir } from '../../sync-server/testing.ts';
-import { enqueueView, flushViews, newView, queuedViews } from './view-queue.ts';
+import { enqueueView, flushViews, newView, queuedViews, VIEW_QUEUE_DB } from './view-queue.ts';
+import { newDataKey, recordCipher } from './at-rest.ts';
+import { holds, rawValues } from './test/raw-idb.ts';
 import { fetchViews } from './view-log.ts';
 
 const data = tempDataDir();
@@ -64,5 +66,18 @@ describe('view queue', () => {
     await enqueueView(newView({ subject: { type: 'cadre', id: 'C0010' }, unit: 'A01', view: 'export' }), owner);
     expect(await flushViews({ serverUrl: url, token: 'dl1.not.valid', ...owner })).toMatchObject({ sent: 0, left: 1, stopped: { status: 401 } });
     expect(await flushViews({ serverUrl: url, token: server.token('zheng', ['viewer', 'unit:*']), ...owner })).toMatchObject({ sent: 1, left: 0 });
+  });
+
+  it('keeps entries sealed with the device key, and still reads those kept in the clear before', async () => {
+    const cipher = await recordCipher(newDataKey());
+    const owner = { server: url, user: 'sealed' };
+    await enqueueView(newView({ subject: { type: 'cadre', id: 'C9911' }, unit: 'Z01', view: 'print' }), owner, cipher);
+    await enqueueView(newView({ subject: { type: 'cadre', id: 'C9912' }, unit: 'Z01', view: 'print' }), owner);
+    expect(holds(await rawValues(VIEW_QUEUE_DB), 'C9911')).toBe(false);
+    expect((await queuedViews(cipher)).filter((q) => q.user === 'sealed').map((q) => q.subject.id)).toEqual(['C9911', 'C9912']);
+    // Without the key the sealed one stays unread (and queued), never sent as something else.
+    expect((await queuedViews()).filter((q) => q.user === 'sealed').map((q) => q.subject.id)).toEqual(['C9912']);
+    const token = server.token('sealed', ['viewer', 'unit:*']);
+    expect(await flushViews({ serverUrl: url, token, ...owner }, undefined, cipher)).toMatchObject({ sent: 2, left: 0 });
   });
 });

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { RecordCipher } from './at-rest.ts';
 import { MAX_VIEWS_PER_BATCH, type SendResult, type ViewRecord, sendViews, viewRecordSchema } from './view-log.ts';
 
 /**
@@ -46,25 +47,48 @@ export function newView(entry: Omit<ViewRecord, 'id' | 'at'>, now = Date.now()):
   return v.parse(viewRecordSchema, { ...entry, id: crypto.randomUUID(), at: now });
 }
 
+/**
+ * With a cipher (the extension: README "Encrypted at rest") an entry is kept as its id and the
+ * rest sealed, `{ id, sealed }`; entries kept in the clear (before encryption) are still read.
+ */
+const SEALED_AT = 'dossierlens-view-log#entry';
+const sealedSchema = v.object({ id: v.string(), sealed: v.instance(ArrayBuffer) });
+
+async function toStored(entry: QueuedView, cipher: RecordCipher | undefined): Promise<unknown> {
+  if (!cipher) return entry;
+  const sealed = await cipher.seal(new TextEncoder().encode(JSON.stringify(entry)), SEALED_AT);
+  return { id: entry.id, sealed: sealed.buffer };
+}
+
+async function fromStored(item: unknown, cipher: RecordCipher | undefined): Promise<QueuedView | undefined> {
+  const sealed = v.safeParse(sealedSchema, item);
+  if (sealed.success) {
+    if (!cipher) return undefined;
+    const plain = await cipher.open(new Uint8Array(sealed.output.sealed), SEALED_AT).catch(() => undefined);
+    item = plain ? (JSON.parse(new TextDecoder().decode(plain)) as unknown) : undefined;
+  }
+  const parsed = v.safeParse(queuedSchema, item);
+  return parsed.success ? parsed.output : undefined;
+}
+
 /** Keep views until they are delivered; resolves once they are on disk (one transaction). */
-export async function enqueueViews(views: readonly ViewRecord[], owner: { server: string; user: string }): Promise<void> {
+export async function enqueueViews(views: readonly ViewRecord[], owner: { server: string; user: string }, cipher?: RecordCipher): Promise<void> {
   if (views.length === 0) return;
-  const entries = views.map((view) => v.parse(queuedSchema, { ...view, ...owner }));
+  const entries = await Promise.all(views.map((view) => toStored(v.parse(queuedSchema, { ...view, ...owner }), cipher)));
   await withStore('readwrite', (store) => {
     for (const entry of entries) store.put(entry);
     return undefined;
   });
 }
 
-export const enqueueView = (view: ViewRecord, owner: { server: string; user: string }): Promise<void> => enqueueViews([view], owner);
+export const enqueueView = (view: ViewRecord, owner: { server: string; user: string }, cipher?: RecordCipher): Promise<void> =>
+  enqueueViews([view], owner, cipher);
 
-/** Everything still queued (every owner), oldest first. */
-export async function queuedViews(): Promise<QueuedView[]> {
+/** Everything still queued (every owner) that can be read, oldest first. */
+export async function queuedViews(cipher?: RecordCipher): Promise<QueuedView[]> {
   const raw = (await withStore<unknown[]>('readonly', (store) => store.getAll())) ?? [];
-  return raw.flatMap((item) => {
-    const parsed = v.safeParse(queuedSchema, item);
-    return parsed.success ? [parsed.output] : [];
-  }).sort((a, b) => a.at - b.at);
+  const read = await Promise.all(raw.map((item) => fromStored(item, cipher)));
+  return read.filter((q): q is QueuedView => q !== undefined).sort((a, b) => a.at - b.at);
 }
 
 async function remove(ids: readonly string[]): Promise<void> {
@@ -93,8 +117,9 @@ export interface FlushResult {
 export async function flushViews(
   connection: { serverUrl: string; token: string; server: string; user: string },
   send: (views: ViewRecord[]) => Promise<SendResult> = (views) => sendViews(connection.serverUrl, connection.token, views),
+  cipher?: RecordCipher,
 ): Promise<FlushResult> {
-  const mine = (await queuedViews()).filter((q) => q.server === connection.server && q.user === connection.user);
+  const mine = (await queuedViews(cipher)).filter((q) => q.server === connection.server && q.user === connection.user);
   const result: FlushResult = { sent: 0, refused: 0, left: mine.length };
   let pending = mine;
   while (pending.length > 0) {

@@ -8,6 +8,7 @@ import type { Locale } from '../model/messages.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { TransportMode } from './multiplex.ts';
 import type { Grant } from './access.ts';
+import type { RecordCipher } from './at-rest.ts';
 import type { WorkspaceStatus } from './status.ts';
 import type { Rules } from './summaries.ts';
 import type { SyncedDoc } from './synced-doc.ts';
@@ -57,6 +58,8 @@ export interface WorkspaceOptions {
    * opens single units, e.g. the side panel).
    */
   remembered?: 'load' | 'connect' | 'none';
+  /** Seal every document and value kept on this device (README "Encrypted at rest"). */
+  cipher?: RecordCipher;
 }
 
 export interface OpenUnit {

@@ -64,6 +64,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       ...(readAhead ? { readAhead } : {}),
       connectAtOnce,
       ...(offerState ? { offerState } : {}),
+      ...(options.cipher ? { cipher: options.cipher } : {}),
     });
   };
   /**

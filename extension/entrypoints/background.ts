@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { startAlertHost } from '../lib/alert-host.ts';
-import { handleRequest } from '../lib/background-requests.ts';
+import { handleRequest, wipeDevice } from '../lib/background-requests.ts';
+import { noteRevocationWipe, onDataKeyChange } from '../lib/data-key.ts';
 import { onLanguageChange } from '../lib/i18n.ts';
 import { keepSyncing } from '../lib/lifetime.ts';
 import { startOverlayHost } from '../lib/overlay-host.ts';
@@ -18,7 +19,15 @@ import { startViewLog } from '../lib/view-log-host.ts';
  * is not missed; the workspace opens from IndexedDB behind them.
  */
 export default defineBackground(() => {
-  const host = createWorkspaceHost();
+  // A revoked token: data-key.ts has deleted the data; the rest of "清除本机数据" (the open
+  // workspace, user-added portals) follows, and the options page says why.
+  const host = createWorkspaceHost({
+    onRevoked: () => {
+      void wipeDevice(host)
+        .then(noteRevocationWipe)
+        .then(() => browser.runtime.openOptionsPage());
+    },
+  });
 
   // Every start re-checks the overlay registration against the granted permissions: cheap,
   // idempotent, and it heals drift (a permission revoked in the browser's own UI).
@@ -31,6 +40,10 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message, sender) => handleRequest(message, sender, host));
   onConnectionChange(() => void host.reopen());
   onLanguageChange(() => void host.reopen());
+  // Unlocked with the offline PIN in a page: open what was locked.
+  onDataKeyChange(() => {
+    if (host.locked()) void host.reopen();
+  });
   keepSyncing(host);
   startAlertHost(host);
   // 查阅留痕: delivers the views pages queued, offline ones included (lib/view-log-host.ts).

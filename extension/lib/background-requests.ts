@@ -18,7 +18,7 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
   const req = parsed.output;
   switch (req.type) {
     case 'wipe':
-      return wipe(host);
+      return wipeDevice(host);
     // The index answers only once the workspace has opened: right after enrolment or a wake-up
     // an empty answer would read as "no such person".
     case 'search':
@@ -73,7 +73,8 @@ function lookup(host: WorkspaceHost, subjects: readonly { type: 'cadre' | 'unit'
   });
 }
 
-async function wipe(host: WorkspaceHost): Promise<WipeResponse> {
+/** "清除本机数据": the options page's button, and a token found revoked (data-key.ts). */
+export async function wipeDevice(host: WorkspaceHost): Promise<WipeResponse> {
   try {
     const before = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => !!n);
     // The workspace first, so its databases are closed (not merely blocked) when deleted.

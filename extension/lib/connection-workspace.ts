@@ -1,5 +1,6 @@
 import type { Locale } from '../../core/model/messages.ts';
 import { openWorkspace, type Workspace, type WorkspaceOptions } from '../../core/sync/index.ts';
+import { cipherFor } from './data-key.ts';
 import { uiLocale } from './i18n.ts';
 import { identityFromToken } from './identity.ts';
 import { wsUrl, type Connection, type Grants } from './settings.ts';
@@ -11,11 +12,13 @@ import { wsUrl, type Connection, type Grants } from './settings.ts';
  * those GET /whoami last reported, else those the token itself carries (a policy connection
  * before its first answer).
  */
-export function openConnectionWorkspace(
+export async function openConnectionWorkspace(
   connection: Connection & { grants?: Grants },
   locale: Locale = uiLocale(),
   extra: Pick<WorkspaceOptions, 'remembered'> = {},
 ): Promise<Workspace> {
   const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
-  return openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale, ...(grants ? { grants } : {}), ...extra });
+  // Everything it keeps is sealed with the device's data key; locked: DeviceLockedError (data-key.ts).
+  const cipher = await cipherFor(connection);
+  return openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale, cipher, ...(grants ? { grants } : {}), ...extra });
 }

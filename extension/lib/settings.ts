@@ -27,6 +27,9 @@ const managedSchema = v.object({
   serverUrl: v.optional(serverUrlSchema),
   token: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
   portals: v.optional(v.array(v.string()), []),
+  /** Offline PIN unlock (README "Encrypted at rest"): allowed unless the organisation says false. */
+  offlinePin: v.optional(v.boolean()),
+  offlinePinMinLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(4), v.maxValue(64))),
 });
 export type Managed = v.InferOutput<typeof managedSchema>;
 

@@ -1,6 +1,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { flushViews } from '../../core/sync/view-queue.ts';
 import { readConnection } from './settings.ts';
+import { cipherFor } from './data-key.ts';
 import { FLUSH_VIEWS_MESSAGE, ownerOf } from './view-log.ts';
 import type { WorkspaceHost } from './workspace-host.ts';
 
@@ -22,7 +23,8 @@ export function startViewLog(host: WorkspaceHost): void {
   const attempt = async () => {
     const connection = await readConnection();
     if (!connection) return;
-    const result = await flushViews({ serverUrl: connection.serverUrl, token: connection.token, ...ownerOf(connection) });
+    const cipher = await cipherFor(connection);
+    const result = await flushViews({ serverUrl: connection.serverUrl, token: connection.token, ...ownerOf(connection) }, undefined, cipher);
     clearTimeout(timer);
     if (result.left === 0) {
       failures = 0;

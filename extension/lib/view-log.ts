@@ -5,6 +5,7 @@ import { enqueueViews, newView } from '../../core/sync/view-queue.ts';
 import { identityFromToken } from '../../core/sync/whoami.ts';
 import type { SubjectRef } from './panel.ts';
 import { readConnection, wsUrl } from './settings.ts';
+import { cipherFor } from './data-key.ts';
 
 /**
  * 查阅留痕 from the pages (README "View log"): a page that shows a dossier (the side panel, the
@@ -38,7 +39,8 @@ export async function recordViews(viewed: readonly Viewed[], view: ViewKind): Pr
       return entry && v.is(v.omit(viewRecordSchema, ['id', 'at']), entry) ? [newView(entry)] : [];
     });
     if (entries.length === 0) return;
-    await enqueueViews(entries, ownerOf(connection));
+    // Sealed like everything else kept on this device (README "Encrypted at rest").
+    await enqueueViews(entries, ownerOf(connection), await cipherFor(connection));
   } catch (error) {
     // Never in the way of reading the dossier.
     console.warn('view log: not queued', error);

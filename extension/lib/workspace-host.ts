@@ -8,6 +8,8 @@ import { openDossierPanel } from './panel.ts';
 import type { OverlaySource } from './overlay-host.ts';
 import { readConnection, saveGrants, type Connection } from './settings.ts';
 import { fetchWhoami } from './whoami.ts';
+import { DeviceLockedError, revokedNow } from './data-key.ts';
+import type { Locked } from '../../core/sync/key-release.ts';
 
 /**
  * The background's workspace: every unit document in the user's scope, kept in IndexedDB and in
@@ -37,10 +39,18 @@ export interface WorkspaceHost {
   firstSync(): FirstSyncTracker | undefined;
   /** Every change of the sync status, including the workspace closing or reopening (undefined: none open). */
   onStatus(listener: (status: WorkspaceStatus | undefined) => void): () => void;
+  /** Why no workspace is open although a connection is enrolled (undefined: not locked). */
+  locked(): Locked | undefined;
 }
 
-export function createWorkspaceHost(): WorkspaceHost {
+export interface WorkspaceHostOptions {
+  /** The server said the token is revoked: this device's data is gone (data-key.ts); finish the wipe. */
+  onRevoked?: () => void;
+}
+
+export function createWorkspaceHost(options: WorkspaceHostOptions = {}): WorkspaceHost {
   let ws: Workspace | undefined;
+  let locked: Locked | undefined;
   let tracker: FirstSyncTracker | undefined;
   let stops: (() => void)[] = [];
   const indexListeners = new Set<() => void>();
@@ -72,8 +82,19 @@ export function createWorkspaceHost(): WorkspaceHost {
     if (!connection) return;
     // Index entries (grade reasons, warnings) are sentences in the user's language.
     await initI18n();
-    // It opens every unit at once: those in step last time connect before their copies are read.
-    const next = await openConnectionWorkspace(connection, undefined, { remembered: 'connect' });
+    let next: Workspace;
+    try {
+      // It opens every unit at once: those in step last time connect before their copies are read.
+      next = await openConnectionWorkspace(connection, undefined, { remembered: 'connect' });
+      locked = undefined;
+    } catch (error) {
+      if (!(error instanceof DeviceLockedError)) throw error;
+      // Locked (offline after a restart, waiting for a PIN or a renewed token) or wiped (revoked).
+      locked = error.locked;
+      notifyStatus();
+      if (locked === 'revoked') options.onRevoked?.();
+      return;
+    }
     ws = next;
     tracker = trackFirstSync(next);
     stops.push(tracker.stop);
@@ -81,6 +102,13 @@ export function createWorkspaceHost(): WorkspaceHost {
     void refreshGrants(connection);
     stops.push(next.index.onChange(notifyIndex));
     stops.push(next.onStatus((status) => notifyStatus(status)));
+    // The server ended a document's connection for good (4401: the token expired or was revoked,
+    // mid-session): ask whether it was revoked, and if so the device is wiped (data-key.ts).
+    stops.push(
+      next.onStatus((status) => {
+        if (status.closed.some((c) => c.code === 4401 || c.httpStatus === 401)) void revokedNow(connection).then((revoked) => revoked && options.onRevoked?.());
+      }),
+    );
     notifyStatus();
     // Units added to the directory later (an import, an admin) join the index as they appear.
     stops.push(observeDoc(next.workspaceSynced.doc, () => void next.openUnits().catch(() => undefined)));
@@ -123,6 +151,7 @@ export function createWorkspaceHost(): WorkspaceHost {
       }));
     },
     status: () => ws?.status(),
+    locked: () => locked,
     firstSync: () => tracker,
     onStatus(listener) {
       statusListeners.add(listener);

@@ -11,6 +11,7 @@
  *
  * Run: npx tsx test/bench/layout.ts   (prints tables; figures go to BENCHMARKS.md by hand)
  *      npx tsx test/bench/layout.ts --workspace [runs]   (only the sync client in Chromium)
+ *      npx tsx test/bench/layout.ts --at-rest [runs]     (the same, today's store beside the encrypted one)
  */
 import { build } from 'esbuild'; // vite's own bundler, already installed with it
 import { createServer } from 'node:http';
@@ -92,8 +93,9 @@ function timeIndex(updates: Uint8Array[], runs: number): number {
 const fmtMB = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const fmtMs = (ms: number) => `${ms.toFixed(0)} ms`;
 
-const workspaceOnly = process.argv.includes('--workspace');
-const workspaceRuns = Number(process.argv[process.argv.indexOf('--workspace') + 1]) || 5;
+const atRest = process.argv.includes('--at-rest');
+const workspaceOnly = process.argv.includes('--workspace') || atRest;
+const workspaceRuns = Number(process.argv[process.argv.indexOf(atRest ? '--at-rest' : '--workspace') + 1]) || 5;
 const rows: string[][] = [];
 for (const cadres of workspaceOnly ? [] : [1072, 10_000]) {
   const p = population(cadres);
@@ -146,6 +148,11 @@ async function chromiumRun(): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
   try {
     const page = await browser.newPage();
+    if (process.env.BENCH_DEBUG) {
+      page.on('console', (m) => console.error('page:', m.text()));
+      page.on('pageerror', (e) => console.error('pageerror:', e));
+      page.on('crash', () => console.error('page crashed'));
+    }
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     if (!workspaceOnly) {
       const head = ['cadres × records', 'naive (1 doc)', 'ours (1 doc)', 'ratio', 'ours as unit docs', 'ours as unit docs + local index'];
@@ -156,6 +163,19 @@ async function chromiumRun(): Promise<void> {
         console.log(`| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`);
       }
       console.log(`\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`);
+    }
+    if (atRest) {
+      // Today's store and the sealed one, in the same page and run, one after the other.
+      const head = ['cadres', 'from cache, today', 'from cache, encrypted', 'ratio', 'index computed, today', 'index computed, encrypted'];
+      console.log(`\n| ${head.join(' | ')} |`);
+      console.log(`|${head.map(() => '---').join('|')}|`);
+      for (const cadres of [1072, 10_000]) {
+        const plain = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, false), [cadres, workspaceRuns] as const);
+        const sealed = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, true), [cadres, workspaceRuns] as const);
+        console.log(`| ${cadres.toLocaleString('en')} | ${fmtMs(plain.warm)} | ${fmtMs(sealed.warm)} | ${(sealed.warm / plain.warm).toFixed(2)}× | ${fmtMs(plain.cold)} | ${fmtMs(sealed.cold)} |`);
+      }
+      console.log(`\nChromium ${browser.version()}: openWorkspace + openUnits from IndexedDB, not connected, median of ${workspaceRuns}.`);
+      return;
     }
     const head2 = ['cadres', 'openWorkspace + openUnits, index computed', 'same, index from cache', 'of which openWorkspace (cache)', 'raw y-indexeddb open of the same 99 docs', 'index entries'];
     console.log(`\n| ${head2.join(' | ')} |`);

@@ -105,7 +105,7 @@ describe('options page: single sign-on', () => {
     await page.close();
   });
 
-  test('a user disabled at the provider loses access at the next renewal, and is asked to sign in again', async () => {
+  test('a user disabled at the provider loses access at the next renewal: the device is wiped, saying so, and can sign in again', async () => {
     await ext.context.clearCookies();
     provider.users.get('alice')!.groups = ['纪检监察室'];
     const page = await ext.page('options.html');
@@ -115,17 +115,17 @@ describe('options page: single sign-on', () => {
     await ext.background.evaluate(() =>
       (globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }).chrome.alarms.create('dossier-lens-sso-renew', { when: Date.now() + 100 }),
     );
-    // The server revokes the token at the refused renewal: the background's socket is closed.
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).not.toBe('online');
-    await page.reload();
-    await expect.poll(() => page.getByText('统一身份认证会话已结束或账号已停用').count(), { timeout: 20_000 }).toBe(1);
-    await expectAccessible(page, 'options: single sign-on session ended');
+    // The server revokes the token at the refused renewal; a revoked token wipes this device's
+    // (sealed) copies and says so (README "Encrypted at rest"), leaving the sign-in form.
+    await expect.poll(() => page.getByTestId('revocation-notice').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByRole('button', { name: '统一身份认证登录' }).waitFor();
+    await expectAccessible(page, 'options: single sign-on session ended, device wiped');
     await saveScreenshot(page, 'options-sso-ended');
-    // Enabled again: one click, and the provider's session signs the user straight back in.
+    // Enabled again: signing in brings everything back from the server.
     provider.users.get('alice')!.disabled = false;
-    await page.getByRole('button', { name: '重新登录' }).click();
+    await ext.context.clearCookies();
+    await signIn(page, 'alice');
     await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 }).toBe('online');
-    await expect.poll(() => page.getByText('统一身份认证会话已结束或账号已停用').count()).toBe(0);
     await page.close();
   });
 });

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
  */
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-export const CHROME_BUILD = join(ROOT, '.output/chrome-mv3');
+/** DL_CHROME_BUILD: another build to run the same test against (e.g. main's, for a before/after). */
+export const CHROME_BUILD = process.env.DL_CHROME_BUILD ?? join(ROOT, '.output/chrome-mv3');
 /**
  * Where screenshots go: the README's own (docs/screenshots) only when asked with
  * UPDATE_SCREENSHOTS=1, so that an ordinary test run leaves the working tree clean; otherwise
