@@ -1,5 +1,11 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { buildMatcher, matchContext, type ContextMatch, type Matcher, type Resolution } from '../../core/match/matcher.ts';
+import {
+  buildMatcher,
+  matchContext,
+  type ContextMatch,
+  type Matcher,
+  type Resolution,
+} from '../../core/match/matcher.ts';
 import { badgeAnchor, interactiveAround, previousSkipping, textAfterIn } from './anchor.ts';
 import { createBadge, createLayeredBadge, segmentElement, signatureOf, type Badge, type OpenTarget } from './badge.ts';
 import { needsRecord, widenToRecord } from '../../core/match/record.ts';
@@ -8,6 +14,7 @@ import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } fro
 import { spotAfter, type Form, type Size } from './placement.ts';
 import { PILL_GAP_PX } from './styles.ts';
 import type { OverlayText } from './text.ts';
+import { frameDocument, skipElement, skipText, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
 
 /**
  * The overlay's DOM side: finds text nodes, hands their strings to the pure matcher, and keeps one
@@ -24,9 +31,6 @@ import type { OverlayText } from './text.ts';
  * unchanged keeps its badges, changed ones are re-badged, badges of removed text nodes go.
  */
 
-/** Where names are never looked for: code, styles, things being typed, and non-rendered text. */
-const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'TITLE', 'IFRAME', 'OBJECT']);
-const EDITABLE = '[contenteditable]:not([contenteditable="false"])';
 /** A record: its whole text is the evidence for who a name is (unit, post, id cells). */
 // (Not <form>: legacy portals wrap the whole page in one.)
 const RECORD = 'tr, [role="row"], li, dl, fieldset, [role="listitem"]';
@@ -96,6 +100,17 @@ export class OverlayScanner {
   private readonly tracked = new Map<Text, Tracked>();
   private readonly ours = new WeakSet<Node>();
   private readonly observedRoots = new WeakSet<Node>();
+  private readonly walkEnv: WalkEnv = {
+    ours: this.ours,
+    mayMatch: (text) => this.matcher!.mayMatch(text),
+    observe: (root) => this.observe(root),
+    // A frame that loads a new document is walked (and observed) again.
+    frameDocument: (frame) =>
+      frameDocument(frame, this.observedRoots, (doc) => {
+        this.dirty.add(doc);
+        this.schedule(false);
+      }),
+  };
   private readonly mo: MutationObserver;
   private visible = true;
   private dirty = new Set<Node>();
@@ -140,7 +155,8 @@ export class OverlayScanner {
       for (const e of entries) {
         const layer = this.observedBy.get(e.target);
         const box = e.borderBoxSize?.[0];
-        if (layer && this.layers.get(layer.table) === layer) layer.resized(e.target, box?.inlineSize ?? e.contentRect.width, box?.blockSize ?? e.contentRect.height);
+        if (layer && this.layers.get(layer.table) === layer)
+          layer.resized(e.target, box?.inlineSize ?? e.contentRect.width, box?.blockSize ?? e.contentRect.height);
       }
     });
     this.observe(doc);
@@ -151,7 +167,10 @@ export class OverlayScanner {
     const t0 = performance.now();
     this.matcher = buildMatcher(subjects);
     this.stats.buildMs += performance.now() - t0;
-    const cells = [hints?.name, hints?.id].map((s) => validSelector(this.doc, s)).filter(Boolean).join(', ');
+    const cells = [hints?.name, hints?.id]
+      .map((s) => validSelector(this.doc, s))
+      .filter(Boolean)
+      .join(', ');
     this.hints = { record: validSelector(this.doc, hints?.record), cells: cells || undefined };
     this.requestFull();
   }
@@ -185,7 +204,14 @@ export class OverlayScanner {
 
   /** Resolves when no work is pending (used by tests and benchmarks, never by the product). */
   idle(): Promise<void> {
-    if (!this.job && !this.wantFull && this.dirty.size === 0 && this.pendingLayers.size === 0 && this.debounce === undefined) return Promise.resolve();
+    if (
+      !this.job &&
+      !this.wantFull &&
+      this.dirty.size === 0 &&
+      this.pendingLayers.size === 0 &&
+      this.debounce === undefined
+    )
+      return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -307,7 +333,8 @@ export class OverlayScanner {
   }
 
   private settle(): void {
-    if (this.job || this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0 || this.debounce !== undefined) return;
+    if (this.job || this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0 || this.debounce !== undefined)
+      return;
     this.opts.onSettled?.();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -326,7 +353,8 @@ export class OverlayScanner {
     // A node counts if it holds an accepted match of its own (look-alikes such as 王芳芳 contain
     // a known term but are rejected here, before any record is looked at), or held one before.
     const visit = (t: Text) => {
-      if ((t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) || this.tracked.has(t)) candidates.push(t);
+      if ((t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) || this.tracked.has(t))
+        candidates.push(t);
     };
 
     // First badges early: after the first slice of a full scan, the top of the document has been
@@ -364,15 +392,18 @@ export class OverlayScanner {
         visit(root as Text);
         continue;
       }
-      if (root.nodeType !== Node.ELEMENT_NODE && root.nodeType !== Node.DOCUMENT_NODE && root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) continue;
-      if (root.nodeType === Node.ELEMENT_NODE && this.skipElement(root as Element)) continue;
+      if (
+        root.nodeType !== Node.ELEMENT_NODE &&
+        root.nodeType !== Node.DOCUMENT_NODE &&
+        root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE
+      )
+        continue;
+      if (root.nodeType === Node.ELEMENT_NODE && skipElement(root as Element, this.ours)) continue;
       // A frame that loaded a new document: observe it like the first one.
       if (root.nodeType === Node.DOCUMENT_NODE) this.observe(root as Document);
       // Fast path: the whole subtree's text holds no known term, so only look for shadow roots
       // and frames inside it (they are not part of textContent).
-      const text = root.nodeType === Node.DOCUMENT_NODE ? ((root as Document).body?.textContent ?? '') : (root.textContent ?? '');
-      const textMayMatch = matcher.mayMatch(text);
-      yield* this.walk(root, visit, textMayMatch, over, reset);
+      yield* walk(root, this.walkEnv, visit, matcher.mayMatch(textOf(root)), { over, reset });
       if (over()) {
         yield;
         reset();
@@ -383,7 +414,7 @@ export class OverlayScanner {
       for (const root of roots) {
         if (root.nodeType === Node.ELEMENT_NODE || root.nodeType === Node.TEXT_NODE) {
           const ctx = this.contextOfNode(root);
-          if (ctx) for (const t of this.textNodesIn(ctx.el)) if (this.tracked.has(t)) candidates.push(t);
+          if (ctx) for (const t of textNodesIn(ctx.el)) if (this.tracked.has(t)) candidates.push(t);
         }
       }
     }
@@ -457,98 +488,6 @@ export class OverlayScanner {
     }
   }
 
-  /** Walks a subtree (entering open shadow roots and same-origin about: frames), in slices. */
-  private *walk(
-    root: Node,
-    visitAll: (t: Text) => void,
-    withText: boolean,
-    over: () => boolean,
-    reset: () => void,
-  ): Generator<Step, void, void> {
-    const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : (root.ownerDocument ?? this.doc);
-    // Without text (the subtree cannot match) the walk only looks for shadow roots and frames.
-    const show = withText ? NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT : NodeFilter.SHOW_ELEMENT;
-    const walker = doc.createTreeWalker(root, show);
-    let n: Node | null = walker.currentNode;
-    let count = 0;
-    const nested: Node[] = [];
-    while (n) {
-      if (n.nodeType === Node.TEXT_NODE) {
-        visitAll(n as Text);
-        n = walker.nextNode();
-      } else if (n.nodeType === Node.ELEMENT_NODE) {
-        const e = n as Element;
-        if (e !== root && (SKIP_TAGS.has(e.tagName) || this.ours.has(e))) {
-          if (e.tagName === 'IFRAME') nested.push(e);
-          n = this.skipSubtree(walker);
-          continue;
-        }
-        if (e.shadowRoot) nested.push(e.shadowRoot);
-        n = walker.nextNode();
-      } else {
-        n = walker.nextNode();
-      }
-      if (++count % 256 === 0 && over()) {
-        yield;
-        reset();
-      }
-    }
-    // Shadow roots and frames are not in their host's textContent: each gets its own fast check.
-    for (const r of nested) {
-      const inner = r.nodeType === Node.DOCUMENT_FRAGMENT_NODE ? (r as ShadowRoot) : this.frameDocument(r as HTMLIFrameElement);
-      if (!inner) continue;
-      this.observe(inner);
-      const text = inner.nodeType === Node.DOCUMENT_NODE ? ((inner as Document).body?.textContent ?? '') : (inner.textContent ?? '');
-      yield* this.walk(inner, visitAll, this.matcher!.mayMatch(text), over, reset);
-    }
-  }
-
-  private skipSubtree(walker: TreeWalker): Node | null {
-    let n: Node | null = walker.currentNode;
-    while (n) {
-      const sib = walker.nextSibling();
-      if (sib) return sib;
-      n = walker.parentNode();
-    }
-    return null;
-  }
-
-  /**
-   * Frames whose document we may read and that our own script does not run in: about:blank and
-   * srcdoc frames of the portal. A frame with its own portal URL gets its own overlay (allFrames).
-   */
-  private frameDocument(frame: HTMLIFrameElement): Document | null {
-    try {
-      const d = frame.contentDocument;
-      if (!d || !d.location.protocol.startsWith('about')) return null;
-      if (!this.observedRoots.has(frame)) {
-        this.observedRoots.add(frame);
-        frame.addEventListener('load', () => {
-          const nd = frame.contentDocument;
-          if (nd) {
-            this.dirty.add(nd);
-            this.schedule(false);
-          }
-        });
-      }
-      return d;
-    } catch {
-      return null;
-    }
-  }
-
-  private skipElement(e: Element): boolean {
-    return SKIP_TAGS.has(e.tagName) || this.ours.has(e) || e.closest(EDITABLE) !== null;
-  }
-
-  private skipText(t: Text): boolean {
-    const p = t.parentElement;
-    if (!p) return true;
-    if (SKIP_TAGS.has(p.tagName)) return true;
-    // Only checked for text that may match: closest() per node would cost the no-match page.
-    return p.closest(`${EDITABLE}, textarea, script, style, noscript, template`) !== null;
-  }
-
   private contextOfNode(n: Node): Context | null {
     const p = n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement;
     if (!p) return null;
@@ -589,37 +528,11 @@ export class OverlayScanner {
     return found;
   }
 
-  private textNodesIn(el: Element): Text[] {
-    const out: Text[] = [];
-    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const t = n as Text;
-      if (t.data.trim() && !this.skipTextCheap(t)) out.push(t);
-    }
-    // Text inside open shadow roots of the record counts too (a web-component cell).
-    el.querySelectorAll('*').forEach((e) => {
-      if (e.shadowRoot) for (const c of this.textNodesInRoot(e.shadowRoot)) out.push(c);
-    });
-    return out;
-  }
-
-  private textNodesInRoot(root: ShadowRoot): Text[] {
-    const out: Text[] = [];
-    const walker = (root.ownerDocument ?? this.doc).createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n as Text).data.trim() && !this.skipTextCheap(n as Text)) out.push(n as Text);
-    return out;
-  }
-
-  private skipTextCheap(t: Text): boolean {
-    const p = t.parentElement;
-    return !p || SKIP_TAGS.has(p.tagName);
-  }
-
   /** The distinct records of `texts`; with `untrack`, badges of text that may no longer be read go. */
   private contextsOf(texts: Text[], untrack: boolean): Context[] {
     const contexts = new Map<Element, Context>();
     for (const t of texts) {
-      if (!t.isConnected || this.skipText(t)) {
+      if (!t.isConnected || skipText(t)) {
         if (untrack) this.untrack(t);
         continue;
       }
@@ -647,13 +560,19 @@ export class OverlayScanner {
 
   /** Decides the badges of one record; creates new ones detached from the page. */
   private plan(matcher: Matcher, ctx: Context, plans: Plan[]): void {
-    const nodes = this.textNodesIn(ctx.el);
+    const nodes = textNodesIn(ctx.el);
     const segments = nodes.map((t) => t.data);
     let matches = matchContext(matcher, segments, ctx.mode);
     // A name ambiguous in its row (or an id): the enclosing record may decide (core/match/record.ts).
     if (ctx.mode === 'record' && needsRecord(matches)) {
       const outer = this.enclosingRecord(ctx.el);
-      if (outer) matches = widenToRecord(matcher, matches, segments, this.textNodesIn(outer).map((t) => t.data));
+      if (outer)
+        matches = widenToRecord(
+          matcher,
+          matches,
+          segments,
+          textNodesIn(outer).map((t) => t.data),
+        );
     }
     const bySegment = new Map<number, ContextMatch[]>();
     for (const m of matches) {
@@ -664,7 +583,7 @@ export class OverlayScanner {
     }
     nodes.forEach((t, i) => {
       const list = bySegment.get(i);
-      if (!list || this.skipText(t)) {
+      if (!list || skipText(t)) {
         if (this.tracked.has(t)) plans.push({ t, data: t.data, badges: null });
         return;
       }
@@ -701,7 +620,9 @@ export class OverlayScanner {
           (b, i) =>
             b.signature === wanted[i]!.signature &&
             b.host.isConnected &&
-            (i === 0 ? previousSkipping(b.host, this.ours) === anchor : b.host.previousSibling === prev.badges[i - 1]!.host),
+            (i === 0
+              ? previousSkipping(b.host, this.ours) === anchor
+              : b.host.previousSibling === prev.badges[i - 1]!.host),
         );
     if (prev && kept) {
       prev.data = t.data;
@@ -710,7 +631,9 @@ export class OverlayScanner {
     const doc = t.ownerDocument;
     const make = (w: (typeof wanted)[number], inLayer: BadgeLayer | null) => {
       const opts = { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen };
-      const b = inLayer ? createLayeredBadge(doc, w.m.resolution, opts, inLayer.root) : createBadge(doc, w.m.resolution, opts);
+      const b = inLayer
+        ? createLayeredBadge(doc, w.m.resolution, opts, inLayer.root)
+        : createBadge(doc, w.m.resolution, opts);
       this.ours.add(b.host);
       this.opts.onBadge?.(b.host, w.m.resolution);
       return b;
@@ -719,8 +642,15 @@ export class OverlayScanner {
       // A badge that did not fit beside its name in a large table keeps a stand-in in the
       // table's layer, so focus order stays row order (WCAG 2.4.3).
       const big = only && this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
-      const at = prev?.proxy ? { left: parseFloat(prev.proxy.spot.style.left) || 0, top: parseFloat(prev.proxy.spot.style.top) || 0 } : { left: 0, top: 0 };
-      return { t, data: t.data, badges: wanted.map((w) => make(w, null)), ...(big ? { proxyIn: { table: big, ...at } } : {}) };
+      const at = prev?.proxy
+        ? { left: parseFloat(prev.proxy.spot.style.left) || 0, top: parseFloat(prev.proxy.spot.style.top) || 0 }
+        : { left: 0, top: 0 };
+      return {
+        t,
+        data: t.data,
+        badges: wanted.map((w) => make(w, null)),
+        ...(big ? { proxyIn: { table: big, ...at } } : {}),
+      };
     }
     // If it fits nowhere beside the name, it is made again as an ordinary host for the flow.
     const layer = { table, start: only!.m.start, end: only!.m.end, record, inFlow: () => make(only!, null) };
@@ -732,7 +662,12 @@ export class OverlayScanner {
    * for the whole group: in a table every commit costs a layout of the table). Layered badges are
    * placed by `placeLayered`, and those that fit nowhere join the job's last flow step.
    */
-  private *commitSliced(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
+  private *commitSliced(
+    plans: Plan[],
+    misfits: Plan[],
+    over: () => boolean,
+    reset: () => void,
+  ): Generator<Step, void, void> {
     const live = plans.filter((p) => p.t.isConnected && p.t.data === p.data);
     const layered = live.filter((p) => p.badges && p.layer);
     if (layered.length > 0) yield* this.placeLayered(layered, misfits, over, reset);
@@ -741,7 +676,12 @@ export class OverlayScanner {
 
   /** A group committed within the current slice (the few records in view, found early). */
   private commitNow(plans: Plan[], misfits: Plan[]): void {
-    const job = this.commitSliced(plans, misfits, () => false, () => undefined);
+    const job = this.commitSliced(
+      plans,
+      misfits,
+      () => false,
+      () => undefined,
+    );
     while (!job.next().done);
   }
 
@@ -806,7 +746,12 @@ export class OverlayScanner {
    *      tables (rects read first, while layout is clean), the widths of pill parts not seen before
    *      (one hidden sample, see `pillSize`), then the spots written.
    */
-  private *placeLayered(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
+  private *placeLayered(
+    plans: Plan[],
+    misfits: Plan[],
+    over: () => boolean,
+    reset: () => void,
+  ): Generator<Step, void, void> {
     this.phase = 'read geometry';
     for (const layer of new Set(plans.map((p) => this.layerFor(p.layer!.table)))) layer.watch();
     const geometry = yield* this.readGeometry(
@@ -828,7 +773,10 @@ export class OverlayScanner {
       const layers = [...new Set(batch.map(({ p }) => this.layerFor(p.layer!.table)))];
       for (const layer of layers) layer.attach();
       const origins = this.coverTables(layers);
-      this.measureSegments(layers[0], batch.flatMap(({ p }) => p.badges![0]!.segments));
+      this.measureSegments(
+        layers[0],
+        batch.flatMap(({ p }) => p.badges![0]!.segments),
+      );
       batch.forEach(({ p, g }) => {
         this.untrack(p.t);
         const { table, start, end, record } = p.layer!;
@@ -859,7 +807,9 @@ export class OverlayScanner {
   ): Generator<Step, (SpotGeometry | null)[], void> {
     const out: (SpotGeometry | null)[] = [];
     for (const n of names) {
-      out.push(n.t.isConnected && n.record.isConnected ? readSpotGeometry(n.t, n.start, n.end, n.record, this.ours) : null);
+      out.push(
+        n.t.isConnected && n.record.isConnected ? readSpotGeometry(n.t, n.start, n.end, n.record, this.ours) : null,
+      );
       // The clock is cheap next to a read; a read that stalls (a collection, a starved core) then
       // costs one slice a few reads, not many.
       if (out.length % 4 === 0 && out.length < names.length && over()) {
@@ -904,7 +854,10 @@ export class OverlayScanner {
   private pillSize(badge: Badge): Size {
     const chrome = this.pillChrome ?? { width: 0, height: 0 };
     const parts = badge.segments.reduce((a, k) => a + (this.segmentWidths.get(k) ?? Infinity), 0);
-    return { width: chrome.width + parts + PILL_GAP_PX * Math.max(0, badge.segments.length - 1), height: chrome.height };
+    return {
+      width: chrome.width + parts + PILL_GAP_PX * Math.max(0, badge.segments.length - 1),
+      height: chrome.height,
+    };
   }
 
   /**
@@ -913,7 +866,8 @@ export class OverlayScanner {
    */
   private coverTables(layers: BadgeLayer[]): Map<BadgeLayer, DOMRect> {
     const rects = new Map<BadgeLayer, [DOMRect, DOMRect]>();
-    for (const l of layers) if (!rects.has(l)) rects.set(l, [l.table.getBoundingClientRect(), l.el.getBoundingClientRect()]);
+    for (const l of layers)
+      if (!rects.has(l)) rects.set(l, [l.table.getBoundingClientRect(), l.el.getBoundingClientRect()]);
     const origins = new Map<BadgeLayer, DOMRect>();
     for (const [l, [table, own]] of rects) {
       l.cover(table, own);
@@ -923,7 +877,11 @@ export class OverlayScanner {
   }
 
   /** Where a layered badge goes: a spot in its layer, `hidden` (name not drawn), or `none` (no room). */
-  private spotOf(l: Layered, g: SpotGeometry | null, origin: DOMRect): { form: Form; left: number; top: number } | 'hidden' | 'none' {
+  private spotOf(
+    l: Layered,
+    g: SpotGeometry | null,
+    origin: DOMRect,
+  ): { form: Form; left: number; top: number } | 'hidden' | 'none' {
     if (!g) return 'hidden';
     const spot = spotAfter(g.name, g.obstacles, g.limitRight, { pill: l.pill, mark: MARK });
     if (!spot) return 'none';
