@@ -1,20 +1,15 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import {
-  buildMatcher,
-  matchContext,
-  type ContextMatch,
-  type Matcher,
-  type Resolution,
-} from '../../core/match/matcher.ts';
-import { badgeAnchor, interactiveAround, previousSkipping, textAfterIn } from './anchor.ts';
-import { createBadge, createLayeredBadge, segmentElement, signatureOf, type Badge, type OpenTarget } from './badge.ts';
-import { needsRecord, widenToRecord } from '../../core/match/record.ts';
-import { validSelector, type PortalHints } from './hints.ts';
-import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
+import { buildMatcher, type Matcher, type Resolution } from '../../core/match/matcher.ts';
+import { badgeAnchor } from './anchor.ts';
+import { segmentElement, type Badge, type OpenTarget } from './badge.ts';
+import type { PortalHints } from './hints.ts';
+import { BadgeLayer, readSpotGeometry, type SpotGeometry } from './layer.ts';
 import { spotAfter, type Form, type Size } from './placement.ts';
+import { Planner } from './planner.ts';
 import { PILL_GAP_PX } from './styles.ts';
 import type { OverlayText } from './text.ts';
-import { frameDocument, skipElement, skipText, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
+import type { Layered, Plan, Tracked } from './tracked.ts';
+import { frameDocument, skipElement, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
 
 /**
  * The overlay's DOM side: finds text nodes, hands their strings to the pure matcher, and keeps one
@@ -31,50 +26,10 @@ import { frameDocument, skipElement, skipText, textNodesIn, textOf, walk, type W
  * unchanged keeps its badges, changed ones are re-badged, badges of removed text nodes go.
  */
 
-/** A record: its whole text is the evidence for who a name is (unit, post, id cells). */
-// (Not <form>: legacy portals wrap the whole page in one.)
-const RECORD = 'tr, [role="row"], li, dl, fieldset, [role="listitem"]';
-/** Prose: the sentence is the evidence. */
-const PROSE = 'p, blockquote, article, section, h1, h2, h3, h4, h5, h6';
 /** A mutation batch touching more roots than this is rescanned whole (cheaper than diffing). */
 const BURST = 300;
 const DEBOUNCE_MS = 16;
 const MAX_WAIT_MS = 50;
-
-/** Where a layered badge points: its name in the text node, its record, its layer. */
-interface Layered {
-  layer: BadgeLayer;
-  start: number;
-  end: number;
-  record: Element;
-  /** The full pill's size, measured once (the mark's is fixed). */
-  pill: Size;
-  /** Drawn at a spot (false while its name is not rendered, e.g. a hidden tab). */
-  placed: boolean;
-}
-
-interface Tracked {
-  data: string;
-  badges: Badge[];
-  /** Set for a badge drawn in its table's layer rather than after the text node. */
-  layered: Layered | null;
-  /** An inline badge in a large table: its focus stand-in in the table's layer (badge.ts `proxy`). */
-  proxy?: { layer: BadgeLayer; spot: HTMLElement };
-}
-
-type Context = { el: Element; mode: 'record' | 'prose' };
-/**
- * What a text node's badges should become: new (detached) badges, or none (`null`). `layer`:
- * the large table whose layer should draw the (single) badge, with the name's offsets.
- */
-type Plan = {
-  t: Text;
-  data: string;
-  badges: Badge[] | null;
-  layer?: { table: HTMLTableElement; start: number; end: number; record: Element; inFlow(): Badge };
-  /** An inline badge in a large table: its focus stand-in goes in the table's layer, at this spot. */
-  proxyIn?: { table: HTMLTableElement; left: number; top: number };
-};
 
 /** The compact mark's box (styles.ts `.pill.compact`). */
 const MARK: Size = { width: 12, height: 16 };
@@ -96,7 +51,6 @@ export interface ScannerOptions {
 
 export class OverlayScanner {
   private matcher: Matcher | null = null;
-  private hints: { record?: string; cells?: string } = {};
   private readonly tracked = new Map<Text, Tracked>();
   private readonly ours = new WeakSet<Node>();
   private readonly observedRoots = new WeakSet<Node>();
@@ -122,11 +76,8 @@ export class OverlayScanner {
   private readonly channel = new MessageChannel();
   private stopped = false;
   private readonly sliceMs: number;
-  /** Large tables and their badge layers; `tableSizes` is re-read at every job. */
+  /** Large tables and their badge layers. */
   private readonly layers = new Map<HTMLTableElement, BadgeLayer>();
-  private tableSizes = new Map<HTMLTableElement, boolean>();
-  /** Rows' enclosing records (enclosingRecord), re-read at every job like `tableSizes`. */
-  private outerCache = new Map<Element, Element | null>();
   private readonly pendingLayers = new Set<BadgeLayer>();
   private readonly resizeObserver: ResizeObserver;
   /** Which layer each element the ResizeObserver watches belongs to. */
@@ -136,6 +87,7 @@ export class OverlayScanner {
   private pillChrome: Size | null = null;
   /** Text whose badge did not fit beside it: it stays in the flow from then on. */
   private readonly inlineOnly = new WeakSet<Text>();
+  private readonly planner: Planner;
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
   readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, maxSlicePhase: '', slices: 0, layered: 0, inline: 0 };
   /** What the running slice is doing, for `stats.maxSlicePhase` (the benchmark's attribution). */
@@ -148,6 +100,18 @@ export class OverlayScanner {
     private readonly opts: ScannerOptions,
   ) {
     this.sliceMs = opts.sliceMs ?? 8;
+    this.planner = new Planner({
+      doc,
+      tracked: this.tracked,
+      ours: this.ours,
+      inlineOnly: this.inlineOnly,
+      get text() {
+        return opts.text;
+      },
+      onOpen: (target) => opts.onOpen(target),
+      onBadge: (host, resolution) => opts.onBadge?.(host, resolution),
+      layerFor: (table) => this.layerFor(table),
+    });
     this.mo = new MutationObserver((records) => this.onMutations(records));
     this.channel.port1.onmessage = () => this.runSlice();
     const View = doc.defaultView ?? window;
@@ -167,11 +131,7 @@ export class OverlayScanner {
     const t0 = performance.now();
     this.matcher = buildMatcher(subjects);
     this.stats.buildMs += performance.now() - t0;
-    const cells = [hints?.name, hints?.id]
-      .map((s) => validSelector(this.doc, s))
-      .filter(Boolean)
-      .join(', ');
-    this.hints = { record: validSelector(this.doc, hints?.record), cells: cells || undefined };
+    this.planner.setHints(hints);
     this.requestFull();
   }
 
@@ -276,8 +236,7 @@ export class OverlayScanner {
   private startJob(): void {
     if (!this.matcher || this.stopped) return this.settle();
     if (this.job && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
-    this.tableSizes = new Map();
-    this.outerCache = new Map();
+    this.planner.newJob();
     if (this.wantFull) {
       this.wantFull = false;
       this.dirty.clear();
@@ -370,10 +329,10 @@ export class OverlayScanner {
       deadline = performance.now() + this.sliceMs;
       if (!early) return;
       early = false;
-      const [inView] = this.viewportFirst(this.contextsOf(candidates, false));
+      const [inView] = this.planner.viewportFirst(this.planner.contextsOf(candidates));
       const plans: Plan[] = [];
       for (const ctx of inView) {
-        this.plan(matcher, ctx, plans);
+        this.planner.plan(matcher, ctx, plans);
         done.add(ctx.el);
       }
       if (plans.length > 0) {
@@ -413,7 +372,7 @@ export class OverlayScanner {
     if (roots !== null) {
       for (const root of roots) {
         if (root.nodeType === Node.ELEMENT_NODE || root.nodeType === Node.TEXT_NODE) {
-          const ctx = this.contextOfNode(root);
+          const ctx = this.planner.contextOf(root);
           if (ctx) for (const t of textNodesIn(ctx.el)) if (this.tracked.has(t)) candidates.push(t);
         }
       }
@@ -422,14 +381,14 @@ export class OverlayScanner {
     // 2. Their records and paragraphs, in view first (rects are read before this job writes;
     // after an early commit they are not read again: that would force a layout).
     early = false;
-    const contexts = this.contextsOf(candidates, true).filter((c) => !done.has(c.el));
+    const contexts = this.planner.contextsOf(candidates, (t) => this.untrack(t)).filter((c) => !done.has(c.el));
     if (over()) {
       yield;
       deadline = performance.now() + this.sliceMs;
     }
     // Incremental jobs do not read rects: the page's own change has dirtied layout, and reading
     // would pull a (possibly whole-table) layout into our task.
-    const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.viewportFirst(contexts);
+    const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.planner.viewportFirst(contexts);
 
     this.phase = 'plan';
     // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
@@ -440,7 +399,7 @@ export class OverlayScanner {
       if (group.length === 0) continue;
       const plans: Plan[] = [];
       for (const ctx of group) {
-        if (ctx.el.isConnected) this.plan(matcher, ctx, plans);
+        if (ctx.el.isConnected) this.planner.plan(matcher, ctx, plans);
         if (over()) {
           yield;
           deadline = performance.now() + this.sliceMs;
@@ -486,175 +445,6 @@ export class OverlayScanner {
       deadline = performance.now() + this.sliceMs;
       yield* this.placeAgain(over, () => (deadline = performance.now() + this.sliceMs));
     }
-  }
-
-  private contextOfNode(n: Node): Context | null {
-    const p = n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement;
-    if (!p) return null;
-    if (this.hints.record) {
-      const r = p.closest(this.hints.record);
-      if (r) return { el: r, mode: 'record' };
-    }
-    const rec = p.closest(RECORD);
-    if (rec) return { el: rec, mode: 'record' };
-    const prose = p.closest(PROSE);
-    if (prose) return { el: prose, mode: 'prose' };
-    // A card laid out with divs: the largest small ancestor (≤ 4 levels, ≤ 300 characters).
-    let el = p;
-    for (let i = 0; i < 4; i++) {
-      const up = el.parentElement;
-      if (!up || up === this.doc.body || (up.textContent ?? '').length > 300) break;
-      el = up;
-    }
-    return { el, mode: 'prose' };
-  }
-
-  /**
-   * The record a row belongs to when the row is part of one person's form or detail page: its
-   * small table (≤ 40 rows), else the form or fieldset around it; at most 3,000 characters (a
-   * whole-page <form> of a legacy portal is not a record). Cached for the job.
-   */
-  private enclosingRecord(row: Element): Element | null {
-    const table = row.closest('table');
-    const key = table ?? row;
-    if (this.outerCache.has(key)) return this.outerCache.get(key)!;
-    let found: Element | null = null;
-    if (table && table.rows.length <= 40 && (table.textContent ?? '').length <= 3000) found = table;
-    else {
-      const form = row.parentElement?.closest('form, fieldset, [role="form"], [role="group"]');
-      if (form && (form.textContent ?? '').length <= 3000) found = form;
-    }
-    this.outerCache.set(key, found);
-    return found;
-  }
-
-  /** The distinct records of `texts`; with `untrack`, badges of text that may no longer be read go. */
-  private contextsOf(texts: Text[], untrack: boolean): Context[] {
-    const contexts = new Map<Element, Context>();
-    for (const t of texts) {
-      if (!t.isConnected || skipText(t)) {
-        if (untrack) this.untrack(t);
-        continue;
-      }
-      const ctx = this.contextOfNode(t);
-      if (ctx && !contexts.has(ctx.el)) contexts.set(ctx.el, ctx);
-    }
-    return [...contexts.values()];
-  }
-
-  /** Splits records into those in the viewport and the rest (rects read before any write). */
-  private viewportFirst(contexts: Context[]): [Context[], Context[]] {
-    const view = this.doc.defaultView;
-    if (!view) return [[], contexts];
-    const h = view.innerHeight;
-    const inView: Context[] = [];
-    const rest: Context[] = [];
-    for (const c of contexts) {
-      const r = c.el.getBoundingClientRect();
-      (r.bottom >= 0 && r.top <= h && r.height > 0 ? inView : rest).push(c);
-    }
-    return [inView, rest];
-  }
-
-  // ---- badges -------------------------------------------------------------------------------
-
-  /** Decides the badges of one record; creates new ones detached from the page. */
-  private plan(matcher: Matcher, ctx: Context, plans: Plan[]): void {
-    const nodes = textNodesIn(ctx.el);
-    const segments = nodes.map((t) => t.data);
-    let matches = matchContext(matcher, segments, ctx.mode);
-    // A name ambiguous in its row (or an id): the enclosing record may decide (core/match/record.ts).
-    if (ctx.mode === 'record' && needsRecord(matches)) {
-      const outer = this.enclosingRecord(ctx.el);
-      if (outer)
-        matches = widenToRecord(
-          matcher,
-          matches,
-          segments,
-          textNodesIn(outer).map((t) => t.data),
-        );
-    }
-    const bySegment = new Map<number, ContextMatch[]>();
-    for (const m of matches) {
-      if (!this.allowedByHints(nodes[m.segment]!, m)) continue;
-      const list = bySegment.get(m.segment) ?? [];
-      list.push(m);
-      bySegment.set(m.segment, list);
-    }
-    nodes.forEach((t, i) => {
-      const list = bySegment.get(i);
-      if (!list || skipText(t)) {
-        if (this.tracked.has(t)) plans.push({ t, data: t.data, badges: null });
-        return;
-      }
-      const plan = this.planText(t, list, ctx.el);
-      if (plan) plans.push(plan);
-    });
-  }
-
-  private planText(t: Text, list: ContextMatch[], record: Element): Plan | null {
-    // A name in the page's own link gets its badge after the link (anchor.ts): the link's text
-    // after this node counts as what follows the name.
-    const around = interactiveAround(t);
-    const trail = around ? textAfterIn(t, around) : '';
-    const anchor = around ?? t;
-    const wanted = list.map((m) => {
-      const name = t.data.slice(m.start, m.end);
-      const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end) + trail);
-      return { m, name, labelled, signature: signatureOf(m.resolution, labelled ? name : '') };
-    });
-    // In a large table, a lone name at the end of its text gets a layered badge (placement.ts).
-    const only = wanted.length === 1 && !wanted[0]!.labelled ? wanted[0]! : null;
-    const table = only && !this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
-    const prev = this.tracked.get(t);
-    const kept = table
-      ? prev?.layered?.layer.table === table &&
-        prev.badges[0]!.signature === only!.signature &&
-        prev.layered.start === only!.m.start &&
-        prev.badges[0]!.host.parentNode === prev.layered.layer.root &&
-        prev.layered.layer.el.previousSibling === table
-      : prev &&
-        !prev.layered &&
-        prev.badges.length === wanted.length &&
-        prev.badges.every(
-          (b, i) =>
-            b.signature === wanted[i]!.signature &&
-            b.host.isConnected &&
-            (i === 0
-              ? previousSkipping(b.host, this.ours) === anchor
-              : b.host.previousSibling === prev.badges[i - 1]!.host),
-        );
-    if (prev && kept) {
-      prev.data = t.data;
-      return null;
-    }
-    const doc = t.ownerDocument;
-    const make = (w: (typeof wanted)[number], inLayer: BadgeLayer | null) => {
-      const opts = { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen };
-      const b = inLayer
-        ? createLayeredBadge(doc, w.m.resolution, opts, inLayer.root)
-        : createBadge(doc, w.m.resolution, opts);
-      this.ours.add(b.host);
-      this.opts.onBadge?.(b.host, w.m.resolution);
-      return b;
-    };
-    if (!table) {
-      // A badge that did not fit beside its name in a large table keeps a stand-in in the
-      // table's layer, so focus order stays row order (WCAG 2.4.3).
-      const big = only && this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
-      const at = prev?.proxy
-        ? { left: parseFloat(prev.proxy.spot.style.left) || 0, top: parseFloat(prev.proxy.spot.style.top) || 0 }
-        : { left: 0, top: 0 };
-      return {
-        t,
-        data: t.data,
-        badges: wanted.map((w) => make(w, null)),
-        ...(big ? { proxyIn: { table: big, ...at } } : {}),
-      };
-    }
-    // If it fits nowhere beside the name, it is made again as an ordinary host for the flow.
-    const layer = { table, start: only!.m.start, end: only!.m.end, record, inFlow: () => make(only!, null) };
-    return { t, data: t.data, badges: [make(only!, this.layerFor(table))], layer };
   }
 
   /**
@@ -937,16 +727,6 @@ export class OverlayScanner {
         this.dirty.add(t);
       });
     }
-  }
-
-  /** With `name`/`id` hints, cadres are badged only in those cells and only on the whole cell. */
-  private allowedByHints(t: Text, m: ContextMatch): boolean {
-    if (!this.hints.cells) return true;
-    const r = m.resolution;
-    const isCadre = r.kind === 'subject' ? r.subject.type === 'cadre' : r.candidates.some((c) => c.type === 'cadre');
-    if (!isCadre) return true;
-    const cell = t.parentElement?.closest(this.hints.cells);
-    return !!cell && (cell.textContent ?? '').trim() === t.data.slice(m.start, m.end);
   }
 
   private untrack(t: Text): void {
