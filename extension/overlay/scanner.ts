@@ -1,6 +1,6 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { buildMatcher, type Matcher, type Resolution } from '../../core/match/matcher.ts';
-import { badgeAnchor } from './anchor.ts';
+import { BadgeBook } from './book.ts';
 import { segmentElement, type Badge, type OpenTarget } from './badge.ts';
 import type { PortalHints } from './hints.ts';
 import { BadgeLayer, readSpotGeometry, type SpotGeometry } from './layer.ts';
@@ -8,7 +8,7 @@ import { spotAfter, type Form, type Size } from './placement.ts';
 import { Planner } from './planner.ts';
 import { PILL_GAP_PX } from './styles.ts';
 import type { OverlayText } from './text.ts';
-import type { Layered, Plan, Tracked } from './tracked.ts';
+import type { Layered, Plan } from './tracked.ts';
 import { frameDocument, skipElement, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
 
 /**
@@ -51,22 +51,10 @@ export interface ScannerOptions {
 
 export class OverlayScanner {
   private matcher: Matcher | null = null;
-  private readonly tracked = new Map<Text, Tracked>();
-  private readonly ours = new WeakSet<Node>();
   private readonly observedRoots = new WeakSet<Node>();
-  private readonly walkEnv: WalkEnv = {
-    ours: this.ours,
-    mayMatch: (text) => this.matcher!.mayMatch(text),
-    observe: (root) => this.observe(root),
-    // A frame that loads a new document is walked (and observed) again.
-    frameDocument: (frame) =>
-      frameDocument(frame, this.observedRoots, (doc) => {
-        this.dirty.add(doc);
-        this.schedule(false);
-      }),
-  };
+  private readonly walkEnv: WalkEnv;
+  private readonly book: BadgeBook;
   private readonly mo: MutationObserver;
-  private visible = true;
   private dirty = new Set<Node>();
   private wantFull = false;
   private job: Generator<Step, void, void> | null = null;
@@ -76,17 +64,9 @@ export class OverlayScanner {
   private readonly channel = new MessageChannel();
   private stopped = false;
   private readonly sliceMs: number;
-  /** Large tables and their badge layers. */
-  private readonly layers = new Map<HTMLTableElement, BadgeLayer>();
-  private readonly pendingLayers = new Set<BadgeLayer>();
-  private readonly resizeObserver: ResizeObserver;
-  /** Which layer each element the ResizeObserver watches belongs to. */
-  private readonly observedBy = new WeakMap<Element, BadgeLayer>();
   /** Measured widths of pill parts by `segmentKey`, and the pill's own chrome (see `pillSize`). */
   private readonly segmentWidths = new Map<string, number>();
   private pillChrome: Size | null = null;
-  /** Text whose badge did not fit beside it: it stays in the flow from then on. */
-  private readonly inlineOnly = new WeakSet<Text>();
   private readonly planner: Planner;
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
   readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, maxSlicePhase: '', slices: 0, layered: 0, inline: 0 };
@@ -100,29 +80,32 @@ export class OverlayScanner {
     private readonly opts: ScannerOptions,
   ) {
     this.sliceMs = opts.sliceMs ?? 8;
+    this.book = new BadgeBook(doc, () => this.schedule(false), this.stats);
+    this.walkEnv = {
+      ours: this.book.ours,
+      mayMatch: (text) => this.matcher!.mayMatch(text),
+      observe: (root) => this.observe(root),
+      // A frame that loads a new document is walked (and observed) again.
+      frameDocument: (frame) =>
+        frameDocument(frame, this.observedRoots, (doc) => {
+          this.dirty.add(doc);
+          this.schedule(false);
+        }),
+    };
     this.planner = new Planner({
       doc,
-      tracked: this.tracked,
-      ours: this.ours,
-      inlineOnly: this.inlineOnly,
+      tracked: this.book.tracked,
+      ours: this.book.ours,
+      inlineOnly: this.book.inlineOnly,
       get text() {
         return opts.text;
       },
       onOpen: (target) => opts.onOpen(target),
       onBadge: (host, resolution) => opts.onBadge?.(host, resolution),
-      layerFor: (table) => this.layerFor(table),
+      layerFor: (table) => this.book.layerFor(table),
     });
     this.mo = new MutationObserver((records) => this.onMutations(records));
     this.channel.port1.onmessage = () => this.runSlice();
-    const View = doc.defaultView ?? window;
-    this.resizeObserver = new View.ResizeObserver((entries) => {
-      for (const e of entries) {
-        const layer = this.observedBy.get(e.target);
-        const box = e.borderBoxSize?.[0];
-        if (layer && this.layers.get(layer.table) === layer)
-          layer.resized(e.target, box?.inlineSize ?? e.contentRect.width, box?.blockSize ?? e.contentRect.height);
-      }
-    });
     this.observe(doc);
   }
 
@@ -136,11 +119,7 @@ export class OverlayScanner {
   }
 
   setVisible(visible: boolean): void {
-    this.visible = visible;
-    for (const t of this.tracked.values()) {
-      for (const b of t.badges) this.applyVisibility(b.host, t.layered);
-      if (t.proxy) t.proxy.spot.style.setProperty('display', visible ? 'flex' : 'none', 'important');
-    }
+    this.book.setVisible(visible);
   }
 
   /** A full rescan, e.g. after SPA navigation. */
@@ -154,11 +133,7 @@ export class OverlayScanner {
     this.mo.disconnect();
     clearTimeout(this.debounce);
     this.job = null;
-    for (const t of this.tracked.values()) for (const b of t.badges) b.host.remove();
-    this.tracked.clear();
-    for (const layer of this.layers.values()) layer.detach();
-    this.layers.clear();
-    this.resizeObserver.disconnect();
+    this.book.clear();
     this.channel.port1.close();
   }
 
@@ -168,7 +143,7 @@ export class OverlayScanner {
       !this.job &&
       !this.wantFull &&
       this.dirty.size === 0 &&
-      this.pendingLayers.size === 0 &&
+      this.book.pendingLayers.size === 0 &&
       this.debounce === undefined
     )
       return Promise.resolve();
@@ -176,15 +151,12 @@ export class OverlayScanner {
   }
 
   get badgeCount(): number {
-    let n = 0;
-    for (const t of this.tracked.values()) n += t.badges.length;
-    return n;
+    return this.book.badgeCount;
   }
 
   /** Whether `t` has its badges on screen (the benchmark's "badged" for rows in view). */
   isBadged(t: Text): boolean {
-    const entry = this.tracked.get(t);
-    return !!entry && entry.badges.every((b) => b.host.isConnected) && (!entry.layered || entry.layered.placed);
+    return this.book.isBadged(t);
   }
 
   // ---- observation -------------------------------------------------------------------------
@@ -203,12 +175,12 @@ export class OverlayScanner {
       }
       let relevant = false;
       r.addedNodes.forEach((n) => {
-        if (this.ours.has(n)) return;
+        if (this.book.ours.has(n)) return;
         this.dirty.add(n);
         relevant = true;
       });
       r.removedNodes.forEach((n) => {
-        if (!this.ours.has(n)) relevant = true;
+        if (!this.book.ours.has(n)) relevant = true;
       });
       // A removal or a replaced text changes the record around it: re-match the parent record.
       if (relevant) this.dirty.add(r.target);
@@ -269,7 +241,7 @@ export class OverlayScanner {
       return;
     }
     this.job = null;
-    if (this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0) this.startJob();
+    if (this.wantFull || this.dirty.size > 0 || this.book.pendingLayers.size > 0) this.startJob();
     else this.settle();
   }
 
@@ -292,7 +264,13 @@ export class OverlayScanner {
   }
 
   private settle(): void {
-    if (this.job || this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0 || this.debounce !== undefined)
+    if (
+      this.job ||
+      this.wantFull ||
+      this.dirty.size > 0 ||
+      this.book.pendingLayers.size > 0 ||
+      this.debounce !== undefined
+    )
       return;
     this.opts.onSettled?.();
     const waiters = this.idleWaiters;
@@ -312,7 +290,10 @@ export class OverlayScanner {
     // A node counts if it holds an accepted match of its own (look-alikes such as 王芳芳 contain
     // a known term but are rejected here, before any record is looked at), or held one before.
     const visit = (t: Text) => {
-      if ((t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) || this.tracked.has(t))
+      if (
+        (t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) ||
+        this.book.tracked.has(t)
+      )
         candidates.push(t);
     };
 
@@ -357,7 +338,7 @@ export class OverlayScanner {
         root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE
       )
         continue;
-      if (root.nodeType === Node.ELEMENT_NODE && skipElement(root as Element, this.ours)) continue;
+      if (root.nodeType === Node.ELEMENT_NODE && skipElement(root as Element, this.book.ours)) continue;
       // A frame that loaded a new document: observe it like the first one.
       if (root.nodeType === Node.DOCUMENT_NODE) this.observe(root as Document);
       // Fast path: the whole subtree's text holds no known term, so only look for shadow roots
@@ -373,7 +354,7 @@ export class OverlayScanner {
       for (const root of roots) {
         if (root.nodeType === Node.ELEMENT_NODE || root.nodeType === Node.TEXT_NODE) {
           const ctx = this.planner.contextOf(root);
-          if (ctx) for (const t of textNodesIn(ctx.el)) if (this.tracked.has(t)) candidates.push(t);
+          if (ctx) for (const t of textNodesIn(ctx.el)) if (this.book.tracked.has(t)) candidates.push(t);
         }
       }
     }
@@ -381,7 +362,7 @@ export class OverlayScanner {
     // 2. Their records and paragraphs, in view first (rects are read before this job writes;
     // after an early commit they are not read again: that would force a layout).
     early = false;
-    const contexts = this.planner.contextsOf(candidates, (t) => this.untrack(t)).filter((c) => !done.has(c.el));
+    const contexts = this.planner.contextsOf(candidates, (t) => this.book.untrack(t)).filter((c) => !done.has(c.el));
     if (over()) {
       yield;
       deadline = performance.now() + this.sliceMs;
@@ -412,13 +393,13 @@ export class OverlayScanner {
       yield;
       deadline = performance.now() + this.sliceMs;
     }
-    this.commitInline(misfits);
+    this.book.commitInline(misfits);
 
     this.phase = 'plan';
     // 4. Badges whose text went away go too.
     if (roots === null || roots.length > 0) {
-      for (const [t, entry] of this.tracked) {
-        if (!t.isConnected) this.untrack(t);
+      for (const [t, entry] of this.book.tracked) {
+        if (!t.isConnected) this.book.untrack(t);
         else if (entry.badges.some((b) => !b.host.isConnected)) {
           // The page removed our host (or layer) but kept the text (e.g. re-rendered the cell).
           this.dirty.add(t);
@@ -426,21 +407,15 @@ export class OverlayScanner {
       }
     }
     // Layers made for plans that never placed a badge (the text changed meanwhile).
-    for (const [table, layer] of this.layers) {
-      if (layer.size === 0) {
-        layer.detach();
-        this.layers.delete(table);
-        this.pendingLayers.delete(layer);
-      }
-    }
+    this.book.dropEmptyLayers();
     // A change inside a layered table may have moved any of its names (rows above, column
     // widths): its badges are placed again. So are those of tables that changed size.
     if (roots !== null) {
       for (const root of roots) {
-        for (const [table, layer] of this.layers) if (table.contains(root)) this.pendingLayers.add(layer);
+        for (const [table, layer] of this.book.layers) if (table.contains(root)) this.book.pendingLayers.add(layer);
       }
     }
-    if (this.pendingLayers.size > 0) {
+    if (this.book.pendingLayers.size > 0) {
       yield AFTER_FRAME;
       deadline = performance.now() + this.sliceMs;
       yield* this.placeAgain(over, () => (deadline = performance.now() + this.sliceMs));
@@ -461,7 +436,7 @@ export class OverlayScanner {
     const live = plans.filter((p) => p.t.isConnected && p.t.data === p.data);
     const layered = live.filter((p) => p.badges && p.layer);
     if (layered.length > 0) yield* this.placeLayered(layered, misfits, over, reset);
-    this.commitInline(live.filter((p) => !(p.badges && p.layer)));
+    this.book.commitInline(live.filter((p) => !(p.badges && p.layer)));
   }
 
   /** A group committed within the current slice (the few records in view, found early). */
@@ -473,58 +448,6 @@ export class OverlayScanner {
       () => undefined,
     );
     while (!job.next().done);
-  }
-
-  private commitInline(plans: Plan[]): void {
-    for (const p of plans) {
-      // The page may have changed the text since it was planned; the mutation brings it back.
-      if (!p.t.isConnected || p.t.data !== p.data) continue;
-      if (p.badges === null) {
-        this.untrack(p.t);
-        continue;
-      }
-      this.untrack(p.t);
-      // After the name's text (or the page's link around it), after any badges already there.
-      let anchor: ChildNode = badgeAnchor(p.t);
-      while (anchor.nextSibling && this.ours.has(anchor.nextSibling)) anchor = anchor.nextSibling;
-      for (const b of p.badges) {
-        this.applyVisibility(b.host, null);
-        anchor.after(b.host);
-        anchor = b.host;
-      }
-      const entry: Tracked = { data: p.data, badges: p.badges, layered: null };
-      if (p.proxyIn && p.badges.length === 1) {
-        const layer = this.layerFor(p.proxyIn.table);
-        layer.attach();
-        const spot = p.badges[0]!.proxy();
-        spot.style.left = `${p.proxyIn.left.toFixed(1)}px`;
-        spot.style.top = `${p.proxyIn.top.toFixed(1)}px`;
-        if (!this.visible) spot.style.setProperty('display', 'none', 'important');
-        layer.add(p.t, spot);
-        entry.proxy = { layer, spot };
-      }
-      this.tracked.set(p.t, entry);
-      this.stats.inline += p.badges.length;
-    }
-  }
-
-  /** The layer of a large table, made on first need (attached when its first badge is placed). */
-  private layerFor(table: HTMLTableElement): BadgeLayer {
-    let layer = this.layers.get(table);
-    if (!layer) {
-      layer = new BadgeLayer(
-        table,
-        (l) => {
-          this.pendingLayers.add(l);
-          this.schedule(false);
-        },
-        this.resizeObserver,
-        this.observedBy,
-      );
-      this.layers.set(table, layer);
-      this.ours.add(layer.el);
-    }
-    return layer;
   }
 
   /**
@@ -543,7 +466,7 @@ export class OverlayScanner {
     reset: () => void,
   ): Generator<Step, void, void> {
     this.phase = 'read geometry';
-    for (const layer of new Set(plans.map((p) => this.layerFor(p.layer!.table)))) layer.watch();
+    for (const layer of new Set(plans.map((p) => this.book.layerFor(p.layer!.table)))) layer.watch();
     const geometry = yield* this.readGeometry(
       plans.map((p) => ({ t: p.t, ...p.layer! })),
       over,
@@ -560,7 +483,7 @@ export class OverlayScanner {
         .slice(i, i + WRITE_BATCH)
         .map((p, k) => ({ p, g: geometry[i + k]! }))
         .filter(({ p }) => p.t.isConnected && p.t.data === p.data);
-      const layers = [...new Set(batch.map(({ p }) => this.layerFor(p.layer!.table)))];
+      const layers = [...new Set(batch.map(({ p }) => this.book.layerFor(p.layer!.table)))];
       for (const layer of layers) layer.attach();
       const origins = this.coverTables(layers);
       this.measureSegments(
@@ -568,14 +491,14 @@ export class OverlayScanner {
         batch.flatMap(({ p }) => p.badges![0]!.segments),
       );
       batch.forEach(({ p, g }) => {
-        this.untrack(p.t);
+        this.book.untrack(p.t);
         const { table, start, end, record } = p.layer!;
-        const layer = this.layerFor(table);
+        const layer = this.book.layerFor(table);
         const badge = p.badges![0]!;
         const layered: Layered = { layer, start, end, record, pill: this.pillSize(badge), placed: false };
         const spot = this.spotOf(layered, g, origins.get(layer)!);
         if (spot === 'none') {
-          this.inlineOnly.add(p.t);
+          this.book.inlineOnly.add(p.t);
           const origin = origins.get(layer)!;
           const at = g ? { left: g.name.right - origin.left, top: g.name.top - origin.top } : { left: 0, top: 0 };
           misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()], proxyIn: { table, ...at } });
@@ -583,7 +506,7 @@ export class OverlayScanner {
         }
         this.writeSpot(badge, layered, spot);
         layer.add(p.t, badge.host);
-        this.tracked.set(p.t, { data: p.data, badges: p.badges!, layered });
+        this.book.tracked.set(p.t, { data: p.data, badges: p.badges!, layered });
         this.stats.layered++;
       });
     }
@@ -598,7 +521,9 @@ export class OverlayScanner {
     const out: (SpotGeometry | null)[] = [];
     for (const n of names) {
       out.push(
-        n.t.isConnected && n.record.isConnected ? readSpotGeometry(n.t, n.start, n.end, n.record, this.ours) : null,
+        n.t.isConnected && n.record.isConnected
+          ? readSpotGeometry(n.t, n.start, n.end, n.record, this.book.ours)
+          : null,
       );
       // The clock is cheap next to a read; a read that stalls (a collection, a starved core) then
       // costs one slice a few reads, not many.
@@ -685,7 +610,7 @@ export class OverlayScanner {
       badge.host.style.left = `${spot.left.toFixed(1)}px`;
       badge.host.style.top = `${spot.top.toFixed(1)}px`;
     }
-    this.applyVisibility(badge.host, l);
+    this.book.applyVisibility(badge.host, l);
   }
 
   /**
@@ -693,15 +618,15 @@ export class OverlayScanner {
    * only), then the spots a batch per frame. A badge that no longer fits goes into the flow.
    */
   private *placeAgain(over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    const layers = [...this.pendingLayers].filter((l) => this.layers.get(l.table) === l && l.el.isConnected);
-    this.pendingLayers.clear();
+    const layers = [...this.book.pendingLayers].filter((l) => this.book.layers.get(l.table) === l && l.el.isConnected);
+    this.book.pendingLayers.clear();
     for (const layer of layers) {
       layer.reorder();
       layer.watch();
     }
     const items = layers.flatMap((layer) =>
       layer.members.flatMap((t) => {
-        const e = this.tracked.get(t);
+        const e = this.book.tracked.get(t);
         return e?.layered?.layer === layer ? [{ t, e, l: e.layered }] : [];
       }),
     );
@@ -718,35 +643,14 @@ export class OverlayScanner {
         reset();
       }
       items.slice(i, i + WRITE_BATCH).forEach(({ t, e, l }, k) => {
-        if (this.tracked.get(t) !== e) return;
+        if (this.book.tracked.get(t) !== e) return;
         const spot = this.spotOf(l, geometry[i + k]!, origins.get(l.layer)!);
         if (spot !== 'none') return this.writeSpot(e.badges[0]!, l, spot);
         // No room any more (e.g. a narrower window): re-planned into the flow.
-        this.inlineOnly.add(t);
-        this.untrack(t);
+        this.book.inlineOnly.add(t);
+        this.book.untrack(t);
         this.dirty.add(t);
       });
     }
-  }
-
-  private untrack(t: Text): void {
-    const prev = this.tracked.get(t);
-    if (!prev) return;
-    for (const b of prev.badges) b.host.remove();
-    this.tracked.delete(t);
-    const layer = prev.layered?.layer ?? prev.proxy?.layer;
-    if (layer) {
-      layer.remove(t);
-      if (layer.size === 0 && this.layers.get(layer.table) === layer) {
-        layer.detach();
-        this.layers.delete(layer.table);
-        this.pendingLayers.delete(layer);
-      }
-    }
-  }
-
-  private applyVisibility(host: HTMLElement, layered: Layered | null): void {
-    const shown = this.visible && (!layered || layered.placed);
-    host.style.setProperty('display', shown ? (layered ? 'flex' : 'inline-block') : 'none', 'important');
   }
 }
