@@ -1,14 +1,13 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { buildMatcher, type Matcher, type Resolution } from '../../core/match/matcher.ts';
+import type { OpenTarget } from './badge.ts';
 import { BadgeBook } from './book.ts';
-import { segmentElement, type Badge, type OpenTarget } from './badge.ts';
 import type { PortalHints } from './hints.ts';
-import { BadgeLayer, readSpotGeometry, type SpotGeometry } from './layer.ts';
-import { spotAfter, type Form, type Size } from './placement.ts';
+import { LayeredPlacer } from './layered.ts';
 import { Planner } from './planner.ts';
-import { PILL_GAP_PX } from './styles.ts';
+import { AFTER_FRAME, type Step } from './slices.ts';
 import type { OverlayText } from './text.ts';
-import type { Layered, Plan } from './tracked.ts';
+import type { Plan } from './tracked.ts';
 import { frameDocument, skipElement, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
 
 /**
@@ -31,13 +30,6 @@ const BURST = 300;
 const DEBOUNCE_MS = 16;
 const MAX_WAIT_MS = 50;
 
-/** The compact mark's box (styles.ts `.pill.compact`). */
-const MARK: Size = { width: 12, height: 16 };
-/** Layered badges written per frame (each frame with a change costs a pre-paint walk). */
-const WRITE_BATCH = 120;
-/** Yielded by a job to continue after the next rendering (the page's own layout is then done). */
-const AFTER_FRAME = 'frame';
-type Step = typeof AFTER_FRAME | void;
 
 export interface ScannerOptions {
   onOpen(target: OpenTarget): void;
@@ -64,9 +56,7 @@ export class OverlayScanner {
   private readonly channel = new MessageChannel();
   private stopped = false;
   private readonly sliceMs: number;
-  /** Measured widths of pill parts by `segmentKey`, and the pill's own chrome (see `pillSize`). */
-  private readonly segmentWidths = new Map<string, number>();
-  private pillChrome: Size | null = null;
+  private readonly placer: LayeredPlacer;
   private readonly planner: Planner;
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
   readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, maxSlicePhase: '', slices: 0, layered: 0, inline: 0 };
@@ -81,6 +71,12 @@ export class OverlayScanner {
   ) {
     this.sliceMs = opts.sliceMs ?? 8;
     this.book = new BadgeBook(doc, () => this.schedule(false), this.stats);
+    this.placer = new LayeredPlacer(
+      this.book,
+      this.stats,
+      (phase) => (this.phase = phase),
+      (t) => this.dirty.add(t),
+    );
     this.walkEnv = {
       ours: this.book.ours,
       mayMatch: (text) => this.matcher!.mayMatch(text),
@@ -418,7 +414,7 @@ export class OverlayScanner {
     if (this.book.pendingLayers.size > 0) {
       yield AFTER_FRAME;
       deadline = performance.now() + this.sliceMs;
-      yield* this.placeAgain(over, () => (deadline = performance.now() + this.sliceMs));
+      yield* this.placer.placeAgain({ over, reset: () => (deadline = performance.now() + this.sliceMs) });
     }
   }
 
@@ -435,7 +431,7 @@ export class OverlayScanner {
   ): Generator<Step, void, void> {
     const live = plans.filter((p) => p.t.isConnected && p.t.data === p.data);
     const layered = live.filter((p) => p.badges && p.layer);
-    if (layered.length > 0) yield* this.placeLayered(layered, misfits, over, reset);
+    if (layered.length > 0) yield* this.placer.place(layered, misfits, { over, reset });
     this.book.commitInline(live.filter((p) => !(p.badges && p.layer)));
   }
 
@@ -448,209 +444,5 @@ export class OverlayScanner {
       () => undefined,
     );
     while (!job.next().done);
-  }
-
-  /**
-   * Draws planned layered badges. On a large page every rendered frame in which anything changed
-   * costs the browser a pre-paint walk of the page (~20–30 ms per frame at 10,000 rows, whatever
-   * the change and wherever it is in flow: traced), so what counts is how many frames see a change:
-   *   1. every name's geometry, in slices, with no write at all (layout stays clean);
-   *   2. WRITE_BATCH badges per frame, each batch in one task: layers attached and laid over their
-   *      tables (rects read first, while layout is clean), the widths of pill parts not seen before
-   *      (one hidden sample, see `pillSize`), then the spots written.
-   */
-  private *placeLayered(
-    plans: Plan[],
-    misfits: Plan[],
-    over: () => boolean,
-    reset: () => void,
-  ): Generator<Step, void, void> {
-    this.phase = 'read geometry';
-    for (const layer of new Set(plans.map((p) => this.book.layerFor(p.layer!.table)))) layer.watch();
-    const geometry = yield* this.readGeometry(
-      plans.map((p) => ({ t: p.t, ...p.layer! })),
-      over,
-      reset,
-    );
-    this.phase = 'write spots';
-    for (let i = 0; i < plans.length; i += WRITE_BATCH) {
-      if (i > 0) {
-        yield AFTER_FRAME;
-        reset();
-      }
-      // Text the page changed since it was planned is left to its mutation, which re-plans it.
-      const batch = plans
-        .slice(i, i + WRITE_BATCH)
-        .map((p, k) => ({ p, g: geometry[i + k]! }))
-        .filter(({ p }) => p.t.isConnected && p.t.data === p.data);
-      const layers = [...new Set(batch.map(({ p }) => this.book.layerFor(p.layer!.table)))];
-      for (const layer of layers) layer.attach();
-      const origins = this.coverTables(layers);
-      this.measureSegments(
-        layers[0],
-        batch.flatMap(({ p }) => p.badges![0]!.segments),
-      );
-      batch.forEach(({ p, g }) => {
-        this.book.untrack(p.t);
-        const { table, start, end, record } = p.layer!;
-        const layer = this.book.layerFor(table);
-        const badge = p.badges![0]!;
-        const layered: Layered = { layer, start, end, record, pill: this.pillSize(badge), placed: false };
-        const spot = this.spotOf(layered, g, origins.get(layer)!);
-        if (spot === 'none') {
-          this.book.inlineOnly.add(p.t);
-          const origin = origins.get(layer)!;
-          const at = g ? { left: g.name.right - origin.left, top: g.name.top - origin.top } : { left: 0, top: 0 };
-          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()], proxyIn: { table, ...at } });
-          return;
-        }
-        this.writeSpot(badge, layered, spot);
-        layer.add(p.t, badge.host);
-        this.book.tracked.set(p.t, { data: p.data, badges: p.badges!, layered });
-        this.stats.layered++;
-      });
-    }
-  }
-
-  /** Reads the geometry of names in slices; nothing is written meanwhile. */
-  private *readGeometry(
-    names: { t: Text; start: number; end: number; record: Element }[],
-    over: () => boolean,
-    reset: () => void,
-  ): Generator<Step, (SpotGeometry | null)[], void> {
-    const out: (SpotGeometry | null)[] = [];
-    for (const n of names) {
-      out.push(
-        n.t.isConnected && n.record.isConnected
-          ? readSpotGeometry(n.t, n.start, n.end, n.record, this.book.ours)
-          : null,
-      );
-      // The clock is cheap next to a read; a read that stalls (a collection, a starved core) then
-      // costs one slice a few reads, not many.
-      if (out.length % 4 === 0 && out.length < names.length && over()) {
-        yield;
-        reset();
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Measures pill parts not seen before, all in one hidden sample pill in a layer's pane (one
-   * small layout), and the pill's chrome (border, padding, margins) and height with them.
-   */
-  private measureSegments(layer: BadgeLayer | undefined, keys: readonly string[]): void {
-    const unknown = [...new Set(keys)].filter((k) => !this.segmentWidths.has(k));
-    if (!layer || (unknown.length === 0 && this.pillChrome)) return;
-    // The chrome is what is left of a pill's width once its parts and gaps are taken away.
-    if (unknown.length === 0) unknown.push('grade:A');
-    const doc = layer.table.ownerDocument;
-    const spot = doc.createElement('span');
-    spot.className = 'spot';
-    spot.style.visibility = 'hidden';
-    const button = doc.createElement('button');
-    button.className = 'pill';
-    const parts = unknown.map((k) => {
-      const at = k.indexOf(':');
-      return segmentElement(doc, { cls: k.slice(0, at), text: k.slice(at + 1) });
-    });
-    button.append(...parts);
-    spot.append(button);
-    layer.sample(spot);
-    const whole = spot.getBoundingClientRect();
-    const widths = parts.map((p) => p.getBoundingClientRect().width);
-    spot.remove();
-    unknown.forEach((k, i) => this.segmentWidths.set(k, widths[i]!));
-    const inner = widths.reduce((a, b) => a + b, 0) + PILL_GAP_PX * (parts.length - 1);
-    this.pillChrome ??= { width: whole.width - inner, height: whole.height };
-  }
-
-  /** A pill's size from its parts' measured widths (`measureSegments` has seen them all). */
-  private pillSize(badge: Badge): Size {
-    const chrome = this.pillChrome ?? { width: 0, height: 0 };
-    const parts = badge.segments.reduce((a, k) => a + (this.segmentWidths.get(k) ?? Infinity), 0);
-    return {
-      width: chrome.width + parts + PILL_GAP_PX * Math.max(0, badge.segments.length - 1),
-      height: chrome.height,
-    };
-  }
-
-  /**
-   * Reads each layer's table and own position, then lays its pane over the table. Returns the
-   * origin badges are positioned from: the table's top-left corner (the pane's), per layer.
-   */
-  private coverTables(layers: BadgeLayer[]): Map<BadgeLayer, DOMRect> {
-    const rects = new Map<BadgeLayer, [DOMRect, DOMRect]>();
-    for (const l of layers)
-      if (!rects.has(l)) rects.set(l, [l.table.getBoundingClientRect(), l.el.getBoundingClientRect()]);
-    const origins = new Map<BadgeLayer, DOMRect>();
-    for (const [l, [table, own]] of rects) {
-      l.cover(table, own);
-      origins.set(l, table);
-    }
-    return origins;
-  }
-
-  /** Where a layered badge goes: a spot in its layer, `hidden` (name not drawn), or `none` (no room). */
-  private spotOf(
-    l: Layered,
-    g: SpotGeometry | null,
-    origin: DOMRect,
-  ): { form: Form; left: number; top: number } | 'hidden' | 'none' {
-    if (!g) return 'hidden';
-    const spot = spotAfter(g.name, g.obstacles, g.limitRight, { pill: l.pill, mark: MARK });
-    if (!spot) return 'none';
-    return { form: spot.form, left: spot.x - origin.left, top: spot.y - origin.top };
-  }
-
-  private writeSpot(badge: Badge, l: Layered, spot: { form: Form; left: number; top: number } | 'hidden'): void {
-    l.placed = spot !== 'hidden';
-    if (spot !== 'hidden') {
-      badge.setForm(spot.form);
-      badge.host.style.left = `${spot.left.toFixed(1)}px`;
-      badge.host.style.top = `${spot.top.toFixed(1)}px`;
-    }
-    this.book.applyVisibility(badge.host, l);
-  }
-
-  /**
-   * Places the badges of layers whose table changed again, the same way: geometry first (reads
-   * only), then the spots a batch per frame. A badge that no longer fits goes into the flow.
-   */
-  private *placeAgain(over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    const layers = [...this.book.pendingLayers].filter((l) => this.book.layers.get(l.table) === l && l.el.isConnected);
-    this.book.pendingLayers.clear();
-    for (const layer of layers) {
-      layer.reorder();
-      layer.watch();
-    }
-    const items = layers.flatMap((layer) =>
-      layer.members.flatMap((t) => {
-        const e = this.book.tracked.get(t);
-        return e?.layered?.layer === layer ? [{ t, e, l: e.layered }] : [];
-      }),
-    );
-    this.phase = 'place again';
-    const geometry = yield* this.readGeometry(
-      items.map(({ t, l }) => ({ t, start: l.start, end: l.end, record: l.record })),
-      over,
-      reset,
-    );
-    const origins = this.coverTables(layers);
-    for (let i = 0; i < items.length; i += WRITE_BATCH) {
-      if (i > 0) {
-        yield AFTER_FRAME;
-        reset();
-      }
-      items.slice(i, i + WRITE_BATCH).forEach(({ t, e, l }, k) => {
-        if (this.book.tracked.get(t) !== e) return;
-        const spot = this.spotOf(l, geometry[i + k]!, origins.get(l.layer)!);
-        if (spot !== 'none') return this.writeSpot(e.badges[0]!, l, spot);
-        // No room any more (e.g. a narrower window): re-planned into the flow.
-        this.book.inlineOnly.add(t);
-        this.book.untrack(t);
-        this.dirty.add(t);
-      });
-    }
   }
 }

@@ -1,3 +1,5 @@
+import type { Slice } from './slices.ts';
+
 /**
  * Which text the overlay reads (README "What is read"): text nodes only, never inputs, editable
  * regions, code, styles or our own badges; open shadow roots and the page's `about:` frames are
@@ -31,12 +33,6 @@ export interface WalkEnv {
   observe(root: Document | ShadowRoot): void;
   /** The readable document of a frame, or null (see `frameDocument`). */
   frameDocument(frame: HTMLIFrameElement): Document | null;
-}
-
-/** The time slice a walk runs in: `over()` when it should yield, `reset()` once resumed. */
-export interface Slice {
-  over(): boolean;
-  reset(): void;
 }
 
 /** The text a subtree's fast check reads: a document's body, else the node's own textContent. */
