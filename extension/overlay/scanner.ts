@@ -5,7 +5,7 @@ import { BadgeBook } from './book.ts';
 import type { PortalHints } from './hints.ts';
 import { LayeredPlacer } from './layered.ts';
 import { Planner } from './planner.ts';
-import { AFTER_FRAME, type Step } from './slices.ts';
+import { AFTER_FRAME, Scheduler, type Step } from './slices.ts';
 import type { OverlayText } from './text.ts';
 import type { Plan } from './tracked.ts';
 import { frameDocument, skipElement, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
@@ -27,9 +27,6 @@ import { frameDocument, skipElement, textNodesIn, textOf, walk, type WalkEnv } f
 
 /** A mutation batch touching more roots than this is rescanned whole (cheaper than diffing). */
 const BURST = 300;
-const DEBOUNCE_MS = 16;
-const MAX_WAIT_MS = 50;
-
 
 export interface ScannerOptions {
   onOpen(target: OpenTarget): void;
@@ -49,19 +46,14 @@ export class OverlayScanner {
   private readonly mo: MutationObserver;
   private dirty = new Set<Node>();
   private wantFull = false;
-  private job: Generator<Step, void, void> | null = null;
   private jobIsFull = false;
-  private debounce: ReturnType<typeof setTimeout> | undefined;
-  private firstDirtyAt = 0;
-  private readonly channel = new MessageChannel();
   private stopped = false;
+  private readonly scheduler: Scheduler;
   private readonly sliceMs: number;
   private readonly placer: LayeredPlacer;
   private readonly planner: Planner;
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
   readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, maxSlicePhase: '', slices: 0, layered: 0, inline: 0 };
-  /** What the running slice is doing, for `stats.maxSlicePhase` (the benchmark's attribution). */
-  private phase = '';
   /** Resolvers waiting for the scanner to go idle (tests and the benchmark). */
   private idleWaiters: (() => void)[] = [];
 
@@ -70,11 +62,18 @@ export class OverlayScanner {
     private readonly opts: ScannerOptions,
   ) {
     this.sliceMs = opts.sliceMs ?? 8;
+    this.scheduler = new Scheduler(doc, this.stats, {
+      start: () => this.startJob(),
+      finished: () => {
+        if (this.wantFull || this.dirty.size > 0 || this.book.pendingLayers.size > 0) this.startJob();
+        else this.settle();
+      },
+    });
     this.book = new BadgeBook(doc, () => this.schedule(false), this.stats);
     this.placer = new LayeredPlacer(
       this.book,
       this.stats,
-      (phase) => (this.phase = phase),
+      (phase) => (this.scheduler.phase = phase),
       (t) => this.dirty.add(t),
     );
     this.walkEnv = {
@@ -101,7 +100,6 @@ export class OverlayScanner {
       layerFor: (table) => this.book.layerFor(table),
     });
     this.mo = new MutationObserver((records) => this.onMutations(records));
-    this.channel.port1.onmessage = () => this.runSlice();
     this.observe(doc);
   }
 
@@ -127,20 +125,18 @@ export class OverlayScanner {
   stop(): void {
     this.stopped = true;
     this.mo.disconnect();
-    clearTimeout(this.debounce);
-    this.job = null;
+    this.scheduler.stop();
     this.book.clear();
-    this.channel.port1.close();
   }
 
   /** Resolves when no work is pending (used by tests and benchmarks, never by the product). */
   idle(): Promise<void> {
     if (
-      !this.job &&
+      !this.scheduler.busy &&
       !this.wantFull &&
       this.dirty.size === 0 &&
       this.book.pendingLayers.size === 0 &&
-      this.debounce === undefined
+      !this.scheduler.waiting
     )
       return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
@@ -188,84 +184,35 @@ export class OverlayScanner {
     if (this.dirty.size > 0 || this.wantFull) this.schedule(false);
   }
 
-  /** Debounced: a burst of mutations becomes one batch, but never later than MAX_WAIT_MS. */
+  /** Debounced: a burst of mutations becomes one batch (slices.ts). */
   private schedule(now: boolean): void {
-    if (this.stopped) return;
-    const t = performance.now();
-    if (this.debounce === undefined) this.firstDirtyAt = t;
-    clearTimeout(this.debounce);
-    const wait = now ? 0 : Math.max(0, Math.min(DEBOUNCE_MS, this.firstDirtyAt + MAX_WAIT_MS - t));
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      this.startJob();
-    }, wait);
+    this.scheduler.schedule(now);
   }
 
   private startJob(): void {
     if (!this.matcher || this.stopped) return this.settle();
-    if (this.job && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
+    if (this.scheduler.busy && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
     this.planner.newJob();
     if (this.wantFull) {
       this.wantFull = false;
       this.dirty.clear();
       this.jobIsFull = true;
-      this.job = this.work(null);
+      this.scheduler.run(this.work(null));
     } else {
       const roots = [...this.dirty];
       this.dirty.clear();
       this.jobIsFull = false;
-      this.job = this.work(roots);
+      this.scheduler.run(this.work(roots));
     }
-    this.channel.port2.postMessage(0);
-  }
-
-  private runSlice(): void {
-    if (!this.job) return;
-    const t0 = performance.now();
-    const job = this.job;
-    const r = job.next();
-    const took = performance.now() - t0;
-    this.stats.workMs += took;
-    this.stats.slices++;
-    if (took > this.stats.maxSliceMs) {
-      this.stats.maxSliceMs = took;
-      this.stats.maxSlicePhase = this.phase;
-    }
-    if (!r.done) {
-      if (r.value === AFTER_FRAME) this.afterFrame(job);
-      else this.channel.port2.postMessage(0);
-      return;
-    }
-    this.job = null;
-    if (this.wantFull || this.dirty.size > 0 || this.book.pendingLayers.size > 0) this.startJob();
-    else this.settle();
-  }
-
-  /**
-   * Continues `job` once the browser has rendered (requestAnimationFrame, then a task): reading
-   * rects then costs nothing, where reading them right after the page changed would pull the
-   * page's own (possibly whole-table) layout into our task. A hidden page renders no frames, so a
-   * timer stands in.
-   */
-  private afterFrame(job: Generator<Step, void, void>): void {
-    const view = this.doc.defaultView ?? window;
-    let sent = false;
-    const go = () => {
-      if (sent || this.job !== job) return;
-      sent = true;
-      this.channel.port2.postMessage(0);
-    };
-    view.requestAnimationFrame(() => view.setTimeout(go, 0));
-    view.setTimeout(go, 250);
   }
 
   private settle(): void {
     if (
-      this.job ||
+      this.scheduler.busy ||
       this.wantFull ||
       this.dirty.size > 0 ||
       this.book.pendingLayers.size > 0 ||
-      this.debounce !== undefined
+      this.scheduler.waiting
     )
       return;
     this.opts.onSettled?.();
@@ -313,14 +260,14 @@ export class OverlayScanner {
         done.add(ctx.el);
       }
       if (plans.length > 0) {
-        this.phase = 'commit in view';
+        this.scheduler.phase = 'commit in view';
         this.commitNow(plans, misfits);
         wroteEarly = true;
       }
     };
 
     // 1. Find text nodes that may hold a known term (and those that held one before).
-    this.phase = 'walk';
+    this.scheduler.phase = 'walk';
     const walkRoots: Node[] = roots === null ? [this.doc] : roots;
     for (const root of walkRoots) {
       if (!root.isConnected) continue;
@@ -367,7 +314,7 @@ export class OverlayScanner {
     // would pull a (possibly whole-table) layout into our task.
     const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.planner.viewportFirst(contexts);
 
-    this.phase = 'plan';
+    this.scheduler.phase = 'plan';
     // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
     // synchronous step. Any insertion inside a large table makes the browser lay out the whole
     // table again (measured: ~190 ms for a single span in a 10,000-row table), so the number of
@@ -391,7 +338,7 @@ export class OverlayScanner {
     }
     this.book.commitInline(misfits);
 
-    this.phase = 'plan';
+    this.scheduler.phase = 'plan';
     // 4. Badges whose text went away go too.
     if (roots === null || roots.length > 0) {
       for (const [t, entry] of this.book.tracked) {
