@@ -5,24 +5,22 @@ import { BadgeBook } from './book.ts';
 import type { PortalHints } from './hints.ts';
 import { LayeredPlacer } from './layered.ts';
 import { Planner } from './planner.ts';
-import { AFTER_FRAME, Scheduler, type Step } from './slices.ts';
+import { scan, type ScanEnv } from './scan.ts';
+import { Scheduler } from './slices.ts';
 import type { OverlayText } from './text.ts';
-import type { Plan } from './tracked.ts';
-import { frameDocument, skipElement, textNodesIn, textOf, walk, type WalkEnv } from './walker.ts';
+import { frameDocument, type WalkEnv } from './walker.ts';
 
 /**
- * The overlay's DOM side: finds text nodes, hands their strings to the pure matcher, and keeps one
- * badge per match right after its text node. The page's text nodes are never split, wrapped or
- * edited; when a name sits mid-text, the badge goes after the text node and shows the name. In a
- * large table the badge is drawn in a layer beside the table instead (placement.ts, layer.ts).
+ * The overlay's DOM side, as a coordinator (README "The portal overlay"): it owns the matcher, the
+ * MutationObserver and the state of one page, and decides which job runs next — a full scan, or
+ * one of the subtrees that changed (a burst becomes one full rescan). The jobs themselves are in
+ * `scan.ts`; the parts they use: `walker.ts` (which text is read), `planner.ts` (records and
+ * planned badges), `book.ts` (the badges on the page, committed in the flow), `layered.ts` (large
+ * tables' layers) and `slices.ts` (time slices and the debounce).
  *
- * Work is a generator sliced into tasks of at most `sliceMs` (yielding through a MessageChannel so
- * the page keeps rendering and handling input), and records in view are badged before the rest.
- * A page whose text cannot contain any known term is dismissed from its textContent alone.
- *
- * Dynamic pages: a MutationObserver collects changed subtrees and text nodes, debounced; a burst
- * (many records) becomes one full rescan. Every (re)scan reconciles: a text node whose matches are
- * unchanged keeps its badges, changed ones are re-badged, badges of removed text nodes go.
+ * The page's text nodes are never split, wrapped or edited. Every (re)scan reconciles: a text node
+ * whose matches are unchanged keeps its badges, changed ones are re-badged, badges of removed text
+ * nodes go.
  */
 
 /** A mutation batch touching more roots than this is rescanned whole (cheaper than diffing). */
@@ -197,12 +195,12 @@ export class OverlayScanner {
       this.wantFull = false;
       this.dirty.clear();
       this.jobIsFull = true;
-      this.scheduler.run(this.work(null));
+      this.scheduler.run(scan(this.scanEnv(), null));
     } else {
       const roots = [...this.dirty];
       this.dirty.clear();
       this.jobIsFull = false;
-      this.scheduler.run(this.work(roots));
+      this.scheduler.run(scan(this.scanEnv(), roots));
     }
   }
 
@@ -221,175 +219,18 @@ export class OverlayScanner {
     for (const w of waiters) w();
   }
 
-  // ---- the work -----------------------------------------------------------------------------
-
-  /** One scan, full (`roots === null`) or of changed subtrees, as a generator of time slices. */
-  private *work(roots: Node[] | null): Generator<Step, void, void> {
-    const matcher = this.matcher!;
-    let deadline = performance.now() + this.sliceMs;
-    const over = () => performance.now() > deadline;
-    const candidates: Text[] = [];
-
-    // A node counts if it holds an accepted match of its own (look-alikes such as 王芳芳 contain
-    // a known term but are rejected here, before any record is looked at), or held one before.
-    const visit = (t: Text) => {
-      if (
-        (t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) ||
-        this.book.tracked.has(t)
-      )
-        candidates.push(t);
+  private scanEnv(): ScanEnv {
+    return {
+      doc: this.doc,
+      matcher: this.matcher!,
+      sliceMs: this.sliceMs,
+      book: this.book,
+      planner: this.planner,
+      placer: this.placer,
+      walkEnv: this.walkEnv,
+      setPhase: (phase) => (this.scheduler.phase = phase),
+      observe: (doc) => this.observe(doc),
+      replan: (t) => this.dirty.add(t),
     };
-
-    // First badges early: after the first slice of a full scan, the top of the document has been
-    // walked; the records found so far that are in view are badged right away (rects are read
-    // before this job's first write, so no layout is forced), the rest of the page after the walk.
-    const done = new Set<Element>();
-    // Layered badges that fit nowhere go into the flow last, in one step: that step lays out their
-    // large table, and no geometry may be read after it in this job.
-    const misfits: Plan[] = [];
-    let early = roots === null;
-    let wroteEarly = false;
-    const reset = () => {
-      deadline = performance.now() + this.sliceMs;
-      if (!early) return;
-      early = false;
-      const [inView] = this.planner.viewportFirst(this.planner.contextsOf(candidates));
-      const plans: Plan[] = [];
-      for (const ctx of inView) {
-        this.planner.plan(matcher, ctx, plans);
-        done.add(ctx.el);
-      }
-      if (plans.length > 0) {
-        this.scheduler.phase = 'commit in view';
-        this.commitNow(plans, misfits);
-        wroteEarly = true;
-      }
-    };
-
-    // 1. Find text nodes that may hold a known term (and those that held one before).
-    this.scheduler.phase = 'walk';
-    const walkRoots: Node[] = roots === null ? [this.doc] : roots;
-    for (const root of walkRoots) {
-      if (!root.isConnected) continue;
-      if (root.nodeType === Node.TEXT_NODE) {
-        visit(root as Text);
-        continue;
-      }
-      if (
-        root.nodeType !== Node.ELEMENT_NODE &&
-        root.nodeType !== Node.DOCUMENT_NODE &&
-        root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE
-      )
-        continue;
-      if (root.nodeType === Node.ELEMENT_NODE && skipElement(root as Element, this.book.ours)) continue;
-      // A frame that loaded a new document: observe it like the first one.
-      if (root.nodeType === Node.DOCUMENT_NODE) this.observe(root as Document);
-      // Fast path: the whole subtree's text holds no known term, so only look for shadow roots
-      // and frames inside it (they are not part of textContent).
-      yield* walk(root, this.walkEnv, visit, matcher.mayMatch(textOf(root)), { over, reset });
-      if (over()) {
-        yield;
-        reset();
-      }
-    }
-    // Tracked text nodes inside a changed record must be re-matched with it.
-    if (roots !== null) {
-      for (const root of roots) {
-        if (root.nodeType === Node.ELEMENT_NODE || root.nodeType === Node.TEXT_NODE) {
-          const ctx = this.planner.contextOf(root);
-          if (ctx) for (const t of textNodesIn(ctx.el)) if (this.book.tracked.has(t)) candidates.push(t);
-        }
-      }
-    }
-
-    // 2. Their records and paragraphs, in view first (rects are read before this job writes;
-    // after an early commit they are not read again: that would force a layout).
-    early = false;
-    const contexts = this.planner.contextsOf(candidates, (t) => this.book.untrack(t)).filter((c) => !done.has(c.el));
-    if (over()) {
-      yield;
-      deadline = performance.now() + this.sliceMs;
-    }
-    // Incremental jobs do not read rects: the page's own change has dirtied layout, and reading
-    // would pull a (possibly whole-table) layout into our task.
-    const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.planner.viewportFirst(contexts);
-
-    this.scheduler.phase = 'plan';
-    // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
-    // synchronous step. Any insertion inside a large table makes the browser lay out the whole
-    // table again (measured: ~190 ms for a single span in a 10,000-row table), so the number of
-    // commits is what costs, not their size: records in view first, then all the others.
-    for (const group of [inView, rest]) {
-      if (group.length === 0) continue;
-      const plans: Plan[] = [];
-      for (const ctx of group) {
-        if (ctx.el.isConnected) this.planner.plan(matcher, ctx, plans);
-        if (over()) {
-          yield;
-          deadline = performance.now() + this.sliceMs;
-        }
-      }
-      // Layered badges are placed from rects, read once the page has rendered (it may just have
-      // changed: a rescan after a burst, rows re-rendered), so its own layout is not ours to pay.
-      if (plans.some((p) => p.layer)) yield AFTER_FRAME;
-      yield* this.commitSliced(plans, misfits, over, () => (deadline = performance.now() + this.sliceMs));
-      yield;
-      deadline = performance.now() + this.sliceMs;
-    }
-    this.book.commitInline(misfits);
-
-    this.scheduler.phase = 'plan';
-    // 4. Badges whose text went away go too.
-    if (roots === null || roots.length > 0) {
-      for (const [t, entry] of this.book.tracked) {
-        if (!t.isConnected) this.book.untrack(t);
-        else if (entry.badges.some((b) => !b.host.isConnected)) {
-          // The page removed our host (or layer) but kept the text (e.g. re-rendered the cell).
-          this.dirty.add(t);
-        }
-      }
-    }
-    // Layers made for plans that never placed a badge (the text changed meanwhile).
-    this.book.dropEmptyLayers();
-    // A change inside a layered table may have moved any of its names (rows above, column
-    // widths): its badges are placed again. So are those of tables that changed size.
-    if (roots !== null) {
-      for (const root of roots) {
-        for (const [table, layer] of this.book.layers) if (table.contains(root)) this.book.pendingLayers.add(layer);
-      }
-    }
-    if (this.book.pendingLayers.size > 0) {
-      yield AFTER_FRAME;
-      deadline = performance.now() + this.sliceMs;
-      yield* this.placer.placeAgain({ over, reset: () => (deadline = performance.now() + this.sliceMs) });
-    }
-  }
-
-  /**
-   * Applies a group's plans. Badges in the flow go in one synchronous step at the end (one layout
-   * for the whole group: in a table every commit costs a layout of the table). Layered badges are
-   * placed by `placeLayered`, and those that fit nowhere join the job's last flow step.
-   */
-  private *commitSliced(
-    plans: Plan[],
-    misfits: Plan[],
-    over: () => boolean,
-    reset: () => void,
-  ): Generator<Step, void, void> {
-    const live = plans.filter((p) => p.t.isConnected && p.t.data === p.data);
-    const layered = live.filter((p) => p.badges && p.layer);
-    if (layered.length > 0) yield* this.placer.place(layered, misfits, { over, reset });
-    this.book.commitInline(live.filter((p) => !(p.badges && p.layer)));
-  }
-
-  /** A group committed within the current slice (the few records in view, found early). */
-  private commitNow(plans: Plan[], misfits: Plan[]): void {
-    const job = this.commitSliced(
-      plans,
-      misfits,
-      () => false,
-      () => undefined,
-    );
-    while (!job.next().done);
   }
 }
