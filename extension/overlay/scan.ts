@@ -172,7 +172,7 @@ export function* scan(env: ScanEnv, roots: Node[] | null): Job {
 /**
  * Applies a group's plans. Badges in the flow go in one synchronous step at the end (one layout
  * for the whole group: in a table every commit costs a layout of the table). Layered badges are
- * placed by `placeLayered`, and those that fit nowhere join the job's last flow step.
+ * placed by `layered.ts`, and those that fit nowhere join the job's last flow step.
  */
 function* commitSliced(
   env: ScanEnv,

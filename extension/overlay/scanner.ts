@@ -220,9 +220,13 @@ export class OverlayScanner {
   }
 
   private scanEnv(): ScanEnv {
+    const matcher = () => this.matcher!;
     return {
       doc: this.doc,
-      matcher: this.matcher!,
+      // Read when the job starts running, not when it is made (as a method's generator would).
+      get matcher() {
+        return matcher();
+      },
       sliceMs: this.sliceMs,
       book: this.book,
       planner: this.planner,
