@@ -254,7 +254,7 @@ export function segmentKey(s: Segment): string {
 
 /**
  * One part's element. A dot is its shape (an empty `.g`, drawn by CSS: styles.ts) and its count;
- * the measuring sample (scanner.ts) builds its parts here too, so measured widths are drawn ones.
+ * the measuring sample (layered.ts) builds its parts here too, so measured widths are drawn ones.
  */
 export function segmentElement(doc: Document, s: Segment): HTMLElement {
   if (!s.cls.startsWith('dot ')) return el(doc, 'span', s.cls, s.text);

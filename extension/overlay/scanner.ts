@@ -1,84 +1,30 @@
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { buildMatcher, matchContext, type ContextMatch, type Matcher, type Resolution } from '../../core/match/matcher.ts';
-import { badgeAnchor, interactiveAround, previousSkipping, textAfterIn } from './anchor.ts';
-import { createBadge, createLayeredBadge, segmentElement, signatureOf, type Badge, type OpenTarget } from './badge.ts';
-import { needsRecord, widenToRecord } from '../../core/match/record.ts';
-import { validSelector, type PortalHints } from './hints.ts';
-import { BadgeLayer, largeTableAround, readSpotGeometry, type SpotGeometry } from './layer.ts';
-import { spotAfter, type Form, type Size } from './placement.ts';
-import { PILL_GAP_PX } from './styles.ts';
+import { buildMatcher, type Matcher, type Resolution } from '../../core/match/matcher.ts';
+import type { OpenTarget } from './badge.ts';
+import { BadgeBook } from './book.ts';
+import type { PortalHints } from './hints.ts';
+import { LayeredPlacer } from './layered.ts';
+import { Planner } from './planner.ts';
+import { scan, type ScanEnv } from './scan.ts';
+import { Scheduler } from './slices.ts';
 import type { OverlayText } from './text.ts';
+import { frameDocument, type WalkEnv } from './walker.ts';
 
 /**
- * The overlay's DOM side: finds text nodes, hands their strings to the pure matcher, and keeps one
- * badge per match right after its text node. The page's text nodes are never split, wrapped or
- * edited; when a name sits mid-text, the badge goes after the text node and shows the name. In a
- * large table the badge is drawn in a layer beside the table instead (placement.ts, layer.ts).
+ * The overlay's DOM side, as a coordinator (README "The portal overlay"): it owns the matcher, the
+ * MutationObserver and the state of one page, and decides which job runs next — a full scan, or
+ * one of the subtrees that changed (a burst becomes one full rescan). The jobs themselves are in
+ * `scan.ts`; the parts they use: `walker.ts` (which text is read), `planner.ts` (records and
+ * planned badges), `book.ts` (the badges on the page, committed in the flow), `layered.ts` (large
+ * tables' layers) and `slices.ts` (time slices and the debounce).
  *
- * Work is a generator sliced into tasks of at most `sliceMs` (yielding through a MessageChannel so
- * the page keeps rendering and handling input), and records in view are badged before the rest.
- * A page whose text cannot contain any known term is dismissed from its textContent alone.
- *
- * Dynamic pages: a MutationObserver collects changed subtrees and text nodes, debounced; a burst
- * (many records) becomes one full rescan. Every (re)scan reconciles: a text node whose matches are
- * unchanged keeps its badges, changed ones are re-badged, badges of removed text nodes go.
+ * The page's text nodes are never split, wrapped or edited. Every (re)scan reconciles: a text node
+ * whose matches are unchanged keeps its badges, changed ones are re-badged, badges of removed text
+ * nodes go.
  */
 
-/** Where names are never looked for: code, styles, things being typed, and non-rendered text. */
-const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'TITLE', 'IFRAME', 'OBJECT']);
-const EDITABLE = '[contenteditable]:not([contenteditable="false"])';
-/** A record: its whole text is the evidence for who a name is (unit, post, id cells). */
-// (Not <form>: legacy portals wrap the whole page in one.)
-const RECORD = 'tr, [role="row"], li, dl, fieldset, [role="listitem"]';
-/** Prose: the sentence is the evidence. */
-const PROSE = 'p, blockquote, article, section, h1, h2, h3, h4, h5, h6';
 /** A mutation batch touching more roots than this is rescanned whole (cheaper than diffing). */
 const BURST = 300;
-const DEBOUNCE_MS = 16;
-const MAX_WAIT_MS = 50;
-
-/** Where a layered badge points: its name in the text node, its record, its layer. */
-interface Layered {
-  layer: BadgeLayer;
-  start: number;
-  end: number;
-  record: Element;
-  /** The full pill's size, measured once (the mark's is fixed). */
-  pill: Size;
-  /** Drawn at a spot (false while its name is not rendered, e.g. a hidden tab). */
-  placed: boolean;
-}
-
-interface Tracked {
-  data: string;
-  badges: Badge[];
-  /** Set for a badge drawn in its table's layer rather than after the text node. */
-  layered: Layered | null;
-  /** An inline badge in a large table: its focus stand-in in the table's layer (badge.ts `proxy`). */
-  proxy?: { layer: BadgeLayer; spot: HTMLElement };
-}
-
-type Context = { el: Element; mode: 'record' | 'prose' };
-/**
- * What a text node's badges should become: new (detached) badges, or none (`null`). `layer`:
- * the large table whose layer should draw the (single) badge, with the name's offsets.
- */
-type Plan = {
-  t: Text;
-  data: string;
-  badges: Badge[] | null;
-  layer?: { table: HTMLTableElement; start: number; end: number; record: Element; inFlow(): Badge };
-  /** An inline badge in a large table: its focus stand-in goes in the table's layer, at this spot. */
-  proxyIn?: { table: HTMLTableElement; left: number; top: number };
-};
-
-/** The compact mark's box (styles.ts `.pill.compact`). */
-const MARK: Size = { width: 12, height: 16 };
-/** Layered badges written per frame (each frame with a change costs a pre-paint walk). */
-const WRITE_BATCH = 120;
-/** Yielded by a job to continue after the next rendering (the page's own layout is then done). */
-const AFTER_FRAME = 'frame';
-type Step = typeof AFTER_FRAME | void;
 
 export interface ScannerOptions {
   onOpen(target: OpenTarget): void;
@@ -92,39 +38,20 @@ export interface ScannerOptions {
 
 export class OverlayScanner {
   private matcher: Matcher | null = null;
-  private hints: { record?: string; cells?: string } = {};
-  private readonly tracked = new Map<Text, Tracked>();
-  private readonly ours = new WeakSet<Node>();
   private readonly observedRoots = new WeakSet<Node>();
+  private readonly walkEnv: WalkEnv;
+  private readonly book: BadgeBook;
   private readonly mo: MutationObserver;
-  private visible = true;
   private dirty = new Set<Node>();
   private wantFull = false;
-  private job: Generator<Step, void, void> | null = null;
   private jobIsFull = false;
-  private debounce: ReturnType<typeof setTimeout> | undefined;
-  private firstDirtyAt = 0;
-  private readonly channel = new MessageChannel();
   private stopped = false;
+  private readonly scheduler: Scheduler;
   private readonly sliceMs: number;
-  /** Large tables and their badge layers; `tableSizes` is re-read at every job. */
-  private readonly layers = new Map<HTMLTableElement, BadgeLayer>();
-  private tableSizes = new Map<HTMLTableElement, boolean>();
-  /** Rows' enclosing records (enclosingRecord), re-read at every job like `tableSizes`. */
-  private outerCache = new Map<Element, Element | null>();
-  private readonly pendingLayers = new Set<BadgeLayer>();
-  private readonly resizeObserver: ResizeObserver;
-  /** Which layer each element the ResizeObserver watches belongs to. */
-  private readonly observedBy = new WeakMap<Element, BadgeLayer>();
-  /** Measured widths of pill parts by `segmentKey`, and the pill's own chrome (see `pillSize`). */
-  private readonly segmentWidths = new Map<string, number>();
-  private pillChrome: Size | null = null;
-  /** Text whose badge did not fit beside it: it stays in the flow from then on. */
-  private readonly inlineOnly = new WeakSet<Text>();
+  private readonly placer: LayeredPlacer;
+  private readonly planner: Planner;
   /** Our own main-thread time, for the benchmark: index builds and work slices, in ms. */
   readonly stats = { buildMs: 0, workMs: 0, maxSliceMs: 0, maxSlicePhase: '', slices: 0, layered: 0, inline: 0 };
-  /** What the running slice is doing, for `stats.maxSlicePhase` (the benchmark's attribution). */
-  private phase = '';
   /** Resolvers waiting for the scanner to go idle (tests and the benchmark). */
   private idleWaiters: (() => void)[] = [];
 
@@ -133,16 +60,44 @@ export class OverlayScanner {
     private readonly opts: ScannerOptions,
   ) {
     this.sliceMs = opts.sliceMs ?? 8;
-    this.mo = new MutationObserver((records) => this.onMutations(records));
-    this.channel.port1.onmessage = () => this.runSlice();
-    const View = doc.defaultView ?? window;
-    this.resizeObserver = new View.ResizeObserver((entries) => {
-      for (const e of entries) {
-        const layer = this.observedBy.get(e.target);
-        const box = e.borderBoxSize?.[0];
-        if (layer && this.layers.get(layer.table) === layer) layer.resized(e.target, box?.inlineSize ?? e.contentRect.width, box?.blockSize ?? e.contentRect.height);
-      }
+    this.scheduler = new Scheduler(doc, this.stats, {
+      start: () => this.startJob(),
+      finished: () => {
+        if (this.wantFull || this.dirty.size > 0 || this.book.pendingLayers.size > 0) this.startJob();
+        else this.settle();
+      },
     });
+    this.book = new BadgeBook(doc, () => this.schedule(false), this.stats);
+    this.placer = new LayeredPlacer(
+      this.book,
+      this.stats,
+      (phase) => (this.scheduler.phase = phase),
+      (t) => this.dirty.add(t),
+    );
+    this.walkEnv = {
+      ours: this.book.ours,
+      mayMatch: (text) => this.matcher!.mayMatch(text),
+      observe: (root) => this.observe(root),
+      // A frame that loads a new document is walked (and observed) again.
+      frameDocument: (frame) =>
+        frameDocument(frame, this.observedRoots, (doc) => {
+          this.dirty.add(doc);
+          this.schedule(false);
+        }),
+    };
+    this.planner = new Planner({
+      doc,
+      tracked: this.book.tracked,
+      ours: this.book.ours,
+      inlineOnly: this.book.inlineOnly,
+      get text() {
+        return opts.text;
+      },
+      onOpen: (target) => opts.onOpen(target),
+      onBadge: (host, resolution) => opts.onBadge?.(host, resolution),
+      layerFor: (table) => this.book.layerFor(table),
+    });
+    this.mo = new MutationObserver((records) => this.onMutations(records));
     this.observe(doc);
   }
 
@@ -151,17 +106,12 @@ export class OverlayScanner {
     const t0 = performance.now();
     this.matcher = buildMatcher(subjects);
     this.stats.buildMs += performance.now() - t0;
-    const cells = [hints?.name, hints?.id].map((s) => validSelector(this.doc, s)).filter(Boolean).join(', ');
-    this.hints = { record: validSelector(this.doc, hints?.record), cells: cells || undefined };
+    this.planner.setHints(hints);
     this.requestFull();
   }
 
   setVisible(visible: boolean): void {
-    this.visible = visible;
-    for (const t of this.tracked.values()) {
-      for (const b of t.badges) this.applyVisibility(b.host, t.layered);
-      if (t.proxy) t.proxy.spot.style.setProperty('display', visible ? 'flex' : 'none', 'important');
-    }
+    this.book.setVisible(visible);
   }
 
   /** A full rescan, e.g. after SPA navigation. */
@@ -173,32 +123,30 @@ export class OverlayScanner {
   stop(): void {
     this.stopped = true;
     this.mo.disconnect();
-    clearTimeout(this.debounce);
-    this.job = null;
-    for (const t of this.tracked.values()) for (const b of t.badges) b.host.remove();
-    this.tracked.clear();
-    for (const layer of this.layers.values()) layer.detach();
-    this.layers.clear();
-    this.resizeObserver.disconnect();
-    this.channel.port1.close();
+    this.scheduler.stop();
+    this.book.clear();
   }
 
   /** Resolves when no work is pending (used by tests and benchmarks, never by the product). */
   idle(): Promise<void> {
-    if (!this.job && !this.wantFull && this.dirty.size === 0 && this.pendingLayers.size === 0 && this.debounce === undefined) return Promise.resolve();
+    if (
+      !this.scheduler.busy &&
+      !this.wantFull &&
+      this.dirty.size === 0 &&
+      this.book.pendingLayers.size === 0 &&
+      !this.scheduler.waiting
+    )
+      return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
   get badgeCount(): number {
-    let n = 0;
-    for (const t of this.tracked.values()) n += t.badges.length;
-    return n;
+    return this.book.badgeCount;
   }
 
   /** Whether `t` has its badges on screen (the benchmark's "badged" for rows in view). */
   isBadged(t: Text): boolean {
-    const entry = this.tracked.get(t);
-    return !!entry && entry.badges.every((b) => b.host.isConnected) && (!entry.layered || entry.layered.placed);
+    return this.book.isBadged(t);
   }
 
   // ---- observation -------------------------------------------------------------------------
@@ -217,12 +165,12 @@ export class OverlayScanner {
       }
       let relevant = false;
       r.addedNodes.forEach((n) => {
-        if (this.ours.has(n)) return;
+        if (this.book.ours.has(n)) return;
         this.dirty.add(n);
         relevant = true;
       });
       r.removedNodes.forEach((n) => {
-        if (!this.ours.has(n)) relevant = true;
+        if (!this.book.ours.has(n)) relevant = true;
       });
       // A removal or a replaced text changes the record around it: re-match the parent record.
       if (relevant) this.dirty.add(r.target);
@@ -234,781 +182,59 @@ export class OverlayScanner {
     if (this.dirty.size > 0 || this.wantFull) this.schedule(false);
   }
 
-  /** Debounced: a burst of mutations becomes one batch, but never later than MAX_WAIT_MS. */
+  /** Debounced: a burst of mutations becomes one batch (slices.ts). */
   private schedule(now: boolean): void {
-    if (this.stopped) return;
-    const t = performance.now();
-    if (this.debounce === undefined) this.firstDirtyAt = t;
-    clearTimeout(this.debounce);
-    const wait = now ? 0 : Math.max(0, Math.min(DEBOUNCE_MS, this.firstDirtyAt + MAX_WAIT_MS - t));
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      this.startJob();
-    }, wait);
+    this.scheduler.schedule(now);
   }
 
   private startJob(): void {
     if (!this.matcher || this.stopped) return this.settle();
-    if (this.job && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
-    this.tableSizes = new Map();
-    this.outerCache = new Map();
+    if (this.scheduler.busy && !(this.wantFull && !this.jobIsFull)) return; // the running job picks it up after
+    this.planner.newJob();
     if (this.wantFull) {
       this.wantFull = false;
       this.dirty.clear();
       this.jobIsFull = true;
-      this.job = this.work(null);
+      this.scheduler.run(scan(this.scanEnv(), null));
     } else {
       const roots = [...this.dirty];
       this.dirty.clear();
       this.jobIsFull = false;
-      this.job = this.work(roots);
+      this.scheduler.run(scan(this.scanEnv(), roots));
     }
-    this.channel.port2.postMessage(0);
-  }
-
-  private runSlice(): void {
-    if (!this.job) return;
-    const t0 = performance.now();
-    const job = this.job;
-    const r = job.next();
-    const took = performance.now() - t0;
-    this.stats.workMs += took;
-    this.stats.slices++;
-    if (took > this.stats.maxSliceMs) {
-      this.stats.maxSliceMs = took;
-      this.stats.maxSlicePhase = this.phase;
-    }
-    if (!r.done) {
-      if (r.value === AFTER_FRAME) this.afterFrame(job);
-      else this.channel.port2.postMessage(0);
-      return;
-    }
-    this.job = null;
-    if (this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0) this.startJob();
-    else this.settle();
-  }
-
-  /**
-   * Continues `job` once the browser has rendered (requestAnimationFrame, then a task): reading
-   * rects then costs nothing, where reading them right after the page changed would pull the
-   * page's own (possibly whole-table) layout into our task. A hidden page renders no frames, so a
-   * timer stands in.
-   */
-  private afterFrame(job: Generator<Step, void, void>): void {
-    const view = this.doc.defaultView ?? window;
-    let sent = false;
-    const go = () => {
-      if (sent || this.job !== job) return;
-      sent = true;
-      this.channel.port2.postMessage(0);
-    };
-    view.requestAnimationFrame(() => view.setTimeout(go, 0));
-    view.setTimeout(go, 250);
   }
 
   private settle(): void {
-    if (this.job || this.wantFull || this.dirty.size > 0 || this.pendingLayers.size > 0 || this.debounce !== undefined) return;
+    if (
+      this.scheduler.busy ||
+      this.wantFull ||
+      this.dirty.size > 0 ||
+      this.book.pendingLayers.size > 0 ||
+      this.scheduler.waiting
+    )
+      return;
     this.opts.onSettled?.();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
 
-  // ---- the work -----------------------------------------------------------------------------
-
-  /** One scan, full (`roots === null`) or of changed subtrees, as a generator of time slices. */
-  private *work(roots: Node[] | null): Generator<Step, void, void> {
-    const matcher = this.matcher!;
-    let deadline = performance.now() + this.sliceMs;
-    const over = () => performance.now() > deadline;
-    const candidates: Text[] = [];
-
-    // A node counts if it holds an accepted match of its own (look-alikes such as 王芳芳 contain
-    // a known term but are rejected here, before any record is looked at), or held one before.
-    const visit = (t: Text) => {
-      if ((t.data.length >= 2 && matcher.mayMatch(t.data) && matcher.find(t.data).length > 0) || this.tracked.has(t)) candidates.push(t);
+  private scanEnv(): ScanEnv {
+    const matcher = () => this.matcher!;
+    return {
+      doc: this.doc,
+      // Read when the job starts running, not when it is made (as a method's generator would).
+      get matcher() {
+        return matcher();
+      },
+      sliceMs: this.sliceMs,
+      book: this.book,
+      planner: this.planner,
+      placer: this.placer,
+      walkEnv: this.walkEnv,
+      setPhase: (phase) => (this.scheduler.phase = phase),
+      observe: (doc) => this.observe(doc),
+      replan: (t) => this.dirty.add(t),
     };
-
-    // First badges early: after the first slice of a full scan, the top of the document has been
-    // walked; the records found so far that are in view are badged right away (rects are read
-    // before this job's first write, so no layout is forced), the rest of the page after the walk.
-    const done = new Set<Element>();
-    // Layered badges that fit nowhere go into the flow last, in one step: that step lays out their
-    // large table, and no geometry may be read after it in this job.
-    const misfits: Plan[] = [];
-    let early = roots === null;
-    let wroteEarly = false;
-    const reset = () => {
-      deadline = performance.now() + this.sliceMs;
-      if (!early) return;
-      early = false;
-      const [inView] = this.viewportFirst(this.contextsOf(candidates, false));
-      const plans: Plan[] = [];
-      for (const ctx of inView) {
-        this.plan(matcher, ctx, plans);
-        done.add(ctx.el);
-      }
-      if (plans.length > 0) {
-        this.phase = 'commit in view';
-        this.commitNow(plans, misfits);
-        wroteEarly = true;
-      }
-    };
-
-    // 1. Find text nodes that may hold a known term (and those that held one before).
-    this.phase = 'walk';
-    const walkRoots: Node[] = roots === null ? [this.doc] : roots;
-    for (const root of walkRoots) {
-      if (!root.isConnected) continue;
-      if (root.nodeType === Node.TEXT_NODE) {
-        visit(root as Text);
-        continue;
-      }
-      if (root.nodeType !== Node.ELEMENT_NODE && root.nodeType !== Node.DOCUMENT_NODE && root.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) continue;
-      if (root.nodeType === Node.ELEMENT_NODE && this.skipElement(root as Element)) continue;
-      // A frame that loaded a new document: observe it like the first one.
-      if (root.nodeType === Node.DOCUMENT_NODE) this.observe(root as Document);
-      // Fast path: the whole subtree's text holds no known term, so only look for shadow roots
-      // and frames inside it (they are not part of textContent).
-      const text = root.nodeType === Node.DOCUMENT_NODE ? ((root as Document).body?.textContent ?? '') : (root.textContent ?? '');
-      const textMayMatch = matcher.mayMatch(text);
-      yield* this.walk(root, visit, textMayMatch, over, reset);
-      if (over()) {
-        yield;
-        reset();
-      }
-    }
-    // Tracked text nodes inside a changed record must be re-matched with it.
-    if (roots !== null) {
-      for (const root of roots) {
-        if (root.nodeType === Node.ELEMENT_NODE || root.nodeType === Node.TEXT_NODE) {
-          const ctx = this.contextOfNode(root);
-          if (ctx) for (const t of this.textNodesIn(ctx.el)) if (this.tracked.has(t)) candidates.push(t);
-        }
-      }
-    }
-
-    // 2. Their records and paragraphs, in view first (rects are read before this job writes;
-    // after an early commit they are not read again: that would force a layout).
-    early = false;
-    const contexts = this.contextsOf(candidates, true).filter((c) => !done.has(c.el));
-    if (over()) {
-      yield;
-      deadline = performance.now() + this.sliceMs;
-    }
-    // Incremental jobs do not read rects: the page's own change has dirtied layout, and reading
-    // would pull a (possibly whole-table) layout into our task.
-    const [inView, rest] = wroteEarly || roots !== null ? [[], contexts] : this.viewportFirst(contexts);
-
-    this.phase = 'plan';
-    // 3. Plan badges record by record in slices (no DOM writes), then commit each group in one
-    // synchronous step. Any insertion inside a large table makes the browser lay out the whole
-    // table again (measured: ~190 ms for a single span in a 10,000-row table), so the number of
-    // commits is what costs, not their size: records in view first, then all the others.
-    for (const group of [inView, rest]) {
-      if (group.length === 0) continue;
-      const plans: Plan[] = [];
-      for (const ctx of group) {
-        if (ctx.el.isConnected) this.plan(matcher, ctx, plans);
-        if (over()) {
-          yield;
-          deadline = performance.now() + this.sliceMs;
-        }
-      }
-      // Layered badges are placed from rects, read once the page has rendered (it may just have
-      // changed: a rescan after a burst, rows re-rendered), so its own layout is not ours to pay.
-      if (plans.some((p) => p.layer)) yield AFTER_FRAME;
-      yield* this.commitSliced(plans, misfits, over, () => (deadline = performance.now() + this.sliceMs));
-      yield;
-      deadline = performance.now() + this.sliceMs;
-    }
-    this.commitInline(misfits);
-
-    this.phase = 'plan';
-    // 4. Badges whose text went away go too.
-    if (roots === null || roots.length > 0) {
-      for (const [t, entry] of this.tracked) {
-        if (!t.isConnected) this.untrack(t);
-        else if (entry.badges.some((b) => !b.host.isConnected)) {
-          // The page removed our host (or layer) but kept the text (e.g. re-rendered the cell).
-          this.dirty.add(t);
-        }
-      }
-    }
-    // Layers made for plans that never placed a badge (the text changed meanwhile).
-    for (const [table, layer] of this.layers) {
-      if (layer.size === 0) {
-        layer.detach();
-        this.layers.delete(table);
-        this.pendingLayers.delete(layer);
-      }
-    }
-    // A change inside a layered table may have moved any of its names (rows above, column
-    // widths): its badges are placed again. So are those of tables that changed size.
-    if (roots !== null) {
-      for (const root of roots) {
-        for (const [table, layer] of this.layers) if (table.contains(root)) this.pendingLayers.add(layer);
-      }
-    }
-    if (this.pendingLayers.size > 0) {
-      yield AFTER_FRAME;
-      deadline = performance.now() + this.sliceMs;
-      yield* this.placeAgain(over, () => (deadline = performance.now() + this.sliceMs));
-    }
-  }
-
-  /** Walks a subtree (entering open shadow roots and same-origin about: frames), in slices. */
-  private *walk(
-    root: Node,
-    visitAll: (t: Text) => void,
-    withText: boolean,
-    over: () => boolean,
-    reset: () => void,
-  ): Generator<Step, void, void> {
-    const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : (root.ownerDocument ?? this.doc);
-    // Without text (the subtree cannot match) the walk only looks for shadow roots and frames.
-    const show = withText ? NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT : NodeFilter.SHOW_ELEMENT;
-    const walker = doc.createTreeWalker(root, show);
-    let n: Node | null = walker.currentNode;
-    let count = 0;
-    const nested: Node[] = [];
-    while (n) {
-      if (n.nodeType === Node.TEXT_NODE) {
-        visitAll(n as Text);
-        n = walker.nextNode();
-      } else if (n.nodeType === Node.ELEMENT_NODE) {
-        const e = n as Element;
-        if (e !== root && (SKIP_TAGS.has(e.tagName) || this.ours.has(e))) {
-          if (e.tagName === 'IFRAME') nested.push(e);
-          n = this.skipSubtree(walker);
-          continue;
-        }
-        if (e.shadowRoot) nested.push(e.shadowRoot);
-        n = walker.nextNode();
-      } else {
-        n = walker.nextNode();
-      }
-      if (++count % 256 === 0 && over()) {
-        yield;
-        reset();
-      }
-    }
-    // Shadow roots and frames are not in their host's textContent: each gets its own fast check.
-    for (const r of nested) {
-      const inner = r.nodeType === Node.DOCUMENT_FRAGMENT_NODE ? (r as ShadowRoot) : this.frameDocument(r as HTMLIFrameElement);
-      if (!inner) continue;
-      this.observe(inner);
-      const text = inner.nodeType === Node.DOCUMENT_NODE ? ((inner as Document).body?.textContent ?? '') : (inner.textContent ?? '');
-      yield* this.walk(inner, visitAll, this.matcher!.mayMatch(text), over, reset);
-    }
-  }
-
-  private skipSubtree(walker: TreeWalker): Node | null {
-    let n: Node | null = walker.currentNode;
-    while (n) {
-      const sib = walker.nextSibling();
-      if (sib) return sib;
-      n = walker.parentNode();
-    }
-    return null;
-  }
-
-  /**
-   * Frames whose document we may read and that our own script does not run in: about:blank and
-   * srcdoc frames of the portal. A frame with its own portal URL gets its own overlay (allFrames).
-   */
-  private frameDocument(frame: HTMLIFrameElement): Document | null {
-    try {
-      const d = frame.contentDocument;
-      if (!d || !d.location.protocol.startsWith('about')) return null;
-      if (!this.observedRoots.has(frame)) {
-        this.observedRoots.add(frame);
-        frame.addEventListener('load', () => {
-          const nd = frame.contentDocument;
-          if (nd) {
-            this.dirty.add(nd);
-            this.schedule(false);
-          }
-        });
-      }
-      return d;
-    } catch {
-      return null;
-    }
-  }
-
-  private skipElement(e: Element): boolean {
-    return SKIP_TAGS.has(e.tagName) || this.ours.has(e) || e.closest(EDITABLE) !== null;
-  }
-
-  private skipText(t: Text): boolean {
-    const p = t.parentElement;
-    if (!p) return true;
-    if (SKIP_TAGS.has(p.tagName)) return true;
-    // Only checked for text that may match: closest() per node would cost the no-match page.
-    return p.closest(`${EDITABLE}, textarea, script, style, noscript, template`) !== null;
-  }
-
-  private contextOfNode(n: Node): Context | null {
-    const p = n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement;
-    if (!p) return null;
-    if (this.hints.record) {
-      const r = p.closest(this.hints.record);
-      if (r) return { el: r, mode: 'record' };
-    }
-    const rec = p.closest(RECORD);
-    if (rec) return { el: rec, mode: 'record' };
-    const prose = p.closest(PROSE);
-    if (prose) return { el: prose, mode: 'prose' };
-    // A card laid out with divs: the largest small ancestor (≤ 4 levels, ≤ 300 characters).
-    let el = p;
-    for (let i = 0; i < 4; i++) {
-      const up = el.parentElement;
-      if (!up || up === this.doc.body || (up.textContent ?? '').length > 300) break;
-      el = up;
-    }
-    return { el, mode: 'prose' };
-  }
-
-  /**
-   * The record a row belongs to when the row is part of one person's form or detail page: its
-   * small table (≤ 40 rows), else the form or fieldset around it; at most 3,000 characters (a
-   * whole-page <form> of a legacy portal is not a record). Cached for the job.
-   */
-  private enclosingRecord(row: Element): Element | null {
-    const table = row.closest('table');
-    const key = table ?? row;
-    if (this.outerCache.has(key)) return this.outerCache.get(key)!;
-    let found: Element | null = null;
-    if (table && table.rows.length <= 40 && (table.textContent ?? '').length <= 3000) found = table;
-    else {
-      const form = row.parentElement?.closest('form, fieldset, [role="form"], [role="group"]');
-      if (form && (form.textContent ?? '').length <= 3000) found = form;
-    }
-    this.outerCache.set(key, found);
-    return found;
-  }
-
-  private textNodesIn(el: Element): Text[] {
-    const out: Text[] = [];
-    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const t = n as Text;
-      if (t.data.trim() && !this.skipTextCheap(t)) out.push(t);
-    }
-    // Text inside open shadow roots of the record counts too (a web-component cell).
-    el.querySelectorAll('*').forEach((e) => {
-      if (e.shadowRoot) for (const c of this.textNodesInRoot(e.shadowRoot)) out.push(c);
-    });
-    return out;
-  }
-
-  private textNodesInRoot(root: ShadowRoot): Text[] {
-    const out: Text[] = [];
-    const walker = (root.ownerDocument ?? this.doc).createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n as Text).data.trim() && !this.skipTextCheap(n as Text)) out.push(n as Text);
-    return out;
-  }
-
-  private skipTextCheap(t: Text): boolean {
-    const p = t.parentElement;
-    return !p || SKIP_TAGS.has(p.tagName);
-  }
-
-  /** The distinct records of `texts`; with `untrack`, badges of text that may no longer be read go. */
-  private contextsOf(texts: Text[], untrack: boolean): Context[] {
-    const contexts = new Map<Element, Context>();
-    for (const t of texts) {
-      if (!t.isConnected || this.skipText(t)) {
-        if (untrack) this.untrack(t);
-        continue;
-      }
-      const ctx = this.contextOfNode(t);
-      if (ctx && !contexts.has(ctx.el)) contexts.set(ctx.el, ctx);
-    }
-    return [...contexts.values()];
-  }
-
-  /** Splits records into those in the viewport and the rest (rects read before any write). */
-  private viewportFirst(contexts: Context[]): [Context[], Context[]] {
-    const view = this.doc.defaultView;
-    if (!view) return [[], contexts];
-    const h = view.innerHeight;
-    const inView: Context[] = [];
-    const rest: Context[] = [];
-    for (const c of contexts) {
-      const r = c.el.getBoundingClientRect();
-      (r.bottom >= 0 && r.top <= h && r.height > 0 ? inView : rest).push(c);
-    }
-    return [inView, rest];
-  }
-
-  // ---- badges -------------------------------------------------------------------------------
-
-  /** Decides the badges of one record; creates new ones detached from the page. */
-  private plan(matcher: Matcher, ctx: Context, plans: Plan[]): void {
-    const nodes = this.textNodesIn(ctx.el);
-    const segments = nodes.map((t) => t.data);
-    let matches = matchContext(matcher, segments, ctx.mode);
-    // A name ambiguous in its row (or an id): the enclosing record may decide (core/match/record.ts).
-    if (ctx.mode === 'record' && needsRecord(matches)) {
-      const outer = this.enclosingRecord(ctx.el);
-      if (outer) matches = widenToRecord(matcher, matches, segments, this.textNodesIn(outer).map((t) => t.data));
-    }
-    const bySegment = new Map<number, ContextMatch[]>();
-    for (const m of matches) {
-      if (!this.allowedByHints(nodes[m.segment]!, m)) continue;
-      const list = bySegment.get(m.segment) ?? [];
-      list.push(m);
-      bySegment.set(m.segment, list);
-    }
-    nodes.forEach((t, i) => {
-      const list = bySegment.get(i);
-      if (!list || this.skipText(t)) {
-        if (this.tracked.has(t)) plans.push({ t, data: t.data, badges: null });
-        return;
-      }
-      const plan = this.planText(t, list, ctx.el);
-      if (plan) plans.push(plan);
-    });
-  }
-
-  private planText(t: Text, list: ContextMatch[], record: Element): Plan | null {
-    // A name in the page's own link gets its badge after the link (anchor.ts): the link's text
-    // after this node counts as what follows the name.
-    const around = interactiveAround(t);
-    const trail = around ? textAfterIn(t, around) : '';
-    const anchor = around ?? t;
-    const wanted = list.map((m) => {
-      const name = t.data.slice(m.start, m.end);
-      const labelled = !/^[\s\p{P}]*$/u.test(t.data.slice(m.end) + trail);
-      return { m, name, labelled, signature: signatureOf(m.resolution, labelled ? name : '') };
-    });
-    // In a large table, a lone name at the end of its text gets a layered badge (placement.ts).
-    const only = wanted.length === 1 && !wanted[0]!.labelled ? wanted[0]! : null;
-    const table = only && !this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
-    const prev = this.tracked.get(t);
-    const kept = table
-      ? prev?.layered?.layer.table === table &&
-        prev.badges[0]!.signature === only!.signature &&
-        prev.layered.start === only!.m.start &&
-        prev.badges[0]!.host.parentNode === prev.layered.layer.root &&
-        prev.layered.layer.el.previousSibling === table
-      : prev &&
-        !prev.layered &&
-        prev.badges.length === wanted.length &&
-        prev.badges.every(
-          (b, i) =>
-            b.signature === wanted[i]!.signature &&
-            b.host.isConnected &&
-            (i === 0 ? previousSkipping(b.host, this.ours) === anchor : b.host.previousSibling === prev.badges[i - 1]!.host),
-        );
-    if (prev && kept) {
-      prev.data = t.data;
-      return null;
-    }
-    const doc = t.ownerDocument;
-    const make = (w: (typeof wanted)[number], inLayer: BadgeLayer | null) => {
-      const opts = { name: w.name, labelled: w.labelled, text: this.opts.text, onOpen: this.opts.onOpen };
-      const b = inLayer ? createLayeredBadge(doc, w.m.resolution, opts, inLayer.root) : createBadge(doc, w.m.resolution, opts);
-      this.ours.add(b.host);
-      this.opts.onBadge?.(b.host, w.m.resolution);
-      return b;
-    };
-    if (!table) {
-      // A badge that did not fit beside its name in a large table keeps a stand-in in the
-      // table's layer, so focus order stays row order (WCAG 2.4.3).
-      const big = only && this.inlineOnly.has(t) ? largeTableAround(t, this.tableSizes) : null;
-      const at = prev?.proxy ? { left: parseFloat(prev.proxy.spot.style.left) || 0, top: parseFloat(prev.proxy.spot.style.top) || 0 } : { left: 0, top: 0 };
-      return { t, data: t.data, badges: wanted.map((w) => make(w, null)), ...(big ? { proxyIn: { table: big, ...at } } : {}) };
-    }
-    // If it fits nowhere beside the name, it is made again as an ordinary host for the flow.
-    const layer = { table, start: only!.m.start, end: only!.m.end, record, inFlow: () => make(only!, null) };
-    return { t, data: t.data, badges: [make(only!, this.layerFor(table))], layer };
-  }
-
-  /**
-   * Applies a group's plans. Badges in the flow go in one synchronous step at the end (one layout
-   * for the whole group: in a table every commit costs a layout of the table). Layered badges are
-   * placed by `placeLayered`, and those that fit nowhere join the job's last flow step.
-   */
-  private *commitSliced(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    const live = plans.filter((p) => p.t.isConnected && p.t.data === p.data);
-    const layered = live.filter((p) => p.badges && p.layer);
-    if (layered.length > 0) yield* this.placeLayered(layered, misfits, over, reset);
-    this.commitInline(live.filter((p) => !(p.badges && p.layer)));
-  }
-
-  /** A group committed within the current slice (the few records in view, found early). */
-  private commitNow(plans: Plan[], misfits: Plan[]): void {
-    const job = this.commitSliced(plans, misfits, () => false, () => undefined);
-    while (!job.next().done);
-  }
-
-  private commitInline(plans: Plan[]): void {
-    for (const p of plans) {
-      // The page may have changed the text since it was planned; the mutation brings it back.
-      if (!p.t.isConnected || p.t.data !== p.data) continue;
-      if (p.badges === null) {
-        this.untrack(p.t);
-        continue;
-      }
-      this.untrack(p.t);
-      // After the name's text (or the page's link around it), after any badges already there.
-      let anchor: ChildNode = badgeAnchor(p.t);
-      while (anchor.nextSibling && this.ours.has(anchor.nextSibling)) anchor = anchor.nextSibling;
-      for (const b of p.badges) {
-        this.applyVisibility(b.host, null);
-        anchor.after(b.host);
-        anchor = b.host;
-      }
-      const entry: Tracked = { data: p.data, badges: p.badges, layered: null };
-      if (p.proxyIn && p.badges.length === 1) {
-        const layer = this.layerFor(p.proxyIn.table);
-        layer.attach();
-        const spot = p.badges[0]!.proxy();
-        spot.style.left = `${p.proxyIn.left.toFixed(1)}px`;
-        spot.style.top = `${p.proxyIn.top.toFixed(1)}px`;
-        if (!this.visible) spot.style.setProperty('display', 'none', 'important');
-        layer.add(p.t, spot);
-        entry.proxy = { layer, spot };
-      }
-      this.tracked.set(p.t, entry);
-      this.stats.inline += p.badges.length;
-    }
-  }
-
-  /** The layer of a large table, made on first need (attached when its first badge is placed). */
-  private layerFor(table: HTMLTableElement): BadgeLayer {
-    let layer = this.layers.get(table);
-    if (!layer) {
-      layer = new BadgeLayer(
-        table,
-        (l) => {
-          this.pendingLayers.add(l);
-          this.schedule(false);
-        },
-        this.resizeObserver,
-        this.observedBy,
-      );
-      this.layers.set(table, layer);
-      this.ours.add(layer.el);
-    }
-    return layer;
-  }
-
-  /**
-   * Draws planned layered badges. On a large page every rendered frame in which anything changed
-   * costs the browser a pre-paint walk of the page (~20–30 ms per frame at 10,000 rows, whatever
-   * the change and wherever it is in flow: traced), so what counts is how many frames see a change:
-   *   1. every name's geometry, in slices, with no write at all (layout stays clean);
-   *   2. WRITE_BATCH badges per frame, each batch in one task: layers attached and laid over their
-   *      tables (rects read first, while layout is clean), the widths of pill parts not seen before
-   *      (one hidden sample, see `pillSize`), then the spots written.
-   */
-  private *placeLayered(plans: Plan[], misfits: Plan[], over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    this.phase = 'read geometry';
-    for (const layer of new Set(plans.map((p) => this.layerFor(p.layer!.table)))) layer.watch();
-    const geometry = yield* this.readGeometry(
-      plans.map((p) => ({ t: p.t, ...p.layer! })),
-      over,
-      reset,
-    );
-    this.phase = 'write spots';
-    for (let i = 0; i < plans.length; i += WRITE_BATCH) {
-      if (i > 0) {
-        yield AFTER_FRAME;
-        reset();
-      }
-      // Text the page changed since it was planned is left to its mutation, which re-plans it.
-      const batch = plans
-        .slice(i, i + WRITE_BATCH)
-        .map((p, k) => ({ p, g: geometry[i + k]! }))
-        .filter(({ p }) => p.t.isConnected && p.t.data === p.data);
-      const layers = [...new Set(batch.map(({ p }) => this.layerFor(p.layer!.table)))];
-      for (const layer of layers) layer.attach();
-      const origins = this.coverTables(layers);
-      this.measureSegments(layers[0], batch.flatMap(({ p }) => p.badges![0]!.segments));
-      batch.forEach(({ p, g }) => {
-        this.untrack(p.t);
-        const { table, start, end, record } = p.layer!;
-        const layer = this.layerFor(table);
-        const badge = p.badges![0]!;
-        const layered: Layered = { layer, start, end, record, pill: this.pillSize(badge), placed: false };
-        const spot = this.spotOf(layered, g, origins.get(layer)!);
-        if (spot === 'none') {
-          this.inlineOnly.add(p.t);
-          const origin = origins.get(layer)!;
-          const at = g ? { left: g.name.right - origin.left, top: g.name.top - origin.top } : { left: 0, top: 0 };
-          misfits.push({ t: p.t, data: p.data, badges: [p.layer!.inFlow()], proxyIn: { table, ...at } });
-          return;
-        }
-        this.writeSpot(badge, layered, spot);
-        layer.add(p.t, badge.host);
-        this.tracked.set(p.t, { data: p.data, badges: p.badges!, layered });
-        this.stats.layered++;
-      });
-    }
-  }
-
-  /** Reads the geometry of names in slices; nothing is written meanwhile. */
-  private *readGeometry(
-    names: { t: Text; start: number; end: number; record: Element }[],
-    over: () => boolean,
-    reset: () => void,
-  ): Generator<Step, (SpotGeometry | null)[], void> {
-    const out: (SpotGeometry | null)[] = [];
-    for (const n of names) {
-      out.push(n.t.isConnected && n.record.isConnected ? readSpotGeometry(n.t, n.start, n.end, n.record, this.ours) : null);
-      // The clock is cheap next to a read; a read that stalls (a collection, a starved core) then
-      // costs one slice a few reads, not many.
-      if (out.length % 4 === 0 && out.length < names.length && over()) {
-        yield;
-        reset();
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Measures pill parts not seen before, all in one hidden sample pill in a layer's pane (one
-   * small layout), and the pill's chrome (border, padding, margins) and height with them.
-   */
-  private measureSegments(layer: BadgeLayer | undefined, keys: readonly string[]): void {
-    const unknown = [...new Set(keys)].filter((k) => !this.segmentWidths.has(k));
-    if (!layer || (unknown.length === 0 && this.pillChrome)) return;
-    // The chrome is what is left of a pill's width once its parts and gaps are taken away.
-    if (unknown.length === 0) unknown.push('grade:A');
-    const doc = layer.table.ownerDocument;
-    const spot = doc.createElement('span');
-    spot.className = 'spot';
-    spot.style.visibility = 'hidden';
-    const button = doc.createElement('button');
-    button.className = 'pill';
-    const parts = unknown.map((k) => {
-      const at = k.indexOf(':');
-      return segmentElement(doc, { cls: k.slice(0, at), text: k.slice(at + 1) });
-    });
-    button.append(...parts);
-    spot.append(button);
-    layer.sample(spot);
-    const whole = spot.getBoundingClientRect();
-    const widths = parts.map((p) => p.getBoundingClientRect().width);
-    spot.remove();
-    unknown.forEach((k, i) => this.segmentWidths.set(k, widths[i]!));
-    const inner = widths.reduce((a, b) => a + b, 0) + PILL_GAP_PX * (parts.length - 1);
-    this.pillChrome ??= { width: whole.width - inner, height: whole.height };
-  }
-
-  /** A pill's size from its parts' measured widths (`measureSegments` has seen them all). */
-  private pillSize(badge: Badge): Size {
-    const chrome = this.pillChrome ?? { width: 0, height: 0 };
-    const parts = badge.segments.reduce((a, k) => a + (this.segmentWidths.get(k) ?? Infinity), 0);
-    return { width: chrome.width + parts + PILL_GAP_PX * Math.max(0, badge.segments.length - 1), height: chrome.height };
-  }
-
-  /**
-   * Reads each layer's table and own position, then lays its pane over the table. Returns the
-   * origin badges are positioned from: the table's top-left corner (the pane's), per layer.
-   */
-  private coverTables(layers: BadgeLayer[]): Map<BadgeLayer, DOMRect> {
-    const rects = new Map<BadgeLayer, [DOMRect, DOMRect]>();
-    for (const l of layers) if (!rects.has(l)) rects.set(l, [l.table.getBoundingClientRect(), l.el.getBoundingClientRect()]);
-    const origins = new Map<BadgeLayer, DOMRect>();
-    for (const [l, [table, own]] of rects) {
-      l.cover(table, own);
-      origins.set(l, table);
-    }
-    return origins;
-  }
-
-  /** Where a layered badge goes: a spot in its layer, `hidden` (name not drawn), or `none` (no room). */
-  private spotOf(l: Layered, g: SpotGeometry | null, origin: DOMRect): { form: Form; left: number; top: number } | 'hidden' | 'none' {
-    if (!g) return 'hidden';
-    const spot = spotAfter(g.name, g.obstacles, g.limitRight, { pill: l.pill, mark: MARK });
-    if (!spot) return 'none';
-    return { form: spot.form, left: spot.x - origin.left, top: spot.y - origin.top };
-  }
-
-  private writeSpot(badge: Badge, l: Layered, spot: { form: Form; left: number; top: number } | 'hidden'): void {
-    l.placed = spot !== 'hidden';
-    if (spot !== 'hidden') {
-      badge.setForm(spot.form);
-      badge.host.style.left = `${spot.left.toFixed(1)}px`;
-      badge.host.style.top = `${spot.top.toFixed(1)}px`;
-    }
-    this.applyVisibility(badge.host, l);
-  }
-
-  /**
-   * Places the badges of layers whose table changed again, the same way: geometry first (reads
-   * only), then the spots a batch per frame. A badge that no longer fits goes into the flow.
-   */
-  private *placeAgain(over: () => boolean, reset: () => void): Generator<Step, void, void> {
-    const layers = [...this.pendingLayers].filter((l) => this.layers.get(l.table) === l && l.el.isConnected);
-    this.pendingLayers.clear();
-    for (const layer of layers) {
-      layer.reorder();
-      layer.watch();
-    }
-    const items = layers.flatMap((layer) =>
-      layer.members.flatMap((t) => {
-        const e = this.tracked.get(t);
-        return e?.layered?.layer === layer ? [{ t, e, l: e.layered }] : [];
-      }),
-    );
-    this.phase = 'place again';
-    const geometry = yield* this.readGeometry(
-      items.map(({ t, l }) => ({ t, start: l.start, end: l.end, record: l.record })),
-      over,
-      reset,
-    );
-    const origins = this.coverTables(layers);
-    for (let i = 0; i < items.length; i += WRITE_BATCH) {
-      if (i > 0) {
-        yield AFTER_FRAME;
-        reset();
-      }
-      items.slice(i, i + WRITE_BATCH).forEach(({ t, e, l }, k) => {
-        if (this.tracked.get(t) !== e) return;
-        const spot = this.spotOf(l, geometry[i + k]!, origins.get(l.layer)!);
-        if (spot !== 'none') return this.writeSpot(e.badges[0]!, l, spot);
-        // No room any more (e.g. a narrower window): re-planned into the flow.
-        this.inlineOnly.add(t);
-        this.untrack(t);
-        this.dirty.add(t);
-      });
-    }
-  }
-
-  /** With `name`/`id` hints, cadres are badged only in those cells and only on the whole cell. */
-  private allowedByHints(t: Text, m: ContextMatch): boolean {
-    if (!this.hints.cells) return true;
-    const r = m.resolution;
-    const isCadre = r.kind === 'subject' ? r.subject.type === 'cadre' : r.candidates.some((c) => c.type === 'cadre');
-    if (!isCadre) return true;
-    const cell = t.parentElement?.closest(this.hints.cells);
-    return !!cell && (cell.textContent ?? '').trim() === t.data.slice(m.start, m.end);
-  }
-
-  private untrack(t: Text): void {
-    const prev = this.tracked.get(t);
-    if (!prev) return;
-    for (const b of prev.badges) b.host.remove();
-    this.tracked.delete(t);
-    const layer = prev.layered?.layer ?? prev.proxy?.layer;
-    if (layer) {
-      layer.remove(t);
-      if (layer.size === 0 && this.layers.get(layer.table) === layer) {
-        layer.detach();
-        this.layers.delete(layer.table);
-        this.pendingLayers.delete(layer);
-      }
-    }
-  }
-
-  private applyVisibility(host: HTMLElement, layered: Layered | null): void {
-    const shown = this.visible && (!layered || layered.placed);
-    host.style.setProperty('display', shown ? (layered ? 'flex' : 'inline-block') : 'none', 'important');
   }
 }

@@ -12,7 +12,7 @@ import { DARK_CARD, LIGHT } from './colours.ts';
  * shapes render about 5 px tall and thin strokes fall below 3:1) and a count. Colours: colours.ts.
  * What a badge shows, loud or quiet: README.md, "What a badge says".
  */
-/** Space between a pill's parts (placement adds it up: scanner.ts sizes pills from their parts). */
+/** Space between a pill's parts (placement adds it up: layered.ts sizes pills from their parts). */
 export const PILL_GAP_PX = 3;
 
 const L = LIGHT;
