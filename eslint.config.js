@@ -6,14 +6,58 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Node's built-in modules, with and without the `node:` prefix: core runs in the browser too. */
-const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'url', 'util', 'worker_threads', 'zlib'];
+const NODE_BUILTINS = [
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+];
 
 /** Globals that exist only in a page (DOM) or only in Node: core uses neither. */
 const PAGE_AND_NODE_GLOBALS = [
-  'window', 'document', 'navigator', 'location', 'history', 'localStorage', 'sessionStorage', 'HTMLElement', 'Element', 'Node',
-  'MutationObserver', 'ResizeObserver', 'IntersectionObserver', 'requestAnimationFrame', 'getComputedStyle', 'alert', 'confirm',
-  'process', 'Buffer', '__dirname', '__filename', 'require', 'module', 'global',
-].map((name) => ({ name, message: 'core/ is pure: no DOM and no Node-only globals (docs/decisions.md, "Layers"). Take it as a parameter from the edge.' }));
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'history',
+  'localStorage',
+  'sessionStorage',
+  'HTMLElement',
+  'Element',
+  'Node',
+  'MutationObserver',
+  'ResizeObserver',
+  'IntersectionObserver',
+  'requestAnimationFrame',
+  'getComputedStyle',
+  'alert',
+  'confirm',
+  'process',
+  'Buffer',
+  '__dirname',
+  '__filename',
+  'require',
+  'module',
+  'global',
+].map((name) => ({
+  name,
+  message:
+    'core/ is pure: no DOM and no Node-only globals (docs/decisions.md, "Layers"). Take it as a parameter from the edge.',
+}));
 
 export default tseslint.config(
   {
@@ -31,8 +75,14 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // Chinese full-width spaces (U+3000) are data in strings, templates and comments.
-      'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true, skipComments: true, skipRegExps: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-irregular-whitespace': [
+        'error',
+        { skipStrings: true, skipTemplates: true, skipComments: true, skipRegExps: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // `{' '}` keeps a space that Svelte would trim at the start of an element (before visually hidden text).
       'svelte/no-useless-mustaches': 'off',
       // State is replaced, never mutated: a new Map/Date is built and assigned to \$state.raw or a prop,
@@ -53,7 +103,9 @@ export default tseslint.config(
   {
     // WXT's auto-imports (defineBackground, defineContentScript…) in entry points.
     files: ['extension/entrypoints/**'],
-    languageOptions: { globals: { defineBackground: 'readonly', defineContentScript: 'readonly', defineUnlistedScript: 'readonly' } },
+    languageOptions: {
+      globals: { defineBackground: 'readonly', defineContentScript: 'readonly', defineUnlistedScript: 'readonly' },
+    },
   },
   {
     // Tests reach into pages (`page.evaluate`), where the extension's `chrome` global has no types.
@@ -72,7 +124,10 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'core/ imports nothing Node-only.' },
             { group: ['wxt', 'wxt/*', '#imports'], message: 'core/ knows nothing of the extension framework.' },
-            { group: ['**/extension/**', '**/sync-server/**'], message: 'core/ never imports from the edges; they import core.' },
+            {
+              group: ['**/extension/**', '**/sync-server/**'],
+              message: 'core/ never imports from the edges; they import core.',
+            },
           ],
         },
       ],

@@ -8,7 +8,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'sync-server/**/*.test.ts', 'deploy/**/*.test.ts', 'extension/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'core/**/*.test.ts',
+            'sync-server/**/*.test.ts',
+            'deploy/**/*.test.ts',
+            'extension/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -22,7 +22,6 @@ const MIN_FIREFOX = '128.0';
 /** Any http(s) site may become a portal, but only after the user grants it from the options page. */
 const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
 
-
 // The extension's manifest is assembled here so that every permission it asks for is visible in
 // one place and reviewed as a whole (least privilege: see README "Permissions").
 export default defineConfig({

@@ -21,7 +21,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { today } from '../core/dates.ts';
-import { DEMO_CITY, DEMO_COMMISSION, DEMO_REMINDER_CARDS, demoFiles, generateCity, loadFiles } from '../core/demo/index.ts';
+import {
+  DEMO_CITY,
+  DEMO_COMMISSION,
+  DEMO_REMINDER_CARDS,
+  demoFiles,
+  generateCity,
+  loadFiles,
+} from '../core/demo/index.ts';
 import { issueToken } from '../sync-server/admin.ts';
 import { unitsTouched } from '../core/import/workspace-target.ts';
 import { openImportTarget } from '../tools/import-sheet.ts';
@@ -78,19 +85,31 @@ function builtWithPortal(): boolean {
 
 function build(): void {
   if (values['no-build'] && existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    if (!builtWithPortal()) say(`注意：现有构建未预置 ${portalPattern}，请在扩展选项页添加该站点，或去掉 --no-build 重新构建。`);
+    if (!builtWithPortal())
+      say(`注意：现有构建未预置 ${portalPattern}，请在扩展选项页添加该站点，或去掉 --no-build 重新构建。`);
     return;
   }
   say('构建扩展… (wxt build)');
-  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DOSSIER_LENS_PORTALS: portalPattern } });
+  execFileSync('npx', ['wxt', 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DOSSIER_LENS_PORTALS: portalPattern },
+  });
 }
 
 async function loadDemo(serverUrl: string): Promise<void> {
-  const { token } = issueToken(serverDir, { user: 'demo-loader', name: '演示数据导入', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 });
+  const { token } = issueToken(serverDir, {
+    user: 'demo-loader',
+    name: '演示数据导入',
+    grants: [{ role: 'admin', doc: '*' }],
+    ttlSeconds: 3600,
+  });
   const city = generateCity();
   const config = (await import('../core/model/config.ts')).defaultConfig();
   const files = await demoFiles(city, config);
-  say(`首次启动：通过导入功能载入演示城市「${DEMO_CITY}」（${city.units.length} 个单位，${city.cadres.length} 名市管干部）…`);
+  say(
+    `首次启动：通过导入功能载入演示城市「${DEMO_CITY}」（${city.units.length} 个单位，${city.cadres.length} 名市管干部）…`,
+  );
   const target = await openImportTarget(serverUrl, token);
   try {
     const reports = await loadFiles(target, files, {
@@ -99,13 +118,22 @@ async function loadDemo(serverUrl: string): Promise<void> {
       config: target.workspace.config.get().value,
       beforeApply: (p) => target.ensureUnits(unitsTouched(p)),
       onFile: (r) => {
-        const counts = r.result.ok ? Object.entries(r.result.counts).map(([k, c]) => `${k} +${c.created}`).join(' ') : `失败：${r.result.reason}`;
-        say(`  导入 ${r.file}：${r.preview.rowsRead} 行，${counts}${r.preview.problems.length ? `，${r.preview.problems.length} 行有问题` : ''}`);
+        const counts = r.result.ok
+          ? Object.entries(r.result.counts)
+              .map(([k, c]) => `${k} +${c.created}`)
+              .join(' ')
+          : `失败：${r.result.reason}`;
+        say(
+          `  导入 ${r.file}：${r.preview.rowsRead} 行，${counts}${r.preview.problems.length ? `，${r.preview.problems.length} 行有问题` : ''}`,
+        );
       },
     });
     if (reports.some((r) => !r.result.ok)) throw new Error('demo import failed');
     // Who the demo commission is on its letters and cards (docs/workflows.md).
-    for (const r of [target.workspace.config.set('commission', DEMO_COMMISSION), target.workspace.config.set('reminderCards', DEMO_REMINDER_CARDS)]) {
+    for (const r of [
+      target.workspace.config.set('commission', DEMO_COMMISSION),
+      target.workspace.config.set('reminderCards', DEMO_REMINDER_CARDS),
+    ]) {
       if (!r.ok) throw new Error(`demo configuration refused: ${r.errors.map((e) => e.message).join('; ')}`);
     }
   } finally {
@@ -115,7 +143,13 @@ async function loadDemo(serverUrl: string): Promise<void> {
 }
 
 function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+  ];
   return candidates.find((c): c is string => !!c && existsSync(c));
 }
 
@@ -135,7 +169,12 @@ async function main(): Promise<void> {
   const portal = await startPortal({ host, port: Number(values['portal-port']) });
   stops.push(() => portal.close());
 
-  const { token, payload } = issueToken(serverDir, { user: 'demo-officer', name: '演示用户', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 12 * 3600 });
+  const { token, payload } = issueToken(serverDir, {
+    user: 'demo-officer',
+    name: '演示用户',
+    grants: [{ role: 'admin', doc: '*' }],
+    ttlSeconds: 12 * 3600,
+  });
   const expires = new Date(payload.exp * 1000).toISOString().replace('T', ' ').slice(0, 16);
   say('');
   say('Dossier Lens 演示环境已就绪 / the demo is running');
@@ -145,7 +184,9 @@ async function main(): Promise<void> {
   say(`  portal: ${portal.url}`);
   say('');
   say('接下来 / next:');
-  say(`  1. Chromium/Chrome 打开 chrome://extensions ，开启“开发者模式”，“加载已解压的扩展程序”，选择上面的 extension 目录。`);
+  say(
+    `  1. Chromium/Chrome 打开 chrome://extensions ，开启“开发者模式”，“加载已解压的扩展程序”，选择上面的 extension 目录。`,
+  );
   say(`  2. 在扩展的选项页填入服务器地址与访问令牌（管理员，${expires} UTC 前有效），点击“连接”。`);
   say(`  3. 打开演示门户 ${portal.url} ：干部名册、干部信息表、新版查询页中的姓名旁会出现档案徽标。`);
   say(`  （或使用 npm start -- --open 自动启动已加载扩展的 Chromium。）按 Ctrl-C 停止全部服务。`);
@@ -156,7 +197,15 @@ async function main(): Promise<void> {
     else {
       const child: ChildProcess = spawn(
         chromium,
-        [`--user-data-dir=${join(dataDir, 'chromium-profile')}`, `--load-extension=${EXTENSION_DIR}`, `--disable-extensions-except=${EXTENSION_DIR}`, '--disable-features=DisableLoadExtensionCommandLineSwitch', '--no-first-run', portal.url, 'chrome://extensions'],
+        [
+          `--user-data-dir=${join(dataDir, 'chromium-profile')}`,
+          `--load-extension=${EXTENSION_DIR}`,
+          `--disable-extensions-except=${EXTENSION_DIR}`,
+          '--disable-features=DisableLoadExtensionCommandLineSwitch',
+          '--no-first-run',
+          portal.url,
+          'chrome://extensions',
+        ],
         { stdio: 'ignore' },
       );
       stops.push(() => {

@@ -19,7 +19,8 @@ export function extensionId(privateKeyPem: string): string {
 
 /** Writes a new RSA-2048 key (as Chrome's own packer makes; PKCS#8 PEM, mode 0600). Refuses to overwrite: a new key is a new extension. */
 export function createSigningKey(path: string): void {
-  if (existsSync(path)) throw new Error(`${path} exists: a signing key is never replaced (the extension ID would change)`);
+  if (existsSync(path))
+    throw new Error(`${path} exists: a signing key is never replaced (the extension ID would change)`);
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
 }
@@ -28,9 +29,17 @@ export function createSigningKey(path: string): void {
  * Packs `dir` (an unpacked Chromium build) into `crxPath`, signed with `keyPath`, and writes the
  * update manifest (`xmlPath`, gupdate XML) that points at `crxUrl`. Resolves with the extension ID.
  */
-export async function packCrx(dir: string, opts: { keyPath: string; crxPath: string; xmlPath: string; crxUrl: string }): Promise<string> {
+export async function packCrx(
+  dir: string,
+  opts: { keyPath: string; crxPath: string; xmlPath: string; crxUrl: string },
+): Promise<string> {
   if (!existsSync(opts.keyPath)) throw new Error(`${opts.keyPath}: no signing key (make one once with --new-key)`);
-  const { appId } = await crx3([join(dir, 'manifest.json')], { keyPath: opts.keyPath, crxPath: opts.crxPath, xmlPath: opts.xmlPath, crxURL: opts.crxUrl });
+  const { appId } = await crx3([join(dir, 'manifest.json')], {
+    keyPath: opts.keyPath,
+    crxPath: opts.crxPath,
+    xmlPath: opts.xmlPath,
+    crxURL: opts.crxUrl,
+  });
   const expected = extensionId(readFileSync(opts.keyPath, 'utf8'));
   if (appId !== expected) throw new Error(`crx3 signed as ${appId}, the key's ID is ${expected}`);
   return appId;

@@ -42,7 +42,14 @@ export interface PackageResult {
   id: string;
   geckoId: string;
   version: string;
-  files: { crx: string; updatesXml: string; xpi: string; updatesJson: string; chromiumPolicy: string; firefoxPolicies: string };
+  files: {
+    crx: string;
+    updatesXml: string;
+    xpi: string;
+    updatesJson: string;
+    chromiumPolicy: string;
+    firefoxPolicies: string;
+  };
 }
 
 export function optionsFrom(argv: string[]): PackageOptions {
@@ -63,11 +70,17 @@ export function optionsFrom(argv: string[]): PackageOptions {
   });
   if (!values.key) throw new Error('--key: the path of the signing key (PEM) is required');
   const baseUrl = (values['base-url'] ?? '').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/i.test(baseUrl)) throw new Error('--base-url: the http(s) address the packages will be served from is required, e.g. https://sync.example.gov.cn/extension');
+  if (!/^https?:\/\/[^/]+/i.test(baseUrl))
+    throw new Error(
+      '--base-url: the http(s) address the packages will be served from is required, e.g. https://sync.example.gov.cn/extension',
+    );
   const serverUrl = values['server-url'];
-  if (serverUrl !== undefined && !/^(wss?|https?):\/\/[^/]+/i.test(serverUrl)) throw new Error(`--server-url: "${serverUrl}" is not a ws(s):// or http(s):// address`);
-  if (values.token !== undefined && serverUrl === undefined) throw new Error('--token goes with --server-url (the policy enrols with both)');
-  if (values.version !== undefined && !/^\d+(\.\d+){0,3}$/.test(values.version)) throw new Error(`--version: "${values.version}" is not 1 to 4 dot-separated numbers`);
+  if (serverUrl !== undefined && !/^(wss?|https?):\/\/[^/]+/i.test(serverUrl))
+    throw new Error(`--server-url: "${serverUrl}" is not a ws(s):// or http(s):// address`);
+  if (values.token !== undefined && serverUrl === undefined)
+    throw new Error('--token goes with --server-url (the policy enrols with both)');
+  if (values.version !== undefined && !/^\d+(\.\d+){0,3}$/.test(values.version))
+    throw new Error(`--version: "${values.version}" is not 1 to 4 dot-separated numbers`);
   return {
     key: resolve(values.key),
     newKey: values['new-key'],
@@ -80,7 +93,11 @@ export function optionsFrom(argv: string[]): PackageOptions {
   };
 }
 
-type Manifest = Record<string, unknown> & { version: string; permissions?: string[]; browser_specific_settings?: { gecko?: Record<string, unknown> } };
+type Manifest = Record<string, unknown> & {
+  version: string;
+  permissions?: string[];
+  browser_specific_settings?: { gecko?: Record<string, unknown> };
+};
 
 function readManifest(dir: string): Manifest {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -99,7 +116,10 @@ function stage(from: string, to: string, edit: (m: Manifest) => void): Manifest 
 
 export async function packageRelease(o: PackageOptions): Promise<PackageResult> {
   if (o.newKey) createSigningKey(o.key);
-  else if (!existsSync(o.key)) throw new Error(`${o.key}: no signing key. Make one once with --new-key and keep it: it is the extension's identity`);
+  else if (!existsSync(o.key))
+    throw new Error(
+      `${o.key}: no signing key. Make one once with --new-key and keep it: it is the extension's identity`,
+    );
   if (o.build) {
     // The portals go into the staged manifests below, whatever the environment says.
     const env = { ...process.env, DOSSIER_LENS_PORTALS: '' };
@@ -121,8 +141,15 @@ export async function packageRelease(o: PackageOptions): Promise<PackageResult> 
     const version = chrome.version;
     const firefox = stage(join(ROOT, '.output/firefox-mv2'), join(staging, 'firefox'), (m) => {
       m.version = version;
-      if (o.portals) m.permissions = [...(m.permissions ?? []).filter((p) => !p.includes('://') && p !== '<all_urls>'), ...o.portals];
-      m.browser_specific_settings = { ...m.browser_specific_settings, gecko: { ...m.browser_specific_settings?.gecko, update_url: `${o.baseUrl}/updates.json` } };
+      if (o.portals)
+        m.permissions = [
+          ...(m.permissions ?? []).filter((p) => !p.includes('://') && p !== '<all_urls>'),
+          ...o.portals,
+        ];
+      m.browser_specific_settings = {
+        ...m.browser_specific_settings,
+        gecko: { ...m.browser_specific_settings?.gecko, update_url: `${o.baseUrl}/updates.json` },
+      };
     });
     const gecko = firefox.browser_specific_settings?.gecko ?? {};
     const geckoId = String(gecko.id);
@@ -136,15 +163,36 @@ export async function packageRelease(o: PackageOptions): Promise<PackageResult> 
       firefoxPolicies: join(policies, 'firefox', 'policies.json'),
     };
     const url = (file: string) => `${o.baseUrl}/${file.slice(served.length + 1)}`;
-    const id = await packCrx(join(staging, 'chrome'), { keyPath: o.key, crxPath: files.crx, xmlPath: files.updatesXml, crxUrl: url(files.crx) });
+    const id = await packCrx(join(staging, 'chrome'), {
+      keyPath: o.key,
+      crxPath: files.crx,
+      xmlPath: files.updatesXml,
+      crxUrl: url(files.crx),
+    });
     await packXpi(join(staging, 'firefox'), files.xpi);
     const minFirefox = typeof gecko.strict_min_version === 'string' ? gecko.strict_min_version : undefined;
     const json = (v: object) => `${JSON.stringify(v, null, 2)}\n`;
-    writeFileSync(files.updatesJson, json(firefoxUpdates({ id: geckoId, version, xpiUrl: url(files.xpi), ...(minFirefox ? { minVersion: minFirefox } : {}) })));
+    writeFileSync(
+      files.updatesJson,
+      json(
+        firefoxUpdates({
+          id: geckoId,
+          version,
+          xpiUrl: url(files.xpi),
+          ...(minFirefox ? { minVersion: minFirefox } : {}),
+        }),
+      ),
+    );
     const managed = o.managed ? { managed: o.managed } : {};
     // Owner-only: a policy with a token is a credential.
-    writeFileSync(files.chromiumPolicy, json(chromiumPolicy({ id, updateUrl: url(files.updatesXml), ...managed })), { mode: 0o600 });
-    writeFileSync(files.firefoxPolicies, json(firefoxPolicies({ id: geckoId, xpiUrl: url(files.xpi), unsigned: true, ...managed })), { mode: 0o600 });
+    writeFileSync(files.chromiumPolicy, json(chromiumPolicy({ id, updateUrl: url(files.updatesXml), ...managed })), {
+      mode: 0o600,
+    });
+    writeFileSync(
+      files.firefoxPolicies,
+      json(firefoxPolicies({ id: geckoId, xpiUrl: url(files.xpi), unsigned: true, ...managed })),
+      { mode: 0o600 },
+    );
     return { id, geckoId, version, files };
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -168,7 +216,8 @@ function summary(r: PackageResult, o: PackageOptions): string {
   ].join('\n');
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   let options: PackageOptions;
   try {

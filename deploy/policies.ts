@@ -22,7 +22,13 @@ export function firefoxUpdates(o: { id: string; version: string; xpiUrl: string;
   return {
     addons: {
       [o.id]: {
-        updates: [{ version: o.version, update_link: o.xpiUrl, ...(o.minVersion ? { applications: { gecko: { strict_min_version: o.minVersion } } } : {}) }],
+        updates: [
+          {
+            version: o.version,
+            update_link: o.xpiUrl,
+            ...(o.minVersion ? { applications: { gecko: { strict_min_version: o.minVersion } } } : {}),
+          },
+        ],
       },
     },
   };

@@ -13,9 +13,13 @@ export function isPortalPattern(pattern: string): boolean {
 
 /** A comma-separated list → its patterns; throws naming the first one that is not a pattern. */
 export function parsePortals(list: string | undefined, source: string): string[] {
-  const patterns = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const patterns = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const p of patterns) {
-    if (!isPortalPattern(p)) throw new Error(`${source}: "${p}" is not a match pattern such as https://portal.example.gov.cn/*`);
+    if (!isPortalPattern(p))
+      throw new Error(`${source}: "${p}" is not a match pattern such as https://portal.example.gov.cn/*`);
   }
   return patterns;
 }

@@ -2,13 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { canWrite, effectiveRole, isDocName, parseGrant } from './access.ts';
 
 describe('document names', () => {
-  it.each(['workspace', 'register', 'queries', 'user:li', 'user:王芳', 'unit:A01', 'notes:A01', 'unit:DW01', 'unit:XS-2023.001', 'unit:91110000MA01ABCD2X'])(
-    'accepts %s',
-    (name) => expect(isDocName(name)).toBe(true),
-  );
-  it.each(['', 'unit:', 'units:A', 'unit:a/b', 'unit:*', 'workspace2', 'notes:a b', 'register:2019', 'registers', 'queries:x', 'user:', 'user:a/b', 'user:li\u200b', 'user:li\u0000'])('refuses %j', (name) =>
-    expect(isDocName(name)).toBe(false),
-  );
+  it.each([
+    'workspace',
+    'register',
+    'queries',
+    'user:li',
+    'user:王芳',
+    'unit:A01',
+    'notes:A01',
+    'unit:DW01',
+    'unit:XS-2023.001',
+    'unit:91110000MA01ABCD2X',
+  ])('accepts %s', (name) => expect(isDocName(name)).toBe(true));
+  it.each([
+    '',
+    'unit:',
+    'units:A',
+    'unit:a/b',
+    'unit:*',
+    'workspace2',
+    'notes:a b',
+    'register:2019',
+    'registers',
+    'queries:x',
+    'user:',
+    'user:a/b',
+    'user:li\u200b',
+    'user:li\u0000',
+  ])('refuses %j', (name) => expect(isDocName(name)).toBe(false));
   // Each of these would be a second document that looks like unit:A01 under a unit:A* grant.
   it.each([
     ['a NUL', 'unit:A01\u0000'],
@@ -49,7 +70,15 @@ describe('effective role', () => {
     expect(effectiveRole([{ role: 'admin', doc: 'unit:A0*' }], 'unit:A01')).toBe('admin');
     expect(effectiveRole([{ role: 'admin', doc: 'unit:A01' }], 'unit:A011')).toBeNull();
     // The register has its own grants: unit and notes patterns never reach it.
-    expect(effectiveRole([{ role: 'editor', doc: 'unit:*' }, { role: 'annotator', doc: 'notes:*' }], 'register')).toBeNull();
+    expect(
+      effectiveRole(
+        [
+          { role: 'editor', doc: 'unit:*' },
+          { role: 'annotator', doc: 'notes:*' },
+        ],
+        'register',
+      ),
+    ).toBeNull();
     expect(effectiveRole([{ role: 'editor', doc: 'register' }], 'register')).toBe('editor');
   });
 });

@@ -33,7 +33,10 @@ export interface AdminContext {
   log: Logger;
 }
 
-const revokeSchema = v.union([v.object({ user: v.pipe(v.string(), v.minLength(1)) }), v.object({ jti: v.pipe(v.string(), v.minLength(1)) })]);
+const revokeSchema = v.union([
+  v.object({ user: v.pipe(v.string(), v.minLength(1)) }),
+  v.object({ jti: v.pipe(v.string(), v.minLength(1)) }),
+]);
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -59,10 +62,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
   });
 }
 
-const adminOnEverything = (grants: readonly Grant[]) => grants.some((grant) => grant.doc === '*' && grant.role === 'admin');
+const adminOnEverything = (grants: readonly Grant[]) =>
+  grants.some((grant) => grant.doc === '*' && grant.role === 'admin');
 
-export async function handleAdmin(context: AdminContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (req.headers.origin !== undefined) return send(res, 403, { error: 'admin requests come from the CLI, not a browser' });
+export async function handleAdmin(
+  context: AdminContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  if (req.headers.origin !== undefined)
+    return send(res, 403, { error: 'admin requests come from the CLI, not a browser' });
   if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
   const auth = await authenticate(context.secret, context.storage, bearerToken(req.headers.authorization));
   if (!auth.ok) {
@@ -70,7 +80,11 @@ export async function handleAdmin(context: AdminContext, req: IncomingMessage, r
     return send(res, 401, { error: 'unauthorized', reason: auth.reason });
   }
   const { payload } = auth;
-  context.log.info('admin request', { path: url.pathname, user: payload.sub, doc: url.searchParams.get('doc') ?? undefined });
+  context.log.info('admin request', {
+    path: url.pathname,
+    user: payload.sub,
+    doc: url.searchParams.get('doc') ?? undefined,
+  });
   switch (url.pathname) {
     case '/admin/revoke': {
       if (!adminOnEverything(payload.grants)) return send(res, 403, { error: 'revoking needs admin on *' });
@@ -86,17 +100,29 @@ export async function handleAdmin(context: AdminContext, req: IncomingMessage, r
     case '/admin/import': {
       const doc = url.searchParams.get('doc') ?? '';
       if (!isDocName(doc)) return send(res, 400, { error: 'doc must be a document name' });
-      if (authorize(payload.grants, doc, payload.sub)?.role !== 'admin') return send(res, 403, { error: `importing needs admin on ${doc}` });
+      if (authorize(payload.grants, doc, payload.sub)?.role !== 'admin')
+        return send(res, 403, { error: `importing needs admin on ${doc}` });
       const body = await readBody(req, context.updateLimits.maxDocumentBytes);
       if (body === null) return send(res, 413, { error: `larger than ${context.updateLimits.maxDocumentBytes} bytes` });
       const update = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-      const result = await importUpdate(context.registry, doc, update, { user: payload.sub, name: url.searchParams.get('name') ?? payload.name }, context.updateLimits);
+      const result = await importUpdate(
+        context.registry,
+        doc,
+        update,
+        { user: payload.sub, name: url.searchParams.get('name') ?? payload.name },
+        context.updateLimits,
+      );
       if ('refused' in result) return send(res, 422, { error: result.refused });
       return send(res, 200, { doc, seq: result.seq, size: update.byteLength });
     }
     case '/admin/check': {
       if (!adminOnEverything(payload.grants)) return send(res, 403, { error: 'checking needs admin on *' });
-      const report = await checkIntegrity(context.storage, context.dataDir, { full: url.searchParams.has('full'), clear: url.searchParams.has('clear') }, context.health);
+      const report = await checkIntegrity(
+        context.storage,
+        context.dataDir,
+        { full: url.searchParams.has('full'), clear: url.searchParams.has('clear') },
+        context.health,
+      );
       return send(res, 200, report);
     }
     default:
@@ -120,13 +146,28 @@ async function importUpdate(
   const importer: Peer = { user: who.user, awarenessIds: new Set(), send: () => undefined };
   const doc = await registry.open(name, importer);
   try {
-    const verdict = doc.guard.check(update, { user: who.user, bindings: doc.bindings, storedBytes: doc.storedBytes, limits, anyClientCount: true });
+    const verdict = doc.guard.check(update, {
+      user: who.user,
+      bindings: doc.bindings,
+      storedBytes: doc.storedBytes,
+      limits,
+      anyClientCount: true,
+    });
     if (!verdict.ok) return { refused: `${verdict.kind}: ${verdict.detail}` };
     if (verdict.empty) return { seq: 0 };
     for (const clientId of verdict.newBindings) doc.bindings.set(clientId, who.user);
     const seq = await registry.commit(
       doc,
-      { doc: name, data: update, user: who.user, name: who.name, time: Date.now(), hash: hashUpdate(update), clientIds: verdict.clientIds, newBindings: verdict.writtenIds },
+      {
+        doc: name,
+        data: update,
+        user: who.user,
+        name: who.name,
+        time: Date.now(),
+        hash: hashUpdate(update),
+        clientIds: verdict.clientIds,
+        newBindings: verdict.writtenIds,
+      },
       importer,
     );
     return { seq };

@@ -10,11 +10,24 @@ export function adminBase(serverUrl: string): string {
   return serverUrl.replace(/^ws/u, 'http').replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
 }
 
-export async function postAdmin<T>(dataDir: string, serverUrl: string, path: string, user: string, body?: Uint8Array | string): Promise<T> {
-  const { token } = mintToken(loadOrCreateSecret(dataDir), { user, grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 60 });
+export async function postAdmin<T>(
+  dataDir: string,
+  serverUrl: string,
+  path: string,
+  user: string,
+  body?: Uint8Array | string,
+): Promise<T> {
+  const { token } = mintToken(loadOrCreateSecret(dataDir), {
+    user,
+    grants: [{ role: 'admin', doc: '*' }],
+    ttlSeconds: 60,
+  });
   const res = await fetch(`${adminBase(serverUrl)}${path}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': typeof body === 'string' ? 'application/json' : 'application/octet-stream' },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': typeof body === 'string' ? 'application/json' : 'application/octet-stream',
+    },
     // A copy into a plain ArrayBuffer: what fetch's BodyInit takes.
     ...(body !== undefined ? { body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]) } : {}),
     signal: AbortSignal.timeout(60_000),

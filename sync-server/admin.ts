@@ -55,7 +55,10 @@ export async function revokeNow(storage: Storage, target: { user: string } | { j
   return revocation;
 }
 
-export function readAudit(dataDir: string, query: { doc?: string; user?: string; limit?: number }): Promise<AuditEntry[]> {
+export function readAudit(
+  dataDir: string,
+  query: { doc?: string; user?: string; limit?: number },
+): Promise<AuditEntry[]> {
   return withStorage(dataDir, (storage) => storage.audit(query));
 }
 
@@ -68,7 +71,10 @@ export async function exportDocument(dataDir: string, doc: string): Promise<Uint
  * The document's state, rebuilt update by update (replay.ts): a stored update that does not apply
  * is left out and listed, and everything else is kept.
  */
-export function recoverDocument(dataDir: string, doc: string): Promise<{ state: Uint8Array; skipped: SkippedUpdate[] }> {
+export function recoverDocument(
+  dataDir: string,
+  doc: string,
+): Promise<{ state: Uint8Array; skipped: SkippedUpdate[] }> {
   return withStorage(dataDir, async (storage) => {
     const { ydoc, skipped } = replayStored(await storage.loadDocument(doc));
     const state = Y.encodeStateAsUpdate(ydoc);
@@ -84,29 +90,61 @@ export function recoverDocument(dataDir: string, doc: string): Promise<{ state: 
  * bound yet is bound to `user`; content the document already holds is not new, so re-importing an
  * export keeps each item's original author. No cap on clientIDs: an export carries every author.
  */
-export function importDocument(dataDir: string, doc: string, update: Uint8Array, user: string): Promise<{ seq: number; size: number }> {
+export function importDocument(
+  dataDir: string,
+  doc: string,
+  update: Uint8Array,
+  user: string,
+): Promise<{ seq: number; size: number }> {
   return withDataDir(
     dataDir,
     'cli import',
     () => withStorage(dataDir, (storage) => importInto(storage, doc, update, user)),
     async (url) => {
-      const answer = await postAdmin<{ seq: number }>(dataDir, url, `/admin/import?doc=${encodeURIComponent(doc)}&name=${encodeURIComponent(user)}`, user, update);
+      const answer = await postAdmin<{ seq: number }>(
+        dataDir,
+        url,
+        `/admin/import?doc=${encodeURIComponent(doc)}&name=${encodeURIComponent(user)}`,
+        user,
+        update,
+      );
       return { seq: answer.seq, size: update.byteLength };
     },
   );
 }
 
-async function importInto(storage: Storage, doc: string, update: Uint8Array, user: string): Promise<{ seq: number; size: number }> {
+async function importInto(
+  storage: Storage,
+  doc: string,
+  update: Uint8Array,
+  user: string,
+): Promise<{ seq: number; size: number }> {
   const stored = await storage.loadDocument(doc);
   const { ydoc } = replayStored(stored);
   const guard = new StagedDocument(ydoc);
   try {
-    const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, row) => sum + row.data.byteLength, 0);
-    const verdict = guard.check(update, { user, bindings: stored.bindings, storedBytes, limits: defaultUpdateLimits, anyClientCount: true });
+    const storedBytes =
+      (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, row) => sum + row.data.byteLength, 0);
+    const verdict = guard.check(update, {
+      user,
+      bindings: stored.bindings,
+      storedBytes,
+      limits: defaultUpdateLimits,
+      anyClientCount: true,
+    });
     if (!verdict.ok) throw new ImportRefused(`${verdict.kind}: ${verdict.detail}`);
     if (verdict.empty) return { seq: 0, size: update.byteLength };
     const [seq] = await storage.commitUpdates([
-      { doc, data: update, user, name: user, time: Date.now(), hash: hashUpdate(update), clientIds: verdict.clientIds, newBindings: verdict.writtenIds },
+      {
+        doc,
+        data: update,
+        user,
+        name: user,
+        time: Date.now(),
+        hash: hashUpdate(update),
+        clientIds: verdict.clientIds,
+        newBindings: verdict.writtenIds,
+      },
     ]);
     return { seq: seq ?? 0, size: update.byteLength };
   } finally {
@@ -162,8 +200,14 @@ export function formatAuditTable(entries: AuditEntry[]): string {
     entry.hash.slice(0, 12),
     entry.clientIds.join(','),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

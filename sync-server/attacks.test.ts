@@ -12,7 +12,20 @@ import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness } from './
 import { awarenessClientIds } from './presence.ts';
 import { hashUpdate } from './attribution.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import { type RawClient, type TestServer, awarenessFrame, manyClientIdsUpdate, nestedChain, rawClient, startTestServer, stockClient, synced, tempDataDir, updatesOf, waitFor } from './testing.ts';
+import {
+  type RawClient,
+  type TestServer,
+  awarenessFrame,
+  manyClientIdsUpdate,
+  nestedChain,
+  rawClient,
+  startTestServer,
+  stockClient,
+  synced,
+  tempDataDir,
+  updatesOf,
+  waitFor,
+} from './testing.ts';
 
 const data = tempDataDir();
 let server: TestServer;
@@ -29,7 +42,13 @@ afterAll(async () => {
   data.remove();
 });
 
-function client(doc: string, user: string, role = 'editor', ydoc?: Y.Doc, target: TestServer = server): WebsocketProvider {
+function client(
+  doc: string,
+  user: string,
+  role = 'editor',
+  ydoc?: Y.Doc,
+  target: TestServer = server,
+): WebsocketProvider {
   const provider = stockClient(target.url, doc, target.token(user, [role as 'editor', 'unit:*']), 'query', ydoc);
   providers.push(provider);
   return provider;
@@ -76,7 +95,8 @@ async function aliceWritesFive(alice: WebsocketProvider, doc: string): Promise<v
   for (;;) {
     const snapshot = await stored(doc);
     if ([0, 1, 2, 3, 4].every((i) => snapshot.getMap('m').get(`alice-${i}`) === i)) return;
-    if (Date.now() > deadline) throw new Error(`alice's edits in ${doc}: ${JSON.stringify(snapshot.getMap('m').toJSON())}`);
+    if (Date.now() > deadline)
+      throw new Error(`alice's edits in ${doc}: ${JSON.stringify(snapshot.getMap('m').toJSON())}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -101,7 +121,10 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
     alice.doc.getMap('m').set('after-reconnect', true);
     await waitFor(() => alice.doc.getMap('m').get('after-reconnect') === true, 'local');
     const reloaded = client('unit:K01', 'carol', 'viewer');
-    await waitFor(() => reloaded.doc.getMap('m').get('after-reconnect') === true, 'alice’s edit after reconnecting at a peer');
+    await waitFor(
+      () => reloaded.doc.getMap('m').get('after-reconnect') === true,
+      'alice’s edit after reconnecting at a peer',
+    );
     expect((await readAudit(data.dir, { doc: 'unit:K01', user: 'bob' })).length).toBe(0);
     bob.ws.close();
   });
@@ -181,12 +204,24 @@ describe('one writer cannot make a document unloadable', () => {
     author.getMap('records').set('after', '{"summary":"after"}');
     writes.push(captured[1]!);
     await storage.commitUpdates(
-      writes.map((update, i) => ({ doc: 'unit:N02', data: update, user: 'u', name: 'u', time: i, hash: hashUpdate(update), clientIds: [], newBindings: [] })),
+      writes.map((update, i) => ({
+        doc: 'unit:N02',
+        data: update,
+        user: 'u',
+        name: 'u',
+        time: i,
+        hash: hashUpdate(update),
+        clientIds: [],
+        newBindings: [],
+      })),
     );
     await storage.close();
 
     const recovered = await stored('unit:N02', dir.dir);
-    expect(recovered.getMap('records').toJSON()).toMatchObject({ before: '{"summary":"before"}', after: '{"summary":"after"}' });
+    expect(recovered.getMap('records').toJSON()).toMatchObject({
+      before: '{"summary":"before"}',
+      after: '{"summary":"after"}',
+    });
 
     const target = await startTestServer(dir.dir);
     try {
@@ -221,7 +256,8 @@ describe('limits on what one update or document may hold', () => {
       const mallory = await rawClient(capped.url, 'unit:Z03', capped.token('mallory', ['editor', 'unit:*']));
       mallory.ws.send(encodeSyncStep1(new Uint8Array([0])));
       const grower = new Y.Doc();
-      for (let i = 0; i < 4; i++) mallory.ws.send(encodeUpdate(updatesOf(grower, () => grower.getText('t').insert(0, 'x'.repeat(30_000)))));
+      for (let i = 0; i < 4; i++)
+        mallory.ws.send(encodeUpdate(updatesOf(grower, () => grower.getText('t').insert(0, 'x'.repeat(30_000)))));
       expect((await mallory.closed).code).toBe(4413);
       const alice = client('unit:Z03', 'alice', 'editor', undefined, capped);
       await synced(alice);
@@ -262,7 +298,11 @@ describe('presence', () => {
     const alice = client('unit:P01', 'alice');
     await synced(alice);
     const vic = await rawClient(server.url, 'unit:P01', server.token('vic', ['viewer', 'unit:*']));
-    vic.ws.send(awarenessFrame([{ id: 5151, clock: 1, state: JSON.stringify({ user: { id: 'alice', name: '张三', subject: 'cadre:c1' } }) }]));
+    vic.ws.send(
+      awarenessFrame([
+        { id: 5151, clock: 1, state: JSON.stringify({ user: { id: 'alice', name: '张三', subject: 'cadre:c1' } }) },
+      ]),
+    );
     await waitFor(() => alice.awareness.getStates().has(5151), 'vic’s presence at alice');
     expect(alice.awareness.getStates().get(5151)).toEqual({ user: { id: 'vic', name: 'vic', subject: 'cadre:c1' } });
     vic.ws.close();
@@ -272,10 +312,16 @@ describe('presence', () => {
     const alice = client('unit:P02', 'alice');
     await synced(alice);
     const seen: number[] = [];
-    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) => seen.push(...added, ...updated));
+    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
+      seen.push(...added, ...updated),
+    );
     const mallory = await rawClient(server.url, 'unit:P02', server.token('mallory', ['viewer', 'unit:*']));
     const before = server.metrics.refusalCount('presence-size');
-    mallory.ws.send(awarenessFrame([{ id: 6161, clock: 1, state: JSON.stringify({ user: { name: 'm' }, blob: 'x'.repeat(900 * 1024) }) }]));
+    mallory.ws.send(
+      awarenessFrame([
+        { id: 6161, clock: 1, state: JSON.stringify({ user: { name: 'm' }, blob: 'x'.repeat(900 * 1024) }) },
+      ]),
+    );
     // A small one after it: once that arrives, the big one would have arrived before it.
     mallory.ws.send(awarenessFrame([{ id: 6262, clock: 1, state: JSON.stringify({ user: { name: 'm' } }) }]));
     await waitFor(() => seen.includes(6262), 'the small presence');
@@ -297,7 +343,10 @@ describe('honest races the guard must not punish', () => {
     reconnecting.ws.send(encodeUpdate(Y.encodeStateAsUpdate(author)));
     // Frames are handled in order: once this step 1 is answered, every frame above was.
     reconnecting.ws.send(encodeSyncStep1(Y.encodeStateVector(author)));
-    await waitFor(() => reconnecting.frames.filter((frame) => frame[0] === 0 && frame[1] === 0).length >= 2, 'the second answer');
+    await waitFor(
+      () => reconnecting.frames.filter((frame) => frame[0] === 0 && frame[1] === 0).length >= 2,
+      'the second answer',
+    );
     const state = await stored('unit:H01');
     expect(state.getMap('m').toJSON()).toEqual({ offline: 1, live: 2 });
     expect(denied(reconnecting)).toBe(false);

@@ -25,7 +25,11 @@ export function decodeUpdate(update: Uint8Array): DecodedUpdate {
 
 export type BindingCheck = { ok: true; newBindings: number[] } | { ok: false; clientId: number; owner: string };
 
-export function checkBindings(bindings: ReadonlyMap<number, string>, clientIds: readonly number[], user: string): BindingCheck {
+export function checkBindings(
+  bindings: ReadonlyMap<number, string>,
+  clientIds: readonly number[],
+  user: string,
+): BindingCheck {
   const newBindings: number[] = [];
   for (const clientId of clientIds) {
     const owner = bindings.get(clientId);

@@ -19,7 +19,11 @@ const authProtocolPrefix = 'auth.';
 
 export type Authentication =
   | { ok: true; payload: TokenPayload }
-  | { ok: false; status: 401; reason: 'missing' | 'malformed' | 'bad-signature' | 'invalid-payload' | 'expired' | 'revoked' };
+  | {
+      ok: false;
+      status: 401;
+      reason: 'missing' | 'malformed' | 'bad-signature' | 'invalid-payload' | 'expired' | 'revoked';
+    };
 
 export interface Access {
   role: Role;
@@ -40,7 +44,9 @@ export function tokenFromRequest(req: IncomingMessage, url: URL): string | null 
 /** Whether the upgrade offers the multiplexed protocol (many documents over one socket). */
 export function offersMultiplex(req: IncomingMessage): boolean {
   const offered = req.headers['sec-websocket-protocol'];
-  return typeof offered === 'string' && offered.split(',').some((protocol) => protocol.trim() === MULTIPLEX_SUBPROTOCOL);
+  return (
+    typeof offered === 'string' && offered.split(',').some((protocol) => protocol.trim() === MULTIPLEX_SUBPROTOCOL)
+  );
 }
 
 export function bearerToken(header: string | undefined): string | null {
@@ -48,7 +54,12 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-export async function authenticate(secret: Buffer, storage: Storage, token: string | null, now = Date.now()): Promise<Authentication> {
+export async function authenticate(
+  secret: Buffer,
+  storage: Storage,
+  token: string | null,
+  now = Date.now(),
+): Promise<Authentication> {
   if (token === null || token === '') return { ok: false, status: 401, reason: 'missing' };
   const checked = verifyToken(secret, token, now);
   if (!checked.ok) return { ok: false, status: 401, reason: checked.reason };
@@ -63,7 +74,10 @@ export function authorize(grants: readonly Grant[], docName: string, user: strin
 }
 
 /** Is a revocation about this token? Mirrors `Storage.isRevoked` for tokens already connected. */
-export function revocationCovers(revocation: { user: string | null; jti: string | null; time: number }, token: TokenPayload): boolean {
+export function revocationCovers(
+  revocation: { user: string | null; jti: string | null; time: number },
+  token: TokenPayload,
+): boolean {
   if (revocation.jti !== null) return revocation.jti === token.jti;
   return revocation.user === token.sub && revocation.time >= issuedAtMs(token);
 }

@@ -32,9 +32,27 @@ import * as Y from 'yjs';
 import { notes } from '../core/doc/notes-doc.ts';
 import type { Grant, Role } from './access.ts';
 import { exportDocument, importDocument, revoke } from './admin.ts';
-import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness, messageSync, syncStep1, syncStep2 } from './protocol.ts';
+import {
+  encodeSyncStep1,
+  encodeUpdate,
+  messageAuth,
+  messageAwareness,
+  messageSync,
+  syncStep1,
+  syncStep2,
+} from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
-import { type RawClient, type TestServer, awarenessFrame, muxClient, rawClient, startTestServer, tempDataDir, updatesOf, waitFor } from './testing.ts';
+import {
+  type RawClient,
+  type TestServer,
+  awarenessFrame,
+  muxClient,
+  rawClient,
+  startTestServer,
+  tempDataDir,
+  updatesOf,
+  waitFor,
+} from './testing.ts';
 import { loadOrCreateSecret, mintToken } from './token.ts';
 
 const matrix = `
@@ -175,12 +193,28 @@ const rows: Row[] = matrix
   .slice(1)
   .map((line) => {
     const [state, role, family, ...cells] = line.trim().split(/\s+/u);
-    return { state: state as State, role: role as Role, family: family as Family, cells: Object.fromEntries(operations.map((op, i) => [op, cells[i]!])) as Record<Operation, string> };
+    return {
+      state: state as State,
+      role: role as Role,
+      family: family as Family,
+      cells: Object.fromEntries(operations.map((op, i) => [op, cells[i]!])) as Record<Operation, string>,
+    };
   });
 
 /** The documents granted by name: the row's grant and its attempts are about these. */
-const namedDocOf: Record<Exclude<Family, 'queries' | 'user'>, string> = { workspace: 'workspace', unit: 'unit:A01', notes: 'notes:A01', register: 'register' };
-const otherDocOf: Record<Exclude<Family, 'user'>, string> = { workspace: 'unit:*', unit: 'unit:B02', notes: 'notes:B02', register: 'workspace', queries: 'unit:*' };
+const namedDocOf: Record<Exclude<Family, 'queries' | 'user'>, string> = {
+  workspace: 'workspace',
+  unit: 'unit:A01',
+  notes: 'notes:A01',
+  register: 'register',
+};
+const otherDocOf: Record<Exclude<Family, 'user'>, string> = {
+  workspace: 'unit:*',
+  unit: 'unit:B02',
+  notes: 'notes:B02',
+  register: 'workspace',
+  queries: 'unit:*',
+};
 
 const data = tempDataDir();
 let server: TestServer;
@@ -218,7 +252,13 @@ async function tokenFor(row: Row): Promise<{ token: string; doc: string; user: s
   const user = `${row.state}-${row.role}-${row.family}-${counter++}`;
   const granted = row.family === 'queries' || row.family === 'user' ? 'workspace' : namedDocOf[row.family];
   const doc =
-    row.family === 'user' ? (row.state === 'wrong-document' ? `user:someone-else-${counter}` : `user:${user}`) : row.family === 'queries' ? 'queries' : namedDocOf[row.family];
+    row.family === 'user'
+      ? row.state === 'wrong-document'
+        ? `user:someone-else-${counter}`
+        : `user:${user}`
+      : row.family === 'queries'
+        ? 'queries'
+        : namedDocOf[row.family];
   const wrong = row.family === 'user' ? '*' : otherDocOf[row.family];
   const grants: Grant[] = [{ role: row.role, doc: row.state === 'wrong-document' ? wrong : granted }];
   const secret = row.state === 'forged' ? randomBytes(32) : loadOrCreateSecret(data.dir);
@@ -243,11 +283,21 @@ async function connect(transport: Transport, doc: string, token: string): Promis
       const client = await rawClient(server.url, doc, token);
       let code: number | undefined;
       void client.closed.then((closed) => (code = closed.code));
-      return { frames: () => client.frames, send: (m) => client.ws.send(m), closedWith: () => code, close: () => client.ws.close() };
+      return {
+        frames: () => client.frames,
+        send: (m) => client.ws.send(m),
+        closedWith: () => code,
+        close: () => client.ws.close(),
+      };
     }
     const mux = await muxClient(server.url, token, '');
     mux.open(doc);
-    return { frames: () => mux.messages(doc), send: (m) => mux.send(doc, m), closedWith: () => mux.closes.get(doc)?.code, close: () => mux.ws.close() };
+    return {
+      frames: () => mux.messages(doc),
+      send: (m) => mux.send(doc, m),
+      closedWith: () => mux.closes.get(doc)?.code,
+      close: () => mux.ws.close(),
+    };
   } catch (error) {
     const status = /HTTP (\d{3})/u.exec((error as Error).message)?.[1];
     if (status === undefined) throw error;
@@ -284,11 +334,19 @@ async function sendWrite(channel: Channel, author: Y.Doc, update: Uint8Array): P
 /** A user document's content, written by its owner (nobody else may, not even the CLI's admin). */
 async function seedUserDoc(doc: string): Promise<void> {
   const owner = doc.slice('user:'.length);
-  const { token } = mintToken(loadOrCreateSecret(data.dir), { user: owner, grants: [{ role: 'viewer', doc: 'workspace' }], ttlSeconds: 600 });
+  const { token } = mintToken(loadOrCreateSecret(data.dir), {
+    user: owner,
+    grants: [{ role: 'viewer', doc: 'workspace' }],
+    ttlSeconds: 600,
+  });
   const channel = await connect('socket', doc, token);
   if (typeof channel === 'string') throw new Error(`seeding ${doc}: HTTP ${channel}`);
   const author = new Y.Doc();
-  const written = await sendWrite(channel, author, updatesOf(author, () => author.getMap('seed').set('present', true)));
+  const written = await sendWrite(
+    channel,
+    author,
+    updatesOf(author, () => author.getMap('seed').set('present', true)),
+  );
   channel.close();
   if (written !== '✓') throw new Error(`seeding ${doc} was refused`);
 }
@@ -298,7 +356,9 @@ async function attempt(row: Row, transport: Transport): Promise<Record<Operation
   // Content to read where the row may get that far.
   if (row.family === 'user' && (row.state === 'valid' || row.state === 'wrong-document')) await seedUserDoc(doc);
   const outcome = {} as Record<Operation, string>;
-  const history = await fetch(`${http}/history?doc=${encodeURIComponent(doc)}`, { headers: { Authorization: `Bearer ${token}` } });
+  const history = await fetch(`${http}/history?doc=${encodeURIComponent(doc)}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   const admin = await fetch(`${http}/admin/import?doc=${encodeURIComponent(doc)}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}` },
@@ -311,23 +371,40 @@ async function attempt(row: Row, transport: Transport): Promise<Record<Operation
     return outcome;
   }
   // A user document's only reader is its owner: the row's token watches from a second socket.
-  const ownWatcher = row.family === 'user' && row.state === 'valid' ? await rawClient(server.url, doc, token) : undefined;
+  const ownWatcher =
+    row.family === 'user' && row.state === 'valid' ? await rawClient(server.url, doc, token) : undefined;
   try {
     channel.send(encodeSyncStep1(new Uint8Array([0])));
-    await waitFor(() => syncPayloads(channel, syncStep2).length > 0 || channel.closedWith() !== undefined, 'the document’s content', 15_000);
+    await waitFor(
+      () => syncPayloads(channel, syncStep2).length > 0 || channel.closedWith() !== undefined,
+      'the document’s content',
+      15_000,
+    );
     if (channel.closedWith() === 4403) {
       for (const op of ['read', 'write', 'annotate', 'presence'] as const) outcome[op] = '403';
       return outcome;
     }
     const received = new Y.Doc();
     Y.applyUpdate(received, syncPayloads(channel, syncStep2)[0]!);
-    outcome.read = received.getMap('seed').get('present') === true && history.status === 200 ? '✓' : `✗ (history ${history.status})`;
+    outcome.read =
+      received.getMap('seed').get('present') === true && history.status === 200 ? '✓' : `✗ (history ${history.status})`;
 
     const writer = new Y.Doc();
-    outcome.write = await sendWrite(channel, writer, updatesOf(writer, () => writer.getMap('m').set(`k${counter}`, row.role)));
+    outcome.write = await sendWrite(
+      channel,
+      writer,
+      updatesOf(writer, () => writer.getMap('m').set(`k${counter}`, row.role)),
+    );
     const annotator = new Y.Doc();
     const annotation = updatesOf(annotator, () => {
-      const result = notes(annotator).add({ id: `a${counter}`, subject: { type: 'cadre', id: 'c1' }, anchor: { kind: 'dossier' }, text: '批注', author: row.role, at: new Date().toISOString() });
+      const result = notes(annotator).add({
+        id: `a${counter}`,
+        subject: { type: 'cadre', id: 'c1' },
+        anchor: { kind: 'dossier' },
+        text: '批注',
+        author: row.role,
+        at: new Date().toISOString(),
+      });
       if (!result.ok) throw new Error('the annotation itself is invalid');
     });
     outcome.annotate = await sendWrite(channel, annotator, annotation);
@@ -361,10 +438,13 @@ describe('authorisation matrix', () => {
     expect(new Set(rows.map((r) => `${r.state} ${r.role} ${r.family}`)).size).toBe(rows.length);
   });
 
-  it.each(rows.flatMap((row) => transports.map((transport) => [`${row.state} ${row.role} on ${row.family}, ${transport}`, row, transport] as const)))(
-    '%s',
-    async (_name, row, transport) => {
-      expect(await attempt(row, transport)).toEqual(row.cells);
-    },
-  );
+  it.each(
+    rows.flatMap((row) =>
+      transports.map(
+        (transport) => [`${row.state} ${row.role} on ${row.family}, ${transport}`, row, transport] as const,
+      ),
+    ),
+  )('%s', async (_name, row, transport) => {
+    expect(await attempt(row, transport)).toEqual(row.cells);
+  });
 });

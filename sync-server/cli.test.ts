@@ -21,7 +21,25 @@ async function cli(...argv: string[]): Promise<string[]> {
 
 describe('npm run cli -- token', () => {
   it('prints the token alone on the last line, with every grant', async () => {
-    const lines = await cli('token', '--data', data.dir, '--user', 'alice', '--name', '张三', '--role', 'editor', '--doc', 'unit:*', '--doc', 'notes:*', '--grant', 'viewer:workspace', '--ttl', '8h');
+    const lines = await cli(
+      'token',
+      '--data',
+      data.dir,
+      '--user',
+      'alice',
+      '--name',
+      '张三',
+      '--role',
+      'editor',
+      '--doc',
+      'unit:*',
+      '--doc',
+      'notes:*',
+      '--grant',
+      'viewer:workspace',
+      '--ttl',
+      '8h',
+    );
     const token = lines.at(-1)!;
     expect(token).toMatch(/^dl1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/u);
     const checked = verifyToken(loadOrCreateSecret(data.dir), token);
@@ -38,10 +56,16 @@ describe('npm run cli -- token', () => {
   });
 
   it('refuses bad input with a usage error', async () => {
-    await expect(cli('token', '--data', data.dir, '--user', 'a', '--role', 'owner', '--doc', 'unit:*')).rejects.toThrow(UsageError);
+    await expect(cli('token', '--data', data.dir, '--user', 'a', '--role', 'owner', '--doc', 'unit:*')).rejects.toThrow(
+      UsageError,
+    );
     await expect(cli('token', '--data', data.dir, '--user', 'a', '--role', 'editor')).rejects.toThrow(/--doc/u);
-    await expect(cli('token', '--data', data.dir, '--user', 'a', '--grant', 'editor:files:*')).rejects.toThrow(/--grant/u);
-    await expect(cli('token', '--data', data.dir, '--user', 'a', '--grant', 'viewer:workspace', '--ttl', 'soon')).rejects.toThrow(/--ttl/u);
+    await expect(cli('token', '--data', data.dir, '--user', 'a', '--grant', 'editor:files:*')).rejects.toThrow(
+      /--grant/u,
+    );
+    await expect(
+      cli('token', '--data', data.dir, '--user', 'a', '--grant', 'viewer:workspace', '--ttl', 'soon'),
+    ).rejects.toThrow(/--ttl/u);
     await expect(cli('revoke', '--data', data.dir)).rejects.toThrow(/exactly one/u);
     await expect(cli('frobnicate')).rejects.toThrow(/usage/u);
   });
@@ -75,7 +99,9 @@ describe('npm run cli -- import / export / audit / backup', () => {
   it('refuses a file that is not a Yjs update, storing nothing', async () => {
     const file = join(data.dir, 'garbage.ydoc');
     writeFileSync(file, Buffer.from('not an update at all'));
-    await expect(cli('import', '--data', data.dir, '--doc', 'unit:X02', '--file', file)).rejects.toThrow(/not a Yjs update/u);
+    await expect(cli('import', '--data', data.dir, '--doc', 'unit:X02', '--file', file)).rejects.toThrow(
+      /not a Yjs update/u,
+    );
     const [json] = await cli('audit', '--data', data.dir, '--doc', 'unit:X02', '--json');
     expect(JSON.parse(json!)).toEqual([]);
   });
@@ -83,7 +109,9 @@ describe('npm run cli -- import / export / audit / backup', () => {
   it('hands spreadsheets to importSheet(argv), or says clearly that the module is missing', async () => {
     const argv = ['import', '--data', data.dir, '--doc', 'unit:X03', '--file', 'roster.csv'];
     const missing = join(data.dir, 'no-such-importer.mjs');
-    await expect(runCli(argv, { out: () => undefined }, missing)).rejects.toThrow(/spreadsheet import is not available/u);
+    await expect(runCli(argv, { out: () => undefined }, missing)).rejects.toThrow(
+      /spreadsheet import is not available/u,
+    );
     const fake = join(data.dir, 'fake-importer.mjs');
     writeFileSync(fake, 'export function importSheet(argv) { globalThis.sheetArgv = argv; }\n');
     await runCli(argv, { out: () => undefined }, fake);
@@ -106,7 +134,11 @@ describe('npm run cli -- import / export / audit / backup', () => {
     const file = join(data.dir, 'list.ydoc');
     writeFileSync(file, Y.encodeStateAsUpdate(source));
     const lines: string[] = [];
-    await runCli(['import', '--data', data.dir, '--doc', 'unit:X04', '--file', file], { out: (l) => lines.push(l) }, fake);
+    await runCli(
+      ['import', '--data', data.dir, '--doc', 'unit:X04', '--file', file],
+      { out: (l) => lines.push(l) },
+      fake,
+    );
     expect(lines).toEqual([expect.stringMatching(/^imported \d+ bytes into unit:X04/u)]);
     expect(calls()).toHaveLength(3);
   });
@@ -118,8 +150,18 @@ describe('npm run cli -- import / export / audit / backup', () => {
 
 describe('npm run server options', () => {
   it('reads flags and DOSSIER_LENS_* variables, flags first, and validates them', () => {
-    const parsed = optionsFrom(['--port', '0', '--idle-unload-ms', '50'], { DOSSIER_LENS_PORT: '999', DOSSIER_LENS_DATA: '/tmp/x', DOSSIER_LENS_SYNC: 'full' });
-    expect(parsed.success && parsed.output).toMatchObject({ port: 0, dataDir: '/tmp/x', synchronous: 'full', idleUnloadMs: 50, host: '127.0.0.1' });
+    const parsed = optionsFrom(['--port', '0', '--idle-unload-ms', '50'], {
+      DOSSIER_LENS_PORT: '999',
+      DOSSIER_LENS_DATA: '/tmp/x',
+      DOSSIER_LENS_SYNC: 'full',
+    });
+    expect(parsed.success && parsed.output).toMatchObject({
+      port: 0,
+      dataDir: '/tmp/x',
+      synchronous: 'full',
+      idleUnloadMs: 50,
+      host: '127.0.0.1',
+    });
     expect(optionsFrom(['--port', 'many'], {}).success).toBe(false);
     expect(optionsFrom([], { DOSSIER_LENS_SYNC: 'sometimes' }).success).toBe(false);
     expect(() => optionsFrom(['--bogus', '1'], {})).toThrow();
@@ -127,8 +169,17 @@ describe('npm run server options', () => {
 
   it('reads the limits and the origin policy, lists comma-separated, and refuses what is not an origin', () => {
     const parsed = optionsFrom(
-      ['--allowed-origins', 'chrome-extension://abcdefghijklmnopabcdefghijklmnop, https://portal.example.gov.cn', '--max-daily-bytes-per-user', '1024'],
-      { DOSSIER_LENS_ALLOWED_HOSTS: 'dossier.example.gov.cn', DOSSIER_LENS_MAX_CONNECTIONS_PER_USER: '8', DOSSIER_LENS_CLOSE_TIMEOUT_MS: '500' },
+      [
+        '--allowed-origins',
+        'chrome-extension://abcdefghijklmnopabcdefghijklmnop, https://portal.example.gov.cn',
+        '--max-daily-bytes-per-user',
+        '1024',
+      ],
+      {
+        DOSSIER_LENS_ALLOWED_HOSTS: 'dossier.example.gov.cn',
+        DOSSIER_LENS_MAX_CONNECTIONS_PER_USER: '8',
+        DOSSIER_LENS_CLOSE_TIMEOUT_MS: '500',
+      },
     );
     expect(parsed.success && parsed.output).toMatchObject({
       allowedOrigins: ['chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'https://portal.example.gov.cn'],
@@ -151,8 +202,16 @@ describe('npm run cli -- check', () => {
     try {
       await runCli(['check', '--data', healthy.dir], { out: (line) => out.push(line) });
       expect(out.at(-1)).toBe('store ok');
-      writeFileSync(join(healthy.dir, 'integrity-alarm.json'), JSON.stringify({ detectedAt: 'x', problems: [{ kind: 'lost-writes', detail: 'up to 3 acknowledged writes are missing' }] }));
-      await expect(runCli(['check', '--data', healthy.dir], { out: (line) => out.push(line) })).rejects.toThrow(/store damaged/u);
+      writeFileSync(
+        join(healthy.dir, 'integrity-alarm.json'),
+        JSON.stringify({
+          detectedAt: 'x',
+          problems: [{ kind: 'lost-writes', detail: 'up to 3 acknowledged writes are missing' }],
+        }),
+      );
+      await expect(runCli(['check', '--data', healthy.dir], { out: (line) => out.push(line) })).rejects.toThrow(
+        /store damaged/u,
+      );
       expect(out).toContain('lost-writes: up to 3 acknowledged writes are missing');
       await runCli(['check', '--data', healthy.dir, '--clear'], { out: (line) => out.push(line) });
       expect(out.at(-1)).toBe('store ok');

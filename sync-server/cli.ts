@@ -146,18 +146,35 @@ export async function runCli(
       }
       const minted = issueToken(dataDir, { user, name: values.name ?? user, grants: grantsFrom(values), ttlSeconds });
       const { payload } = minted;
-      if (values.json) io.out(JSON.stringify({ user: payload.sub, name: payload.name, grants: payload.grants, exp: payload.exp, jti: payload.jti }));
+      if (values.json)
+        io.out(
+          JSON.stringify({
+            user: payload.sub,
+            name: payload.name,
+            grants: payload.grants,
+            exp: payload.exp,
+            jti: payload.jti,
+          }),
+        );
       else {
         const grants = payload.grants.map((grant) => `${grant.role}:${grant.doc}`).join(' ');
-        io.out(`# ${payload.sub} (${payload.name}) ${grants}; jti ${payload.jti}; expires ${new Date(payload.exp * 1000).toISOString()}`);
+        io.out(
+          `# ${payload.sub} (${payload.name}) ${grants}; jti ${payload.jti}; expires ${new Date(payload.exp * 1000).toISOString()}`,
+        );
       }
       io.out(minted.token);
       return;
     }
     case 'revoke': {
-      if ((values.user === undefined) === (values.jti === undefined)) throw new UsageError('revoke needs exactly one of --user or --jti');
-      const revocation = await revoke(dataDir, values.user !== undefined ? { user: values.user } : { jti: check(nonEmpty, values.jti, '--jti') });
-      io.out(`revoked ${revocation.user !== null ? `every token of user ${revocation.user} issued so far` : `token ${revocation.jti}`}; open connections close within a second`);
+      if ((values.user === undefined) === (values.jti === undefined))
+        throw new UsageError('revoke needs exactly one of --user or --jti');
+      const revocation = await revoke(
+        dataDir,
+        values.user !== undefined ? { user: values.user } : { jti: check(nonEmpty, values.jti, '--jti') },
+      );
+      io.out(
+        `revoked ${revocation.user !== null ? `every token of user ${revocation.user} issued so far` : `token ${revocation.jti}`}; open connections close within a second`,
+      );
       return;
     }
     case 'audit': {
@@ -166,15 +183,23 @@ export async function runCli(
       const entries = await readAudit(dataDir, {
         ...(doc !== undefined ? { doc: check(docNameSchema, doc, '--doc') } : {}),
         ...(values.user !== undefined ? { user: values.user } : {}),
-        limit: values.limit !== undefined ? check(v.pipe(v.number(), v.integer(), v.minValue(1)), Number(values.limit), '--limit') : 1000,
+        limit:
+          values.limit !== undefined
+            ? check(v.pipe(v.number(), v.integer(), v.minValue(1)), Number(values.limit), '--limit')
+            : 1000,
       });
-      if (values.json) io.out(JSON.stringify(entries.map((entry) => ({ ...entry, time: new Date(entry.time).toISOString() }))));
+      if (values.json)
+        io.out(JSON.stringify(entries.map((entry) => ({ ...entry, time: new Date(entry.time).toISOString() }))));
       else io.out(formatAuditTable(entries));
       return;
     }
     case 'views': {
       try {
-        return await viewsCommand(dataDir, { subject: values.subject, user: values.user, since: values.since, limit: values.limit, json: values.json }, (line) => io.out(line));
+        return await viewsCommand(
+          dataDir,
+          { subject: values.subject, user: values.user, since: values.since, limit: values.limit, json: values.json },
+          (line) => io.out(line),
+        );
       } catch (error) {
         if (error instanceof ViewsUsageError) throw new UsageError(error.message);
         throw error;
@@ -196,8 +221,10 @@ export async function runCli(
       try {
         result = await importDocument(dataDir, doc, readUpdateFile(file), values.user ?? 'cli:import');
       } catch (error) {
-        if (error instanceof ImportRefused && error.message.startsWith('malformed')) throw new UsageError(`${file} is not a Yjs update file: ${error.message}`);
-        if (error instanceof ImportRefused) throw new UsageError(`${file} was refused, nothing stored: ${error.message}`);
+        if (error instanceof ImportRefused && error.message.startsWith('malformed'))
+          throw new UsageError(`${file} is not a Yjs update file: ${error.message}`);
+        if (error instanceof ImportRefused)
+          throw new UsageError(`${file} was refused, nothing stored: ${error.message}`);
         throw error;
       }
       io.out(`imported ${result.size} bytes into ${doc} (seq ${result.seq})`);
@@ -206,13 +233,19 @@ export async function runCli(
     case 'check': {
       const report = await checkStore(dataDir, { full: values.full === true, clear: values.clear === true });
       const kept = await quarantined(dataDir);
-      if (values.json) io.out(JSON.stringify({ ...report, quarantined: kept.map((q) => ({ ...q, time: new Date(q.time).toISOString() })) }));
+      if (values.json)
+        io.out(
+          JSON.stringify({ ...report, quarantined: kept.map((q) => ({ ...q, time: new Date(q.time).toISOString() })) }),
+        );
       else {
         if (report.cleared) io.out('cleared the alarm: the problems reported before are acknowledged');
         for (const problem of report.problems) {
-          io.out(`${problem.kind}: ${problem.detail}${problem.doc !== undefined ? ` (doc ${problem.doc}${problem.seq !== undefined ? `, seq ${problem.seq}` : ''})` : ''}`);
+          io.out(
+            `${problem.kind}: ${problem.detail}${problem.doc !== undefined ? ` (doc ${problem.doc}${problem.seq !== undefined ? `, seq ${problem.seq}` : ''})` : ''}`,
+          );
         }
-        for (const q of kept) io.out(`quarantined: ${q.doc} seq ${q.seq} (${new Date(q.time).toISOString()}): ${q.error}`);
+        for (const q of kept)
+          io.out(`quarantined: ${q.doc} seq ${q.seq} (${new Date(q.time).toISOString()}): ${q.error}`);
         io.out(report.ok ? 'store ok' : `store damaged: ${report.problems.length} problem(s)`);
       }
       if (!report.ok) throw new StoreDamaged(`store damaged: ${report.problems.length} problem(s)`);
@@ -260,7 +293,8 @@ async function reviewDelegate(argv: string[]): Promise<void> {
   try {
     await reviewCommand(argv);
   } catch (error) {
-    if (error instanceof ReviewUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    if (error instanceof ReviewUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError((error as Error).message);
     throw error;
   }
 }
@@ -272,12 +306,14 @@ async function migrateDelegate(argv: string[], io: CliIo): Promise<void> {
     const { from, to } = migrateArguments(argv);
     await migrateStore(from, to, io.out);
   } catch (error) {
-    if (error instanceof MigrationRefused || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    if (error instanceof MigrationRefused || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError((error as Error).message);
     throw error;
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   runCli(process.argv.slice(2)).catch((error: Error) => {
     // Messages are for officers; the stack only when asked for.

@@ -202,7 +202,12 @@ export class Connection implements Peer {
     if (error instanceof MalformedFrame) {
       this.close(closeCodes.malformed, error.message.slice(0, 120), 'malformed');
     } else {
-      this.context.log.error('message handling failed', { doc: this.docName, user: this.user, conn: this.id, error: error.message });
+      this.context.log.error('message handling failed', {
+        doc: this.docName,
+        user: this.user,
+        conn: this.id,
+        error: error.message,
+      });
       this.close(closeCodes.internal, 'internal error', 'storage');
     }
   }
@@ -213,7 +218,11 @@ export class Connection implements Peer {
     this.closed = true;
     clearTimeout(this.handshakeTimer);
     this.context.metrics.openDocuments--;
-    this.context.log[this.link.multiplexed ? 'debug' : 'info']('disconnected', { doc: this.docName, user: this.user, conn: this.id });
+    this.context.log[this.link.multiplexed ? 'debug' : 'info']('disconnected', {
+      doc: this.docName,
+      user: this.user,
+      conn: this.id,
+    });
     if (this.doc !== null) this.context.registry.leave(this.doc, this);
   }
 }

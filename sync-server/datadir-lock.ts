@@ -103,7 +103,8 @@ export async function withDataDir<T>(
   try {
     lock = lockDataDir(dataDir, what);
   } catch (error) {
-    if (error instanceof DataDirLocked && error.holder?.what === 'server' && error.holder.url) return viaServer(error.holder.url);
+    if (error instanceof DataDirLocked && error.holder?.what === 'server' && error.holder.url)
+      return viaServer(error.holder.url);
     throw error;
   }
   try {

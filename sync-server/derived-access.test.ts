@@ -6,12 +6,26 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import { derivedRole } from '../core/sync/access.ts';
 import { canWrite, effectiveRole, isDocName } from './access.ts';
-import { type TestServer, startTestServer, stockClient, synced, tempDataDir, upgradeStatus, waitFor } from './testing.ts';
+import {
+  type TestServer,
+  startTestServer,
+  stockClient,
+  synced,
+  tempDataDir,
+  upgradeStatus,
+  waitFor,
+} from './testing.ts';
 import type { Grant } from './access.ts';
 
 describe('the rule', () => {
-  const editor: Grant[] = [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }];
-  const viewer: Grant[] = [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }];
+  const editor: Grant[] = [
+    { role: 'viewer', doc: 'workspace' },
+    { role: 'editor', doc: 'unit:*' },
+  ];
+  const viewer: Grant[] = [
+    { role: 'viewer', doc: 'workspace' },
+    { role: 'viewer', doc: 'unit:*' },
+  ];
   const admin: Grant[] = [{ role: 'admin', doc: '*' }];
 
   it('a user document belongs to its user alone, whatever the grants', () => {
@@ -26,7 +40,19 @@ describe('the rule', () => {
     expect(effectiveRole(viewer, 'queries', 'v')).toBe('viewer');
     expect(canWrite(effectiveRole(viewer, 'queries', 'v'), 'queries')).toBe(false);
     expect(canWrite(effectiveRole(editor, 'queries', 'e'), 'queries')).toBe(true);
-    expect(canWrite(effectiveRole([{ role: 'viewer', doc: 'workspace' }, { role: 'annotator', doc: 'notes:*' }], 'queries', 'a'), 'queries')).toBe(true);
+    expect(
+      canWrite(
+        effectiveRole(
+          [
+            { role: 'viewer', doc: 'workspace' },
+            { role: 'annotator', doc: 'notes:*' },
+          ],
+          'queries',
+          'a',
+        ),
+        'queries',
+      ),
+    ).toBe(true);
     expect(effectiveRole(admin, 'queries', 'root')).toBe('admin');
     // No grant on the workspace: no queries either, unless named.
     expect(effectiveRole([{ role: 'editor', doc: 'unit:A01' }], 'queries', 'x')).toBeNull();
@@ -38,7 +64,9 @@ describe('the rule', () => {
     expect(derivedRole(editor, 'workspace', 'alice')).toBeUndefined();
   });
 
-  it.each(['queries', 'user:alice', 'user:demo-officer'])('%s is a document name', (n) => expect(isDocName(n)).toBe(true));
+  it.each(['queries', 'user:alice', 'user:demo-officer'])('%s is a document name', (n) =>
+    expect(isDocName(n)).toBe(true),
+  );
   it.each(['user:', 'queries:x', 'user:a b', 'user:*'])('%j is not', (n) => expect(isDocName(n)).toBe(false));
 });
 
@@ -64,7 +92,10 @@ describe('enforced on connection', () => {
   });
 
   it("nobody but the owner opens a user's document, not even an admin of everything", async () => {
-    const alice = server.token('alice', [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }]);
+    const alice = server.token('alice', [
+      { role: 'viewer', doc: 'workspace' },
+      { role: 'editor', doc: 'unit:*' },
+    ]);
     const root = server.token('root', ['admin', '*']);
     expect(await upgradeStatus(server.url, 'user:alice', alice)).toBe(101);
     expect(await upgradeStatus(server.url, 'user:alice', root)).toBe(403);
@@ -79,8 +110,14 @@ describe('enforced on connection', () => {
   });
 
   it("a viewer reads the shared queries but cannot write them; an editor's query reaches the viewer", async () => {
-    const viewer = server.token('wang', [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }]);
-    const editor = server.token('li', [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }]);
+    const viewer = server.token('wang', [
+      { role: 'viewer', doc: 'workspace' },
+      { role: 'viewer', doc: 'unit:*' },
+    ]);
+    const editor = server.token('li', [
+      { role: 'viewer', doc: 'workspace' },
+      { role: 'editor', doc: 'unit:*' },
+    ]);
     const v = client('queries', viewer);
     const e = client('queries', editor);
     await Promise.all([synced(v), synced(e)]);

@@ -20,7 +20,10 @@ afterAll(async () => {
   data.remove();
 });
 
-async function deviceKey(token: string | null, device: string | null): Promise<{ status: number; body: Record<string, unknown> }> {
+async function deviceKey(
+  token: string | null,
+  device: string | null,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const query = device === null ? '' : `?device=${encodeURIComponent(device)}`;
   const res = await fetch(`${http}/device-key${query}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };

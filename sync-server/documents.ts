@@ -206,7 +206,9 @@ export class DocumentRegistry {
       this.writes.push({ doc, update, from, resolve, reject });
       if (this.writes.length === 1) {
         setImmediate(() => {
-          this.flushWrites().catch((error: Error) => this.options.log.error('write batch failed', { error: error.message }));
+          this.flushWrites().catch((error: Error) =>
+            this.options.log.error('write batch failed', { error: error.message }),
+          );
         });
       }
     });
@@ -359,7 +361,11 @@ export class DocumentRegistry {
         const known = new Set(stored.updates.map((update) => update.seq));
         stored.updates.push(...late.filter((change) => !known.has(change.seq)));
       } catch (error) {
-        this.options.health?.report({ kind: 'storage-error', doc: name, detail: `loading failed: ${(error as Error).message}` });
+        this.options.health?.report({
+          kind: 'storage-error',
+          doc: name,
+          detail: `loading failed: ${(error as Error).message}`,
+        });
         throw error;
       }
       // Update by update: a stored update that does not apply is skipped, reported and kept aside,
@@ -376,8 +382,10 @@ export class DocumentRegistry {
       }
       const doc = new SharedDocument(name, stored.bindings, ydoc);
       const now = Date.now();
-      for (const [user, bytes] of await this.options.storage.bytesAddedSince(name, now - day)) doc.noteAdded(user, bytes, now);
-      doc.storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.data.byteLength, 0);
+      for (const [user, bytes] of await this.options.storage.bytesAddedSince(name, now - day))
+        doc.noteAdded(user, bytes, now);
+      doc.storedBytes =
+        (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.data.byteLength, 0);
       doc.logLength = stored.updates.length;
       doc.lastSeq = Math.max(0, ...stored.updates.map((update) => update.seq));
       this.docs.set(name, doc);

@@ -43,17 +43,34 @@ describe('GET /extension/<file>: the packaged extension, served with --extension
       ['dossier-lens-1.2.0.xpi', 'application/x-xpinstall', 'PK'],
     ] as const) {
       const res = await get(server, `/extension/${file}`);
-      expect([res.status, res.headers.get('content-type'), res.headers.get('cache-control'), await res.text()], file).toEqual([200, type, 'no-cache', body]);
+      expect(
+        [res.status, res.headers.get('content-type'), res.headers.get('cache-control'), await res.text()],
+        file,
+      ).toEqual([200, type, 'no-cache', body]);
     }
     const crx = await get(server, '/extension/dossier-lens-1.2.0.crx');
-    expect([crx.status, crx.headers.get('content-type'), (await crx.arrayBuffer()).byteLength]).toEqual([200, 'application/x-chrome-extension', 8]);
+    expect([crx.status, crx.headers.get('content-type'), (await crx.arrayBuffer()).byteLength]).toEqual([
+      200,
+      'application/x-chrome-extension',
+      8,
+    ]);
   });
 
   test('nothing else: other types, dot files, sub-paths, escapes, missing files, other methods', async () => {
-    for (const path of ['/extension/signing.pem', '/extension/.updates.json', '/extension/sub/updates.xml', '/extension/..%2Fdl-outside.json', '/extension/%2E%2E/dl-outside.json', '/extension/', '/extension/nope.crx']) {
+    for (const path of [
+      '/extension/signing.pem',
+      '/extension/.updates.json',
+      '/extension/sub/updates.xml',
+      '/extension/..%2Fdl-outside.json',
+      '/extension/%2E%2E/dl-outside.json',
+      '/extension/',
+      '/extension/nope.crx',
+    ]) {
       expect((await get(server, path)).status, path).toBe(404);
     }
-    expect((await fetch(`${server.url.replace('ws:', 'http:')}/extension/updates.xml`, { method: 'POST' })).status).toBe(405);
+    expect(
+      (await fetch(`${server.url.replace('ws:', 'http:')}/extension/updates.xml`, { method: 'POST' })).status,
+    ).toBe(405);
   });
 
   test('without --extension-dir the route answers 404', async () => {
@@ -63,6 +80,9 @@ describe('GET /extension/<file>: the packaged extension, served with --extension
   test('--extension-dir and DOSSIER_LENS_EXTENSION_DIR set it', () => {
     const flag = optionsFrom(['--extension-dir', '/srv/release/extension'], {});
     const env = optionsFrom([], { DOSSIER_LENS_EXTENSION_DIR: '/srv/x' });
-    expect([flag.success && flag.output.extensionDir, env.success && env.output.extensionDir]).toEqual(['/srv/release/extension', '/srv/x']);
+    expect([flag.success && flag.output.extensionDir, env.success && env.output.extensionDir]).toEqual([
+      '/srv/release/extension',
+      '/srv/x',
+    ]);
   });
 });

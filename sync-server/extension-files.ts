@@ -20,12 +20,24 @@ const TYPES: Record<string, string> = {
 };
 
 /** Answers GET /extension/<file> from `dir` (404 when no directory is configured or no such file). */
-export async function serveExtensionFile(dir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
+export async function serveExtensionFile(
+  dir: string | undefined,
+  pathname: string,
+  res: ServerResponse,
+): Promise<void> {
   const name = pathname.slice(EXTENSION_PREFIX.length);
   const type = TYPES[extname(name).toLowerCase()];
-  const size = dir && type && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? await stat(join(dir, name)).then((s) => (s.isFile() ? s.size : undefined), () => undefined) : undefined;
+  const size =
+    dir && type && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+      ? await stat(join(dir, name)).then(
+          (s) => (s.isFile() ? s.size : undefined),
+          () => undefined,
+        )
+      : undefined;
   if (!dir || !type || size === undefined) {
-    res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'not found' }));
+    res
+      .writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' })
+      .end(JSON.stringify({ error: 'not found' }));
     return;
   }
   // Browsers poll the update manifests: always revalidate, so a new release is seen at once.

@@ -18,7 +18,19 @@ import * as Y from 'yjs';
 import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { replayStored } from './replay.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import { type TestServer, awarenessFrame, manyClientIdsUpdate, nestedChain, rawClient, startTestServer, stockClient, synced, tempDataDir, updatesOf, waitFor } from './testing.ts';
+import {
+  type TestServer,
+  awarenessFrame,
+  manyClientIdsUpdate,
+  nestedChain,
+  rawClient,
+  startTestServer,
+  stockClient,
+  synced,
+  tempDataDir,
+  updatesOf,
+  waitFor,
+} from './testing.ts';
 import { maxTypeDepth } from './update-guard.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261206);
@@ -46,7 +58,8 @@ interface Context {
 }
 
 /** A map's content with its keys in order: peers insert in different orders. */
-const sorted = (map: Y.Map<unknown>) => JSON.stringify(Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : 1)));
+const sorted = (map: Y.Map<unknown>) =>
+  JSON.stringify(Object.entries(map.toJSON()).sort(([a], [b]) => (a < b ? -1 : 1)));
 const int = (ctx: Context, below: number) => Math.floor(ctx.rand() * below);
 const bytes = (ctx: Context, length: number) => Uint8Array.from({ length }, () => int(ctx, 256));
 const pick = <T>(ctx: Context, list: readonly T[]): T => list[int(ctx, list.length)]!;
@@ -63,7 +76,9 @@ function structUnder(clientID: number, clock: number, change: (doc: Y.Doc) => vo
 /** Each attack: the frames one hostile connection sends. */
 const attacks: Record<string, (ctx: Context) => Uint8Array[]> = {
   'random bytes': (ctx) => [bytes(ctx, 1 + int(ctx, 200))],
-  'random behind a protocol prefix': (ctx) => [new Uint8Array([...pick(ctx, [[0, 0], [0, 1], [0, 2], [1], [3]]), ...bytes(ctx, int(ctx, 120))])],
+  'random behind a protocol prefix': (ctx) => [
+    new Uint8Array([...pick(ctx, [[0, 0], [0, 1], [0, 2], [1], [3]]), ...bytes(ctx, int(ctx, 120))]),
+  ],
   'truncated real update': (ctx) => {
     const update = pick(ctx, ctx.corpus);
     return [encodeUpdate(update.slice(0, Math.max(1, int(ctx, update.length))))];
@@ -84,9 +99,17 @@ const attacks: Record<string, (ctx: Context) => Uint8Array[]> = {
     return [encodeUpdate(updatesOf(doc, () => doc.getMap('records').set('r', value)))];
   },
   'clock far ahead under a colleague’s clientID': (ctx) =>
-    ctx.victims.length === 0 ? [] : [encodeUpdate(structUnder(pick(ctx, ctx.victims), 1 + int(ctx, 100_000), (doc) => doc.getMap('m').set('forged', 1)))],
+    ctx.victims.length === 0
+      ? []
+      : [
+          encodeUpdate(
+            structUnder(pick(ctx, ctx.victims), 1 + int(ctx, 100_000), (doc) => doc.getMap('m').set('forged', 1)),
+          ),
+        ],
   'new content under a colleague’s clientID': (ctx) =>
-    ctx.victims.length === 0 ? [] : [encodeUpdate(structUnder(pick(ctx, ctx.victims), 0, (doc) => doc.getMap('m').set('forged', 1)))],
+    ctx.victims.length === 0
+      ? []
+      : [encodeUpdate(structUnder(pick(ctx, ctx.victims), 0, (doc) => doc.getMap('m').set('forged', 1)))],
   'content referring to what does not exist': () => {
     const author = new Y.Doc();
     updatesOf(author, () => author.getArray('log').insert(0, ['first']));
@@ -100,11 +123,27 @@ const attacks: Record<string, (ctx: Context) => Uint8Array[]> = {
   'thousands of clientIDs in one frame': (ctx) => [encodeUpdate(manyClientIdsUpdate(300 + int(ctx, 20_000)))],
   'growing the document without end': (ctx) => {
     const doc = new Y.Doc();
-    return Array.from({ length: 8 }, () => encodeUpdate(updatesOf(doc, () => doc.getText('t').insert(0, 'g'.repeat(100_000 + int(ctx, 50_000))))));
+    return Array.from({ length: 8 }, () =>
+      encodeUpdate(updatesOf(doc, () => doc.getText('t').insert(0, 'g'.repeat(100_000 + int(ctx, 50_000))))),
+    );
   },
-  'huge presence': (ctx) => [awarenessFrame([{ id: 1 + int(ctx, 2 ** 30), clock: 1, state: JSON.stringify({ user: { name: 'x' }, blob: 'b'.repeat(200_000 + int(ctx, 600_000)) }) }])],
+  'huge presence': (ctx) => [
+    awarenessFrame([
+      {
+        id: 1 + int(ctx, 2 ** 30),
+        clock: 1,
+        state: JSON.stringify({ user: { name: 'x' }, blob: 'b'.repeat(200_000 + int(ctx, 600_000)) }),
+      },
+    ]),
+  ],
   'presence under a colleague’s clientID': (ctx) =>
-    ctx.victims.length === 0 ? [] : [awarenessFrame([{ id: pick(ctx, ctx.victims), clock: 1_000_000, state: JSON.stringify({ user: { name: 'impostor' } }) }])],
+    ctx.victims.length === 0
+      ? []
+      : [
+          awarenessFrame([
+            { id: pick(ctx, ctx.victims), clock: 1_000_000, state: JSON.stringify({ user: { name: 'impostor' } }) },
+          ]),
+        ],
   'presence that is not JSON': (ctx) => [awarenessFrame([{ id: 1 + int(ctx, 1000), clock: 1, state: '{"user":' }])],
   'garbage state vector': (ctx) => [encodeSyncStep1(bytes(ctx, 1 + int(ctx, 40)))],
   'frame past the size limit': () => [new Uint8Array(2 * 1024 * 1024 + 1)],
@@ -175,7 +214,11 @@ describe('seeded fuzzer of hostile frames and updates', () => {
         ctx.victims = honest.filter((p) => p.roomname === doc).map((p) => p.doc.clientID);
         const name = pick(ctx, attackNames);
         const frames = attacks[name]!(ctx);
-        const attacker = await rawClient(server.url, doc, server.token(`mallory-${i % 7}`, [{ role: pick(ctx, ['viewer', 'editor', 'admin']), doc: '*' }]));
+        const attacker = await rawClient(
+          server.url,
+          doc,
+          server.token(`mallory-${i % 7}`, [{ role: pick(ctx, ['viewer', 'editor', 'admin']), doc: '*' }]),
+        );
         let ended: number | null = null;
         void attacker.closed.then((closed) => {
           ended = closed.code;
@@ -187,7 +230,11 @@ describe('seeded fuzzer of hostile frames and updates', () => {
         // Frames are handled in order: a step 1 sent last is answered only after all of them.
         const before = syncFrames();
         if (attacker.ws.readyState === attacker.ws.OPEN) attacker.ws.send(encodeSyncStep1(new Uint8Array([0])));
-        const code = await waitFor(() => ended !== null || syncFrames() >= before + 2, 'an answer or a close', 10_000).then(
+        const code = await waitFor(
+          () => ended !== null || syncFrames() >= before + 2,
+          'an answer or a close',
+          10_000,
+        ).then(
           () => ended ?? 0,
           () => -1,
         );
@@ -202,15 +249,30 @@ describe('seeded fuzzer of hostile frames and updates', () => {
     const outcomes = [...tally.values()].flatMap((counts) => [...counts.keys()]);
     const summary = Object.fromEntries([...tally].map(([name, counts]) => [name, Object.fromEntries(counts)]));
     // Never an internal error, never a hang: only the documented refusals (or still open).
-    expect({ seed, unexpected: outcomes.filter((code) => ![0, 1009, 4400, 4413, 4422, 4529].includes(code)), summary }).toMatchObject({ unexpected: [] });
+    expect({
+      seed,
+      unexpected: outcomes.filter((code) => ![0, 1009, 4400, 4413, 4422, 4529].includes(code)),
+      summary,
+    }).toMatchObject({ unexpected: [] });
 
     // Still serving: the colleagues never lost their connection, converged, and a newcomer syncs.
-    expect({ disconnected: honest.filter((provider) => !provider.wsconnected).map((p) => p.roomname), logs: server.logs.filter((line) => /"user":"(alice|bob)"/u.test(line) && /refused|failed/u.test(line)) }).toEqual({ disconnected: [], logs: [] });
+    expect({
+      disconnected: honest.filter((provider) => !provider.wsconnected).map((p) => p.roomname),
+      logs: server.logs.filter((line) => /"user":"(alice|bob)"/u.test(line) && /refused|failed/u.test(line)),
+    }).toEqual({ disconnected: [], logs: [] });
     for (const doc of docs) {
       const [a, b] = honest.filter((p) => p.roomname === doc);
-      await waitFor(() => sorted(a!.doc.getMap('work')) === sorted(b!.doc.getMap('work')), `${doc} to converge`, 10_000);
+      await waitFor(
+        () => sorted(a!.doc.getMap('work')) === sorted(b!.doc.getMap('work')),
+        `${doc} to converge`,
+        10_000,
+      );
       const newcomer = stockClient(server.url, doc, server.token('newcomer', ['viewer', '*']));
-      await waitFor(() => newcomer.doc.getMap('work').size >= a!.doc.getMap('work').size, `a newcomer to ${doc} to sync`, 10_000);
+      await waitFor(
+        () => newcomer.doc.getMap('work').size >= a!.doc.getMap('work').size,
+        `a newcomer to ${doc} to sync`,
+        10_000,
+      );
       newcomer.destroy();
     }
     expect((await fetch(`${server.url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);

@@ -26,7 +26,12 @@ export class Health {
     if (this.known.size >= 1000) return;
     this.known.set(key, problem);
     this.metrics.storeProblems = this.known.size;
-    this.log.error('store damaged', { problem: problem.kind, detail: problem.detail, doc: problem.doc, seq: problem.seq });
+    this.log.error('store damaged', {
+      problem: problem.kind,
+      detail: problem.detail,
+      doc: problem.doc,
+      seq: problem.seq,
+    });
   }
 
   /** Forget everything reported (an operator cleared the alarm; current problems are reported again). */

@@ -59,14 +59,23 @@ export async function handleHttp(context: HttpContext, req: IncomingMessage, res
     return;
   }
   // 查阅留痕: devices post the views they queued (view-log.ts); the only POST outside /admin/.
-  if (url.pathname === '/views' && (req.method === 'POST' || req.method === 'GET')) return authenticated(context, req, res, url, cors);
+  if (url.pathname === '/views' && (req.method === 'POST' || req.method === 'GET'))
+    return authenticated(context, req, res, url, cors);
   if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' }, cors);
   if (url.pathname.startsWith(EXTENSION_PREFIX)) return serveExtensionFile(context.extensionDir, url.pathname, res);
   switch (url.pathname) {
-    case '/healthz':
-    {
-      const dependencies = context.health.dependencies.size > 0 ? { dependencies: Object.fromEntries([...context.health.dependencies].map(([name, up]) => [name, up ? 'ok' : 'unreachable'])) } : {};
-      return context.health.ok ? json(res, 200, { ok: true, ...dependencies }) : json(res, 503, { ok: false, problems: context.health.problems, ...dependencies });
+    case '/healthz': {
+      const dependencies =
+        context.health.dependencies.size > 0
+          ? {
+              dependencies: Object.fromEntries(
+                [...context.health.dependencies].map(([name, up]) => [name, up ? 'ok' : 'unreachable']),
+              ),
+            }
+          : {};
+      return context.health.ok
+        ? json(res, 200, { ok: true, ...dependencies })
+        : json(res, 503, { ok: false, problems: context.health.problems, ...dependencies });
     }
     case '/metrics':
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -96,7 +105,8 @@ async function authenticated(
     return json(res, 401, { error: 'unauthorized', reason: auth.reason }, { ...cors, 'WWW-Authenticate': 'Bearer' });
   }
   const { payload } = auth;
-  if (url.pathname === '/views') return handleViews(context, req, url, payload, (status, body) => json(res, status, body, cors));
+  if (url.pathname === '/views')
+    return handleViews(context, req, url, payload, (status, body) => json(res, status, body, cors));
   if (url.pathname === '/device-key') {
     const answer = answerDeviceKey(context.secret, payload.sub, url);
     return json(res, answer.status, answer.body, cors);

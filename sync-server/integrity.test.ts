@@ -38,7 +38,18 @@ function updates(count: number, marker = 'MARKER'): Uint8Array[] {
 
 async function commitEach(storage: ReturnType<typeof openSqliteStorage>, list: Uint8Array[]): Promise<void> {
   for (const update of list) {
-    await storage.commitUpdates([{ doc: 'unit:W01', data: update, user: 'u', name: 'u', time: Date.now(), hash: hashUpdate(update), clientIds: [], newBindings: [] }]);
+    await storage.commitUpdates([
+      {
+        doc: 'unit:W01',
+        data: update,
+        user: 'u',
+        name: 'u',
+        time: Date.now(),
+        hash: hashUpdate(update),
+        clientIds: [],
+        newBindings: [],
+      },
+    ]);
   }
 }
 
@@ -55,51 +66,64 @@ function crashImage(from: string, to: string): void {
   }
 }
 
-async function health(url: string): Promise<{ status: number; body: { ok: boolean; problems?: { kind: string; detail: string; doc?: string; seq?: number }[] } }> {
+async function health(url: string): Promise<{
+  status: number;
+  body: { ok: boolean; problems?: { kind: string; detail: string; doc?: string; seq?: number }[] };
+}> {
   const res = await fetch(`${url.replace('ws:', 'http:')}/healthz`);
   return { status: res.status, body: (await res.json()) as never };
 }
 
 describe('acknowledged writes lost with a damaged WAL tail', () => {
-  it('are reported at start, stay reported after new writes and a restart, and clear only when an operator says so', { timeout: 30_000 }, async () => {
-    const original = dir();
-    const image = dir();
-    const storage = openSqliteStorage(original);
-    await commitEach(storage, updates(40));
-    crashImage(original, image); // kill -9 now: 40 writes acknowledged, all in the WAL
-    await storage.close();
-    const wal = readFileSync(join(image, `${databaseFileName}-wal`));
-    const frame = 24 + 4096;
-    const frames = Math.floor((wal.length - 32) / frame);
-    // Damage one byte of a page a third of the way in: recovery stops at that frame.
-    const at = 32 + Math.floor(frames / 3) * frame + 24 + 200;
-    wal[at] = wal[at]! ^ 0xff;
-    writeFileSync(join(image, `${databaseFileName}-wal`), wal);
+  it(
+    'are reported at start, stay reported after new writes and a restart, and clear only when an operator says so',
+    { timeout: 30_000 },
+    async () => {
+      const original = dir();
+      const image = dir();
+      const storage = openSqliteStorage(original);
+      await commitEach(storage, updates(40));
+      crashImage(original, image); // kill -9 now: 40 writes acknowledged, all in the WAL
+      await storage.close();
+      const wal = readFileSync(join(image, `${databaseFileName}-wal`));
+      const frame = 24 + 4096;
+      const frames = Math.floor((wal.length - 32) / frame);
+      // Damage one byte of a page a third of the way in: recovery stops at that frame.
+      const at = 32 + Math.floor(frames / 3) * frame + 24 + 200;
+      wal[at] = wal[at]! ^ 0xff;
+      writeFileSync(join(image, `${databaseFileName}-wal`), wal);
 
-    let server = await startTestServer(image);
-    cleanups.push(() => server.close());
-    const reported = await health(server.url);
-    expect(reported.status).toBe(503);
-    expect(reported.body.problems?.map((p) => p.kind)).toContain('lost-writes');
-    expect(server.logs.some((line) => line.includes('"level":"error"') && line.includes('store damaged') && line.includes('lost-writes'))).toBe(true);
-    expect(await (await fetch(`${server.url.replace('ws:', 'http:')}/metrics`)).text()).toMatch(/dossierlens_store_problems [1-9]/u);
+      let server = await startTestServer(image);
+      cleanups.push(() => server.close());
+      const reported = await health(server.url);
+      expect(reported.status).toBe(503);
+      expect(reported.body.problems?.map((p) => p.kind)).toContain('lost-writes');
+      expect(
+        server.logs.some(
+          (line) => line.includes('"level":"error"') && line.includes('store damaged') && line.includes('lost-writes'),
+        ),
+      ).toBe(true);
+      expect(await (await fetch(`${server.url.replace('ws:', 'http:')}/metrics`)).text()).toMatch(
+        /dossierlens_store_problems [1-9]/u,
+      );
 
-    // New writes reuse the lost sequence numbers; the alarm must not go away with them.
-    const writer = stockClient(server.url, 'unit:W02', server.token('w', ['editor', 'unit:*']));
-    await synced(writer);
-    for (let i = 0; i < 60; i++) writer.doc.getMap('m').set(`n${i}`, i);
-    await waitFor(() => server.metrics.updatesTotal >= 1, 'new writes');
-    writer.destroy();
-    await server.close();
-    server = await startTestServer(image);
-    expect((await health(server.url)).status).toBe(503);
+      // New writes reuse the lost sequence numbers; the alarm must not go away with them.
+      const writer = stockClient(server.url, 'unit:W02', server.token('w', ['editor', 'unit:*']));
+      await synced(writer);
+      for (let i = 0; i < 60; i++) writer.doc.getMap('m').set(`n${i}`, i);
+      await waitFor(() => server.metrics.updatesTotal >= 1, 'new writes');
+      writer.destroy();
+      await server.close();
+      server = await startTestServer(image);
+      expect((await health(server.url)).status).toBe(503);
 
-    // The operator looked into it: `check --clear` goes through the running server.
-    const lines: string[] = [];
-    await runCli(['check', '--data', image, '--clear'], { out: (line) => lines.push(line) });
-    expect(lines).toContain('store ok');
-    expect((await health(server.url)).status).toBe(200);
-  });
+      // The operator looked into it: `check --clear` goes through the running server.
+      const lines: string[] = [];
+      await runCli(['check', '--data', image, '--clear'], { out: (line) => lines.push(line) });
+      expect(lines).toContain('store ok');
+      expect((await health(server.url)).status).toBe(200);
+    },
+  );
 });
 
 describe('a damaged main file', () => {
@@ -113,14 +137,18 @@ describe('a damaged main file', () => {
     writeFileSync(join(dataDir, databaseFileName), file);
 
     const lines: string[] = [];
-    await expect(runCli(['check', '--data', dataDir], { out: (line) => lines.push(line) })).rejects.toThrow(/store damaged/u);
+    await expect(runCli(['check', '--data', dataDir], { out: (line) => lines.push(line) })).rejects.toThrow(
+      /store damaged/u,
+    );
     expect(lines.some((line) => line.includes('does not match the SHA-256') && line.includes('unit:W01'))).toBe(true);
 
     const server = await startTestServer(dataDir);
     cleanups.push(() => server.close());
     const reported = await health(server.url);
     expect(reported.status).toBe(503);
-    expect(reported.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'integrity', doc: 'unit:W01', seq: 4 })]));
+    expect(reported.body.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'integrity', doc: 'unit:W01', seq: 4 })]),
+    );
   });
 
   it('a broken page is found by the structural check', async () => {

@@ -27,16 +27,23 @@ export function readAlarm(dataDir: string): Alarm | null {
     const parsed = JSON.parse(readFileSync(join(dataDir, alarmFileName), 'utf8')) as Alarm;
     return Array.isArray(parsed.problems) ? parsed : null;
   } catch {
-    return existsSync(join(dataDir, alarmFileName)) ? { detectedAt: 'unknown', problems: [{ kind: 'integrity', detail: `${alarmFileName} is unreadable` }] } : null;
+    return existsSync(join(dataDir, alarmFileName))
+      ? { detectedAt: 'unknown', problems: [{ kind: 'integrity', detail: `${alarmFileName} is unreadable` }] }
+      : null;
   }
 }
 
-const sameProblem = (a: StoreProblem, b: StoreProblem) => a.kind === b.kind && a.detail === b.detail && a.doc === b.doc && a.seq === b.seq;
+const sameProblem = (a: StoreProblem, b: StoreProblem) =>
+  a.kind === b.kind && a.detail === b.detail && a.doc === b.doc && a.seq === b.seq;
 
 function raiseAlarm(dataDir: string, found: StoreProblem[]): StoreProblem[] {
   const alarm = readAlarm(dataDir) ?? { detectedAt: new Date().toISOString(), problems: [] };
   const added = found.filter((problem) => !alarm.problems.some((known) => sameProblem(known, problem)));
-  if (added.length > 0) writeFileSync(join(dataDir, alarmFileName), JSON.stringify({ ...alarm, problems: [...alarm.problems, ...added] }, null, 2) + '\n');
+  if (added.length > 0)
+    writeFileSync(
+      join(dataDir, alarmFileName),
+      JSON.stringify({ ...alarm, problems: [...alarm.problems, ...added] }, null, 2) + '\n',
+    );
   return [...alarm.problems, ...added];
 }
 
@@ -52,7 +59,12 @@ export interface IntegrityReport {
  * found before (the alarm is removed and the commit mark lowered to what storage holds), so only
  * what is wrong now remains.
  */
-export async function checkIntegrity(storage: Storage, dataDir: string, options: { full: boolean; clear?: boolean }, health?: Health): Promise<IntegrityReport> {
+export async function checkIntegrity(
+  storage: Storage,
+  dataDir: string,
+  options: { full: boolean; clear?: boolean },
+  health?: Health,
+): Promise<IntegrityReport> {
   if (options.clear) {
     await storage.acknowledgeLoss();
     rmSync(join(dataDir, alarmFileName), { force: true });

@@ -24,7 +24,10 @@ export function redact(text: string): string {
 
 const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(sink: LogSink = (line) => process.stdout.write(line + '\n'), minLevel: LogLevel = 'info'): Logger {
+export function createLogger(
+  sink: LogSink = (line) => process.stdout.write(line + '\n'),
+  minLevel: LogLevel = 'info',
+): Logger {
   const write = (level: LogLevel, msg: string, fields: LogFields = {}, always = false) => {
     if (!always && levels[level] < levels[minLevel]) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, msg: redact(msg) };

@@ -32,7 +32,18 @@ export const defaultDataDir = '.data/sync-server';
 const flagNames: Record<string, string> = { dataDir: 'data', synchronous: 'sync' };
 const kebab = (key: string) => flagNames[key] ?? key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const envName = (key: string) => `DOSSIER_LENS_${kebab(key).replace(/-/gu, '_').toUpperCase()}`;
-const textOptions = new Set(['host', 'dataDir', 'synchronous', 'logLevel', 'extensionDir', 'allowedOrigins', 'allowedHosts', 'ssoConfig', 'store', 'pubsub']);
+const textOptions = new Set([
+  'host',
+  'dataDir',
+  'synchronous',
+  'logLevel',
+  'extensionDir',
+  'allowedOrigins',
+  'allowedHosts',
+  'ssoConfig',
+  'store',
+  'pubsub',
+]);
 const booleanOptions = new Set(['multiplex']);
 /** `true` / `false`; anything else is left as text for the schema to refuse by name. */
 const booleanFrom = (text: string): boolean | string => (text === 'true' ? true : text === 'false' ? false : text);
@@ -47,12 +58,14 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): v.SafeParse
   const input: Record<string, unknown> = { dataDir: defaultDataDir };
   for (const key of keys) {
     const text = (values[kebab(key)] as string | undefined) ?? env[envName(key)];
-    if (text !== undefined) input[key] = textOptions.has(key) ? text : booleanOptions.has(key) ? booleanFrom(text) : Number(text);
+    if (text !== undefined)
+      input[key] = textOptions.has(key) ? text : booleanOptions.has(key) ? booleanFrom(text) : Number(text);
   }
   return v.safeParse(serverOptionsSchema, input);
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) await main();
 
 async function main(): Promise<void> {
@@ -66,7 +79,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (!parsed.success) {
-    for (const issue of parsed.issues) process.stderr.write(`invalid option ${v.getDotPath(issue) ?? ''}: ${issue.message}\n`);
+    for (const issue of parsed.issues)
+      process.stderr.write(`invalid option ${v.getDotPath(issue) ?? ''}: ${issue.message}\n`);
     process.exit(2);
   }
 

@@ -69,14 +69,27 @@ export class Metrics {
     const metric = (name: string, type: 'gauge' | 'counter', help: string, value: number) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
     };
-    metric('dossierlens_store_problems', 'gauge', 'Known problems with the store: damage, lost acknowledged writes, unreadable updates (0 = healthy; see /healthz).', this.storeProblems);
+    metric(
+      'dossierlens_store_problems',
+      'gauge',
+      'Known problems with the store: damage, lost acknowledged writes, unreadable updates (0 = healthy; see /healthz).',
+      this.storeProblems,
+    );
     if (this.dependencies.size > 0) {
-      lines.push('# HELP dossierlens_dependency_up Whether a service the server depends on answered its last check (1) or not (0).');
+      lines.push(
+        '# HELP dossierlens_dependency_up Whether a service the server depends on answered its last check (1) or not (0).',
+      );
       lines.push('# TYPE dossierlens_dependency_up gauge');
-      for (const [name, up] of this.dependencies) lines.push(`dossierlens_dependency_up{dependency="${name}"} ${up ? 1 : 0}`);
+      for (const [name, up] of this.dependencies)
+        lines.push(`dossierlens_dependency_up{dependency="${name}"} ${up ? 1 : 0}`);
     }
     metric('dossierlens_connections', 'gauge', 'Open WebSocket connections.', this.connections);
-    metric('dossierlens_open_documents', 'gauge', 'Documents clients have open: one per per-document socket, any number per multiplexed one.', this.openDocuments);
+    metric(
+      'dossierlens_open_documents',
+      'gauge',
+      'Documents clients have open: one per per-document socket, any number per multiplexed one.',
+      this.openDocuments,
+    );
     metric('dossierlens_documents_loaded', 'gauge', 'Documents held in memory.', this.documentsLoaded);
     metric('dossierlens_document_loads_total', 'counter', 'Documents loaded from storage.', this.documentLoadsTotal);
     metric('dossierlens_document_unloads_total', 'counter', 'Idle documents unloaded.', this.documentUnloadsTotal);

@@ -28,7 +28,9 @@ describe.skipIf(!up)('cli migrate', () => {
     const schema = tempSchema();
     cleanups.push(() => schema.drop());
     const server = await startTestServer(source.dir, { compactEvery: 5 });
-    const writers = ['unit:M01', 'unit:M02'].map((doc) => stockClient(server.url, doc, server.token('alice', ['editor', doc])));
+    const writers = ['unit:M01', 'unit:M02'].map((doc) =>
+      stockClient(server.url, doc, server.token('alice', ['editor', doc])),
+    );
     await Promise.all(writers.map(synced));
     for (let i = 0; i < 12; i++) writers[0]!.doc.getMap('m').set(`k${i}`, i); // compacted along the way
     writers[1]!.doc.getText('t').insert(0, '材料');
@@ -39,9 +41,19 @@ describe.skipIf(!up)('cli migrate', () => {
     const audit = await readAudit(source.dir, { user: 'alice' });
     // Two entries of the view log (查阅留痕): append-only, so they must move too.
     const sqlite = openSqliteStorage(source.dir);
-    await sqlite.recordViews(['v-000001', 'v-000002'].map((id, i) => ({
-      id, user: 'alice', name: '爱丽丝', subjectType: 'cadre' as const, subjectId: `C00${i + 1}`, unit: 'M01', view: 'sidepanel', clientTime: 1000 + i, time: 2000 + i,
-    })));
+    await sqlite.recordViews(
+      ['v-000001', 'v-000002'].map((id, i) => ({
+        id,
+        user: 'alice',
+        name: '爱丽丝',
+        subjectType: 'cadre' as const,
+        subjectId: `C00${i + 1}`,
+        unit: 'M01',
+        view: 'sidepanel',
+        clientTime: 1000 + i,
+        time: 2000 + i,
+      })),
+    );
     const views = await sqlite.views({});
     await sqlite.close();
 
@@ -59,7 +71,10 @@ describe.skipIf(!up)('cli migrate', () => {
     await storage.pool.query("UPDATE migrated_documents SET verified = false WHERE doc = 'unit:M01'");
     lines.length = 0;
     await runCli(['migrate', '--from', source.dir, '--to', schema.url], { out: (line) => lines.push(line) });
-    expect(lines).toEqual(['copied unit:M01: state vector and content hash match', 'migrated 1 document(s) (1 already done), 1 revocation(s) and 2 view-log entries']);
+    expect(lines).toEqual([
+      'copied unit:M01: state vector and content hash match',
+      'migrated 1 document(s) (1 already done), 1 revocation(s) and 2 view-log entries',
+    ]);
     expect((await storage.changesSince({ seq: 0, revocation: 0 })).revocations).toHaveLength(1);
 
     expect(await storage.audit({ user: 'alice' })).toEqual(audit);
@@ -94,9 +109,22 @@ describe.skipIf(!up)('cli migrate', () => {
     cleanups.push(() => schema.drop());
     const storage = await openPostgresStorage(schema.url);
     cleanups.push(() => storage.close());
-    await storage.commitUpdates([{ doc: 'unit:Z', data: new Uint8Array([0, 0]), user: 'x', name: 'x', time: 0, hash: '', clientIds: [], newBindings: [] }]);
+    await storage.commitUpdates([
+      {
+        doc: 'unit:Z',
+        data: new Uint8Array([0, 0]),
+        user: 'x',
+        name: 'x',
+        time: 0,
+        hash: '',
+        clientIds: [],
+        newBindings: [],
+      },
+    ]);
     const server = await startTestServer(source.dir);
     await server.close();
-    await expect(runCli(['migrate', '--from', source.dir, '--to', schema.url], { out: () => undefined })).rejects.toThrow(/already holds writes of its own/u);
+    await expect(
+      runCli(['migrate', '--from', source.dir, '--to', schema.url], { out: () => undefined }),
+    ).rejects.toThrow(/already holds writes of its own/u);
   });
 });

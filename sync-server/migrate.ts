@@ -45,21 +45,50 @@ function fingerprint(stored: Pick<StoredDocument, 'snapshot' | 'updates'>): { st
 
 type Row = Record<string, unknown>;
 
-export async function migrateStore(from: string, to: string, say: (line: string) => void = () => undefined): Promise<MigrationReport> {
+export async function migrateStore(
+  from: string,
+  to: string,
+  say: (line: string) => void = () => undefined,
+): Promise<MigrationReport> {
   const lock = lockDataDir(from, 'cli migrate');
   const source = new Database(join(from, databaseFileName), { readonly: true, fileMustExist: true });
   const target = await openPostgresStorage(to);
   const report: MigrationReport = { copied: [], skipped: [], revocations: 0, views: 0 };
   try {
     const pool = target.pool;
-    const foreign = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM log WHERE doc NOT IN (SELECT doc FROM migrated_documents)');
-    if ((foreign.rows[0]?.n ?? 0) > 0) throw new MigrationRefused(`${to.replace(/:[^:@/]*@/u, ':***@')} already holds writes of its own: migrate into an empty store`);
-    const done = new Map((await pool.query<{ doc: string; verified: boolean }>('SELECT doc, verified FROM migrated_documents')).rows.map((row) => [row.doc, row.verified]));
-    const docs = source.prepare<[], { doc: string }>('SELECT doc FROM log UNION SELECT doc FROM snapshots UNION SELECT doc FROM client_bindings ORDER BY doc').all().map((row) => row.doc);
+    const foreign = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM log WHERE doc NOT IN (SELECT doc FROM migrated_documents)',
+    );
+    if ((foreign.rows[0]?.n ?? 0) > 0)
+      throw new MigrationRefused(
+        `${to.replace(/:[^:@/]*@/u, ':***@')} already holds writes of its own: migrate into an empty store`,
+      );
+    const done = new Map(
+      (await pool.query<{ doc: string; verified: boolean }>('SELECT doc, verified FROM migrated_documents')).rows.map(
+        (row) => [row.doc, row.verified],
+      ),
+    );
+    const docs = source
+      .prepare<[], { doc: string }>(
+        'SELECT doc FROM log UNION SELECT doc FROM snapshots UNION SELECT doc FROM client_bindings ORDER BY doc',
+      )
+      .all()
+      .map((row) => row.doc);
     const loadSource = (doc: string): Pick<StoredDocument, 'snapshot' | 'updates'> => {
-      const snapshot = source.prepare<[string], { data: Buffer; through_seq: number }>('SELECT data, through_seq FROM snapshots WHERE doc = ?').get(doc);
-      const updates = source.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM log WHERE doc = ? AND seq > ? AND data IS NOT NULL ORDER BY seq').all(doc, snapshot?.through_seq ?? 0);
-      return { snapshot: snapshot ? new Uint8Array(snapshot.data) : null, updates: updates.map((u) => ({ seq: u.seq, data: new Uint8Array(u.data) })) };
+      const snapshot = source
+        .prepare<[string], { data: Buffer; through_seq: number }>(
+          'SELECT data, through_seq FROM snapshots WHERE doc = ?',
+        )
+        .get(doc);
+      const updates = source
+        .prepare<[string, number], { seq: number; data: Buffer }>(
+          'SELECT seq, data FROM log WHERE doc = ? AND seq > ? AND data IS NOT NULL ORDER BY seq',
+        )
+        .all(doc, snapshot?.through_seq ?? 0);
+      return {
+        snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
+        updates: updates.map((u) => ({ seq: u.seq, data: new Uint8Array(u.data) })),
+      };
     };
     for (const doc of docs) {
       if (done.get(doc) === true) {
@@ -70,18 +99,39 @@ export async function migrateStore(from: string, to: string, say: (line: string)
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        for (const table of ['log', 'snapshots', 'client_bindings', 'quarantine', 'migrated_documents']) await client.query(`DELETE FROM ${table} WHERE doc = $1`, [doc]);
+        for (const table of ['log', 'snapshots', 'client_bindings', 'quarantine', 'migrated_documents'])
+          await client.query(`DELETE FROM ${table} WHERE doc = $1`, [doc]);
         const copy = async (table: string, columns: string[], rows: Row[]) => {
           for (const row of rows) {
-            await client.query(`INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => row[c] ?? null));
+            await client.query(
+              `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+              columns.map((c) => row[c] ?? null),
+            );
           }
         };
-        await copy('log', ['seq', 'doc', 'user', 'name', 'time', 'size', 'hash', 'client_ids', 'data'], source.prepare('SELECT * FROM log WHERE doc = ? ORDER BY seq').all(doc) as Row[]);
-        await copy('snapshots', ['doc', 'data', 'through_seq', 'time', 'hash'], source.prepare('SELECT * FROM snapshots WHERE doc = ?').all(doc) as Row[]);
-        const bindings = (source.prepare('SELECT * FROM client_bindings WHERE doc = ?').all(doc) as Row[]).map((row) => ({ ...row, wrote: row.wrote !== 0 }));
+        await copy(
+          'log',
+          ['seq', 'doc', 'user', 'name', 'time', 'size', 'hash', 'client_ids', 'data'],
+          source.prepare('SELECT * FROM log WHERE doc = ? ORDER BY seq').all(doc) as Row[],
+        );
+        await copy(
+          'snapshots',
+          ['doc', 'data', 'through_seq', 'time', 'hash'],
+          source.prepare('SELECT * FROM snapshots WHERE doc = ?').all(doc) as Row[],
+        );
+        const bindings = (source.prepare('SELECT * FROM client_bindings WHERE doc = ?').all(doc) as Row[]).map(
+          (row) => ({ ...row, wrote: row.wrote !== 0 }),
+        );
         await copy('client_bindings', ['doc', 'client_id', 'user', 'name', 'time', 'wrote'], bindings);
-        await copy('quarantine', ['seq', 'doc', 'data', 'error', 'time'], source.prepare('SELECT * FROM quarantine WHERE doc = ?').all(doc) as Row[]);
-        await client.query('INSERT INTO migrated_documents (doc, source, state_vector, hash, verified, time) VALUES ($1, $2, $3, $4, false, $5)', [doc, from, Buffer.from(expected.stateVector), expected.hash, Date.now()]);
+        await copy(
+          'quarantine',
+          ['seq', 'doc', 'data', 'error', 'time'],
+          source.prepare('SELECT * FROM quarantine WHERE doc = ?').all(doc) as Row[],
+        );
+        await client.query(
+          'INSERT INTO migrated_documents (doc, source, state_vector, hash, verified, time) VALUES ($1, $2, $3, $4, false, $5)',
+          [doc, from, Buffer.from(expected.stateVector), expected.hash, Date.now()],
+        );
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -90,8 +140,13 @@ export async function migrateStore(from: string, to: string, say: (line: string)
         client.release();
       }
       const actual = fingerprint(await target.loadDocument(doc));
-      if (actual.hash !== expected.hash || Buffer.compare(Buffer.from(actual.stateVector), Buffer.from(expected.stateVector)) !== 0) {
-        throw new MigrationRefused(`${doc} does not read back the same from PostgreSQL (state vector or content hash differ); run migrate again`);
+      if (
+        actual.hash !== expected.hash ||
+        Buffer.compare(Buffer.from(actual.stateVector), Buffer.from(expected.stateVector)) !== 0
+      ) {
+        throw new MigrationRefused(
+          `${doc} does not read back the same from PostgreSQL (state vector or content hash differ); run migrate again`,
+        );
       }
       await pool.query('UPDATE migrated_documents SET verified = true WHERE doc = $1', [doc]);
       report.copied.push(doc);
@@ -107,7 +162,8 @@ export async function migrateStore(from: string, to: string, say: (line: string)
     }
     report.revocations = revocations.length;
     // The view log, in its order; (user, id) is unique, so a resumed run adds only what is missing.
-    const hasViews = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'views'").get() !== undefined;
+    const hasViews =
+      source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'views'").get() !== undefined;
     const views = hasViews ? (source.prepare('SELECT * FROM views ORDER BY seq').all() as Row[]) : [];
     for (let i = 0; i < views.length; i += 500) {
       await target.recordViews(
@@ -126,8 +182,12 @@ export async function migrateStore(from: string, to: string, say: (line: string)
     }
     report.views = views.length;
     // New writes number on from the copied ones.
-    await pool.query("SELECT setval(pg_get_serial_sequence('log', 'seq'), coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM log");
-    say(`migrated ${report.copied.length} document(s) (${report.skipped.length} already done), ${report.revocations} revocation(s) and ${report.views} view-log entr${report.views === 1 ? 'y' : 'ies'}`);
+    await pool.query(
+      "SELECT setval(pg_get_serial_sequence('log', 'seq'), coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM log",
+    );
+    say(
+      `migrated ${report.copied.length} document(s) (${report.skipped.length} already done), ${report.revocations} revocation(s) and ${report.views} view-log entr${report.views === 1 ? 'y' : 'ies'}`,
+    );
     return report;
   } finally {
     source.close();
@@ -138,9 +198,15 @@ export async function migrateStore(from: string, to: string, say: (line: string)
 
 /** The `migrate` command's arguments; throws with a usage line when they are wrong. */
 export function migrateArguments(argv: string[]): { from: string; to: string } {
-  const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    strict: true,
+  });
   if (values.from === undefined || values.to === undefined || !/^postgres(?:ql)?:\/\//u.test(values.to)) {
-    throw new MigrationRefused('usage: npm run cli -- migrate --from <data dir> --to postgres://user@host:5432/db[?schema=name]');
+    throw new MigrationRefused(
+      'usage: npm run cli -- migrate --from <data dir> --to postgres://user@host:5432/db[?schema=name]',
+    );
   }
   return { from: values.from, to: values.to };
 }

@@ -132,7 +132,11 @@ describe('the update guard, per document on a multiplexed socket', () => {
     try {
       const mallory = await mux('mallory', ['unit:MZ02'], capped);
       const grower = new Y.Doc();
-      for (let i = 0; i < 3; i++) mallory.send('unit:MZ02', encodeUpdate(updatesOf(grower, () => grower.getText('t').insert(0, 'x'.repeat(30_000)))));
+      for (let i = 0; i < 3; i++)
+        mallory.send(
+          'unit:MZ02',
+          encodeUpdate(updatesOf(grower, () => grower.getText('t').insert(0, 'x'.repeat(30_000)))),
+        );
       await waitFor(() => mallory.closes.has('unit:MZ02'), 'the document’s close');
       expect(mallory.closes.get('unit:MZ02')!.code).toBe(4413);
       const reader = client('unit:MZ02', 'vera', 'viewer', capped);
@@ -153,7 +157,10 @@ describe('the update guard, per document on a multiplexed socket', () => {
     const forger = new Y.Doc();
     forger.clientID = alice.doc.clientID;
     bob.send('unit:MK01', encodeUpdate(updatesOf(forger, () => forger.getMap('m').set('forged', 'by bob'))));
-    await waitFor(() => bob.messages('unit:MK01').some((m) => m[0] === messageAuth), 'bob’s forged write to be refused');
+    await waitFor(
+      () => bob.messages('unit:MK01').some((m) => m[0] === messageAuth),
+      'bob’s forged write to be refused',
+    );
     alice.doc.getMap('m').set('alice', 1);
     const reader = client('unit:MK01', 'vera', 'viewer');
     await waitFor(() => reader.doc.getMap('m').get('alice') === 1, 'alice’s edit at a reader');
@@ -167,10 +174,26 @@ describe('presence on a multiplexed socket', () => {
     const alice = client('unit:MP01', 'alice');
     await synced(alice);
     const seen: number[] = [];
-    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) => seen.push(...added, ...updated));
+    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
+      seen.push(...added, ...updated),
+    );
     const vic = await mux('vic', ['unit:MP01'], server, 'viewer');
-    vic.send('unit:MP01', awarenessFrame([{ id: 7171, clock: 1, state: JSON.stringify({ user: { id: 'alice', name: '张三' }, blob: 'x'.repeat(900 * 1024) }) }]));
-    vic.send('unit:MP01', awarenessFrame([{ id: 7272, clock: 1, state: JSON.stringify({ user: { id: 'alice', name: '张三', subject: 'cadre:c1' } }) }]));
+    vic.send(
+      'unit:MP01',
+      awarenessFrame([
+        {
+          id: 7171,
+          clock: 1,
+          state: JSON.stringify({ user: { id: 'alice', name: '张三' }, blob: 'x'.repeat(900 * 1024) }),
+        },
+      ]),
+    );
+    vic.send(
+      'unit:MP01',
+      awarenessFrame([
+        { id: 7272, clock: 1, state: JSON.stringify({ user: { id: 'alice', name: '张三', subject: 'cadre:c1' } }) },
+      ]),
+    );
     await waitFor(() => alice.awareness.getStates().has(7272), 'vic’s presence at alice');
     expect(alice.awareness.getStates().get(7272)).toEqual({ user: { id: 'vic', name: 'vic', subject: 'cadre:c1' } });
     expect(seen).not.toContain(7171);
@@ -204,7 +227,9 @@ describe('the shared upgrade', () => {
     const host = `Host: 127.0.0.1:${server.port}\r\n`;
     expect(await muxUpgrade(server, token, `${host}Origin: https://evil.example\r\n`)).toBe(403);
     expect(await muxUpgrade(server, token, `Host: attacker.example:${server.port}\r\n`)).toBe(421);
-    expect(await muxUpgrade(server, token, `${host}Origin: chrome-extension://abcdefghijklmnopabcdefghijklmnop\r\n`)).toBe(101);
+    expect(
+      await muxUpgrade(server, token, `${host}Origin: chrome-extension://abcdefghijklmnopabcdefghijklmnop\r\n`),
+    ).toBe(101);
   });
 
   it('counts a multiplexed socket once against the caps, however many documents it carries', async () => {
@@ -212,7 +237,10 @@ describe('the shared upgrade', () => {
     const capped = await startTestServer(dir.dir, { maxConnectionsPerUser: 2, maxConnections: 3 });
     try {
       const uma = await mux('uma', ['unit:MQ01', 'unit:MQ02', 'unit:MQ03', 'unit:MQ04'], capped);
-      await waitFor(() => ['unit:MQ01', 'unit:MQ04'].every((doc) => stateVectors(uma, doc).length > 0), 'four documents open');
+      await waitFor(
+        () => ['unit:MQ01', 'unit:MQ04'].every((doc) => stateVectors(uma, doc).length > 0),
+        'four documents open',
+      );
       expect(capped.metrics.connections).toBe(1);
       const second = await muxClient(capped.url, capped.token('uma', ['editor', 'unit:*']), '');
       sockets.push(second);

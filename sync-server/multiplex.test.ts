@@ -24,7 +24,17 @@ import {
   syncStep2,
 } from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
-import { type MuxClient, type TestServer, muxClient, startTestServer, stockClient, synced, tempDataDir, upgradeStatus, waitFor } from './testing.ts';
+import {
+  type MuxClient,
+  type TestServer,
+  muxClient,
+  startTestServer,
+  stockClient,
+  synced,
+  tempDataDir,
+  upgradeStatus,
+  waitFor,
+} from './testing.ts';
 
 const data = tempDataDir();
 let server: TestServer;
@@ -44,7 +54,11 @@ afterAll(async () => {
   data.remove();
 });
 
-const editor = (user: string) => server.token(user, [{ role: 'editor', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }]);
+const editor = (user: string) =>
+  server.token(user, [
+    { role: 'editor', doc: 'unit:*' },
+    { role: 'viewer', doc: 'workspace' },
+  ]);
 
 async function mux(token: string, path?: string, on = server): Promise<MuxClient> {
   const socket = await muxClient(on.url, token, path);
@@ -103,14 +117,24 @@ describe('the upgrade', () => {
     const socket = await mux(token, 'workspace');
     expect(socket.ws.protocol).toBe(MULTIPLEX_SUBPROTOCOL);
     expect((await mux(token, '')).ws.protocol).toBe(MULTIPLEX_SUBPROTOCOL);
-    expect(await upgradeStatus(server.url, 'workspace', null, ['dossierlens', 'auth.dl1.forged.token', MULTIPLEX_SUBPROTOCOL])).toBe(401);
-    expect(await upgradeStatus(server.url, 'not-a-document', null, ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL])).toBe(400);
+    expect(
+      await upgradeStatus(server.url, 'workspace', null, [
+        'dossierlens',
+        'auth.dl1.forged.token',
+        MULTIPLEX_SUBPROTOCOL,
+      ]),
+    ).toBe(401);
+    expect(
+      await upgradeStatus(server.url, 'not-a-document', null, ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL]),
+    ).toBe(400);
 
     const dir = tempDataDir();
     const plain = await startTestServer(dir.dir, { multiplex: false });
     try {
       const other = plain.token('una', ['editor', 'unit:*']);
-      expect(await upgradeStatus(plain.url, 'workspace', null, ['dossierlens', `auth.${other}`, MULTIPLEX_SUBPROTOCOL])).toBe(403);
+      expect(
+        await upgradeStatus(plain.url, 'workspace', null, ['dossierlens', `auth.${other}`, MULTIPLEX_SUBPROTOCOL]),
+      ).toBe(403);
       const fallback = await mux(other, 'unit:U01', plain);
       expect(fallback.ws.protocol).toBe('dossierlens');
     } finally {
@@ -130,7 +154,10 @@ describe('many documents over one socket', () => {
     await waitFor(() => server.metrics.updatesTotal > 0, 'the write');
     const socket = await mux(editor('mia'));
     for (const doc of ['unit:M01', 'unit:M02', 'workspace']) start(socket, doc);
-    await waitFor(() => ['unit:M01', 'unit:M02', 'workspace'].every((doc) => socket.messages(doc).length >= 2), 'three answers');
+    await waitFor(
+      () => ['unit:M01', 'unit:M02', 'workspace'].every((doc) => socket.messages(doc).length >= 2),
+      'three answers',
+    );
     for (const doc of ['unit:M01', 'unit:M02', 'workspace']) {
       expect(kinds(socket.messages(doc).slice(0, 2))).toEqual([
         [messageSync, syncStep2],
@@ -148,7 +175,10 @@ describe('many documents over one socket', () => {
     await synced(peer);
     start(socket, 'unit:W01');
     start(socket, 'workspace');
-    await waitFor(() => socket.messages('unit:W01').length >= 2 && socket.messages('workspace').length >= 2, 'both open');
+    await waitFor(
+      () => socket.messages('unit:W01').length >= 2 && socket.messages('workspace').length >= 2,
+      'both open',
+    );
     socket.send('unit:W01', encodeUpdate(updateOf((d) => d.getMap('m').set('from', 'mux'))));
     await waitFor(() => peer.doc.getMap('m').get('from') === 'mux', 'the peer to receive the write');
     const stored = new Y.Doc();
@@ -182,20 +212,38 @@ describe('many documents over one socket', () => {
     const writer = stock('unit:N01', editor('ned'));
     await synced(writer);
     writer.doc.getMap('m').set('k', 'v');
-    await waitFor(() => socket.messages('unit:N01').some((m) => m[0] === messageSync && m[1] === 2), 'the edit to arrive');
+    await waitFor(
+      () => socket.messages('unit:N01').some((m) => m[0] === messageSync && m[1] === 2),
+      'the edit to arrive',
+    );
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     expect(socket.messages('workspace')).toEqual([]);
   });
 
   it('opens the documents whose access is derived (user:<sub>, queries) and the register by their own rules', async () => {
     // An editor of the register: it writes something, so it may save shared queries too.
-    const dee = await mux(server.token('dee', [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }, { role: 'editor', doc: 'register' }]));
+    const dee = await mux(
+      server.token('dee', [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+        { role: 'editor', doc: 'register' },
+      ]),
+    );
     // A viewer of everything it holds: reads the shared queries, writes none, has no register.
-    const vic = await mux(server.token('vic', [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }]));
+    const vic = await mux(
+      server.token('vic', [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+      ]),
+    );
     for (const doc of ['user:dee', 'queries', 'register', 'user:vic']) start(dee, doc);
     for (const doc of ['user:vic', 'queries', 'register']) start(vic, doc);
     await waitFor(
-      () => ['user:dee', 'queries', 'register'].every((doc) => dee.messages(doc).length >= 2) && dee.closes.has('user:vic') && vic.messages('queries').length >= 2 && vic.closes.has('register'),
+      () =>
+        ['user:dee', 'queries', 'register'].every((doc) => dee.messages(doc).length >= 2) &&
+        dee.closes.has('user:vic') &&
+        vic.messages('queries').length >= 2 &&
+        vic.closes.has('register'),
       'the answers and the refusals',
     );
     // Somebody else's own document is refused on its own (even an owner's beside it), and so is a
@@ -205,13 +253,21 @@ describe('many documents over one socket', () => {
     await waitFor(() => vic.messages('user:vic').length >= 2, 'the viewer’s own document');
 
     // Writes as each rule says.
-    for (const doc of ['user:dee', 'queries', 'register']) dee.send(doc, encodeUpdate(updateOf((d) => d.getMap('m').set('dee', 1))));
+    for (const doc of ['user:dee', 'queries', 'register'])
+      dee.send(doc, encodeUpdate(updateOf((d) => d.getMap('m').set('dee', 1))));
     vic.send('user:vic', encodeUpdate(updateOf((d) => d.getMap('m').set('vic', 1))));
     vic.send('queries', encodeUpdate(updateOf((d) => d.getMap('m').set('vic', 1))));
     await waitFor(() => vic.messages('queries').some((m) => m[0] === messageAuth), 'the viewer’s query refused');
-    const kept = await Promise.all([stateOn(dee, 'user:dee'), stateOn(dee, 'queries'), stateOn(dee, 'register'), stateOn(vic, 'user:vic')]);
+    const kept = await Promise.all([
+      stateOn(dee, 'user:dee'),
+      stateOn(dee, 'queries'),
+      stateOn(dee, 'register'),
+      stateOn(vic, 'user:vic'),
+    ]);
     expect(kept.map((d) => d.getMap('m').toJSON())).toEqual([{ dee: 1 }, { dee: 1 }, { dee: 1 }, { vic: 1 }]);
-    expect(['user:dee', 'queries', 'register'].some((doc) => dee.messages(doc).some((m) => m[0] === messageAuth))).toBe(false);
+    expect(['user:dee', 'queries', 'register'].some((doc) => dee.messages(doc).some((m) => m[0] === messageAuth))).toBe(
+      false,
+    );
   });
 
   it('keeps presence per document, and a document left takes its presence with it', async () => {
@@ -222,7 +278,10 @@ describe('many documents over one socket', () => {
     await Promise.all([synced(same), synced(other)]);
     start(socket, 'unit:P01');
     start(socket, 'unit:P02');
-    await waitFor(() => socket.messages('unit:P01').length >= 2 && socket.messages('unit:P02').length >= 2, 'both open');
+    await waitFor(
+      () => socket.messages('unit:P01').length >= 2 && socket.messages('unit:P02').length >= 2,
+      'both open',
+    );
     const local = new Y.Doc();
     const awareness = new Awareness(local);
     awareness.setLocalState({ user: 'ava' });
@@ -231,10 +290,17 @@ describe('many documents over one socket', () => {
     expect(other.awareness.getStates().has(local.clientID)).toBe(false);
     // The stock peer's own presence reaches the socket under its document only.
     await waitFor(
-      () => socket.messages('unit:P01').some((m) => m[0] === messageAwareness && awarenessClientIds(m.subarray(2)).includes(same.doc.clientID)),
+      () =>
+        socket
+          .messages('unit:P01')
+          .some((m) => m[0] === messageAwareness && awarenessClientIds(m.subarray(2)).includes(same.doc.clientID)),
       'the peer presence',
     );
-    expect(socket.messages('unit:P02').some((m) => m[0] === messageAwareness && awarenessClientIds(m.subarray(2)).includes(same.doc.clientID))).toBe(false);
+    expect(
+      socket
+        .messages('unit:P02')
+        .some((m) => m[0] === messageAwareness && awarenessClientIds(m.subarray(2)).includes(same.doc.clientID)),
+    ).toBe(false);
     socket.leave('unit:P01');
     await waitFor(() => !same.awareness.getStates().has(local.clientID), 'the presence to leave with the document');
     awareness.destroy();
@@ -293,7 +359,12 @@ describe('what closes a document and what closes the socket', () => {
 
   it('limits each document as its own socket (4529), the documents open at once, and the time to open one (4508)', async () => {
     const dir = tempDataDir();
-    const strict = await startTestServer(dir.dir, { messagesPerSecond: 1, messageBurst: 10, handshakeTimeoutMs: 300, maxDocumentsPerConnection: 2 });
+    const strict = await startTestServer(dir.dir, {
+      messagesPerSecond: 1,
+      messageBurst: 10,
+      handshakeTimeoutMs: 300,
+      maxDocumentsPerConnection: 2,
+    });
     try {
       const token = strict.token('fay', ['editor', 'unit:*']);
       const socket = await mux(token, 'workspace', strict);
@@ -310,7 +381,10 @@ describe('what closes a document and what closes the socket', () => {
       start(socket, 'unit:L03'); // L01 was closed: two open again with this one
       start(socket, 'unit:L04');
       await waitFor(() => socket.closes.has('unit:L04'), 'the third document to be refused');
-      expect(socket.closes.get('unit:L04')).toEqual({ code: 4529, reason: 'too many documents open on this connection' });
+      expect(socket.closes.get('unit:L04')).toEqual({
+        code: 4529,
+        reason: 'too many documents open on this connection',
+      });
       socket.leave('unit:L03');
       socket.open('unit:L05'); // opened, but never a step 1
       await waitFor(() => socket.closes.has('unit:L05'), 'the deadline', 3000);
@@ -325,9 +399,18 @@ describe('what closes a document and what closes the socket', () => {
   });
 
   it('fuzzed envelopes close at most their own socket; the server keeps serving', { timeout: 30_000 }, async () => {
-    const prefixes = [[], [8, ...Buffer.from('unit:Z01')], [8, ...Buffer.from('unit:Z01'), 0], [8, ...Buffer.from('unit:Z01'), 100], [8, ...Buffer.from('unit:Z01'), 101], [1]];
+    const prefixes = [
+      [],
+      [8, ...Buffer.from('unit:Z01')],
+      [8, ...Buffer.from('unit:Z01'), 0],
+      [8, ...Buffer.from('unit:Z01'), 100],
+      [8, ...Buffer.from('unit:Z01'), 101],
+      [1],
+    ];
     const samples = fc.sample(
-      fc.tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 0, maxLength: 48 })).map(([prefix, tail]) => new Uint8Array([...prefix, ...tail])),
+      fc
+        .tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 0, maxLength: 48 }))
+        .map(([prefix, tail]) => new Uint8Array([...prefix, ...tail])),
       { numRuns: 100, seed: 20261126 },
     );
     const bystander = stock('unit:Z01', editor('bea'));
@@ -338,7 +421,10 @@ describe('what closes a document and what closes the socket', () => {
         const socket = await muxClient(server.url, token);
         start(socket, 'unit:Z01');
         socket.ws.send(frame);
-        const outcome = await Promise.race([socket.closed.then((c) => c.code), new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500))]);
+        const outcome = await Promise.race([
+          socket.closed.then((c) => c.code),
+          new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500)),
+        ]);
         socket.ws.terminate();
         return outcome;
       }),

@@ -55,7 +55,14 @@ export function openMultiplexedSocket(ws: WebSocket, token: TokenPayload, contex
     opened = true;
     if (!isDocName(doc)) return refuse(doc, closeCodes.malformed, 'not a document name', 'bad-request');
     const access = authorize(token.grants, doc, token.sub);
-    if (access === null) return refuse(doc, closeCodes.forbidden, 'no grant on this document', 'forbidden', `${token.sub} has no grant on ${doc}`);
+    if (access === null)
+      return refuse(
+        doc,
+        closeCodes.forbidden,
+        'no grant on this document',
+        'forbidden',
+        `${token.sub} has no grant on ${doc}`,
+      );
     channels.get(doc)?.conn.end();
     channels.delete(doc);
     if (channels.size >= context.limits.maxDocumentsPerConnection) {
@@ -91,7 +98,8 @@ export function openMultiplexedSocket(ws: WebSocket, token: TokenPayload, contex
     const channel = channels.get(parsed.doc);
     if (parsed.kind === 'message' && channel) return channel.conn.receive(parsed.message);
     context.metrics.messagesTotal++;
-    if (!limiter.allow(data.byteLength, Date.now())) return socket.close(closeCodes.rateLimited, 'rate limit exceeded', 'rate-limit');
+    if (!limiter.allow(data.byteLength, Date.now()))
+      return socket.close(closeCodes.rateLimited, 'rate limit exceeded', 'rate-limit');
     if (parsed.kind === 'open') return open(parsed.doc);
     if (parsed.kind === 'leave' && channel) {
       channels.delete(parsed.doc);

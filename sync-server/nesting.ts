@@ -19,7 +19,14 @@ export function deepValue(structs: readonly Struct[]): string | null {
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     const content = struct.content as { arr?: unknown[]; embed?: unknown; value?: unknown };
-    const values = content instanceof Y.ContentAny || content instanceof Y.ContentJSON ? content.arr ?? [] : content instanceof Y.ContentEmbed ? [content.embed] : content instanceof Y.ContentFormat ? [content.value] : [];
+    const values =
+      content instanceof Y.ContentAny || content instanceof Y.ContentJSON
+        ? (content.arr ?? [])
+        : content instanceof Y.ContentEmbed
+          ? [content.embed]
+          : content instanceof Y.ContentFormat
+            ? [content.value]
+            : [];
     for (const value of values) {
       if (valueDepth(value, maxValueDepth) > maxValueDepth) return `a value nested deeper than ${maxValueDepth} levels`;
     }
@@ -125,7 +132,8 @@ export function deepType(structs: readonly Struct[], store: Y.Doc['store']): str
   for (const struct of structs) {
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType)) continue;
     const parentDepth = parentDepthOf(struct);
-    if (parentDepth !== null && parentDepth + 1 > maxTypeDepth) return `Y types nested deeper than ${maxTypeDepth} levels`;
+    if (parentDepth !== null && parentDepth + 1 > maxTypeDepth)
+      return `Y types nested deeper than ${maxTypeDepth} levels`;
   }
   return null;
 }
@@ -162,4 +170,3 @@ function storedItem(store: Y.Doc['store'], id: Y.ID): Y.Item | null {
   const struct = structs[Y.findIndexSS(structs, id.clock)];
   return struct instanceof Y.Item ? struct : null;
 }
-

@@ -80,7 +80,8 @@ export function receiveAwareness(conn: Connection, update: Uint8Array): Promise<
   const own = entries.filter((e) => conn.awarenessIds.has(e.id) || claimRefusal(conn, e.id) === null);
   if (own.length < entries.length) conn.context.metrics.refuse('awareness-id');
   const sized = own.filter((e) => Buffer.byteLength(e.state) <= conn.context.limits.maxPresenceBytes);
-  if (sized.length < own.length) conn.refuse('presence-size', `presence state over ${conn.context.limits.maxPresenceBytes} bytes`);
+  if (sized.length < own.length)
+    conn.refuse('presence-size', `presence state over ${conn.context.limits.maxPresenceBytes} bytes`);
   if (sized.length === 0) return;
   const unbound: number[] = [];
   for (const { id } of sized) {
@@ -95,9 +96,11 @@ export function receiveAwareness(conn: Connection, update: Uint8Array): Promise<
   const stamped = sized.map((e) => ({ id: e.id, clock: e.clock, state: stamp(e.value, conn) }));
   applyAwarenessUpdate(doc.awareness, encodeAwarenessEntries(stamped), conn);
   if (unbound.length > 0) {
-    return conn.context.storage.bindClientIds(doc.name, conn.user, conn.token.name, unbound, Date.now()).catch((error: Error) => {
-      conn.context.log.error('presence binding not stored', { doc: doc.name, user: conn.user, error: error.message });
-    });
+    return conn.context.storage
+      .bindClientIds(doc.name, conn.user, conn.token.name, unbound, Date.now())
+      .catch((error: Error) => {
+        conn.context.log.error('presence binding not stored', { doc: doc.name, user: conn.user, error: error.message });
+      });
   }
 }
 
@@ -105,7 +108,10 @@ export function receiveAwareness(conn: Connection, update: Uint8Array): Promise<
 function stamp(value: unknown, conn: Connection): string {
   if (value === null) return 'null';
   const state = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  const user = typeof state.user === 'object' && state.user !== null && !Array.isArray(state.user) ? (state.user as Record<string, unknown>) : {};
+  const user =
+    typeof state.user === 'object' && state.user !== null && !Array.isArray(state.user)
+      ? (state.user as Record<string, unknown>)
+      : {};
   return JSON.stringify({ ...state, user: { ...user, id: conn.token.sub, name: conn.token.name } });
 }
 

@@ -55,7 +55,12 @@ function frame(type: number, from: string, seq: number, payload: Uint8Array): Bu
 
 function readFrame(message: Buffer): { type: number; from: string; seq: number; payload: Uint8Array } {
   const decoder = decoding.createDecoder(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
-  return { type: decoding.readVarUint(decoder), from: decoding.readVarString(decoder), seq: decoding.readVarUint(decoder), payload: decoding.readVarUint8Array(decoder) };
+  return {
+    type: decoding.readVarUint(decoder),
+    from: decoding.readVarString(decoder),
+    seq: decoding.readVarUint(decoder),
+    payload: decoding.readVarUint8Array(decoder),
+  };
 }
 
 export async function openPubSub(options: PubSubOptions): Promise<PubSub> {
@@ -65,11 +70,22 @@ export async function openPubSub(options: PubSubOptions): Promise<PubSub> {
   const controlChannel = `${options.prefix}control`;
   const retryStrategy = (times: number) => Math.min(50 * times, 1000);
   // Publishing never waits for a Redis that is away: the database poll delivers meanwhile.
-  const publisher = new Redis(options.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy });
-  const subscriber = new Redis(options.url, { lazyConnect: true, connectionName, retryStrategy, autoResubscribe: true });
+  const publisher = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy,
+  });
+  const subscriber = new Redis(options.url, {
+    lazyConnect: true,
+    connectionName,
+    retryStrategy,
+    autoResubscribe: true,
+  });
   let subscribed = false;
   let everReady = false;
-  const report = (which: string) => (error: Error) => options.log.warn('redis connection problem', { connection: which, error: error.message });
+  const report = (which: string) => (error: Error) =>
+    options.log.warn('redis connection problem', { connection: which, error: error.message });
   publisher.on('error', report('publisher'));
   subscriber.on('error', report('subscriber'));
   subscriber.on('close', () => {
@@ -90,9 +106,11 @@ export async function openPubSub(options: PubSubOptions): Promise<PubSub> {
     publisher.publish(channel, message).catch(() => undefined);
   };
   const publishPresence = (doc: SharedDocument, ids: number[]) => {
-    if (ids.length > 0) publish(docChannel(doc.name), frame(kind.awareness, instance, 0, encodeAwarenessUpdate(doc.awareness, ids)));
+    if (ids.length > 0)
+      publish(docChannel(doc.name), frame(kind.awareness, instance, 0, encodeAwarenessUpdate(doc.awareness, ids)));
   };
-  const askForPresence = (name: string) => publish(docChannel(name), frame(kind.presenceQuery, instance, 0, new Uint8Array()));
+  const askForPresence = (name: string) =>
+    publish(docChannel(name), frame(kind.presenceQuery, instance, 0, new Uint8Array()));
 
   subscriber.on('ready', () => {
     // ioredis subscribes again by itself; what was published meanwhile comes from the database.
@@ -134,9 +152,12 @@ export async function openPubSub(options: PubSubOptions): Promise<PubSub> {
     loaded(doc) {
       loaded.set(doc.name, doc);
       // Presence set through this instance's sockets (their origin is the connection) goes out.
-      doc.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-        if (typeof origin === 'object' && origin !== null) publishPresence(doc, added.concat(updated, removed));
-      });
+      doc.awareness.on(
+        'update',
+        ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+          if (typeof origin === 'object' && origin !== null) publishPresence(doc, added.concat(updated, removed));
+        },
+      );
       subscriber.subscribe(docChannel(doc.name)).then(
         () => askForPresence(doc.name),
         () => undefined,

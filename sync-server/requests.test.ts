@@ -44,7 +44,8 @@ async function stillServing(target: TestServer = server): Promise<void> {
 }
 
 describe('malformed request targets', () => {
-  const upgradeHeaders = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
+  const upgradeHeaders =
+    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
   it.each([
     ['GET //x:y', 'GET //x:y HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
     ['OPTIONS //x:y', 'OPTIONS //x:y HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: chrome-extension://abc\r\n\r\n'],
@@ -61,7 +62,12 @@ describe('malformed request targets', () => {
 
   it('a browser fetch of such a URL changes nothing either', async () => {
     // fetch normalises the path, so send what a browser sends for http://host//x:y
-    expect(await rawHttpStatus(server.port, `GET //x:y HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: https://page.example\r\nSec-Fetch-Mode: cors\r\n\r\n`)).toBe(400);
+    expect(
+      await rawHttpStatus(
+        server.port,
+        `GET //x:y HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: https://page.example\r\nSec-Fetch-Mode: cors\r\n\r\n`,
+      ),
+    ).toBe(400);
     await stillServing();
     expect(unhandled).toEqual([]);
   });
@@ -70,7 +76,9 @@ describe('malformed request targets', () => {
 describe('Host (DNS rebinding)', () => {
   it('answers 421 to a name that is not this server, for HTTP and for upgrades', async () => {
     const token = server.token('hal', ['editor', 'unit:*']);
-    expect(await rawHttpStatus(server.port, `GET /healthz HTTP/1.1\r\nHost: rebound.example:${server.port}\r\n\r\n`)).toBe(421);
+    expect(
+      await rawHttpStatus(server.port, `GET /healthz HTTP/1.1\r\nHost: rebound.example:${server.port}\r\n\r\n`),
+    ).toBe(421);
     expect(
       await rawHttpStatus(
         server.port,
@@ -93,7 +101,9 @@ describe('Host (DNS rebinding)', () => {
     const dir = tempDataDir();
     const named = await startTestServer(dir.dir, { allowedHosts: 'dossier.example.gov.cn, proxy.internal' });
     try {
-      expect(await rawHttpStatus(named.port, 'GET /healthz HTTP/1.1\r\nHost: dossier.example.gov.cn\r\n\r\n')).toBe(200);
+      expect(await rawHttpStatus(named.port, 'GET /healthz HTTP/1.1\r\nHost: dossier.example.gov.cn\r\n\r\n')).toBe(
+        200,
+      );
       expect(await rawHttpStatus(named.port, 'GET /healthz HTTP/1.1\r\nHost: rebound.example\r\n\r\n')).toBe(421);
     } finally {
       await named.close();
@@ -121,9 +131,12 @@ describe('Origin', () => {
       const token = pinned.token('olga', ['viewer', 'unit:*']);
       expect(await upgradeWithOrigin(pinned, 'unit:O01', token, ours)).toBe(101);
       expect(await upgradeWithOrigin(pinned, 'unit:O01', token, 'https://portal.example.gov.cn')).toBe(101);
-      expect(await upgradeWithOrigin(pinned, 'unit:O01', token, 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba')).toBe(403);
+      expect(
+        await upgradeWithOrigin(pinned, 'unit:O01', token, 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba'),
+      ).toBe(403);
       const base = pinned.url.replace('ws:', 'http:');
-      const answer = (origin: string) => fetch(`${base}/whoami`, { headers: { Authorization: `Bearer ${token}`, Origin: origin } });
+      const answer = (origin: string) =>
+        fetch(`${base}/whoami`, { headers: { Authorization: `Bearer ${token}`, Origin: origin } });
       expect((await answer(ours)).headers.get('access-control-allow-origin')).toBe(ours);
       const other = await answer('chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba');
       expect(other.status).toBe(403);

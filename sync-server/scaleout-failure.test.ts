@@ -19,7 +19,10 @@ import { openPostgresStorage } from './storage/postgres.ts';
 import { type TestServer, spawnServer, stockClient, synced, waitFor } from './testing.ts';
 import { servicesFor, testRedisUrl } from './testing-services.ts';
 
-const up = await servicesFor('instance and Redis failures (sync-server/scaleout-failure.test.ts)', ['postgres', 'redis']);
+const up = await servicesFor('instance and Redis failures (sync-server/scaleout-failure.test.ts)', [
+  'postgres',
+  'redis',
+]);
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -57,7 +60,14 @@ describe.skipIf(!up)('failures with several instances', () => {
   it('kill -9 of an instance mid-stream loses nothing a peer saw or the writer wrote', async () => {
     const { servers, schema, newDataDir } = await cluster(1);
     const survivor = servers[0]!;
-    const doomed = await spawnServer(newDataDir(), ['--store', schema.url, '--pubsub', testRedisUrl, '--poll-interval-ms', '60000']);
+    const doomed = await spawnServer(newDataDir(), [
+      '--store',
+      schema.url,
+      '--pubsub',
+      testRedisUrl,
+      '--poll-interval-ms',
+      '60000',
+    ]);
     cleanups.push(() => void doomed.child.kill('SIGKILL'));
     const doc = 'unit:K01';
     const writerDoc = new Y.Doc();
@@ -79,7 +89,10 @@ describe.skipIf(!up)('failures with several instances', () => {
     // The writer reconnects to the survivor; what the dead instance never stored is sent again.
     const again = client(survivor.url, doc, survivor.token('writer', ['editor', doc]), writerDoc);
     await synced(again);
-    await waitFor(() => observer.doc.getMap('m').size === writerDoc.getMap('m').size, 'the observer to hold every write');
+    await waitFor(
+      () => observer.doc.getMap('m').size === writerDoc.getMap('m').size,
+      'the observer to hold every write',
+    );
     expect(await storedKeys(schema.url, doc)).toEqual(keys(writerDoc));
   });
 
@@ -96,18 +109,34 @@ describe.skipIf(!up)('failures with several instances', () => {
     const author = new Y.Doc();
     author.getMap('m').set('unpublished', 'from the database only');
     const update = Y.encodeStateAsUpdate(author);
-    await storage.commitUpdates([{ doc, data: update, user: 'importer', name: 'importer', time: Date.now(), hash: hashUpdate(update), clientIds: [author.clientID], newBindings: [author.clientID] }]);
+    await storage.commitUpdates([
+      {
+        doc,
+        data: update,
+        user: 'importer',
+        name: 'importer',
+        time: Date.now(),
+        hash: hashUpdate(update),
+        clientIds: [author.clientID],
+        newBindings: [author.clientID],
+      },
+    ]);
     // …reaches B's clients once B's subscription comes back, a minute before its next poll.
     const redis = new Redis(testRedisUrl);
     cleanups.push(() => redis.disconnect());
-    const name = /"redisConnection":"([^"]+)"/u.exec(b.logs.find((line) => line.includes('redisConnection')) ?? '')?.[1];
+    const name = /"redisConnection":"([^"]+)"/u.exec(
+      b.logs.find((line) => line.includes('redisConnection')) ?? '',
+    )?.[1];
     expect(name).toBeDefined();
     const list = (await redis.client('LIST')) as string;
     const id = /id=(\d+) [^\n]*name=([^ ]+)/gu;
     const ids = [...list.matchAll(id)].filter((match) => match[2] === name).map((match) => match[1]!);
     expect(ids).toHaveLength(1);
     await redis.client('KILL', 'ID', ids[0]!);
-    await waitFor(() => onB.doc.getMap('m').get('unpublished') === 'from the database only', 'B to catch up from the database');
+    await waitFor(
+      () => onB.doc.getMap('m').get('unpublished') === 'from the database only',
+      'B to catch up from the database',
+    );
     // And the fast path works again.
     onA.doc.getMap('m').set('after', 'the drop');
     await waitFor(() => onB.doc.getMap('m').get('after') === 'the drop', 'B to hear A again');
@@ -116,10 +145,20 @@ describe.skipIf(!up)('failures with several instances', () => {
   it('kill -9 of Redis loses nothing; /healthz says Redis is down until it is back', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const startRedis = async (): Promise<ChildProcess> => {
-      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
       cleanups.push(() => void child.kill('SIGKILL'));
       await waitForAsync(async () => {
-        const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        const probe = new Redis({
+          port,
+          host: '127.0.0.1',
+          lazyConnect: true,
+          retryStrategy: () => null,
+          maxRetriesPerRequest: 0,
+        });
         probe.on('error', () => undefined);
         try {
           await probe.connect();
@@ -131,7 +170,11 @@ describe.skipIf(!up)('failures with several instances', () => {
       return child;
     };
     let redisServer = await startRedis();
-    const { servers, schema } = await cluster(2, { pubsub: `redis://127.0.0.1:${port}`, dependencyCheckMs: 50, pollIntervalMs: 200 });
+    const { servers, schema } = await cluster(2, {
+      pubsub: `redis://127.0.0.1:${port}`,
+      dependencyCheckMs: 50,
+      pollIntervalMs: 200,
+    });
     const [a, b] = servers as [TestServer, TestServer];
     const doc = 'unit:X01';
     const onA = client(a.url, doc, a.token('ann', ['editor', doc]));
@@ -142,15 +185,25 @@ describe.skipIf(!up)('failures with several instances', () => {
 
     redisServer.kill('SIGKILL');
     await new Promise((resolve) => redisServer.once('exit', resolve));
-    const health = async () => (await fetch(`${a.url.replace('ws:', 'http:')}/healthz`)).json() as Promise<{ ok: boolean; dependencies?: Record<string, string> }>;
-    await waitForAsync(async () => (await health()).dependencies?.redis === 'unreachable', '/healthz to report Redis down');
+    const health = async () =>
+      (await fetch(`${a.url.replace('ws:', 'http:')}/healthz`)).json() as Promise<{
+        ok: boolean;
+        dependencies?: Record<string, string>;
+      }>;
+    await waitForAsync(
+      async () => (await health()).dependencies?.redis === 'unreachable',
+      '/healthz to report Redis down',
+    );
     const metrics = await (await fetch(`${a.url.replace('ws:', 'http:')}/metrics`)).text();
     expect(metrics).toContain('dossierlens_dependency_up{dependency="redis"} 0');
     expect(metrics).toContain('dossierlens_dependency_up{dependency="database"} 1');
     // Without Redis the instances follow the database: slower, nothing lost.
     onA.doc.getMap('m').set('during', 'the outage');
     onB.doc.getMap('m').set('also', 'during the outage');
-    await waitFor(() => onB.doc.getMap('m').has('during') && onA.doc.getMap('m').has('also'), 'both sides to meet through the database');
+    await waitFor(
+      () => onB.doc.getMap('m').has('during') && onA.doc.getMap('m').has('also'),
+      'both sides to meet through the database',
+    );
 
     redisServer = await startRedis();
     await waitForAsync(async () => (await health()).ok, '/healthz to be ok again');

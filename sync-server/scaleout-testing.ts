@@ -17,7 +17,11 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(count: number, options: Partial<ServerOptions> = {}, pubsub = true): Promise<Cluster> {
+export async function startCluster(
+  count: number,
+  options: Partial<ServerOptions> = {},
+  pubsub = true,
+): Promise<Cluster> {
   const schema = tempSchema();
   const dirs: { dir: string; remove(): void }[] = [];
   const newDataDir = () => {

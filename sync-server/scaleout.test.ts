@@ -45,11 +45,25 @@ describe.skipIf(!up)('several instances on PostgreSQL and Redis', () => {
     await Promise.all(providers.map(synced));
     providers.forEach((provider, i) => provider.doc.getMap('m').set(`k${i}`, `from instance ${i % 3}`));
     const expected = Object.fromEntries(providers.map((_, i) => [`k${i}`, `from instance ${i % 3}`]));
-    const content = (provider: WebsocketProvider) => JSON.stringify(sorted(provider.doc.getMap('m').toJSON() as Record<string, string>));
-    await waitFor(() => providers.every((provider) => content(provider) === JSON.stringify(sorted(expected))), 'every client to hold every write');
+    const content = (provider: WebsocketProvider) =>
+      JSON.stringify(sorted(provider.doc.getMap('m').toJSON() as Record<string, string>));
+    await waitFor(
+      () => providers.every((provider) => content(provider) === JSON.stringify(sorted(expected))),
+      'every client to hold every write',
+    );
 
     providers[0]!.awareness.setLocalStateField('cursor', 'on A');
-    await waitFor(() => providers.slice(1).every((p) => (p.awareness.getStates().get(providers[0]!.doc.clientID) as { cursor?: string } | undefined)?.cursor === 'on A'), 'presence set on A to reach B and C');
+    await waitFor(
+      () =>
+        providers
+          .slice(1)
+          .every(
+            (p) =>
+              (p.awareness.getStates().get(providers[0]!.doc.clientID) as { cursor?: string } | undefined)?.cursor ===
+              'on A',
+          ),
+      'presence set on A to reach B and C',
+    );
     // Each connected instance holds the writes in its memory as the database does.
     const storage = await openPostgresStorage(schema.url);
     cleanups.push(() => storage.close());
@@ -62,18 +76,24 @@ describe.skipIf(!up)('several instances on PostgreSQL and Redis', () => {
 
   it('a revocation made through one instance closes the user\u2019s sockets on every instance', async () => {
     const { servers } = await cluster(3);
-    const sockets = await Promise.all(servers.map((server) => rawClient(server.url, 'unit:R01', server.token('rex', ['editor', 'unit:R01']))));
+    const sockets = await Promise.all(
+      servers.map((server) => rawClient(server.url, 'unit:R01', server.token('rex', ['editor', 'unit:R01']))),
+    );
     const bystander = await rawClient(servers[0]!.url, 'unit:R01', servers[0]!.token('ann', ['editor', 'unit:R01']));
     await revoke(servers[1]!.dataDir, { user: 'rex' });
     const closes = await Promise.all(sockets.map((socket) => socket.closed));
-    expect(closes.map((close) => close.code)).toEqual([closeCodes.unauthorized, closeCodes.unauthorized, closeCodes.unauthorized]);
+    expect(closes.map((close) => close.code)).toEqual([
+      closeCodes.unauthorized,
+      closeCodes.unauthorized,
+      closeCodes.unauthorized,
+    ]);
     expect(bystander.ws.readyState).toBe(bystander.ws.OPEN);
     bystander.ws.close();
   });
 
   it('a clientID claimed through one instance cannot be written with through another', async () => {
     const { servers, schema } = await cluster(2);
-    const [a, b] = servers as [typeof servers[0], typeof servers[0]];
+    const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
     const doc = 'unit:C01';
     const mallory = await rawClient(b.url, doc, b.token('mallory', ['editor', doc]));
     mallory.ws.send(encodeSyncStep1(new Uint8Array([0])));
@@ -81,14 +101,20 @@ describe.skipIf(!up)('several instances on PostgreSQL and Redis', () => {
     alice.ws.send(awarenessFrame([{ id: 5151, clock: 1, state: '{"user":{}}' }]));
     const storage = await openPostgresStorage(schema.url);
     cleanups.push(() => storage.close());
-    await waitForAsync(async () => (await storage.loadDocument(doc)).bindings.get(5151) === 'alice', 'alice\u2019s presence to bind clientID 5151');
+    await waitForAsync(
+      async () => (await storage.loadDocument(doc)).bindings.get(5151) === 'alice',
+      'alice\u2019s presence to bind clientID 5151',
+    );
     // B never heard of that binding in memory: the database refuses the write.
     const forged = new Y.Doc();
     forged.clientID = 5151;
     forged.getMap('m').set('forged', 'by mallory');
     const framesBefore = mallory.frames.length;
     mallory.ws.send(encodeUpdate(Y.encodeStateAsUpdate(forged)));
-    await waitFor(() => mallory.frames.slice(framesBefore).some((frame) => frame[0] === 2), 'mallory to be told the write was refused');
+    await waitFor(
+      () => mallory.frames.slice(framesBefore).some((frame) => frame[0] === 2),
+      'mallory to be told the write was refused',
+    );
     expect((await storage.audit({ doc })).map((entry) => entry.user)).toEqual([]);
     expect(b.metrics.refusalCount('client-id')).toBe(1);
     mallory.ws.close();
@@ -96,7 +122,8 @@ describe.skipIf(!up)('several instances on PostgreSQL and Redis', () => {
   });
 });
 
-const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([x], [y]) => x.localeCompare(y)));
+const sorted = (record: Record<string, string>) =>
+  Object.fromEntries(Object.entries(record).sort(([x], [y]) => x.localeCompare(y)));
 
 /** `waitFor` for a condition that has to ask the database. */
 async function waitForAsync(predicate: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {

@@ -45,20 +45,28 @@ export async function openSharedStores(options: Options, log: Logger, health: He
   rememberStore(options.dataDir, options.store);
   let pubsub: PubSub | null = null;
   try {
-    if (options.pubsub !== undefined) pubsub = await openPubSub({ url: options.pubsub, prefix: channelPrefix(options.store), log });
+    if (options.pubsub !== undefined)
+      pubsub = await openPubSub({ url: options.pubsub, prefix: channelPrefix(options.store), log });
   } catch (error) {
     await postgres.close();
     throw new Error(`Redis at ${options.pubsub} is unreachable: ${(error as Error).message}`, { cause: error });
   }
-  log.info('shared store', { store: describeStoreUrl(options.store), schema: postgres.schema, redisConnection: pubsub?.connectionName ?? null });
-  const storage: Storage = pubsub === null ? postgres : {
-    ...postgres,
-    async revoke(target, time) {
-      const revocation = await postgres.revoke(target, time);
-      pubsub.announceRevocation();
-      return revocation;
-    },
-  };
+  log.info('shared store', {
+    store: describeStoreUrl(options.store),
+    schema: postgres.schema,
+    redisConnection: pubsub?.connectionName ?? null,
+  });
+  const storage: Storage =
+    pubsub === null
+      ? postgres
+      : {
+          ...postgres,
+          async revoke(target, time) {
+            const revocation = await postgres.revoke(target, time);
+            pubsub.announceRevocation();
+            return revocation;
+          },
+        };
   const check = async () => {
     health.dependency('database', await postgres.ping());
     if (pubsub !== null) health.dependency('redis', pubsub.up);

@@ -12,10 +12,28 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { backup, exportDocument, importDocument, readAudit, revoke } from './admin.ts';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness, messageSync, syncStep1, syncStep2 } from './protocol.ts';
+import {
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeUpdate,
+  messageAuth,
+  messageAwareness,
+  messageSync,
+  syncStep1,
+  syncStep2,
+} from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import { type TestServer, rawClient, startTestServer, stockClient, synced, tempDataDir, upgradeStatus, waitFor } from './testing.ts';
+import {
+  type TestServer,
+  rawClient,
+  startTestServer,
+  stockClient,
+  synced,
+  tempDataDir,
+  upgradeStatus,
+  waitFor,
+} from './testing.ts';
 import { mintToken } from './token.ts';
 
 const data = tempDataDir();
@@ -23,13 +41,23 @@ let server: TestServer;
 const providers: WebsocketProvider[] = [];
 const minted: string[] = [];
 
-function token(user: string, role: 'viewer' | 'annotator' | 'editor' | 'admin', doc = 'unit:*', ttlSeconds = 3600): string {
+function token(
+  user: string,
+  role: 'viewer' | 'annotator' | 'editor' | 'admin',
+  doc = 'unit:*',
+  ttlSeconds = 3600,
+): string {
   const value = server.token(user, [role, doc], ttlSeconds);
   minted.push(value);
   return value;
 }
 
-function client(doc: string, tokenValue: string, transport: 'query' | 'subprotocol' = 'query', ydoc?: Y.Doc): WebsocketProvider {
+function client(
+  doc: string,
+  tokenValue: string,
+  transport: 'query' | 'subprotocol' = 'query',
+  ydoc?: Y.Doc,
+): WebsocketProvider {
   const provider = stockClient(server.url, doc, tokenValue, transport, ydoc);
   providers.push(provider);
   return provider;
@@ -111,9 +139,18 @@ describe('viewers', () => {
 describe('refused tokens', () => {
   it('refuses missing, forged, expired and revoked tokens with 401, and other documents with 403', async () => {
     expect(await upgradeStatus(server.url, 'unit:R01', token('rita', 'editor'))).toBe(101);
-    expect(await upgradeStatus(server.url, 'unit:R01', token('rita', 'editor'), ['dossierlens', `auth.${token('rita', 'editor')}`])).toBe(101);
+    expect(
+      await upgradeStatus(server.url, 'unit:R01', token('rita', 'editor'), [
+        'dossierlens',
+        `auth.${token('rita', 'editor')}`,
+      ]),
+    ).toBe(101);
     expect(await upgradeStatus(server.url, 'unit:R01', null)).toBe(401);
-    const forged = mintToken(randomBytes(32), { user: 'mallory', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 60 }).token;
+    const forged = mintToken(randomBytes(32), {
+      user: 'mallory',
+      grants: [{ role: 'admin', doc: '*' }],
+      ttlSeconds: 60,
+    }).token;
     minted.push(forged);
     expect(await upgradeStatus(server.url, 'unit:R01', forged)).toBe(401);
     expect(await upgradeStatus(server.url, 'unit:R01', null, ['dossierlens', `auth.${forged}`])).toBe(401);
@@ -270,38 +307,47 @@ describe('bad input', () => {
 });
 
 describe('fuzzed frames', () => {
-  it('random and half-valid frames close at most their own connection; the server keeps serving', { timeout: 30_000 }, async () => {
-    const prefixes = [[], [0], [0, 0], [0, 1], [0, 2], [1], [3]];
-    const samples = fc.sample(
-      fc.tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 0, maxLength: 64 })).map(([prefix, tail]) => new Uint8Array([...prefix, ...tail])),
-      { numRuns: 150, seed: 20261125 },
-    );
-    const bystander = client('unit:F01', token('bea', 'editor'));
-    await synced(bystander);
-    const value = token('fuzz', 'editor');
-    const outcomes = await Promise.all(
-      samples.map(async (frame) => {
-        const raw = await rawClient(server.url, 'unit:F01', value);
-        raw.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
-        raw.ws.send(frame);
-        // A query-awareness round trip: answered only if the connection survived the frame.
-        raw.ws.send(new Uint8Array([3]));
-        const outcome = await Promise.race([raw.closed.then((closed) => closed.code), new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500))]);
-        raw.ws.terminate();
-        return outcome;
-      }),
-    );
-    // Every frame either was harmless (still open: 0) or closed its connection as malformed or as
-    // an update the server refuses to store (4422: e.g. a header claiming hundreds of clientIDs).
-    expect(outcomes.filter((code) => code !== 0 && code !== 4400 && code !== 4422)).toEqual([]);
-    expect(outcomes.filter((code) => code === 4400).length).toBeGreaterThan(0);
-    expect(bystander.wsconnected).toBe(true);
-    const after = client('unit:F01', token('ben', 'editor'));
-    await synced(after);
-    bystander.doc.getText('t').insert(0, 'alive');
-    await waitFor(() => after.doc.getText('t').toString() === 'alive', 'the server to keep serving');
-    expect((await fetch(`${server.url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);
-  });
+  it(
+    'random and half-valid frames close at most their own connection; the server keeps serving',
+    { timeout: 30_000 },
+    async () => {
+      const prefixes = [[], [0], [0, 0], [0, 1], [0, 2], [1], [3]];
+      const samples = fc.sample(
+        fc
+          .tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 0, maxLength: 64 }))
+          .map(([prefix, tail]) => new Uint8Array([...prefix, ...tail])),
+        { numRuns: 150, seed: 20261125 },
+      );
+      const bystander = client('unit:F01', token('bea', 'editor'));
+      await synced(bystander);
+      const value = token('fuzz', 'editor');
+      const outcomes = await Promise.all(
+        samples.map(async (frame) => {
+          const raw = await rawClient(server.url, 'unit:F01', value);
+          raw.ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+          raw.ws.send(frame);
+          // A query-awareness round trip: answered only if the connection survived the frame.
+          raw.ws.send(new Uint8Array([3]));
+          const outcome = await Promise.race([
+            raw.closed.then((closed) => closed.code),
+            new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500)),
+          ]);
+          raw.ws.terminate();
+          return outcome;
+        }),
+      );
+      // Every frame either was harmless (still open: 0) or closed its connection as malformed or as
+      // an update the server refuses to store (4422: e.g. a header claiming hundreds of clientIDs).
+      expect(outcomes.filter((code) => code !== 0 && code !== 4400 && code !== 4422)).toEqual([]);
+      expect(outcomes.filter((code) => code === 4400).length).toBeGreaterThan(0);
+      expect(bystander.wsconnected).toBe(true);
+      const after = client('unit:F01', token('ben', 'editor'));
+      await synced(after);
+      bystander.doc.getText('t').insert(0, 'alive');
+      await waitFor(() => after.doc.getText('t').toString() === 'alive', 'the server to keep serving');
+      expect((await fetch(`${server.url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);
+    },
+  );
 });
 
 describe('durable acknowledgement', () => {
@@ -352,12 +398,20 @@ describe('audit and history', () => {
 
     const http = server.url.replace('ws:', 'http:');
     const origin = 'chrome-extension://abcdefghijklmnop';
-    const history = await fetch(`${http}/history?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}`, Origin: origin } });
+    const history = await fetch(`${http}/history?doc=notes:H01`, {
+      headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}`, Origin: origin },
+    });
     expect(history.status).toBe(200);
     expect(history.headers.get('access-control-allow-origin')).toBe(origin);
     const body = (await history.json()) as { entries: { user: string; clientIds: number[] }[] };
     expect(body.entries.map((entry) => entry.user)).toEqual(['alice', 'carol']);
-    expect((await fetch(`${http}/history?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'unit:*')}` } })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${http}/history?doc=notes:H01`, {
+          headers: { Authorization: `Bearer ${token('vic', 'viewer', 'unit:*')}` },
+        })
+      ).status,
+    ).toBe(403);
     expect((await fetch(`${http}/history?doc=notes:H01`)).status).toBe(401);
     const preflight = await fetch(`${http}/history?doc=notes:H01`, {
       method: 'OPTIONS',
@@ -367,7 +421,9 @@ describe('audit and history', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('moz-extension://0f0e-aa11');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/iu);
     // Who each clientID is, for views to name authors by (core/sync/authors.ts).
-    const authors = await fetch(`${http}/authors?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}`, Origin: origin } });
+    const authors = await fetch(`${http}/authors?doc=notes:H01`, {
+      headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}`, Origin: origin },
+    });
     expect(authors.headers.get('access-control-allow-origin')).toBe(origin);
     // In the order bound: alice's and carol's presence may arrive in the same millisecond, either first.
     const bound = ((await authors.json()) as { authors: { user: string }[] }).authors;
@@ -375,10 +431,22 @@ describe('audit and history', () => {
       { clientId: alice.doc.clientID, user: 'alice', name: 'alice' },
       { clientId: carol.doc.clientID, user: 'carol', name: 'carol' },
     ]);
-    expect((await fetch(`${http}/authors?doc=notes:H01`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'unit:*')}` } })).status).toBe(403);
-    const limited = await fetch(`${http}/history?doc=notes:H01&limit=1`, { headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}` } });
-    expect(((await limited.json()) as { entries: { user: string }[] }).entries.map((entry) => entry.user)).toEqual(['carol']);
-    const evil = await fetch(`${http}/whoami`, { headers: { Authorization: `Bearer ${token('vic', 'viewer')}`, Origin: 'https://evil.example' } });
+    expect(
+      (
+        await fetch(`${http}/authors?doc=notes:H01`, {
+          headers: { Authorization: `Bearer ${token('vic', 'viewer', 'unit:*')}` },
+        })
+      ).status,
+    ).toBe(403);
+    const limited = await fetch(`${http}/history?doc=notes:H01&limit=1`, {
+      headers: { Authorization: `Bearer ${token('vic', 'viewer', 'notes:*')}` },
+    });
+    expect(((await limited.json()) as { entries: { user: string }[] }).entries.map((entry) => entry.user)).toEqual([
+      'carol',
+    ]);
+    const evil = await fetch(`${http}/whoami`, {
+      headers: { Authorization: `Bearer ${token('vic', 'viewer')}`, Origin: 'https://evil.example' },
+    });
     expect(evil.status).toBe(403);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     const mine = await fetch(`${http}/whoami`, { headers: { Authorization: `Bearer ${token('vic', 'viewer')}` } });
@@ -476,7 +544,10 @@ describe('compaction and batching', () => {
       return { map: doc.getMap('m').toJSON(), list: doc.getArray('l').toJSON() };
     };
     await waitFor(() => contents(c).list.length === 1 && contents(c).map.from === 'ann', 'the viewer to get both');
-    await waitFor(() => contents(a).list.length === 1 && contents(b).map.from === 'ann', 'each writer to get the other’s');
+    await waitFor(
+      () => contents(a).list.length === 1 && contents(b).map.from === 'ann',
+      'each writer to get the other’s',
+    );
     expect(contents(a).map).toEqual({});
     expect(contents(b).list).toEqual([]);
     for (const raw of [a, b, c]) raw.ws.close();

@@ -24,7 +24,13 @@ import { authenticate, authorize, offersMultiplex, revocationCovers, subprotocol
 import type { ConnectionContext } from './connection.ts';
 import { DocumentRegistry } from './documents.ts';
 import { handleHttp } from './http.ts';
-import { ConnectionCounter, type Limits, defaultConnectionCaps, defaultConnectionsPerUserWithoutMultiplex, defaultLimits } from './limits.ts';
+import {
+  ConnectionCounter,
+  type Limits,
+  defaultConnectionCaps,
+  defaultConnectionsPerUserWithoutMultiplex,
+  defaultLimits,
+} from './limits.ts';
 import { type LogLevel, type LogSink, type Logger, createLogger } from './log.ts';
 import { Metrics, type RefusalReason } from './metrics.ts';
 import { openMultiplexedSocket } from './multiplex.ts';
@@ -43,7 +49,18 @@ const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 /** A list, given as an array or (flags, environment) as comma-separated text. */
 const list = <T extends v.GenericSchema<string, string>>(item: T, what: string) =>
   v.pipe(
-    v.union([v.array(v.string()), v.pipe(v.string(), v.transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean)))]),
+    v.union([
+      v.array(v.string()),
+      v.pipe(
+        v.string(),
+        v.transform((text) =>
+          text
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean),
+        ),
+      ),
+    ]),
     v.check((items) => items.every((entry) => v.is(item, entry)), what),
   );
 
@@ -79,7 +96,10 @@ export const serverOptionsSchema = v.object({
   /** Per user; by default 32, or 1000 with `multiplex: false` (a socket per document then; limits.ts). */
   maxConnectionsPerUser: v.optional(positiveInt),
   /** Browser origins allowed to upgrade and to read the HTTP API: exact origins or `scheme://*`. */
-  allowedOrigins: v.optional(list(v.pipe(v.string(), v.check(isOriginPattern)), 'each origin is scheme://host[:port] or scheme://*'), [...defaultAllowedOrigins]),
+  allowedOrigins: v.optional(
+    list(v.pipe(v.string(), v.check(isOriginPattern)), 'each origin is scheme://host[:port] or scheme://*'),
+    [...defaultAllowedOrigins],
+  ),
   /** Host names (besides IP literals and localhost) requests may be addressed to. */
   allowedHosts: v.optional(list(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.-]+$/u)), 'each host is a DNS name'), []),
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
@@ -124,7 +144,11 @@ export async function startServer(input: ServerOptions): Promise<RunningServer> 
   }
 }
 
-async function start(input: ServerOptions, options: v.InferOutput<typeof serverOptionsSchema>, lock: DataDirLock): Promise<RunningServer> {
+async function start(
+  input: ServerOptions,
+  options: v.InferOutput<typeof serverOptionsSchema>,
+  lock: DataDirLock,
+): Promise<RunningServer> {
   const log = createLogger(input.logSink, options.logLevel as LogLevel);
   const limits: Limits = {
     maxFrameBytes: options.maxFrameBytes,
@@ -147,7 +171,9 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
   const policy: OriginPolicy = { allowedOrigins: options.allowedOrigins, allowedHosts: options.allowedHosts };
   const counter = new ConnectionCounter({
     maxConnections: options.maxConnections,
-    maxConnectionsPerUser: options.maxConnectionsPerUser ?? (options.multiplex ? defaultConnectionCaps.maxConnectionsPerUser : defaultConnectionsPerUserWithoutMultiplex),
+    maxConnectionsPerUser:
+      options.maxConnectionsPerUser ??
+      (options.multiplex ? defaultConnectionCaps.maxConnectionsPerUser : defaultConnectionsPerUserWithoutMultiplex),
   });
   // Read before the store opens: a configuration that does not parse stops the start, with its reason.
   const ssoConfig = options.ssoConfig === undefined ? undefined : loadSsoConfig(options.ssoConfig);
@@ -155,7 +181,10 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
   const metrics = new Metrics();
   const health = new Health(log, metrics);
   const shared = await openSharedStores(options, log, health);
-  const storage = input.storage ?? shared?.storage ?? openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
+  const storage =
+    input.storage ??
+    shared?.storage ??
+    openSqliteStorage(options.dataDir, { synchronous: options.synchronous, backgroundCheckpoints: true });
   const sso = ssoConfig && new SsoService(ssoConfig, secret, storage, log);
   // Damage found now is reported (log, /healthz, /metrics) and remembered; see integrity.ts.
   await checkIntegrity(storage, options.dataDir, { full: false }, health);
@@ -182,7 +211,11 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     // Echo a protocol name, never the `auth.<token>` entry. Offered the multiplexed protocol, the
     // upgrade below has already decided to accept it (or the server does not multiplex).
     handleProtocols: (protocols) =>
-      options.multiplex && protocols.has(MULTIPLEX_SUBPROTOCOL) ? MULTIPLEX_SUBPROTOCOL : protocols.has(subprotocol) ? subprotocol : false,
+      options.multiplex && protocols.has(MULTIPLEX_SUBPROTOCOL)
+        ? MULTIPLEX_SUBPROTOCOL
+        : protocols.has(subprotocol)
+          ? subprotocol
+          : false,
   });
 
   const http = createServer(
@@ -194,7 +227,23 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
       connectionsCheckingInterval: Math.min(1000, limits.handshakeTimeoutMs),
     },
     (req, res) => {
-      handleHttp({ secret, storage, metrics, policy, health, registry, dataDir: options.dataDir, updateLimits, log, extensionDir: options.extensionDir, sso }, req, res).catch((error: Error) => {
+      handleHttp(
+        {
+          secret,
+          storage,
+          metrics,
+          policy,
+          health,
+          registry,
+          dataDir: options.dataDir,
+          updateLimits,
+          log,
+          extensionDir: options.extensionDir,
+          sso,
+        },
+        req,
+        res,
+      ).catch((error: Error) => {
         log.error('http handler failed', { method: req.method ?? '', error: error.message });
         if (!res.headersSent) res.writeHead(500);
         res.end();
@@ -204,15 +253,36 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
   // Sockets beyond every connection we would accept, plus room for the HTTP API.
   http.maxConnections = options.maxConnections + 256;
 
-  const refuseUpgrade = (socket: Duplex, status: 400 | 401 | 403 | 421 | 429 | 503, reason: RefusalReason, detail: string) => {
+  const refuseUpgrade = (
+    socket: Duplex,
+    status: 400 | 401 | 403 | 421 | 429 | 503,
+    reason: RefusalReason,
+    detail: string,
+  ) => {
     metrics.refuse(reason);
     log.warn('upgrade refused', { status, reason, detail });
-    const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 421: 'Misdirected Request', 429: 'Too Many Requests', 503: 'Service Unavailable' }[status];
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+    const text = {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      421: 'Misdirected Request',
+      429: 'Too Many Requests',
+      503: 'Service Unavailable',
+    }[status];
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+    );
   };
 
   /** Complete the handshake; `release` gives the socket's slot back (connection caps) when it ends. */
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, release: () => void, open: (ws: WebSocket) => ClientSocket, fields: Record<string, unknown>) => {
+  const accept = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    release: () => void,
+    open: (ws: WebSocket) => ClientSocket,
+    fields: Record<string, unknown>,
+  ) => {
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const client = open(ws);
@@ -229,7 +299,12 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     const url = requestUrl(req.url);
     const refusal = refuseRequest(policy, req, url);
     if (refusal !== null || url === null) {
-      return refuseUpgrade(socket, refusal?.status ?? 400, refusal?.reason ?? 'bad-request', refusal?.detail ?? 'request target is not a path');
+      return refuseUpgrade(
+        socket,
+        refusal?.status ?? 400,
+        refusal?.reason ?? 'bad-request',
+        refusal?.detail ?? 'request target is not a path',
+      );
     }
     let docName: string;
     try {
@@ -239,12 +314,20 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
     }
     const multiplexed = options.multiplex && offersMultiplex(req);
     // A multiplexed socket's path names no document (protocol.ts); any document's URL, or `/`, will do.
-    if (!isDocName(docName) && !(multiplexed && docName === '')) return refuseUpgrade(socket, 400, 'bad-request', 'not a document name');
+    if (!isDocName(docName) && !(multiplexed && docName === ''))
+      return refuseUpgrade(socket, 400, 'bad-request', 'not a document name');
     const auth = await authenticate(secret, storage, tokenFromRequest(req, url));
-    if (!auth.ok) return refuseUpgrade(socket, 401, auth.reason === 'revoked' ? 'revoked' : auth.reason === 'expired' ? 'expired' : 'unauthorized', auth.reason);
+    if (!auth.ok)
+      return refuseUpgrade(
+        socket,
+        401,
+        auth.reason === 'revoked' ? 'revoked' : auth.reason === 'expired' ? 'expired' : 'unauthorized',
+        auth.reason,
+      );
     const token = auth.payload;
     const access = multiplexed ? null : authorize(token.grants, docName, token.sub);
-    if (!multiplexed && access === null) return refuseUpgrade(socket, 403, 'forbidden', `${token.sub} has no grant on ${docName}`);
+    if (!multiplexed && access === null)
+      return refuseUpgrade(socket, 403, 'forbidden', `${token.sub} has no grant on ${docName}`);
     // One slot per socket, whatever it carries: a multiplexed socket takes one however many documents it opens.
     const slot = counter.admit(token.sub);
     if (!slot.ok) {
@@ -252,8 +335,16 @@ async function start(input: ServerOptions, options: v.InferOutput<typeof serverO
         ? refuseUpgrade(socket, 429, 'connection-limit', `${token.sub} holds too many connections`)
         : refuseUpgrade(socket, 503, 'connection-limit', 'too many connections');
     }
-    if (access === null) return accept(req, socket, head, slot.release, (ws) => openMultiplexedSocket(ws, token, context), { multiplexed: true, user: token.sub });
-    accept(req, socket, head, slot.release, (ws) => openDocumentSocket(ws, token, access, docName, context), { doc: docName, user: token.sub, role: access.role });
+    if (access === null)
+      return accept(req, socket, head, slot.release, (ws) => openMultiplexedSocket(ws, token, context), {
+        multiplexed: true,
+        user: token.sub,
+      });
+    accept(req, socket, head, slot.release, (ws) => openDocumentSocket(ws, token, access, docName, context), {
+      doc: docName,
+      user: token.sub,
+      role: access.role,
+    });
   };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

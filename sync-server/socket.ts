@@ -79,7 +79,13 @@ export class PeerSocket implements ClientSocket {
 
   refuse(reason: RefusalReason, detail: string, doc?: string): void {
     this.context.metrics.refuse(reason);
-    this.context.log.warn('refused', { reason, detail, ...(doc !== undefined ? { doc } : {}), user: this.token.sub, conn: this.id });
+    this.context.log.warn('refused', {
+      reason,
+      detail,
+      ...(doc !== undefined ? { doc } : {}),
+      user: this.token.sub,
+      conn: this.id,
+    });
   }
 
   close(code: number, reason: string, refusal?: RefusalReason): void {
@@ -128,7 +134,13 @@ class DocumentSocket extends PeerSocket implements Link {
   }
 }
 
-export function openDocumentSocket(ws: WebSocket, token: TokenPayload, access: Access, docName: string, context: ConnectionContext): ClientSocket {
+export function openDocumentSocket(
+  ws: WebSocket,
+  token: TokenPayload,
+  access: Access,
+  docName: string,
+  context: ConnectionContext,
+): ClientSocket {
   const socket = new DocumentSocket(ws, token, context);
   socket.handle(new Connection(socket, token, access, docName, context));
   return socket;

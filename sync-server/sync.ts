@@ -10,7 +10,13 @@ import type { Connection } from './connection.ts';
 import { ClientIdTaken } from './documents.ts';
 import type { RefusalReason } from './metrics.ts';
 import { MalformedFrame, closeCodes, encodePermissionDenied, encodeSyncStep1, encodeSyncStep2 } from './protocol.ts';
-import { type DecodedUpdate, type RefusalKind, decodeStructs, isEmptyUpdate, structClientCount } from './update-guard.ts';
+import {
+  type DecodedUpdate,
+  type RefusalKind,
+  decodeStructs,
+  isEmptyUpdate,
+  structClientCount,
+} from './update-guard.ts';
 
 /**
  * What each guard refusal does to the connection: a permission-denied answer, a close, or (quiet)
@@ -52,7 +58,11 @@ export async function receiveUpdate(conn: Connection, update: Uint8Array): Promi
   // the frame has no room for, at least 3 bytes a client, is garbage: the decoder says so below.)
   const clientCount = structClientCount(update);
   if (clientCount > limits.maxClientIdsPerUpdate && clientCount * 3 <= update.byteLength) {
-    return conn.close(closeCodes.unprocessable, `more than ${limits.maxClientIdsPerUpdate} clientIDs in one update`, 'too-many-clients');
+    return conn.close(
+      closeCodes.unprocessable,
+      `more than ${limits.maxClientIdsPerUpdate} clientIDs in one update`,
+      'too-many-clients',
+    );
   }
   let decoded: DecodedUpdate;
   try {
@@ -69,13 +79,17 @@ export async function receiveUpdate(conn: Connection, update: Uint8Array): Promi
     return;
   }
   const now = Date.now();
-  const verdict = doc.guard.check(update, {
-    user: conn.user,
-    bindings: doc.bindings,
-    storedBytes: doc.storedBytes,
-    userBytesToday: doc.addedToday(conn.user, now),
-    limits,
-  }, decoded);
+  const verdict = doc.guard.check(
+    update,
+    {
+      user: conn.user,
+      bindings: doc.bindings,
+      storedBytes: doc.storedBytes,
+      userBytesToday: doc.addedToday(conn.user, now),
+      limits,
+    },
+    decoded,
+  );
   if (!verdict.ok) {
     if (verdict.kind === 'malformed') throw new MalformedFrame(verdict.detail);
     const { metric, close, quiet } = onRefusal[verdict.kind];
@@ -109,7 +123,8 @@ export async function receiveUpdate(conn: Connection, update: Uint8Array): Promi
     if (!(error instanceof ClientIdTaken)) throw error;
     // Another instance bound one of these clientIDs first (storage/postgres.ts): refused like the
     // guard refuses it, and the bindings this instance reserved for it are forgotten.
-    for (const clientId of verdict.newBindings) if (doc.bindings.get(clientId) === conn.user) doc.bindings.delete(clientId);
+    for (const clientId of verdict.newBindings)
+      if (doc.bindings.get(clientId) === conn.user) doc.bindings.delete(clientId);
     conn.refuse('client-id', error.message);
     conn.send(encodePermissionDenied(error.message));
     return;

@@ -29,7 +29,12 @@ async function postgresUp(): Promise<string | null> {
 }
 
 async function redisUp(): Promise<string | null> {
-  const client = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  const client = new Redis(testRedisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -47,9 +52,12 @@ async function redisUp(): Promise<string | null> {
  * why the suite is skipped and returns false. Use with `describe.skipIf(!(await servicesFor(...)))`.
  */
 export async function servicesFor(suite: string, services: ('postgres' | 'redis')[]): Promise<boolean> {
-  const down = (await Promise.all(services.map((service) => (service === 'postgres' ? postgresUp() : redisUp())))).filter((reason) => reason !== null);
+  const down = (
+    await Promise.all(services.map((service) => (service === 'postgres' ? postgresUp() : redisUp())))
+  ).filter((reason) => reason !== null);
   if (down.length === 0) return true;
-  if (process.env.CI === 'true') throw new Error(`${suite} cannot run: ${down.join('; ')} — CI starts both services (.ci/run)`);
+  if (process.env.CI === 'true')
+    throw new Error(`${suite} cannot run: ${down.join('; ')} — CI starts both services (.ci/run)`);
   console.warn(`skipped: ${suite} did not run: ${down.join('; ')}`);
   return false;
 }

@@ -15,7 +15,16 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { MULTIPLEX_SUBPROTOCOL, encodeLeave, encodeOpen, envelope, envelopePrefix, messageClose, readClose, readEnvelope } from '../core/sync/multiplex-wire.ts';
+import {
+  MULTIPLEX_SUBPROTOCOL,
+  encodeLeave,
+  encodeOpen,
+  envelope,
+  envelopePrefix,
+  messageClose,
+  readClose,
+  readEnvelope,
+} from '../core/sync/multiplex-wire.ts';
 import type { Grant, Role } from './access.ts';
 import { issueToken } from './admin.ts';
 import { encodeAwarenessEntries } from './presence.ts';
@@ -40,7 +49,8 @@ export async function startTestServer(dataDir: string, options: Partial<ServerOp
     dataDir,
     logs,
     token(user: string, grants: Grant[] | [Role, string], ttlSeconds = 3600) {
-      const list: Grant[] = typeof grants[0] === 'string' ? [{ role: grants[0] as Role, doc: grants[1] as string }] : (grants as Grant[]);
+      const list: Grant[] =
+        typeof grants[0] === 'string' ? [{ role: grants[0] as Role, doc: grants[1] as string }] : (grants as Grant[]);
       return issueToken(dataDir, { user, grants: list, ttlSeconds }).token;
     },
   });
@@ -79,7 +89,12 @@ export interface RawClient {
 }
 
 /** A bare socket for crafted frames. Resolves when open; rejects with the HTTP status if refused. */
-export function rawClient(url: string, docName: string, token: string | null, protocols?: string[]): Promise<RawClient> {
+export function rawClient(
+  url: string,
+  docName: string,
+  token: string | null,
+  protocols?: string[],
+): Promise<RawClient> {
   const target = `${url}/${docName}${token !== null ? `?token=${encodeURIComponent(token)}` : ''}`;
   const ws = new WebSocket(target, protocols);
   const frames: Uint8Array[] = [];
@@ -99,7 +114,12 @@ export function rawClient(url: string, docName: string, token: string | null, pr
 }
 
 /** The HTTP status an upgrade attempt gets: 101 when accepted. */
-export async function upgradeStatus(url: string, docName: string, token: string | null, protocols?: string[]): Promise<number> {
+export async function upgradeStatus(
+  url: string,
+  docName: string,
+  token: string | null,
+  protocols?: string[],
+): Promise<number> {
   try {
     const client = await rawClient(url, docName, token, protocols);
     client.ws.close();
@@ -216,7 +236,12 @@ export function handMadeSocket(port: number, path: string, protocols: string[] =
 
 function maskedFrame(payload: Uint8Array): Buffer {
   const length = payload.byteLength;
-  const header = length < 126 ? Buffer.from([0x82, 0x80 | length]) : length < 65536 ? Buffer.from([0x82, 0x80 | 126, length >> 8, length & 255]) : null;
+  const header =
+    length < 126
+      ? Buffer.from([0x82, 0x80 | length])
+      : length < 65536
+        ? Buffer.from([0x82, 0x80 | 126, length >> 8, length & 255])
+        : null;
   if (header === null) throw new Error('frame too large for this helper');
   const mask = randomBytes(4);
   const body = Buffer.from(payload);
@@ -254,18 +279,24 @@ export function nestedChain(depth: number, clientID = 777): { nested: Uint8Array
   return { nested, deleteRoot: encoding.toUint8Array(encoder) };
 }
 
-
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * `npm run server`'s entry point as a child process on any free port; resolves once it listens.
  * Rejects with its exit code and stderr if it stops first (e.g. refused to start).
  */
-export async function spawnServer(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; stdout: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, ...args], {
-    cwd: repositoryRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnServer(
+  dataDir: string,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; url: string; stdout: string[] }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, ...args],
+    {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stdout: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -273,7 +304,9 @@ export async function spawnServer(dataDir: string, args: string[] = []): Promise
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(Object.assign(new Error(`server exited with ${code}: ${stderr.trim()}`), { code, stderr })));
+    child.once('exit', (code) =>
+      reject(Object.assign(new Error(`server exited with ${code}: ${stderr.trim()}`), { code, stderr })),
+    );
     lines.on('line', (line) => {
       stdout.push(line);
       const match = /listening (ws:\/\/[^\s"]+)/u.exec(line);

@@ -18,7 +18,13 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { decodeTokenPayload, tokenBody, tokenParts, tokenPayloadSchema, type TokenPayload } from '../core/sync/token.ts';
+import {
+  decodeTokenPayload,
+  tokenBody,
+  tokenParts,
+  tokenPayloadSchema,
+  type TokenPayload,
+} from '../core/sync/token.ts';
 
 export { tokenPayloadSchema, type TokenPayload } from '../core/sync/token.ts';
 

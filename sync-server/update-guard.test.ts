@@ -8,7 +8,6 @@ import * as Y from 'yjs';
 import { nestedChain, updatesOf } from './testing.ts';
 import { StagedDocument, type Writer, defaultUpdateLimits, maxTypeDepth } from './update-guard.ts';
 
-
 const writer = (user: string, bindings = new Map<number, string>(), storedBytes = 0): Writer => ({
   user,
   bindings,
@@ -34,7 +33,10 @@ describe('nesting', () => {
     const { guard, durable } = guarded();
     expect(guard.check(nestedChain(maxTypeDepth).nested, writer('a'))).toMatchObject({ ok: true });
     const { guard: other } = guarded();
-    expect(other.check(nestedChain(maxTypeDepth + 1).nested, writer('a'))).toMatchObject({ ok: false, kind: 'too-deep' });
+    expect(other.check(nestedChain(maxTypeDepth + 1).nested, writer('a'))).toMatchObject({
+      ok: false,
+      kind: 'too-deep',
+    });
 
     // Ten levels now, ten more under the deepest later: the second update is the one refused.
     const author = new Y.Doc();
@@ -110,7 +112,10 @@ describe('pending structs and clientID claims', () => {
   it('refuses a deletion of content that does not exist yet', () => {
     const encoder = encoding.createEncoder();
     for (const n of [0, 1, 555, 1, 1_000_000, 1]) encoding.writeVarUint(encoder, n);
-    expect(guarded().guard.check(encoding.toUint8Array(encoder), writer('b'))).toMatchObject({ ok: false, kind: 'pending' });
+    expect(guarded().guard.check(encoding.toUint8Array(encoder), writer('b'))).toMatchObject({
+      ok: false,
+      kind: 'pending',
+    });
   });
 
   it('refuses new content under a clientID bound to someone else, but not a resend of what is already there', () => {

@@ -50,9 +50,14 @@ export interface UpdateLimits {
   maxDailyBytesPerUser: number;
 }
 
-export const defaultUpdateLimits: UpdateLimits = { maxClientIdsPerUpdate: 256, maxDocumentBytes: 16 * 1024 * 1024, maxDailyBytesPerUser: 4 * 1024 * 1024 };
+export const defaultUpdateLimits: UpdateLimits = {
+  maxClientIdsPerUpdate: 256,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxDailyBytesPerUser: 4 * 1024 * 1024,
+};
 
-export type RefusalKind = 'malformed' | 'too-many-clients' | 'too-large' | 'too-deep' | 'pending' | 'client-id' | 'unprocessable';
+export type RefusalKind =
+  'malformed' | 'too-many-clients' | 'too-large' | 'too-deep' | 'pending' | 'client-id' | 'unprocessable';
 
 export type Verdict =
   | {
@@ -117,15 +122,24 @@ export class StagedDocument {
     const { structs, ds } = decoded;
     const clientIds = [...new Set(structs.filter((s) => !(s instanceof Y.Skip)).map((s) => s.id.client))];
     if (isEmptyUpdate(decoded)) return { ok: true, empty: true, clientIds: [], writtenIds: [], newBindings: [] };
-    if (!writer.anyClientCount && new Set([...clientIds, ...ds.clients.keys()]).size > writer.limits.maxClientIdsPerUpdate) {
+    if (
+      !writer.anyClientCount &&
+      new Set([...clientIds, ...ds.clients.keys()]).size > writer.limits.maxClientIdsPerUpdate
+    ) {
       return refuse('too-many-clients', `more than ${writer.limits.maxClientIdsPerUpdate} clientIDs in one update`);
     }
     const inFlightBytes = this.inFlight.reduce((sum, pending) => sum + pending.byteLength, 0);
     if (writer.storedBytes + inFlightBytes + update.byteLength > writer.limits.maxDocumentBytes) {
       return refuse('too-large', `the document would exceed ${writer.limits.maxDocumentBytes} bytes`);
     }
-    if (writer.userBytesToday !== undefined && writer.userBytesToday + update.byteLength > writer.limits.maxDailyBytesPerUser) {
-      return refuse('too-large', `you would have added more than ${writer.limits.maxDailyBytesPerUser} bytes to this document within 24 hours`);
+    if (
+      writer.userBytesToday !== undefined &&
+      writer.userBytesToday + update.byteLength > writer.limits.maxDailyBytesPerUser
+    ) {
+      return refuse(
+        'too-large',
+        `you would have added more than ${writer.limits.maxDailyBytesPerUser} bytes to this document within 24 hours`,
+      );
     }
     const tooDeep = deepValue(structs) ?? deepType(structs, this.staging.store);
     if (tooDeep !== null) return refuse('too-deep', tooDeep);
@@ -206,7 +220,10 @@ export function structClientCount(update: Uint8Array): number {
  * How far each clientID's clock reaches once the update is applied, or why it would leave a gap:
  * each clientID's structs must continue where the document (staging copy) stands.
  */
-function reachOf(structs: readonly (Y.Item | Y.GC | Y.Skip)[], known: ReadonlyMap<number, number>): Map<number, number> | string {
+function reachOf(
+  structs: readonly (Y.Item | Y.GC | Y.Skip)[],
+  known: ReadonlyMap<number, number>,
+): Map<number, number> | string {
   const reach = new Map(known);
   const byClient = new Map<number, (Y.Item | Y.GC)[]>();
   for (const struct of structs) {

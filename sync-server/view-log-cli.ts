@@ -19,11 +19,17 @@ export interface ViewsArgs {
 /** What is wrong with the arguments, as the CLI's usage error says it. */
 export class ViewsUsageError extends Error {}
 
-const sinceSchema = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/u), v.check((text) => !Number.isNaN(Date.parse(text))));
+const sinceSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/u),
+  v.check((text) => !Number.isNaN(Date.parse(text))),
+);
 
 export async function viewsCommand(dataDir: string, args: ViewsArgs, out: (line: string) => void): Promise<void> {
-  if ((args.subject === undefined) === (args.user === undefined)) throw new ViewsUsageError('views needs exactly one of --subject ID or --user U');
-  if (args.since !== undefined && !v.is(sinceSchema, args.since)) throw new ViewsUsageError(`--since ${args.since}: expected a date such as 2026-01-31 or 2026-01-31T08:00Z`);
+  if ((args.subject === undefined) === (args.user === undefined))
+    throw new ViewsUsageError('views needs exactly one of --subject ID or --user U');
+  if (args.since !== undefined && !v.is(sinceSchema, args.since))
+    throw new ViewsUsageError(`--since ${args.since}: expected a date such as 2026-01-31 or 2026-01-31T08:00Z`);
   const limit = args.limit === undefined ? 1000 : Number(args.limit);
   if (!Number.isSafeInteger(limit) || limit < 1) throw new ViewsUsageError('--limit: a whole number, 1 or more');
   const entries = await withStorage(dataDir, (storage) =>
@@ -51,7 +57,13 @@ export function formatViewsTable(entries: ViewEntry[]): string {
     e.unit,
     e.view,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }

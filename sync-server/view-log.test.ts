@@ -43,7 +43,10 @@ async function post(token: string, body: unknown): Promise<{ status: number; bod
   return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
-async function read(token: string, query: string): Promise<{ status: number; body: { views?: Record<string, unknown>[]; error?: string } }> {
+async function read(
+  token: string,
+  query: string,
+): Promise<{ status: number; body: { views?: Record<string, unknown>[]; error?: string } }> {
   const res = await fetch(`${http}/views?${query}`, { headers: { Authorization: `Bearer ${token}` } });
   return { status: res.status, body: (await res.json()) as { views?: Record<string, unknown>[] } };
 }
@@ -62,13 +65,25 @@ describe('POST /views', () => {
     const { body } = await read(admin(), 'subject=C0042');
     expect(body.views).toHaveLength(1);
     const [row] = body.views!;
-    expect(row).toMatchObject({ user: 'wang', name: 'wang', subject: { type: 'cadre', id: 'C0042' }, unit: 'A01', view: 'print', at: '2026-03-01T08:00:00.000Z' });
+    expect(row).toMatchObject({
+      user: 'wang',
+      name: 'wang',
+      subject: { type: 'cadre', id: 'C0042' },
+      unit: 'A01',
+      view: 'print',
+      at: '2026-03-01T08:00:00.000Z',
+    });
     expect(Date.parse(String(row!.recorded))).toBeGreaterThanOrEqual(before);
   });
 
   it('records a batch sent twice once (the device did not hear the first answer)', async () => {
     const viewer = server.token('li', ['viewer', 'unit:*']);
-    const batch = { views: [entry({ subject: { type: 'cadre', id: 'C0100' } }), entry({ subject: { type: 'unit', id: 'A02' }, unit: 'A02', view: 'search' })] };
+    const batch = {
+      views: [
+        entry({ subject: { type: 'cadre', id: 'C0100' } }),
+        entry({ subject: { type: 'unit', id: 'A02' }, unit: 'A02', view: 'search' }),
+      ],
+    };
     expect((await post(viewer, batch)).body).toMatchObject({ recorded: 2 });
     expect((await post(viewer, batch)).body).toMatchObject({ recorded: 0, received: 2 });
     expect((await read(admin(), 'user=li')).body.views).toHaveLength(2);
@@ -83,7 +98,9 @@ describe('POST /views', () => {
     expect(answer.body.refused).toEqual([{ id: theirs.id, unit: 'B01' }]);
     expect(String(answer.body.error)).toMatch(/B01/u);
     // A unit is logged only under its own document.
-    expect((await post(viewer, { views: [entry({ subject: { type: 'unit', id: 'B01' }, unit: 'A01' })] })).status).toBe(403);
+    expect((await post(viewer, { views: [entry({ subject: { type: 'unit', id: 'B01' }, unit: 'A01' })] })).status).toBe(
+      403,
+    );
     expect((await read(admin(), 'user=zhao')).body.views).toEqual([]);
     // A workspace-only token reads no unit, so it logs none.
     expect((await post(server.token('ws-only', ['viewer', 'workspace']), { views: [mine] })).status).toBe(403);
@@ -132,7 +149,9 @@ describe('GET /views', () => {
     const viewer = server.token('sun', ['viewer', 'unit:*']);
     await post(viewer, { views: [entry({ subject: { type: 'cadre', id: 'C0300' } })] });
     expect((await read(admin(), 'user=sun')).body.views).toHaveLength(1);
-    expect((await read(admin(), `user=sun&since=${new Date(Date.now() + 60_000).toISOString()}`)).body.views).toEqual([]);
+    expect((await read(admin(), `user=sun&since=${new Date(Date.now() + 60_000).toISOString()}`)).body.views).toEqual(
+      [],
+    );
   });
 });
 
@@ -144,7 +163,9 @@ describe('append-only', () => {
       expect(() => db.prepare("UPDATE views SET user = 'nobody'").run()).toThrow(/append-only/u);
       expect(() => db.prepare('DELETE FROM views').run()).toThrow(/append-only/u);
       expect(() => db.prepare("UPDATE views SET time = 0 WHERE subject_id = 'C0042'").run()).toThrow(/append-only/u);
-      expect((db.prepare("SELECT user FROM views WHERE subject_id = 'C0042'").get() as { user: string }).user).toBe('wang');
+      expect((db.prepare("SELECT user FROM views WHERE subject_id = 'C0042'").get() as { user: string }).user).toBe(
+        'wang',
+      );
     } finally {
       db.close();
     }
@@ -172,7 +193,11 @@ describe('npm run cli -- views', () => {
     expect(table).toMatch(/wang/u);
     expect(table).toMatch(/cadre:C0042/u);
     expect(table).toMatch(/print/u);
-    const json = JSON.parse((await cli('--user', 'li', '--json'))[0]!) as { subject: { id: string }; view: string; user: string }[];
+    const json = JSON.parse((await cli('--user', 'li', '--json'))[0]!) as {
+      subject: { id: string };
+      view: string;
+      user: string;
+    }[];
     expect(json.map((row) => [row.user, row.subject.id, row.view]).sort()).toEqual([
       ['li', 'A02', 'search'],
       ['li', 'C0100', 'sidepanel'],

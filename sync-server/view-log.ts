@@ -45,11 +45,13 @@ function withinBudget(storage: Storage, user: string, now = Date.now()): boolean
   // Users who stopped sending for a while have full buckets again: forget them rather than grow.
   if (perUser.size > 10_000) perUser.clear();
   let bucket = perUser.get(user);
-  if (!bucket) perUser.set(user, (bucket = new TokenBucket(viewLogLimits.requestsPerSecond, viewLogLimits.requestBurst, now)));
+  if (!bucket)
+    perUser.set(user, (bucket = new TokenBucket(viewLogLimits.requestsPerSecond, viewLogLimits.requestBurst, now)));
   return bucket.take(1, now);
 }
 
-export const canReadViewLog = (grants: readonly Grant[]) => grants.some((grant) => grant.doc === '*' && grant.role === 'admin');
+export const canReadViewLog = (grants: readonly Grant[]) =>
+  grants.some((grant) => grant.doc === '*' && grant.role === 'admin');
 
 export async function handleViews(
   context: { storage: Storage; metrics: Metrics },
@@ -87,11 +89,18 @@ export async function handleViews(
   }
   const views = parsed.output.views;
   const refused = views
-    .filter((entry) => (entry.subject.type === 'unit' && entry.subject.id !== entry.unit) || authorize(payload.grants, `unit:${entry.unit}`, payload.sub) === null)
+    .filter(
+      (entry) =>
+        (entry.subject.type === 'unit' && entry.subject.id !== entry.unit) ||
+        authorize(payload.grants, `unit:${entry.unit}`, payload.sub) === null,
+    )
     .map((entry) => ({ id: entry.id, unit: entry.unit }));
   if (refused.length > 0) {
     context.metrics.refuse('forbidden');
-    return reply(403, { error: `${payload.sub} may not read unit ${refused[0]!.unit}: views of it are not recorded`, refused });
+    return reply(403, {
+      error: `${payload.sub} may not read unit ${refused[0]!.unit}: views of it are not recorded`,
+      refused,
+    });
   }
   const time = Date.now();
   const recorded = await context.storage.recordViews(
@@ -113,7 +122,12 @@ export async function handleViews(
 const readQuerySchema = v.object({
   subject: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
   user: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
-  since: v.optional(v.pipe(v.string(), v.check((text) => !Number.isNaN(Date.parse(text)), 'since: a date such as 2026-01-31'))),
+  since: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((text) => !Number.isNaN(Date.parse(text)), 'since: a date such as 2026-01-31'),
+    ),
+  ),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,6}$/u, 'limit: a number'))),
 });
 

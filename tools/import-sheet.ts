@@ -110,7 +110,11 @@ export function explainRefusal(error: unknown, locale: Locale, nothingWritten = 
   if (!(error instanceof SyncRefusedError)) return error;
   const zh = locale === 'zh-CN';
   if (error.kind === 'refused') {
-    const unchanged = nothingWritten ? (zh ? '服务器上的数据未作任何更改。' : ' Nothing was changed on the server.') : '';
+    const unchanged = nothingWritten
+      ? zh
+        ? '服务器上的数据未作任何更改。'
+        : ' Nothing was changed on the server.'
+      : '';
     const words =
       error.httpStatus === 403
         ? zh
@@ -140,14 +144,20 @@ export function explainRefusal(error: unknown, locale: Locale, nothingWritten = 
 /** "viewer on workspace, editor on unit:A01" / "workspace 的 viewer、unit:A01 的 editor". */
 function grantsText(grants: readonly Grant[] | undefined, locale: Locale): string {
   if (!grants || grants.length === 0) return locale === 'zh-CN' ? '无' : 'none';
-  return locale === 'zh-CN' ? grants.map((g) => `${g.doc} 的 ${g.role}`).join('、') : grants.map((g) => `${g.role} on ${g.doc}`).join(', ');
+  return locale === 'zh-CN'
+    ? grants.map((g) => `${g.doc} 的 ${g.role}`).join('、')
+    : grants.map((g) => `${g.role} on ${g.doc}`).join(', ');
 }
 
 /**
  * When the token may write no document of the kind being imported (a viewer's token, or a clerk's
  * without a unit grant): one message saying so and what to ask for, instead of every row refused.
  */
-export function noImportAccess(preview: Pick<ImportPreview, 'kind'>, target: Pick<RemoteTarget, 'access' | 'grants'>, locale: Locale): Error | undefined {
+export function noImportAccess(
+  preview: Pick<ImportPreview, 'kind'>,
+  target: Pick<RemoteTarget, 'access' | 'grants'>,
+  locale: Locale,
+): Error | undefined {
   const access = target.access;
   if (!access) return undefined;
   const zh = locale === 'zh-CN';
@@ -176,12 +186,23 @@ export function formatReport(preview: ImportPreview, locale: Locale): string[] {
       ? `类型：${preview.kind}　表头在第 ${preview.headerLine} 行　读取 ${preview.rowsRead} 行　可导入 ${preview.entities.length} 条　有问题 ${preview.badLines.length} 行${outside > 0 ? `（其中 ${outside} 行超出本令牌的权限范围）` : ''}`
       : `kind: ${preview.kind}  header on line ${preview.headerLine}  rows read ${preview.rowsRead}  importable ${preview.entities.length}  bad rows ${preview.badLines.length}${outside > 0 ? ` (${outside} outside this token's access)` : ''}`,
   ];
-  for (const p of preview.problems) lines.push(zh ? `  第 ${p.line} 行［${p.column}］${p.message.zh}` : `  line ${p.line} [${p.column}] ${p.message.en}`);
-  for (const p of preview.notes) lines.push(zh ? `  提示：第 ${p.line} 行［${p.column}］${p.message.zh}` : `  note: line ${p.line} [${p.column}] ${p.message.en}`);
+  for (const p of preview.problems)
+    lines.push(
+      zh ? `  第 ${p.line} 行［${p.column}］${p.message.zh}` : `  line ${p.line} [${p.column}] ${p.message.en}`,
+    );
+  for (const p of preview.notes)
+    lines.push(
+      zh
+        ? `  提示：第 ${p.line} 行［${p.column}］${p.message.zh}`
+        : `  note: line ${p.line} [${p.column}] ${p.message.en}`,
+    );
   return lines;
 }
 
-export async function importSheet(argv: string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
+export async function importSheet(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -205,12 +226,15 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
   const locale: Locale = values.locale === 'en' ? 'en' : 'zh-CN';
   const serverUrl = values.server ?? process.env.DOSSIER_LENS_SERVER ?? 'ws://127.0.0.1:1234';
   const token = values.token ?? process.env.DOSSIER_LENS_TOKEN;
-  if (!token) throw new Error('give --token (or set DOSSIER_LENS_TOKEN): imports write as a client of the running server');
+  if (!token)
+    throw new Error('give --token (or set DOSSIER_LENS_TOKEN): imports write as a client of the running server');
   const by = values.by ?? process.env.USER ?? 'cli';
   const kind = values.kind;
-  if (kind !== undefined && !(IMPORT_KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+  if (kind !== undefined && !(IMPORT_KINDS as readonly string[]).includes(kind))
+    throw new Error(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
   const modeArg = values.mode ?? 'all-or-nothing';
-  if (modeArg !== 'all-or-nothing' && modeArg !== 'good-rows') throw new Error('--mode must be all-or-nothing or good-rows');
+  if (modeArg !== 'all-or-nothing' && modeArg !== 'good-rows')
+    throw new Error('--mode must be all-or-nothing or good-rows');
   const mode: ApplyMode = modeArg;
 
   let target: RemoteTarget;
@@ -239,13 +263,19 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
   async function run(target: RemoteTarget): Promise<string[]> {
     if (values.list) {
       return listImports(target).map((i) => {
-        const counts = Object.entries(i.counts).map(([k, c]) => `${k} +${c.created} ~${c.updated} =${c.unchanged}`).join(' ');
+        const counts = Object.entries(i.counts)
+          .map(([k, c]) => `${k} +${c.created} ~${c.updated} =${c.unchanged}`)
+          .join(' ');
         return `${i.id}  ${i.at}  ${i.by}  ${i.fileName}  ${counts}${i.undone ? `  (undone ${i.undone.at} by ${i.undone.by})` : ''}`;
       });
     }
     if (values.undo) {
       wrote = true;
-      const r = undoImport(target, values.undo, { by, at: new Date().toISOString(), reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone') });
+      const r = undoImport(target, values.undo, {
+        by,
+        at: new Date().toISOString(),
+        reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone'),
+      });
       const outside = r.errors.filter((e) => e.key === 'import.outsideAccess').map((e) => e.path);
       if (outside.length > 0) {
         throw new Error(
@@ -254,8 +284,13 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
             : `Not undone: import ${values.undo} touched units this token may not write (${outside.join(', ')}); undo it with a token that has the editor role on them. Nothing was changed on the server.`,
         );
       }
-      if (!r.ok) throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
-      return [locale === 'zh-CN' ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）` : `undid import ${values.undo} in ${r.units.length} unit(s)`];
+      if (!r.ok)
+        throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
+      return [
+        locale === 'zh-CN'
+          ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）`
+          : `undid import ${values.undo} in ${r.units.length} unit(s)`,
+      ];
     }
     if (!values.file) throw new Error('give --file FILE.csv|FILE.xlsx');
     const bytes = new Uint8Array(readFileSync(values.file));
@@ -270,13 +305,29 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
     });
     const refused = noImportAccess(preview, target, locale);
     if (refused) throw refused;
-    if (values.json) out(JSON.stringify({ kind: preview.kind, mapping: preview.mapping, rowsRead: preview.rowsRead, importable: preview.entities.length, problems: preview.problems, notes: preview.notes, outsideAccess: outsideAccessLines(preview) }));
+    if (values.json)
+      out(
+        JSON.stringify({
+          kind: preview.kind,
+          mapping: preview.mapping,
+          rowsRead: preview.rowsRead,
+          importable: preview.entities.length,
+          problems: preview.problems,
+          notes: preview.notes,
+          outsideAccess: outsideAccessLines(preview),
+        }),
+      );
     else for (const l of formatReport(preview, locale)) out(l);
     if (values['dry-run']) return [];
     await target.ensureUnits(unitsTouched(preview));
     const now = new Date();
     wrote = true;
-    const result = applyImport(target, preview, { id: newImportId(now), by, at: now.toISOString(), fileName: basename(values.file) }, mode);
+    const result = applyImport(
+      target,
+      preview,
+      { id: newImportId(now), by, at: now.toISOString(), fileName: basename(values.file) },
+      mode,
+    );
     if (!result.ok) {
       process.exitCode = 1;
       const outside = outsideAccessLines(preview).length;
@@ -284,18 +335,27 @@ export async function importSheet(argv: string[], out: (line: string) => void = 
         result.reason === 'bad-rows'
           ? locale === 'zh-CN'
             ? `未导入：有 ${result.lines.length} 行存在问题（整批导入模式）。修正后重试，或使用 --mode good-rows 只导入无问题的行。` +
-              (outside > 0 ? `其中 ${outside} 行超出本令牌的权限范围，无法用本令牌导入；--mode good-rows 会导入权限范围内无问题的行。` : '')
+              (outside > 0
+                ? `其中 ${outside} 行超出本令牌的权限范围，无法用本令牌导入；--mode good-rows 会导入权限范围内无问题的行。`
+                : '')
             : `Nothing imported: ${result.lines.length} row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.` +
-              (outside > 0 ? ` ${outside} of them are outside this token's access and cannot be imported with it; --mode good-rows imports the rows within its access that have no problems.` : '')
+              (outside > 0
+                ? ` ${outside} of them are outside this token's access and cannot be imported with it; --mode good-rows imports the rows within its access that have no problems.`
+                : '')
           : `${locale === 'zh-CN' ? '未导入' : 'Nothing imported'}: ${result.reason} ${result.errors.map((e) => e.message).join('; ')}`,
       ];
     }
-    const counts = Object.entries(result.counts).map(([k, c]) => (locale === 'zh-CN' ? `${k}：新增 ${c.created}，更新 ${c.updated}，未变 ${c.unchanged}` : `${k}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`));
+    const counts = Object.entries(result.counts).map(([k, c]) =>
+      locale === 'zh-CN'
+        ? `${k}：新增 ${c.created}，更新 ${c.updated}，未变 ${c.unchanged}`
+        : `${k}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`,
+    );
     return [`${locale === 'zh-CN' ? '导入完成' : 'Imported'} ${result.id}　${counts.join('；')}`];
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   importSheet(process.argv.slice(2)).catch((error: Error) => {
     process.stderr.write(`${error.message}\n`);

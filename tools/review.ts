@@ -29,22 +29,40 @@ import { namesFromTable, subjectsOf, unsettledNames } from '../core/workflow/rev
 import { openImportTarget } from './import-sheet.ts';
 import { recordViewsNow } from '../core/sync/view-log.ts';
 
-const PURPOSE_ARGS = { appraisal: 'annual-appraisal', promotion: 'promotion', commendation: 'commendation', reserve: 'reserve-cadre' } as const;
+const PURPOSE_ARGS = {
+  appraisal: 'annual-appraisal',
+  promotion: 'promotion',
+  commendation: 'commendation',
+  reserve: 'reserve-cadre',
+} as const;
 
 /** A mistake in the arguments (exit 2, like the other commands' usage errors). */
 export class ReviewUsageError extends Error {}
 
-function requestFrom(values: { purpose?: string; year?: string; 'as-of'?: string }, people: string[], locale: Locale): ReviewRequest {
+function requestFrom(
+  values: { purpose?: string; year?: string; 'as-of'?: string },
+  people: string[],
+  locale: Locale,
+): ReviewRequest {
   const purpose = PURPOSE_ARGS[values.purpose as keyof typeof PURPOSE_ARGS];
   if (!purpose) throw new ReviewUsageError(`--purpose must be one of ${Object.keys(PURPOSE_ARGS).join(', ')}`);
   const input: Record<string, unknown> = { purpose, asOf: values['as-of'], people };
-  if (values.year !== undefined && purpose !== 'promotion' && purpose !== 'reserve-cadre') input.year = /^\d+$/.test(values.year) ? Number(values.year) : NaN;
+  if (values.year !== undefined && purpose !== 'promotion' && purpose !== 'reserve-cadre')
+    input.year = /^\d+$/.test(values.year) ? Number(values.year) : NaN;
   const parsed = v.safeParse(reviewRequestSchema, input);
-  if (!parsed.success) throw new ReviewUsageError(describeIssues(parsed.issues, locale).map((e) => e.message).join('; '));
+  if (!parsed.success)
+    throw new ReviewUsageError(
+      describeIssues(parsed.issues, locale)
+        .map((e) => e.message)
+        .join('; '),
+    );
   return parsed.output as ReviewRequest;
 }
 
-export async function reviewCommand(argv: string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
+export async function reviewCommand(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -71,27 +89,48 @@ export async function reviewCommand(argv: string[], out: (line: string) => void 
   if (!values.out && !values.json) throw new ReviewUsageError('give --out reply.docx (or --json)');
   const names = namesFromTable((await readTable(new Uint8Array(readFileSync(values.file)), values.file)).rows);
   if (names.length === 0) throw new ReviewUsageError(zh ? `${values.file} 中没有姓名` : `no names in ${values.file}`);
-  const request = requestFrom(values, names.map((n) => n.name), locale);
+  const request = requestFrom(
+    values,
+    names.map((n) => n.name),
+    locale,
+  );
 
   const target = await openImportTarget(serverUrl, token);
   try {
     const config = target.workspace.config.get().value;
     const units = new Map(target.workspace.units.list().flatMap((e) => (e.ok ? [[e.id, e.value] as const] : [])));
-    const subjects = subjectsOf(target.unitCodes().map((c) => target.unit(c)), (c) => units.get(c));
+    const subjects = subjectsOf(
+      target.unitCodes().map((c) => target.unit(c)),
+      (c) => units.get(c),
+    );
     const result = reviewBatch(request, { subjects }, config);
     const unitName = (code: string) => units.get(code)?.name ?? code;
 
     const unsettled = unsettledNames(result);
     if (unsettled.length > 0) {
       process.exitCode = 1;
-      if (values.json) return out(JSON.stringify({ unsettled: unsettled.map((u) => ({ ...u, line: names[u.row]!.line })) }));
-      out(zh ? `以下 ${unsettled.length} 个姓名需要核对，未生成回复函：` : `${unsettled.length} name(s) need settling; no letter was written:`);
+      if (values.json)
+        return out(JSON.stringify({ unsettled: unsettled.map((u) => ({ ...u, line: names[u.row]!.line })) }));
+      out(
+        zh
+          ? `以下 ${unsettled.length} 个姓名需要核对，未生成回复函：`
+          : `${unsettled.length} name(s) need settling; no letter was written:`,
+      );
       for (const u of unsettled) {
         const line = names[u.row]!.line;
-        if (u.match === 'not-found') out(zh ? `  第 ${line} 行 ${u.query}：政治生态档案中未查到此人` : `  line ${line} ${u.query}: not in the dossiers`);
+        if (u.match === 'not-found')
+          out(
+            zh
+              ? `  第 ${line} 行 ${u.query}：政治生态档案中未查到此人`
+              : `  line ${line} ${u.query}: not in the dossiers`,
+          );
         else {
           const who = u.candidates.map((c) => `${unitName(c.unitCode)} ${c.post} ${c.cadreId}`).join(zh ? '；' : '; ');
-          out(zh ? `  第 ${line} 行 ${u.query}：同名 ${u.candidates.length} 人（${who}），请改用干部编号` : `  line ${line} ${u.query}: ${u.candidates.length} people of that name (${who}); use the cadre id`);
+          out(
+            zh
+              ? `  第 ${line} 行 ${u.query}：同名 ${u.candidates.length} 人（${who}），请改用干部编号`
+              : `  line ${line} ${u.query}: ${u.candidates.length} people of that name (${who}); use the cadre id`,
+          );
         }
       }
       return;
@@ -100,9 +139,21 @@ export async function reviewCommand(argv: string[], out: (line: string) => void 
     const drafted = draftFrom(result, { asked: request.people, ctx: citationContext(subjects, config), unitName });
     if (!drafted.ok) throw new Error('no one to answer for');
     // 查阅留痕 (README "View log"): each person found is read out; logged before any of it is shown.
-    const found = result.people.flatMap((p) => (p.match === 'found' ? [{ cadreId: p.cadreId, unitCode: p.unitCode }] : []));
+    const found = result.people.flatMap((p) =>
+      p.match === 'found' ? [{ cadreId: p.cadreId, unitCode: p.unitCode }] : [],
+    );
     const at = Date.now();
-    await recordViewsNow(serverUrl, token, found.map((p) => ({ id: randomUUID(), subject: { type: 'cadre' as const, id: p.cadreId }, unit: p.unitCode, view: 'review' as const, at })));
+    await recordViewsNow(
+      serverUrl,
+      token,
+      found.map((p) => ({
+        id: randomUUID(),
+        subject: { type: 'cadre' as const, id: p.cadreId },
+        unit: p.unitCode,
+        view: 'review' as const,
+        at,
+      })),
+    );
     const batch = {
       id: 'cli',
       requestNo: values['request-no'] ?? (zh ? '来函' : 'letter'),
@@ -116,19 +167,32 @@ export async function reviewCommand(argv: string[], out: (line: string) => void 
     // The letter itself is an official document in Chinese, whatever --locale says of the output.
     const letter = replyLetter({ batch, draft: drafted.draft, commission: config.commission, date: todayIn() });
     if (values.out) writeFileSync(values.out, await Packer.toBuffer(letterDocument(letter)));
-    const counts = Object.fromEntries(Object.keys(OPINION_LABELS).map((o) => [o, drafted.draft.people.filter((p) => p.opinion === o).length]));
+    const counts = Object.fromEntries(
+      Object.keys(OPINION_LABELS).map((o) => [o, drafted.draft.people.filter((p) => p.opinion === o).length]),
+    );
     if (values.json) {
-      out(JSON.stringify({
-        title: letter.title,
-        purpose: purposeScope(batch.purpose, batch.year, locale),
-        counts,
-        people: drafted.draft.people.map((p) => ({ name: p.name, unit: p.unitName, post: p.post, opinion: p.opinion, reasons: p.reasons.map((r) => (zh ? r.zh : r.en)) })),
-        ...(values.out ? { out: values.out } : {}),
-      }));
+      out(
+        JSON.stringify({
+          title: letter.title,
+          purpose: purposeScope(batch.purpose, batch.year, locale),
+          counts,
+          people: drafted.draft.people.map((p) => ({
+            name: p.name,
+            unit: p.unitName,
+            post: p.post,
+            opinion: p.opinion,
+            reasons: p.reasons.map((r) => (zh ? r.zh : r.en)),
+          })),
+          ...(values.out ? { out: values.out } : {}),
+        }),
+      );
       return;
     }
     out(letter.title);
-    for (const p of drafted.draft.people) out(`  ${p.name}（${p.unitName} ${p.post}）：${zh ? OPINION_LABELS[p.opinion].zh : OPINION_LABELS[p.opinion].en}`);
+    for (const p of drafted.draft.people)
+      out(
+        `  ${p.name}（${p.unitName} ${p.post}）：${zh ? OPINION_LABELS[p.opinion].zh : OPINION_LABELS[p.opinion].en}`,
+      );
     if (values.out) out(zh ? `回复函已写入 ${values.out}` : `letter written to ${values.out}`);
   } finally {
     await target.workspaceClient.close();

@@ -33,10 +33,16 @@ export interface AnnounceDeps {
 /** The claim that decides: the earliest fresh one, ties by device id. */
 export function claimWinner(claims: readonly Claim[], now: Date): Claim | undefined {
   const fresh = claims.filter((c) => now.getTime() - Date.parse(c.at) < STALE_MS);
-  return [...fresh].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.device < b.device ? -1 : a.device > b.device ? 1 : 0))[0];
+  return [...fresh].sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : a.device < b.device ? -1 : a.device > b.device ? 1 : 0,
+  )[0];
 }
 
-const recordOf = (a: Alert, raisedAt: string, baseline?: boolean): AlertRecord => ({ ...a, raisedAt, ...(baseline ? { baseline } : {}) });
+const recordOf = (a: Alert, raisedAt: string, baseline?: boolean): AlertRecord => ({
+  ...a,
+  raisedAt,
+  ...(baseline ? { baseline } : {}),
+});
 
 /**
  * Claims and settles the alerts the user has not been told about; resolves with those this device
@@ -46,14 +52,23 @@ export async function announce(current: readonly Alert[], deps: AnnounceDeps): P
   const { state, device } = deps;
   const at = deps.now().toISOString();
   if (!state.baselineAt()) {
-    state.record(current.map((a) => recordOf(a, at, true)), { baselineAt: at });
+    state.record(
+      current.map((a) => recordOf(a, at, true)),
+      { baselineAt: at },
+    );
     return [];
   }
   const fresh = current.filter((a) => !state.has(a.key));
   // Someone else's fresh claim: that device is on it.
-  const mine = fresh.filter((a) => state.claims(a.key).every((c) => c.device === device || deps.now().getTime() - Date.parse(c.at) >= STALE_MS));
+  const mine = fresh.filter((a) =>
+    state.claims(a.key).every((c) => c.device === device || deps.now().getTime() - Date.parse(c.at) >= STALE_MS),
+  );
   if (mine.length === 0) return [];
-  state.claim(mine.map((a) => a.key), device, at);
+  state.claim(
+    mine.map((a) => a.key),
+    device,
+    at,
+  );
   await deps.confirmed();
   await deps.wait(deps.settleMs ?? DEFAULT_SETTLE_MS);
   const now = deps.now();

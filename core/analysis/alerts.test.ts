@@ -21,8 +21,17 @@ describe('what holds now', () => {
       'warning:C004:open-clue:L1',
     ]);
     const clue = alerts.find((a) => a.key.startsWith('clue-overdue'))!;
-    expect(clue).toMatchObject({ kind: 'overdue', subject: { type: 'cadre', id: 'C004' }, name: '李明', unitCode: 'B02', since: '2025-06-02' });
-    expect(alerts.find((a) => a.key.startsWith('rectification'))).toMatchObject({ subject: { type: 'unit', id: 'A01' }, name: '市财政局' });
+    expect(clue).toMatchObject({
+      kind: 'overdue',
+      subject: { type: 'cadre', id: 'C004' },
+      name: '李明',
+      unitCode: 'B02',
+      since: '2025-06-02',
+    });
+    expect(alerts.find((a) => a.key.startsWith('rectification'))).toMatchObject({
+      subject: { type: 'unit', id: 'A01' },
+      name: '市财政局',
+    });
   });
 
   it('a third yellow dot in the same window is the same warning going on, not news', () => {
@@ -35,7 +44,11 @@ describe('what holds now', () => {
 
   it('the quarter’s pending duty becomes overdue the day after the quarter ends', () => {
     const rows = fixtureRows('2025-07-01');
-    expect(keys(currentAlerts(rows.cadres, [], { asOf: '2025-07-01', reviews: [] })).filter((k) => k.startsWith('card-overdue'))).toEqual(['card-overdue:K1:1', 'card-overdue:K2:0']);
+    expect(
+      keys(currentAlerts(rows.cadres, [], { asOf: '2025-07-01', reviews: [] })).filter((k) =>
+        k.startsWith('card-overdue'),
+      ),
+    ).toEqual(['card-overdue:K1:1', 'card-overdue:K2:0']);
   });
 
   it('an influence period about to end before a known review; none when the review comes first', () => {
@@ -46,9 +59,17 @@ describe('what holds now', () => {
     expect(at([annualAppraisal('2025-12-20', '年度考核')])).toEqual([]);
     const found = at([{ date: '2026-03-01', label: '提拔考察' }]);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ key: 'period-ending:C001:R1:2026-01-09', detail: { what: 'period-ending', until: '2026-01-09', review: { date: '2026-03-01' } } });
+    expect(found[0]).toMatchObject({
+      key: 'period-ending:C001:R1:2026-01-09',
+      detail: { what: 'period-ending', until: '2026-01-09', review: { date: '2026-03-01' } },
+    });
     // Too far ahead: not yet.
-    expect(currentAlerts(fixtureRows('2025-06-30').cadres, [], { asOf: '2025-06-30', reviews: [{ date: '2026-03-01', label: 'x' }] }).filter((a) => a.kind === 'period-ending')).toEqual([]);
+    expect(
+      currentAlerts(fixtureRows('2025-06-30').cadres, [], {
+        asOf: '2025-06-30',
+        reviews: [{ date: '2026-03-01', label: 'x' }],
+      }).filter((a) => a.kind === 'period-ending'),
+    ).toEqual([]);
   });
 });
 
@@ -62,14 +83,25 @@ function devices() {
   return { a: userState(a), b: userState(b), sync: () => sync(a, b), now, tick };
 }
 
-const alert = (key: string): Alert => ({ key, kind: 'warning', subject: { type: 'cadre', id: 'C1' }, unitCode: 'A01', name: '张伟', since: '2025-06-30', detail: { what: 'warning', trigger: 'open-clue', refs: ['L1'] } });
+const alert = (key: string): Alert => ({
+  key,
+  kind: 'warning',
+  subject: { type: 'cadre', id: 'C1' },
+  unitCode: 'A01',
+  name: '张伟',
+  since: '2025-06-30',
+  detail: { what: 'warning', trigger: 'open-clue', refs: ['L1'] },
+});
 
 describe('telling a user once, whichever device sees it first', () => {
   it('the first evaluation is a baseline: what already holds is recorded, not announced', async () => {
     const d = devices();
     const deps = { state: d.a, device: 'A', now: d.now, confirmed: async () => d.sync(), wait: async () => undefined };
     expect(await announce([alert('k1'), alert('k2')], deps)).toEqual([]);
-    expect(d.a.alerts().records.map((r) => [r.key, r.baseline])).toEqual([['k1', true], ['k2', true]]);
+    expect(d.a.alerts().records.map((r) => [r.key, r.baseline])).toEqual([
+      ['k1', true],
+      ['k2', true],
+    ]);
     expect(unseen(d.a.alerts().records, undefined)).toEqual([]);
     // The second device shares the baseline: nothing old is news there either.
     d.sync();
@@ -117,8 +149,24 @@ describe('telling a user once, whichever device sees it first', () => {
   it('a claim by a device that went away does not hold the alert back for ever', () => {
     const now = new Date('2025-06-30T08:00:00.000Z');
     const old = new Date(now.getTime() - STALE_MS - 1).toISOString();
-    expect(claimWinner([{ device: 'A', at: old }, { device: 'B', at: now.toISOString() }], now)?.device).toBe('B');
-    expect(claimWinner([{ device: 'B', at: now.toISOString() }, { device: 'A', at: now.toISOString() }], now)?.device).toBe('A');
+    expect(
+      claimWinner(
+        [
+          { device: 'A', at: old },
+          { device: 'B', at: now.toISOString() },
+        ],
+        now,
+      )?.device,
+    ).toBe('B');
+    expect(
+      claimWinner(
+        [
+          { device: 'B', at: now.toISOString() },
+          { device: 'A', at: now.toISOString() },
+        ],
+        now,
+      )?.device,
+    ).toBe('A');
   });
 
   it('seen is monotonic, and a malformed record is counted, not shown', () => {

@@ -57,7 +57,14 @@ function cadreAlerts(row: CadreRow, o: Required<AlertOptions>): Alert[] {
   }
   // An overdue rectification that is already a warning is told once, as the warning.
   const warned = new Set(row.warnings.filter((w) => w.trigger === 'overdue-rectification').flatMap((w) => w.refs));
-  out.push(...overdueOf(base, row.records.filter((r) => !warned.has(r.id)), row, o.asOf));
+  out.push(
+    ...overdueOf(
+      base,
+      row.records.filter((r) => !warned.has(r.id)),
+      row,
+      o.asOf,
+    ),
+  );
   // Cards are the holder's duty; the unit row carries the same cards and must not repeat them.
   out.push(...cardAlerts(base, row.cards, o.asOf));
   const horizon = addDays(o.asOf, o.leadDays);
@@ -70,7 +77,13 @@ function cadreAlerts(row: CadreRow, o: Required<AlertOptions>): Alert[] {
       key: `period-ending:${row.id}:${p.records.join(',')}:${p.until}`,
       kind: 'period-ending',
       since: addDays(p.until, -o.leadDays) > o.asOf ? o.asOf : addDays(p.until, -o.leadDays),
-      detail: { what: 'period-ending', kind: p.kind, records: [...p.records], until: p.until, review: { date: review.date, label: review.label } },
+      detail: {
+        what: 'period-ending',
+        kind: p.kind,
+        records: [...p.records],
+        until: p.until,
+        review: { date: review.date, label: review.label },
+      },
     });
   }
   return out;
@@ -81,7 +94,12 @@ function cadreAlerts(row: CadreRow, o: Required<AlertOptions>): Alert[] {
  * closing, a 监察建议书's met by the 整改报告), and yellow dots past their rectification date. A dot a
  * clue put on its unit carries the clue's rectification deadline: the clue tells it, once.
  */
-function overdueOf(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, records: CadreRow['records'], row: Pick<CadreRow, 'clues' | 'clueProgress'>, asOf: IsoDate): Alert[] {
+function overdueOf(
+  base: Pick<Alert, 'subject' | 'unitCode' | 'name'>,
+  records: CadreRow['records'],
+  row: Pick<CadreRow, 'clues' | 'clueProgress'>,
+  asOf: IsoDate,
+): Alert[] {
   const out: Alert[] = [];
   for (const c of row.clues) {
     const deadline = row.clueProgress.get(c.id)?.deadline;
@@ -116,7 +134,11 @@ function overdueOf(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, records: 
  * summary is flagged on the cards page and counted in the analysis, not announced: a department's
  * file carries neither, so every imported card of a past quarter would be "late" (BENCHMARKS.md).
  */
-function cardAlerts(base: Pick<Alert, 'subject' | 'unitCode' | 'name'>, cards: CadreRow['cards'], asOf: IsoDate): Alert[] {
+function cardAlerts(
+  base: Pick<Alert, 'subject' | 'unitCode' | 'name'>,
+  cards: CadreRow['cards'],
+  asOf: IsoDate,
+): Alert[] {
   return cards.flatMap((card) =>
     cardView(card, asOf)
       .duties.filter((d) => d.state === 'overdue')

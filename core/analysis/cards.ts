@@ -70,7 +70,15 @@ export function cardView({ card, progress }: CardView, asOf: IsoDate): CardStand
 /** The day a condition that starts after `due` began to hold, as seen on `asOf`. */
 export const dayAfter = (due: IsoDate, asOf: IsoDate): IsoDate => (due < asOf ? addDays(due, 1) : asOf);
 
-type HolderSets = { done: Set<string>; pending: Set<string>; overdue: Set<string>; summarised: Set<string>; lateReceipt: Set<string>; lateSummary: Set<string>; followedUp: Set<string> };
+type HolderSets = {
+  done: Set<string>;
+  pending: Set<string>;
+  overdue: Set<string>;
+  summarised: Set<string>;
+  lateReceipt: Set<string>;
+  lateSummary: Set<string>;
+  followedUp: Set<string>;
+};
 const CARD_FIGURES = ['summarised', 'lateReceipt', 'lateSummary', 'followedUp'] as const;
 
 export interface QuarterCompletion {
@@ -83,7 +91,15 @@ export interface QuarterCompletion {
   cards: number;
   /** Holders behind each figure, for drilling down: duties in each state, and cards summed up,
    * late for acknowledgement or summary, or followed up. */
-  holders: { done: string[]; pending: string[]; overdue: string[]; summarised: string[]; lateReceipt: string[]; lateSummary: string[]; followedUp: string[] };
+  holders: {
+    done: string[];
+    pending: string[];
+    overdue: string[];
+    summarised: string[];
+    lateReceipt: string[];
+    lateSummary: string[];
+    followedUp: string[];
+  };
 }
 
 /** Completion per quarter, oldest first. */
@@ -93,7 +109,9 @@ export function cardCompletion(cards: readonly CardView[], asOf: IsoDate): Quart
     const s = cardView(view, asOf);
     let e = by.get(s.quarter);
     if (!e) {
-      const sets = Object.fromEntries(['done', 'pending', 'overdue', ...CARD_FIGURES].map((k) => [k, new Set<string>()])) as HolderSets;
+      const sets = Object.fromEntries(
+        ['done', 'pending', 'overdue', ...CARD_FIGURES].map((k) => [k, new Set<string>()]),
+      ) as HolderSets;
       by.set(s.quarter, (e = { q: { quarter: s.quarter, done: 0, pending: 0, overdue: 0, cards: 0 }, sets }));
     }
     e.q.cards++;
@@ -108,5 +126,10 @@ export function cardCompletion(cards: readonly CardView[], asOf: IsoDate): Quart
   }
   return [...by.values()]
     .sort((a, b) => (a.q.quarter < b.q.quarter ? -1 : 1))
-    .map(({ q, sets }) => ({ ...q, holders: Object.fromEntries(Object.entries(sets).map(([k, v]) => [k, [...v].sort()])) as QuarterCompletion['holders'] }));
+    .map(({ q, sets }) => ({
+      ...q,
+      holders: Object.fromEntries(
+        Object.entries(sets).map(([k, v]) => [k, [...v].sort()]),
+      ) as QuarterCompletion['holders'],
+    }));
 }

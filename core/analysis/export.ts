@@ -27,5 +27,14 @@ export function tableToCsv(table: Pick<Table, 'headers' | 'rows'>): Uint8Array {
 
 export function tableToXlsx(table: Table): Promise<Uint8Array> {
   // Worksheet names may not hold []:*?/\ and are at most 31 characters.
-  return sheetsToXlsx([{ ...table, title: table.title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31).trim() || 'Sheet1' }]);
+  return sheetsToXlsx([
+    {
+      ...table,
+      title:
+        table.title
+          .replace(/[[\]:*?/\\]/g, ' ')
+          .slice(0, 31)
+          .trim() || 'Sheet1',
+    },
+  ]);
 }

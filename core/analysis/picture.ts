@@ -1,7 +1,15 @@
 import { yearOf, type IsoDate } from '../dates.ts';
 import type { GradeScheme } from '../model/config.ts';
 import type { Subject } from '../model/schemas.ts';
-import { CLUE_STAGES, COLOURS, FLAG_STATUSES, type ClueStage, type Colour, type FlagStatus, type UnitKind } from '../model/vocabulary.ts';
+import {
+  CLUE_STAGES,
+  COLOURS,
+  FLAG_STATUSES,
+  type ClueStage,
+  type Colour,
+  type FlagStatus,
+  type UnitKind,
+} from '../model/vocabulary.ts';
 import { deadlineOverdue } from '../workflow/clue-flow.ts';
 import { cardCompletion, type QuarterCompletion } from './cards.ts';
 import type { CadreRow, UnitRow } from './rows.ts';
@@ -92,7 +100,13 @@ const within = (d: IsoDate, p: Period) => d >= p.from && d <= p.to;
 const cadre = (id: string): Subject => ({ type: 'cadre', id });
 const per100 = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 10 : 0);
 
-export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], scope: Scope, period: Period, scheme: GradeScheme): Picture {
+export function picture(
+  cadres: readonly CadreRow[],
+  units: readonly UnitRow[],
+  scope: Scope,
+  period: Period,
+  scheme: GradeScheme,
+): Picture {
   const scopedUnits = units.filter((u) => inScope(scope, u));
   const codes = new Set(scopedUnits.map((u) => u.code));
   const people = cadres.filter((c) => codes.has(c.unitCode));
@@ -101,16 +115,35 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
   const grades = new Map(gradeIds.map((g) => [g, new Tally()]));
   const warned = new Tally();
   const inPeriod = new Tally();
-  const byUnit = new Map(scopedUnits.map((u) => [u.code, { u, cadres: 0, grades: new Map(gradeIds.map((g) => [g, new Tally()])), warned: new Tally(), inPeriod: new Tally(), yellow: new Tally(), black: new Tally() }]));
+  const byUnit = new Map(
+    scopedUnits.map((u) => [
+      u.code,
+      {
+        u,
+        cadres: 0,
+        grades: new Map(gradeIds.map((g) => [g, new Tally()])),
+        warned: new Tally(),
+        inPeriod: new Tally(),
+        yellow: new Tally(),
+        black: new Tally(),
+      },
+    ]),
+  );
   const startYear = yearOf(period.from);
   const endYear = yearOf(period.to);
   const years = Array.from({ length: Math.max(0, endYear - startYear + 1) }, (_, i) => startYear + i);
-  const dotYears = new Map(years.map((y) => [y, Object.fromEntries(COLOURS.map((c) => [c, new Tally()])) as Record<Colour, Tally>]));
+  const dotYears = new Map(
+    years.map((y) => [y, Object.fromEntries(COLOURS.map((c) => [c, new Tally()])) as Record<Colour, Tally>]),
+  );
   const kinds = new Map<string, { colour: Colour; total: Tally; byYear: Record<number, number> }>();
   const flags = new Map<string, { total: Tally; byStatus: Record<FlagStatus, number> }>();
   const clues = new Map(CLUE_STAGES.map((s) => [s, { total: new Tally(), overdue: new Tally() }]));
 
-  const countDots = (subject: Subject, records: CadreRow['records'], unitEntry: { yellow: Tally; black: Tally } | undefined) => {
+  const countDots = (
+    subject: Subject,
+    records: CadreRow['records'],
+    unitEntry: { yellow: Tally; black: Tally } | undefined,
+  ) => {
     for (const r of records) {
       if (!within(r.decisionDate, period)) continue;
       const y = yearOf(r.decisionDate);
@@ -151,7 +184,14 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
     for (const f of c.flags) {
       if (!within(f.date, period)) continue;
       let e = flags.get(f.item);
-      if (!e) flags.set(f.item, (e = { total: new Tally(), byStatus: Object.fromEntries(FLAG_STATUSES.map((x) => [x, 0])) as Record<FlagStatus, number> }));
+      if (!e)
+        flags.set(
+          f.item,
+          (e = {
+            total: new Tally(),
+            byStatus: Object.fromEntries(FLAG_STATUSES.map((x) => [x, 0])) as Record<FlagStatus, number>,
+          }),
+        );
       e.total.add(s);
       e.byStatus[f.status]++;
     }
@@ -165,28 +205,66 @@ export function picture(cadres: readonly CadreRow[], units: readonly UnitRow[], 
 
   const risk = [...byUnit.values()]
     .map((e): UnitRisk => {
-      const p = { warned: per100(e.warned.drill.count, e.cadres), inPeriod: per100(e.inPeriod.drill.count, e.cadres), yellow: per100(e.yellow.drill.count, e.cadres), black: per100(e.black.drill.count, e.cadres) };
-      return { code: e.u.code, name: e.u.name, cadres: e.cadres, warned: e.warned.drill, inPeriod: e.inPeriod.drill, yellow: e.yellow.drill, black: e.black.drill, per100: p, index: Math.round((p.warned + p.inPeriod + p.yellow + p.black) * 10) / 10 };
+      const p = {
+        warned: per100(e.warned.drill.count, e.cadres),
+        inPeriod: per100(e.inPeriod.drill.count, e.cadres),
+        yellow: per100(e.yellow.drill.count, e.cadres),
+        black: per100(e.black.drill.count, e.cadres),
+      };
+      return {
+        code: e.u.code,
+        name: e.u.name,
+        cadres: e.cadres,
+        warned: e.warned.drill,
+        inPeriod: e.inPeriod.drill,
+        yellow: e.yellow.drill,
+        black: e.black.drill,
+        per100: p,
+        index: Math.round((p.warned + p.inPeriod + p.yellow + p.black) * 10) / 10,
+      };
     })
     .sort((a, b) => b.index - a.index || (a.code < b.code ? -1 : 1));
 
-  const quarterInPeriod = (q: string) => q.slice(0, 4) >= period.from.slice(0, 4) && q.slice(0, 4) <= period.to.slice(0, 4);
+  const quarterInPeriod = (q: string) =>
+    q.slice(0, 4) >= period.from.slice(0, 4) && q.slice(0, 4) <= period.to.slice(0, 4);
   return {
     scope,
     period,
     unitCount: scopedUnits.length,
     cadreCount: people.length,
     grades: gradeIds.map((g) => ({ grade: g, drill: grades.get(g)!.drill })),
-    gradeByUnit: [...byUnit.values()].map((e) => ({ code: e.u.code, name: e.u.name, cadres: e.cadres, grades: Object.fromEntries([...e.grades].map(([g, t]) => [g, t.drill])) })),
+    gradeByUnit: [...byUnit.values()].map((e) => ({
+      code: e.u.code,
+      name: e.u.name,
+      cadres: e.cadres,
+      grades: Object.fromEntries([...e.grades].map(([g, t]) => [g, t.drill])),
+    })),
     risk,
     years,
-    dotsByYear: years.map((year) => ({ year, colours: Object.fromEntries(COLOURS.map((c) => [c, dotYears.get(year)![c].drill])) as Record<Colour, Drill> })),
+    dotsByYear: years.map((year) => ({
+      year,
+      colours: Object.fromEntries(COLOURS.map((c) => [c, dotYears.get(year)![c].drill])) as Record<Colour, Drill>,
+    })),
     dotsByKind: [...kinds]
       .map(([kind, k]) => ({ kind, colour: k.colour, total: k.total.drill, byYear: k.byYear }))
-      .sort((a, b) => COLOURS.indexOf(b.colour) - COLOURS.indexOf(a.colour) || b.total.count - a.total.count || (a.kind < b.kind ? -1 : 1)),
-    flagItems: [...flags].map(([item, e]) => ({ item, total: e.total.drill, byStatus: e.byStatus })).sort((a, b) => b.total.count - a.total.count || (a.item < b.item ? -1 : 1)),
-    clues: CLUE_STAGES.map((stage) => ({ stage, total: clues.get(stage)!.total.drill, overdue: clues.get(stage)!.overdue.drill })),
-    cards: cardCompletion(scopedUnits.flatMap((u) => u.cards).filter((v) => quarterInPeriod(v.card.quarter)), period.to),
+      .sort(
+        (a, b) =>
+          COLOURS.indexOf(b.colour) - COLOURS.indexOf(a.colour) ||
+          b.total.count - a.total.count ||
+          (a.kind < b.kind ? -1 : 1),
+      ),
+    flagItems: [...flags]
+      .map(([item, e]) => ({ item, total: e.total.drill, byStatus: e.byStatus }))
+      .sort((a, b) => b.total.count - a.total.count || (a.item < b.item ? -1 : 1)),
+    clues: CLUE_STAGES.map((stage) => ({
+      stage,
+      total: clues.get(stage)!.total.drill,
+      overdue: clues.get(stage)!.overdue.drill,
+    })),
+    cards: cardCompletion(
+      scopedUnits.flatMap((u) => u.cards).filter((v) => quarterInPeriod(v.card.quarter)),
+      period.to,
+    ),
     warned: warned.drill,
     inPeriod: inPeriod.drill,
   };

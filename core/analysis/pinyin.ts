@@ -13,7 +13,13 @@ export function pinyinKeys(name: string): { full: string; initials: string } {
   let out = memo.get(name);
   if (!out) {
     const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'removed', v: true });
-    out = { full: syllables.join('').toLowerCase(), initials: syllables.map((s) => s[0] ?? '').join('').toLowerCase() };
+    out = {
+      full: syllables.join('').toLowerCase(),
+      initials: syllables
+        .map((s) => s[0] ?? '')
+        .join('')
+        .toLowerCase(),
+    };
     if (memo.size > 50_000) memo.clear();
     memo.set(name, out);
   }

@@ -82,7 +82,12 @@ describe('the demo city', () => {
     const all = runQuery(demo.cadres, v.parse(cadreQuerySchema, {}));
     expect(all).toHaveLength(1072);
     const black = runQuery(demo.cadres, v.parse(cadreQuerySchema, { colours: ['black'] }));
-    expect(black.map((r) => r.id).sort()).toEqual(demo.cadres.filter((r) => r.dots.black > 0).map((r) => r.id).sort());
+    expect(black.map((r) => r.id).sort()).toEqual(
+      demo.cadres
+        .filter((r) => r.dots.black > 0)
+        .map((r) => r.id)
+        .sort(),
+    );
     const warned = runQuery(demo.cadres, v.parse(cadreQuerySchema, { warning: true, unitKinds: ['township'] }));
     expect(warned.length).toBeGreaterThan(0);
     expect(warned.every((r) => r.warnings.length > 0 && r.unitKind === 'township')).toBe(true);

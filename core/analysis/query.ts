@@ -14,7 +14,11 @@ const nameOrders = new WeakMap<readonly CadreRow[], Map<string, number>>();
 const unitOrders = new WeakMap<readonly CadreRow[], Map<string, number>>();
 const collator = new Intl.Collator('zh-CN');
 
-function orderOf(rows: readonly CadreRow[], cache: WeakMap<readonly CadreRow[], Map<string, number>>, keyOf: (r: CadreRow) => string): Map<string, number> {
+function orderOf(
+  rows: readonly CadreRow[],
+  cache: WeakMap<readonly CadreRow[], Map<string, number>>,
+  keyOf: (r: CadreRow) => string,
+): Map<string, number> {
   let order = cache.get(rows);
   if (!order) {
     const keys = [...new Set(rows.map(keyOf))].sort(collator.compare);
@@ -37,7 +41,8 @@ export function textMatches(row: CadreRow, text: string, unitAliases: readonly s
   return ASCII_LETTERS.test(t) && pinyinMatches(row.name, t);
 }
 
-const some = <T>(xs: readonly T[], wanted: readonly string[], keyOf: (x: T) => string) => xs.some((x) => wanted.includes(keyOf(x)));
+const some = <T>(xs: readonly T[], wanted: readonly string[], keyOf: (x: T) => string) =>
+  xs.some((x) => wanted.includes(keyOf(x)));
 
 /** Whether one row meets every condition of the query (its sort aside). */
 export function rowMatches(row: CadreRow, q: CadreQuery, unitAliases?: (code: string) => readonly string[]): boolean {
@@ -48,7 +53,8 @@ export function rowMatches(row: CadreRow, q: CadreQuery, unitAliases?: (code: st
   if (q.grades.length && !q.grades.includes(row.grade)) return false;
   if (q.warning !== undefined && q.warning !== row.warnings.length > 0) return false;
   if (q.inPeriod !== undefined && q.inPeriod !== row.periods.length > 0) return false;
-  if (q.periodEndsBy !== undefined && !row.periods.some((p) => p.until !== null && p.until <= q.periodEndsBy!)) return false;
+  if (q.periodEndsBy !== undefined && !row.periods.some((p) => p.until !== null && p.until <= q.periodEndsBy!))
+    return false;
   if (q.post && !row.post.includes(q.post)) return false;
   if (q.colours.length || q.kinds.length || q.from || q.to) {
     const hit = row.records.some(
@@ -61,7 +67,11 @@ export function rowMatches(row: CadreRow, q: CadreQuery, unitAliases?: (code: st
     if (!hit) return false;
   }
   if (q.flagItems.length || q.flagStatuses.length) {
-    const hit = row.flags.some((f) => (!q.flagItems.length || q.flagItems.includes(f.item)) && (!q.flagStatuses.length || (q.flagStatuses as readonly string[]).includes(f.status)));
+    const hit = row.flags.some(
+      (f) =>
+        (!q.flagItems.length || q.flagItems.includes(f.item)) &&
+        (!q.flagStatuses.length || (q.flagStatuses as readonly string[]).includes(f.status)),
+    );
     if (!hit) return false;
   }
   if (q.clueStages.length && !some(row.clues, q.clueStages, (c) => c.stage)) return false;
@@ -69,7 +79,12 @@ export function rowMatches(row: CadreRow, q: CadreQuery, unitAliases?: (code: st
 }
 
 const UNTIL_NONE = -1;
-const untilKey = (r: CadreRow) => (r.periodUntil === undefined ? UNTIL_NONE : r.periodUntil === null ? Number.MAX_SAFE_INTEGER : Number(r.periodUntil.replace(/-/g, '')));
+const untilKey = (r: CadreRow) =>
+  r.periodUntil === undefined
+    ? UNTIL_NONE
+    : r.periodUntil === null
+      ? Number.MAX_SAFE_INTEGER
+      : Number(r.periodUntil.replace(/-/g, ''));
 
 /** A numeric key per sort column; larger is "more" (worse grade, more dots, later end). */
 function keyFn(key: SortKey, rows: readonly CadreRow[]): (r: CadreRow) => number {
@@ -96,7 +111,11 @@ function keyFn(key: SortKey, rows: readonly CadreRow[]): (r: CadreRow) => number
   }
 }
 
-export function sortRows(rows: readonly CadreRow[], sort: CadreQuery['sort'], all: readonly CadreRow[] = rows): CadreRow[] {
+export function sortRows(
+  rows: readonly CadreRow[],
+  sort: CadreQuery['sort'],
+  all: readonly CadreRow[] = rows,
+): CadreRow[] {
   const k = keyFn(sort.key, all);
   const names = orderOf(all, nameOrders, (r) => r.name);
   const sign = sort.dir === 'asc' ? 1 : -1;
@@ -106,7 +125,11 @@ export function sortRows(rows: readonly CadreRow[], sort: CadreQuery['sort'], al
 }
 
 /** The rows meeting the query, sorted as it asks. */
-export function runQuery(rows: readonly CadreRow[], q: CadreQuery, unitAliases?: (code: string) => readonly string[]): CadreRow[] {
+export function runQuery(
+  rows: readonly CadreRow[],
+  q: CadreQuery,
+  unitAliases?: (code: string) => readonly string[],
+): CadreRow[] {
   return sortRows(
     rows.filter((r) => rowMatches(r, q, unitAliases)),
     q.sort,

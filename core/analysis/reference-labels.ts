@@ -17,7 +17,12 @@ export interface RefLookup {
   flag(id: string): Flag | undefined;
 }
 
-export function lookupOf(data: { allRecords?: readonly DotRecord[]; records?: readonly DotRecord[]; clues: readonly Clue[]; flags?: readonly Flag[] }): RefLookup {
+export function lookupOf(data: {
+  allRecords?: readonly DotRecord[];
+  records?: readonly DotRecord[];
+  clues: readonly Clue[];
+  flags?: readonly Flag[];
+}): RefLookup {
   const records = new Map((data.allRecords ?? data.records ?? []).map((r) => [r.id, r]));
   const clues = new Map(data.clues.map((c) => [c.id, c]));
   const flags = new Map((data.flags ?? []).map((f) => [f.id, f]));

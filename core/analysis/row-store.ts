@@ -43,7 +43,12 @@ export function createRowStore(): RowStore {
         const codes = [...byUnit.keys()].sort();
         const units = codes.map((c) => byUnit.get(c)!.unit);
         const cadres = codes.flatMap((c) => byUnit.get(c)!.cadres);
-        cached = { units, cadres, cadreById: new Map(cadres.map((c) => [c.id, c])), unitByCode: new Map(units.map((u) => [u.code, u])) };
+        cached = {
+          units,
+          cadres,
+          cadreById: new Map(cadres.map((c) => [c.id, c])),
+          unitByCode: new Map(units.map((u) => [u.code, u])),
+        };
       }
       return cached;
     },

@@ -94,7 +94,8 @@ export interface RowContext {
 
 const NONE: ReadonlyMap<string, ClueProgress> = new Map();
 
-const byDateDesc = (a: DotRecord, b: DotRecord) => (a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1);
+const byDateDesc = (a: DotRecord, b: DotRecord) =>
+  a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1;
 
 function latestUntil(periods: readonly PeriodReason[]): IsoDate | null | undefined {
   let out: IsoDate | undefined;
@@ -112,7 +113,10 @@ const nameOfInvalid = (d: Dossier): string | undefined => {
 
 /** Every cadre row and the unit row of one unit document, as of `ctx.asOf`. */
 export function unitRows(dossiers: UnitDossiers, ctx: RowContext): UnitRows {
-  const all = allDossiers(dossiers, { unit: (c) => (c === ctx.unitCode ? ctx.unit : undefined), unitCode: ctx.unitCode });
+  const all = allDossiers(dossiers, {
+    unit: (c) => (c === ctx.unitCode ? ctx.unit : undefined),
+    unitCode: ctx.unitCode,
+  });
   const unit: Unit = ctx.unit ?? { code: ctx.unitCode, name: ctx.unitCode, aliases: [], kind: 'other' };
   const place = { unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, region: unit.region ?? '' };
   // The workflows' own reading of the document: each clue's course (clueSteps) and each card's
@@ -139,7 +143,14 @@ export function unitRows(dossiers: UnitDossiers, ctx: RowContext): UnitRows {
   const viewsOf = (cards: Dossier['cards']): CardView[] =>
     cards.map((card) => {
       let view = cardViews.get(card.id);
-      if (!view) cardViews.set(card.id, (view = { card, progress: cardProgress(card, events.get(card.id) ?? [], ctx.asOf, ctx.config.reminderCards) }));
+      if (!view)
+        cardViews.set(
+          card.id,
+          (view = {
+            card,
+            progress: cardProgress(card, events.get(card.id) ?? [], ctx.asOf, ctx.config.reminderCards),
+          }),
+        );
       return view;
     });
   const cadres: CadreRow[] = [];

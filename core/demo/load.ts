@@ -32,11 +32,24 @@ export async function loadFiles(
   const reports: LoadReport[] = [];
   for (const f of files) {
     const table = await readTable(f.bytes, f.name);
-    const preview = prepareImport(table, { today: opts.today, config: opts.config, directory: directoryFromTarget(target) });
+    const preview = prepareImport(table, {
+      today: opts.today,
+      config: opts.config,
+      directory: directoryFromTarget(target),
+    });
     await opts.beforeApply?.(preview);
     const now = opts.now?.() ?? new Date();
-    const result = applyImport(target, preview, { id: newImportId(now), by: opts.by, at: now.toISOString(), fileName: f.name }, 'good-rows');
-    const report: LoadReport = { file: f.name, preview: { kind: preview.kind, rowsRead: preview.rowsRead, problems: preview.problems }, result };
+    const result = applyImport(
+      target,
+      preview,
+      { id: newImportId(now), by: opts.by, at: now.toISOString(), fileName: f.name },
+      'good-rows',
+    );
+    const report: LoadReport = {
+      file: f.name,
+      preview: { kind: preview.kind, rowsRead: preview.rowsRead, problems: preview.problems },
+      result,
+    };
     opts.onFile?.(report);
     reports.push(report);
   }

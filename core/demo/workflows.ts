@@ -1,4 +1,9 @@
-import { DEFAULT_COMMISSION, DEFAULT_REMINDER_CARDS, type Commission, type ReminderCardsConfig } from '../model/workflow-config.ts';
+import {
+  DEFAULT_COMMISSION,
+  DEFAULT_REMINDER_CARDS,
+  type Commission,
+  type ReminderCardsConfig,
+} from '../model/workflow-config.ts';
 
 /**
  * The demo city's commission, as its letters and cards name it (澜江市 is fictional): the issuing

@@ -13,16 +13,44 @@ import { UNIT_COLLECTIONS, type UnitCollectionName } from './unit-collections.ts
  */
 
 const revoked = { by: 'li', at: '2024-05-02T09:00:00.000Z', reason: '重复录入' };
-const clue = { id: 'k1', subject: { type: 'cadre', id: 'c1' }, summary: '反映收受礼金', received: '2024-01-10', source: '信访', stage: 'preliminary', due: '2024-03-01' };
-const card = { id: 'card1', quarter: '2024Q1', holderId: 'c1', unitCode: 'A01', issuedOn: '2024-01-05', items: [{ id: 'i1', text: '一季一提醒', state: 'done', note: '已谈话' }] };
+const clue = {
+  id: 'k1',
+  subject: { type: 'cadre', id: 'c1' },
+  summary: '反映收受礼金',
+  received: '2024-01-10',
+  source: '信访',
+  stage: 'preliminary',
+  due: '2024-03-01',
+};
+const card = {
+  id: 'card1',
+  quarter: '2024Q1',
+  holderId: 'c1',
+  unitCode: 'A01',
+  issuedOn: '2024-01-05',
+  items: [{ id: 'i1', text: '一季一提醒', state: 'done', note: '已谈话' }],
+};
 
 /** Valid entities of every unit collection, as `put` stores them (optional members included). */
 const VALID: Record<UnitCollectionName, Record<string, unknown>[]> = {
   cadres: [cadre('c1'), cadre('c2', { aliases: ['张卫', '张三'], birth: '1980-02-29' })],
   records: [
     record('r1', 'c1'),
-    record('r2', 'c1', { status: 'revoked', revoked, effectiveDate: '2018-07-01', probationMonths: 24, kind: 'party-probation' }),
-    record('r3', 'c1', { colour: 'yellow', kind: 'admonishment', rectificationDue: '2018-09-01', rectifiedOn: '2018-08-20', importId: 'imp-1', docNumber: '' }),
+    record('r2', 'c1', {
+      status: 'revoked',
+      revoked,
+      effectiveDate: '2018-07-01',
+      probationMonths: 24,
+      kind: 'party-probation',
+    }),
+    record('r3', 'c1', {
+      colour: 'yellow',
+      kind: 'admonishment',
+      rectificationDue: '2018-09-01',
+      rectifiedOn: '2018-08-20',
+      importId: 'imp-1',
+      docNumber: '',
+    }),
     { ...record('r4', 'A01'), subject: { type: 'unit', id: 'A01' } },
   ],
   flags: [flag('f1', 'c1'), flag('f2', 'c1', { status: 'substantiated', statusChangedAt: '2024-01-02' })],
@@ -100,7 +128,14 @@ describe('canonical check', () => {
   });
 
   it('declines every value of a schema it does not understand (here a variant)', () => {
-    const annotation = { id: 'a1', subject: { type: 'cadre', id: 'c1' }, anchor: { kind: 'dossier' }, text: '请核实', author: 'li', at: '2024-05-02T09:00:00.000Z' };
+    const annotation = {
+      id: 'a1',
+      subject: { type: 'cadre', id: 'c1' },
+      anchor: { kind: 'dossier' },
+      text: '请核实',
+      author: 'li',
+      at: '2024-05-02T09:00:00.000Z',
+    };
     expect(v.safeParse(annotationSchema, annotation).success).toBe(true);
     expect(canonicalCheck(annotationSchema)(annotation)).toBe(false);
     expect(canonicalCheck(v.pipe(v.string(), v.toUpperCase()))('ABC')).toBe(false);
@@ -109,18 +144,72 @@ describe('canonical check', () => {
   it('agrees with valibot on random variations of stored entities', () => {
     // Values a buggy or hostile peer might put in a member, and some that are almost right.
     const member = fc.oneof(
-      fc.constantFrom('', ' ', 'x', ' x', 'x ', '\u3000x', '2018-06-15', '2018-02-30', '2019-06-12', '2024Q1', 'C000001', 'a b', 'active', 'revoked', 'black', 'cadre', 'unit', 'male', '正处级', 'done', 'reported'),
+      fc.constantFrom(
+        '',
+        ' ',
+        'x',
+        ' x',
+        'x ',
+        '\u3000x',
+        '2018-06-15',
+        '2018-02-30',
+        '2019-06-12',
+        '2024Q1',
+        'C000001',
+        'a b',
+        'active',
+        'revoked',
+        'black',
+        'cadre',
+        'unit',
+        'male',
+        '正处级',
+        'done',
+        'reported',
+      ),
       fc.string({ maxLength: 6 }),
       fc.constantFrom(0, 12, 24, 18, -1, 1.5, true, false, null),
-      fc.constantFrom([], ['张卫'], [' 张卫'], [1], {}, { type: 'cadre', id: 'c1' }, { type: 'unit', id: '' }, revoked, { ...revoked, reason: '' }),
-      fc.constantFrom({ id: 'i1', text: 't', state: 'done' }, { id: 'i1', text: 't', state: 'lost' }).map((item) => [item]),
+      fc.constantFrom(
+        [],
+        ['张卫'],
+        [' 张卫'],
+        [1],
+        {},
+        { type: 'cadre', id: 'c1' },
+        { type: 'unit', id: '' },
+        revoked,
+        { ...revoked, reason: '' },
+      ),
+      fc
+        .constantFrom({ id: 'i1', text: 't', state: 'done' }, { id: 'i1', text: 't', state: 'lost' })
+        .map((item) => [item]),
     );
     const variation = fc.record({
       name: fc.constantFrom(...(Object.keys(VALID) as UnitCollectionName[])),
       pick: fc.nat(),
       changes: fc.array(
         fc.tuple(
-          fc.constantFrom('id', 'name', 'aliases', 'birth', 'subject', 'colour', 'kind', 'decisionDate', 'effectiveDate', 'summary', 'status', 'probationMonths', 'revoked', 'rectifiedOn', 'items', 'quarter', 'stage', 'due', 'extra'),
+          fc.constantFrom(
+            'id',
+            'name',
+            'aliases',
+            'birth',
+            'subject',
+            'colour',
+            'kind',
+            'decisionDate',
+            'effectiveDate',
+            'summary',
+            'status',
+            'probationMonths',
+            'revoked',
+            'rectifiedOn',
+            'items',
+            'quarter',
+            'stage',
+            'due',
+            'extra',
+          ),
           fc.option(member, { nil: undefined }), // undefined: the member is removed
         ),
         { maxLength: 3 },

@@ -26,7 +26,11 @@ export function eventsOf(dossiers: UnitDossiers): CardEvent[] {
 }
 
 /** Every card of the document with its progress on `asOf`, and the entries that are invalid. */
-export function cardsOf(dossiers: UnitDossiers, asOf: IsoDate, config: Pick<ReminderCardsConfig, 'receiptDays' | 'summaryDays'>): { cards: CardView[]; invalid: Extract<Entry<unknown>, { ok: false }>[] } {
+export function cardsOf(
+  dossiers: UnitDossiers,
+  asOf: IsoDate,
+  config: Pick<ReminderCardsConfig, 'receiptDays' | 'summaryDays'>,
+): { cards: CardView[]; invalid: Extract<Entry<unknown>, { ok: false }>[] } {
   const events = eventsOf(dossiers);
   const cards: CardView[] = [];
   const invalid: Extract<Entry<unknown>, { ok: false }>[] = [];
@@ -38,9 +42,12 @@ export function cardsOf(dossiers: UnitDossiers, asOf: IsoDate, config: Pick<Remi
   return { cards, invalid };
 }
 
-
 /** Issues cards; one the document already has (same quarter and holder) is left as it is. */
-export function issueCards(dossiers: UnitDossiers, cards: readonly ReminderCard[], locale: Locale = 'zh-CN'): WriteResult & { issued?: number } {
+export function issueCards(
+  dossiers: UnitDossiers,
+  cards: readonly ReminderCard[],
+  locale: Locale = 'zh-CN',
+): WriteResult & { issued?: number } {
   for (const c of cards) {
     const r = validate(reminderCardSchema, c.id, c, locale);
     if (!r.ok) return { ok: false, errors: r.errors };
@@ -69,7 +76,8 @@ export function recordCardEvent(
   const locale = opts.locale ?? 'zh-CN';
   const card = dossiers.cards.get(cardId);
   if (!card?.ok) return refusal('cardId', 'entity.notFound', locale);
-  if (event.type === 'report' && !card.value.items.some((i) => i.id === event.itemId)) return refusal('itemId', 'entity.notFound', locale);
+  if (event.type === 'report' && !card.value.items.some((i) => i.id === event.itemId))
+    return refusal('itemId', 'entity.notFound', locale);
   if (event.on < card.value.issuedOn) return refusal('on', 'card.beforeIssue', locale);
   if (event.type === 'followup' && !opts.record) return refusal('recordId', 'required', locale);
   const known = eventsOf(dossiers).filter((e) => e.cardId === cardId).length;

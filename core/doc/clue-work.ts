@@ -30,7 +30,10 @@ export interface ClueView {
 }
 
 /** Every clue of the document with its progress on `asOf`, and the entries that are invalid. */
-export function cluesOf(dossiers: UnitDossiers, asOf: IsoDate): { clues: ClueView[]; invalid: Extract<Entry<unknown>, { ok: false }>[] } {
+export function cluesOf(
+  dossiers: UnitDossiers,
+  asOf: IsoDate,
+): { clues: ClueView[]; invalid: Extract<Entry<unknown>, { ok: false }>[] } {
   const byClue = stepsByClue(dossiers.clueSteps);
   const clues: ClueView[] = [];
   const invalid: Extract<Entry<unknown>, { ok: false }>[] = [];
@@ -42,15 +45,24 @@ export function cluesOf(dossiers: UnitDossiers, asOf: IsoDate): { clues: ClueVie
   return { clues, invalid };
 }
 
-
 /** Registers a clue (受理): the clue, its 受理 step and, for a unit, the unit's yellow dot. */
-export function registerClue(dossiers: UnitDossiers, clue: Clue, step: Pick<StepInput, 'id' | 'docTitle' | 'docNumber' | 'note'>, opts: ClueWorkOptions): WriteResult {
+export function registerClue(
+  dossiers: UnitDossiers,
+  clue: Clue,
+  step: Pick<StepInput, 'id' | 'docTitle' | 'docNumber' | 'note'>,
+  opts: ClueWorkOptions,
+): WriteResult {
   const locale = opts.locale ?? 'zh-CN';
   if (dossiers.clues.get(clue.id)) return refusal('id', 'id.duplicate', locale);
   const registered: Clue = { ...clue, stage: 'received' };
   const first: ClueStep = { ...step, clueId: clue.id, stage: 'received', on: clue.received, seq: 0 };
   const dot = unitClueDot(registered, opts.sourceDept);
-  const bad = firstInvalid(locale, [clueSchema, registered], [clueStepSchema, first], ...(dot ? [[recordSchema, dot] as const] : []));
+  const bad = firstInvalid(
+    locale,
+    [clueSchema, registered],
+    [clueStepSchema, first],
+    ...(dot ? [[recordSchema, dot] as const] : []),
+  );
   if (bad) return bad;
   let result: WriteResult = { ok: true, changed: true };
   dossiers.doc.transact(() => {
@@ -64,7 +76,10 @@ export function registerClue(dossiers: UnitDossiers, clue: Clue, step: Pick<Step
 }
 
 /** Checks everything a write will store before any of it is stored: all or nothing. */
-function firstInvalid(locale: Locale, ...pairs: (readonly [Parameters<typeof validate>[0], unknown])[]): WriteResult | undefined {
+function firstInvalid(
+  locale: Locale,
+  ...pairs: (readonly [Parameters<typeof validate>[0], unknown])[]
+): WriteResult | undefined {
   for (const [schema, value] of pairs) {
     const r = validate(schema, '', value, locale);
     if (!r.ok) return { ok: false, errors: r.errors };
@@ -77,7 +92,12 @@ function firstInvalid(locale: Locale, ...pairs: (readonly [Parameters<typeof val
  * otherwise, nothing written). `record`: an organisational measure the step decided, put on the
  * dossier and linked from the step.
  */
-export function advanceClue(dossiers: UnitDossiers, clueId: string, step: StepInput, opts: ClueWorkOptions & { asOf: IsoDate; record?: DotRecord }): WriteResult {
+export function advanceClue(
+  dossiers: UnitDossiers,
+  clueId: string,
+  step: StepInput,
+  opts: ClueWorkOptions & { asOf: IsoDate; record?: DotRecord },
+): WriteResult {
   const locale = opts.locale ?? 'zh-CN';
   const entry = dossiers.clues.get(clueId);
   if (!entry?.ok) return refusal('clueId', 'entity.notFound', locale);
@@ -86,12 +106,22 @@ export function advanceClue(dossiers: UnitDossiers, clueId: string, step: StepIn
   const progress = clueProgress(clue, known, opts.asOf);
   const problems = checkStep(clue, progress, step);
   if (problems.length) return { ok: false, errors: problems.flatMap((p) => refusal(p.field, p.key, locale).errors) };
-  const written: ClueStep = { ...step, clueId, seq: known.length, ...(opts.record ? { recordId: opts.record.id } : {}) };
+  const written: ClueStep = {
+    ...step,
+    clueId,
+    seq: known.length,
+    ...(opts.record ? { recordId: opts.record.id } : {}),
+  };
   const record = opts.record ? { ...opts.record, origin: { type: 'clue' as const, id: clueId } } : undefined;
   const changes = dotChanges(step);
   // A unit clue imported before clues had steps has no dot yet: it gets one when a step dates it.
   const dot = Object.keys(changes).length ? unitClueDot(clue, opts.sourceDept) : undefined;
-  const bad = firstInvalid(locale, [clueStepSchema, written], ...(record ? [[recordSchema, record] as const] : []), ...(dot ? [[recordSchema, { ...dot, ...changes }] as const] : []));
+  const bad = firstInvalid(
+    locale,
+    [clueStepSchema, written],
+    ...(record ? [[recordSchema, record] as const] : []),
+    ...(dot ? [[recordSchema, { ...dot, ...changes }] as const] : []),
+  );
   if (bad) return bad;
   let result: WriteResult = { ok: true, changed: true };
   dossiers.doc.transact(() => {

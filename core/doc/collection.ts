@@ -79,7 +79,8 @@ export const EDITS = 'edits';
 export const LOG = 'log';
 
 export type PutOutcome = 'created' | 'updated' | 'unchanged';
-export type PutResult = { ok: true; outcome: PutOutcome; id: string } | { ok: false; errors: import('../model/messages.ts').FieldError[] };
+export type PutResult =
+  { ok: true; outcome: PutOutcome; id: string } | { ok: false; errors: import('../model/messages.ts').FieldError[] };
 
 export interface Collection<T> {
   readonly name: string;
@@ -180,7 +181,8 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       // canonical.ts). The object form and corrections may hold objects that live in the Yjs
       // document; those, and anything not canonical, go through valibot, which copies.
       const value = decodeEntity(raw);
-      if (canonical(value) && (value as Record<string, unknown>)[def.idField] === id) return datedCheck({ ok: true, id, value: value as T }, value);
+      if (canonical(value) && (value as Record<string, unknown>)[def.idField] === id)
+        return datedCheck({ ok: true, id, value: value as T }, value);
       return validated(id, value);
     }
     return validated(id, merge(decodeEntity(raw), corrections));
@@ -201,15 +203,34 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     const today = ctx.today();
     const late = def.upToToday.filter((f) => isAfterToday((entry.value as Record<string, unknown>)[f], today));
     if (late.length === 0) return entry;
-    return { ok: false, id: entry.id, raw, errors: late.map((f) => fieldError(f, 'date.future', `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('date.future', ctx.locale)}`)) };
+    return {
+      ok: false,
+      id: entry.id,
+      raw,
+      errors: late.map((f) =>
+        fieldError(
+          f,
+          'date.future',
+          `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('date.future', ctx.locale)}`,
+        ),
+      ),
+    };
   }
 
   function idMismatch() {
-    return fieldError(def.idField, 'id.mismatch', `${fieldLabel(def.idField, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('id.mismatch', ctx.locale)}`);
+    return fieldError(
+      def.idField,
+      'id.mismatch',
+      `${fieldLabel(def.idField, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('id.mismatch', ctx.locale)}`,
+    );
   }
 
   function notFound(id: string) {
-    return fieldError(def.idField, 'entity.notFound', `${fieldLabel(def.idField, ctx.locale)} ${id}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('entity.notFound', ctx.locale)}`);
+    return fieldError(
+      def.idField,
+      'entity.notFound',
+      `${fieldLabel(def.idField, ctx.locale)} ${id}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('entity.notFound', ctx.locale)}`,
+    );
   }
 
   function editFields(id: string, changes: Record<string, unknown>, by: string, at = ctx.now()): WriteResult {
@@ -218,7 +239,16 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     if (!map.has(id)) return { ok: false, errors: [notFound(id)] };
     for (const f of Object.keys(changes)) {
       if (!fieldSet.has(f) || f === def.idField) {
-        return { ok: false, errors: [fieldError(f, 'field.notEditable', `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('field.notEditable', ctx.locale)}`)] };
+        return {
+          ok: false,
+          errors: [
+            fieldError(
+              f,
+              'field.notEditable',
+              `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('field.notEditable', ctx.locale)}`,
+            ),
+          ],
+        };
       }
     }
     const current = correctionsOf(id);
@@ -229,7 +259,9 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     const after = merge(base, next);
     const checked = read(id, after, undefined);
     if (!checked.ok) return { ok: false, errors: checked.errors };
-    const changed = Object.keys(changes).filter((f) => !sameJson((before as Record<string, unknown>)[f], (after as Record<string, unknown>)[f]));
+    const changed = Object.keys(changes).filter(
+      (f) => !sameJson((before as Record<string, unknown>)[f], (after as Record<string, unknown>)[f]),
+    );
     if (changed.length === 0) return { ok: true, changed: false };
     doc.transact(() => {
       ctx.stamp();
@@ -273,7 +305,15 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
         ctx.stamp();
         map.set(key, encodeEntity(value));
         if (existing === undefined && author) {
-          log.push([{ collection: def.name, id: key, created: true, by: author.by, at: author.at ?? ctx.now() } satisfies CreationEntry]);
+          log.push([
+            {
+              collection: def.name,
+              id: key,
+              created: true,
+              by: author.by,
+              at: author.at ?? ctx.now(),
+            } satisfies CreationEntry,
+          ]);
         }
       });
       return { ok: true, outcome: existing === undefined ? 'created' : 'updated', id: key };
@@ -281,7 +321,14 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     created(id) {
       for (const raw of log.toArray()) {
         const e = toPlain(raw);
-        if (isPlainObject(e) && e.created === true && e.collection === def.name && e.id === id && typeof e.by === 'string' && typeof e.at === 'string') {
+        if (
+          isPlainObject(e) &&
+          e.created === true &&
+          e.collection === def.name &&
+          e.id === id &&
+          typeof e.by === 'string' &&
+          typeof e.at === 'string'
+        ) {
           return { by: e.by, at: e.at };
         }
       }
@@ -297,7 +344,15 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
         if (!isPlainObject(e) || e.collection !== def.name || e.id !== id) return;
         if (typeof e.field !== 'string' || typeof e.by !== 'string' || typeof e.at !== 'string') return;
         const writer = writers[index];
-        out.push({ collection: def.name, id, field: e.field, value: e.value, by: e.by, at: e.at, ...(writer !== undefined ? { writer } : {}) });
+        out.push({
+          collection: def.name,
+          id,
+          field: e.field,
+          value: e.value,
+          by: e.by,
+          at: e.at,
+          ...(writer !== undefined ? { writer } : {}),
+        });
       });
       return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     },

@@ -11,8 +11,14 @@ const at = (minute: number) => `2024-05-01T08:${String(minute).padStart(2, '0')}
 describe('a dossier’s history', () => {
   it('lists only this subject’s changes, each saying what changed, by whom and when, newest first', () => {
     const u = unitDossiers(new Y.Doc());
-    u.imports.apply({ id: 'imp1', by: 'clerk', at: at(1), fileName: '花名册.csv' }, { cadres: [cadre('c1'), cadre('c2', { name: '李四' })], records: [record('r1', 'c1'), record('r2', 'c2')] });
-    u.imports.apply({ id: 'imp2', by: 'clerk', at: at(2), fileName: '花名册（更新）.csv' }, { cadres: [cadre('c1', { post: '副局长' })] });
+    u.imports.apply(
+      { id: 'imp1', by: 'clerk', at: at(1), fileName: '花名册.csv' },
+      { cadres: [cadre('c1'), cadre('c2', { name: '李四' })], records: [record('r1', 'c1'), record('r2', 'c2')] },
+    );
+    u.imports.apply(
+      { id: 'imp2', by: 'clerk', at: at(2), fileName: '花名册（更新）.csv' },
+      { cadres: [cadre('c1', { post: '副局长' })] },
+    );
     u.records.edit('r1', 'summary', '违反廉洁纪律（更正）', 'alice', at(3));
     u.records.edit('r2', 'summary', '别人的记录', 'alice', at(4));
     u.flags.put(flag('f1', 'c1'), { by: 'bob', at: at(5) });
@@ -34,11 +40,25 @@ describe('a dossier’s history', () => {
     expect(events[0]!.change).toEqual({ kind: 'revoked', reason: '重复录入' });
     expect(events[1]!.change).toEqual({
       kind: 'corrected',
-      fields: [{ field: 'status', before: 'reported', after: 'verifying' }, { field: 'statusChangedAt', before: undefined, after: '2024-05-01' }],
+      fields: [
+        { field: 'status', before: 'reported', after: 'verifying' },
+        { field: 'statusChangedAt', before: undefined, after: '2024-05-01' },
+      ],
     });
-    expect(events[3]!.change).toEqual({ kind: 'corrected', fields: [{ field: 'summary', before: '违反廉洁纪律', after: '违反廉洁纪律（更正）' }] });
-    expect(events[4]!.change).toEqual({ kind: 'imported', fileName: '花名册（更新）.csv', action: 'updated', fields: [{ field: 'post', before: '局长', after: '副局长' }] });
-    expect(events[6]).toMatchObject({ entity: { kind: 'party-warning', docNumber: '张纪发〔2018〕12号' }, change: { action: 'created' } });
+    expect(events[3]!.change).toEqual({
+      kind: 'corrected',
+      fields: [{ field: 'summary', before: '违反廉洁纪律', after: '违反廉洁纪律（更正）' }],
+    });
+    expect(events[4]!.change).toEqual({
+      kind: 'imported',
+      fileName: '花名册（更新）.csv',
+      action: 'updated',
+      fields: [{ field: 'post', before: '局长', after: '副局长' }],
+    });
+    expect(events[6]).toMatchObject({
+      entity: { kind: 'party-warning', docNumber: '张纪发〔2018〕12号' },
+      change: { action: 'created' },
+    });
     // Every event carries the Yjs client that wrote it, for the server's attribution.
     expect(events.every((e) => e.client === u.doc.clientID)).toBe(true);
   });
@@ -46,7 +66,10 @@ describe('a dossier’s history', () => {
   it('tells an import’s undo as one event per entity, with its reason, and who wrote each change', () => {
     const clerk = unitDossiers(new Y.Doc());
     const officer = unitDossiers(new Y.Doc());
-    clerk.imports.apply({ id: 'imp1', by: 'clerk', at: at(1), fileName: '处分.csv' }, { cadres: [cadre('c1')], records: [record('r1', 'c1')] });
+    clerk.imports.apply(
+      { id: 'imp1', by: 'clerk', at: at(1), fileName: '处分.csv' },
+      { cadres: [cadre('c1')], records: [record('r1', 'c1')] },
+    );
     sync(clerk.doc, officer.doc);
     officer.records.edit('r1', 'docNumber', '张纪发〔2018〕13号', 'alice', at(2));
     officer.imports.undo('imp1', { by: 'alice', at: at(3), reason: '重复报送' });
@@ -68,7 +91,14 @@ describe('a dossier’s history', () => {
     const n = notes(new Y.Doc());
     n.add({ id: 'a1', subject: c1, anchor: { kind: 'dossier' }, text: '请核对', author: '张三', at: at(1) });
     n.reply('a1', { id: 'a2', text: '已核对', author: '李四', at: at(2) });
-    n.add({ id: 'a3', subject: { type: 'cadre', id: 'c2' }, anchor: { kind: 'dossier' }, text: '别人的', author: '张三', at: at(3) });
+    n.add({
+      id: 'a3',
+      subject: { type: 'cadre', id: 'c2' },
+      anchor: { kind: 'dossier' },
+      text: '别人的',
+      author: '张三',
+      at: at(3),
+    });
     expect(notesHistory(n, c1).map((e) => [e.by, e.change])).toEqual([
       ['李四', { kind: 'annotated', reply: true, text: '已核对' }],
       ['张三', { kind: 'annotated', reply: false, text: '请核对' }],

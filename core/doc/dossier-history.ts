@@ -73,10 +73,21 @@ function readLog(dossiers: UnitDossiers): LogEntry[] {
     const client = writers[index];
     const e = toPlain(value);
     if (client === undefined) continue;
-    if (!isPlainObject(e) || typeof e.collection !== 'string' || typeof e.id !== 'string' || typeof e.by !== 'string' || typeof e.at !== 'string') continue;
+    if (
+      !isPlainObject(e) ||
+      typeof e.collection !== 'string' ||
+      typeof e.id !== 'string' ||
+      typeof e.by !== 'string' ||
+      typeof e.at !== 'string'
+    )
+      continue;
     if (e.created !== true && typeof e.field !== 'string') continue;
     out.push({
-      collection: e.collection, id: e.id, by: e.by, at: e.at, client,
+      collection: e.collection,
+      id: e.id,
+      by: e.by,
+      at: e.at,
+      client,
       ...(typeof e.field === 'string' ? { field: e.field, value: e.value } : { created: true }),
     });
   }
@@ -115,27 +126,56 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
       const entity = nameOf(c.collection, c.id, c.before);
       const action = c.reinstated ? 'reinstated' : c.before === null ? 'created' : 'updated';
       const fields = action === 'updated' && !imp.undone ? diff(c.before, after) : [];
-      events.push({ at: imp.at, by: imp.by, ...(client !== undefined ? { client } : {}), collection: c.collection, id: c.id, entity, change: { kind: 'imported', fileName: imp.fileName, action, fields } });
+      events.push({
+        at: imp.at,
+        by: imp.by,
+        ...(client !== undefined ? { client } : {}),
+        collection: c.collection,
+        id: c.id,
+        entity,
+        change: { kind: 'imported', fileName: imp.fileName, action, fields },
+      });
       if (imp.undone) {
         const undoClient = writerOf(dossiers.doc, IMPORTS, imp.id);
-        const undone = c.collection === 'records' && (c.before === null || c.reinstated) ? 'revoked' : c.before === null ? 'removed' : 'restored';
+        const undone =
+          c.collection === 'records' && (c.before === null || c.reinstated)
+            ? 'revoked'
+            : c.before === null
+              ? 'removed'
+              : 'restored';
         events.push({
-          at: imp.undone.at, by: imp.undone.by, ...(undoClient !== undefined ? { client: undoClient } : {}), collection: c.collection, id: c.id, entity,
+          at: imp.undone.at,
+          by: imp.undone.by,
+          ...(undoClient !== undefined ? { client: undoClient } : {}),
+          collection: c.collection,
+          id: c.id,
+          entity,
           change: { kind: 'import-undone', fileName: imp.fileName, reason: imp.undone.reason, action: undone },
         });
       }
     }
   }
   // Corrections an import or its undo made (reinstating, withdrawing) are told by those events.
-  const byImport = new Set(imports.flatMap((i) => [`${i.by}\n${i.at}`, ...(i.undone ? [`${i.undone.by}\n${i.undone.at}`] : [])]));
+  const byImport = new Set(
+    imports.flatMap((i) => [`${i.by}\n${i.at}`, ...(i.undone ? [`${i.undone.by}\n${i.undone.at}`] : [])]),
+  );
 
   const log = readLog(dossiers);
   const latest = new Map<string, unknown>();
-  for (let i = 0; i < log.length; ) {
+  for (let i = 0; i < log.length;) {
     const first = log[i]!;
     // One user action (a revocation: status + who/when/why) is one group: same entity, author, time.
     let j = i + 1;
-    while (j < log.length && !first.created && !log[j]!.created && log[j]!.collection === first.collection && log[j]!.id === first.id && log[j]!.by === first.by && log[j]!.at === first.at) j++;
+    while (
+      j < log.length &&
+      !first.created &&
+      !log[j]!.created &&
+      log[j]!.collection === first.collection &&
+      log[j]!.id === first.id &&
+      log[j]!.by === first.by &&
+      log[j]!.at === first.at
+    )
+      j++;
     const group = log.slice(i, j);
     i = j;
     if (!isUnitCollection(first.collection)) continue;
@@ -149,14 +189,19 @@ export function dossierHistory(dossiers: UnitDossiers, subject: Subject): Histor
     }
     const fields = group.map((e) => {
       const key = `${collection}/${e.id}/${e.field}`;
-      const baseValue = latest.has(key) ? latest.get(key) : (baseAt(collection, e.id, e.at) as Record<string, unknown> | null)?.[e.field!];
+      const baseValue = latest.has(key)
+        ? latest.get(key)
+        : (baseAt(collection, e.id, e.at) as Record<string, unknown> | null)?.[e.field!];
       latest.set(key, e.value);
       return { field: e.field!, before: baseValue, after: e.value };
     });
     if (byImport.has(`${first.by}\n${first.at}`)) continue;
     const revoked = fields.find((f) => f.field === 'revoked');
     if (revoked && isPlainObject(revoked.after)) {
-      events.push({ ...base, change: { kind: 'revoked', reason: typeof revoked.after.reason === 'string' ? revoked.after.reason : '' } });
+      events.push({
+        ...base,
+        change: { kind: 'revoked', reason: typeof revoked.after.reason === 'string' ? revoked.after.reason : '' },
+      });
     } else if (revoked) {
       events.push({ ...base, change: { kind: 'reinstated' } });
     } else {
@@ -173,7 +218,12 @@ export function notesHistory(notes: Notes, subject: Subject): HistoryEvent[] {
     for (const a of [th.root, ...th.replies]) {
       const client = writerOf(notes.doc, 'annotations', a.id);
       events.push({
-        at: a.at, by: a.author, ...(client !== undefined ? { client } : {}), collection: 'annotations', id: a.id, entity: a,
+        at: a.at,
+        by: a.author,
+        ...(client !== undefined ? { client } : {}),
+        collection: 'annotations',
+        id: a.id,
+        entity: a,
         change: { kind: 'annotated', reply: a.replyTo !== undefined, text: a.text },
       });
     }

@@ -8,12 +8,9 @@ import { describeIssues, fieldLabel, messageFor, type FieldError, type Locale } 
  * the reasons, and views show it as invalid rather than hiding it or crashing.
  */
 export type Entry<T> =
-  | { ok: true; id: string; value: T }
-  | { ok: false; id: string; raw: unknown; errors: FieldError[] };
+  { ok: true; id: string; value: T } | { ok: false; id: string; raw: unknown; errors: FieldError[] };
 
-export type WriteResult =
-  | { ok: true; changed: boolean }
-  | { ok: false; errors: FieldError[] };
+export type WriteResult = { ok: true; changed: boolean } | { ok: false; errors: FieldError[] };
 
 /** Plain JSON for whatever a peer stored: nested Y types are flattened, never trusted as live. */
 export function toPlain(raw: unknown): unknown {
@@ -72,7 +69,10 @@ export function fieldError(field: string, key: string, message: string): FieldEr
 /** A write refused for one field, in the user's language: "承办部门：交办须写明承办部门". */
 export function refusal(field: string, key: string, locale: Locale): { ok: false; errors: FieldError[] } {
   const sep = locale === 'zh-CN' ? '：' : ': ';
-  return { ok: false, errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)] };
+  return {
+    ok: false,
+    errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)],
+  };
 }
 
 /** Drops `undefined` members so stored objects compare and encode the same way everywhere. */

@@ -19,8 +19,14 @@ describe('entries dated after today', () => {
     u.doc.getMap('flags').set('f1', JSON.stringify({ ...flag('f1', 'c1'), date: '2099-05-05' }));
     u.records.put(record('r-ok', 'c1'));
     const text = u.records.get('r-text');
-    expect(text).toMatchObject({ ok: false, errors: [{ field: 'decisionDate', key: 'date.future', message: 'Decision date: is in the future' }] });
-    expect(u.records.get('r-object')).toMatchObject({ ok: false, errors: [{ field: 'effectiveDate', key: 'date.future' }] });
+    expect(text).toMatchObject({
+      ok: false,
+      errors: [{ field: 'decisionDate', key: 'date.future', message: 'Decision date: is in the future' }],
+    });
+    expect(u.records.get('r-object')).toMatchObject({
+      ok: false,
+      errors: [{ field: 'effectiveDate', key: 'date.future' }],
+    });
     expect(u.flags.get('f1')).toMatchObject({ ok: false, errors: [{ field: 'date', key: 'date.future' }] });
     const dossier = dossierOf(u, { type: 'cadre', id: 'c1' });
     expect(dossier.records.map((r) => r.id)).toEqual(['r-ok']);

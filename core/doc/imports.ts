@@ -3,7 +3,16 @@ import * as Y from 'yjs';
 import { describeIssues, fieldLabel, messageFor, type FieldError } from '../model/messages.ts';
 import { idSchema } from '../model/schemas.ts';
 import type { DocContext } from './collection.ts';
-import { decodeEntity, encodeEntity, fieldError, isPlainObject, sameJson, stripUndefined, validate, type Entry } from './entry.ts';
+import {
+  decodeEntity,
+  encodeEntity,
+  fieldError,
+  isPlainObject,
+  sameJson,
+  stripUndefined,
+  validate,
+  type Entry,
+} from './entry.ts';
 import { UNIT_COLLECTIONS, UNIT_COLLECTION_NAMES, type UnitCollectionName } from './unit-collections.ts';
 import type { UnitDossiers } from './unit-doc.ts';
 import { firstWriterOf, writerOf } from './writers.ts';
@@ -97,7 +106,13 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
   const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
   const importError = (key: string): ImportResult => ({
     ok: false,
-    rejected: [{ collection: 'import', index: -1, errors: [fieldError('id', key, `${fieldLabel('id', ctx.locale)}${sep}${messageFor(key, ctx.locale)}`)] }],
+    rejected: [
+      {
+        collection: 'import',
+        index: -1,
+        errors: [fieldError('id', key, `${fieldLabel('id', ctx.locale)}${sep}${messageFor(key, ctx.locale)}`)],
+      },
+    ],
   });
 
   const get = (id: string): Entry<ImportEntry> | undefined =>
@@ -109,13 +124,18 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
       const last = writerOf(doc, IMPORTS, id);
       return { ...(imported !== undefined ? { imported } : {}), ...(last !== undefined ? { last } : {}) };
     },
-    list: () => [...map.keys()].map((id) => get(id)!).sort((a, b) => (a.ok && b.ok ? a.value.at.localeCompare(b.value.at) : 0)),
+    list: () =>
+      [...map.keys()].map((id) => get(id)!).sort((a, b) => (a.ok && b.ok ? a.value.at.localeCompare(b.value.at) : 0)),
     get,
     apply(meta, batch) {
       const refused = ctx.writable();
       if (refused) return { ok: false, rejected: [{ collection: 'import', index: -1, errors: refused.errors }] };
       const metaCheck = v.safeParse(v.pick(importEntrySchema, ['id', 'by', 'at', 'fileName']), meta);
-      if (!metaCheck.success) return { ok: false, rejected: [{ collection: 'import', index: -1, errors: describeIssues(metaCheck.issues, ctx.locale) }] };
+      if (!metaCheck.success)
+        return {
+          ok: false,
+          rejected: [{ collection: 'import', index: -1, errors: describeIssues(metaCheck.issues, ctx.locale) }],
+        };
       if (map.has(meta.id)) return importError('id.duplicate');
 
       const rejected: Extract<ImportResult, { ok: false }>['rejected'] = [];
@@ -151,13 +171,19 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
             // An item the file repeats unchanged keeps the import that first brought it, so
             // re-importing the same spreadsheet is a no-op and undo keeps meaning "that file".
             const earlier = isPlainObject(before) && typeof before.importId === 'string' ? before.importId : undefined;
-            const importId = earlier && sameAsStored(name, { ...(row as object), importId: earlier }, before) ? earlier : meta.id;
+            const importId =
+              earlier && sameAsStored(name, { ...(row as object), importId: earlier }, before) ? earlier : meta.id;
             const put = dossiers[name].put(name === 'cadres' ? row : { ...(row as object), importId });
             if (!put.ok) continue; // validated above; unreachable unless rows repeat an id with different shapes
             const reinstated = name === 'records' && reinstate(put.id);
             c[reinstated && put.outcome === 'unchanged' ? 'updated' : put.outcome] += 1;
             if (put.outcome !== 'unchanged' || reinstated) {
-              entry.changes.push({ collection: name, id: put.id, before: before ?? null, ...(reinstated ? { reinstated: true as const } : {}) });
+              entry.changes.push({
+                collection: name,
+                id: put.id,
+                before: before ?? null,
+                ...(reinstated ? { reinstated: true as const } : {}),
+              });
             }
           }
           entry.counts[name] = c;
@@ -178,7 +204,8 @@ export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): 
         for (const change of [...current.value.changes].reverse()) {
           const target = dossiers[change.collection];
           if (change.before !== null) target.put(change.before);
-          if (change.collection === 'records' && (change.before === null || change.reinstated)) dossiers.records.revoke(change.id, how);
+          if (change.collection === 'records' && (change.before === null || change.reinstated))
+            dossiers.records.revoke(change.id, how);
           else if (change.before === null) target.remove(change.id);
         }
         map.set(id, encodeEntity(entry));

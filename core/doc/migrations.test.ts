@@ -11,8 +11,18 @@ function v1Doc(): Y.Doc {
     doc.getMap('meta').set('schemaVersion', 1);
     const { colour, ...rest } = record('r1', 'c1');
     doc.getMap('records').set('r1', { ...rest, dot: colour, decisionDate: '2018/6/15', effectiveDate: '2018/06/20' });
-    doc.getMap('flags').set('f1', { id: 'f1', cadreId: 'c1', item: 'gambling', channel: 'community', date: '2023/11/2', status: 'reported', summary: '赌博' });
-    doc.getMap('edits').set('records/r1/rectificationDue', { value: '2019/1/31', by: 'li', at: '2018-07-01T00:00:00.000Z' });
+    doc.getMap('flags').set('f1', {
+      id: 'f1',
+      cadreId: 'c1',
+      item: 'gambling',
+      channel: 'community',
+      date: '2023/11/2',
+      status: 'reported',
+      summary: '赌博',
+    });
+    doc
+      .getMap('edits')
+      .set('records/r1/rectificationDue', { value: '2019/1/31', by: 'li', at: '2018-07-01T00:00:00.000Z' });
   });
   return doc;
 }
@@ -28,7 +38,12 @@ describe('schema migrations', () => {
     expect(u.records.get('r1')).toEqual({
       ok: true,
       id: 'r1',
-      value: { ...record('r1', 'c1'), decisionDate: '2018-06-15', effectiveDate: '2018-06-20', rectificationDue: '2019-01-31' },
+      value: {
+        ...record('r1', 'c1'),
+        decisionDate: '2018-06-15',
+        effectiveDate: '2018-06-20',
+        rectificationDue: '2019-01-31',
+      },
     });
     expect(u.flags.get('f1')).toMatchObject({ ok: true, value: { date: '2023-11-02' } });
     expect(migrate(doc, 'unit')).toEqual({ status: 'current', version: SCHEMA_VERSION });
@@ -50,7 +65,10 @@ describe('schema migrations', () => {
     migrate(b, 'unit');
     sync(a, b);
     expect(unitDossiers(a).records.list()).toEqual(unitDossiers(b).records.list());
-    expect(unitDossiers(a).records.get('r1')).toMatchObject({ ok: true, value: { colour: 'black', decisionDate: '2018-06-15' } });
+    expect(unitDossiers(a).records.get('r1')).toMatchObject({
+      ok: true,
+      value: { colour: 'black', decisionDate: '2018-06-15' },
+    });
   });
 
   it('reports a document from a newer schema and refuses writes instead of corrupting it', () => {
@@ -91,7 +109,15 @@ describe('v2 → v3: the clue workflow', () => {
   function v2Doc(): Y.Doc {
     const doc = new Y.Doc();
     const clue = (id: string, stage: string, outcome?: string) =>
-      JSON.stringify({ id, subject: { type: 'cadre', id: 'c1' }, summary: '反映问题', received: '2019-03-01', source: '信访举报', stage, ...(outcome ? { outcome } : {}) });
+      JSON.stringify({
+        id,
+        subject: { type: 'cadre', id: 'c1' },
+        summary: '反映问题',
+        received: '2019-03-01',
+        source: '信访举报',
+        stage,
+        ...(outcome ? { outcome } : {}),
+      });
     doc.transact(() => {
       doc.getMap('meta').set('schemaVersion', 2);
       doc.getMap('clues').set('k1', clue('k1', 'inquiry'));
@@ -107,7 +133,11 @@ describe('v2 → v3: the clue workflow', () => {
   it('keeps the old stages, and turns a clue closed as 暂存待查 (base or correction) into pending', () => {
     const doc = v2Doc();
     expect(migrate(doc, 'unit')).toEqual({ status: 'migrated', from: 2, to: 3 });
-    const stages = Object.fromEntries(unitDossiers(doc).clues.list().map((e) => [e.id, e.ok && e.value.stage]));
+    const stages = Object.fromEntries(
+      unitDossiers(doc)
+        .clues.list()
+        .map((e) => [e.id, e.ok && e.value.stage]),
+    );
     expect(stages).toEqual({ k1: 'inquiry', k2: 'pending', k3: 'closed', k4: 'pending' });
   });
 

@@ -112,7 +112,8 @@ export const v2ToV3: Migration = {
   from: 2,
   to: 3,
   kinds: ['unit'],
-  description: 'clue stages assigned, pending, handling, recommendation, rectified; a clue closed as 暂存待查 becomes pending',
+  description:
+    'clue stages assigned, pending, handling, recommendation, rectified; a clue closed as 暂存待查 becomes pending',
   run(doc) {
     const clues = doc.getMap<unknown>('clues');
     const edits = doc.getMap<unknown>(EDITS);
@@ -200,6 +201,9 @@ export function writeGuard(doc: Y.Doc, locale: Locale): () => Extract<WriteResul
   return () => {
     const version = schemaVersionOf(doc);
     if (version === undefined || version <= SCHEMA_VERSION) return undefined;
-    return { ok: false, errors: [fieldError('schemaVersion', 'doc.newerSchema', messageFor('doc.newerSchema', locale))] };
+    return {
+      ok: false,
+      errors: [fieldError('schemaVersion', 'doc.newerSchema', messageFor('doc.newerSchema', locale))],
+    };
   };
 }

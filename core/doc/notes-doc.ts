@@ -37,7 +37,8 @@ const byTime = (a: Annotation, b: Annotation) => (a.at < b.at ? -1 : a.at > b.at
 export function notes(doc: Y.Doc, opts: AccessorOptions = {}): Notes {
   const ctx = docContext(doc, opts);
   const annotations = collection<Annotation>(doc, NOTES_COLLECTIONS.annotations, ctx);
-  const asWrite = (r: ReturnType<typeof annotations.put>): WriteResult => (r.ok ? { ok: true, changed: r.outcome !== 'unchanged' } : r);
+  const asWrite = (r: ReturnType<typeof annotations.put>): WriteResult =>
+    r.ok ? { ok: true, changed: r.outcome !== 'unchanged' } : r;
   return {
     doc,
     annotations,
@@ -46,11 +47,22 @@ export function notes(doc: Y.Doc, opts: AccessorOptions = {}): Notes {
       const parent = annotations.get(parentId);
       if (!parent?.ok) {
         const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
-        return { ok: false, errors: [fieldError('replyTo', 'entity.notFound', `${fieldLabel('replyTo', ctx.locale)}${sep}${messageFor('entity.notFound', ctx.locale)}`)] };
+        return {
+          ok: false,
+          errors: [
+            fieldError(
+              'replyTo',
+              'entity.notFound',
+              `${fieldLabel('replyTo', ctx.locale)}${sep}${messageFor('entity.notFound', ctx.locale)}`,
+            ),
+          ],
+        };
       }
       // Replies attach to the thread's root so threads stay one level deep, as in the side panel.
       const rootId = parent.value.replyTo ?? parent.value.id;
-      return asWrite(annotations.put({ ...reply, subject: parent.value.subject, anchor: parent.value.anchor, replyTo: rootId }));
+      return asWrite(
+        annotations.put({ ...reply, subject: parent.value.subject, anchor: parent.value.anchor, replyTo: rootId }),
+      );
     },
     resolve: (id, by, at) => annotations.edit(id, 'resolved', true, by, at),
     threadsOf(subject) {

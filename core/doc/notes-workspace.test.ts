@@ -8,7 +8,14 @@ import { unitDossiers } from './unit-doc.ts';
 import { record, sync } from './test/fixtures.ts';
 
 const subject = { type: 'cadre', id: 'c1' } as const;
-const note = (id: string, text: string, at: string, author = 'li') => ({ id, subject, anchor: { kind: 'record', id: 'r1' } as const, text, author, at });
+const note = (id: string, text: string, at: string, author = 'li') => ({
+  id,
+  subject,
+  anchor: { kind: 'record', id: 'r1' } as const,
+  text,
+  author,
+  at,
+});
 
 describe('annotations', () => {
   it('keeps concurrent comments from two offline annotators and threads replies', () => {
@@ -54,7 +61,8 @@ describe('workspace document', () => {
     expect(a.config.set('negativeList', list)).toEqual({ ok: true, changed: true });
     expect(b.config.set('name', '张家界市纪委监委')).toEqual({ ok: true, changed: true });
     sync(a.doc, b.doc);
-    for (const w of [a, b]) expect(w.config.get().value).toMatchObject({ name: '张家界市纪委监委', negativeList: list });
+    for (const w of [a, b])
+      expect(w.config.get().value).toMatchObject({ name: '张家界市纪委监委', negativeList: list });
     expect(a.config.set('name', '张家界市纪委监委')).toEqual({ ok: true, changed: false });
     expect(a.config.set('negativeList', []).ok).toBe(false);
   });
@@ -62,7 +70,11 @@ describe('workspace document', () => {
   it('keeps the unit directory keyed by code', () => {
     const w = workspaceDoc(new Y.Doc());
     w.units.put({ code: 'A01', name: '市财政局', kind: 'government' });
-    expect(w.units.get('A01')).toEqual({ ok: true, id: 'A01', value: { code: 'A01', name: '市财政局', aliases: [], kind: 'government' } });
+    expect(w.units.get('A01')).toEqual({
+      ok: true,
+      id: 'A01',
+      value: { code: 'A01', name: '市财政局', aliases: [], kind: 'government' },
+    });
   });
 });
 

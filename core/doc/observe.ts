@@ -67,7 +67,11 @@ export function observeDoc(doc: Y.Doc, onChange: (event: ChangeEvent) => void): 
  * entity. "What arrived while you were away" without keeping any history. Deletions are not seen
  * (the layout only deletes on import undo); `except` leaves out this device's own client ids.
  */
-export function changedSince(doc: Y.Doc, since: ReadonlyMap<number, number>, except: ReadonlySet<number> = new Set()): Changes {
+export function changedSince(
+  doc: Y.Doc,
+  since: ReadonlyMap<number, number>,
+  except: ReadonlySet<number> = new Set(),
+): Changes {
   const changes: Changes = new Map();
   for (const [name, type] of doc.share) {
     for (const [key, item] of type._map) {

@@ -2,7 +2,13 @@ import type * as Y from 'yjs';
 import type { Locale } from '../model/messages.ts';
 import type { Commission } from '../model/workflow-config.ts';
 import { approvalOf, NEXT_ACTIONS, type RegisterEntry } from '../workflow/approval.ts';
-import { batchSchema, batchStepSchema, type BatchStep, type Draft, type ReviewBatch } from '../workflow/register-schemas.ts';
+import {
+  batchSchema,
+  batchStepSchema,
+  type BatchStep,
+  type Draft,
+  type ReviewBatch,
+} from '../workflow/register-schemas.ts';
 import { collection, type Collection } from './collection.ts';
 import { docContext, type AccessorOptions } from './context.ts';
 import { refusal, validate, type Entry, type WriteResult } from './entry.ts';
@@ -27,7 +33,10 @@ export interface RegisterDoc {
   /** Who wrote a step: the server's attribution of the clientID that wrote it (writers.ts). */
   authorOf(stepId: string, attribute: Attribute): Author;
   /** Every batch with its approval, newest request first; invalid entries beside them. */
-  entries(attribute: Attribute, approvers: Commission['approvers']): { entries: RegisterEntry[]; invalid: Extract<Entry<unknown>, { ok: false }>[] };
+  entries(
+    attribute: Attribute,
+    approvers: Commission['approvers'],
+  ): { entries: RegisterEntry[]; invalid: Extract<Entry<unknown>, { ok: false }>[] };
   /** 拟稿: records the request (if new) and the draft, in one transaction. */
   draft(batch: ReviewBatch, step: { id: string; on: string; draft: Draft }): WriteResult;
   /** 审核, 退回, 签发, 登记: the next step on a batch, if it follows the current state. */
@@ -42,9 +51,11 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
   const validSteps = () => steps.list().flatMap((e) => (e.ok ? [e.value] : []));
   // A step is written once and never rewritten; had someone overwritten one, the entry (and so the
   // author shown) would be theirs, which is the truth about who wrote it.
-  const author = (stepId: string, attribute: Attribute) => attribute(writerOf(doc, REGISTER_COLLECTIONS.steps.name, stepId));
+  const author = (stepId: string, attribute: Attribute) =>
+    attribute(writerOf(doc, REGISTER_COLLECTIONS.steps.name, stepId));
   /** Where a batch stands, ignoring roles (those are checked against the server's attribution). */
-  const stateOf = (batchId: string) => approvalOf(batchId, validSteps(), () => ({ status: 'unknown' }), { draft: [], review: [], sign: [] });
+  const stateOf = (batchId: string) =>
+    approvalOf(batchId, validSteps(), () => ({ status: 'unknown' }), { draft: [], review: [], sign: [] });
 
   const put = (step: BatchStep): WriteResult => {
     const r = steps.put(step);
@@ -62,10 +73,19 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
       const invalid: Extract<Entry<unknown>, { ok: false }>[] = [];
       for (const e of batches.list()) {
         if (!e.ok) invalid.push(e);
-        else entries.push({ batch: e.value, approval: approvalOf(e.id, all, (s) => author(s.id, attribute), approvers) });
+        else
+          entries.push({ batch: e.value, approval: approvalOf(e.id, all, (s) => author(s.id, attribute), approvers) });
       }
       for (const e of steps.list()) if (!e.ok) invalid.push(e);
-      entries.sort((a, b) => (a.batch.received !== b.batch.received ? (a.batch.received < b.batch.received ? 1 : -1) : a.batch.id < b.batch.id ? 1 : -1));
+      entries.sort((a, b) =>
+        a.batch.received !== b.batch.received
+          ? a.batch.received < b.batch.received
+            ? 1
+            : -1
+          : a.batch.id < b.batch.id
+            ? 1
+            : -1,
+      );
       return { entries, invalid };
     },
     draft(batch, step) {
@@ -74,7 +94,14 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
       if (!NEXT_ACTIONS[stateOf(batch.id).state].includes('draft')) return refusal('action', 'approval.order', locale);
       const checked = validate(batchSchema, batch.id, batch, locale);
       if (!checked.ok) return { ok: false, errors: checked.errors };
-      const written: BatchStep = { id: step.id, batchId: batch.id, action: 'draft', on: step.on, seq: validSteps().filter((s) => s.batchId === batch.id).length, draft: step.draft };
+      const written: BatchStep = {
+        id: step.id,
+        batchId: batch.id,
+        action: 'draft',
+        on: step.on,
+        seq: validSteps().filter((s) => s.batchId === batch.id).length,
+        draft: step.draft,
+      };
       const s = validate(batchStepSchema, written.id, written, locale);
       if (!s.ok) return { ok: false, errors: s.errors };
       let result: WriteResult = { ok: true, changed: true };
@@ -90,7 +117,8 @@ export function registerDoc(doc: Y.Doc, opts: AccessorOptions = {}): RegisterDoc
     },
     act(batchId, step) {
       if (!batches.get(batchId)?.ok) return refusal('batchId', 'entity.notFound', locale);
-      if (step.action === 'draft' || !NEXT_ACTIONS[stateOf(batchId).state].includes(step.action)) return refusal('action', 'approval.order', locale);
+      if (step.action === 'draft' || !NEXT_ACTIONS[stateOf(batchId).state].includes(step.action))
+        return refusal('action', 'approval.order', locale);
       const written: BatchStep = { ...step, batchId, seq: validSteps().filter((s) => s.batchId === batchId).length };
       const s = validate(batchStepSchema, written.id, written, locale);
       if (!s.ok) return { ok: false, errors: s.errors };

@@ -1,4 +1,11 @@
-import { DATES_UP_TO_TODAY, cadreSchema, clueSchema, flagSchema, recordSchema, reminderCardSchema } from '../model/schemas.ts';
+import {
+  DATES_UP_TO_TODAY,
+  cadreSchema,
+  clueSchema,
+  flagSchema,
+  recordSchema,
+  reminderCardSchema,
+} from '../model/schemas.ts';
 
 /** The collections of a `unit:<code>` document, each a top-level Y.Map keyed by `idField`. */
 export const UNIT_COLLECTIONS = {

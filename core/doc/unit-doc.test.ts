@@ -38,7 +38,8 @@ describe('unit dossiers: round trip', () => {
     const u = unitDossiers(new Y.Doc(), { locale: 'en' });
     const r = u.records.put({ ...record('r1', 'c1'), decisionDate: '2018/06/15' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.message)).toContain('Decision date: is not a valid date (expected 2019-06-12)');
+    if (!r.ok)
+      expect(r.errors.map((e) => e.message)).toContain('Decision date: is not a valid date (expected 2019-06-12)');
     expect(u.records.ids()).toEqual([]);
   });
 });
@@ -125,7 +126,11 @@ describe('revocation', () => {
     u.records.put(record('r1', 'c1'));
     const revocation = { by: 'li', at: '2024-05-02T09:00:00.000Z', reason: '重复录入' };
     expect(u.records.revoke('r1', revocation)).toEqual({ ok: true, changed: true });
-    expect(u.records.get('r1')).toEqual({ ok: true, id: 'r1', value: { ...record('r1', 'c1'), status: 'revoked', revoked: revocation } });
+    expect(u.records.get('r1')).toEqual({
+      ok: true,
+      id: 'r1',
+      value: { ...record('r1', 'c1'), status: 'revoked', revoked: revocation },
+    });
     expect(u.records.revoke('r1', revocation)).toEqual({ ok: true, changed: false });
     expect(u.records.ids()).toEqual(['r1']);
   });
@@ -144,7 +149,10 @@ describe('negative-list flags', () => {
     u.flags.put(flag('f1', 'c1'));
     expect(u.flags.moveStatus('f1', 'verifying', { by: 'li', on: '2023-11-05' })).toEqual({ ok: true, changed: true });
     expect(u.flags.moveStatus('f1', 'substantiated', { by: 'li', on: '2023-12-01' }).ok).toBe(true);
-    expect(u.flags.get('f1')).toMatchObject({ ok: true, value: { status: 'substantiated', statusChangedAt: '2023-12-01' } });
+    expect(u.flags.get('f1')).toMatchObject({
+      ok: true,
+      value: { status: 'substantiated', statusChangedAt: '2023-12-01' },
+    });
   });
 
   it('refuses to skip verification', () => {
@@ -187,14 +195,21 @@ describe('hostile or buggy writers', () => {
       expect(byId[id]?.ok, id).toBe(false);
       if (byId[id] && !byId[id].ok) expect(byId[id].errors.length, id).toBeGreaterThan(0);
     }
-    expect(byId['missing']).toMatchObject({ ok: false, errors: expect.arrayContaining([expect.objectContaining({ field: 'decisionDate' })]) });
+    expect(byId['missing']).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'decisionDate' })]),
+    });
     // The stray correction of `colour` to a Y.Map makes the record invalid rather than crashing.
     expect(byId['ok']).toMatchObject({ ok: false, errors: [expect.objectContaining({ field: 'colour' })] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(reader.records.history('ok')).toEqual([]);
     expect(reader.cadres.get('c1')).toMatchObject({ ok: false, raw: '张伟' });
     expect(() => allDossiers(reader)).not.toThrow();
-    expect(dossierOf(reader, { type: 'cadre', id: 'c1' }).invalid.map((i) => i.entry.id).sort()).toEqual(['c1', 'ok', 'wrong-id']);
+    expect(
+      dossierOf(reader, { type: 'cadre', id: 'c1' })
+        .invalid.map((i) => i.entry.id)
+        .sort(),
+    ).toEqual(['c1', 'ok', 'wrong-id']);
   });
 });
 
@@ -209,7 +224,10 @@ describe('reading stored JSON text', () => {
     records.set('no-such-date', JSON.stringify(record('no-such-date', 'c1', { decisionDate: '2023-02-29' })));
     records.set('revoked-silently', JSON.stringify(record('revoked-silently', 'c1', { status: 'revoked' })));
     records.set('under-another-id', JSON.stringify(record('r1', 'c1')));
-    records.set('untrimmed', JSON.stringify({ ...record('untrimmed', 'c1'), summary: '  违反廉洁纪律 ', note: 'a member no schema knows' }));
+    records.set(
+      'untrimmed',
+      JSON.stringify({ ...record('untrimmed', 'c1'), summary: '  违反廉洁纪律 ', note: 'a member no schema knows' }),
+    );
     return u;
   }
 
@@ -217,11 +235,18 @@ describe('reading stored JSON text', () => {
     const u = withStoredTexts();
     const byId = Object.fromEntries(u.records.list().map((e) => [e.id, e]));
     expect(byId['r1']).toEqual({ ok: true, id: 'r1', value: record('r1', 'c1') });
-    expect(byId['truncated']).toMatchObject({ ok: false, raw: '{"id":"truncated","subject":{"type":"cadre","id":"c1"},' });
+    expect(byId['truncated']).toMatchObject({
+      ok: false,
+      raw: '{"id":"truncated","subject":{"type":"cadre","id":"c1"},',
+    });
     expect(byId['no-such-date']).toMatchObject({ ok: false, errors: [{ field: 'decisionDate', key: 'date.format' }] });
-    expect(byId['revoked-silently']).toMatchObject({ ok: false, errors: [{ field: 'revoked', key: 'record.revocation' }] });
+    expect(byId['revoked-silently']).toMatchObject({
+      ok: false,
+      errors: [{ field: 'revoked', key: 'record.revocation' }],
+    });
     expect(byId['under-another-id']).toMatchObject({ ok: false, errors: [{ field: 'id', key: 'id.mismatch' }] });
-    for (const id of ['truncated', 'no-such-date', 'revoked-silently', 'under-another-id']) expect(u.records.get(id)).toEqual(byId[id]);
+    for (const id of ['truncated', 'no-such-date', 'revoked-silently', 'under-another-id'])
+      expect(u.records.get(id)).toEqual(byId[id]);
   });
 
   it('gives valibot’s output for a valid entity it would change (trimmed, unknown members dropped)', () => {
@@ -235,7 +260,12 @@ describe('reading stored JSON text', () => {
     // The truncated text names no subject the view can read: it is listed with the unit's, below.
     expect(d.invalid.map((i) => i.entry.id).sort()).toEqual(['no-such-date', 'revoked-silently', 'under-another-id']);
     const all = allDossiers(withStoredTexts(), { unitCode: 'A01' });
-    expect(all.get('cadre:c1')?.invalid.map((i) => i.entry.id).sort()).toEqual(['no-such-date', 'revoked-silently', 'under-another-id']);
+    expect(
+      all
+        .get('cadre:c1')
+        ?.invalid.map((i) => i.entry.id)
+        .sort(),
+    ).toEqual(['no-such-date', 'revoked-silently', 'under-another-id']);
     expect(all.get('unit:A01')?.invalid.map((i) => i.entry.id)).toEqual(['truncated']);
   });
 
@@ -262,10 +292,27 @@ describe('dossier views', () => {
     u.cadres.put(cadre('c2', { name: '李娜', gender: 'female' }));
     u.records.put(record('r1', 'c1'));
     u.records.put(record('r2', 'c2', { colour: 'red', kind: 'commendation' }));
-    u.records.put({ ...record('r3', 'A01', { colour: 'yellow', kind: 'unit-problem-clue' }), subject: { type: 'unit', id: 'A01' } });
+    u.records.put({
+      ...record('r3', 'A01', { colour: 'yellow', kind: 'unit-problem-clue' }),
+      subject: { type: 'unit', id: 'A01' },
+    });
     u.flags.put(flag('f1', 'c1'));
-    u.clues.put({ id: 'k1', subject: { type: 'cadre', id: 'c1' }, summary: '反映收受礼金', received: '2024-01-10', source: '信访', stage: 'preliminary' });
-    u.cards.put({ id: 'card1', quarter: '2024Q1', holderId: 'c1', unitCode: 'A01', issuedOn: '2024-01-05', items: [{ id: 'i1', text: '一季一提醒', state: 'done' }] });
+    u.clues.put({
+      id: 'k1',
+      subject: { type: 'cadre', id: 'c1' },
+      summary: '反映收受礼金',
+      received: '2024-01-10',
+      source: '信访',
+      stage: 'preliminary',
+    });
+    u.cards.put({
+      id: 'card1',
+      quarter: '2024Q1',
+      holderId: 'c1',
+      unitCode: 'A01',
+      issuedOn: '2024-01-05',
+      items: [{ id: 'i1', text: '一季一提醒', state: 'done' }],
+    });
 
     const d = dossierOf(u, { type: 'cadre', id: 'c1' });
     expect(d.cadre?.name).toBe('张伟');
@@ -274,9 +321,15 @@ describe('dossier views', () => {
     expect(d.clues.map((c) => c.id)).toEqual(['k1']);
     expect(d.cards.map((c) => c.id)).toEqual(['card1']);
 
-    const all = allDossiers(u, { unit: (code) => (code === 'A01' ? { code, name: '市财政局', aliases: [], kind: 'government' } : undefined) });
+    const all = allDossiers(u, {
+      unit: (code) => (code === 'A01' ? { code, name: '市财政局', aliases: [], kind: 'government' } : undefined),
+    });
     expect([...all.keys()].sort()).toEqual(['cadre:c1', 'cadre:c2', 'unit:A01']);
-    expect(all.get('unit:A01')).toMatchObject({ unit: { name: '市财政局' }, records: [{ id: 'r3' }], cards: [{ id: 'card1' }] });
+    expect(all.get('unit:A01')).toMatchObject({
+      unit: { name: '市财政局' },
+      records: [{ id: 'r3' }],
+      cards: [{ id: 'card1' }],
+    });
     expect(all.get('cadre:c2')?.records.map((r) => r.id)).toEqual(['r2']);
     expect(all.get('cadre:c1')).toEqual({ ...d, subject: { type: 'cadre', id: 'c1' } });
   });

@@ -26,7 +26,6 @@ import { currentClueEntries, UNIT_WORK_COLLECTIONS } from './unit-work.ts';
  * server refuses everyone else, so nothing here checks roles.
  */
 
-
 /**
  * Which way a negative-list flag may move: reported → verifying → substantiated | unfounded, plus
  * dismissing a report outright and reopening a closed one when new evidence arrives.
@@ -85,7 +84,12 @@ export function unitDossiers(doc: Y.Doc, opts: AccessorOptions = {}): UnitDossie
         if (!parsed.success) return { ok: false, errors: describeIssues(parsed.issues, ctx.locale) };
         const current = records.get(id);
         if (current?.ok && current.value.status === 'revoked') return { ok: true, changed: false };
-        return records.editFields(id, { status: 'revoked', revoked: parsed.output }, parsed.output.by, parsed.output.at);
+        return records.editFields(
+          id,
+          { status: 'revoked', revoked: parsed.output },
+          parsed.output.by,
+          parsed.output.at,
+        );
       },
     },
     flags: {
@@ -97,7 +101,16 @@ export function unitDossiers(doc: Y.Doc, opts: AccessorOptions = {}): UnitDossie
           if (from === status) return { ok: true, changed: false };
           if (!FLAG_TRANSITIONS[from].includes(status)) {
             const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
-            return { ok: false, errors: [fieldError('status', 'flag.transition', `${fieldLabel('status', ctx.locale)}${sep}${messageFor('flag.transition', ctx.locale)}`)] };
+            return {
+              ok: false,
+              errors: [
+                fieldError(
+                  'status',
+                  'flag.transition',
+                  `${fieldLabel('status', ctx.locale)}${sep}${messageFor('flag.transition', ctx.locale)}`,
+                ),
+              ],
+            };
           }
         }
         // An invalid or missing flag falls through to editFields, which reports why.
@@ -138,7 +151,9 @@ export interface Dossier {
 }
 
 function isAbout(subject: Subject, s: unknown): boolean {
-  return typeof s === 'object' && s !== null && (s as Subject).type === subject.type && (s as Subject).id === subject.id;
+  return (
+    typeof s === 'object' && s !== null && (s as Subject).type === subject.type && (s as Subject).id === subject.id
+  );
 }
 
 /** Whether an entry's raw content names this subject (an invalid one is shown in the right dossier; the history reads past values). */
@@ -159,7 +174,12 @@ export function rawConcerns(subject: Subject, collectionName: UnitCollectionName
 export function dossierOf(dossiers: UnitDossiers, subject: Subject, lookup: { unit?: Unit } = {}): Dossier {
   const out: Dossier = { subject, records: [], flags: [], clues: [], cards: [], invalid: [] };
   if (subject.type === 'unit' && lookup.unit) out.unit = lookup.unit;
-  const take = <T>(name: UnitCollectionName, entries: Entry<T>[], concerns: (t: T) => boolean, push: (t: T) => void) => {
+  const take = <T>(
+    name: UnitCollectionName,
+    entries: Entry<T>[],
+    concerns: (t: T) => boolean,
+    push: (t: T) => void,
+  ) => {
     for (const e of entries) {
       if (e.ok) {
         if (concerns(e.value)) push(e.value);
@@ -171,9 +191,24 @@ export function dossierOf(dossiers: UnitDossiers, subject: Subject, lookup: { un
     if (c?.ok) out.cadre = c.value;
     else if (c) out.invalid.push({ collection: 'cadres', entry: c });
   }
-  take('records', dossiers.records.list(), (r) => isAbout(subject, r.subject), (r) => out.records.push(r));
-  take('flags', dossiers.flags.list(), (f) => subject.type === 'cadre' && f.cadreId === subject.id, (f) => out.flags.push(f));
-  take('clues', dossiers.currentClues(), (c) => isAbout(subject, c.subject), (c) => out.clues.push(c));
+  take(
+    'records',
+    dossiers.records.list(),
+    (r) => isAbout(subject, r.subject),
+    (r) => out.records.push(r),
+  );
+  take(
+    'flags',
+    dossiers.flags.list(),
+    (f) => subject.type === 'cadre' && f.cadreId === subject.id,
+    (f) => out.flags.push(f),
+  );
+  take(
+    'clues',
+    dossiers.currentClues(),
+    (c) => isAbout(subject, c.subject),
+    (c) => out.clues.push(c),
+  );
   take(
     'cards',
     dossiers.cards.list(),
@@ -192,7 +227,10 @@ export const subjectKey = (s: Subject): string => `${s.type}:${s.id}`;
  */
 export function allDossiers(
   dossiers: UnitDossiers,
-  lookup: { unit?: (code: string) => Unit | undefined; /** The unit this document belongs to, when known from its name. */ unitCode?: string } = {},
+  lookup: {
+    unit?: (code: string) => Unit | undefined;
+    /** The unit this document belongs to, when known from its name. */ unitCode?: string;
+  } = {},
 ): Map<string, Dossier> {
   const out = new Map<string, Dossier>();
   // Found by type, then id: building a `cadre:<id>` key for every entry read cost ~5 % of reading a
@@ -201,7 +239,14 @@ export function allDossiers(
   const dossierFor = (subject: Subject): Dossier => {
     let d = byType[subject.type].get(subject.id);
     if (!d) {
-      d = { subject: { type: subject.type, id: subject.id }, records: [], flags: [], clues: [], cards: [], invalid: [] };
+      d = {
+        subject: { type: subject.type, id: subject.id },
+        records: [],
+        flags: [],
+        clues: [],
+        cards: [],
+        invalid: [],
+      };
       if (subject.type === 'unit') {
         const unit = lookup.unit?.(subject.id);
         if (unit) d.unit = unit;
@@ -223,9 +268,16 @@ export function allDossiers(
     if (name === 'flags') return typeof r.cadreId === 'string' ? { type: 'cadre', id: r.cadreId } : undefined;
     if (name === 'cards') return typeof r.holderId === 'string' ? { type: 'cadre', id: r.holderId } : undefined;
     const s = r.subject as Subject | undefined;
-    return s && (s.type === 'cadre' || s.type === 'unit') && typeof s.id === 'string' ? { type: s.type, id: s.id } : undefined;
+    return s && (s.type === 'cadre' || s.type === 'unit') && typeof s.id === 'string'
+      ? { type: s.type, id: s.id }
+      : undefined;
   };
-  const spread = <T>(name: UnitCollectionName, entries: Entry<T>[], subjectsOf: (t: T) => Subject[], push: (d: Dossier, t: T) => void) => {
+  const spread = <T>(
+    name: UnitCollectionName,
+    entries: Entry<T>[],
+    subjectsOf: (t: T) => Subject[],
+    push: (d: Dossier, t: T) => void,
+  ) => {
     for (const e of entries) {
       if (e.ok) for (const s of subjectsOf(e.value)) push(dossierFor(s), e.value);
       else {
@@ -235,10 +287,33 @@ export function allDossiers(
       }
     }
   };
-  spread('records', dossiers.records.list(), (r) => [r.subject], (d, r) => d.records.push(r));
-  spread('flags', dossiers.flags.list(), (f) => [{ type: 'cadre', id: f.cadreId }], (d, f) => d.flags.push(f));
-  spread('clues', dossiers.currentClues(), (c) => [c.subject], (d, c) => d.clues.push(c));
+  spread(
+    'records',
+    dossiers.records.list(),
+    (r) => [r.subject],
+    (d, r) => d.records.push(r),
+  );
+  spread(
+    'flags',
+    dossiers.flags.list(),
+    (f) => [{ type: 'cadre', id: f.cadreId }],
+    (d, f) => d.flags.push(f),
+  );
+  spread(
+    'clues',
+    dossiers.currentClues(),
+    (c) => [c.subject],
+    (d, c) => d.clues.push(c),
+  );
   // A card belongs to its holder's dossier and to its unit's (the unit's duty, the leader's card).
-  spread('cards', dossiers.cards.list(), (c) => [{ type: 'cadre', id: c.holderId }, { type: 'unit', id: c.unitCode }], (d, c) => d.cards.push(c));
+  spread(
+    'cards',
+    dossiers.cards.list(),
+    (c) => [
+      { type: 'cadre', id: c.holderId },
+      { type: 'unit', id: c.unitCode },
+    ],
+    (d, c) => d.cards.push(c),
+  );
   return out;
 }

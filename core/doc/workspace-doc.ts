@@ -71,7 +71,8 @@ export function workspaceDoc(doc: Y.Doc, opts: AccessorOptions = {}): WorkspaceD
         const r = v.safeParse(sectionSchema(section), value);
         if (!r.success) return { ok: false, errors: describeIssues(r.issues, ctx.locale) };
         const stored = stripUndefined(r.output);
-        if (config.has(section) && sameJson(decodeEntity(config.get(section)), stored)) return { ok: true, changed: false };
+        if (config.has(section) && sameJson(decodeEntity(config.get(section)), stored))
+          return { ok: true, changed: false };
         doc.transact(() => {
           ctx.stamp();
           config.set(section, encodeEntity(stored));

@@ -52,9 +52,23 @@ describe('writers', () => {
 
   it('of an annotation', () => {
     const { a, b } = officers();
-    notes(a).add({ id: 'n1', subject: { type: 'cadre', id: 'c1' }, anchor: { kind: 'dossier' }, text: '请核实', author: '张三', at: fixedClock() });
+    notes(a).add({
+      id: 'n1',
+      subject: { type: 'cadre', id: 'c1' },
+      anchor: { kind: 'dossier' },
+      text: '请核实',
+      author: '张三',
+      at: fixedClock(),
+    });
     sync(a, b);
-    notes(b).add({ id: 'n2', subject: { type: 'cadre', id: 'c1' }, anchor: { kind: 'dossier' }, text: '已核实', author: '张三', at: fixedClock() });
+    notes(b).add({
+      id: 'n2',
+      subject: { type: 'cadre', id: 'c1' },
+      anchor: { kind: 'dossier' },
+      text: '已核实',
+      author: '张三',
+      at: fixedClock(),
+    });
     sync(a, b);
     const n = notes(reloaded(a));
     expect(n.annotations.writerOf('n1')).toBe(101);
@@ -65,9 +79,14 @@ describe('writers', () => {
   it('of an import and of its undo, also after the entry was rewritten', () => {
     const { a, b } = officers();
     const ua = unitDossiers(a, { now: fixedClock });
-    expect(ua.imports.apply({ id: 'imp1', by: '李四', at: fixedClock(), fileName: 'x.csv' }, { cadres: [cadre('c1')] }).ok).toBe(true);
+    expect(
+      ua.imports.apply({ id: 'imp1', by: '李四', at: fixedClock(), fileName: 'x.csv' }, { cadres: [cadre('c1')] }).ok,
+    ).toBe(true);
     sync(a, b);
-    expect(unitDossiers(b, { now: fixedClock }).imports.undo('imp1', { by: '李四', at: fixedClock(), reason: '错误文件' }).ok).toBe(true);
+    expect(
+      unitDossiers(b, { now: fixedClock }).imports.undo('imp1', { by: '李四', at: fixedClock(), reason: '错误文件' })
+        .ok,
+    ).toBe(true);
     sync(a, b);
     for (const doc of [a, reloaded(b)]) {
       expect(unitDossiers(doc, { now: fixedClock }).imports.writers('imp1')).toEqual({ imported: 101, last: 202 });

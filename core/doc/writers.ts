@@ -68,7 +68,10 @@ export type Attribute = (clientId: number | undefined) => Author;
  * An `Attribute` from the server's bindings (clientID → user) and, for this device's own clientIDs
  * not yet among them, the signed-in user as pending. Pure: tests and core/sync/authors.ts use it.
  */
-export function attributeWith(bindings: ReadonlyMap<number, Person>, own?: { ids: ReadonlySet<number>; me: Person }): Attribute {
+export function attributeWith(
+  bindings: ReadonlyMap<number, Person>,
+  own?: { ids: ReadonlySet<number>; me: Person },
+): Attribute {
   return (clientId) => {
     if (clientId === undefined) return { status: 'unknown' };
     const bound = bindings.get(clientId);

@@ -41,7 +41,13 @@ export interface ImportMeta {
 }
 
 export type ApplyResult =
-  | { ok: true; id: string; applied: boolean; counts: Record<string, { created: number; updated: number; unchanged: number }>; skippedLines: number[] }
+  | {
+      ok: true;
+      id: string;
+      applied: boolean;
+      counts: Record<string, { created: number; updated: number; unchanged: number }>;
+      skippedLines: number[];
+    }
   | { ok: false; reason: 'bad-rows' | 'missing-columns' | 'refused'; lines: number[]; errors: FieldError[] };
 
 /** A fresh import id: time first so ids sort by when they ran, then randomness against collisions. */
@@ -53,13 +59,24 @@ export function newImportId(now: Date = new Date()): string {
 /** The directory of units and cadres as the documents know them now. */
 export function directoryFromTarget(target: ImportTarget): Directory {
   const units = target.workspace.units.list().flatMap((e) => (e.ok ? [e.value] : []));
-  const cadres = target.unitCodes().flatMap((code) => target.unit(code).cadres.list().flatMap((e) => (e.ok ? [e.value] : [])));
+  const cadres = target.unitCodes().flatMap((code) =>
+    target
+      .unit(code)
+      .cadres.list()
+      .flatMap((e) => (e.ok ? [e.value] : [])),
+  );
   return directoryOf(units, cadres);
 }
 
-export function applyImport(target: ImportTarget, preview: ImportPreview, meta: ImportMeta, mode: ApplyMode): ApplyResult {
+export function applyImport(
+  target: ImportTarget,
+  preview: ImportPreview,
+  meta: ImportMeta,
+  mode: ApplyMode,
+): ApplyResult {
   if (preview.missing.length > 0) return { ok: false, reason: 'missing-columns', lines: [], errors: [] };
-  if (mode === 'all-or-nothing' && preview.badLines.length > 0) return { ok: false, reason: 'bad-rows', lines: preview.badLines, errors: [] };
+  if (mode === 'all-or-nothing' && preview.badLines.length > 0)
+    return { ok: false, reason: 'bad-rows', lines: preview.badLines, errors: [] };
   // A unit document the token may not write would be refused by the server after the others were
   // stored: refuse the whole batch here instead (prepareImport with `access` leaves none).
   const access = target.access;
@@ -71,7 +88,12 @@ export function applyImport(target: ImportTarget, preview: ImportPreview, meta: 
         ok: false,
         reason: 'refused',
         lines: [...new Set(outside.flatMap((e) => e.lines))].sort((a, b) => a - b),
-        errors: docs.map((doc) => ({ path: doc, field: 'unit', key: 'import.outsideAccess', message: `${doc}: ${importMessage('import.outsideAccess', 'en')}` })),
+        errors: docs.map((doc) => ({
+          path: doc,
+          field: 'unit',
+          key: 'import.outsideAccess',
+          message: `${doc}: ${importMessage('import.outsideAccess', 'en')}`,
+        })),
       };
     }
   }
@@ -98,7 +120,7 @@ export function applyImport(target: ImportTarget, preview: ImportPreview, meta: 
   for (const e of preview.entities) {
     const batch = byDoc.get(e.doc) ?? {};
     const name = e.collection as UnitCollectionName;
-    (batch[name] = [...(batch[name] ?? []), e.value]);
+    batch[name] = [...(batch[name] ?? []), e.value];
     byDoc.set(e.doc, batch);
   }
   const done: string[] = [];
@@ -146,7 +168,15 @@ export function listImports(target: ImportTarget): ImportSummary[] {
     for (const e of target.unit(code).imports.list()) {
       if (!e.ok) continue;
       const entry: ImportEntry = e.value;
-      const s = byId.get(entry.id) ?? { id: entry.id, by: entry.by, at: entry.at, fileName: entry.fileName, units: [], counts: {}, writers: { unit: code, ...target.unit(code).imports.writers(entry.id) } };
+      const s = byId.get(entry.id) ?? {
+        id: entry.id,
+        by: entry.by,
+        at: entry.at,
+        fileName: entry.fileName,
+        units: [],
+        counts: {},
+        writers: { unit: code, ...target.unit(code).imports.writers(entry.id) },
+      };
       s.units.push(code);
       for (const [name, c] of Object.entries(entry.counts)) {
         const t = (s.counts[name] ??= { created: 0, updated: 0, unchanged: 0 });
@@ -166,15 +196,30 @@ export function listImports(target: ImportTarget): ImportSummary[] {
  * With `access`, an import that touched an open unit the token may not write is not undone
  * anywhere (errors `import.outsideAccess`): the server would refuse that share after the rest.
  */
-export function undoImport(target: ImportTarget, id: string, how: { by: string; at: string; reason: string }): { ok: boolean; units: string[]; errors: FieldError[] } {
+export function undoImport(
+  target: ImportTarget,
+  id: string,
+  how: { by: string; at: string; reason: string },
+): { ok: boolean; units: string[]; errors: FieldError[] } {
   const units: string[] = [];
   const errors: FieldError[] = [];
   const access = target.access;
   if (access) {
-    const outside = target.unitCodes().filter((code) => !access.canWrite(unitDocName(code)) && target.unit(code).imports.get(id));
+    const outside = target
+      .unitCodes()
+      .filter((code) => !access.canWrite(unitDocName(code)) && target.unit(code).imports.get(id));
     if (outside.length > 0) {
       const docs = outside.map(unitDocName);
-      return { ok: false, units, errors: docs.map((doc) => ({ path: doc, field: 'unit', key: 'import.outsideAccess', message: `${doc}: ${importMessage('import.outsideAccess', 'en')}` })) };
+      return {
+        ok: false,
+        units,
+        errors: docs.map((doc) => ({
+          path: doc,
+          field: 'unit',
+          key: 'import.outsideAccess',
+          message: `${doc}: ${importMessage('import.outsideAccess', 'en')}`,
+        })),
+      };
     }
   }
   for (const code of target.unitCodes()) {

@@ -10,18 +10,38 @@ import type { Collection, EntityValue, ImportPreview, PreparedEntity } from './p
  * fail validation are left out of the export (they cannot round-trip) and counted, so the caller
  * can tell the user rather than drop them silently.
  */
-export type ExportScope = { kind: 'subject'; subject: Subject; unitCode: string } | { kind: 'unit'; unitCode: string } | { kind: 'all' };
+export type ExportScope =
+  { kind: 'subject'; subject: Subject; unitCode: string } | { kind: 'unit'; unitCode: string } | { kind: 'all' };
 
-export function collectExport(target: ImportTarget, scope: ExportScope, exportedAt: string): { data: DossierExport; invalid: number } {
-  const data: DossierExport = { format: EXPORT_FORMAT, version: 1, exportedAt, units: [], cadres: [], records: [], flags: [], clues: [], cards: [] };
+export function collectExport(
+  target: ImportTarget,
+  scope: ExportScope,
+  exportedAt: string,
+): { data: DossierExport; invalid: number } {
+  const data: DossierExport = {
+    format: EXPORT_FORMAT,
+    version: 1,
+    exportedAt,
+    units: [],
+    cadres: [],
+    records: [],
+    flags: [],
+    clues: [],
+    cards: [],
+  };
   let invalid = 0;
   const codes = scope.kind === 'all' ? target.unitCodes() : [scope.unitCode];
   const wanted = new Set(codes);
   for (const e of target.workspace.units.list()) {
     if (!e.ok) invalid += scope.kind === 'all' ? 1 : 0;
-    else if (scope.kind === 'all' || (wanted.has(e.value.code) && (scope.kind === 'unit' || scope.subject.type === 'unit'))) data.units.push(e.value);
+    else if (
+      scope.kind === 'all' ||
+      (wanted.has(e.value.code) && (scope.kind === 'unit' || scope.subject.type === 'unit'))
+    )
+      data.units.push(e.value);
   }
-  const about = (s: Subject) => scope.kind !== 'subject' || (s.type === scope.subject.type && s.id === scope.subject.id);
+  const about = (s: Subject) =>
+    scope.kind !== 'subject' || (s.type === scope.subject.type && s.id === scope.subject.id);
   for (const code of codes) {
     const u = target.unit(code);
     const take = <T>(entries: { ok: boolean; value?: T }[], keep: (t: T) => boolean, into: T[]) => {
@@ -34,7 +54,11 @@ export function collectExport(target: ImportTarget, scope: ExportScope, exported
     take(u.records.list(), (r) => about(r.subject), data.records);
     take(u.flags.list(), (f) => about({ type: 'cadre', id: f.cadreId }), data.flags);
     take(u.currentClues(), (c) => about(c.subject), data.clues);
-    take(u.cards.list(), (c) => about({ type: 'cadre', id: c.holderId }) || about({ type: 'unit', id: c.unitCode }), data.cards);
+    take(
+      u.cards.list(),
+      (c) => about({ type: 'cadre', id: c.holderId }) || about({ type: 'unit', id: c.unitCode }),
+      data.cards,
+    );
   }
   return { data, invalid };
 }
@@ -46,11 +70,20 @@ export function collectExport(target: ImportTarget, scope: ExportScope, exported
  * unit named.
  */
 export function restoreExport(target: ImportTarget, data: DossierExport, meta: ImportMeta): ApplyResult {
-  const unitsResult = applyImport(target, previewOf('units', data.units.map((u) => entity('units', 'workspace', u.code, u))), meta, 'all-or-nothing');
+  const unitsResult = applyImport(
+    target,
+    previewOf(
+      'units',
+      data.units.map((u) => entity('units', 'workspace', u.code, u)),
+    ),
+    meta,
+    'all-or-nothing',
+  );
   if (!unitsResult.ok) return unitsResult;
   const directory = directoryFromTarget(target);
   const cadreUnit = new Map(data.cadres.map((c) => [c.id, c.unitCode]));
-  const unitOf = (s: Subject) => (s.type === 'unit' ? s.id : (cadreUnit.get(s.id) ?? directory.cadre(s.id)?.unitCode ?? ''));
+  const unitOf = (s: Subject) =>
+    s.type === 'unit' ? s.id : (cadreUnit.get(s.id) ?? directory.cadre(s.id)?.unitCode ?? '');
   const entities: PreparedEntity[] = [
     ...data.cadres.map((c) => entity('cadres', c.unitCode, c.id, c)),
     ...data.records.map((r) => entity('records', unitOf(r.subject), r.id, r)),
@@ -59,7 +92,15 @@ export function restoreExport(target: ImportTarget, data: DossierExport, meta: I
     ...data.cards.map((c) => entity('cards', c.unitCode, c.id, c)),
   ];
   const orphan = entities.find((e) => !e.doc);
-  if (orphan) return { ok: false, reason: 'refused', lines: [], errors: [{ path: orphan.id, field: 'subject', key: 'import.unknownCadre', message: `${orphan.collection}/${orphan.id}` }] };
+  if (orphan)
+    return {
+      ok: false,
+      reason: 'refused',
+      lines: [],
+      errors: [
+        { path: orphan.id, field: 'subject', key: 'import.unknownCadre', message: `${orphan.collection}/${orphan.id}` },
+      ],
+    };
   const rest = applyImport(target, previewOf('records', entities), meta, 'all-or-nothing');
   if (!rest.ok) return rest;
   return { ...rest, applied: rest.applied || unitsResult.applied, counts: { ...unitsResult.counts, ...rest.counts } };
@@ -70,5 +111,16 @@ function entity(collection: Collection, doc: string, id: string, value: EntityVa
 }
 
 function previewOf(kind: ImportKind, entities: PreparedEntity[]): ImportPreview {
-  return { kind, headers: [], headerLine: 0, mapping: {}, missing: [], rowsRead: entities.length, entities, problems: [], notes: [], badLines: [] };
+  return {
+    kind,
+    headers: [],
+    headerLine: 0,
+    mapping: {},
+    missing: [],
+    rowsRead: entities.length,
+    entities,
+    problems: [],
+    notes: [],
+    badLines: [],
+  };
 }

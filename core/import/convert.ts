@@ -5,7 +5,18 @@ import type { ImportKind } from './fields.ts';
 import { normaliseUnitCode } from '../model/unit-code.ts';
 import { cardItemKey, cardKey, clueKey, flagKey, recordKey } from './keys.ts';
 import type { Collection, EntityValue, PrepareOptions, PreparedEntity } from './prepare.ts';
-import { cardStateOf, colourOf, genderOf, kindIdOf, listOf, monthsOf, recordStatusOf, unitKindOf, type ImportVocabularies, type Resolved } from './vocab.ts';
+import {
+  cardStateOf,
+  colourOf,
+  genderOf,
+  kindIdOf,
+  listOf,
+  monthsOf,
+  recordStatusOf,
+  unitKindOf,
+  type ImportVocabularies,
+  type Resolved,
+} from './vocab.ts';
 
 /**
  * One spreadsheet row of each kind → the model's shape, before the core schemas check it
@@ -60,11 +71,16 @@ export interface Converted {
  * their empty text, so the schema reports "不能为空 / is required" rather than a type error.
  */
 function compact(o: Record<string, unknown>, required: readonly string[] = []): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([k, x]) => x !== undefined && (x !== '' || required.includes(k))));
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, x]) => x !== undefined && (x !== '' || required.includes(k))),
+  );
 }
 
 /** Resolves the subject of a record or clue: a cadre by id, else a unit by code or name. */
-function subjectOf(ctx: RowContext, withName: boolean): { type: 'cadre' | 'unit'; id: string; doc: string; field: string } | undefined {
+function subjectOf(
+  ctx: RowContext,
+  withName: boolean,
+): { type: 'cadre' | 'unit'; id: string; doc: string; field: string } | undefined {
   const cadreId = ctx.cell('cadreId');
   if (cadreId) {
     const c = ctx.opts.directory.cadre(cadreId);
@@ -109,14 +125,17 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     // (the directory cannot know it yet), so unknown parents pass through as codes.
     const parent = parentRaw ? (ctx.opts.directory.unit(parentRaw)?.code ?? normaliseUnitCode(parentRaw)) : undefined;
     const code = ctx.cell('code');
-    const value = compact({
-      code: code && normaliseUnitCode(code),
-      name: ctx.cell('name'),
-      aliases: listOf(ctx.cell('aliases')),
-      parentCode: parent,
-      region: ctx.cell('region'),
-      kind: unitKindOf(ctx.cell('kind')),
-    }, ['code', 'name', 'kind']);
+    const value = compact(
+      {
+        code: code && normaliseUnitCode(code),
+        name: ctx.cell('name'),
+        aliases: listOf(ctx.cell('aliases')),
+        parentCode: parent,
+        region: ctx.cell('region'),
+        kind: unitKindOf(ctx.cell('kind')),
+      },
+      ['code', 'name', 'kind'],
+    );
     return {
       value,
       doc: 'workspace',
@@ -134,17 +153,20 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     const birth = birthRaw ? parseClerkDate(birthRaw) : undefined;
     if (birthRaw && !birth) ctx.add('birth', 'date.format');
     if (!unit && unitRaw) return undefined;
-    const value = compact({
-      id: ctx.cell('id'),
-      name: ctx.cell('name'),
-      aliases: listOf(ctx.cell('aliases')),
-      gender: genderOf(ctx.cell('gender')),
-      // 出生年月 is kept to the month, as personnel files do; a full date is kept as given.
-      birth: birth ? (birth.precision === 'month' ? birth.date.slice(0, 7) : birth.date) : birthRaw,
-      unitCode: unit?.code ?? '',
-      post: ctx.cell('post'),
-      rank: ctx.cell('rank'),
-    }, ['id', 'name', 'gender', 'birth', 'post', 'rank']);
+    const value = compact(
+      {
+        id: ctx.cell('id'),
+        name: ctx.cell('name'),
+        aliases: listOf(ctx.cell('aliases')),
+        gender: genderOf(ctx.cell('gender')),
+        // 出生年月 is kept to the month, as personnel files do; a full date is kept as given.
+        birth: birth ? (birth.precision === 'month' ? birth.date.slice(0, 7) : birth.date) : birthRaw,
+        unitCode: unit?.code ?? '',
+        post: ctx.cell('post'),
+        rank: ctx.cell('rank'),
+      },
+      ['id', 'name', 'gender', 'birth', 'post', 'rank'],
+    );
     return {
       value,
       doc: unit?.code ?? '',
@@ -166,22 +188,25 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     const probationMonths = probationRaw ? monthsOf(probationRaw) : undefined;
     if (probationRaw && probationMonths === undefined) ctx.add('probationMonths', 'import.number');
     if (!subject) return undefined;
-    const value = compact({
-      id: '',
-      subject: { type: subject.type, id: subject.id },
-      // The colour column is optional: the kind decides it. When both are given they must agree.
-      colour: colourRaw ? colourOf(colourRaw) : (kindDef?.colour ?? ''),
-      kind,
-      decisionDate: decisionDate ?? '',
-      effectiveDate,
-      sourceDept: ctx.cell('sourceDept'),
-      docNumber: ctx.cell('docNumber'),
-      summary: ctx.cell('summary'),
-      status: ctx.cell('status') ? recordStatusOf(ctx.cell('status')) : 'active',
-      probationMonths,
-      rectificationDue,
-      rectifiedOn,
-    }, ['kind', 'decisionDate', 'sourceDept', 'summary']);
+    const value = compact(
+      {
+        id: '',
+        subject: { type: subject.type, id: subject.id },
+        // The colour column is optional: the kind decides it. When both are given they must agree.
+        colour: colourRaw ? colourOf(colourRaw) : (kindDef?.colour ?? ''),
+        kind,
+        decisionDate: decisionDate ?? '',
+        effectiveDate,
+        sourceDept: ctx.cell('sourceDept'),
+        docNumber: ctx.cell('docNumber'),
+        summary: ctx.cell('summary'),
+        status: ctx.cell('status') ? recordStatusOf(ctx.cell('status')) : 'active',
+        probationMonths,
+        rectificationDue,
+        rectifiedOn,
+      },
+      ['kind', 'decisionDate', 'sourceDept', 'summary'],
+    );
     value.id = recordKey(subject.type, subject.id, kind, String(value.decisionDate), ctx.cell('docNumber'));
     return {
       value,
@@ -197,15 +222,20 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     if (subject && subject.type !== 'cadre') ctx.add('cadreId', 'import.unknownCadre');
     if (!subject || subject.type !== 'cadre') return undefined;
     const item = ctx.readAs('item', ctx.cell('item'), ctx.vocab.item(ctx.cell('item')));
-    const value = compact({
-      id: flagKey(subject.id, item, date ?? ''),
-      cadreId: subject.id,
-      item,
-      channel: ctx.readAs('channel', ctx.cell('channel'), ctx.vocab.channel(ctx.cell('channel'))),
-      date: date ?? '',
-      status: ctx.cell('status') ? ctx.readAs('status', ctx.cell('status'), ctx.vocab.flagStatus(ctx.cell('status'))) : 'reported',
-      summary: ctx.cell('summary'),
-    }, ['item', 'channel', 'date', 'summary']);
+    const value = compact(
+      {
+        id: flagKey(subject.id, item, date ?? ''),
+        cadreId: subject.id,
+        item,
+        channel: ctx.readAs('channel', ctx.cell('channel'), ctx.vocab.channel(ctx.cell('channel'))),
+        date: date ?? '',
+        status: ctx.cell('status')
+          ? ctx.readAs('status', ctx.cell('status'), ctx.vocab.flagStatus(ctx.cell('status')))
+          : 'reported',
+        summary: ctx.cell('summary'),
+      },
+      ['item', 'channel', 'date', 'summary'],
+    );
     return { value, doc: subject.doc, id: (x) => (x as Flag).id, idField: 'cadreId', fieldOf: (_p, f) => f };
   },
   clues(ctx) {
@@ -214,17 +244,20 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     const due = ctx.date('due');
     if (!subject) return undefined;
     const summary = ctx.cell('summary');
-    const value = compact({
-      id: ctx.cell('id') || clueKey(subject.type, subject.id, received ?? '', summary),
-      subject: { type: subject.type, id: subject.id },
-      summary,
-      received: received ?? '',
-      source: ctx.cell('source'),
-      stage: ctx.readAs('stage', ctx.cell('stage'), ctx.vocab.clueStage(ctx.cell('stage'))),
-      assignee: ctx.cell('assignee'),
-      due,
-      outcome: ctx.cell('outcome'),
-    }, ['summary', 'received', 'source', 'stage']);
+    const value = compact(
+      {
+        id: ctx.cell('id') || clueKey(subject.type, subject.id, received ?? '', summary),
+        subject: { type: subject.type, id: subject.id },
+        summary,
+        received: received ?? '',
+        source: ctx.cell('source'),
+        stage: ctx.readAs('stage', ctx.cell('stage'), ctx.vocab.clueStage(ctx.cell('stage'))),
+        assignee: ctx.cell('assignee'),
+        due,
+        outcome: ctx.cell('outcome'),
+      },
+      ['summary', 'received', 'source', 'stage'],
+    );
     return {
       value,
       doc: subject.doc,
@@ -239,29 +272,49 @@ export const CONVERTERS: Record<ImportKind, (ctx: RowContext) => Converted | und
     if (unit && ctx.outside('unit', unit.code)) return undefined;
     const holderId = ctx.cell('holderId');
     const holder = holderId ? ctx.opts.directory.cadre(holderId) : undefined;
-    if (holderId && !holder) ctx.add('holderId', ctx.rosterPartial ? 'import.cadreOutsideAccess' : 'import.unknownCadre');
+    if (holderId && !holder)
+      ctx.add('holderId', ctx.rosterPartial ? 'import.cadreOutsideAccess' : 'import.unknownCadre');
     if (unitRaw && !unit) ctx.add('unit', 'import.unknownUnit');
     const name = ctx.cell('name');
-    if (holder && name && name !== holder.name && !holder.aliases.includes(name)) ctx.add('name', 'import.nameMismatch');
+    if (holder && name && name !== holder.name && !holder.aliases.includes(name))
+      ctx.add('name', 'import.nameMismatch');
     if (holder && unit && holder.unitCode !== unit.code) ctx.add('unit', 'import.cardHolderUnit');
     const issuedOn = ctx.date('issuedOn');
-    const quarter = ctx.cell('quarter').normalize('NFKC').replace(/\s+/g, '').toUpperCase().replace(/^(\d{4})年?第?([1-4])季度?$/, '$1Q$2');
+    const quarter = ctx
+      .cell('quarter')
+      .normalize('NFKC')
+      .replace(/\s+/g, '')
+      .toUpperCase()
+      .replace(/^(\d{4})年?第?([1-4])季度?$/, '$1Q$2');
     if ((holderId && !holder) || (unitRaw && !unit)) return undefined;
     const text = ctx.cell('itemText');
-    const value = compact({
-      id: cardKey(quarter, holder?.id ?? holderId),
-      quarter,
-      holderId: holder?.id ?? holderId,
-      unitCode: unit?.code ?? '',
-      issuedOn: issuedOn ?? '',
-      items: [compact({ id: cardItemKey(text), text, state: ctx.cell('state') ? cardStateOf(ctx.cell('state')) : 'pending', note: ctx.cell('note') }, ['text'])],
-    }, ['quarter', 'holderId', 'issuedOn']);
+    const value = compact(
+      {
+        id: cardKey(quarter, holder?.id ?? holderId),
+        quarter,
+        holderId: holder?.id ?? holderId,
+        unitCode: unit?.code ?? '',
+        issuedOn: issuedOn ?? '',
+        items: [
+          compact(
+            {
+              id: cardItemKey(text),
+              text,
+              state: ctx.cell('state') ? cardStateOf(ctx.cell('state')) : 'pending',
+              note: ctx.cell('note'),
+            },
+            ['text'],
+          ),
+        ],
+      },
+      ['quarter', 'holderId', 'issuedOn'],
+    );
     return {
       value,
       doc: unit?.code ?? '',
       id: (c) => (c as ReminderCard).id,
       idField: 'holderId',
-      fieldOf: (p, f) => (p.startsWith('items') ? ({ text: 'itemText' })[f] ?? f : ({ unitCode: 'unit' })[f] ?? f),
+      fieldOf: (p, f) => (p.startsWith('items') ? ({ text: 'itemText' }[f] ?? f) : ({ unitCode: 'unit' }[f] ?? f)),
     };
   },
 };
@@ -277,4 +330,3 @@ export function mergeCard(cards: Map<string, PreparedEntity>, card: ReminderCard
   existing.lines.push(line);
   for (const item of card.items) if (!value.items.some((i) => i.id === item.id)) value.items.push(item);
 }
-

@@ -45,12 +45,25 @@ export function exportJson(data: DossierExport): string {
   return JSON.stringify(data, null, 2);
 }
 
-export function parseExportJson(text: string, locale: Locale = 'zh-CN'): { ok: true; value: DossierExport } | { ok: false; errors: FieldError[] } {
+export function parseExportJson(
+  text: string,
+  locale: Locale = 'zh-CN',
+): { ok: true; value: DossierExport } | { ok: false; errors: FieldError[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ok: false, errors: [{ path: '', field: '', key: 'json', message: locale === 'zh-CN' ? '不是有效的 JSON 文件' : 'not a valid JSON file' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          field: '',
+          key: 'json',
+          message: locale === 'zh-CN' ? '不是有效的 JSON 文件' : 'not a valid JSON file',
+        },
+      ],
+    };
   }
   const r = v.safeParse(exportSchema, raw);
   return r.success ? { ok: true, value: r.output } : { ok: false, errors: describeIssues(r.issues, locale) };
@@ -68,47 +81,152 @@ const ZH = {
   colour: { red: '红', blue: '蓝', yellow: '黄', black: '黑' } as Record<string, string>,
   gender: { male: '男', female: '女' } as Record<string, string>,
   recordStatus: { active: '有效', revoked: '已撤销', expired: '已过期' } as Record<string, string>,
-  flagStatus: { reported: '已报告', verifying: '核查中', substantiated: '属实', unfounded: '不属实' } as Record<string, string>,
+  flagStatus: { reported: '已报告', verifying: '核查中', substantiated: '属实', unfounded: '不属实' } as Record<
+    string,
+    string
+  >,
   // Every stage of the clue model, in the words the import reads back (core/import/vocab.ts).
   stage: Object.fromEntries(Object.entries(STAGE_LABELS).map(([id, l]) => [id, l.zh])) as Record<string, string>,
   cardState: { pending: '待落实', done: '已落实', overdue: '逾期' } as Record<string, string>,
   unitKind: {
-    party: '党委部门', government: '政府部门', 'people-congress': '人大', cppcc: '政协', judicial: '政法',
-    institution: '事业单位', enterprise: '国有企业', township: '乡镇街道', other: '其他',
+    party: '党委部门',
+    government: '政府部门',
+    'people-congress': '人大',
+    cppcc: '政协',
+    judicial: '政法',
+    institution: '事业单位',
+    enterprise: '国有企业',
+    township: '乡镇街道',
+    other: '其他',
   } as Record<string, string>,
 };
 
-const headersOf = (kind: ImportKind, keys: string[]) => keys.map((k) => FIELDS[kind].find((f) => f.key === k)!.label.zh);
+const headersOf = (kind: ImportKind, keys: string[]) =>
+  keys.map((k) => FIELDS[kind].find((f) => f.key === k)!.label.zh);
 
 /** The export as spreadsheets, one per kind of data that has rows. */
-export function exportSheets(data: DossierExport, config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>): SheetData[] {
-  const label = (items: readonly { id: string; label: { zh: string } }[], id: string) => items.find((i) => i.id === id)?.label.zh ?? id;
+export function exportSheets(
+  data: DossierExport,
+  config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>,
+): SheetData[] {
+  const label = (items: readonly { id: string; label: { zh: string } }[], id: string) =>
+    items.find((i) => i.id === id)?.label.zh ?? id;
   const cadreName = new Map(data.cadres.map((c) => [c.id, c.name]));
-  const subjectCells = (s: { type: string; id: string }) => (s.type === 'cadre' ? [s.id, cadreName.get(s.id) ?? '', ''] : ['', '', s.id]);
+  const subjectCells = (s: { type: string; id: string }) =>
+    s.type === 'cadre' ? [s.id, cadreName.get(s.id) ?? '', ''] : ['', '', s.id];
   const sheets: SheetData[] = [];
   const add = (kind: ImportKind, title: string, keys: string[], rows: string[][]) => {
     if (rows.length > 0) sheets.push({ kind, title, headers: headersOf(kind, keys), rows });
   };
-  add('units', '单位', ['code', 'name', 'parent', 'kind', 'region', 'aliases'], data.units.map((u: Unit) => [
-    u.code, u.name, u.parentCode ?? '', ZH.unitKind[u.kind] ?? u.kind, u.region ?? '', (u.aliases ?? []).join('、'),
-  ]));
-  add('cadres', '干部', ['id', 'name', 'gender', 'birth', 'unit', 'post', 'rank', 'aliases'], data.cadres.map((c: Cadre) => [
-    c.id, c.name, ZH.gender[c.gender] ?? c.gender, c.birth, c.unitCode, c.post, c.rank, (c.aliases ?? []).join('、'),
-  ]));
-  add('records', '记录', ['cadreId', 'name', 'unit', 'colour', 'kind', 'decisionDate', 'effectiveDate', 'sourceDept', 'docNumber', 'summary', 'status', 'probationMonths', 'rectificationDue', 'rectifiedOn'],
+  add(
+    'units',
+    '单位',
+    ['code', 'name', 'parent', 'kind', 'region', 'aliases'],
+    data.units.map((u: Unit) => [
+      u.code,
+      u.name,
+      u.parentCode ?? '',
+      ZH.unitKind[u.kind] ?? u.kind,
+      u.region ?? '',
+      (u.aliases ?? []).join('、'),
+    ]),
+  );
+  add(
+    'cadres',
+    '干部',
+    ['id', 'name', 'gender', 'birth', 'unit', 'post', 'rank', 'aliases'],
+    data.cadres.map((c: Cadre) => [
+      c.id,
+      c.name,
+      ZH.gender[c.gender] ?? c.gender,
+      c.birth,
+      c.unitCode,
+      c.post,
+      c.rank,
+      (c.aliases ?? []).join('、'),
+    ]),
+  );
+  add(
+    'records',
+    '记录',
+    [
+      'cadreId',
+      'name',
+      'unit',
+      'colour',
+      'kind',
+      'decisionDate',
+      'effectiveDate',
+      'sourceDept',
+      'docNumber',
+      'summary',
+      'status',
+      'probationMonths',
+      'rectificationDue',
+      'rectifiedOn',
+    ],
     data.records.map((r: DotRecord) => [
-      ...subjectCells(r.subject), ZH.colour[r.colour] ?? r.colour, label(config.kinds, r.kind), r.decisionDate, r.effectiveDate ?? '', r.sourceDept,
-      r.docNumber ?? '', r.summary, ZH.recordStatus[r.status] ?? r.status, r.probationMonths ? String(r.probationMonths) : '', r.rectificationDue ?? '', r.rectifiedOn ?? '',
-    ]));
-  add('flags', '负面清单', ['cadreId', 'name', 'item', 'channel', 'date', 'status', 'summary'], data.flags.map((f: Flag) => [
-    f.cadreId, cadreName.get(f.cadreId) ?? '', label(config.negativeList, f.item), label(config.channels, f.channel), f.date, ZH.flagStatus[f.status] ?? f.status, f.summary,
-  ]));
-  add('clues', '问题线索', ['id', 'cadreId', 'name', 'unit', 'summary', 'received', 'source', 'stage', 'assignee', 'due', 'outcome'], data.clues.map((c: Clue) => [
-    c.id, ...subjectCells(c.subject), c.summary, c.received, c.source, ZH.stage[c.stage] ?? c.stage, c.assignee ?? '', c.due ?? '', c.outcome ?? '',
-  ]));
-  add('cards', '提醒卡', ['quarter', 'holderId', 'name', 'unit', 'issuedOn', 'itemText', 'state', 'note'], data.cards.flatMap((card: ReminderCard) =>
-    card.items.map((i) => [card.quarter, card.holderId, cadreName.get(card.holderId) ?? '', card.unitCode, card.issuedOn, i.text, ZH.cardState[i.state] ?? i.state, i.note ?? '']),
-  ));
+      ...subjectCells(r.subject),
+      ZH.colour[r.colour] ?? r.colour,
+      label(config.kinds, r.kind),
+      r.decisionDate,
+      r.effectiveDate ?? '',
+      r.sourceDept,
+      r.docNumber ?? '',
+      r.summary,
+      ZH.recordStatus[r.status] ?? r.status,
+      r.probationMonths ? String(r.probationMonths) : '',
+      r.rectificationDue ?? '',
+      r.rectifiedOn ?? '',
+    ]),
+  );
+  add(
+    'flags',
+    '负面清单',
+    ['cadreId', 'name', 'item', 'channel', 'date', 'status', 'summary'],
+    data.flags.map((f: Flag) => [
+      f.cadreId,
+      cadreName.get(f.cadreId) ?? '',
+      label(config.negativeList, f.item),
+      label(config.channels, f.channel),
+      f.date,
+      ZH.flagStatus[f.status] ?? f.status,
+      f.summary,
+    ]),
+  );
+  add(
+    'clues',
+    '问题线索',
+    ['id', 'cadreId', 'name', 'unit', 'summary', 'received', 'source', 'stage', 'assignee', 'due', 'outcome'],
+    data.clues.map((c: Clue) => [
+      c.id,
+      ...subjectCells(c.subject),
+      c.summary,
+      c.received,
+      c.source,
+      ZH.stage[c.stage] ?? c.stage,
+      c.assignee ?? '',
+      c.due ?? '',
+      c.outcome ?? '',
+    ]),
+  );
+  add(
+    'cards',
+    '提醒卡',
+    ['quarter', 'holderId', 'name', 'unit', 'issuedOn', 'itemText', 'state', 'note'],
+    data.cards.flatMap((card: ReminderCard) =>
+      card.items.map((i) => [
+        card.quarter,
+        card.holderId,
+        cadreName.get(card.holderId) ?? '',
+        card.unitCode,
+        card.issuedOn,
+        i.text,
+        ZH.cardState[i.state] ?? i.state,
+        i.note ?? '',
+      ]),
+    ),
+  );
   return sheets;
 }
 
@@ -124,7 +242,9 @@ export function sheetToCsv(sheet: Pick<SheetData, 'headers' | 'rows'>): Uint8Arr
 }
 
 /** One workbook, one worksheet per sheet; every cell is text so ids and dates keep their form. */
-export async function sheetsToXlsx(sheets: readonly Pick<SheetData, 'title' | 'headers' | 'rows'>[]): Promise<Uint8Array> {
+export async function sheetsToXlsx(
+  sheets: readonly Pick<SheetData, 'title' | 'headers' | 'rows'>[],
+): Promise<Uint8Array> {
   const ExcelJS = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   for (const s of sheets) {

@@ -27,8 +27,13 @@ export function stableHash(...parts: readonly string[]): string {
   return cyrb53(s, 1).toString(36).padStart(11, '0') + cyrb53(s, 2).toString(36).padStart(11, '0');
 }
 
-export const recordKey = (subjectType: string, subjectId: string, kind: string, decisionDate: string, docNumber: string) =>
-  `rec-${stableHash(subjectType, subjectId, kind, decisionDate, docNumber)}`;
+export const recordKey = (
+  subjectType: string,
+  subjectId: string,
+  kind: string,
+  decisionDate: string,
+  docNumber: string,
+) => `rec-${stableHash(subjectType, subjectId, kind, decisionDate, docNumber)}`;
 
 export const flagKey = (cadreId: string, item: string, date: string) => `flag-${stableHash(cadreId, item, date)}`;
 

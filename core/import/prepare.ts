@@ -2,12 +2,28 @@ import * as v from 'valibot';
 import type { IsoDate } from '../dates.ts';
 import type { WorkspaceConfig } from '../model/config.ts';
 import { describeIssues } from '../model/messages.ts';
-import { entitySchemas, type Cadre, type Clue, type DotRecord, type Flag, type ReminderCard, type Unit } from '../model/schemas.ts';
+import {
+  entitySchemas,
+  type Cadre,
+  type Clue,
+  type DotRecord,
+  type Flag,
+  type ReminderCard,
+  type Unit,
+} from '../model/schemas.ts';
 import { unitDocName } from '../doc/names.ts';
 import { normaliseUnitCode } from '../model/unit-code.ts';
 import { COLLECTION_OF, CONVERTERS, mergeCard, SCHEMA_OF, type RowContext } from './convert.ts';
 import { parseClerkDate } from './dates.ts';
-import { detectLayout, FIELDS, guessMapping, missingRequired, type ColumnMapping, type FieldDef, type ImportKind } from './fields.ts';
+import {
+  detectLayout,
+  FIELDS,
+  guessMapping,
+  missingRequired,
+  type ColumnMapping,
+  type FieldDef,
+  type ImportKind,
+} from './fields.ts';
 import { ACCESS_KEYS, bilingual, readAsMessage, type Bilingual } from './messages.ts';
 import type { Table } from './table.ts';
 import { importVocabularies } from './vocab.ts';
@@ -31,7 +47,10 @@ export interface Directory {
 }
 
 /** A directory over plain lists (the caller reads them from the workspace and unit documents). */
-export function directoryOf(units: readonly Pick<Unit, 'code' | 'name' | 'aliases'>[], cadres: readonly Pick<Cadre, 'id' | 'name' | 'aliases' | 'unitCode'>[]): Directory {
+export function directoryOf(
+  units: readonly Pick<Unit, 'code' | 'name' | 'aliases'>[],
+  cadres: readonly Pick<Cadre, 'id' | 'name' | 'aliases' | 'unitCode'>[],
+): Directory {
   const byCode = new Map(units.map((u) => [u.code, u]));
   const byName = new Map<string, Pick<Unit, 'code' | 'name'>>();
   for (const u of units) for (const n of [u.name, ...(u.aliases ?? [])]) if (!byName.has(n)) byName.set(n, u);
@@ -102,7 +121,8 @@ export interface ImportAccess {
 
 export interface PrepareOptions {
   today: IsoDate;
-  config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'> & Partial<Pick<WorkspaceConfig, 'importAliases'>>;
+  config: Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'> &
+    Partial<Pick<WorkspaceConfig, 'importAliases'>>;
   directory: Directory;
   /** Forced kind; otherwise guessed from the headers. */
   kind?: ImportKind;
@@ -156,7 +176,13 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
   const labelOf = (field: string): Bilingual => fieldsByKey.get(field)?.label ?? { zh: field, en: field };
   if (missing.length > 0) {
     for (const fd of missing) {
-      preview.problems.push({ line: preview.headerLine, column: fd.label.zh, field: fd.key, key: 'import.missingColumn', message: bilingual('import.missingColumn', fd.label) });
+      preview.problems.push({
+        line: preview.headerLine,
+        column: fd.label.zh,
+        field: fd.key,
+        key: 'import.missingColumn',
+        message: bilingual('import.missingColumn', fd.label),
+      });
     }
     preview.badLines = [];
     return preview;
@@ -202,7 +228,14 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
       return true;
     };
     const readAs: RowContext['readAs'] = (field, raw, resolved) => {
-      if (resolved.readAs) rowNotes.push({ line: row.line, column: columnName(field), field, key: 'import.readAs', message: readAsMessage(labelOf(field), raw.trim(), resolved.readAs) });
+      if (resolved.readAs)
+        rowNotes.push({
+          line: row.line,
+          column: columnName(field),
+          field,
+          key: 'import.readAs',
+          message: readAsMessage(labelOf(field), raw.trim(), resolved.readAs),
+        });
       return resolved.id;
     };
     const ctx: RowContext = { cell, date, add, outside, rosterPartial, opts, vocab, readAs };
@@ -229,7 +262,13 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
         problemFields.add(field);
         // The schema names its own field ("所在单位"); the report names the import's field, whose
         // column header is given beside it.
-        problems.push({ line: row.line, column: columnName(field), field, key: e.key, message: bilingual(e.key, labelOf(field)) });
+        problems.push({
+          line: row.line,
+          column: columnName(field),
+          field,
+          key: e.key,
+          message: bilingual(e.key, labelOf(field)),
+        });
       });
     }
     if (problems.length > 0) {
@@ -248,7 +287,13 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
     if (earlier) {
       const key = earlier.json === json ? 'import.duplicateRow' : 'import.conflictingRow';
       const field = converted.idField;
-      preview.problems.push({ line: row.line, column: columnName(field), field, key, message: bilingual(key, labelOf(field)) });
+      preview.problems.push({
+        line: row.line,
+        column: columnName(field),
+        field,
+        key,
+        message: bilingual(key, labelOf(field)),
+      });
       bad.add(row.line);
       continue;
     }

@@ -84,7 +84,10 @@ export async function readXlsx(bytes: Uint8Array, sheetName?: string): Promise<T
   // exceljs accepts an ArrayBuffer in the browser and a Buffer in Node; a fresh ArrayBuffer copy
   // of exactly these bytes works in both.
   await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
-  const sheet = sheetName !== undefined ? wb.getWorksheet(sheetName) : (wb.worksheets.find((ws) => ws.actualRowCount > 0) ?? wb.worksheets[0]);
+  const sheet =
+    sheetName !== undefined
+      ? wb.getWorksheet(sheetName)
+      : (wb.worksheets.find((ws) => ws.actualRowCount > 0) ?? wb.worksheets[0]);
   const rows: TableRow[] = [];
   sheet?.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
@@ -102,7 +105,11 @@ function cellText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return o.richText.map((r: { text?: string }) => r.text ?? '').join('').trim();
+    if (Array.isArray(o.richText))
+      return o.richText
+        .map((r: { text?: string }) => r.text ?? '')
+        .join('')
+        .trim();
     if ('result' in o) return cellText(o.result);
     if (typeof o.text === 'string') return o.text.trim();
     if ('error' in o) return '';

@@ -23,7 +23,15 @@ export function planUndo(target: ImportTarget, id: string): UndoPlan | undefined
   for (const code of target.unitCodes()) {
     const e = target.unit(code).imports.get(id);
     if (!e?.ok) continue;
-    plan ??= { id, fileName: e.value.fileName, by: e.value.by, at: e.value.at, units: [], effects: {}, ...(e.value.undone ? { undone: e.value.undone } : {}) };
+    plan ??= {
+      id,
+      fileName: e.value.fileName,
+      by: e.value.by,
+      at: e.value.at,
+      units: [],
+      effects: {},
+      ...(e.value.undone ? { undone: e.value.undone } : {}),
+    };
     plan.units.push(code);
     for (const c of e.value.changes) {
       const effect = (plan.effects[c.collection] ??= { revoke: 0, remove: 0, restore: 0 });

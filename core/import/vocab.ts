@@ -166,7 +166,12 @@ export function importVocabularies(config: AliasConfig) {
   const stageTerms = Object.entries(CLUE_STAGE_TERMS).map(([id, t]) => ({ id, label: t.label, words: t.words }));
   const statusTerms = Object.entries(FLAG_STATUS_TERMS).map(([id, t]) => ({ id, label: t.label, words: t.words }));
   return {
-    item: termResolver(withAliases(config.negativeList.map((i) => ({ ...i, words: COMMON_ITEM_WORDS[i.id] ?? [] })), aliases?.negativeList)),
+    item: termResolver(
+      withAliases(
+        config.negativeList.map((i) => ({ ...i, words: COMMON_ITEM_WORDS[i.id] ?? [] })),
+        aliases?.negativeList,
+      ),
+    ),
     channel: termResolver(withAliases(config.channels, aliases?.channels)),
     clueStage: termResolver(withAliases(stageTerms, aliases?.clueStages)),
     flagStatus: termResolver(withAliases(statusTerms, aliases?.flagStatuses)),

@@ -60,9 +60,16 @@ export function confirmedOrRefused(d: SyncedDoc): Promise<void> {
   return d.whenConfirmed();
 }
 
-export async function workspaceTarget(ws: Workspace, opts: { readiness: Readiness; timeoutMs?: number }): Promise<WorkspaceTarget> {
+export async function workspaceTarget(
+  ws: Workspace,
+  opts: { readiness: Readiness; timeoutMs?: number },
+): Promise<WorkspaceTarget> {
   const timeout = opts.timeoutMs ?? 15_000;
-  await withTimeout(ready(ws.workspaceSynced, opts.readiness), timeout, 'the workspace document did not sync (check the server URL and the token)');
+  await withTimeout(
+    ready(ws.workspaceSynced, opts.readiness),
+    timeout,
+    'the workspace document did not sync (check the server URL and the token)',
+  );
   const units = new Map<string, UnitDossiers>();
   // Outside the scope, opening would only be refused (HTTP 403) or, offline, write where nothing syncs.
   const ensureUnits = async (codes: Iterable<string>) => {
@@ -86,7 +93,12 @@ export async function workspaceTarget(ws: Workspace, opts: { readiness: Readines
     workspace: ws.workspace,
     unit(code) {
       const u = units.get(code);
-      if (!u) throw new Error(ws.inScope(code) ? `unit:${code} is not open; call ensureUnits first` : `unit:${code} is outside this token's access`);
+      if (!u)
+        throw new Error(
+          ws.inScope(code)
+            ? `unit:${code} is not open; call ensureUnits first`
+            : `unit:${code} is outside this token's access`,
+        );
       return u;
     },
     unitCodes: () => [...units.keys()],
@@ -100,5 +112,7 @@ export async function workspaceTarget(ws: Workspace, opts: { readiness: Readines
 
 /** Documents a prepared import will write: every entity's unit, and for units the units themselves. */
 export function unitsTouched(preview: Pick<ImportPreview, 'entities'>): string[] {
-  return [...new Set(preview.entities.map((e) => (e.doc === 'workspace' ? (e.value as { code: string }).code : e.doc)))];
+  return [
+    ...new Set(preview.entities.map((e) => (e.doc === 'workspace' ? (e.value as { code: string }).code : e.doc))),
+  ];
 }

@@ -5,7 +5,14 @@ import { buildAutomaton } from './automaton.ts';
 import { buildMatcher, matchContext, sentenceAround, type Resolution } from './matcher.ts';
 import { standsAlone } from './names.ts';
 
-const cadre = (id: string, name: string, unitName: string, post = '', aliases: string[] = [], unitCode = ''): SubjectSummary => ({
+const cadre = (
+  id: string,
+  name: string,
+  unitName: string,
+  post = '',
+  aliases: string[] = [],
+  unitCode = '',
+): SubjectSummary => ({
   type: 'cadre',
   id,
   name,
@@ -50,7 +57,10 @@ describe('Aho–Corasick automaton', () => {
   it('finds exactly what a brute-force search finds', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '王', '芳'), minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '王', '芳'), minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.string({ unit: fc.constantFrom('a', 'b', '王', '芳', 'c'), maxLength: 30 }),
         (terms, text) => {
           const unique = [...new Set(terms)];
@@ -59,7 +69,8 @@ describe('Aho–Corasick automaton', () => {
           a.scan(text, (t, s, e) => got.push(`${t}@${s}-${e}`));
           const want: string[] = [];
           unique.forEach((term, t) => {
-            for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) want.push(`${t}@${i}-${i + term.length}`);
+            for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1))
+              want.push(`${t}@${i}-${i + term.length}`);
           });
           expect(got.sort()).toEqual(want.sort());
           expect(a.test(text)).toBe(want.length > 0);
@@ -158,7 +169,9 @@ describe('disambiguation: the same name for several cadres', () => {
 
 describe('matchContext', () => {
   const show = (segments: string[], mode: 'record' | 'prose') =>
-    matchContext(m, segments, mode).map((x) => `${x.segment}:${segments[x.segment]!.slice(x.start, x.end)}=${ids(x.resolution)}`);
+    matchContext(m, segments, mode).map(
+      (x) => `${x.segment}:${segments[x.segment]!.slice(x.start, x.end)}=${ids(x.resolution)}`,
+    );
 
   it('resolves a row by its other cells and drops the id badge of a subject already named', () => {
     expect(show(['张伟', 'C-002', '市教育局', '局长'], 'record')).toEqual(['0:张伟=C-002', '2:市教育局=U01']);
@@ -191,14 +204,12 @@ describe('matchContext', () => {
 });
 
 describe('hostile and odd input', () => {
-  it.each([
-    '<img src=x onerror=alert(1)>王芳',
-    '王芳<script>alert(1)</script>',
-    '\u0000王芳\uFFFF',
-    '😀王芳😀',
-  ])('%s still finds only 王芳', (text) => {
-    expect(found(text)).toEqual(['王芳=C-003']);
-  });
+  it.each(['<img src=x onerror=alert(1)>王芳', '王芳<script>alert(1)</script>', '\u0000王芳\uFFFF', '😀王芳😀'])(
+    '%s still finds only 王芳',
+    (text) => {
+      expect(found(text)).toEqual(['王芳=C-003']);
+    },
+  );
 
   it('a matcher over no subjects matches nothing', () => {
     const empty = buildMatcher([]);
@@ -218,15 +229,24 @@ describe('names outside the basic plane', () => {
 
 describe('property: a known name extended by a given-name character is nobody', () => {
   // Characters common in given names (none of them may be a "follower"), and surnames.
-  const GIVEN = Array.from('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红云飞斌宇浩凯健俊帆帅旭宁琳晨阳雪梅林波海峰春燕文志东立新忠德庆荣光亮成龙利清正永胜学祥金生安宏民江武兴山仁义信福贵富才发家振晓小丹凤月莉婷倩颖慧琪欣怡佳嘉悦思雨梦露瑶蕾淑惠珍贞秋菊香素洁琴爱美');
-  const SURNAME = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦');
+  const GIVEN = Array.from(
+    '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红云飞斌宇浩凯健俊帆帅旭宁琳晨阳雪梅林波海峰春燕文志东立新忠德庆荣光亮成龙利清正永胜学祥金生安宏民江武兴山仁义信福贵富才发家振晓小丹凤月莉婷倩颖慧琪欣怡佳嘉悦思雨梦露瑶蕾淑惠珍贞秋菊香素洁琴爱美',
+  );
+  const SURNAME = Array.from(
+    '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦',
+  );
   const known = buildMatcher([cadre('K1', '王芳', '市教育局'), cadre('K2', '欧阳明', '市财政局')]);
   it('in a cell, at the start of a sentence, or before 同志', () => {
     fc.assert(
-      fc.property(fc.constantFrom('王芳', '欧阳明'), fc.constantFrom(...GIVEN), fc.constantFrom('', '同志', '在会上发言'), (name, g, tail) => {
-        expect(known.find(name + g + tail)).toEqual([]);
-        expect(known.find('，' + name + g + tail)).toEqual([]);
-      }),
+      fc.property(
+        fc.constantFrom('王芳', '欧阳明'),
+        fc.constantFrom(...GIVEN),
+        fc.constantFrom('', '同志', '在会上发言'),
+        (name, g, tail) => {
+          expect(known.find(name + g + tail)).toEqual([]);
+          expect(known.find('，' + name + g + tail)).toEqual([]);
+        },
+      ),
     );
   });
   it('preceded by a surname at the start of a run', () => {

@@ -67,7 +67,10 @@ export function buildMatcher(subjects: readonly SubjectSummary[]): Matcher {
     }
     if (!info.candidates.includes(index)) info.candidates.push(index);
     if (kind === 'id') info.byId = true;
-    const person = (kind === 'name' || kind === 'alias') && subjects[index]!.type === 'cadre' && isAllHan(text.replace(/[\s\u3000]/g, ''));
+    const person =
+      (kind === 'name' || kind === 'alias') &&
+      subjects[index]!.type === 'cadre' &&
+      isAllHan(text.replace(/[\s\u3000]/g, ''));
     if (!person) info.personName = false;
   };
   subjects.forEach((s, i) => {
@@ -75,7 +78,8 @@ export function buildMatcher(subjects: readonly SubjectSummary[]): Matcher {
     for (const a of s.aliases) add(a, i, s.type === 'unit' ? 'unit' : 'alias');
     add(s.id, i, 'id');
     // Legacy rosters pad two-character names to the width of three: 王  芳, 王　芳.
-    if (s.type === 'cadre') for (const n of [s.name, ...s.aliases]) for (const v of paddedVariants(n)) add(v, i, 'name');
+    if (s.type === 'cadre')
+      for (const n of [s.name, ...s.aliases]) for (const v of paddedVariants(n)) add(v, i, 'name');
   });
   const terms = [...byText.values()];
   const automaton: Automaton = buildAutomaton(terms.map((t) => t.text));

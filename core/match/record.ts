@@ -31,7 +31,8 @@ export function namedInRecord(matcher: Matcher, outer: readonly string[]): Set<S
   for (const m of matchContext(matcher, outer, 'record')) {
     const seg = outer[m.segment]!;
     const term = seg.slice(m.start, m.end);
-    if (m.resolution.kind === 'subject' && m.resolution.by !== 'id' && occurrences(whole, term) === 1) out.add(m.resolution.subject);
+    if (m.resolution.kind === 'subject' && m.resolution.by !== 'id' && occurrences(whole, term) === 1)
+      out.add(m.resolution.subject);
     if (m.resolution.kind === 'ambiguous' && occurrences(whole, term) === 1) {
       const hit = matcher.find(seg).find((h) => h.start === m.start && h.end === m.end);
       const r = hit && matcher.resolve(hit, whole);
@@ -43,7 +44,9 @@ export function namedInRecord(matcher: Matcher, outer: readonly string[]): Set<S
 
 /** Whether a row's matches could use the enclosing record: an ambiguous name, or an id. */
 export function needsRecord(row: readonly ContextMatch[]): boolean {
-  return row.some((m) => m.resolution.kind === 'ambiguous' || (m.resolution.kind === 'subject' && m.resolution.by === 'id'));
+  return row.some(
+    (m) => m.resolution.kind === 'ambiguous' || (m.resolution.kind === 'subject' && m.resolution.by === 'id'),
+  );
 }
 
 /**
@@ -51,7 +54,12 @@ export function needsRecord(row: readonly ContextMatch[]): boolean {
  * is resolved from the whole record (its id, unit or post in another row), and an id of a subject
  * the record already names by name gets no badge of its own.
  */
-export function widenToRecord(matcher: Matcher, row: readonly ContextMatch[], rowSegments: readonly string[], outer: readonly string[]): ContextMatch[] {
+export function widenToRecord(
+  matcher: Matcher,
+  row: readonly ContextMatch[],
+  rowSegments: readonly string[],
+  outer: readonly string[],
+): ContextMatch[] {
   if (!needsRecord(row)) return [...row];
   const whole = outer.join(JOIN);
   const named = namedInRecord(matcher, outer);
@@ -65,7 +73,10 @@ export function widenToRecord(matcher: Matcher, row: readonly ContextMatch[], ro
     }
     const seg = rowSegments[m.segment]!;
     const term = seg.slice(m.start, m.end);
-    const hit = occurrences(whole, term) === 1 ? matcher.find(seg).find((h) => h.start === m.start && h.end === m.end) : undefined;
+    const hit =
+      occurrences(whole, term) === 1
+        ? matcher.find(seg).find((h) => h.start === m.start && h.end === m.end)
+        : undefined;
     const wider = hit ? matcher.resolve(hit, whole) : r;
     out.push(wider.kind === 'subject' ? { ...m, resolution: wider } : m);
   }

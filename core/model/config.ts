@@ -1,12 +1,11 @@
 import * as v from 'valibot';
+import { DEFAULT_CHANNELS, DEFAULT_KINDS, DEFAULT_NEGATIVE_LIST, COLOURS, type KindDef } from './vocabulary.ts';
 import {
-  DEFAULT_CHANNELS,
-  DEFAULT_KINDS,
-  DEFAULT_NEGATIVE_LIST,
-  COLOURS,
-  type KindDef,
-} from './vocabulary.ts';
-import { commissionSchema, DEFAULT_COMMISSION, DEFAULT_REMINDER_CARDS, reminderCardsSchema } from './workflow-config.ts';
+  commissionSchema,
+  DEFAULT_COMMISSION,
+  DEFAULT_REMINDER_CARDS,
+  reminderCardsSchema,
+} from './workflow-config.ts';
 
 /**
  * Workspace configuration: what an organisation may tune without code. It lives in the
@@ -133,6 +132,7 @@ export function kindById(config: Pick<WorkspaceConfig, 'kinds'>, id: string): Ki
 export function resolveKind(config: Pick<WorkspaceConfig, 'kinds'>, text: string): KindDef | undefined {
   const t = text.trim();
   return config.kinds.find(
-    (k) => k.id === t || k.label.zh === t || k.label.en.toLowerCase() === t.toLowerCase() || (k.aliases ?? []).includes(t),
+    (k) =>
+      k.id === t || k.label.zh === t || k.label.en.toLowerCase() === t.toLowerCase() || (k.aliases ?? []).includes(t),
   );
 }

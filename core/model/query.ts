@@ -40,7 +40,10 @@ export const cadreQuerySchema = v.object({
   regions: ids,
   ranks: v.optional(v.array(v.picklist(RANKS)), []),
   post: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(50)), ''),
-  sort: v.optional(v.object({ key: v.picklist(SORT_KEYS), dir: v.picklist(['asc', 'desc']) }), { key: 'grade', dir: 'desc' }),
+  sort: v.optional(v.object({ key: v.picklist(SORT_KEYS), dir: v.picklist(['asc', 'desc']) }), {
+    key: 'grade',
+    dir: 'desc',
+  }),
 });
 export type CadreQuery = v.InferOutput<typeof cadreQuerySchema>;
 export type CadreQueryInput = v.InferInput<typeof cadreQuerySchema>;

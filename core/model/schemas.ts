@@ -120,7 +120,11 @@ const isStr = (x: unknown): x is string => typeof x === 'string';
 
 /** Cross-field rules that need no context. */
 const recordChecks = [
-  fieldCheck('effectiveDate', (r) => !isStr(r.effectiveDate) || !isStr(r.decisionDate) || r.effectiveDate >= r.decisionDate, 'record.effectiveBeforeDecision'),
+  fieldCheck(
+    'effectiveDate',
+    (r) => !isStr(r.effectiveDate) || !isStr(r.decisionDate) || r.effectiveDate >= r.decisionDate,
+    'record.effectiveBeforeDecision',
+  ),
   fieldCheck('revoked', (r) => (r.status === 'revoked') === (r.revoked !== undefined), 'record.revocation'),
 ] as const;
 
@@ -216,46 +220,79 @@ export const DATES_UP_TO_TODAY = {
 } as const satisfies Record<string, readonly string[]>;
 
 /** Whether a date (`YYYY-MM-DD` or `YYYY-MM`) lies after `today`. */
-export const isAfterToday = (date: unknown, today: IsoDate): boolean => isStr(date) && date > today.slice(0, date.length);
+export const isAfterToday = (date: unknown, today: IsoDate): boolean =>
+  isStr(date) && date > today.slice(0, date.length);
 
 /**
  * Schemas for new input (forms, imports, CLI): the shapes above plus the checks that need today's
  * date and the workspace vocabularies.
  */
 export function entitySchemas(ctx: SchemaContext) {
-  const upToToday = (fields: readonly string[]) => fields.map((f) => fieldCheck(f, (x) => !isAfterToday(x[f], ctx.today), 'date.future'));
+  const upToToday = (fields: readonly string[]) =>
+    fields.map((f) => fieldCheck(f, (x) => !isAfterToday(x[f], ctx.today), 'date.future'));
   const kindOf = (r: Record<string, unknown>) => (isStr(r.kind) ? kindById(ctx.config, r.kind) : undefined);
   const record = v.pipe(
     v.object(recordShape),
     ...recordChecks,
     ...upToToday(DATES_UP_TO_TODAY.records),
     fieldCheck('kind', (r) => !isStr(r.kind) || kindOf(r) !== undefined, 'kind.unknown'),
-    fieldCheck('kind', (r) => {
-      const k = kindOf(r);
-      return !k || k.colour === r.colour;
-    }, 'kind.colourMismatch'),
-    fieldCheck('kind', (r) => {
-      const k = kindOf(r);
-      const type = r.subject?.type;
-      return !k || !isStr(type) || (k.subjects ?? ['cadre']).includes(type as 'cadre' | 'unit');
-    }, 'kind.subjectMismatch'),
-    fieldCheck('probationMonths', (r) => r.kind !== 'party-probation' || r.probationMonths !== undefined, 'record.probationRequired'),
+    fieldCheck(
+      'kind',
+      (r) => {
+        const k = kindOf(r);
+        return !k || k.colour === r.colour;
+      },
+      'kind.colourMismatch',
+    ),
+    fieldCheck(
+      'kind',
+      (r) => {
+        const k = kindOf(r);
+        const type = r.subject?.type;
+        return !k || !isStr(type) || (k.subjects ?? ['cadre']).includes(type as 'cadre' | 'unit');
+      },
+      'kind.subjectMismatch',
+    ),
+    fieldCheck(
+      'probationMonths',
+      (r) => r.kind !== 'party-probation' || r.probationMonths !== undefined,
+      'record.probationRequired',
+    ),
   );
   const flag = v.pipe(
     flagSchema,
     ...upToToday(DATES_UP_TO_TODAY.flags),
-    fieldCheck('item', (f) => !isStr(f.item) || ctx.config.negativeList.some((i) => i.id === f.item), 'flag.unknownItem'),
-    fieldCheck('channel', (f) => !isStr(f.channel) || ctx.config.channels.some((c) => c.id === f.channel), 'flag.unknownChannel'),
+    fieldCheck(
+      'item',
+      (f) => !isStr(f.item) || ctx.config.negativeList.some((i) => i.id === f.item),
+      'flag.unknownItem',
+    ),
+    fieldCheck(
+      'channel',
+      (f) => !isStr(f.channel) || ctx.config.channels.some((c) => c.id === f.channel),
+      'flag.unknownChannel',
+    ),
   );
   const clue = v.pipe(clueSchema, ...upToToday(DATES_UP_TO_TODAY.clues));
   const cadre = v.pipe(cadreSchema, ...upToToday(DATES_UP_TO_TODAY.cadres));
-  return { unit: unitSchema, cadre, record, flag, clue, annotation: annotationSchema, reminderCard: reminderCardSchema };
+  return {
+    unit: unitSchema,
+    cadre,
+    record,
+    flag,
+    clue,
+    annotation: annotationSchema,
+    reminderCard: reminderCardSchema,
+  };
 }
 
 export type EntitySchemas = ReturnType<typeof entitySchemas>;
 
 /** A collection-level rule no single-entity schema can see: ids must be unique. */
-export function duplicateIds<T>(items: readonly T[], idOf: (t: T) => string): { index: number; id: string; firstIndex: number }[] {
+export function duplicateIds<T>(
+  items: readonly T[],
+  idOf: (t: T) => string,
+): { index: number; id: string; firstIndex: number }[] {
   const seen = new Map<string, number>();
   const out: { index: number; id: string; firstIndex: number }[] = [];
   items.forEach((item, index) => {

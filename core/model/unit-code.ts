@@ -30,4 +30,8 @@ export function normaliseUnitCode(text: string): string {
   return text.normalize('NFKC').trim().toUpperCase();
 }
 
-export const unitCodeSchema = v.pipe(v.string('type.string'), v.minLength(1, 'required'), v.check(isUnitCode, 'unitCode.format'));
+export const unitCodeSchema = v.pipe(
+  v.string('type.string'),
+  v.minLength(1, 'required'),
+  v.check(isUnitCode, 'unitCode.format'),
+);

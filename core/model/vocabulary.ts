@@ -43,9 +43,14 @@ export const DEFAULT_KINDS: KindDef[] = [
   // blue: neutral information
   k('personal-matters-report', 'blue', '个人有关事项报告', 'Personal-matters report', { aliases: ['个人事项报告'] }),
   k('marriage-change', 'blue', '婚姻变化', 'Change of marital status', { aliases: ['婚姻状况变化'] }),
-  k('private-travel-abroad', 'blue', '因私出国（境）', 'Private travel abroad', { aliases: ['因私出国(境)', '因私出国', '因私出境'] }),
+  k('private-travel-abroad', 'blue', '因私出国（境）', 'Private travel abroad', {
+    aliases: ['因私出国(境)', '因私出国', '因私出境'],
+  }),
   k('post-change', 'blue', '职务变动', 'Change of post', { aliases: ['任职变动'] }),
-  k('neutral-other', 'blue', '其他中性信息', 'Other neutral information', { aliases: ['其他'], subjects: ['cadre', 'unit'] }),
+  k('neutral-other', 'blue', '其他中性信息', 'Other neutral information', {
+    aliases: ['其他'],
+    subjects: ['cadre', 'unit'],
+  }),
   // yellow: organisational handling of a problem
   k('reminder-talk', 'yellow', '提醒谈话', 'Reminder talk', { aliases: ['谈话提醒'] }),
   k('criticism-education', 'yellow', '批评教育', 'Criticism and education'),
@@ -56,7 +61,10 @@ export const DEFAULT_KINDS: KindDef[] = [
   k('removal-from-post', 'yellow', '免职', 'Removal from post'),
   k('ordered-resignation', 'yellow', '责令辞职', 'Ordered resignation'),
   k('demotion', 'yellow', '降职', 'Demotion'),
-  k('unit-problem-clue', 'yellow', '问题线索（单位）', 'Problem clue (unit)', { aliases: ['单位问题线索'], subjects: ['unit'] }),
+  k('unit-problem-clue', 'yellow', '问题线索（单位）', 'Problem clue (unit)', {
+    aliases: ['单位问题线索'],
+    subjects: ['unit'],
+  }),
   // black: party-discipline sanctions (《中国共产党纪律处分条例》 art. 8)
   k('party-warning', 'black', '党内警告', 'Party warning', { aliases: ['警告处分（党纪）'] }),
   k('party-serious-warning', 'black', '党内严重警告', 'Serious party warning'),
@@ -121,7 +129,18 @@ export type FlagStatus = (typeof FLAG_STATUSES)[number];
  * stages (received, inquiry, preliminary, case, closed) keep their ids and meaning. Which stage may
  * follow which is core/workflow/clue-flow.ts; docs/workflows.md has the table and its sources.
  */
-export const CLUE_STAGES = ['received', 'assigned', 'inquiry', 'preliminary', 'pending', 'case', 'handling', 'recommendation', 'rectified', 'closed'] as const;
+export const CLUE_STAGES = [
+  'received',
+  'assigned',
+  'inquiry',
+  'preliminary',
+  'pending',
+  'case',
+  'handling',
+  'recommendation',
+  'rectified',
+  'closed',
+] as const;
 export type ClueStage = (typeof CLUE_STAGES)[number];
 
 /** Who a clue is assigned to: a supervision office, a stationed group (派驻纪检监察组) or other. */
@@ -131,7 +150,17 @@ export type HandlerKind = (typeof HANDLER_KINDS)[number];
 export const RECORD_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
-export const UNIT_KINDS = ['party', 'government', 'people-congress', 'cppcc', 'judicial', 'institution', 'enterprise', 'township', 'other'] as const;
+export const UNIT_KINDS = [
+  'party',
+  'government',
+  'people-congress',
+  'cppcc',
+  'judicial',
+  'institution',
+  'enterprise',
+  'township',
+  'other',
+] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 export const UNIT_KIND_LABELS: Record<UnitKind, Label> = {

@@ -33,7 +33,13 @@ export const commissionSchema = v.object({
    */
   approvers: v.object({ draft: userList, review: userList, sign: userList }),
   /** Where clues are assigned (交办/分办): supervision offices and stationed groups. */
-  handlers: v.array(v.object({ id: slug, kind: v.picklist(HANDLER_KINDS), name: v.pipe(v.string(), v.trim(), v.minLength(1, 'required')) })),
+  handlers: v.array(
+    v.object({
+      id: slug,
+      kind: v.picklist(HANDLER_KINDS),
+      name: v.pipe(v.string(), v.trim(), v.minLength(1, 'required')),
+    }),
+  ),
 });
 export type Commission = v.InferOutput<typeof commissionSchema>;
 
@@ -85,7 +91,13 @@ export const DEFAULT_REMINDER_CARDS: ReminderCardsConfig = {
   receiptDays: 10,
   summaryDays: 15,
   holderTypes: [
-    { id: 'committee-member', label: { zh: '同级党委常委', en: 'Party standing committee member' }, posts: ['常委'], excludePosts: ['人大常委会'], unitKinds: [] },
+    {
+      id: 'committee-member',
+      label: { zh: '同级党委常委', en: 'Party standing committee member' },
+      posts: ['常委'],
+      excludePosts: ['人大常委会'],
+      unitKinds: [],
+    },
     {
       id: 'government-deputy',
       label: { zh: '政府党组副职', en: 'Deputy head of the government party group' },

@@ -9,14 +9,31 @@ const config = defaultConfig();
 describe('unit aggregates', () => {
   const unit: SubjectData = {
     unit: { code: 'U01', name: '市某局', aliases: [], kind: 'government' },
-    records: [rec('u1', 'unit-problem-clue', '2019-10-10', { subject: { type: 'unit', id: 'U01' } }), rec('u2', 'award', '2018-12-01')],
+    records: [
+      rec('u1', 'unit-problem-clue', '2019-10-10', { subject: { type: 'unit', id: 'U01' } }),
+      rec('u2', 'award', '2018-12-01'),
+    ],
     flags: [],
     clues: [],
   };
   const cadres = [
-    subject([rec('a1', 'party-warning', '2018-06-15'), rec('a2', 'commendation', '2017-03-01')], { cadre: cadre('c1', '张某') }),
-    subject([rec('b1', 'reminder-talk', '2019-05-01')], { cadre: cadre('c2', '李某'), flags: [flag('f1', 'substantiated', '2019-06-01')] }),
-    subject([rec('c1', 'personal-matters-report', '2019-01-20'), rec('c2', 'award', '2019-02-01', { status: 'revoked', revoked: { by: 'u', at: '2019-03-01T00:00:00Z', reason: '误录' } })], { cadre: cadre('c3', '王某') }),
+    subject([rec('a1', 'party-warning', '2018-06-15'), rec('a2', 'commendation', '2017-03-01')], {
+      cadre: cadre('c1', '张某'),
+    }),
+    subject([rec('b1', 'reminder-talk', '2019-05-01')], {
+      cadre: cadre('c2', '李某'),
+      flags: [flag('f1', 'substantiated', '2019-06-01')],
+    }),
+    subject(
+      [
+        rec('c1', 'personal-matters-report', '2019-01-20'),
+        rec('c2', 'award', '2019-02-01', {
+          status: 'revoked',
+          revoked: { by: 'u', at: '2019-03-01T00:00:00Z', reason: '误录' },
+        }),
+      ],
+      { cadre: cadre('c3', '王某') },
+    ),
     subject([], { cadre: cadre('c4', '赵某') }),
   ];
 
@@ -30,7 +47,12 @@ describe('unit aggregates', () => {
     });
     expect(a.cadres.byColour).toEqual({ red: 1, blue: 1, yellow: 1, black: 1 });
     expect(a.cadres.byYear[2017]).toEqual({ red: 1, blue: 0, yellow: 0, black: 0 });
-    expect(a.cadres.byKind).toEqual({ 'party-warning': 1, commendation: 1, 'reminder-talk': 1, 'personal-matters-report': 1 });
+    expect(a.cadres.byKind).toEqual({
+      'party-warning': 1,
+      commendation: 1,
+      'reminder-talk': 1,
+      'personal-matters-report': 1,
+    });
   });
 
   it('grades the cadres and gives the share with warnings', () => {
@@ -45,6 +67,10 @@ describe('unit aggregates', () => {
   });
 
   it('a unit without cadres has zero shares, not NaN', () => {
-    expect(unitAggregates(unit, [], '2019-12-31', config)).toMatchObject({ cadreCount: 0, shareWithWarnings: 0, shareAtLowest: 0 });
+    expect(unitAggregates(unit, [], '2019-12-31', config)).toMatchObject({
+      cadreCount: 0,
+      shareWithWarnings: 0,
+      shareAtLowest: 0,
+    });
   });
 });

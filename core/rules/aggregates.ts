@@ -49,7 +49,12 @@ export interface UnitAggregates {
   grade: Graded;
 }
 
-export function unitAggregates(unit: SubjectData, cadres: readonly SubjectData[], asOf: IsoDate, config: RulesConfig): UnitAggregates {
+export function unitAggregates(
+  unit: SubjectData,
+  cadres: readonly SubjectData[],
+  asOf: IsoDate,
+  config: RulesConfig,
+): UnitAggregates {
   const outcomes = cadres.map((c) => assessCadre(c, asOf, config));
   const byGrade = Object.fromEntries(config.gradeScheme.grades.map((g) => [g.id, 0]));
   for (const o of outcomes) byGrade[o.graded.grade] = (byGrade[o.graded.grade] ?? 0) + 1;

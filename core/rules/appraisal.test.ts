@@ -34,7 +34,15 @@ describe('annual-appraisal effects, year by year', () => {
 
   it('cites the record, the year and the source', () => {
     expect(appraisalEffects([rec('r1', 'party-warning', '2018-06-15')], 2018)).toEqual([
-      { code: 'appraisal', kind: 'party-warning', records: ['r1'], date: '2018-06-15', year: 2018, effect: 'not-excellent', source: 'appraisal-28-29' },
+      {
+        code: 'appraisal',
+        kind: 'party-warning',
+        records: ['r1'],
+        date: '2018-06-15',
+        year: 2018,
+        effect: 'not-excellent',
+        source: 'appraisal-28-29',
+      },
     ]);
   });
 
@@ -46,11 +54,17 @@ describe('annual-appraisal effects, year by year', () => {
 
   it('lists the worst effect first when several records touch one year', () => {
     const r = [rec('a', 'party-warning', '2018-03-01'), rec('b', 'gov-demerit', '2018-05-01')];
-    expect(appraisalEffects(r, 2018).map((e) => [e.records[0], e.effect])).toEqual([['b', 'no-grade'], ['a', 'not-excellent']]);
+    expect(appraisalEffects(r, 2018).map((e) => [e.records[0], e.effect])).toEqual([
+      ['b', 'no-grade'],
+      ['a', 'not-excellent'],
+    ]);
   });
 
   it('ignores revoked records, and records decided after the as-of date when one is given', () => {
-    const revoked = rec('a', 'party-warning', '2018-03-01', { status: 'revoked', revoked: { by: 'u', at: '2018-04-01T00:00:00Z', reason: '复查撤销' } });
+    const revoked = rec('a', 'party-warning', '2018-03-01', {
+      status: 'revoked',
+      revoked: { by: 'u', at: '2018-04-01T00:00:00Z', reason: '复查撤销' },
+    });
     expect(appraisalEffects([revoked], 2018)).toEqual([]);
     const late = [rec('b', 'party-warning', '2018-11-01')];
     expect(appraisalEffects(late, 2018, { asOf: '2018-10-01' })).toEqual([]);
@@ -60,7 +74,11 @@ describe('annual-appraisal effects, year by year', () => {
 
 describe('open investigation', () => {
   it('a clue at the case stage leaves the grade pending; earlier stages and closed clues do not', () => {
-    const clues = [clue('k1', 'case', '2019-03-01'), clue('k2', 'preliminary', '2019-03-01'), clue('k3', 'closed', '2019-01-01')];
+    const clues = [
+      clue('k1', 'case', '2019-03-01'),
+      clue('k2', 'preliminary', '2019-03-01'),
+      clue('k3', 'closed', '2019-01-01'),
+    ];
     expect(pendingInvestigations(clues, '2019-08-01')).toEqual([
       { code: 'investigation', clue: 'k1', stage: 'case', since: '2019-03-01', source: 'appraisal-28-investigation' },
     ]);

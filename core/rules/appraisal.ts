@@ -32,7 +32,11 @@ export interface AppraisalOptions {
 }
 
 /** Every effect on `year`, worst first; one reason per record (its worst row for that year). */
-export function appraisalEffects(records: readonly DotRecord[], year: number, options: AppraisalOptions = {}): AppraisalReason[] {
+export function appraisalEffects(
+  records: readonly DotRecord[],
+  year: number,
+  options: AppraisalOptions = {},
+): AppraisalReason[] {
   const known = options.asOf ? countingRecords(records, options.asOf) : records.filter((r) => r.status !== 'revoked');
   const out: AppraisalReason[] = [];
   for (const record of known) {
@@ -45,7 +49,15 @@ export function appraisalEffects(records: readonly DotRecord[], year: number, op
     });
     if (hits.length === 0) continue;
     const worst = hits.reduce((w, h) => (rank(h.effect) > rank(w.effect) ? h : w));
-    out.push({ code: 'appraisal', kind: measure.kind, records: [record.id], date: from, year, effect: worst.effect, source: measure.appraisalSource });
+    out.push({
+      code: 'appraisal',
+      kind: measure.kind,
+      records: [record.id],
+      date: from,
+      year,
+      effect: worst.effect,
+      source: measure.appraisalSource,
+    });
   }
   return out.sort((a, b) => rank(b.effect) - rank(a.effect) || (a.records[0]! < b.records[0]! ? -1 : 1));
 }
@@ -57,10 +69,19 @@ export function appraisalEffects(records: readonly DotRecord[], year: number, op
 export function pendingInvestigations(clues: readonly Clue[], asOf: IsoDate): InvestigationReason[] {
   return clues
     .filter((c) => INVESTIGATION_STAGES.includes(c.stage) && c.received <= asOf)
-    .map((c): InvestigationReason => ({ code: 'investigation', clue: c.id, stage: c.stage, since: c.received, source: 'appraisal-28-investigation' }))
+    .map((c): InvestigationReason => ({
+      code: 'investigation',
+      clue: c.id,
+      stage: c.stage,
+      since: c.received,
+      source: 'appraisal-28-investigation',
+    }))
     .sort((a, b) => (a.clue < b.clue ? -1 : 1));
 }
 
 export function worstEffect(reasons: readonly AppraisalReason[]): AppraisalEffect | undefined {
-  return reasons.reduce<AppraisalEffect | undefined>((w, r) => (w === undefined || rank(r.effect) > rank(w) ? r.effect : w), undefined);
+  return reasons.reduce<AppraisalEffect | undefined>(
+    (w, r) => (w === undefined || rank(r.effect) > rank(w) ? r.effect : w),
+    undefined,
+  );
 }

@@ -1,6 +1,12 @@
 import { parts, type IsoDate } from '../dates.ts';
 import type { Locale } from '../model/messages.ts';
-import { DEFAULT_KINDS, DEFAULT_NEGATIVE_LIST, type KindDef, type Label, type NegativeListItem } from '../model/vocabulary.ts';
+import {
+  DEFAULT_KINDS,
+  DEFAULT_NEGATIVE_LIST,
+  type KindDef,
+  type Label,
+  type NegativeListItem,
+} from '../model/vocabulary.ts';
 import type { ClueStage } from '../model/vocabulary.ts';
 import type { AppraisalEffect, Block } from './measures.ts';
 import type { GradeBasis, Reason, ReviewPurpose, WarningTrigger } from './reasons.ts';
@@ -30,12 +36,18 @@ export interface RefLookup {
 }
 
 /** A lookup over the subject's own records and clues (what summarise() has at hand). */
-export function refsOf(subject: { records: readonly { id: string; kind: string; decisionDate: IsoDate; docNumber?: string | undefined }[]; clues: readonly { id: string; summary: string }[] }): RefLookup {
+export function refsOf(subject: {
+  records: readonly { id: string; kind: string; decisionDate: IsoDate; docNumber?: string | undefined }[];
+  clues: readonly { id: string; summary: string }[];
+}): RefLookup {
   // Built on first use: most subjects' sentences (no period, no warning) never look anything up.
   let records: Map<string, { kind: string; date: IsoDate; docNumber?: string | undefined }> | undefined;
   let clues: Map<string, { summary: string }> | undefined;
   return {
-    record: (id) => (records ??= new Map(subject.records.map((r) => [r.id, { kind: r.kind, date: r.decisionDate, docNumber: r.docNumber }]))).get(id),
+    record: (id) =>
+      (records ??= new Map(
+        subject.records.map((r) => [r.id, { kind: r.kind, date: r.decisionDate, docNumber: r.docNumber }]),
+      )).get(id),
     clue: (id) => (clues ??= new Map(subject.clues.map((c) => [c.id, { summary: c.summary }]))).get(id),
   };
 }
@@ -125,12 +137,15 @@ function recordRefs(ids: readonly string[], locale: L, vocab: Vocabulary, plural
 /** Records named by date and kind (and 文号), for sentences that do not say them already. */
 function datedRecords(ids: readonly string[], locale: L, vocab: Vocabulary): string {
   const zh = locale === 'zh-CN';
-  if (!vocab.refs) return zh ? `记录 ${list(ids, locale)}` : `${ids.length > 1 ? 'records' : 'record'} ${list(ids, locale)}`;
+  if (!vocab.refs)
+    return zh ? `记录 ${list(ids, locale)}` : `${ids.length > 1 ? 'records' : 'record'} ${list(ids, locale)}`;
   return list(
     ids.map((id) => {
       const r = vocab.refs!.record(id);
       if (!r) return zh ? '记录' : 'a record';
-      const what = zh ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}` : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)}`;
+      const what = zh
+        ? `${formatDate(r.date, locale)}${kindLabel(r.kind, locale, vocab)}`
+        : `${kindLabel(r.kind, locale, vocab)} on ${formatDate(r.date, locale)}`;
       return r.docNumber ? (zh ? `${what}（${r.docNumber}）` : `${what} (${r.docNumber})`) : what;
     }),
     locale,
@@ -141,10 +156,15 @@ function datedRecords(ids: readonly string[], locale: L, vocab: Vocabulary): str
 function clueRef(ids: readonly string[], locale: L, vocab: Vocabulary): string {
   const zh = locale === 'zh-CN';
   if (!vocab.refs) return list(ids, locale);
-  return list(ids.map((id) => {
-    const summary = vocab.refs!.clue(id)?.summary;
-    return summary ? (zh ? `“${summary}”` : `“${summary}”`) : '';
-  }).filter(Boolean), locale);
+  return list(
+    ids
+      .map((id) => {
+        const summary = vocab.refs!.clue(id)?.summary;
+        return summary ? (zh ? `“${summary}”` : `“${summary}”`) : '';
+      })
+      .filter(Boolean),
+    locale,
+  );
 }
 
 /** Names of the warning rules, cited instead of the generic "this workspace's warning rules" when the dossier is known. */
@@ -170,18 +190,34 @@ const period: Template<'period'> = (r, locale, vocab) => {
   const label = kindLabel(r.kind, locale, vocab);
   const blocks = (r.applies ? [r.applies] : r.blocks).map((b) => pick(BLOCK_LABELS[b], locale)).join(zh ? '，' : '; ');
   const what = r.combinedMonths
-    ? zh ? `${label}${r.records.length}次${recordRefs(r.records, locale, vocab)}合并影响期${r.combinedMonths}个月` : `${r.records.length} × ${label}${recordRefs(r.records, locale, vocab, true)}, combined influence period of ${r.combinedMonths} months`
-    : zh ? `${label}${recordRefs(r.records, locale, vocab)}影响期` : `${label}${recordRefs(r.records, locale, vocab)}: influence period`;
-  const span = r.until === null
-    ? zh ? `自${formatDate(r.from, locale)}起长期有效` : `from ${formatDate(r.from, locale)}, permanent`
-    : zh ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}` : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
+    ? zh
+      ? `${label}${r.records.length}次${recordRefs(r.records, locale, vocab)}合并影响期${r.combinedMonths}个月`
+      : `${r.records.length} × ${label}${recordRefs(r.records, locale, vocab, true)}, combined influence period of ${r.combinedMonths} months`
+    : zh
+      ? `${label}${recordRefs(r.records, locale, vocab)}影响期`
+      : `${label}${recordRefs(r.records, locale, vocab)}: influence period`;
+  const span =
+    r.until === null
+      ? zh
+        ? `自${formatDate(r.from, locale)}起长期有效`
+        : `from ${formatDate(r.from, locale)}, permanent`
+      : zh
+        ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}`
+        : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
   const probation = r.probationUntil
-    ? zh ? `（察看期至${formatDate(r.probationUntil, locale)}）` : ` (probation until ${formatDate(r.probationUntil, locale)})`
+    ? zh
+      ? `（察看期至${formatDate(r.probationUntil, locale)}）`
+      : ` (probation until ${formatDate(r.probationUntil, locale)})`
     : '';
   // 选拔任用条例 art. 24 is what turns any running period into "not a promotion candidate".
-  const sources = r.applies === 'promotion' && r.source !== 'selection-24' ? [src(r, locale), citation('selection-24', locale)] : [src(r, locale)];
+  const sources =
+    r.applies === 'promotion' && r.source !== 'selection-24'
+      ? [src(r, locale), citation('selection-24', locale)]
+      : [src(r, locale)];
   const cited = sources.join(zh ? '；' : '; ');
-  return zh ? `${what}${span}${probation}，期间${blocks}（${cited}）。` : `${what} ${span}${probation}; ${blocks} (${cited}).`;
+  return zh
+    ? `${what}${span}${probation}，期间${blocks}（${cited}）。`
+    : `${what} ${span}${probation}; ${blocks} (${cited}).`;
 };
 
 const appraisal: Template<'appraisal'> = (r, locale, vocab) => {
@@ -250,33 +286,58 @@ const GRADE_TEXT: Record<GradeBasis, (r: Of<'grade'>, locale: L, vocab: Vocabula
       : `in a sanction's influence period: ${what}${until ? `, until ${until}` : ', permanent'} (${c ? src(c, locale) : ''})`;
   },
   warning: (r, locale, vocab) => {
-    const w = r.cause ? explain(r.cause, locale, vocab).replace(/^预警：|^Warning: /, '').replace(/[。.]$/, '') : '';
+    const w = r.cause
+      ? explain(r.cause, locale, vocab)
+          .replace(/^预警：|^Warning: /, '')
+          .replace(/[。.]$/, '')
+      : '';
     return locale === 'zh-CN' ? `有${r.count}项预警：${w}` : `${r.count} active warning(s): ${w}`;
   },
   yellow: (r, locale, vocab) => {
     const zh = locale === 'zh-CN';
     const c = r.cause;
     const parts: string[] = [];
-    if (r.count) parts.push(zh ? `近${r.months}个月内${r.count}个黄点` : `${r.count} yellow dot(s) in the last ${r.months} months`);
+    if (r.count)
+      parts.push(
+        zh ? `近${r.months}个月内${r.count}个黄点` : `${r.count} yellow dot(s) in the last ${r.months} months`,
+      );
     if (c?.code === 'period' && c.until) {
-      parts.push(zh ? `${kindLabel(c.kind, locale, vocab)}影响期至${formatDate(c.until, locale)}` : `${kindLabel(c.kind, locale, vocab)} in its influence period until ${formatDate(c.until, locale)}`);
+      parts.push(
+        zh
+          ? `${kindLabel(c.kind, locale, vocab)}影响期至${formatDate(c.until, locale)}`
+          : `${kindLabel(c.kind, locale, vocab)} in its influence period until ${formatDate(c.until, locale)}`,
+      );
     } else if (c?.code === 'note-measure') {
-      parts.push(zh ? `最近一次为${formatDate(c.date, locale)}${kindLabel(c.kind, locale, vocab)}` : `latest: ${kindLabel(c.kind, locale, vocab)} on ${formatDate(c.date, locale)}`);
+      parts.push(
+        zh
+          ? `最近一次为${formatDate(c.date, locale)}${kindLabel(c.kind, locale, vocab)}`
+          : `latest: ${kindLabel(c.kind, locale, vocab)} on ${formatDate(c.date, locale)}`,
+      );
     }
     return parts.join(zh ? '，' : ', ');
   },
   red: (r, locale) =>
-    locale === 'zh-CN' ? `近${r.months}个月内${r.count}个红点，无不良情况` : `${r.count} red dots in the last ${r.months} months and nothing adverse`,
+    locale === 'zh-CN'
+      ? `近${r.months}个月内${r.count}个红点，无不良情况`
+      : `${r.count} red dots in the last ${r.months} months and nothing adverse`,
   default: (_r, locale) =>
-    locale === 'zh-CN' ? '无影响期内的处分、预警或近期黄点，红点未达最高等次条件' : 'no sanction period, warning or recent yellow dot; not enough red dots for the top grade',
+    locale === 'zh-CN'
+      ? '无影响期内的处分、预警或近期黄点，红点未达最高等次条件'
+      : 'no sanction period, warning or recent yellow dot; not enough red dots for the top grade',
   'unit-lowest-share': (r, locale) =>
-    locale === 'zh-CN' ? `所属${r.of}名干部中${r.count}名为最低等次（${pct(r.count!, r.of!)}）` : `${r.count} of its ${r.of} cadres at the lowest grade (${pct(r.count!, r.of!)})`,
+    locale === 'zh-CN'
+      ? `所属${r.of}名干部中${r.count}名为最低等次（${pct(r.count!, r.of!)}）`
+      : `${r.count} of its ${r.of} cadres at the lowest grade (${pct(r.count!, r.of!)})`,
   'unit-warning-share': (r, locale) =>
-    locale === 'zh-CN' ? `所属${r.of}名干部中${r.count}名有预警（${pct(r.count!, r.of!)}）` : `${r.count} of its ${r.of} cadres with a warning (${pct(r.count!, r.of!)})`,
+    locale === 'zh-CN'
+      ? `所属${r.of}名干部中${r.count}名有预警（${pct(r.count!, r.of!)}）`
+      : `${r.count} of its ${r.of} cadres with a warning (${pct(r.count!, r.of!)})`,
 };
 
 const grade: Template<'grade'> = (r, locale, vocab) =>
-  locale === 'zh-CN' ? `等次${r.grade}：${GRADE_TEXT[r.basis](r, locale, vocab)}。` : `Grade ${r.grade}: ${GRADE_TEXT[r.basis](r, locale, vocab)}.`;
+  locale === 'zh-CN'
+    ? `等次${r.grade}：${GRADE_TEXT[r.basis](r, locale, vocab)}。`
+    : `Grade ${r.grade}: ${GRADE_TEXT[r.basis](r, locale, vocab)}.`;
 
 const clear: Template<'clear'> = (r, locale) => {
   const what = pick(PURPOSE_LABELS[r.purpose], locale);
@@ -285,12 +346,24 @@ const clear: Template<'clear'> = (r, locale) => {
     const dated = r.year === undefined ? what : what.startsWith('年度') ? `${r.year}${what}` : `${r.year}年度${what}`;
     return `暂未发现影响${dated}的问题。`;
   }
-  const en = r.year === undefined ? what : r.purpose === 'annual-appraisal' ? `the ${r.year} annual appraisal` : `${what} for ${r.year}`;
+  const en =
+    r.year === undefined
+      ? what
+      : r.purpose === 'annual-appraisal'
+        ? `the ${r.year} annual appraisal`
+        : `${what} for ${r.year}`;
   return `Nothing found that affects ${en}.`;
 };
 
 const TEMPLATES: { [C in Reason['code']]: Template<C> } = {
-  period, appraisal, investigation, 'note-measure': recordNote, 'unknown-kind': recordNote, warning, grade, clear,
+  period,
+  appraisal,
+  investigation,
+  'note-measure': recordNote,
+  'unknown-kind': recordNote,
+  warning,
+  grade,
+  clear,
 };
 
 /** The sentence for one reason, in the user's language. */
@@ -309,11 +382,19 @@ const OBJECTION_TEXT: Record<ReviewPurpose, Label> = {
  * The opinion line of a reply letter (党风廉政意见回复), before its reasons: the wording officers
  * use — 暂未发现…的问题 / 建议暂缓，待查清后再作答复 / 不宜….
  */
-export function opinionText(opinion: keyof typeof OPINION_LABELS, purpose: ReviewPurpose, locale: Locale, year?: number): string {
+export function opinionText(
+  opinion: keyof typeof OPINION_LABELS,
+  purpose: ReviewPurpose,
+  locale: Locale,
+  year?: number,
+): string {
   const zh = locale === 'zh-CN';
   switch (opinion) {
     case 'no-objection':
-      return explain({ code: 'clear', purpose, ...(year !== undefined ? { year } : {}), source: 'integrity-review' }, locale);
+      return explain(
+        { code: 'clear', purpose, ...(year !== undefined ? { year } : {}), source: 'integrity-review' },
+        locale,
+      );
     case 'note':
       return zh ? '无不同意见，但有以下情况需要提示。' : 'No objection, with the following to note.';
     case 'postpone':

@@ -22,7 +22,17 @@ export function rec(id: string, kind: string, decisionDate: IsoDate, extra: Part
 }
 
 export function cadre(id: string, name: string, extra: Partial<Cadre> = {}): Cadre {
-  return { id, name, aliases: [], gender: 'male', birth: '1970-01', unitCode: 'U01', post: '副局长', rank: '副处级', ...extra };
+  return {
+    id,
+    name,
+    aliases: [],
+    gender: 'male',
+    birth: '1970-01',
+    unitCode: 'U01',
+    post: '副局长',
+    rank: '副处级',
+    ...extra,
+  };
 }
 
 export function clue(id: string, stage: ClueStage, received: IsoDate): Clue {

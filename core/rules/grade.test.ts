@@ -6,15 +6,22 @@ import { factsOf, gradeCadre, gradeUnit, type CadreOutcome } from './grade.ts';
 import type { SubjectData } from './reasons.ts';
 
 const config = defaultConfig();
-const grade = (s: SubjectData, asOf: string, scheme: GradeScheme = DEFAULT_GRADE_SCHEME) => gradeCadre(factsOf(s, asOf, config), scheme);
+const grade = (s: SubjectData, asOf: string, scheme: GradeScheme = DEFAULT_GRADE_SCHEME) =>
+  gradeCadre(factsOf(s, asOf, config), scheme);
 
 describe('default scheme', () => {
   it('D while a black dot is in its influence period, naming the heaviest sanction', () => {
     const s = subject([rec('a', 'gov-warning', '2018-07-01'), rec('b', 'party-warning', '2018-06-15')]);
     const g = grade(s, '2018-08-01');
     expect(g.grade).toBe('D');
-    expect(g.reasons[0]).toMatchObject({ basis: 'black', count: 2, cause: { kind: 'party-warning', until: '2019-06-14' } });
-    expect(explain(g.reasons[0]!, 'zh-CN')).toBe('等次D：处于党纪政务处分影响期内：党内警告，影响期至2019年6月14日（《中国共产党纪律处分条例》第十条）。');
+    expect(g.reasons[0]).toMatchObject({
+      basis: 'black',
+      count: 2,
+      cause: { kind: 'party-warning', until: '2019-06-14' },
+    });
+    expect(explain(g.reasons[0]!, 'zh-CN')).toBe(
+      '等次D：处于党纪政务处分影响期内：党内警告，影响期至2019年6月14日（《中国共产党纪律处分条例》第十条）。',
+    );
   });
 
   it('the black dot stops counting the day its period is over', () => {
@@ -24,14 +31,21 @@ describe('default scheme', () => {
   });
 
   it('a revoked sanction does not lower the grade', () => {
-    const s = subject([rec('b', 'party-warning', '2018-06-15', { status: 'revoked', revoked: { by: 'u', at: '2018-07-01T00:00:00Z', reason: '复查撤销' } })]);
+    const s = subject([
+      rec('b', 'party-warning', '2018-06-15', {
+        status: 'revoked',
+        revoked: { by: 'u', at: '2018-07-01T00:00:00Z', reason: '复查撤销' },
+      }),
+    ]);
     expect(grade(s, '2018-08-01').grade).toBe('B');
   });
 
   it('C for a yellow dot in the last 12 months, B the day it leaves the window', () => {
     const s = subject([rec('y', 'reminder-talk', '2018-06-15')]);
     expect(grade(s, '2019-06-14')).toMatchObject({ grade: 'C', reasons: [{ basis: 'yellow', count: 1, months: 12 }] });
-    expect(explain(grade(s, '2019-06-14').reasons[0]!, 'zh-CN')).toBe('等次C：近12个月内1个黄点，最近一次为2018年6月15日提醒谈话。');
+    expect(explain(grade(s, '2019-06-14').reasons[0]!, 'zh-CN')).toBe(
+      '等次C：近12个月内1个黄点，最近一次为2018年6月15日提醒谈话。',
+    );
     expect(grade(s, '2019-06-15').grade).toBe('B');
   });
 
@@ -56,14 +70,20 @@ describe('default scheme', () => {
   });
 
   it('red dots do not outweigh anything adverse', () => {
-    const s = subject([rec('r1', 'commendation', '2018-01-01'), rec('r2', 'award', '2018-02-01'), rec('y', 'reminder-talk', '2018-03-01')]);
+    const s = subject([
+      rec('r1', 'commendation', '2018-01-01'),
+      rec('r2', 'award', '2018-02-01'),
+      rec('y', 'reminder-talk', '2018-03-01'),
+    ]);
     expect(grade(s, '2018-04-01').grade).toBe('C');
   });
 
   it('B by default, saying why', () => {
     const g = grade(subject([rec('n', 'personal-matters-report', '2018-01-01')]), '2018-04-01');
     expect(g).toMatchObject({ grade: 'B', reasons: [{ basis: 'default' }] });
-    expect(explain(g.reasons[0]!, 'en')).toBe('Grade B: no sanction period, warning or recent yellow dot; not enough red dots for the top grade.');
+    expect(explain(g.reasons[0]!, 'en')).toBe(
+      'Grade B: no sanction period, warning or recent yellow dot; not enough red dots for the top grade.',
+    );
   });
 });
 
@@ -95,7 +115,12 @@ describe('unit grade', () => {
     Array.from({ length: n }, (_, i) => ({ level: i < lowest ? 3 : 1, warnings: i >= n - warned ? 1 : 0 }));
 
   it('D when the share of its cadres at the lowest grade reaches the threshold (10%)', () => {
-    expect(gradeUnit(facts(unit), cadres(10, 1, 0), DEFAULT_GRADE_SCHEME).reasons[0]).toMatchObject({ grade: 'D', basis: 'unit-lowest-share', count: 1, of: 10 });
+    expect(gradeUnit(facts(unit), cadres(10, 1, 0), DEFAULT_GRADE_SCHEME).reasons[0]).toMatchObject({
+      grade: 'D',
+      basis: 'unit-lowest-share',
+      count: 1,
+      of: 10,
+    });
     expect(gradeUnit(facts(unit), cadres(11, 1, 0), DEFAULT_GRADE_SCHEME).grade).toBe('B');
   });
 
@@ -107,7 +132,10 @@ describe('unit grade', () => {
   });
 
   it('its own yellow dot (a problem clue) makes it C; its own red dots can make it A', () => {
-    const own = { ...unit, records: [rec('u1', 'unit-problem-clue', '2019-05-01', { subject: { type: 'unit', id: 'U01' } })] };
+    const own = {
+      ...unit,
+      records: [rec('u1', 'unit-problem-clue', '2019-05-01', { subject: { type: 'unit', id: 'U01' } })],
+    };
     expect(gradeUnit(facts(own), cadres(10, 0, 0), DEFAULT_GRADE_SCHEME).grade).toBe('C');
     const red = { ...unit, records: [rec('u2', 'honour-title', '2018-05-01'), rec('u3', 'award', '2019-01-01')] };
     expect(gradeUnit(facts(red), cadres(10, 0, 0), DEFAULT_GRADE_SCHEME).grade).toBe('A');

@@ -25,7 +25,12 @@ export interface Facts {
 }
 
 export function factsOf(subject: SubjectData, asOf: IsoDate, config: Pick<WorkspaceConfig, 'warningRules'>): Facts {
-  return { asOf, subject, periods: influencePeriods(subject.records, asOf), warnings: earlyWarnings(subject, asOf, config.warningRules) };
+  return {
+    asOf,
+    subject,
+    periods: influencePeriods(subject.records, asOf),
+    warnings: earlyWarnings(subject, asOf, config.warningRules),
+  };
 }
 
 type Finding = Omit<GradeReason, 'code' | 'grade' | 'basis' | 'source'>;
@@ -43,7 +48,9 @@ const isSanction = (p: PeriodReason) => {
 
 function colourInWindow(facts: Facts, colour: 'red' | 'yellow', months: number) {
   const start = windowStart(facts.asOf, months);
-  return countingRecords(facts.subject.records, facts.asOf).filter((r) => r.colour === colour && r.decisionDate >= start);
+  return countingRecords(facts.subject.records, facts.asOf).filter(
+    (r) => r.colour === colour && r.decisionDate >= start,
+  );
 }
 
 /** Rows are checked worst first; within a level, the first row that holds is the headline. */
@@ -68,8 +75,18 @@ export const CADRE_GRADE_RULES: readonly GradeRule[] = [
       const recent = colourInWindow(f, 'yellow', s.yellowWindowMonths);
       const running = f.periods.filter((p) => measureFor(p.kind)?.family === 'organisational');
       if (!recent.length && !running.length) return undefined;
-      const latest = [...recent].sort((a, b) => (a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1))[0];
-      const cause: Reason | undefined = running[0] ?? (latest && { code: 'note-measure', kind: latest.kind, records: [latest.id], date: latest.decisionDate, source: measureFor(latest.kind)?.source ?? 'no-national-rule' });
+      const latest = [...recent].sort((a, b) =>
+        a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1,
+      )[0];
+      const cause: Reason | undefined =
+        running[0] ??
+        (latest && {
+          code: 'note-measure',
+          kind: latest.kind,
+          records: [latest.id],
+          date: latest.decisionDate,
+          source: measureFor(latest.kind)?.source ?? 'no-national-rule',
+        });
       return { count: recent.length, months: s.yellowWindowMonths, ...(cause ? { cause } : {}) };
     },
   },
@@ -83,10 +100,15 @@ export const CADRE_GRADE_RULES: readonly GradeRule[] = [
   },
 ];
 
-function gradeFrom(findings: { rule: GradeRule; finding: Finding }[], scheme: GradeScheme): { grade: string; level: Level; reasons: GradeReason[] } {
+function gradeFrom(
+  findings: { rule: GradeRule; finding: Finding }[],
+  scheme: GradeScheme,
+): { grade: string; level: Level; reasons: GradeReason[] } {
   const adverse = findings.filter((x) => x.rule.level >= 2);
   const chosen = adverse.length ? adverse : findings.filter((x) => x.rule.level === 0).slice(0, 1);
-  const level: Level = chosen.length ? chosen.reduce<Level>((l, x) => (x.rule.level > l ? x.rule.level : l), chosen[0]!.rule.level) : 1;
+  const level: Level = chosen.length
+    ? chosen.reduce<Level>((l, x) => (x.rule.level > l ? x.rule.level : l), chosen[0]!.rule.level)
+    : 1;
   const grade = scheme.grades[level]!.id;
   const reasons: GradeReason[] = chosen
     .filter((x) => x.rule.level === level)
@@ -125,8 +147,17 @@ export function gradeUnit(facts: Facts, cadres: readonly CadreOutcome[], scheme:
   const lowest = cadres.filter((c) => c.level === 3).length;
   const warned = cadres.filter((c) => c.warnings > 0).length;
   const shareRules: GradeRule[] = [
-    { level: 3, basis: 'unit-lowest-share', find: () => (lowest > 0 && lowest / total >= scheme.unitLowestShare ? { count: lowest, of: total } : undefined) },
-    { level: 2, basis: 'unit-warning-share', find: () => (warned > 0 && warned / total >= scheme.unitAttentionShare ? { count: warned, of: total } : undefined) },
+    {
+      level: 3,
+      basis: 'unit-lowest-share',
+      find: () => (lowest > 0 && lowest / total >= scheme.unitLowestShare ? { count: lowest, of: total } : undefined),
+    },
+    {
+      level: 2,
+      basis: 'unit-warning-share',
+      find: () =>
+        warned > 0 && warned / total >= scheme.unitAttentionShare ? { count: warned, of: total } : undefined,
+    },
   ];
   const rules = [...shareRules, ...CADRE_GRADE_RULES].sort((a, b) => b.level - a.level);
   const findings = rules.flatMap((rule) => {

@@ -16,10 +16,19 @@ import { summarise } from './summarise.ts';
 
 const config = defaultConfig();
 // A small date domain, so ties (same day, same end) happen often: ties are where order leaks in.
-const date = fc.record({ y: fc.integer({ min: 2017, max: 2019 }), m: fc.integer({ min: 1, max: 12 }), d: fc.constantFrom(1, 15, 31) }).map(({ y, m, d }) => fromParts(y, m, Math.min(d, daysInMonth(y, m))));
+const date = fc
+  .record({
+    y: fc.integer({ min: 2017, max: 2019 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.constantFrom(1, 15, 31),
+  })
+  .map(({ y, m, d }) => fromParts(y, m, Math.min(d, daysInMonth(y, m))));
 // Every kind appears, but a few are drawn often so that equal kinds on equal dates occur.
 const common = ['party-warning', 'gov-warning', 'admonishment', 'reminder-talk', 'commendation', 'party-probation'];
-const kind = fc.oneof({ arbitrary: fc.constantFrom(...common), weight: 3 }, { arbitrary: fc.constantFrom(...DEFAULT_KINDS.map((k) => k.id), 'custom-kind'), weight: 1 });
+const kind = fc.oneof(
+  { arbitrary: fc.constantFrom(...common), weight: 3 },
+  { arbitrary: fc.constantFrom(...DEFAULT_KINDS.map((k) => k.id), 'custom-kind'), weight: 1 },
+);
 
 const recordArb = fc.record({
   kind,
@@ -46,17 +55,27 @@ const dossier = fc
           ...(r.kind === 'party-probation' ? { probationMonths: r.probation } : {}),
           ...(r.due ? { rectificationDue: r.due } : {}),
           ...(r.fixed ? { rectifiedOn: r.fixed } : {}),
-          ...(r.revoked ? { status: 'revoked' as const, revoked: { by: 'u', at: '2020-01-01T00:00:00Z', reason: '撤销' } } : {}),
+          ...(r.revoked
+            ? { status: 'revoked' as const, revoked: { by: 'u', at: '2020-01-01T00:00:00Z', reason: '撤销' } }
+            : {}),
         }),
       ),
-      { clues: clues.map((c, i) => clue(`k${i}`, c.stage, c.received)), flags: flags.map((f, i) => flag(`f${i}`, f.status, f.date)) },
+      {
+        clues: clues.map((c, i) => clue(`k${i}`, c.stage, c.received)),
+        flags: flags.map((f, i) => flag(`f${i}`, f.status, f.date)),
+      },
     ),
   );
 
 const shuffled = <T>(xs: readonly T[]) => fc.shuffledSubarray([...xs], { minLength: xs.length, maxLength: xs.length });
 
 const reshuffled = dossier.chain((s) =>
-  fc.tuple(fc.constant(s), fc.record({ records: shuffled(s.records), clues: shuffled(s.clues), flags: shuffled(s.flags) }).map((p): SubjectData => ({ ...s, ...p }))),
+  fc.tuple(
+    fc.constant(s),
+    fc
+      .record({ records: shuffled(s.records), clues: shuffled(s.clues), flags: shuffled(s.flags) })
+      .map((p): SubjectData => ({ ...s, ...p })),
+  ),
 );
 
 const requests = (asOf: string): ReviewRequest[] => [
@@ -70,7 +89,9 @@ describe('order independence', () => {
   it('grades, review opinions with their reasons, and index summaries are the same in any storage order', () => {
     fc.assert(
       fc.property(reshuffled, date, ([a, b], asOf) => {
-        expect(gradeCadre(factsOf(b, asOf, config), config.gradeScheme)).toEqual(gradeCadre(factsOf(a, asOf, config), config.gradeScheme));
+        expect(gradeCadre(factsOf(b, asOf, config), config.gradeScheme)).toEqual(
+          gradeCadre(factsOf(a, asOf, config), config.gradeScheme),
+        );
         for (const req of requests(asOf)) expect(reviewSubject(b, req, config)).toEqual(reviewSubject(a, req, config));
         // What the local index stores (and two replicas must agree on) is the same text.
         expect(summarise(b, asOf, config, 'zh-CN')).toEqual(summarise(a, asOf, config, 'zh-CN'));

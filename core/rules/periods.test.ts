@@ -31,8 +31,18 @@ const ROWS: { kind: string; until: string | null; blocks: string[]; extra?: obje
   { kind: 'party-post-removal', until: '2020-06-14', blocks: ['promotion', 'commendation', 'equal-post'] },
   // 12 months' probation then 24 months: 36 months in all.
   // (Party rights are suspended during the probation only: see the test below.)
-  { kind: 'party-probation', until: '2021-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'], extra: { probationMonths: 12 } },
-  { kind: 'party-probation', until: '2022-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'], extra: { probationMonths: 24 } },
+  {
+    kind: 'party-probation',
+    until: '2021-06-14',
+    blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'],
+    extra: { probationMonths: 12 },
+  },
+  {
+    kind: 'party-probation',
+    until: '2022-06-14',
+    blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'],
+    extra: { probationMonths: 24 },
+  },
   { kind: 'party-expulsion', until: '2023-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'rejoin-party'] },
   { kind: 'gov-warning', until: '2018-12-14', blocks: ['promotion', 'commendation'] },
   { kind: 'gov-demerit', until: '2019-06-14', blocks: ['promotion', 'commendation', 'pay-step'] },
@@ -67,16 +77,25 @@ describe('every measure with a period', () => {
     expect(new Set(ROWS.map((r) => r.kind))).toEqual(new Set(withPeriod));
   });
 
-  it.each(['reminder-talk', 'criticism-education', 'ordered-self-examination'])('%s has no influence period', (kind) => {
-    expect(running([rec('r1', kind, '2018-06-15')], '2018-06-15')).toEqual([]);
-  });
+  it.each(['reminder-talk', 'criticism-education', 'ordered-self-examination'])(
+    '%s has no influence period',
+    (kind) => {
+      expect(running([rec('r1', kind, '2018-06-15')], '2018-06-15')).toEqual([]);
+    },
+  );
 });
 
 describe('留党察看', () => {
   it('suspends party rights through the probation, the other blocks through the whole period', () => {
     const r = [rec('r1', 'party-probation', '2018-06-15', { probationMonths: 12 })];
-    expect(running(r, '2019-06-14')[0]).toMatchObject({ probationUntil: '2019-06-14', blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'] });
-    expect(running(r, '2019-06-15')[0]).toMatchObject({ probationUntil: '2019-06-14', blocks: ['promotion', 'commendation', 'equal-post'] });
+    expect(running(r, '2019-06-14')[0]).toMatchObject({
+      probationUntil: '2019-06-14',
+      blocks: ['promotion', 'commendation', 'equal-post', 'party-rights'],
+    });
+    expect(running(r, '2019-06-15')[0]).toMatchObject({
+      probationUntil: '2019-06-14',
+      blocks: ['promotion', 'commendation', 'equal-post'],
+    });
   });
 });
 
@@ -96,7 +115,12 @@ describe('start dates', () => {
 
 describe('what counts', () => {
   it('a revoked record never counts', () => {
-    const r = [rec('r1', 'party-warning', '2018-06-15', { status: 'revoked', revoked: { by: 'u', at: '2018-07-01T00:00:00Z', reason: '错误录入' } })];
+    const r = [
+      rec('r1', 'party-warning', '2018-06-15', {
+        status: 'revoked',
+        revoked: { by: 'u', at: '2018-07-01T00:00:00Z', reason: '错误录入' },
+      }),
+    ];
     expect(running(r, '2018-07-01')).toEqual([]);
   });
   it('expiry is automatic: a record a clerk left active is over on its date, one marked expired early still runs', () => {
@@ -110,7 +134,11 @@ describe('what counts', () => {
 
 describe('combinations', () => {
   it('several sanctions: the heaviest is listed first, and each keeps its own end', () => {
-    const r = [rec('a', 'gov-warning', '2018-06-15'), rec('b', 'party-serious-warning', '2018-03-01'), rec('c', 'admonishment', '2018-09-01')];
+    const r = [
+      rec('a', 'gov-warning', '2018-06-15'),
+      rec('b', 'party-serious-warning', '2018-03-01'),
+      rec('c', 'admonishment', '2018-09-01'),
+    ];
     const p = running(r, '2018-10-01');
     expect(p.map((x) => x.kind)).toEqual(['party-serious-warning', 'gov-warning', 'admonishment']);
     expect(p.map((x) => x.until)).toEqual(['2019-08-31', '2018-12-14', '2019-02-28']);
@@ -128,12 +156,22 @@ describe('combinations', () => {
     const r = [rec('a', 'gov-warning', '2018-01-10'), rec('b', 'gov-warning', '2018-03-01')];
     const p = running(r, '2018-08-01');
     expect(p).toHaveLength(1);
-    expect(p[0]).toMatchObject({ records: ['a', 'b'], from: '2018-01-10', until: '2019-01-09', combinedMonths: 12, source: 'gov-15-combination' });
+    expect(p[0]).toMatchObject({
+      records: ['a', 'b'],
+      from: '2018-01-10',
+      until: '2019-01-09',
+      combinedMonths: 12,
+      source: 'gov-15-combination',
+    });
     expect(running(r, '2019-01-10')).toEqual([]);
   });
 
   it('the combined period is capped at 48 months', () => {
-    const r = [rec('a', 'gov-dismissal', '2018-01-10'), rec('b', 'gov-dismissal', '2018-02-01'), rec('c', 'gov-dismissal', '2018-03-01')];
+    const r = [
+      rec('a', 'gov-dismissal', '2018-01-10'),
+      rec('b', 'gov-dismissal', '2018-02-01'),
+      rec('c', 'gov-dismissal', '2018-03-01'),
+    ];
     const p = running(r, '2018-04-01');
     expect(COMBINED_CAP_MONTHS).toBe(48);
     expect(p[0]).toMatchObject({ records: ['a', 'b', 'c'], combinedMonths: 48, until: '2022-01-09' });
@@ -141,7 +179,11 @@ describe('combinations', () => {
   });
 
   it('a later decision never ends before its own period, whatever the cap', () => {
-    const r = [rec('a', 'gov-downgrade', '2018-01-10'), rec('b', 'gov-downgrade', '2019-12-01'), rec('c', 'gov-downgrade', '2021-11-01')];
+    const r = [
+      rec('a', 'gov-downgrade', '2018-01-10'),
+      rec('b', 'gov-downgrade', '2019-12-01'),
+      rec('c', 'gov-downgrade', '2021-11-01'),
+    ];
     const p = running(r, '2022-01-01');
     expect(p[0]).toMatchObject({ records: ['a', 'b', 'c'], combinedMonths: 48, until: '2023-10-31' });
   });
@@ -153,7 +195,12 @@ describe('combinations', () => {
   });
 
   it('different kinds, party sanctions and 开除 do not combine', () => {
-    const r = [rec('a', 'gov-warning', '2018-01-10'), rec('b', 'gov-demerit', '2018-02-01'), rec('c', 'party-warning', '2018-02-01'), rec('d', 'party-warning', '2018-03-01')];
+    const r = [
+      rec('a', 'gov-warning', '2018-01-10'),
+      rec('b', 'gov-demerit', '2018-02-01'),
+      rec('c', 'party-warning', '2018-02-01'),
+      rec('d', 'party-warning', '2018-03-01'),
+    ];
     expect(running(r, '2018-04-01').map((p) => p.records)).toEqual([['b'], ['d'], ['c'], ['a']]);
     const e = [rec('x', 'gov-expulsion', '2018-01-10'), rec('y', 'gov-expulsion', '2018-02-01')];
     expect(running(e, '2030-01-01')).toHaveLength(2);

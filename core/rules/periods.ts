@@ -94,7 +94,8 @@ function single(record: DotRecord): Single | undefined {
   return { record, measure, from, months, until, probationUntil: periodUntil(from, record.probationMonths ?? 24) };
 }
 
-const byStart = (a: Single, b: Single) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0);
+const byStart = (a: Single, b: Single) =>
+  a.from < b.from ? -1 : a.from > b.from ? 1 : a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0;
 
 function reasonOf(group: Single[], asOf: IsoDate): PeriodReason {
   const first = group[0]!;
@@ -179,7 +180,10 @@ export function influencePeriods(records: readonly DotRecord[], asOf: IsoDate): 
 }
 
 /** The last day any running period blocks `block` (null = permanently), or undefined if none does. */
-export function blockedUntil(periods: readonly PeriodReason[], block: PeriodReason['blocks'][number]): IsoDate | null | undefined {
+export function blockedUntil(
+  periods: readonly PeriodReason[],
+  block: PeriodReason['blocks'][number],
+): IsoDate | null | undefined {
   let out: IsoDate | undefined;
   for (const p of periods) {
     if (!p.blocks.includes(block)) continue;

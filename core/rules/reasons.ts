@@ -46,7 +46,15 @@ export type Reason =
       /** In a review: the block that made this reason count for the purpose asked about. */
       applies?: Block;
     }
-  | { code: 'appraisal'; kind: string; records: string[]; date: IsoDate; year: number; effect: AppraisalEffect; source: SourceId }
+  | {
+      code: 'appraisal';
+      kind: string;
+      records: string[];
+      date: IsoDate;
+      year: number;
+      effect: AppraisalEffect;
+      source: SourceId;
+    }
   | { code: 'investigation'; clue: string; stage: ClueStage; since: IsoDate; source: SourceId }
   | { code: 'note-measure'; kind: string; records: string[]; date: IsoDate; source: SourceId }
   | { code: 'unknown-kind'; kind: string; records: string[]; date: IsoDate; source: SourceId }

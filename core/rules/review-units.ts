@@ -27,7 +27,12 @@ export interface UnitDossier {
 }
 
 /** How a unit's grade level weighs: lowest objects, attention is noted. */
-const GRADE_OPINION: Record<0 | 1 | 2 | 3, Opinion> = { 0: 'no-objection', 1: 'no-objection', 2: 'note', 3: 'objection' };
+const GRADE_OPINION: Record<0 | 1 | 2 | 3, Opinion> = {
+  0: 'no-objection',
+  1: 'no-objection',
+  2: 'note',
+  3: 'objection',
+};
 
 export interface UnitOpinion {
   opinion: Opinion;
@@ -40,7 +45,9 @@ export function reviewUnit(dossier: UnitDossier, request: UnitReviewRequest, con
   const gradeOpinion = GRADE_OPINION[a.level];
   const weighed: { r: Reason; o: Opinion }[] = [
     // A grade lowered by warnings is explained by the warnings themselves, listed below in full.
-    ...(gradeOpinion === 'no-objection' ? [] : a.graded.reasons.filter((r) => r.basis !== 'warning').map((r) => ({ r, o: gradeOpinion }))),
+    ...(gradeOpinion === 'no-objection'
+      ? []
+      : a.graded.reasons.filter((r) => r.basis !== 'warning').map((r) => ({ r, o: gradeOpinion }))),
     ...openClues(dossier.subject, request.asOf).map((r) => ({ r, o: opinionOf(r) })),
     // Open-clue warnings are already the clue reasons above; the others are notes.
     ...a.facts.warnings.filter((w) => w.trigger !== 'open-clue').map((r) => ({ r, o: opinionOf(r) })),
@@ -49,7 +56,12 @@ export function reviewUnit(dossier: UnitDossier, request: UnitReviewRequest, con
   const opinion = sorted[0]?.o ?? 'no-objection';
   const reasons = sorted.map((x) => x.r);
   if (opinion === 'no-objection') {
-    reasons.push({ code: 'clear', purpose: request.purpose, ...(request.year !== undefined ? { year: request.year } : {}), source: 'integrity-review' });
+    reasons.push({
+      code: 'clear',
+      purpose: request.purpose,
+      ...(request.year !== undefined ? { year: request.year } : {}),
+      source: 'integrity-review',
+    });
   }
   return { opinion, reasons };
 }
@@ -64,11 +76,16 @@ export type ReviewedUnit =
   | { query: string; match: 'ambiguous'; candidates: UnitRef[] }
   | { query: string; match: 'not-found' };
 
-export function reviewUnitBatch(request: UnitReviewRequest, dossiers: readonly UnitDossier[], config: RulesConfig): { request: UnitReviewRequest; units: ReviewedUnit[] } {
+export function reviewUnitBatch(
+  request: UnitReviewRequest,
+  dossiers: readonly UnitDossier[],
+  config: RulesConfig,
+): { request: UnitReviewRequest; units: ReviewedUnit[] } {
   const byCode = new Map(dossiers.map((d) => [d.subject.unit.code, d]));
   const byName = new Map<string, UnitDossier[]>();
   for (const d of dossiers) {
-    for (const n of new Set([d.subject.unit.name, ...(d.subject.unit.aliases ?? [])])) byName.set(n, [...(byName.get(n) ?? []), d]);
+    for (const n of new Set([d.subject.unit.name, ...(d.subject.unit.aliases ?? [])]))
+      byName.set(n, [...(byName.get(n) ?? []), d]);
   }
   const ref = (d: UnitDossier): UnitRef => ({ code: d.subject.unit.code, name: d.subject.unit.name });
   const units = request.units.map((raw): ReviewedUnit => {
@@ -76,7 +93,12 @@ export function reviewUnitBatch(request: UnitReviewRequest, dossiers: readonly U
     const exact = byCode.get(query);
     const matches = exact ? [exact] : (byName.get(query) ?? []);
     if (matches.length === 0) return { query: raw, match: 'not-found' };
-    if (matches.length > 1) return { query: raw, match: 'ambiguous', candidates: matches.map(ref).sort((a, b) => (a.code < b.code ? -1 : 1)) };
+    if (matches.length > 1)
+      return {
+        query: raw,
+        match: 'ambiguous',
+        candidates: matches.map(ref).sort((a, b) => (a.code < b.code ? -1 : 1)),
+      };
     return { query: raw, match: 'found', ...ref(matches[0]!), ...reviewUnit(matches[0]!, request, config) };
   });
   return { request, units };

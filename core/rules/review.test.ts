@@ -19,7 +19,12 @@ describe('the seed case: a 党内警告 approved in June 2018', () => {
   it('objects to an 优秀 grade in the 2018 annual appraisal, and says why', () => {
     const o = review(zhang, { purpose: 'annual-appraisal', year: 2018, asOf: '2019-08-20' });
     expect(o.opinion).toBe('objection');
-    expect(o.reasons[0]).toMatchObject({ code: 'appraisal', effect: 'not-excellent', year: 2018, records: ['r-zhang'] });
+    expect(o.reasons[0]).toMatchObject({
+      code: 'appraisal',
+      effect: 'not-excellent',
+      year: 2018,
+      records: ['r-zhang'],
+    });
     expect(explain(o.reasons[0]!, 'zh-CN')).toBe(
       '2018年6月15日受到党内警告（记录 r-zhang），2018年度考核不得确定为优秀等次，不能评先评优（《公务员考核规定》第二十八条、第二十九条）。',
     );
@@ -64,7 +69,10 @@ describe('opinions per purpose', () => {
   it('promotion: a post adjustment blocks it but not the pay step; a running period that does not block is only a note', () => {
     const s = subject([rec('p', 'post-adjustment', '2019-01-01')]);
     expect(review(s, { purpose: 'promotion', asOf: '2019-12-31' }).opinion).toBe('objection');
-    expect(review(s, { purpose: 'commendation', asOf: '2019-12-31' }).reasons[0]).toMatchObject({ code: 'appraisal', effect: 'not-excellent' });
+    expect(review(s, { purpose: 'commendation', asOf: '2019-12-31' }).reasons[0]).toMatchObject({
+      code: 'appraisal',
+      effect: 'not-excellent',
+    });
     const r = review(s, { purpose: 'commendation', year: 2020, asOf: '2019-12-31' });
     expect(r.opinion).toBe('note');
     expect(r.reasons[0]).toMatchObject({ code: 'period', kind: 'post-adjustment' });
@@ -72,14 +80,31 @@ describe('opinions per purpose', () => {
   });
 
   it('an open clue at 初核 or 立案 postpones; at 谈话函询 it is a note', () => {
-    const p = review(subject([], { clues: [clue('k1', 'preliminary', '2019-05-01')] }), { purpose: 'promotion', asOf: '2019-06-01' });
+    const p = review(subject([], { clues: [clue('k1', 'preliminary', '2019-05-01')] }), {
+      purpose: 'promotion',
+      asOf: '2019-06-01',
+    });
     expect(p.opinion).toBe('postpone');
-    expect(explain(p.reasons[0]!, 'zh-CN')).toBe('问题线索 k1 自2019年5月1日处于初步核实阶段，建议暂缓，待查清后再作答复（党风廉政意见回复：有问题线索正在核查的，建议暂缓，待查清后再作答复）。');
-    const c = review(subject([], { clues: [clue('k2', 'case', '2019-05-01')] }), { purpose: 'annual-appraisal', year: 2018, asOf: '2019-06-01' });
+    expect(explain(p.reasons[0]!, 'zh-CN')).toBe(
+      '问题线索 k1 自2019年5月1日处于初步核实阶段，建议暂缓，待查清后再作答复（党风廉政意见回复：有问题线索正在核查的，建议暂缓，待查清后再作答复）。',
+    );
+    const c = review(subject([], { clues: [clue('k2', 'case', '2019-05-01')] }), {
+      purpose: 'annual-appraisal',
+      year: 2018,
+      asOf: '2019-06-01',
+    });
     expect(c.opinion).toBe('postpone');
     expect(c.reasons[0]).toMatchObject({ code: 'investigation', stage: 'case', source: 'appraisal-28-investigation' });
-    expect(review(subject([], { clues: [clue('k3', 'inquiry', '2019-05-01')] }), { purpose: 'promotion', asOf: '2019-06-01' }).opinion).toBe('note');
-    expect(review(subject([], { clues: [clue('k4', 'closed', '2019-05-01')] }), { purpose: 'promotion', asOf: '2019-06-01' }).opinion).toBe('no-objection');
+    expect(
+      review(subject([], { clues: [clue('k3', 'inquiry', '2019-05-01')] }), {
+        purpose: 'promotion',
+        asOf: '2019-06-01',
+      }).opinion,
+    ).toBe('note');
+    expect(
+      review(subject([], { clues: [clue('k4', 'closed', '2019-05-01')] }), { purpose: 'promotion', asOf: '2019-06-01' })
+        .opinion,
+    ).toBe('no-objection');
   });
 
   it('an objection outweighs a postponement, and both reasons are given', () => {
@@ -90,15 +115,32 @@ describe('opinions per purpose', () => {
   });
 
   it('a recent talk, a substantiated flag and a workspace-added kind are notes', () => {
-    expect(review(subject([rec('t', 'reminder-talk', '2019-03-01')]), { purpose: 'promotion', asOf: '2019-06-01' })).toMatchObject({
-      opinion: 'note', reasons: [{ code: 'note-measure', kind: 'reminder-talk' }],
+    expect(
+      review(subject([rec('t', 'reminder-talk', '2019-03-01')]), { purpose: 'promotion', asOf: '2019-06-01' }),
+    ).toMatchObject({
+      opinion: 'note',
+      reasons: [{ code: 'note-measure', kind: 'reminder-talk' }],
     });
-    expect(review(subject([rec('t', 'reminder-talk', '2018-03-01')]), { purpose: 'promotion', asOf: '2019-06-01' }).opinion).toBe('no-objection');
-    expect(review(subject([], { flags: [flag('f', 'substantiated', '2019-03-01')] }), { purpose: 'promotion', asOf: '2019-06-01' }).reasons[0]).toMatchObject({
-      code: 'warning', trigger: 'substantiated-flag',
+    expect(
+      review(subject([rec('t', 'reminder-talk', '2018-03-01')]), { purpose: 'promotion', asOf: '2019-06-01' }).opinion,
+    ).toBe('no-objection');
+    expect(
+      review(subject([], { flags: [flag('f', 'substantiated', '2019-03-01')] }), {
+        purpose: 'promotion',
+        asOf: '2019-06-01',
+      }).reasons[0],
+    ).toMatchObject({
+      code: 'warning',
+      trigger: 'substantiated-flag',
     });
-    expect(review(subject([rec('x', 'local-sanction', '2019-03-01', { colour: 'black' })]), { purpose: 'promotion', asOf: '2019-06-01' })).toMatchObject({
-      opinion: 'note', reasons: [{ code: 'unknown-kind', kind: 'local-sanction' }],
+    expect(
+      review(subject([rec('x', 'local-sanction', '2019-03-01', { colour: 'black' })]), {
+        purpose: 'promotion',
+        asOf: '2019-06-01',
+      }),
+    ).toMatchObject({
+      opinion: 'note',
+      reasons: [{ code: 'unknown-kind', kind: 'local-sanction' }],
     });
   });
 
@@ -118,7 +160,11 @@ describe('a batch', () => {
       subject([], { cadre: cadre('c4', '李四') }),
     ],
   };
-  const result = reviewBatch({ purpose: 'promotion', asOf: '2019-01-01', people: ['张某', '王伟', '赵六', 'c3', ' 张三 ', '李四'] }, data, config);
+  const result = reviewBatch(
+    { purpose: 'promotion', asOf: '2019-01-01', people: ['张某', '王伟', '赵六', 'c3', ' 张三 ', '李四'] },
+    data,
+    config,
+  );
 
   it('answers every query in order, resolving ids, names and aliases', () => {
     expect(result.people.map((p) => [p.query, p.match, p.match === 'found' ? p.opinion : null])).toEqual([
@@ -133,7 +179,8 @@ describe('a batch', () => {
 
   it('reports a name that fits several cadres with every candidate, never a guess', () => {
     expect(result.people[1]).toEqual({
-      query: '王伟', match: 'ambiguous',
+      query: '王伟',
+      match: 'ambiguous',
       candidates: [
         { cadreId: 'c2', name: '王伟', unitCode: 'U02', post: '科长' },
         { cadreId: 'c3', name: '王伟', unitCode: 'U03', post: '副科长' },
@@ -142,7 +189,14 @@ describe('a batch', () => {
   });
 
   it('counts opinions', () => {
-    expect(result.counts).toEqual({ 'no-objection': 2, note: 0, postpone: 0, objection: 2, ambiguous: 1, 'not-found': 1 });
+    expect(result.counts).toEqual({
+      'no-objection': 2,
+      note: 0,
+      postpone: 0,
+      objection: 2,
+      ambiguous: 1,
+      'not-found': 1,
+    });
   });
 });
 
@@ -161,15 +215,26 @@ describe('the opinion line of a reply', () => {
 
 describe('review request validation', () => {
   it('accepts each purpose and rejects bad input naming the field in both locales', () => {
-    const ok: ReviewRequest = v.parse(reviewRequestSchema, { purpose: 'annual-appraisal', year: 2018, asOf: '2019-08-20', people: [' 张某 '] });
+    const ok: ReviewRequest = v.parse(reviewRequestSchema, {
+      purpose: 'annual-appraisal',
+      year: 2018,
+      asOf: '2019-08-20',
+      people: [' 张某 '],
+    });
     expect(ok.people).toEqual(['张某']);
-    expect(v.safeParse(reviewRequestSchema, { purpose: 'promotion', asOf: '2019-08-20', people: ['c1'] }).success).toBe(true);
+    expect(v.safeParse(reviewRequestSchema, { purpose: 'promotion', asOf: '2019-08-20', people: ['c1'] }).success).toBe(
+      true,
+    );
     const errors = (input: unknown, locale: 'zh-CN' | 'en') => {
       const r = v.safeParse(reviewRequestSchema, input);
       return r.success ? [] : describeIssues(r.issues, locale).map((e) => e.message);
     };
-    expect(errors({ purpose: 'annual-appraisal', year: 2020, asOf: '2019-08-20', people: ['张某'] }, 'zh-CN')).toEqual(['考核年度：应为不晚于截止日期所在年份的年度']);
-    expect(errors({ purpose: 'bonus', asOf: '2019-08-20', people: ['张某'] }, 'en')).toEqual(['Purpose: must be annual appraisal, promotion, commendation or reserve cadre']);
+    expect(errors({ purpose: 'annual-appraisal', year: 2020, asOf: '2019-08-20', people: ['张某'] }, 'zh-CN')).toEqual([
+      '考核年度：应为不晚于截止日期所在年份的年度',
+    ]);
+    expect(errors({ purpose: 'bonus', asOf: '2019-08-20', people: ['张某'] }, 'en')).toEqual([
+      'Purpose: must be annual appraisal, promotion, commendation or reserve cadre',
+    ]);
     expect(errors({ purpose: 'promotion', asOf: '2019-02-30', people: [] }, 'en')).toEqual([
       'As of: is not a valid date (expected 2019-06-12)',
       'People: is required',

@@ -34,7 +34,12 @@ const requestVariants = v.variant(
   'purpose',
   [
     v.object({ purpose: v.literal('annual-appraisal'), year: yearSchema, asOf: dateSchema, people: peopleSchema }),
-    v.object({ purpose: v.literal('commendation'), year: v.optional(yearSchema), asOf: dateSchema, people: peopleSchema }),
+    v.object({
+      purpose: v.literal('commendation'),
+      year: v.optional(yearSchema),
+      asOf: dateSchema,
+      people: peopleSchema,
+    }),
     v.object({ purpose: v.picklist(['promotion', 'reserve-cadre']), asOf: dateSchema, people: peopleSchema }),
   ],
   'review.purpose',
@@ -45,7 +50,10 @@ const yearNotAfterAsOf = v.rawCheck<v.InferOutput<typeof requestVariants>>(({ da
   if (!dataset.typed) return;
   const r = dataset.value;
   if (!('year' in r) || r.year === undefined || r.year <= yearOf(r.asOf)) return;
-  addIssue({ message: 'review.year', path: [{ type: 'object', origin: 'value', input: r, key: 'year', value: r.year }] });
+  addIssue({
+    message: 'review.year',
+    path: [{ type: 'object', origin: 'value', input: r, key: 'year', value: r.year }],
+  });
 });
 
 /**
@@ -99,8 +107,16 @@ export function openClues(subject: SubjectData, asOf: IsoDate): InvestigationRea
   return subject.clues
     .filter((c) => c.stage !== 'closed' && c.received <= asOf)
     .map((c): InvestigationReason => ({
-      code: 'investigation', clue: c.id, stage: c.stage, since: c.received,
-      source: c.stage === 'case' ? 'appraisal-28-investigation' : POSTPONE_STAGES.includes(c.stage) ? 'review-postpone' : 'integrity-review',
+      code: 'investigation',
+      clue: c.id,
+      stage: c.stage,
+      since: c.received,
+      source:
+        c.stage === 'case'
+          ? 'appraisal-28-investigation'
+          : POSTPONE_STAGES.includes(c.stage)
+            ? 'review-postpone'
+            : 'integrity-review',
     }))
     .sort((a, b) => (a.clue < b.clue ? -1 : 1));
 }
@@ -119,8 +135,13 @@ function notes(facts: Facts, year: number | undefined, windowMonths: number): Re
     .filter((r) => (r.colour === 'yellow' || r.colour === 'black') && inWindow(r.decisionDate))
     .flatMap((r): RecordNote[] => {
       const m = measureFor(r.kind);
-      if (!m) return [{ code: 'unknown-kind', kind: r.kind, records: [r.id], date: r.decisionDate, source: 'workspace-vocabulary' }];
-      return m.term.type === 'none' ? [{ code: 'note-measure', kind: r.kind, records: [r.id], date: r.decisionDate, source: m.source }] : [];
+      if (!m)
+        return [
+          { code: 'unknown-kind', kind: r.kind, records: [r.id], date: r.decisionDate, source: 'workspace-vocabulary' },
+        ];
+      return m.term.type === 'none'
+        ? [{ code: 'note-measure', kind: r.kind, records: [r.id], date: r.decisionDate, source: m.source }]
+        : [];
     })
     .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : a.records[0]! < b.records[0]! ? -1 : 1));
 }
@@ -150,12 +171,26 @@ export function reviewSubject(
   const clues = openClues(subject, request.asOf);
   const clueIds = new Set(clues.map((c) => c.clue));
   const warnings = facts.warnings.filter((w) => !(w.trigger === 'open-clue' && w.refs.some((id) => clueIds.has(id))));
-  const all = [...periods, ...appraisal, ...clues, ...warnings, ...notes(facts, year, config.gradeScheme.yellowWindowMonths)];
+  const all = [
+    ...periods,
+    ...appraisal,
+    ...clues,
+    ...warnings,
+    ...notes(facts, year, config.gradeScheme.yellowWindowMonths),
+  ];
   // Stable sort: within an opinion level the sub-lists keep their own deterministic order.
-  const reasons = all.map((r, i) => ({ r, i, o: rank(opinionOf(r)) })).sort((a, b) => b.o - a.o || a.i - b.i).map((x) => x.r);
+  const reasons = all
+    .map((r, i) => ({ r, i, o: rank(opinionOf(r)) }))
+    .sort((a, b) => b.o - a.o || a.i - b.i)
+    .map((x) => x.r);
   const opinion = reasons.length ? opinionOf(reasons[0]!) : 'no-objection';
   if (opinion === 'no-objection') {
-    reasons.push({ code: 'clear', purpose: request.purpose, ...(year !== undefined ? { year } : {}), source: 'integrity-review' });
+    reasons.push({
+      code: 'clear',
+      purpose: request.purpose,
+      ...(year !== undefined ? { year } : {}),
+      source: 'integrity-review',
+    });
   }
   return { opinion, reasons };
 }
@@ -199,11 +234,27 @@ function directory(subjects: readonly SubjectData[]) {
   return { byId, byName };
 }
 
-const refOf = (s: SubjectData): CadreRef => ({ cadreId: s.cadre!.id, name: s.cadre!.name, unitCode: s.cadre!.unitCode, post: s.cadre!.post });
+const refOf = (s: SubjectData): CadreRef => ({
+  cadreId: s.cadre!.id,
+  name: s.cadre!.name,
+  unitCode: s.cadre!.unitCode,
+  post: s.cadre!.post,
+});
 
-export function reviewBatch(request: ReviewRequest, data: ReviewData, config: Pick<WorkspaceConfig, 'warningRules' | 'gradeScheme'>): ReviewResult {
+export function reviewBatch(
+  request: ReviewRequest,
+  data: ReviewData,
+  config: Pick<WorkspaceConfig, 'warningRules' | 'gradeScheme'>,
+): ReviewResult {
   const { byId, byName } = directory(data.subjects);
-  const counts: ReviewResult['counts'] = { 'no-objection': 0, note: 0, postpone: 0, objection: 0, ambiguous: 0, 'not-found': 0 };
+  const counts: ReviewResult['counts'] = {
+    'no-objection': 0,
+    note: 0,
+    postpone: 0,
+    objection: 0,
+    ambiguous: 0,
+    'not-found': 0,
+  };
   const people = request.people.map((raw): ReviewedPerson => {
     const query = raw.trim();
     const exact = byId.get(query);
@@ -214,7 +265,11 @@ export function reviewBatch(request: ReviewRequest, data: ReviewData, config: Pi
     }
     if (matches.length > 1) {
       counts.ambiguous++;
-      return { query: raw, match: 'ambiguous', candidates: matches.map(refOf).sort((a, b) => (a.cadreId < b.cadreId ? -1 : 1)) };
+      return {
+        query: raw,
+        match: 'ambiguous',
+        candidates: matches.map(refOf).sort((a, b) => (a.cadreId < b.cadreId ? -1 : 1)),
+      };
     }
     const subject = matches[0]!;
     const result = reviewSubject(subject, request, config);

@@ -27,7 +27,12 @@ export function assessCadre(subject: SubjectData, asOf: IsoDate, config: RulesCo
 }
 
 /** A unit's standing reads its cadres' outcomes (from assessCadre) as well as its own dots. */
-export function assessUnit(unit: SubjectData, cadres: readonly CadreOutcome[], asOf: IsoDate, config: RulesConfig): Assessment {
+export function assessUnit(
+  unit: SubjectData,
+  cadres: readonly CadreOutcome[],
+  asOf: IsoDate,
+  config: RulesConfig,
+): Assessment {
   const facts = factsOf(unit, asOf, config);
   const graded = gradeUnit(facts, cadres, config.gradeScheme);
   return { facts, graded, level: graded.level, warnings: facts.warnings.length };
@@ -40,7 +45,10 @@ export function dotCounts(subject: SubjectData, asOf: IsoDate): Record<Colour, n
   return out;
 }
 
-export type RulesSummary = Pick<SubjectSummary, 'dots' | 'grade' | 'gradeReason' | 'warnings' | 'flags' | 'periods' | 'endedPeriods'>;
+export type RulesSummary = Pick<
+  SubjectSummary,
+  'dots' | 'grade' | 'gradeReason' | 'warnings' | 'flags' | 'periods' | 'endedPeriods'
+>;
 
 /**
  * The rules' part of a SubjectSummary, in the user's language. For a unit pass its cadres'
@@ -57,11 +65,15 @@ export function summarise(
   // unit's grade) passes it in, so the rules run once per subject.
   const a =
     options.assessed ??
-    (subject.cadre || !subject.unit ? assessCadre(subject, asOf, config) : assessUnit(subject, options.cadres ?? [], asOf, config));
+    (subject.cadre || !subject.unit
+      ? assessCadre(subject, asOf, config)
+      : assessUnit(subject, options.cadres ?? [], asOf, config));
   // The index is read by people (overlay card, side panel): records by 文号, clues by summary, no ids.
   const vocab: Vocabulary = { ...options.vocab, refs: refsOf(subject) };
   // Periods over by `asOf` (not those still to start): the overlay's card says they are over.
-  const ended = allPeriods(subject.records, asOf).filter((p) => !isRunning(p, asOf) && p.until !== null && p.until < asOf);
+  const ended = allPeriods(subject.records, asOf).filter(
+    (p) => !isRunning(p, asOf) && p.until !== null && p.until < asOf,
+  );
   return {
     dots: dotCounts(subject, asOf),
     grade: a.graded.grade,

@@ -14,16 +14,19 @@ import type { Reason, SubjectData, WarningTrigger } from './reasons.ts';
 
 export type WarningReason = Extract<Reason, { code: 'warning' }>;
 
-
-
 type Trigger = (subject: SubjectData, asOf: IsoDate, rules: WarningRules) => WarningReason[];
 
 const openClue: Trigger = (subject, asOf, rules) =>
   subject.clues
     .filter((c) => c.stage !== 'closed' && rules.openClue.stages.includes(c.stage) && c.received <= asOf)
     .map((c) => ({
-      code: 'warning', trigger: 'open-clue', refs: [c.id], source: 'warning-rules',
-      stage: c.stage, since: c.received, until: null,
+      code: 'warning',
+      trigger: 'open-clue',
+      refs: [c.id],
+      source: 'warning-rules',
+      stage: c.stage,
+      since: c.received,
+      until: null,
     }));
 
 /**
@@ -35,21 +38,36 @@ const repeatedYellow: Trigger = (subject, asOf, rules) => {
   const start = windowStart(asOf, withinMonths);
   const recent = countingRecords(subject.records, asOf)
     .filter((r) => r.colour === 'yellow' && r.decisionDate >= start)
-    .sort((a, b) => (a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1));
+    .sort((a, b) =>
+      a.decisionDate < b.decisionDate ? 1 : a.decisionDate > b.decisionDate ? -1 : a.id < b.id ? -1 : 1,
+    );
   if (recent.length < count) return [];
   const nth = recent[count - 1]!;
-  return [{
-    code: 'warning', trigger: 'repeated-yellow', refs: recent.map((r) => r.id).sort(), source: 'warning-rules',
-    count: recent.length, withinMonths, since: recent[0]!.decisionDate, until: periodUntil(nth.decisionDate, withinMonths),
-  }];
+  return [
+    {
+      code: 'warning',
+      trigger: 'repeated-yellow',
+      refs: recent.map((r) => r.id).sort(),
+      source: 'warning-rules',
+      count: recent.length,
+      withinMonths,
+      since: recent[0]!.decisionDate,
+      until: periodUntil(nth.decisionDate, withinMonths),
+    },
+  ];
 };
 
 const substantiatedFlag: Trigger = (subject, asOf) =>
   subject.flags
     .filter((f) => f.status === 'substantiated' && (f.statusChangedAt ?? f.date) <= asOf)
     .map((f) => ({
-      code: 'warning', trigger: 'substantiated-flag', refs: [f.id], source: 'warning-rules',
-      item: f.item, since: f.statusChangedAt ?? f.date, until: null,
+      code: 'warning',
+      trigger: 'substantiated-flag',
+      refs: [f.id],
+      source: 'warning-rules',
+      item: f.item,
+      since: f.statusChangedAt ?? f.date,
+      until: null,
     }));
 
 /** The due date is the last day allowed: overdue from the day after, until rectified. */
@@ -58,11 +76,20 @@ const overdueRectification: Trigger = (subject, asOf) =>
     .filter((r) => r.colour === 'yellow' && r.rectificationDue !== undefined && r.rectificationDue < asOf)
     .filter((r) => r.rectifiedOn === undefined || r.rectifiedOn > asOf)
     .map((r) => ({
-      code: 'warning', trigger: 'overdue-rectification', refs: [r.id], source: 'warning-rules',
-      due: r.rectificationDue!, since: addDays(r.rectificationDue!, 1), until: null,
+      code: 'warning',
+      trigger: 'overdue-rectification',
+      refs: [r.id],
+      source: 'warning-rules',
+      due: r.rectificationDue!,
+      since: addDays(r.rectificationDue!, 1),
+      until: null,
     }));
 
-export const WARNING_TRIGGERS: readonly { trigger: WarningTrigger; enabled: (rules: WarningRules) => boolean; run: Trigger }[] = [
+export const WARNING_TRIGGERS: readonly {
+  trigger: WarningTrigger;
+  enabled: (rules: WarningRules) => boolean;
+  run: Trigger;
+}[] = [
   { trigger: 'open-clue', enabled: (r) => r.openClue.enabled, run: openClue },
   { trigger: 'repeated-yellow', enabled: (r) => r.repeatedYellow.enabled, run: repeatedYellow },
   { trigger: 'substantiated-flag', enabled: (r) => r.substantiatedFlag.enabled, run: substantiatedFlag },

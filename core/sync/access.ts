@@ -31,14 +31,20 @@ const USER_SOURCE = '[^/?#*\\s\\p{C}]{1,128}';
 export const docNameSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(new RegExp(`^(workspace|register|queries|(unit|notes):${UNIT_CODE_SOURCE}|user:${USER_SOURCE})$`, 'u'), 'not a document name'),
+  v.regex(
+    new RegExp(`^(workspace|register|queries|(unit|notes):${UNIT_CODE_SOURCE}|user:${USER_SOURCE})$`, 'u'),
+    'not a document name',
+  ),
 );
 
 /** An exact document name, or a prefix ending in `*` (`unit:*`, `unit:A0*`, `*`). */
 export const docPatternSchema = v.pipe(
   v.string(),
   v.maxLength(200),
-  v.regex(new RegExp(`^(\\*|workspace|register|(unit|notes):(\\*|${UNIT_CODE_SOURCE}\\*?))$`, 'u'), 'not a document name or pattern'),
+  v.regex(
+    new RegExp(`^(\\*|workspace|register|(unit|notes):(\\*|${UNIT_CODE_SOURCE}\\*?))$`, 'u'),
+    'not a document name or pattern',
+  ),
 );
 
 export const grantSchema = v.object({ role: roleSchema, doc: docPatternSchema });
@@ -61,7 +67,8 @@ export function patternMatches(pattern: string, docName: string): boolean {
   return pattern.endsWith('*') ? docName.startsWith(pattern.slice(0, -1)) : pattern === docName;
 }
 
-const stronger = (a: Role | null, b: Role | null): Role | null => (a === null ? b : b === null ? a : roles.indexOf(b) > roles.indexOf(a) ? b : a);
+const stronger = (a: Role | null, b: Role | null): Role | null =>
+  a === null ? b : b === null ? a : roles.indexOf(b) > roles.indexOf(a) ? b : a;
 
 /** The strongest role the grants name for `docName` (patterns included), or null. */
 function granted(grants: readonly Pick<Grant, 'role' | 'doc'>[], docName: string): Role | null {
@@ -84,12 +91,19 @@ function granted(grants: readonly Pick<Grant, 'role' | 'doc'>[], docName: string
  *
  * `undefined`: not one of these documents (the ordinary grants decide). `null`: no access.
  */
-export function derivedRole(grants: readonly Grant[], docName: string, user: string | undefined): Role | null | undefined {
+export function derivedRole(
+  grants: readonly Grant[],
+  docName: string,
+  user: string | undefined,
+): Role | null | undefined {
   if (docName.startsWith('user:')) return user !== undefined && docName === `user:${user}` ? 'editor' : null;
   if (docName !== QUERIES_DOC) return undefined;
   if (granted(grants, 'workspace') === null) return granted(grants, QUERIES_DOC);
   const strongest = grants.reduce<Role | null>((best, g) => stronger(best, g.role), null);
-  return stronger(granted(grants, QUERIES_DOC), strongest === 'viewer' ? 'viewer' : strongest === null ? null : 'annotator');
+  return stronger(
+    granted(grants, QUERIES_DOC),
+    strongest === 'viewer' ? 'viewer' : strongest === null ? null : 'annotator',
+  );
 }
 
 /** Which roles write the derived documents (any role but viewer; the owner of a user document is an editor). */
@@ -110,7 +124,8 @@ export function effectiveRole(grants: readonly Grant[], docName: string, user?: 
 export function roleCanWrite(role: Role | null | undefined, docName: string): boolean {
   if (role === null || role === undefined) return false;
   if (docName === QUERIES_DOC || docName.startsWith('user:')) return derivedCanWrite(role);
-  const family = docName === 'workspace' || docName === 'register' ? docName : docName.startsWith('unit:') ? 'unit' : 'notes';
+  const family =
+    docName === 'workspace' || docName === 'register' ? docName : docName.startsWith('unit:') ? 'unit' : 'notes';
   return writers[family].includes(role);
 }
 

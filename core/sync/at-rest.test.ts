@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { newDataKey, recordCipher, unwrapFromServer, unwrapWithPin, UnreadableRecordError, wrapForServer, wrapWithPin } from './at-rest.ts';
+import {
+  newDataKey,
+  recordCipher,
+  unwrapFromServer,
+  unwrapWithPin,
+  UnreadableRecordError,
+  wrapForServer,
+  wrapWithPin,
+} from './at-rest.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const includes = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).includes(Buffer.from(needle));
@@ -18,7 +26,9 @@ describe('records sealed with the data key', () => {
   it('refuses another key, another place, and a tampered record', async () => {
     const cipher = await recordCipher(newDataKey());
     const sealed = await cipher.seal(text('record'), 'dossierlens:ws://h:unit:A01');
-    await expect((await recordCipher(newDataKey())).open(sealed, 'dossierlens:ws://h:unit:A01')).rejects.toBeInstanceOf(UnreadableRecordError);
+    await expect((await recordCipher(newDataKey())).open(sealed, 'dossierlens:ws://h:unit:A01')).rejects.toBeInstanceOf(
+      UnreadableRecordError,
+    );
     await expect(cipher.open(sealed, 'dossierlens:ws://h:unit:B02')).rejects.toBeInstanceOf(UnreadableRecordError);
     const tampered = sealed.slice();
     tampered[tampered.length - 1]! ^= 1;
@@ -34,7 +44,9 @@ describe('wrapping the data key', () => {
     const wrapped = await wrapForServer(dataKey, serverKey);
     expect(wrapped).not.toContain(Buffer.from(dataKey).toString('base64'));
     expect(await unwrapFromServer(wrapped, serverKey)).toEqual(dataKey);
-    await expect(unwrapFromServer(wrapped, crypto.getRandomValues(new Uint8Array(32)))).rejects.toBeInstanceOf(UnreadableRecordError);
+    await expect(unwrapFromServer(wrapped, crypto.getRandomValues(new Uint8Array(32)))).rejects.toBeInstanceOf(
+      UnreadableRecordError,
+    );
   });
 
   it('opens with the PIN it was stretched from, not with another', async () => {

@@ -44,7 +44,13 @@ const aesKey = (raw: Uint8Array<ArrayBuffer>, usages: KeyUsage[]): Promise<Crypt
 
 async function sealWith(key: CryptoKey, plain: Uint8Array, context: string): Promise<Uint8Array<ArrayBuffer>> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: bytes(context) }, key, plain as Uint8Array<ArrayBuffer>));
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: bytes(context) },
+      key,
+      plain as Uint8Array<ArrayBuffer>,
+    ),
+  );
   const out = new Uint8Array(1 + IV_BYTES + sealed.length);
   out[0] = VERSION;
   out.set(iv, 1);
@@ -57,7 +63,9 @@ async function openWith(key: CryptoKey, sealed: Uint8Array, context: string): Pr
   try {
     const iv = sealed.slice(1, 1 + IV_BYTES);
     const body = sealed.slice(1 + IV_BYTES);
-    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: bytes(context) }, key, body));
+    return new Uint8Array(
+      await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: bytes(context) }, key, body),
+    );
   } catch {
     throw new UnreadableRecordError(context);
   }
@@ -77,18 +85,31 @@ export const toBase64 = (data: Uint8Array): string => {
   for (const b of data) s += String.fromCharCode(b);
   return btoa(s);
 };
-export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => fromBase64(text.replace(/-/gu, '+').replace(/_/gu, '/').padEnd(Math.ceil(text.length / 4) * 4, '='));
+export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> =>
+  Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> =>
+  fromBase64(
+    text
+      .replace(/-/gu, '+')
+      .replace(/_/gu, '/')
+      .padEnd(Math.ceil(text.length / 4) * 4, '='),
+  );
 
 const SERVER_WRAP = 'dossierlens/data-key/server-wrapped';
 const PIN_WRAP = 'dossierlens/data-key/pin-wrapped';
 
 /** The data key sealed under the key the server released (32 bytes). */
-export async function wrapForServer(dataKey: Uint8Array<ArrayBuffer>, serverKey: Uint8Array<ArrayBuffer>): Promise<string> {
+export async function wrapForServer(
+  dataKey: Uint8Array<ArrayBuffer>,
+  serverKey: Uint8Array<ArrayBuffer>,
+): Promise<string> {
   return toBase64(await sealWith(await aesKey(serverKey, ['encrypt']), dataKey, SERVER_WRAP));
 }
 
-export async function unwrapFromServer(wrapped: string, serverKey: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+export async function unwrapFromServer(
+  wrapped: string,
+  serverKey: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
   return openWith(await aesKey(serverKey, ['decrypt']), fromBase64(wrapped), SERVER_WRAP);
 }
 
@@ -98,12 +119,27 @@ export interface PinWrap {
   wrapped: string;
 }
 
-async function pinKey(pin: string, salt: Uint8Array<ArrayBuffer>, iterations: number, usages: KeyUsage[]): Promise<CryptoKey> {
+async function pinKey(
+  pin: string,
+  salt: Uint8Array<ArrayBuffer>,
+  iterations: number,
+  usages: KeyUsage[],
+): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey('raw', bytes(pin.normalize('NFKC')), 'PBKDF2', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, { name: 'AES-GCM', length: 256 }, false, usages);
+  return crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    usages,
+  );
 }
 
-export async function wrapWithPin(dataKey: Uint8Array<ArrayBuffer>, pin: string, iterations = PIN_ITERATIONS): Promise<PinWrap> {
+export async function wrapWithPin(
+  dataKey: Uint8Array<ArrayBuffer>,
+  pin: string,
+  iterations = PIN_ITERATIONS,
+): Promise<PinWrap> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const key = await pinKey(pin, salt, iterations, ['encrypt']);
   return { salt: toBase64(salt), iterations, wrapped: toBase64(await sealWith(key, dataKey, PIN_WRAP)) };

@@ -29,8 +29,20 @@ afterAll(async () => {
   data.remove();
 });
 
-function open(name: string, user: string, displayName: string, role: 'viewer' | 'editor', persistence: 'none' | 'indexeddb' = 'none', connect = true): SyncedDoc {
-  const { token } = mintToken(loadOrCreateSecret(data.dir), { user, name: displayName, grants: [{ role, doc: '*' }], ttlSeconds: 3600 });
+function open(
+  name: string,
+  user: string,
+  displayName: string,
+  role: 'viewer' | 'editor',
+  persistence: 'none' | 'indexeddb' = 'none',
+  connect = true,
+): SyncedDoc {
+  const { token } = mintToken(loadOrCreateSecret(data.dir), {
+    user,
+    name: displayName,
+    grants: [{ role, doc: '*' }],
+    ttlSeconds: 3600,
+  });
   const doc = openSyncedDoc({
     name,
     kind: name === 'register' ? 'register' : name.startsWith('notes:') ? 'notes' : 'unit',
@@ -64,7 +76,10 @@ describe('authors', () => {
     const vera = open('unit:AU1', 'vera', '赵六', 'viewer', 'indexeddb');
     await vera.whenSynced();
     const seen = unitDossiers(vera.doc);
-    await waitFor(() => vera.authors.get(seen.records.writerOf('r1', 'revoked')) !== undefined, 'the authors from the server');
+    await waitFor(
+      () => vera.authors.get(seen.records.writerOf('r1', 'revoked')) !== undefined,
+      'the authors from the server',
+    );
     expect(seen.records.get('r1')).toMatchObject({ ok: true, value: { revoked: { by: 'alice' } } });
     expect(vera.authors.get(seen.records.writerOf('r1', 'revoked'))).toEqual({ user: 'mallory', name: '王五' });
     expect(seen.records.history('r1').map((e) => vera.authors.get(e.writer)?.name)).toEqual(['王五', '王五']);
@@ -82,10 +97,21 @@ describe('authors', () => {
     const alice = open('notes:AU2', 'alice', '张三', 'editor');
     const bob = open('notes:AU2', 'bob', '李四', 'editor');
     await Promise.all([alice.whenSynced(), bob.whenSynced()]);
-    notes(bob.doc).add({ id: 'n1', subject: { type: 'cadre', id: 'c1' }, anchor: { kind: 'dossier' }, text: '请核实', author: '张三', at: new Date().toISOString() });
+    notes(bob.doc).add({
+      id: 'n1',
+      subject: { type: 'cadre', id: 'c1' },
+      anchor: { kind: 'dossier' },
+      text: '请核实',
+      author: '张三',
+      at: new Date().toISOString(),
+    });
     const at = notes(alice.doc);
     await waitFor(() => at.annotations.get('n1') !== undefined, 'bob’s note at alice');
-    await waitFor(() => alice.authors.get(at.annotations.writerOf('n1')) !== undefined, 'bob’s binding at alice', 10_000);
+    await waitFor(
+      () => alice.authors.get(at.annotations.writerOf('n1')) !== undefined,
+      'bob’s binding at alice',
+      10_000,
+    );
     expect(alice.authors.get(at.annotations.writerOf('n1'))).toEqual({ user: 'bob', name: '李四' });
   });
 
@@ -101,7 +127,11 @@ describe('authors', () => {
     expect(ana.authors.author(writer)).toEqual({ status: 'pending', user: 'ana', name: '拟稿人' });
     await ana.whenConfirmed();
     // The confirmation alone makes the tracker ask again (the document does not sync again).
-    await waitFor(() => ana.authors.author(writer).status === 'server', 'the server’s binding of ana’s clientID', 10_000);
+    await waitFor(
+      () => ana.authors.author(writer).status === 'server',
+      'the server’s binding of ana’s clientID',
+      10_000,
+    );
     expect(ana.authors.author(writer)).toEqual({ status: 'server', user: 'ana', name: '拟稿人' });
     expect(ana.authors.author(123_456_789)).toEqual({ status: 'unknown' });
   });

@@ -62,7 +62,12 @@ const answerSchema = v.object({
 });
 
 /** GET /authors?doc=: the server's clientID bindings for one document (read access needed). */
-export async function fetchAuthors(serverUrl: string, token: string, doc: string, signal?: AbortSignal): Promise<Map<number, Person> | undefined> {
+export async function fetchAuthors(
+  serverUrl: string,
+  token: string,
+  doc: string,
+  signal?: AbortSignal,
+): Promise<Map<number, Person> | undefined> {
   try {
     const res = await fetch(`${httpUrl(serverUrl)}/authors?doc=${encodeURIComponent(doc)}`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -70,7 +75,9 @@ export async function fetchAuthors(serverUrl: string, token: string, doc: string
     });
     if (!res.ok) return undefined;
     const parsed = v.safeParse(answerSchema, await res.json());
-    return parsed.success ? new Map(parsed.output.authors.map((a) => [a.clientId, { user: a.user, name: a.name }])) : undefined;
+    return parsed.success
+      ? new Map(parsed.output.authors.map((a) => [a.clientId, { user: a.user, name: a.name }]))
+      : undefined;
   } catch {
     return undefined;
   }
@@ -104,7 +111,8 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
       if (destroyed || text === undefined) return;
       try {
         const parsed = v.safeParse(answerSchema, JSON.parse(text));
-        if (parsed.success && merge(parsed.output.authors.map((a) => [a.clientId, { user: a.user, name: a.name }]))) notify();
+        if (parsed.success && merge(parsed.output.authors.map((a) => [a.clientId, { user: a.user, name: a.name }])))
+          notify();
       } catch {
         // A damaged cache only costs the wait for the server.
       }
@@ -145,16 +153,21 @@ export function trackAuthors(opts: AuthorsOptions): Authors {
   /** Ask again, but not more often than `minInterval`. */
   const askSoon = () => {
     if (destroyed || again !== undefined) return;
-    again = setTimeout(() => {
-      again = undefined;
-      void fetchNow();
-    }, Math.max(0, lastAsked + minInterval - Date.now()));
+    again = setTimeout(
+      () => {
+        again = undefined;
+        void fetchNow();
+      },
+      Math.max(0, lastAsked + minInterval - Date.now()),
+    );
   };
   /** Content from a clientID nobody knows yet. */
   const onTransaction = (tr: Y.Transaction) => {
     if (tr.local) return;
     const mine = own();
-    const unknown = [...tr.afterState.keys()].some((id) => tr.beforeState.get(id) !== tr.afterState.get(id) && !known.has(id) && !mine.has(id));
+    const unknown = [...tr.afterState.keys()].some(
+      (id) => tr.beforeState.get(id) !== tr.afterState.get(id) && !known.has(id) && !mine.has(id),
+    );
     if (unknown) askSoon();
   };
   const me = (): Person | undefined => {

@@ -54,12 +54,26 @@ describe('confirmation', () => {
     expect(advanced(undefined, new Map())).toBe(true);
     expect(advanced(new Map([[1, 5]]), new Map([[1, 5]]))).toBe(false);
     expect(advanced(new Map([[1, 5]]), new Map([[1, 6]]))).toBe(true);
-    expect(advanced(new Map([[1, 5]]), new Map([[1, 5], [2, 1]]))).toBe(true);
+    expect(
+      advanced(
+        new Map([[1, 5]]),
+        new Map([
+          [1, 5],
+          [2, 1],
+        ]),
+      ),
+    ).toBe(true);
   });
 });
 
 describe('status', () => {
-  const doc = (name: string, connection: DocStatus['connection'], extra: Partial<DocStatus> = {}): DocStatus => ({ name, connection, unconfirmed: 0, loaded: true, ...extra });
+  const doc = (name: string, connection: DocStatus['connection'], extra: Partial<DocStatus> = {}): DocStatus => ({
+    name,
+    connection,
+    unconfirmed: 0,
+    loaded: true,
+    ...extra,
+  });
 
   it('is syncing while connected but not yet synced or not yet confirmed', () => {
     expect(connectionOf({ connected: false, synced: false, unconfirmed: 0 })).toBe('offline');
@@ -96,7 +110,19 @@ describe('status', () => {
 
 describe('local index', () => {
   const entry = (type: 'cadre' | 'unit', id: string, name: string, aliases: string[] = []): SubjectSummary => ({
-    type, id, name, aliases, unitCode: 'A01', unitName: '市财政局', dots: { red: 0, blue: 0, yellow: 0, black: 0 }, grade: 'B', gradeReason: '', warnings: [], flags: 0, periods: [], invalid: 0,
+    type,
+    id,
+    name,
+    aliases,
+    unitCode: 'A01',
+    unitName: '市财政局',
+    dots: { red: 0, blue: 0, yellow: 0, black: 0 },
+    grade: 'B',
+    gradeReason: '',
+    warnings: [],
+    flags: 0,
+    periods: [],
+    invalid: 0,
   });
 
   it('replaces one unit’s entries without touching another’s, and tells listeners which unit changed', () => {
@@ -106,7 +132,12 @@ describe('local index', () => {
     index.setUnit('A01', [entry('cadre', 'c1', '张伟'), entry('unit', 'A01', '市财政局')]);
     index.setUnit('A02', [entry('cadre', 'c9', '李娜', ['李娜娜'])]);
     index.setUnit('A01', [entry('cadre', 'c2', '王芳')]);
-    expect(index.all().map((e) => e.id).sort()).toEqual(['c2', 'c9']);
+    expect(
+      index
+        .all()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['c2', 'c9']);
     expect(index.get('cadre', 'c1')).toBeUndefined();
     expect(seen).toEqual([['A01'], ['A02'], ['A01']]);
     expect(index.search('娜娜').map((e) => e.id)).toEqual(['c9']);

@@ -7,8 +7,20 @@ import { record } from '../doc/test/fixtures.ts';
 import type { SubjectSummary } from '../model/summary.ts';
 
 const entry: SubjectSummary = {
-  type: 'cadre', id: 'c1', name: '张伟', aliases: [], unitCode: 'A01', unitName: '市财政局', post: '局长',
-  dots: { red: 0, blue: 0, yellow: 0, black: 1 }, grade: 'D', gradeReason: '…', warnings: [], flags: 0, periods: ['…'], invalid: 0,
+  type: 'cadre',
+  id: 'c1',
+  name: '张伟',
+  aliases: [],
+  unitCode: 'A01',
+  unitName: '市财政局',
+  post: '局长',
+  dots: { red: 0, blue: 0, yellow: 0, black: 1 },
+  grade: 'D',
+  gradeReason: '…',
+  warnings: [],
+  flags: 0,
+  periods: ['…'],
+  invalid: 0,
 };
 
 describe('index cache stamp', () => {

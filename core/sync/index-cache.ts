@@ -44,7 +44,12 @@ const summarySchema = v.object({
   unitCode: v.string(),
   unitName: v.string(),
   post: v.optional(v.string()),
-  dots: v.object(Object.fromEntries(COLOURS.map((c) => [c, v.number()])) as Record<(typeof COLOURS)[number], v.NumberSchema<undefined>>),
+  dots: v.object(
+    Object.fromEntries(COLOURS.map((c) => [c, v.number()])) as Record<
+      (typeof COLOURS)[number],
+      v.NumberSchema<undefined>
+    >,
+  ),
   grade: v.string(),
   gradeReason: v.string(),
   warnings: v.array(v.string()),

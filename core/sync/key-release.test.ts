@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revoke } from '../../sync-server/admin.ts';
 import { loadOrCreateSecret, mintToken } from '../../sync-server/token.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../../sync-server/testing.ts';
-import { DEFAULT_UNLOCK_POLICY, type Holder, type Keyring, type KeyStore, type SessionKey, setPin, unlock, unlockWithPin, fetchDeviceKey } from './key-release.ts';
+import {
+  DEFAULT_UNLOCK_POLICY,
+  type Holder,
+  type Keyring,
+  type KeyStore,
+  type SessionKey,
+  setPin,
+  unlock,
+  unlockWithPin,
+  fetchDeviceKey,
+} from './key-release.ts';
 
 /**
  * Releasing the device's data key against the real server: the server's key opens it in a new
@@ -38,7 +48,11 @@ function memoryStore(): KeyStore & { discarded: number; restart(): void } {
   };
 }
 
-const holder = (user: string): Holder => ({ serverUrl: server.url, token: server.token(user, [{ role: 'viewer', doc: 'unit:*' }]), user });
+const holder = (user: string): Holder => ({
+  serverUrl: server.url,
+  token: server.token(user, [{ role: 'viewer', doc: 'unit:*' }]),
+  user,
+});
 const offline: typeof fetchDeviceKey = async () => ({ ok: false, reason: 'unreachable' });
 const FAST = 1000;
 
@@ -90,7 +104,12 @@ describe('unlocking the data key', () => {
     expect((await unlock(store, rex, DEFAULT_UNLOCK_POLICY)).ok).toBe(true);
     store.restart();
     const secret = loadOrCreateSecret(data.dir);
-    const old = mintToken(secret, { user: 'rex', grants: [{ role: 'viewer', doc: 'unit:*' }], ttlSeconds: 60, now: Date.now() - 3_600_000 });
+    const old = mintToken(secret, {
+      user: 'rex',
+      grants: [{ role: 'viewer', doc: 'unit:*' }],
+      ttlSeconds: 60,
+      now: Date.now() - 3_600_000,
+    });
     const expired = { ...rex, token: old.token };
     expect(await unlock(store, expired, DEFAULT_UNLOCK_POLICY)).toEqual({ ok: false, locked: 'refused' });
     await revoke(data.dir, { user: 'rex' });

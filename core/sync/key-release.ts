@@ -1,5 +1,15 @@
 import * as v from 'valibot';
-import { fromBase64, fromBase64Url, newDataKey, toBase64, unwrapFromServer, unwrapWithPin, wrapForServer, wrapWithPin, PIN_ITERATIONS } from './at-rest.ts';
+import {
+  fromBase64,
+  fromBase64Url,
+  newDataKey,
+  toBase64,
+  unwrapFromServer,
+  unwrapWithPin,
+  wrapForServer,
+  wrapWithPin,
+  PIN_ITERATIONS,
+} from './at-rest.ts';
 import { httpUrl } from './whoami.ts';
 
 /**
@@ -15,7 +25,11 @@ import { httpUrl } from './whoami.ts';
  *    else (expired, forged) stays locked ('refused') and keeps the data for a renewed token.
  */
 
-const pinWrapSchema = v.object({ salt: v.string(), iterations: v.pipe(v.number(), v.integer(), v.minValue(1)), wrapped: v.string() });
+const pinWrapSchema = v.object({
+  salt: v.string(),
+  iterations: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  wrapped: v.string(),
+});
 export const keyringSchema = v.object({
   server: v.string(),
   user: v.string(),
@@ -52,7 +66,8 @@ export interface Holder {
 export type Locked = 'pin' | 'offline' | 'refused' | 'revoked';
 export type UnlockOutcome = { ok: true; key: Uint8Array<ArrayBuffer> } | { ok: false; locked: Locked };
 
-export type Release = { ok: true; key: Uint8Array<ArrayBuffer> } | { ok: false; reason: 'unreachable' | 'revoked' | 'refused' };
+export type Release =
+  { ok: true; key: Uint8Array<ArrayBuffer> } | { ok: false; reason: 'unreachable' | 'revoked' | 'refused' };
 
 /** GET /device-key: the wrap key, or why not. Only 401 says anything about the token. */
 export async function fetchDeviceKey(serverUrl: string, token: string, device: string): Promise<Release> {
@@ -75,7 +90,12 @@ export async function fetchDeviceKey(serverUrl: string, token: string, device: s
 const holderId = (h: Pick<Holder, 'serverUrl' | 'user'>) => `${h.serverUrl.replace(/\/+$/, '')}\n${h.user}`;
 const owns = (k: Keyring, h: Holder) => holderId({ serverUrl: k.server, user: k.user }) === holderId(h);
 
-export async function unlock(store: KeyStore, holder: Holder, policy: UnlockPolicy, release = fetchDeviceKey): Promise<UnlockOutcome> {
+export async function unlock(
+  store: KeyStore,
+  holder: Holder,
+  policy: UnlockPolicy,
+  release = fetchDeviceKey,
+): Promise<UnlockOutcome> {
   const session = await store.session();
   if (session?.for === holderId(holder)) return { ok: true, key: fromBase64(session.key) };
   let keyring = await store.keyring();
@@ -88,7 +108,8 @@ export async function unlock(store: KeyStore, holder: Holder, policy: UnlockPoli
   const device = keyring?.device ?? crypto.randomUUID();
   const answer = await release(holder.serverUrl, holder.token, device);
   if (!answer.ok) {
-    if (answer.reason === 'unreachable') return { ok: false, locked: keyring?.pin && policy.pinAllowed ? 'pin' : 'offline' };
+    if (answer.reason === 'unreachable')
+      return { ok: false, locked: keyring?.pin && policy.pinAllowed ? 'pin' : 'offline' };
     return { ok: false, locked: answer.reason };
   }
   let key = keyring ? await unwrapFromServer(keyring.serverWrapped, answer.key).catch(() => undefined) : undefined;
@@ -97,16 +118,27 @@ export async function unlock(store: KeyStore, holder: Holder, policy: UnlockPoli
     // cannot be opened by anyone now; it goes, and the server's copy comes back on sync.
     await store.discardUnreadable();
     key = newDataKey();
-    await store.saveKeyring({ server: holder.serverUrl, user: holder.user, device, serverWrapped: await wrapForServer(key, answer.key) });
+    await store.saveKeyring({
+      server: holder.serverUrl,
+      user: holder.user,
+      device,
+      serverWrapped: await wrapForServer(key, answer.key),
+    });
   }
   await store.saveSession({ for: holderId(holder), key: toBase64(key) });
   return { ok: true, key };
 }
 
-export type PinOutcome = { ok: true } | { ok: false; reason: 'forbidden' | 'too-short' | 'wrong' | 'no-pin' | 'locked' };
+export type PinOutcome =
+  { ok: true } | { ok: false; reason: 'forbidden' | 'too-short' | 'wrong' | 'no-pin' | 'locked' };
 
 /** Offline unlock with the PIN set earlier on this device (when policy allows). */
-export async function unlockWithPin(store: KeyStore, holder: Holder, pin: string, policy: UnlockPolicy): Promise<PinOutcome> {
+export async function unlockWithPin(
+  store: KeyStore,
+  holder: Holder,
+  pin: string,
+  policy: UnlockPolicy,
+): Promise<PinOutcome> {
   if (!policy.pinAllowed) return { ok: false, reason: 'forbidden' };
   const keyring = await store.keyring();
   if (!keyring?.pin || !owns(keyring, holder)) return { ok: false, reason: 'no-pin' };
@@ -117,7 +149,13 @@ export async function unlockWithPin(store: KeyStore, holder: Holder, pin: string
 }
 
 /** Sets (or replaces) the offline PIN; needs the device unlocked (the data key in this session). */
-export async function setPin(store: KeyStore, holder: Holder, pin: string, policy: UnlockPolicy, iterations = PIN_ITERATIONS): Promise<PinOutcome> {
+export async function setPin(
+  store: KeyStore,
+  holder: Holder,
+  pin: string,
+  policy: UnlockPolicy,
+  iterations = PIN_ITERATIONS,
+): Promise<PinOutcome> {
   if (!policy.pinAllowed) return { ok: false, reason: 'forbidden' };
   if ([...pin].length < policy.pinMinLength) return { ok: false, reason: 'too-short' };
   const [session, keyring] = await Promise.all([store.session(), store.keyring()]);

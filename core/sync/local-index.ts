@@ -39,7 +39,12 @@ export function createLocalIndex(): WritableIndex {
       if (!t) return [];
       const out: SubjectSummary[] = [];
       for (const e of byKey.values()) {
-        if (e.name.toLowerCase().includes(t) || e.id.toLowerCase() === t || e.aliases.some((a) => a.toLowerCase().includes(t))) out.push(e);
+        if (
+          e.name.toLowerCase().includes(t) ||
+          e.id.toLowerCase() === t ||
+          e.aliases.some((a) => a.toLowerCase().includes(t))
+        )
+          out.push(e);
         if (out.length >= limit) break;
       }
       return out;

@@ -7,7 +7,15 @@ import { setupWSConnection } from '@y/websocket-server/utils';
 import { startTestServer, tempDataDir, waitFor } from '../../sync-server/testing.ts';
 import { QUERIES_DOC, unitDocName, userDocName } from '../doc/names.ts';
 import { backoffDelay, createSharedConnection } from './multiplex.ts';
-import { MULTIPLEX_SUBPROTOCOL, encodeClose, envelope, envelopePrefix, messageClose, messageOpen, readEnvelope } from './multiplex-wire.ts';
+import {
+  MULTIPLEX_SUBPROTOCOL,
+  encodeClose,
+  envelope,
+  envelopePrefix,
+  messageClose,
+  messageOpen,
+  readEnvelope,
+} from './multiplex-wire.ts';
 import { openWorkspace, type Workspace } from './workspace.ts';
 
 /** A socket the test drives: what the shared connection sends, and what the "server" answers. */
@@ -82,7 +90,11 @@ process.setMaxListeners(Math.max(process.getMaxListeners(), 64));
 const flush = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
 function shared(random = () => 1, maxBackoffTime = 30_000) {
-  return createSharedConnection({ WebSocketPolyfill: FakeSocket as unknown as typeof globalThis.WebSocket, maxBackoffTime, random });
+  return createSharedConnection({
+    WebSocketPolyfill: FakeSocket as unknown as typeof globalThis.WebSocket,
+    maxBackoffTime,
+    random,
+  });
 }
 
 afterEach(() => {
@@ -229,7 +241,10 @@ describe('the shared connection (scripted server)', () => {
 
   it.each([
     ['answers the per-document protocol', (s: FakeSocket) => s.accept('dossierlens')],
-    ['refuses the probe’s document with 403 (Node sees the status)', (s: FakeSocket) => s.fail('Unexpected server response: 403')],
+    [
+      'refuses the probe’s document with 403 (Node sees the status)',
+      (s: FakeSocket) => s.fail('Unexpected server response: 403'),
+    ],
   ])('falls back to a socket per document when the server %s', (_what, answer) => {
     const conn = shared();
     const docs = ['workspace', 'unit:A01'].map((d) => channel(conn.WebSocket, d));
@@ -303,7 +318,16 @@ describe('the shared connection against real servers', () => {
     for (const code of codes) w.workspace.units.put({ code, name: `单位${code}`, kind: 'government' });
     for (const code of codes) {
       const u = await w.unit(code);
-      u.dossiers.cadres.put({ id: `${code}-c1`, name: '王伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: code, post: '局长', rank: '正处级' });
+      u.dossiers.cadres.put({
+        id: `${code}-c1`,
+        name: '王伟',
+        aliases: [],
+        gender: 'male',
+        birth: '1975-03',
+        unitCode: code,
+        post: '局长',
+        rank: '正处级',
+      });
     }
     await w.whenConfirmed();
     await w.close();
@@ -330,33 +354,76 @@ describe('the shared connection against real servers', () => {
   it('refuses a document without a grant on its own (403), and keeps the others online on the same socket', async () => {
     const s = await server();
     await city(s.url, s.token('ada', [{ role: 'admin', doc: '*' }]), ['G01']);
-    const w = await workspaceOn(s.url, s.token('gus', [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }]));
+    const w = await workspaceOn(
+      s.url,
+      s.token('gus', [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ]),
+    );
     await w.workspaceSynced.whenSynced();
     const n = await w.notes('G01');
-    await expect(n.synced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'notes:G01' });
+    await expect(n.synced.whenSynced()).rejects.toMatchObject({
+      name: 'SyncRefusedError',
+      kind: 'refused',
+      httpStatus: 403,
+      doc: 'notes:G01',
+    });
     const u = await w.unit('G01');
     await u.synced.whenSynced();
-    expect(w.status().closed).toEqual([{ doc: 'notes:G01', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }]);
-    expect(w.status().docs.filter((d) => d.connection === 'online').map((d) => d.name)).toEqual(['workspace', unitDocName('G01')]);
+    expect(w.status().closed).toEqual([
+      { doc: 'notes:G01', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' },
+    ]);
+    expect(
+      w
+        .status()
+        .docs.filter((d) => d.connection === 'online')
+        .map((d) => d.name),
+    ).toEqual(['workspace', unitDocName('G01')]);
     expect(s.metrics.connections).toBe(1);
   });
 
   it('opens the documents with derived access and the register on the shared socket; one refused (403) is not asked for again', async () => {
     const s = await server();
-    const w = await workspaceOn(s.url, s.token('eve', [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'register' }]));
-    const [mine, queries, register] = await Promise.all([w.doc(userDocName('eve'), 'user'), w.doc(QUERIES_DOC, 'queries'), w.register()]);
-    await Promise.all([w.workspaceSynced.whenSynced(), mine.whenSynced(), queries.whenSynced(), register.synced.whenSynced()]);
+    const w = await workspaceOn(
+      s.url,
+      s.token('eve', [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+        { role: 'editor', doc: 'register' },
+      ]),
+    );
+    const [mine, queries, register] = await Promise.all([
+      w.doc(userDocName('eve'), 'user'),
+      w.doc(QUERIES_DOC, 'queries'),
+      w.register(),
+    ]);
+    await Promise.all([
+      w.workspaceSynced.whenSynced(),
+      mine.whenSynced(),
+      queries.whenSynced(),
+      register.synced.whenSynced(),
+    ]);
     // Somebody else's own document: refused once, and its provider stops (4403 is final).
     const theirs = await w.doc(userDocName('zed'), 'user');
-    await expect(theirs.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'user:zed' });
+    await expect(theirs.whenSynced()).rejects.toMatchObject({
+      name: 'SyncRefusedError',
+      kind: 'refused',
+      httpStatus: 403,
+      doc: 'user:zed',
+    });
     expect(theirs.provider.shouldConnect).toBe(false);
     // The others carry on over the same socket: a write to each is confirmed.
     for (const d of [mine, queries, register.synced]) d.doc.getMap('m').set('by', 'eve');
     await Promise.all([mine.whenConfirmed(), queries.whenConfirmed(), register.synced.whenConfirmed()]);
     expect(w.transport()).toBe('multiplexed');
     expect(s.metrics.connections).toBe(1);
-    expect(s.logs.filter((line) => line.includes('has no grant'))).toEqual([expect.stringContaining('eve has no grant on user:zed')]);
-    expect(w.status().closed).toEqual([{ doc: 'user:zed', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }]);
+    expect(s.logs.filter((line) => line.includes('has no grant'))).toEqual([
+      expect.stringContaining('eve has no grant on user:zed'),
+    ]);
+    expect(w.status().closed).toEqual([
+      { doc: 'user:zed', code: 4403, httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' },
+    ]);
   });
 
   it('falls back to a socket per document against our server with multiplexing off', async () => {
@@ -378,10 +445,13 @@ describe('the shared connection against real servers', () => {
     const wss = new WebSocketServer({ noServer: true });
     http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req)));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    stops.push(() => new Promise<void>((resolve) => {
-      for (const client of wss.clients) client.terminate();
-      http.close(() => resolve());
-    }));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const client of wss.clients) client.terminate();
+          http.close(() => resolve());
+        }),
+    );
     const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
     const a = await workspaceOn(url, 'no-auth-here');
     const b = await workspaceOn(url, 'no-auth-here');

@@ -1,4 +1,13 @@
-import { MULTIPLEX_SUBPROTOCOL, encodeLeave, encodeOpen, envelope, envelopePrefix, messageClose, readClose, readEnvelope } from './multiplex-wire.ts';
+import {
+  MULTIPLEX_SUBPROTOCOL,
+  encodeLeave,
+  encodeOpen,
+  envelope,
+  envelopePrefix,
+  messageClose,
+  readClose,
+  readEnvelope,
+} from './multiplex-wire.ts';
 import { definitiveRefusal } from './refusal.ts';
 
 /**
@@ -130,7 +139,12 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
     send(data: ArrayBufferLike | ArrayBufferView): void {
       if (this.readyState !== 1) return;
       if (this.direct) return this.direct.send(data as ArrayBuffer);
-      const bytes = data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+      const bytes =
+        data instanceof Uint8Array
+          ? data
+          : ArrayBuffer.isView(data)
+            ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+            : new Uint8Array(data);
       sockets.get(this.protocols.join(','))?.send(envelope(this.prefix, bytes));
     }
 
@@ -355,11 +369,14 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
     private wait(): void {
       this.state = 'waiting';
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.state = 'idle';
-        const next = this.channels.values().next().value;
-        if (next) this.connect(next.url);
-      }, backoffDelay(this.attempts, opts.maxBackoffTime, random));
+      this.timer = setTimeout(
+        () => {
+          this.state = 'idle';
+          const next = this.channels.values().next().value;
+          if (next) this.connect(next.url);
+        },
+        backoffDelay(this.attempts, opts.maxBackoffTime, random),
+      );
     }
   }
 
@@ -383,4 +400,3 @@ export function createSharedConnection(opts: SharedConnectionOptions): SharedCon
     },
   };
 }
-

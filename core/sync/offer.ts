@@ -27,9 +27,12 @@ export function offeringSocket(Base: typeof WebSocket, offer: Uint8Array, offeri
   return class extends Base {
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
       const bytes = data instanceof Uint8Array ? data : undefined;
-      const isStep1 = bytes !== undefined && bytes.length >= 2 && bytes[0] === messageSync && bytes[1] === syncProtocol.messageYjsSyncStep1;
+      const isStep1 =
+        bytes !== undefined &&
+        bytes.length >= 2 &&
+        bytes[0] === messageSync &&
+        bytes[1] === syncProtocol.messageYjsSyncStep1;
       super.send(isStep1 && offering() ? replacement : (data as ArrayBufferLike));
     }
   };
 }
-

@@ -45,7 +45,11 @@ export class SyncRefusedError extends Error {
     readonly reason: string,
     readonly httpStatus?: RefusalStatus,
   ) {
-    const what = { closed: 'connection closed by the server', denied: 'permission denied', refused: 'refused by the server' }[kind];
+    const what = {
+      closed: 'connection closed by the server',
+      denied: 'permission denied',
+      refused: 'refused by the server',
+    }[kind];
     super(`${doc}: ${what} (${reason})`);
     this.name = 'SyncRefusedError';
   }

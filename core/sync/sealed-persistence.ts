@@ -70,12 +70,7 @@ export class SealedIndexeddbPersistence extends Observable<string> {
     this.doc = doc;
     this.name = name;
     this.cipher = cipher;
-    this._db = idb.openDB(name, (db) =>
-      idb.createStores(db, [
-        [UPDATES, { autoIncrement: true }],
-        [CUSTOM],
-      ]),
-    );
+    this._db = idb.openDB(name, (db) => idb.createStores(db, [[UPDATES, { autoIncrement: true }], [CUSTOM]]));
     this.whenSynced = new Promise((resolve) => this.once('synced', () => resolve(this)));
     this._storeUpdate = (update, origin) => {
       if (origin === this || this.destroyed) return;

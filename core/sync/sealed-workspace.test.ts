@@ -50,7 +50,15 @@ describe('a sealed workspace', () => {
     await first.whenConfirmed();
     first.disconnect();
     await waitFor(() => first.status().connection === 'offline', 'offline');
-    u.dossiers.flags.put({ id: 'E01-f1', cadreId: 'E01-c1', item: 'gambling', channel: 'community', date: '2018-11-02', status: 'reported', summary: '社区反映' });
+    u.dossiers.flags.put({
+      id: 'E01-f1',
+      cadreId: 'E01-c1',
+      item: 'gambling',
+      channel: 'community',
+      date: '2018-11-02',
+      status: 'reported',
+      summary: '社区反映',
+    });
     await first.close();
 
     const names = [...((await databasesHere()) ?? [])].filter((n) => n.startsWith(dbPrefix(server.url)));

@@ -67,12 +67,17 @@ export interface StateKeeper {
  * document excluded: its own state is read first anyway). Soon after changes, not once things are
  * quiet: a browser stops the extension's background without warning (~30 s idle, or sooner).
  */
-export function keepStates(opts: { docs: () => Iterable<SyncedDoc>; write: (text: string) => Promise<void> }): StateKeeper {
+export function keepStates(opts: {
+  docs: () => Iterable<SyncedDoc>;
+  write: (text: string) => Promise<void>;
+}): StateKeeper {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
     clearTimeout(timer);
     timer = undefined;
-    const settled = [...opts.docs()].filter((d) => d.kind !== 'workspace' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()));
+    const settled = [...opts.docs()].filter(
+      (d) => d.kind !== 'workspace' && ((s) => s.loaded && s.unconfirmed === 0)(d.status()),
+    );
     return opts.write(encodeStateCache(settled.map((d) => [d.name, d.doc] as const)));
   };
   return {

@@ -63,10 +63,13 @@ export function aggregate(docs: readonly DocStatus[]): WorkspaceStatus {
   const offline = count('offline');
   const connecting = count('connecting');
   const connection: Connection =
-    docs.length === 0 || offline === docs.length ? 'offline'
-    : online === docs.length ? 'online'
-    : offline + connecting === docs.length ? 'connecting'
-    : 'syncing';
+    docs.length === 0 || offline === docs.length
+      ? 'offline'
+      : online === docs.length
+        ? 'online'
+        : offline + connecting === docs.length
+          ? 'connecting'
+          : 'syncing';
   return {
     connection,
     unconfirmed: docs.reduce((n, d) => n + d.unconfirmed, 0),

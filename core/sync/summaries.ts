@@ -69,9 +69,17 @@ export function summariseUnitDoc(dossiers: UnitDossiers, ctx: SummaryContext): S
   for (const d of all.values()) {
     if (d.subject.type !== 'unit') continue;
     const unit = d.unit ?? ctx.unit(d.subject.id);
-    const data = { unit: unit ?? { code: d.subject.id, name: d.subject.id, aliases: [], kind: 'other' as const }, records: d.records, flags: d.flags, clues: d.clues };
+    const data = {
+      unit: unit ?? { code: d.subject.id, name: d.subject.id, aliases: [], kind: 'other' as const },
+      records: d.records,
+      flags: d.flags,
+      clues: d.clues,
+    };
     // The unit's grade reads its own cadres' outcomes (share with warnings, share at lowest grade).
-    const summary = rules.summarise(data, ctx.asOf, ctx.config, ctx.locale, { vocab, cadres: d.subject.id === own ? outcomes : [] });
+    const summary = rules.summarise(data, ctx.asOf, ctx.config, ctx.locale, {
+      vocab,
+      cadres: d.subject.id === own ? outcomes : [],
+    });
     out.push({
       type: 'unit',
       id: d.subject.id,

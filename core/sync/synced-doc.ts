@@ -18,7 +18,13 @@ import {
 import { connectionOf, type DocStatus } from './status.ts';
 import { changedSince, type Changes } from '../doc/observe.ts';
 import { trackAuthors, type Authors } from './authors.ts';
-import { definitiveRefusal, FORBIDDEN_CLOSE, REFUSAL_REASONS, SyncRefusedError, type RefusalStatus } from './refusal.ts';
+import {
+  definitiveRefusal,
+  FORBIDDEN_CLOSE,
+  REFUSAL_REASONS,
+  SyncRefusedError,
+  type RefusalStatus,
+} from './refusal.ts';
 import { offeringSocket } from './offer.ts';
 import type { RecordCipher } from './at-rest.ts';
 import { SealedIndexeddbPersistence } from './sealed-persistence.ts';
@@ -132,7 +138,6 @@ export interface SyncedDoc {
   clear(): Promise<void>;
 }
 
-
 /** Whether a transaction changed the document (Yjs emits 'update' only then). */
 function changedIn(tr: Y.Transaction): boolean {
   if (tr.deleteSet.clients.size > 0) return true;
@@ -151,7 +156,9 @@ function parseOwnIds(stored: unknown): number[] {
 
 function parseStateVector(stored: unknown): StateVector | undefined {
   try {
-    return stored instanceof ArrayBuffer || stored instanceof Uint8Array ? Y.decodeStateVector(new Uint8Array(stored)) : undefined;
+    return stored instanceof ArrayBuffer || stored instanceof Uint8Array
+      ? Y.decodeStateVector(new Uint8Array(stored))
+      : undefined;
   } catch {
     return undefined;
   }
@@ -163,14 +170,26 @@ function parseStateVector(stored: unknown): StateVector | undefined {
  * cannot be read is undefined: it only costs what it would have saved.
  */
 async function readCustom(persistence: Persistence, keys: readonly string[]): Promise<unknown[]> {
-  if (persistence instanceof SealedIndexeddbPersistence) return persistence.getMany(keys).catch(() => keys.map(() => undefined));
-  return Promise.all(keys.map((key) => persistence.get(key).then((value: unknown) => value, () => undefined)));
+  if (persistence instanceof SealedIndexeddbPersistence)
+    return persistence.getMany(keys).catch(() => keys.map(() => undefined));
+  return Promise.all(
+    keys.map((key) =>
+      persistence.get(key).then(
+        (value: unknown) => value,
+        () => undefined,
+      ),
+    ),
+  );
 }
 
 export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
   const persistence: Persistence | undefined =
-    opts.persistence !== 'indexeddb' ? undefined : opts.cipher ? new SealedIndexeddbPersistence(opts.dbName, doc, opts.cipher) : new IndexeddbPersistence(opts.dbName, doc);
+    opts.persistence !== 'indexeddb'
+      ? undefined
+      : opts.cipher
+        ? new SealedIndexeddbPersistence(opts.dbName, doc, opts.cipher)
+        : new IndexeddbPersistence(opts.dbName, doc);
   const BaseSocket = opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   const offer = persistence && opts.connect && BaseSocket ? opts.offerState : undefined;
   const WebSocketPolyfill = offer ? offeringSocket(BaseSocket!, offer, () => !loaded) : opts.WebSocketPolyfill;
@@ -315,7 +334,10 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   provider.on('closed', (event) => {
     // On a multiplexed connection a document without a grant is closed with 4403 (its 403).
     if (refusal === undefined && event.code === FORBIDDEN_CLOSE) refusal = 403;
-    closed = refusal === undefined ? { code: event.code, reason: event.reason } : { code: event.code, reason: REFUSAL_REASONS[refusal], httpStatus: refusal };
+    closed =
+      refusal === undefined
+        ? { code: event.code, reason: event.reason }
+        : { code: event.code, reason: REFUSAL_REASONS[refusal], httpStatus: refusal };
     refusal = undefined;
     emit();
   });
@@ -365,10 +387,17 @@ export function openSyncedDoc(opts: SyncedDocOptions): SyncedDoc {
   // than it carries. A missing or damaged record only costs the offline count (or the "arrived"
   // baseline) until the next answer from the server.
   const readAheadKeys = opts.readAhead ?? [];
-  const small = persistence ? readCustom(persistence, [SERVER_SV_KEY, SEEN_SV_KEY, OWN_IDS_KEY, ...readAheadKeys]) : undefined;
+  const small = persistence
+    ? readCustom(persistence, [SERVER_SV_KEY, SEEN_SV_KEY, OWN_IDS_KEY, ...readAheadKeys])
+    : undefined;
   /** Read-ahead values not yet superseded by a write through `writeLocal`. */
   const readAhead = new Map<string, Promise<string | undefined>>(
-    small ? readAheadKeys.map((key, i) => [key, small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined))]) : [],
+    small
+      ? readAheadKeys.map((key, i) => [
+          key,
+          small.then((values) => (typeof values[3 + i] === 'string' ? (values[3 + i] as string) : undefined)),
+        ])
+      : [],
   );
 
   if (opts.connect && (opts.connectAtOnce || offer)) provider.connect();

@@ -9,7 +9,10 @@ import { decodeTokenPayload, readTokenPayload, tokenBody, tokenParts, type Token
 const payload: TokenPayload = {
   sub: 'zhang.san',
   name: '张三',
-  grants: [{ role: 'editor', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }],
+  grants: [
+    { role: 'editor', doc: 'unit:*' },
+    { role: 'viewer', doc: 'workspace' },
+  ],
   iat: 1_765_000_000.123,
   exp: 1_765_003_600,
   jti: '0f7c2f9e-6a1b-4a51-9a8e-3b1d2c4e5f60',
@@ -24,10 +27,22 @@ describe('the token format', () => {
 
   it('reads back what it wrote, Chinese names included, but only the shape it knows', () => {
     const token = `${tokenBody(payload)}.signature`;
-    expect(tokenParts(token)).toEqual({ body: tokenBody(payload), payload: tokenBody(payload).slice(4), signature: 'signature' });
+    expect(tokenParts(token)).toEqual({
+      body: tokenBody(payload),
+      payload: tokenBody(payload).slice(4),
+      signature: 'signature',
+    });
     expect(readTokenPayload(token)).toEqual(payload);
     expect(readTokenPayload(`${tokenBody({ ...payload, grants: [] } as TokenPayload)}.x`)).toBeUndefined();
-    for (const bad of ['', 'dl1', 'dl1.a', 'dl2.e30.x', 'dl1.!!!.x', 'a.b.c', `dl1.${Buffer.from('{"sub":1}').toString('base64url')}.x`]) {
+    for (const bad of [
+      '',
+      'dl1',
+      'dl1.a',
+      'dl2.e30.x',
+      'dl1.!!!.x',
+      'a.b.c',
+      `dl1.${Buffer.from('{"sub":1}').toString('base64url')}.x`,
+    ]) {
       expect(readTokenPayload(bad)).toBeUndefined();
     }
     expect(decodeTokenPayload('not base64 json')).toBeUndefined();

@@ -56,7 +56,12 @@ export type SendResult =
   | { ok: false; retry: true; status?: number };
 
 /** POST /views: one batch. */
-export async function sendViews(serverUrl: string, token: string, views: ViewRecord[], signal?: AbortSignal): Promise<SendResult> {
+export async function sendViews(
+  serverUrl: string,
+  token: string,
+  views: ViewRecord[],
+  signal?: AbortSignal,
+): Promise<SendResult> {
   let res: Response;
   try {
     res = await fetch(`${httpUrl(serverUrl)}/views`, {
@@ -84,9 +89,13 @@ export async function fetchViews(
   signal?: AbortSignal,
 ): Promise<ViewsAnswer> {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   try {
-    const res = await fetch(`${httpUrl(serverUrl)}/views?${params}`, { headers: { Authorization: `Bearer ${token}` }, signal: signal ?? AbortSignal.timeout(15_000) });
+    const res = await fetch(`${httpUrl(serverUrl)}/views?${params}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: signal ?? AbortSignal.timeout(15_000),
+    });
     if (!res.ok) return { ok: false, status: res.status };
     const parsed = v.safeParse(v.object({ views: v.array(viewEntrySchema) }), await res.json());
     return parsed.success ? { ok: true, views: parsed.output.views } : { ok: false };
@@ -102,6 +111,9 @@ export async function fetchViews(
 export async function recordViewsNow(serverUrl: string, token: string, views: ViewRecord[]): Promise<void> {
   for (let i = 0; i < views.length; i += MAX_VIEWS_PER_BATCH) {
     const answer = await sendViews(serverUrl, token, views.slice(i, i + MAX_VIEWS_PER_BATCH));
-    if (!answer.ok) throw new Error(`the server did not record the views for the view log (${'refused' in answer ? 'refused' : `HTTP ${answer.status ?? 'unreachable'}`})`);
+    if (!answer.ok)
+      throw new Error(
+        `the server did not record the views for the view log (${'refused' in answer ? 'refused' : `HTTP ${answer.status ?? 'unreachable'}`})`,
+      );
   }
 }

@@ -45,11 +45,26 @@ describe('view queue', () => {
   });
 
   it('sends an entry only with the token of the user it was made under', async () => {
-    await enqueueView(newView({ subject: { type: 'cadre', id: 'C0008' }, unit: 'A01', view: 'sidepanel' }), { server: url, user: 'qian' });
-    const other = await flushViews({ serverUrl: url, token: server.token('sun', ['viewer', 'unit:*']), server: url, user: 'sun' });
+    await enqueueView(newView({ subject: { type: 'cadre', id: 'C0008' }, unit: 'A01', view: 'sidepanel' }), {
+      server: url,
+      user: 'qian',
+    });
+    const other = await flushViews({
+      serverUrl: url,
+      token: server.token('sun', ['viewer', 'unit:*']),
+      server: url,
+      user: 'sun',
+    });
     expect(other).toMatchObject({ sent: 0, left: 0 });
     expect(await queuedViews()).toHaveLength(1);
-    expect(await flushViews({ serverUrl: url, token: server.token('qian', ['viewer', 'unit:*']), server: url, user: 'qian' })).toMatchObject({ sent: 1 });
+    expect(
+      await flushViews({
+        serverUrl: url,
+        token: server.token('qian', ['viewer', 'unit:*']),
+        server: url,
+        user: 'qian',
+      }),
+    ).toMatchObject({ sent: 1 });
   });
 
   it('drops what the server refuses for good and delivers the rest', async () => {
@@ -64,8 +79,14 @@ describe('view queue', () => {
   it('keeps everything when the token is refused (expired, revoked): a renewed token sends it', async () => {
     const owner = { server: url, user: 'zheng' };
     await enqueueView(newView({ subject: { type: 'cadre', id: 'C0010' }, unit: 'A01', view: 'export' }), owner);
-    expect(await flushViews({ serverUrl: url, token: 'dl1.not.valid', ...owner })).toMatchObject({ sent: 0, left: 1, stopped: { status: 401 } });
-    expect(await flushViews({ serverUrl: url, token: server.token('zheng', ['viewer', 'unit:*']), ...owner })).toMatchObject({ sent: 1, left: 0 });
+    expect(await flushViews({ serverUrl: url, token: 'dl1.not.valid', ...owner })).toMatchObject({
+      sent: 0,
+      left: 1,
+      stopped: { status: 401 },
+    });
+    expect(
+      await flushViews({ serverUrl: url, token: server.token('zheng', ['viewer', 'unit:*']), ...owner }),
+    ).toMatchObject({ sent: 1, left: 0 });
   });
 
   it('keeps entries sealed with the device key, and still reads those kept in the clear before', async () => {
@@ -74,10 +95,16 @@ describe('view queue', () => {
     await enqueueView(newView({ subject: { type: 'cadre', id: 'C9911' }, unit: 'Z01', view: 'print' }), owner, cipher);
     await enqueueView(newView({ subject: { type: 'cadre', id: 'C9912' }, unit: 'Z01', view: 'print' }), owner);
     expect(holds(await rawValues(VIEW_QUEUE_DB), 'C9911')).toBe(false);
-    expect((await queuedViews(cipher)).filter((q) => q.user === 'sealed').map((q) => q.subject.id)).toEqual(['C9911', 'C9912']);
+    expect((await queuedViews(cipher)).filter((q) => q.user === 'sealed').map((q) => q.subject.id)).toEqual([
+      'C9911',
+      'C9912',
+    ]);
     // Without the key the sealed one stays unread (and queued), never sent as something else.
     expect((await queuedViews()).filter((q) => q.user === 'sealed').map((q) => q.subject.id)).toEqual(['C9912']);
     const token = server.token('sealed', ['viewer', 'unit:*']);
-    expect(await flushViews({ serverUrl: url, token, ...owner }, undefined, cipher)).toMatchObject({ sent: 2, left: 0 });
+    expect(await flushViews({ serverUrl: url, token, ...owner }, undefined, cipher)).toMatchObject({
+      sent: 2,
+      left: 0,
+    });
   });
 });

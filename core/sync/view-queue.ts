@@ -26,7 +26,10 @@ function openQueue(): Promise<IDBDatabase> {
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T> | undefined): Promise<T | undefined> {
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  run: (store: IDBObjectStore) => IDBRequest<T> | undefined,
+): Promise<T | undefined> {
   const db = await openQueue();
   try {
     return await new Promise<T | undefined>((resolve, reject) => {
@@ -72,17 +75,26 @@ async function fromStored(item: unknown, cipher: RecordCipher | undefined): Prom
 }
 
 /** Keep views until they are delivered; resolves once they are on disk (one transaction). */
-export async function enqueueViews(views: readonly ViewRecord[], owner: { server: string; user: string }, cipher?: RecordCipher): Promise<void> {
+export async function enqueueViews(
+  views: readonly ViewRecord[],
+  owner: { server: string; user: string },
+  cipher?: RecordCipher,
+): Promise<void> {
   if (views.length === 0) return;
-  const entries = await Promise.all(views.map((view) => toStored(v.parse(queuedSchema, { ...view, ...owner }), cipher)));
+  const entries = await Promise.all(
+    views.map((view) => toStored(v.parse(queuedSchema, { ...view, ...owner }), cipher)),
+  );
   await withStore('readwrite', (store) => {
     for (const entry of entries) store.put(entry);
     return undefined;
   });
 }
 
-export const enqueueView = (view: ViewRecord, owner: { server: string; user: string }, cipher?: RecordCipher): Promise<void> =>
-  enqueueViews([view], owner, cipher);
+export const enqueueView = (
+  view: ViewRecord,
+  owner: { server: string; user: string },
+  cipher?: RecordCipher,
+): Promise<void> => enqueueViews([view], owner, cipher);
 
 /** Everything still queued (every owner) that can be read, oldest first. */
 export async function queuedViews(cipher?: RecordCipher): Promise<QueuedView[]> {
@@ -116,7 +128,8 @@ export interface FlushResult {
  */
 export async function flushViews(
   connection: { serverUrl: string; token: string; server: string; user: string },
-  send: (views: ViewRecord[]) => Promise<SendResult> = (views) => sendViews(connection.serverUrl, connection.token, views),
+  send: (views: ViewRecord[]) => Promise<SendResult> = (views) =>
+    sendViews(connection.serverUrl, connection.token, views),
   cipher?: RecordCipher,
 ): Promise<FlushResult> {
   const mine = (await queuedViews(cipher)).filter((q) => q.server === connection.server && q.user === connection.user);

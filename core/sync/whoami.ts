@@ -34,14 +34,19 @@ export function httpUrl(serverUrl: string): string {
 export async function fetchWhoami(serverUrl: string, token: string, signal?: AbortSignal): Promise<WhoamiResult> {
   let res: Response;
   try {
-    res = await fetch(`${httpUrl(serverUrl)}/whoami`, { headers: { Authorization: `Bearer ${token}` }, signal: signal ?? AbortSignal.timeout(10_000) });
+    res = await fetch(`${httpUrl(serverUrl)}/whoami`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: signal ?? AbortSignal.timeout(10_000),
+    });
   } catch {
     return { ok: false, reason: 'unreachable' };
   }
   if (res.status === 401 || res.status === 403) return { ok: false, reason: 'unauthorized', status: res.status };
   if (!res.ok) return { ok: false, reason: 'invalid-response', status: res.status };
   const parsed = v.safeParse(whoamiSchema, await res.json().catch(() => undefined));
-  return parsed.success ? { ok: true, whoami: parsed.output } : { ok: false, reason: 'invalid-response', status: res.status };
+  return parsed.success
+    ? { ok: true, whoami: parsed.output }
+    : { ok: false, reason: 'invalid-response', status: res.status };
 }
 
 /** The token's own claims (unverified: for choosing what to open and show, never for deciding). */

@@ -73,7 +73,12 @@ describe('sync client against the real server', () => {
     // A correction made in b reaches a while both are connected.
     bu.dossiers.records.edit('S01-r1', 'summary', '更正：违反廉洁纪律', 'bob');
     const au = await a.unit('S01');
-    await waitFor(() => au.dossiers.records.get('S01-r1')?.ok === true && (au.dossiers.records.get('S01-r1') as { value: { summary: string } }).value.summary === '更正：违反廉洁纪律', 'the correction to reach a');
+    await waitFor(
+      () =>
+        au.dossiers.records.get('S01-r1')?.ok === true &&
+        (au.dossiers.records.get('S01-r1') as { value: { summary: string } }).value.summary === '更正：违反廉洁纪律',
+      'the correction to reach a',
+    );
     // And a revocation in a updates b's index: the black dot no longer counts.
     au.dossiers.records.revoke('S01-r1', { by: 'alice', at: '2019-01-01T00:00:00.000Z', reason: '错录' });
     await waitFor(() => b.index.get('cadre', 'S01-c1')?.dots.black === 0, 'b index to drop the revoked dot');
@@ -103,7 +108,10 @@ describe('sync client against the real server', () => {
     const bu = await b.unit('S02');
     await bu.synced.whenSynced();
     bu.dossiers.records.edit('S02-r2', 'summary', '年度嘉奖（更正）', 'dave');
-    await waitFor(() => (u.dossiers.records.get('S02-r2') as { value: { summary: string } }).value.summary === '年度嘉奖（更正）', 'dave’s edit to reach carol');
+    await waitFor(
+      () => (u.dossiers.records.get('S02-r2') as { value: { summary: string } }).value.summary === '年度嘉奖（更正）',
+      'dave’s edit to reach carol',
+    );
     expect(u.synced.status().unconfirmed).toBe(0);
     expect(a.status()).toMatchObject({ connection: 'online', unconfirmed: 0 });
   });
@@ -116,7 +124,15 @@ describe('sync client against the real server', () => {
     await waitFor(() => first.status().connection === 'offline', 'offline');
     const u = await first.unit('S03');
     u.dossiers.records.edit('S03-r1', 'docNumber', '张纪发〔2018〕99号', 'dave');
-    u.dossiers.flags.put({ id: 'S03-f1', cadreId: 'S03-c1', item: 'gambling', channel: 'community', date: '2018-11-02', status: 'reported', summary: '社区反映' });
+    u.dossiers.flags.put({
+      id: 'S03-f1',
+      cadreId: 'S03-c1',
+      item: 'gambling',
+      channel: 'community',
+      date: '2018-11-02',
+      status: 'reported',
+      summary: '社区反映',
+    });
     expect(first.status()).toMatchObject({ connection: 'offline', unconfirmed: 3 });
     await first.close();
     open.splice(open.indexOf(first), 1);
@@ -201,7 +217,12 @@ describe('sync client against the real server', () => {
 
     let calls = 0;
     const counting: Rules = { ...defaultRules, summarise: (...args) => (calls++, defaultRules.summarise(...args)) };
-    const again = await workspace(token, { persistence: 'indexeddb', connect: false, rules: counting, revalidateAfterMs: 50 });
+    const again = await workspace(token, {
+      persistence: 'indexeddb',
+      connect: false,
+      rules: counting,
+      revalidateAfterMs: 50,
+    });
     await again.unit('S11');
     expect(calls).toBe(0);
     expect(again.index.get('cadre', 'S11-c1')).toEqual(before);
@@ -253,7 +274,12 @@ describe('sync client against the real server', () => {
         WebSocketPolyfill: CountedSocket as unknown as typeof globalThis.WebSocket,
       });
       // No timeout here: without the refusal, this waits until the test times out.
-      await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 403, doc: 'workspace' });
+      await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({
+        name: 'SyncRefusedError',
+        kind: 'refused',
+        httpStatus: 403,
+        doc: 'workspace',
+      });
       expect(w.status()).toMatchObject({
         connection: 'offline',
         closed: [{ doc: 'workspace', httpStatus: 403, reason: 'HTTP 403: the token has no grant on this document' }],
@@ -278,11 +304,29 @@ describe('sync client against the real server', () => {
   });
 
   it('stops and says so when the server does not accept the token (forged: 401)', async () => {
-    const forged = mintToken(randomBytes(32), { user: 'mallory', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token;
+    const forged = mintToken(randomBytes(32), {
+      user: 'mallory',
+      grants: [{ role: 'admin', doc: '*' }],
+      ttlSeconds: 3600,
+    }).token;
     const w = await workspace(forged);
-    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 401, doc: 'workspace' });
-    await expect(w.whenConfirmed()).rejects.toThrow('workspace: refused by the server (HTTP 401: the server does not accept the token (invalid, expired or revoked))');
-    expect(w.status().closed).toEqual([{ doc: 'workspace', code: 1006, httpStatus: 401, reason: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)' }]);
+    await expect(w.workspaceSynced.whenSynced()).rejects.toMatchObject({
+      name: 'SyncRefusedError',
+      kind: 'refused',
+      httpStatus: 401,
+      doc: 'workspace',
+    });
+    await expect(w.whenConfirmed()).rejects.toThrow(
+      'workspace: refused by the server (HTTP 401: the server does not accept the token (invalid, expired or revoked))',
+    );
+    expect(w.status().closed).toEqual([
+      {
+        doc: 'workspace',
+        code: 1006,
+        httpStatus: 401,
+        reason: 'HTTP 401: the server does not accept the token (invalid, expired or revoked)',
+      },
+    ]);
   });
 
   // Both transports: the shared socket retries for its documents, a socket of its own for one.
@@ -291,51 +335,64 @@ describe('sync client against the real server', () => {
     ['over a socket per document', false],
   ] as const;
 
-  it.each(transports)('keeps retrying when the upgrade fails for a transient reason (HTTP 503, connection refused), %s', async (_over, multiplex) => {
-    let attempts = 0;
-    const flaky = createServer();
-    flaky.on('upgrade', (_req, socket) => {
-      attempts += 1;
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
-    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    const url = `ws://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
-    try {
+  it.each(transports)(
+    'keeps retrying when the upgrade fails for a transient reason (HTTP 503, connection refused), %s',
+    async (_over, multiplex) => {
+      let attempts = 0;
+      const flaky = createServer();
+      flaky.on('upgrade', (_req, socket) => {
+        attempts += 1;
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
+      await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+      const url = `ws://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+      try {
+        const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20, multiplex });
+        let settled = false;
+        w.workspaceSynced.whenSynced().then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        await waitFor(() => attempts >= 3, 'the client to retry after 503s');
+        expect(settled).toBe(false);
+        expect(w.status()).toMatchObject({ connection: 'offline', closed: [] });
+      } finally {
+        await new Promise((resolve) => flaky.close(resolve));
+      }
+      // Nobody listening: refused connections are transient too, and the client connects once a
+      // server listens on that port.
       const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20, multiplex });
-      let settled = false;
-      w.workspaceSynced.whenSynced().then(
-        () => (settled = true),
-        () => (settled = true),
+      const own = tempDataDir();
+      w.setToken(
+        mintToken(loadOrCreateSecret(own.dir), { user: 'rae', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 })
+          .token,
       );
-      await waitFor(() => attempts >= 3, 'the client to retry after 503s');
-      expect(settled).toBe(false);
-      expect(w.status()).toMatchObject({ connection: 'offline', closed: [] });
-    } finally {
-      await new Promise((resolve) => flaky.close(resolve));
-    }
-    // Nobody listening: refused connections are transient too, and the client connects once a
-    // server listens on that port.
-    const w = await workspace(adminToken('rae'), { serverUrl: url, maxBackoffTime: 20, multiplex });
-    const own = tempDataDir();
-    w.setToken(mintToken(loadOrCreateSecret(own.dir), { user: 'rae', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token);
-    const later = await startTestServer(own.dir, { port: Number(new URL(url).port) });
-    try {
-      await w.workspaceSynced.whenSynced();
-      expect(w.status()).toMatchObject({ connection: 'online', closed: [] });
-      expect(w.transport()).toBe(multiplex ? 'multiplexed' : 'per-document');
-    } finally {
-      await w.close();
-      await later.close();
-      own.remove();
-    }
-  });
+      const later = await startTestServer(own.dir, { port: Number(new URL(url).port) });
+      try {
+        await w.workspaceSynced.whenSynced();
+        expect(w.status()).toMatchObject({ connection: 'online', closed: [] });
+        expect(w.transport()).toBe(multiplex ? 'multiplexed' : 'per-document');
+      } finally {
+        await w.close();
+        await later.close();
+        own.remove();
+      }
+    },
+  );
 
   it('reads the refusal only from what Node clients see; a browser error event says nothing', () => {
     const wsError = (message: string) => ({ type: 'error', message, error: new Error(message) });
     expect(definitiveRefusal(wsError('Unexpected server response: 401'))).toBe(401);
     expect(definitiveRefusal(wsError('Unexpected server response: 403'))).toBe(403);
-    expect(definitiveRefusal({ type: 'error', message: '', error: new Error('Unexpected server response: 403') })).toBe(403);
-    for (const transient of ['Unexpected server response: 400', 'Unexpected server response: 503', 'connect ECONNREFUSED 127.0.0.1:1', 'Opening handshake has timed out']) {
+    expect(definitiveRefusal({ type: 'error', message: '', error: new Error('Unexpected server response: 403') })).toBe(
+      403,
+    );
+    for (const transient of [
+      'Unexpected server response: 400',
+      'Unexpected server response: 503',
+      'connect ECONNREFUSED 127.0.0.1:1',
+      'Opening handshake has timed out',
+    ]) {
       expect(definitiveRefusal(wsError(transient))).toBeUndefined();
     }
     expect(definitiveRefusal(new Event('error'))).toBeUndefined();
@@ -368,12 +425,20 @@ describe('sync client against the real server', () => {
     const admin = await workspace(adminToken('rex'));
     await seed(admin, 'S12');
     await seed(admin, 'S13');
-    const grants = [{ role: 'editor', doc: 'unit:S12' }, { role: 'viewer', doc: 'workspace' }] as const;
+    const grants = [
+      { role: 'editor', doc: 'unit:S12' },
+      { role: 'viewer', doc: 'workspace' },
+    ] as const;
     const w = await workspace(server.token('sue', [...grants]), { grants: [...grants] });
     await w.workspaceSynced.whenSynced();
     const opened = await w.openUnits({ notes: true });
     expect(opened).toEqual(['S12']);
-    expect(w.docs().map((d) => d.name).sort()).toEqual(['unit:S12', 'workspace']);
+    expect(
+      w
+        .docs()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['unit:S12', 'workspace']);
     await w.whenConfirmed();
     expect(w.status().connection).toBe('online');
   });
@@ -388,11 +453,20 @@ describe('sync client against the real server', () => {
     const offline = await workspace(token, { persistence: 'indexeddb', connect: false });
     offline.workspace.units.remove('S15');
     await offline.close();
-    const grants = [{ role: 'editor', doc: 'unit:S14' }, { role: 'editor', doc: 'unit:S15' }, { role: 'admin', doc: 'workspace' }] as const;
+    const grants = [
+      { role: 'editor', doc: 'unit:S14' },
+      { role: 'editor', doc: 'unit:S15' },
+      { role: 'admin', doc: 'workspace' },
+    ] as const;
     const again = await workspace(token, { persistence: 'indexeddb', connect: false, grants: [...grants] });
     expect(again.docs().map((d) => d.name)).toEqual(['workspace']);
     expect(await again.openUnits()).toEqual(['S14']);
-    expect(again.docs().map((d) => d.name).sort()).toEqual(['unit:S14', 'workspace']);
+    expect(
+      again
+        .docs()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['unit:S14', 'workspace']);
     expect(again.index.all().map((e) => e.unitCode)).toEqual(expect.arrayContaining(['S14']));
     expect(again.index.all().some((e) => e.unitCode === 'S15' || e.unitCode === 'S16')).toBe(false);
     // An adopted unit connects like any other.
@@ -525,35 +599,45 @@ describe('sync client against the real server', () => {
     await first.openUnits({ notes: true });
     await first.close();
     open.splice(open.indexOf(first), 1);
-    const names = async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith(dbPrefix(server.url)));
-    expect(await names()).toEqual(expect.arrayContaining([`${dbPrefix(server.url)}workspace`, `${dbPrefix(server.url)}unit:S06`, `${dbPrefix(server.url)}notes:S06`]));
+    const names = async () =>
+      (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith(dbPrefix(server.url)));
+    expect(await names()).toEqual(
+      expect.arrayContaining([
+        `${dbPrefix(server.url)}workspace`,
+        `${dbPrefix(server.url)}unit:S06`,
+        `${dbPrefix(server.url)}notes:S06`,
+      ]),
+    );
     const again = await workspace(token, { persistence: 'indexeddb', connect: false });
     await again.wipe();
     expect(await names()).toEqual([]);
   });
 
-  it.each(transports)('says connecting, never offline, until the first connection succeeds; offline once an attempt fails, %s', async (_over, multiplex) => {
-    const seen: string[] = [];
-    const w = await workspace(adminToken('nia'), { multiplex });
-    seen.push(w.status().connection);
-    w.onStatus((s) => seen.push(s.connection));
-    await w.workspaceSynced.whenSynced();
-    await waitFor(() => w.status().connection === 'online', 'online');
-    expect(seen[0]).toBe('connecting');
-    expect(seen).not.toContain('offline');
-    expect(w.transport()).toBe(multiplex ? 'multiplexed' : 'per-document');
+  it.each(transports)(
+    'says connecting, never offline, until the first connection succeeds; offline once an attempt fails, %s',
+    async (_over, multiplex) => {
+      const seen: string[] = [];
+      const w = await workspace(adminToken('nia'), { multiplex });
+      seen.push(w.status().connection);
+      w.onStatus((s) => seen.push(s.connection));
+      await w.workspaceSynced.whenSynced();
+      await waitFor(() => w.status().connection === 'online', 'online');
+      expect(seen[0]).toBe('connecting');
+      expect(seen).not.toContain('offline');
+      expect(w.transport()).toBe(multiplex ? 'multiplexed' : 'per-document');
 
-    // Nobody listens on this port: the first attempt fails and the status says so.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const away = await workspace(adminToken('nia'), { serverUrl: `ws://127.0.0.1:${port}`, multiplex });
-    expect(away.status().connection).toBe('connecting');
-    await waitFor(() => away.status().connection === 'offline', 'offline after the refused attempt');
-    away.disconnect();
-    expect(away.status().connection).toBe('offline');
-  });
+      // Nobody listens on this port: the first attempt fails and the status says so.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const away = await workspace(adminToken('nia'), { serverUrl: `ws://127.0.0.1:${port}`, multiplex });
+      expect(away.status().connection).toBe('connecting');
+      await waitFor(() => away.status().connection === 'offline', 'offline after the refused attempt');
+      away.disconnect();
+      expect(away.status().connection).toBe('offline');
+    },
+  );
 
   it('reconnects with backoff after the server goes away and delivers what was edited meanwhile', async () => {
     const own = tempDataDir();

@@ -44,10 +44,23 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const index = createLocalIndex();
   let closed = false;
   const maxBackoffTime = options.maxBackoffTime ?? 30_000;
-  const shared = options.multiplex === false ? undefined : createSharedConnection({ maxBackoffTime, ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}) });
+  const shared =
+    options.multiplex === false
+      ? undefined
+      : createSharedConnection({
+          maxBackoffTime,
+          ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+        });
   const WebSocketPolyfill = shared?.WebSocket ?? options.WebSocketPolyfill;
 
-  const create = (name: string, kind: DocKind, connect: boolean, readAhead?: readonly string[], connectAtOnce = false, offerState?: Uint8Array): SyncedDoc => {
+  const create = (
+    name: string,
+    kind: DocKind,
+    connect: boolean,
+    readAhead?: readonly string[],
+    connectAtOnce = false,
+    offerState?: Uint8Array,
+  ): SyncedDoc => {
     if (closed) throw new Error('workspace is closed');
     return openSyncedDoc({
       name,
@@ -74,7 +87,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
    */
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
   // Every document's state, for the next start (state-cache.ts); not the workspace document's.
-  const states = keepStates({ docs: () => opened.values(), write: (text) => wsSynced.writeLocal(STATE_CACHE_KEY, text) });
+  const states = keepStates({
+    docs: () => opened.values(),
+    write: (text) => wsSynced.writeLocal(STATE_CACHE_KEY, text),
+  });
   const rememberStatesLater = () => {
     if (useCache && !closed) states.later();
   };
@@ -87,14 +103,21 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   /** A document becomes part of the workspace: its status counts, connect/setToken/close reach it. */
   const register = (synced: SyncedDoc): SyncedDoc => {
     opened.set(synced.name, synced);
-    stops.push(synced.onStatus(() => {
-      if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
-      if (synced.kind !== 'workspace') rememberStatesLater();
-    }));
+    stops.push(
+      synced.onStatus(() => {
+        if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
+        if (synced.kind !== 'workspace') rememberStatesLater();
+      }),
+    );
     return synced;
   };
-  const open = (name: string, kind: DocKind, readAhead?: readonly string[], connectAtOnce = false, offerState?: Uint8Array): SyncedDoc =>
-    register(create(name, kind, shouldConnect, readAhead, connectAtOnce, offerState));
+  const open = (
+    name: string,
+    kind: DocKind,
+    readAhead?: readonly string[],
+    connectAtOnce = false,
+    offerState?: Uint8Array,
+  ): SyncedDoc => register(create(name, kind, shouldConnect, readAhead, connectAtOnce, offerState));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
 
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
@@ -129,17 +152,21 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   /** Remembered states (state-cache.ts) of documents to connect at once, 'connect' only. */
   let remembered: ReadonlyMap<string, Uint8Array> = new Map();
   const remembering = options.remembered ?? 'load';
-  const prefetching = useCache && remembering !== 'none'
-    ? Promise.all([wsSynced.readLocal(UNIT_LIST_KEY), wsSynced.readLocal(STATE_CACHE_KEY)]).then(([text, states]) => {
-        if (remembering === 'connect' && shouldConnect) remembered = decodeStateCache(states);
-        for (const code of decodeUnitList(text)) {
-          if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
-          const offer = remembered.get(unitDocName(code));
-          prefetched.set(code, create(unitDocName(code), 'unit', offer !== undefined, [INDEX_CACHE_KEY], false, offer));
-        }
-        return text;
-      })
-    : undefined;
+  const prefetching =
+    useCache && remembering !== 'none'
+      ? Promise.all([wsSynced.readLocal(UNIT_LIST_KEY), wsSynced.readLocal(STATE_CACHE_KEY)]).then(([text, states]) => {
+          if (remembering === 'connect' && shouldConnect) remembered = decodeStateCache(states);
+          for (const code of decodeUnitList(text)) {
+            if (closed || units.has(code) || prefetched.has(code) || !inScope(code)) continue;
+            const offer = remembered.get(unitDocName(code));
+            prefetched.set(
+              code,
+              create(unitDocName(code), 'unit', offer !== undefined, [INDEX_CACHE_KEY], false, offer),
+            );
+          }
+          return text;
+        })
+      : undefined;
   let prefetchTimer: ReturnType<typeof setTimeout> | undefined;
 
   await wsSynced.whenLoaded;
@@ -190,7 +217,14 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     if (closed) return;
     const { config, lookup } = workspaceView();
     const asOf = today();
-    const entries = summariseUnitDoc(dossiers, { config, unit: lookup, unitCode: code, asOf, locale, ...(options.rules ? { rules: options.rules } : {}) });
+    const entries = summariseUnitDoc(dossiers, {
+      config,
+      unit: lookup,
+      unitCode: code,
+      asOf,
+      locale,
+      ...(options.rules ? { rules: options.rules } : {}),
+    });
     index.setUnit(code, entries);
     rememberStatesLater();
     if (!useCache) return;
@@ -216,9 +250,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   };
 
   // Configuration or directory changes re-grade every open unit.
-  stops.push(observeDoc(wsSynced.doc, () => {
-    for (const [code, p] of units) void p.then((u) => summarise(code, u.dossiers, u.synced));
-  }));
+  stops.push(
+    observeDoc(wsSynced.doc, () => {
+      for (const [code, p] of units) void p.then((u) => summarise(code, u.dossiers, u.synced));
+    }),
+  );
 
   const unit = (code: string): Promise<OpenUnit> => {
     let p = units.get(code);
@@ -226,9 +262,14 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       const early = prefetched.get(code);
       prefetched.delete(code);
       p = (async () => {
-        const synced = early ? register(early) : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined, nothingHere(unitDocName(code)));
+        const synced = early
+          ? register(early)
+          : open(unitDocName(code), 'unit', useCache ? [INDEX_CACHE_KEY] : undefined, nothingHere(unitDocName(code)));
         const dossiers = unitDossiers(synced.doc, { locale });
-        const [cachedText] = await Promise.all([useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined, synced.whenLoaded]);
+        const [cachedText] = await Promise.all([
+          useCache ? synced.readLocal(INDEX_CACHE_KEY) : undefined,
+          synced.whenLoaded,
+        ]);
         if (early && !closed) {
           // Opened before anyone asked, so maybe not connected: as `open` would, now that it is
           // loaded (a new token restarts an attempt under way; the same one leaves it be).
@@ -265,7 +306,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 
   const others = new Map<string, Promise<SyncedDoc>>();
   const other = (name: string, kind: DocKind): Promise<SyncedDoc> => {
-    if (!others.has(name)) others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind, undefined, false, remembered.get(name))));
+    if (!others.has(name))
+      others.set(name, ((s) => s.whenLoaded.then(() => s))(open(name, kind, undefined, false, remembered.get(name))));
     return others.get(name)!;
   };
   let registerOpen: Promise<OpenRegister> | undefined;
@@ -298,7 +340,9 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       // Remembered from last time but no longer in the directory (or scope, or grants): close.
       const listed = new Set(codes);
       for (const code of [...prefetched.keys()]) if (!listed.has(code)) dropPrefetched(code);
-      const done = Promise.all(codes.map((c) => (opts.notes && readable(notesDocName(c)) ? Promise.all([unit(c), notes(c)]) : unit(c))));
+      const done = Promise.all(
+        codes.map((c) => (opts.notes && readable(notesDocName(c)) ? Promise.all([unit(c), notes(c)]) : unit(c))),
+      );
       if (useCache) {
         const text = encodeUnitList(codes);
         if (text !== rememberedUnits) {
@@ -376,7 +420,6 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
 /** Kept beside the workspace document: the unit codes `openUnits()` opened last, as JSON. */
 const UNIT_LIST_KEY = 'openedUnits';
 const PREFETCH_KEEP_MS = 10_000;
-
 
 function encodeUnitList(codes: readonly string[]): string {
   return JSON.stringify(codes);

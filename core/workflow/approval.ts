@@ -77,10 +77,16 @@ export function holdsRole(user: string, role: ApprovalRole, approvers: Commissio
 export const mayTake = (user: string, action: ApprovalAction, approvers: Commission['approvers']): boolean =>
   ACTION_ROLES[action].some((r) => holdsRole(user, r, approvers));
 
-const order = (a: BatchStep, b: BatchStep) => a.seq - b.seq || (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const order = (a: BatchStep, b: BatchStep) =>
+  a.seq - b.seq || (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const userOf = (a: Author | undefined): string | undefined => (a && a.status !== 'unknown' ? a.user : undefined);
 
-export function approvalOf(batchId: string, steps: readonly BatchStep[], authorOf: (step: BatchStep) => Author, approvers: Commission['approvers']): Approval {
+export function approvalOf(
+  batchId: string,
+  steps: readonly BatchStep[],
+  authorOf: (step: BatchStep) => Author,
+  approvers: Commission['approvers'],
+): Approval {
   const out: Approval = { state: 'new', steps: [] };
   for (const step of steps.filter((s) => s.batchId === batchId).sort(order)) {
     const author = authorOf(step);
@@ -117,7 +123,12 @@ export function approvalOf(batchId: string, steps: readonly BatchStep[], authorO
 }
 
 /** What stops `me` from taking `action` now (none: it may be taken). */
-export function actionBlocked(approval: Approval, action: ApprovalAction, me: Person, approvers: Commission['approvers']): ApprovalProblem | undefined {
+export function actionBlocked(
+  approval: Approval,
+  action: ApprovalAction,
+  me: Person,
+  approvers: Commission['approvers'],
+): ApprovalProblem | undefined {
   if (!NEXT_ACTIONS[approval.state].includes(action)) return 'approval.order';
   if (!mayTake(me.user, action, approvers)) return 'approval.role';
   if ((action === 'review' || action === 'sign') && me.user === userOf(approval.drafter)) return 'approval.samePerson';
@@ -132,7 +143,10 @@ export function replyNumber(pattern: string, year: number, n: number | undefined
 
 /** The next free sequence number of the year: one past the highest already given under the pattern. */
 export function nextReplyNumber(pattern: string, year: number, given: readonly string[]): number {
-  const escaped = pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replaceAll('{year}', String(year)).replace('{n}', '(\\d+)');
+  const escaped = pattern
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replaceAll('{year}', String(year))
+    .replace('{n}', '(\\d+)');
   const re = new RegExp(`^${escaped.replace(/\{n\}/g, '\\d+')}$`);
   let max = 0;
   for (const g of given) {
@@ -160,7 +174,13 @@ export interface YearCounts {
 export function registerCounts(entries: readonly RegisterEntry[], year: number): YearCounts {
   const out: YearCounts = { batches: 0, people: 0, differing: 0 };
   for (const { approval } of entries) {
-    if (approval.state !== 'registered' || !approval.registeredOn || yearOf(approval.registeredOn) !== year || !approval.draft) continue;
+    if (
+      approval.state !== 'registered' ||
+      !approval.registeredOn ||
+      yearOf(approval.registeredOn) !== year ||
+      !approval.draft
+    )
+      continue;
     out.batches++;
     out.people += approval.draft.people.length;
     out.differing += approval.draft.people.filter((p) => p.opinion === 'objection' || p.opinion === 'postpone').length;

@@ -44,7 +44,11 @@ export function previousQuarter(q: Quarter): Quarter {
 export const quartersOf = (year: number): Quarter[] => [1, 2, 3, 4].map((n) => `${year}Q${n}`);
 
 /** The first holder type whose rule selects this cadre (post words and unit kind), if any. */
-export function holderTypeOf(cadre: Pick<Cadre, 'post'>, unit: Pick<Unit, 'kind'> | undefined, types: readonly HolderType[]): HolderType | undefined {
+export function holderTypeOf(
+  cadre: Pick<Cadre, 'post'>,
+  unit: Pick<Unit, 'kind'> | undefined,
+  types: readonly HolderType[],
+): HolderType | undefined {
   return types.find(
     (t) =>
       t.posts.some((p) => cadre.post.includes(p)) &&
@@ -86,11 +90,23 @@ export function planIssue(input: {
     const status = input.issued.has(cardId) ? 'issued' : template ? 'new' : 'no-template';
     out.push({ cadre, ...(unit ? { unit } : {}), holderType, ...(template ? { template } : {}), cardId, status });
   }
-  return out.sort((a, b) => (a.cadre.unitCode < b.cadre.unitCode ? -1 : a.cadre.unitCode > b.cadre.unitCode ? 1 : a.cadre.id < b.cadre.id ? -1 : 1));
+  return out.sort((a, b) =>
+    a.cadre.unitCode < b.cadre.unitCode
+      ? -1
+      : a.cadre.unitCode > b.cadre.unitCode
+        ? 1
+        : a.cadre.id < b.cadre.id
+          ? -1
+          : 1,
+  );
 }
 
 /** The card a plan row sends. */
-export function cardFor(plan: PlannedCard & { template: CardTemplate }, quarter: Quarter, issuedOn: IsoDate): ReminderCard {
+export function cardFor(
+  plan: PlannedCard & { template: CardTemplate },
+  quarter: Quarter,
+  issuedOn: IsoDate,
+): ReminderCard {
   return {
     id: plan.cardId,
     quarter,
@@ -99,7 +115,12 @@ export function cardFor(plan: PlannedCard & { template: CardTemplate }, quarter:
     issuedOn,
     holderType: plan.holderType.id,
     templateId: plan.template.id,
-    items: plan.template.items.map((i) => ({ id: i.id, text: i.text, state: 'pending' as const, ...(i.area ? { area: i.area } : {}) })),
+    items: plan.template.items.map((i) => ({
+      id: i.id,
+      text: i.text,
+      state: 'pending' as const,
+      ...(i.area ? { area: i.area } : {}),
+    })),
   };
 }
 
@@ -129,46 +150,83 @@ export interface CardProgress {
   events: CardEvent[];
 }
 
-const byOrder = (a: CardEvent, b: CardEvent) => a.seq - b.seq || (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : 1);
+const byOrder = (a: CardEvent, b: CardEvent) =>
+  a.seq - b.seq || (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : 1);
 
 /**
  * Where a card stands on `asOf`. Deadlines: receipt within `receiptDays` of issue, reports by the
  * quarter's last day, the summary within `summaryDays` after it. Each is overdue from the day
  * after, until done.
  */
-export function cardProgress(card: ReminderCard, events: readonly CardEvent[], asOf: IsoDate, config: Pick<ReminderCardsConfig, 'receiptDays' | 'summaryDays'>): CardProgress {
+export function cardProgress(
+  card: ReminderCard,
+  events: readonly CardEvent[],
+  asOf: IsoDate,
+  config: Pick<ReminderCardsConfig, 'receiptDays' | 'summaryDays'>,
+): CardProgress {
   const mine = events.filter((e) => e.cardId === card.id).sort(byOrder);
   const received = mine.find((e) => e.type === 'received');
   const summary = mine.findLast((e) => e.type === 'summary');
   const items = card.items.map((i): CardItemProgress => {
     const report = mine.findLast((e) => e.type === 'report' && e.itemId === i.id);
     const done = !!report || i.state === 'done';
-    return { id: i.id, text: i.text, ...(i.area ? { area: i.area } : {}), ...(report ? { report } : {}), done, markedOverdue: !done && i.state === 'overdue' };
+    return {
+      id: i.id,
+      text: i.text,
+      ...(i.area ? { area: i.area } : {}),
+      ...(report ? { report } : {}),
+      done,
+      markedOverdue: !done && i.state === 'overdue',
+    };
   });
   // A duty done in a department's file counts as reported (docs/workflows.md), so a card imported
   // with its duties done stands as reported, not as issued and never acknowledged.
   const reportedAll = items.every((i) => i.done);
   const reportedSome = items.some((i) => i.done);
-  const stage: CardStage = summary ? 'summarised' : reportedAll && (received || reportedSome) ? 'reported' : reportedSome ? 'reporting' : received ? 'received' : 'issued';
+  const stage: CardStage = summary
+    ? 'summarised'
+    : reportedAll && (received || reportedSome)
+      ? 'reported'
+      : reportedSome
+        ? 'reporting'
+        : received
+          ? 'received'
+          : 'issued';
   const end = quarterEnd(card.quarter);
-  const deadlines = { receipt: addDays(card.issuedOn, config.receiptDays), reports: end, summary: addDays(end, config.summaryDays) };
+  const deadlines = {
+    receipt: addDays(card.issuedOn, config.receiptDays),
+    reports: end,
+    summary: addDays(end, config.summaryDays),
+  };
   const course = { ...(received ? { received } : {}), items, ...(summary ? { summary } : {}), deadlines };
-  return { stage, ...course, followups: mine.filter((e) => e.type === 'followup'), overdue: cardOverdueOn(course, asOf), events: mine };
+  return {
+    stage,
+    ...course,
+    followups: mine.filter((e) => e.type === 'followup'),
+    overdue: cardOverdueOn(course, asOf),
+    events: mine,
+  };
 }
 
 /**
  * Whether a duty is overdue on `asOf`: not reported by the quarter's last day (overdue from the day
  * after), or marked overdue in a department's file and not reported since.
  */
-export const dutyOverdueOn = (item: Pick<CardItemProgress, 'done' | 'markedOverdue'>, deadlines: Pick<CardProgress['deadlines'], 'reports'>, asOf: IsoDate): boolean =>
-  !item.done && (item.markedOverdue || asOf > deadlines.reports);
+export const dutyOverdueOn = (
+  item: Pick<CardItemProgress, 'done' | 'markedOverdue'>,
+  deadlines: Pick<CardProgress['deadlines'], 'reports'>,
+  asOf: IsoDate,
+): boolean => !item.done && (item.markedOverdue || asOf > deadlines.reports);
 
 /**
  * What of a card is overdue on `asOf`, from where its events left it (`cardProgress`): the views
  * that look at another day than the progress was computed for (a period's end, the day an alert is
  * evaluated) ask this rather than keep a rule of their own.
  */
-export function cardOverdueOn(p: Pick<CardProgress, 'received' | 'items' | 'summary' | 'deadlines'>, asOf: IsoDate): CardProgress['overdue'] {
+export function cardOverdueOn(
+  p: Pick<CardProgress, 'received' | 'items' | 'summary' | 'deadlines'>,
+  asOf: IsoDate,
+): CardProgress['overdue'] {
   return {
     receipt: !p.received && !p.items.some((i) => i.done) && asOf > p.deadlines.receipt,
     reports: p.items.some((i) => dutyOverdueOn(i, p.deadlines, asOf)),
@@ -176,7 +234,8 @@ export function cardOverdueOn(p: Pick<CardProgress, 'received' | 'items' | 'summ
   };
 }
 
-export const isOverdue = (p: Pick<CardProgress, 'overdue'>): boolean => p.overdue.receipt || p.overdue.reports || p.overdue.summary;
+export const isOverdue = (p: Pick<CardProgress, 'overdue'>): boolean =>
+  p.overdue.receipt || p.overdue.reports || p.overdue.summary;
 
 /** The next follow-up after those already taken: 提醒谈话, then 诫勉谈话, then 问责/纪律处分. */
 export function nextFollowup(taken: readonly Pick<CardEvent, 'level'>[]): FollowupLevel {
@@ -195,16 +254,19 @@ export const FOLLOWUP_KINDS: Record<Exclude<FollowupLevel, 'accountability'>, st
  * The dossier record of a follow-up: the talk or the measure, on the holder, dated the day it
  * happened, citing its document, linked to the card so the dossier says why.
  */
-export function followupRecord(card: ReminderCard, input: {
-  id: string;
-  level: FollowupLevel;
-  kind: string;
-  colour: DotRecord['colour'];
-  on: IsoDate;
-  sourceDept: string;
-  summary: string;
-  docNumber?: string;
-}): DotRecord {
+export function followupRecord(
+  card: ReminderCard,
+  input: {
+    id: string;
+    level: FollowupLevel;
+    kind: string;
+    colour: DotRecord['colour'];
+    on: IsoDate;
+    sourceDept: string;
+    summary: string;
+    docNumber?: string;
+  },
+): DotRecord {
   return {
     id: input.id,
     subject: { type: 'cadre', id: card.holderId },

@@ -22,9 +22,23 @@ export interface CardCounts {
   accountability: number;
 }
 
-export const COUNT_FIELDS = ['cards', 'items', 'summarised', 'reminderTalks', 'admonishments', 'accountability'] as const satisfies readonly (keyof CardCounts)[];
+export const COUNT_FIELDS = [
+  'cards',
+  'items',
+  'summarised',
+  'reminderTalks',
+  'admonishments',
+  'accountability',
+] as const satisfies readonly (keyof CardCounts)[];
 
-const zero = (): CardCounts => ({ cards: 0, items: 0, summarised: 0, reminderTalks: 0, admonishments: 0, accountability: 0 });
+const zero = (): CardCounts => ({
+  cards: 0,
+  items: 0,
+  summarised: 0,
+  reminderTalks: 0,
+  admonishments: 0,
+  accountability: 0,
+});
 
 function add(to: CardCounts, card: ReminderCard, events: readonly CardEvent[]): void {
   to.cards++;
@@ -46,7 +60,11 @@ export interface CardReport {
   total: CardCounts;
 }
 
-export function cardReport(cards: readonly ReminderCard[], events: readonly CardEvent[], quarters: readonly Quarter[]): CardReport {
+export function cardReport(
+  cards: readonly ReminderCard[],
+  events: readonly CardEvent[],
+  quarters: readonly Quarter[],
+): CardReport {
   const wanted = new Set(quarters);
   const eventsOf = new Map<string, CardEvent[]>();
   for (const e of events) {

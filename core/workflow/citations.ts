@@ -1,7 +1,17 @@
 import type { Locale } from '../model/messages.ts';
 import type { Clue, DotRecord } from '../model/schemas.ts';
 import type { Label } from '../model/vocabulary.ts';
-import { BLOCK_LABELS, CLUE_CONSEQUENCE, EFFECT_LABELS, explain, formatDate, itemLabel, kindLabel, STAGE_LABELS, type Vocabulary } from '../rules/explain.ts';
+import {
+  BLOCK_LABELS,
+  CLUE_CONSEQUENCE,
+  EFFECT_LABELS,
+  explain,
+  formatDate,
+  itemLabel,
+  kindLabel,
+  STAGE_LABELS,
+  type Vocabulary,
+} from '../rules/explain.ts';
 import type { Reason } from '../rules/reasons.ts';
 import { citation } from '../rules/sources.ts';
 
@@ -36,7 +46,10 @@ export function recordCitation(r: DotRecord, locale: L, vocab: Vocabulary): stri
 
 function refs(ids: readonly string[], ctx: CitationContext, locale: L): string {
   const cited = ids.map((id) => ctx.records.get(id)).filter((r): r is DotRecord => r !== undefined);
-  return join(cited.map((r) => recordCitation(r, locale, ctx.vocab)), locale);
+  return join(
+    cited.map((r) => recordCitation(r, locale, ctx.vocab)),
+    locale,
+  );
 }
 
 type Of<C extends Reason['code']> = Extract<Reason, { code: C }>;
@@ -44,12 +57,28 @@ type Of<C extends Reason['code']> = Extract<Reason, { code: C }>;
 function period(r: Of<'period'>, ctx: CitationContext, locale: L): string {
   const zh = locale === 'zh-CN';
   const blocks = (r.applies ? [r.applies] : r.blocks).map((b) => pick(BLOCK_LABELS[b], locale)).join(zh ? '，' : '; ');
-  const span = r.until === null
-    ? zh ? `自${formatDate(r.from, locale)}起长期有效` : `from ${formatDate(r.from, locale)}, permanent`
-    : zh ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}` : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
-  const combined = r.combinedMonths ? (zh ? `，合并影响期${r.combinedMonths}个月` : `, combined influence period of ${r.combinedMonths} months`) : '';
-  const probation = r.probationUntil ? (zh ? `（察看期至${formatDate(r.probationUntil, locale)}）` : ` (probation until ${formatDate(r.probationUntil, locale)})`) : '';
-  const sources = r.applies === 'promotion' && r.source !== 'selection-24' ? [citation(r.source, locale), citation('selection-24', locale)] : [citation(r.source, locale)];
+  const span =
+    r.until === null
+      ? zh
+        ? `自${formatDate(r.from, locale)}起长期有效`
+        : `from ${formatDate(r.from, locale)}, permanent`
+      : zh
+        ? `自${formatDate(r.from, locale)}至${formatDate(r.until, locale)}`
+        : `from ${formatDate(r.from, locale)} to ${formatDate(r.until, locale)}`;
+  const combined = r.combinedMonths
+    ? zh
+      ? `，合并影响期${r.combinedMonths}个月`
+      : `, combined influence period of ${r.combinedMonths} months`
+    : '';
+  const probation = r.probationUntil
+    ? zh
+      ? `（察看期至${formatDate(r.probationUntil, locale)}）`
+      : ` (probation until ${formatDate(r.probationUntil, locale)})`
+    : '';
+  const sources =
+    r.applies === 'promotion' && r.source !== 'selection-24'
+      ? [citation(r.source, locale), citation('selection-24', locale)]
+      : [citation(r.source, locale)];
   const cited = sources.join(zh ? '；' : '; ');
   return zh
     ? `${refs(r.records, ctx, locale)}${combined}，影响期${span}${probation}，期间${blocks}（${cited}）。`
@@ -78,7 +107,8 @@ function investigation(r: Of<'investigation'>, locale: L): string {
 function recordNote(r: Of<'note-measure'> | Of<'unknown-kind'>, ctx: CitationContext, locale: L): string {
   const zh = locale === 'zh-CN';
   const fact = zh ? refs(r.records, ctx, locale).replace(/^(\d+年\d+月\d+日)/, '$1受到') : refs(r.records, ctx, locale);
-  const check = r.code === 'unknown-kind' ? (zh ? `（${citation(r.source, locale)}）` : ` (${citation(r.source, locale)})`) : '';
+  const check =
+    r.code === 'unknown-kind' ? (zh ? `（${citation(r.source, locale)}）` : ` (${citation(r.source, locale)})`) : '';
   return zh ? `${fact}${check}。` : `${fact}${check}.`;
 }
 
@@ -89,7 +119,9 @@ function warning(r: Of<'warning'>, ctx: CitationContext, locale: L): string {
     case 'open-clue': {
       const clue = ctx.clues.get(r.refs[0] ?? '');
       const stage = STAGE_LABELS[r.stage ?? clue?.stage ?? 'received'];
-      return zh ? `有问题线索处于${stage.zh}阶段（${formatDate(r.since, locale)}受理）。` : `A clue received on ${formatDate(r.since, locale)} is at the ${stage.en} stage.`;
+      return zh
+        ? `有问题线索处于${stage.zh}阶段（${formatDate(r.since, locale)}受理）。`
+        : `A clue received on ${formatDate(r.since, locale)} is at the ${stage.en} stage.`;
     }
     case 'repeated-yellow':
       return zh
@@ -97,7 +129,9 @@ function warning(r: Of<'warning'>, ctx: CitationContext, locale: L): string {
         : `${r.count} organisational measures within ${r.withinMonths} months (${refs(r.refs, ctx, locale)}).`;
     case 'substantiated-flag': {
       const item = itemLabel(r.item ?? '', locale, ctx.vocab);
-      return zh ? `反映其“${item}”问题经核查属实（${formatDate(r.since, locale)}）。` : `A report of “${item}” was substantiated (${formatDate(r.since, locale)}).`;
+      return zh
+        ? `反映其“${item}”问题经核查属实（${formatDate(r.since, locale)}）。`
+        : `A report of “${item}” was substantiated (${formatDate(r.since, locale)}).`;
     }
     case 'overdue-rectification':
       return zh
@@ -127,4 +161,7 @@ export function citeReason(reason: Reason, ctx: CitationContext, locale: Locale)
 }
 
 /** Both languages at once, as a draft stores them. */
-export const citeBoth = (reason: Reason, ctx: CitationContext): Label => ({ zh: citeReason(reason, ctx, 'zh-CN'), en: citeReason(reason, ctx, 'en') });
+export const citeBoth = (reason: Reason, ctx: CitationContext): Label => ({
+  zh: citeReason(reason, ctx, 'zh-CN'),
+  en: citeReason(reason, ctx, 'en'),
+});

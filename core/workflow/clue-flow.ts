@@ -86,7 +86,9 @@ export const canMove = (from: ClueStage, to: ClueStage): boolean => CLUE_TRANSIT
 
 /** Steps in the order they were taken: by how many steps their writer knew of, then date, then id. */
 export function orderSteps<S extends Pick<ClueStep, 'seq' | 'on' | 'id'>>(steps: readonly S[]): S[] {
-  return [...steps].sort((a, b) => a.seq - b.seq || (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...steps].sort(
+    (a, b) => a.seq - b.seq || (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 export interface Deadline {
@@ -149,7 +151,8 @@ export function clueProgress(clue: Clue, steps: readonly ClueStep[], asOf: IsoDa
     if (phase === 'outcome') out.outcome = stage;
     if (step.due) out.deadline = { due: step.due, setAt: stage, met: false };
     else if (out.deadline && !out.deadline.met) {
-      if (stage === 'closed' || (out.deadline.setAt === 'recommendation' && stage === 'rectified')) out.deadline.met = true;
+      if (stage === 'closed' || (out.deadline.setAt === 'recommendation' && stage === 'rectified'))
+        out.deadline.met = true;
     }
   }
   out.stage = stage;
@@ -162,13 +165,18 @@ export function clueProgress(clue: Clue, steps: readonly ClueStep[], asOf: IsoDa
  * and past, overdue from the day after. The views that count or announce overdue clues on another
  * day than the progress was computed for ask this.
  */
-export const deadlineOverdue = (deadline: ClueProgress['deadline'], asOf: IsoDate): boolean => !!deadline && !deadline.met && deadline.due < asOf;
+export const deadlineOverdue = (deadline: ClueProgress['deadline'], asOf: IsoDate): boolean =>
+  !!deadline && !deadline.met && deadline.due < asOf;
 
 /** A clue's stage in words: a closed clue says how it was closed (予以了结 / 了结 / 办结). */
-export const clueStageLabel = (p: Pick<ClueProgress, 'stage' | 'closedAs'>): Label => (p.stage === 'closed' && p.closedAs ? CLOSED_AS_LABELS[p.closedAs] : STAGE_LABELS[p.stage]);
+export const clueStageLabel = (p: Pick<ClueProgress, 'stage' | 'closedAs'>): Label =>
+  p.stage === 'closed' && p.closedAs ? CLOSED_AS_LABELS[p.closedAs] : STAGE_LABELS[p.stage];
 
 /** The clue as the rules and views read it: stage, assignee and deadline as its steps left them. */
-export function currentClue(clue: Clue, progress: Pick<ClueProgress, 'stage' | 'assignee' | 'deadline' | 'steps'>): Clue {
+export function currentClue(
+  clue: Clue,
+  progress: Pick<ClueProgress, 'stage' | 'assignee' | 'deadline' | 'steps'>,
+): Clue {
   if (!progress.steps.length) return clue;
   const out: Clue = { ...clue, stage: progress.stage };
   if (progress.assignee) out.assignee = progress.assignee;
@@ -184,12 +192,17 @@ export type StepProblem =
   | 'clue.dueBeforeStep'; // a deadline before the step itself
 
 /** What is wrong with taking `step` next (empty: it may be taken). Field names for the form. */
-export function checkStep(clue: Clue, progress: ClueProgress, step: Pick<ClueStep, 'stage' | 'on' | 'assignee' | 'due'>): { field: string; key: StepProblem }[] {
+export function checkStep(
+  clue: Clue,
+  progress: ClueProgress,
+  step: Pick<ClueStep, 'stage' | 'on' | 'assignee' | 'due'>,
+): { field: string; key: StepProblem }[] {
   const problems: { field: string; key: StepProblem }[] = [];
   if (!canMove(progress.stage, step.stage)) problems.push({ field: 'stage', key: 'clue.transition' });
   const last = progress.steps.at(-1)?.on ?? clue.received;
   if (step.on < last) problems.push({ field: 'on', key: 'clue.stepBeforePrevious' });
-  if (step.stage === 'assigned' && !step.assignee?.trim()) problems.push({ field: 'assignee', key: 'clue.assigneeRequired' });
+  if (step.stage === 'assigned' && !step.assignee?.trim())
+    problems.push({ field: 'assignee', key: 'clue.assigneeRequired' });
   if (step.stage === 'recommendation' && !step.due) problems.push({ field: 'due', key: 'clue.dueRequired' });
   if (step.due && step.due < step.on) problems.push({ field: 'due', key: 'clue.dueBeforeStep' });
   return problems;
@@ -220,7 +233,9 @@ export function unitClueDot(clue: Clue, sourceDept: string): DotRecord | undefin
 }
 
 /** Fields a step sets on the clue's dot: the recommendation's deadline, the report's date. */
-export function dotChanges(step: Pick<ClueStep, 'stage' | 'on' | 'due'>): Partial<Pick<DotRecord, 'rectificationDue' | 'rectifiedOn'>> {
+export function dotChanges(
+  step: Pick<ClueStep, 'stage' | 'on' | 'due'>,
+): Partial<Pick<DotRecord, 'rectificationDue' | 'rectifiedOn'>> {
   if (step.stage === 'recommendation' && step.due) return { rectificationDue: step.due };
   if (step.stage === 'rectified') return { rectifiedOn: step.on };
   return {};

@@ -81,6 +81,10 @@ export const batchStepSchema = v.pipe(
   v.object(stepShape),
   fieldCheck('draft', (s) => s.action !== 'draft' || s.draft !== undefined, 'required'),
   fieldCheck('replyNo', (s) => s.action !== 'sign' || (typeof s.replyNo === 'string' && s.replyNo !== ''), 'required'),
-  fieldCheck('comment', (s) => s.action !== 'return' || (typeof s.comment === 'string' && s.comment !== ''), 'required'),
+  fieldCheck(
+    'comment',
+    (s) => s.action !== 'return' || (typeof s.comment === 'string' && s.comment !== ''),
+    'required',
+  ),
 );
 export type BatchStep = v.InferOutput<v.ObjectSchema<typeof stepShape, undefined>>;

@@ -30,16 +30,21 @@ export interface Override {
 }
 
 /** The reasons a reply gives for one person: none for a plain "no objection". */
-export function reasonLines(person: Extract<ReviewedPerson, { match: 'found' }>, ctx: CitationContext, override?: Override): Label[] {
+export function reasonLines(
+  person: Extract<ReviewedPerson, { match: 'found' }>,
+  ctx: CitationContext,
+  override?: Override,
+): Label[] {
   const opinion = override?.opinion ?? person.opinion;
   const facts = person.reasons.filter((r) => r.code !== 'clear').map((r) => citeBoth(r, ctx));
   const lines = opinion === 'no-objection' && !override ? [] : facts;
-  return override ? [...lines, { zh: `经研究：${override.reason}`, en: `On consideration: ${override.reason}` }] : lines;
+  return override
+    ? [...lines, { zh: `经研究：${override.reason}`, en: `On consideration: ${override.reason}` }]
+    : lines;
 }
 
 export type DraftOutcome =
-  | { ok: true; draft: Draft }
-  | { ok: false; ambiguous: { row: number; query: string }[]; empty: boolean };
+  { ok: true; draft: Draft } | { ok: false; ambiguous: { row: number; query: string }[]; empty: boolean };
 
 /**
  * The draft for a result. `asked[i]` is what the request said for row i (a pick replaces the query
@@ -47,16 +52,24 @@ export type DraftOutcome =
  */
 export function draftFrom(
   result: ReviewResult,
-  input: { asked: readonly string[]; ctx: CitationContext; unitName: (code: string) => string; overrides?: ReadonlyMap<number, Override> },
+  input: {
+    asked: readonly string[];
+    ctx: CitationContext;
+    unitName: (code: string) => string;
+    overrides?: ReadonlyMap<number, Override>;
+  },
 ): DraftOutcome {
-  const ambiguous = result.people.flatMap((p, row) => (p.match === 'ambiguous' ? [{ row, query: input.asked[row] ?? p.query }] : []));
+  const ambiguous = result.people.flatMap((p, row) =>
+    p.match === 'ambiguous' ? [{ row, query: input.asked[row] ?? p.query }] : [],
+  );
   const people: DraftPerson[] = [];
   const unknown: string[] = [];
   result.people.forEach((p, row) => {
     if (p.match === 'not-found') unknown.push(input.asked[row] ?? p.query);
     if (p.match !== 'found') return;
     const o = input.overrides?.get(row);
-    const override = o && o.opinion !== p.opinion && o.reason.trim() ? { opinion: o.opinion, reason: o.reason.trim() } : undefined;
+    const override =
+      o && o.opinion !== p.opinion && o.reason.trim() ? { opinion: o.opinion, reason: o.reason.trim() } : undefined;
     people.push({
       query: input.asked[row] ?? p.query,
       cadreId: p.cadreId,

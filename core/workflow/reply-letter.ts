@@ -98,7 +98,11 @@ export function replyLetter(input: LetterInput): ReplyLetter {
     const heading = `${chineseNumber(sections.length + 1)}、${group.zh}（${members.length}人）`;
     const opinion = opinionText(group.opinion, batch.purpose, zh, batch.year);
     if (group.opinion === 'no-objection') {
-      sections.push({ heading, people: [], paragraph: `${members.map((p) => `${p.name}（${unitPost(p)}）`).join('、')}：${opinion}` });
+      sections.push({
+        heading,
+        people: [],
+        paragraph: `${members.map((p) => `${p.name}（${unitPost(p)}）`).join('、')}：${opinion}`,
+      });
       continue;
     }
     sections.push({
@@ -117,7 +121,9 @@ export function replyLetter(input: LetterInput): ReplyLetter {
     addressee: `${batch.requester}：`,
     opening: `你单位${batch.requestNo}收悉。根据${scope}工作需要，经查阅我委政治生态档案（截至${formatDate(batch.asOf, zh)}），现将${first}${counted}同志党风廉政情况回复如下：`,
     sections,
-    ...(draft.unknown.length ? { unknown: `另，来函所列${draft.unknown.join('、')}，我委政治生态档案中未查到，请核对后另行函询。` } : {}),
+    ...(draft.unknown.length
+      ? { unknown: `另，来函所列${draft.unknown.join('、')}，我委政治生态档案中未查到，请核对后另行函询。` }
+      : {}),
     closing: '特此函复。',
     attachmentNote: `附件：${attachmentTitle}`,
     signature: commission.name,
@@ -126,7 +132,13 @@ export function replyLetter(input: LetterInput): ReplyLetter {
     attachment: {
       title: attachmentTitle,
       header: ['序号', '姓名', '单位及职务', '意见', '主要依据'],
-      rows: draft.people.map((p, i) => [String(i + 1), p.name, unitPost(p), OPINION_LABELS[p.opinion].zh, p.reasons.map((r) => r.zh).join('') || '—']),
+      rows: draft.people.map((p, i) => [
+        String(i + 1),
+        p.name,
+        unitPost(p),
+        OPINION_LABELS[p.opinion].zh,
+        p.reasons.map((r) => r.zh).join('') || '—',
+      ]),
     },
   };
 }

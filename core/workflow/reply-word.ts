@@ -37,7 +37,10 @@ const LINE = { line: 560, lineRule: LineRuleType.EXACT }; // 28 pt: 22 lines on 
 
 type Align = (typeof AlignmentType)[keyof typeof AlignmentType];
 
-function para(text: string, opts: { font?: keyof typeof FONT; indent?: boolean; align?: Align; right?: number; size?: number } = {}): Paragraph {
+function para(
+  text: string,
+  opts: { font?: keyof typeof FONT; indent?: boolean; align?: Align; right?: number; size?: number } = {},
+): Paragraph {
   return new Paragraph({
     ...(opts.align ? { alignment: opts.align } : {}),
     indent: { ...(opts.indent ? { firstLine: INDENT } : {}), ...(opts.right ? { right: opts.right } : {}) },
@@ -49,7 +52,11 @@ function para(text: string, opts: { font?: keyof typeof FONT; indent?: boolean; 
 function cell(text: string, header: boolean, width: number): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.PERCENTAGE },
-    children: [new Paragraph({ children: [new TextRun({ text, bold: header, font: FONT[header ? 'heading1' : 'body'], size: SIZE.table })] })],
+    children: [
+      new Paragraph({
+        children: [new TextRun({ text, bold: header, font: FONT[header ? 'heading1' : 'body'], size: SIZE.table })],
+      }),
+    ],
   });
 }
 
@@ -76,7 +83,10 @@ export function letterDocument(letter: ReplyLetter): Document {
   const body = letter.sections.flatMap((s) => [
     para(s.heading, { indent: true, font: 'heading1' }),
     ...(s.paragraph ? [para(s.paragraph, { indent: true })] : []),
-    ...s.people.flatMap((p) => [para(p.heading, { indent: true, font: 'heading2' }), ...p.lines.map((l) => para(l, { indent: true }))]),
+    ...s.people.flatMap((p) => [
+      para(p.heading, { indent: true, font: 'heading2' }),
+      ...p.lines.map((l) => para(l, { indent: true })),
+    ]),
   ]);
   const tail = [
     ...(letter.unknown ? [para(letter.unknown, { indent: true })] : []),
@@ -101,8 +111,13 @@ export function letterDocument(letter: ReplyLetter): Document {
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       rows: [
-        new TableRow({ tableHeader: true, children: letter.attachment.header.map((h, i) => cell(h, true, COLUMN_WIDTHS[i] ?? 20)) }),
-        ...letter.attachment.rows.map((r) => new TableRow({ children: r.map((c, i) => cell(c, false, COLUMN_WIDTHS[i] ?? 20)) })),
+        new TableRow({
+          tableHeader: true,
+          children: letter.attachment.header.map((h, i) => cell(h, true, COLUMN_WIDTHS[i] ?? 20)),
+        }),
+        ...letter.attachment.rows.map(
+          (r) => new TableRow({ children: r.map((c, i) => cell(c, false, COLUMN_WIDTHS[i] ?? 20)) }),
+        ),
       ],
     }),
   ];

@@ -39,41 +39,64 @@ function layout(title: string, body: string, charset = 'utf-8'): string {
 }
 
 export function indexPage(units: Unit[], cadres: Cadre[]): string {
-  return layout('首页', `<h3>欢迎使用</h3><p>本系统收录 ${units.length} 个单位、${cadres.length} 名市管干部。</p>
+  return layout(
+    '首页',
+    `<h3>欢迎使用</h3><p>本系统收录 ${units.length} 个单位、${cadres.length} 名市管干部。</p>
 <ul><li><a href="/roster.html">干部名册</a>（传统表格页面，GBK 编码）</li><li><a href="/profile.html?id=${esc(cadres[0]!.id)}">干部信息表</a>（表单页面）</li>
-<li><a href="/spa.html#/page/1">干部查询（新版）</a>（单页应用，分页加载）</li><li><a href="/units.html">单位列表</a></li></ul>`);
+<li><a href="/spa.html#/page/1">干部查询（新版）</a>（单页应用，分页加载）</li><li><a href="/units.html">单位列表</a></li></ul>`,
+  );
 }
 
 export function unitsPage(units: Unit[], counts: Map<string, number>): string {
-  const rows = units.map((u, i) => `<tr><td>${i + 1}</td><td>${esc(u.code)}</td><td><a href="/roster.html?unit=${encodeURIComponent(u.code)}">${esc(u.name)}</a></td><td>${counts.get(u.code) ?? 0}</td></tr>`).join('');
-  return layout('单位列表', `<table class="grid"><thead><tr><th>序号</th><th>单位代码</th><th>单位名称</th><th>干部数</th></tr></thead><tbody>${rows}</tbody></table>`);
+  const rows = units
+    .map(
+      (u, i) =>
+        `<tr><td>${i + 1}</td><td>${esc(u.code)}</td><td><a href="/roster.html?unit=${encodeURIComponent(u.code)}">${esc(u.name)}</a></td><td>${counts.get(u.code) ?? 0}</td></tr>`,
+    )
+    .join('');
+  return layout(
+    '单位列表',
+    `<table class="grid"><thead><tr><th>序号</th><th>单位代码</th><th>单位名称</th><th>干部数</th></tr></thead><tbody>${rows}</tbody></table>`,
+  );
 }
 
 /** The legacy roster: a plain table, served GBK-encoded as such systems are. */
 export function rosterPage(cadres: Cadre[], unitName: (code: string) => string, unit?: Unit): Uint8Array {
   const rows = cadres
-    .map((c, i) => `<tr><td>${i + 1}</td><td>${esc(c.id)}</td><td><a href="/profile.html?id=${encodeURIComponent(c.id)}">${esc(c.name)}</a></td><td>${GENDER[c.gender]}</td><td>${esc(c.birth)}</td><td>${esc(unitName(c.unitCode))}</td><td>${esc(c.post)}</td><td>${esc(c.rank)}</td></tr>`)
+    .map(
+      (c, i) =>
+        `<tr><td>${i + 1}</td><td>${esc(c.id)}</td><td><a href="/profile.html?id=${encodeURIComponent(c.id)}">${esc(c.name)}</a></td><td>${GENDER[c.gender]}</td><td>${esc(c.birth)}</td><td>${esc(unitName(c.unitCode))}</td><td>${esc(c.post)}</td><td>${esc(c.rank)}</td></tr>`,
+    )
     .join('');
   const title = unit ? `${unit.name} 干部名册` : '市管干部名册';
-  const html = layout(title, `<h3>${esc(title)}（共 ${cadres.length} 人）</h3>
-<table class="grid" id="roster"><thead><tr><th>序号</th><th>干部编号</th><th>姓名</th><th>性别</th><th>出生年月</th><th>工作单位</th><th>现任职务</th><th>职级</th></tr></thead><tbody>${rows}</tbody></table>`, 'gbk');
+  const html = layout(
+    title,
+    `<h3>${esc(title)}（共 ${cadres.length} 人）</h3>
+<table class="grid" id="roster"><thead><tr><th>序号</th><th>干部编号</th><th>姓名</th><th>性别</th><th>出生年月</th><th>工作单位</th><th>现任职务</th><th>职级</th></tr></thead><tbody>${rows}</tbody></table>`,
+    'gbk',
+  );
   return encodeGbk(html);
 }
 
 export function profilePage(c: Cadre, unit: string): string {
-  return layout(`${c.name} 干部信息表`, `<h3>干部任免审批表</h3>
+  return layout(
+    `${c.name} 干部信息表`,
+    `<h3>干部任免审批表</h3>
 <table class="form">
 <tr><td class="l">姓　　名</td><td>${esc(c.name)}</td><td class="l">性　　别</td><td>${GENDER[c.gender]}</td></tr>
 <tr><td class="l">干部编号</td><td>${esc(c.id)}</td><td class="l">出生年月</td><td>${esc(c.birth)}</td></tr>
 <tr><td class="l">工作单位</td><td colspan="3">${esc(unit)}</td></tr>
 <tr><td class="l">现任职务</td><td>${esc(c.post)}</td><td class="l">职　　级</td><td>${esc(c.rank)}</td></tr>
 <tr><td class="l">备　　注</td><td colspan="3"><input readonly size="40" value="${esc(c.name)}（系统自动填写）"></td></tr>
-</table>`);
+</table>`,
+  );
 }
 
 /** A newer single-page list: rows arrive as JSON page by page and are rendered with textContent. */
 export function spaPage(): string {
-  return layout('干部查询（新版）', `<div id="app"><div class="pager"><button id="prev">上一页</button><span id="pos"></span> <button id="next">下一页</button></div>
+  return layout(
+    '干部查询（新版）',
+    `<div id="app"><div class="pager"><button id="prev">上一页</button><span id="pos"></span> <button id="next">下一页</button></div>
 <table class="grid"><thead><tr><th>干部编号</th><th>姓名</th><th>工作单位</th><th>现任职务</th></tr></thead><tbody id="rows"></tbody></table></div>
 <script type="module">
 const rows = document.getElementById('rows');
@@ -95,5 +118,6 @@ document.getElementById('prev').onclick = () => { const p = Number((location.has
 document.getElementById('next').onclick = () => { const p = Number((location.hash.match(/page\\/(\\d+)/) || [])[1] || 1); if (p < pages) location.hash = '#/page/' + (p + 1); };
 addEventListener('hashchange', show);
 show();
-</script>`);
+</script>`,
+  );
 }

@@ -17,7 +17,9 @@ export interface RunningPortal {
 
 const PAGE_SIZE = 20;
 
-export async function startPortal(opts: { port?: number; host?: string; city?: DemoOptions } = {}): Promise<RunningPortal> {
+export async function startPortal(
+  opts: { port?: number; host?: string; city?: DemoOptions } = {},
+): Promise<RunningPortal> {
   const city = generateCity(opts.city);
   const units = new Map<string, Unit>(city.units.map((u) => [u.code, u]));
   const cadres = new Map<string, Cadre>(city.cadres.map((c) => [c.id, c]));
@@ -55,7 +57,9 @@ export async function startPortal(opts: { port?: number; host?: string; city?: D
       case '/api/cadres': {
         const pages = Math.ceil(city.cadres.length / PAGE_SIZE);
         const page = Math.min(pages, Math.max(1, Number(url.searchParams.get('page')) || 1));
-        const rows = city.cadres.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((c) => ({ id: c.id, name: c.name, unit: unitName(c.unitCode), post: c.post }));
+        const rows = city.cadres
+          .slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+          .map((c) => ({ id: c.id, name: c.name, unit: unitName(c.unitCode), post: c.post }));
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
         return res.end(JSON.stringify({ page, pages, rows }));
       }

@@ -80,7 +80,15 @@ function watch(ws: Workspace, deps: AlertHostDeps): () => void {
     if (!ws.inScope(code)) return;
     const { dossiers } = await ws.unit(code);
     const entry = ws.workspace.units.get(code);
-    store.set(code, unitRows(dossiers, { asOf: today(), config: ws.workspace.config.get().value, unit: entry?.ok ? entry.value : undefined, unitCode: code }));
+    store.set(
+      code,
+      unitRows(dossiers, {
+        asOf: today(),
+        config: ws.workspace.config.get().value,
+        unit: entry?.ok ? entry.value : undefined,
+        unitCode: code,
+      }),
+    );
   };
   const rebuildAll = async (codes: readonly string[]) => {
     for (const code of codes) {
@@ -171,18 +179,26 @@ async function knownReviews(ws: Workspace, asOf: string): Promise<KnownReview[]>
   const ahead: KnownReview[] = [];
   if (ws.grants && roleOn(ws.grants, REGISTER_DOC)) {
     const { register } = await ws.register();
-    for (const e of register.batches.list()) if (e.ok && e.value.asOf > asOf) ahead.push({ date: e.value.asOf, label: e.value.requestNo });
+    for (const e of register.batches.list())
+      if (e.ok && e.value.asOf > asOf) ahead.push({ date: e.value.asOf, label: e.value.requestNo });
   }
   return [annualAppraisal(asOf, t('alerts_annualAppraisal')), ...ahead];
 }
 
-async function notify(records: AlertRecord[], snapshot: ReturnType<ReturnType<typeof createRowStore>['snapshot']>, ws: Workspace): Promise<void> {
+async function notify(
+  records: AlertRecord[],
+  snapshot: ReturnType<ReturnType<typeof createRowStore>['snapshot']>,
+  ws: Workspace,
+): Promise<void> {
   if (records.length === 0 || !browser.notifications) return;
   const settings = await readAlertSettings();
   const config = ws.workspace.config.get().value;
   for (const r of records) {
     if (!settings.notify[r.kind]) continue;
-    const rows = r.subject.type === 'cadre' ? { cadre: snapshot.cadreById.get(r.subject.id) } : { unit: snapshot.unitByCode.get(r.subject.id) };
+    const rows =
+      r.subject.type === 'cadre'
+        ? { cadre: snapshot.cadreById.get(r.subject.id) }
+        : { unit: snapshot.unitByCode.get(r.subject.id) };
     await browser.notifications.create(`alert:${r.key}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon-128.png'),

@@ -11,7 +11,15 @@ import { storedItem } from './stored-item.ts';
  */
 
 export const alertSettingsSchema = v.object({
-  notify: v.optional(v.object(Object.fromEntries(ALERT_KINDS.map((k) => [k, v.optional(v.boolean(), true)])) as Record<AlertKind, v.OptionalSchema<v.BooleanSchema<undefined>, true>>), {}),
+  notify: v.optional(
+    v.object(
+      Object.fromEntries(ALERT_KINDS.map((k) => [k, v.optional(v.boolean(), true)])) as Record<
+        AlertKind,
+        v.OptionalSchema<v.BooleanSchema<undefined>, true>
+      >,
+    ),
+    {},
+  ),
   pageSummary: v.optional(v.boolean(), false),
 });
 export type AlertSettings = v.InferOutput<typeof alertSettingsSchema>;

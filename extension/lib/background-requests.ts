@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { browser, type Browser } from 'wxt/browser';
-import { requestSchema, type LookupResponse, type SearchResponse, type StatusResponse, type WipeResponse } from './messages.ts';
+import {
+  requestSchema,
+  type LookupResponse,
+  type SearchResponse,
+  type StatusResponse,
+  type WipeResponse,
+} from './messages.ts';
 import { openDossierPanel } from './panel.ts';
 import { listPortals, removePortal, syncOverlayRegistration } from './portals.ts';
 import { wipeLocalData } from './wipe.ts';
@@ -10,7 +16,11 @@ import type { WorkspaceHost } from './workspace-host.ts';
  * Requests from extension pages. Only our own pages may ask: a content script on a portal is a
  * different sender (sender.tab with a web URL) and gets nothing from here.
  */
-export function handleRequest(message: unknown, sender: Browser.runtime.MessageSender, host: WorkspaceHost): Promise<unknown> | undefined {
+export function handleRequest(
+  message: unknown,
+  sender: Browser.runtime.MessageSender,
+  host: WorkspaceHost,
+): Promise<unknown> | undefined {
   const ownPage = sender.id === browser.runtime.id && (sender.url ?? '').startsWith(browser.runtime.getURL('/'));
   if (!ownPage) return undefined;
   const parsed = v.safeParse(requestSchema, message);
@@ -22,7 +32,9 @@ export function handleRequest(message: unknown, sender: Browser.runtime.MessageS
     // The index answers only once the workspace has opened: right after enrolment or a wake-up
     // an empty answer would read as "no such person".
     case 'search':
-      return host.settled().then(() => ({ results: host.current()?.index.search(req.query, req.limit) ?? [] }) satisfies SearchResponse);
+      return host
+        .settled()
+        .then(() => ({ results: host.current()?.index.search(req.query, req.limit) ?? [] }) satisfies SearchResponse);
     // A lookup needs only the workspace, not every unit read: a subject not indexed yet is held
     // for (see `lookup`), so the dossier shows as soon as its own unit is here.
     case 'lookup':
@@ -46,10 +58,17 @@ const LOOKUP_WAIT_MS = 20_000;
  * missing is either on its way, `sync.pending`, or nowhere); a waiting one also until the first
  * sync moves on (a unit arrived, the directory came, the connection changed).
  */
-function lookup(host: WorkspaceHost, subjects: readonly { type: 'cadre' | 'unit'; id: string }[], wait: boolean): Promise<LookupResponse> | LookupResponse {
+function lookup(
+  host: WorkspaceHost,
+  subjects: readonly { type: 'cadre' | 'unit'; id: string }[],
+  wait: boolean,
+): Promise<LookupResponse> | LookupResponse {
   const answer = (): LookupResponse => {
     const index = host.current()?.index;
-    return { results: subjects.map((s) => index?.get(s.type, s.id) ?? null), sync: host.firstSync()?.progress() ?? null };
+    return {
+      results: subjects.map((s) => index?.get(s.type, s.id) ?? null),
+      sync: host.firstSync()?.progress() ?? null,
+    };
   };
   const first = answer();
   const tracker = host.firstSync();

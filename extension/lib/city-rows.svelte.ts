@@ -40,11 +40,14 @@ export class CityRows {
     let last = -Infinity;
     const off = this.#store.onChange(() => {
       if (timer !== undefined) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        last = performance.now();
-        update();
-      }, Math.max(0, last + UPDATE_MS - performance.now()));
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          last = performance.now();
+          update();
+        },
+        Math.max(0, last + UPDATE_MS - performance.now()),
+      );
     });
     return () => {
       off();
@@ -93,7 +96,10 @@ export class CityRows {
     if (!dossiers) return;
     const entry = this.ws.workspace.units.get(code);
     const unit = entry?.ok ? entry.value : undefined;
-    this.#store.set(code, unitRows(dossiers, { asOf: today(), config: this.ws.workspace.config.get().value, unit, unitCode: code }));
+    this.#store.set(
+      code,
+      unitRows(dossiers, { asOf: today(), config: this.ws.workspace.config.get().value, unit, unitCode: code }),
+    );
   }
 
   close(): void {
@@ -102,7 +108,9 @@ export class CityRows {
 }
 
 /** Opens the enrolled workspace with every unit in scope and keeps its rows. */
-export async function openCityRows(connection: NonNullable<Awaited<ReturnType<typeof readConnection>>>): Promise<{ city: CityRows; close: () => void }> {
+export async function openCityRows(
+  connection: NonNullable<Awaited<ReturnType<typeof readConnection>>>,
+): Promise<{ city: CityRows; close: () => void }> {
   let city: CityRows | undefined;
   let pending: Map<string, UnitDossiers> | undefined;
   const scope = await openUnitsInScope(connection, (units) => {
@@ -111,7 +119,11 @@ export async function openCityRows(connection: NonNullable<Awaited<ReturnType<ty
   });
   const who = identityFromToken(connection.token);
   const grants = connection.grants ?? who?.grants ?? [];
-  city = new CityRows(scope.ws, { user: who?.user ?? '', name: who?.name ?? '', canShare: derivedCanWrite(derivedRole(grants, QUERIES_DOC, who?.user)) });
+  city = new CityRows(scope.ws, {
+    user: who?.user ?? '',
+    name: who?.name ?? '',
+    canShare: derivedCanWrite(derivedRole(grants, QUERIES_DOC, who?.user)),
+  });
   if (pending) city.setUnits(pending);
   const c = city;
   return {

@@ -20,5 +20,12 @@ export async function openConnectionWorkspace(
   const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
   // Everything it keeps is sealed with the device's data key; locked: DeviceLockedError (data-key.ts).
   const cipher = await cipherFor(connection);
-  return openWorkspace({ serverUrl: wsUrl(connection.serverUrl), token: connection.token, locale, cipher, ...(grants ? { grants } : {}), ...extra });
+  return openWorkspace({
+    serverUrl: wsUrl(connection.serverUrl),
+    token: connection.token,
+    locale,
+    cipher,
+    ...(grants ? { grants } : {}),
+    ...extra,
+  });
 }

@@ -71,12 +71,18 @@ export async function unlockPolicy(): Promise<UnlockPolicy> {
 }
 
 function holderOf(connection: Connection): Holder {
-  return { serverUrl: wsUrl(connection.serverUrl), token: connection.token, user: identityFromToken(connection.token)?.user ?? '' };
+  return {
+    serverUrl: wsUrl(connection.serverUrl),
+    token: connection.token,
+    user: identityFromToken(connection.token)?.user ?? '',
+  };
 }
 
 /** One unlock at a time across the background and every page (the first one makes the key). */
 const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
-  typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request('dossierlens-keyring', fn) as Promise<T>) : fn();
+  typeof navigator !== 'undefined' && navigator.locks
+    ? (navigator.locks.request('dossierlens-keyring', fn) as Promise<T>)
+    : fn();
 
 /**
  * The cipher for this connection's workspace, or DeviceLockedError. A revoked token wipes this
@@ -87,7 +93,8 @@ export async function cipherFor(connection: Connection): Promise<RecordCipher> {
     // Only for the connection in force: a page still holding one that was just wiped or replaced
     // must not make a key (and a keyring) again behind the wipe.
     const [current, policy] = await Promise.all([readConnection(), unlockPolicy()]);
-    if (!current || current.token !== connection.token || wsUrl(current.serverUrl) !== wsUrl(connection.serverUrl)) return { ok: false, locked: 'refused' } as const;
+    if (!current || current.token !== connection.token || wsUrl(current.serverUrl) !== wsUrl(connection.serverUrl))
+      return { ok: false, locked: 'refused' } as const;
     return unlock(store, holderOf(connection), policy);
   });
   if (outcome.ok) return recordCipher(outcome.key);

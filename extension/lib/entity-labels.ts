@@ -27,8 +27,13 @@ export function channelName(config: Pick<WorkspaceConfig, 'channels'>, channel: 
 }
 
 /** "党内警告 · 2025年6月1日 · 市纪发〔2025〕12号" (or the source department when there is no 文号). */
-export function recordName(config: Vocab, r: Pick<DotRecord, 'kind' | 'decisionDate' | 'docNumber' | 'sourceDept'>): string {
-  return [kindName(config, r.kind), formatDate(r.decisionDate), r.docNumber || r.sourceDept].filter(Boolean).join(' · ');
+export function recordName(
+  config: Vocab,
+  r: Pick<DotRecord, 'kind' | 'decisionDate' | 'docNumber' | 'sourceDept'>,
+): string {
+  return [kindName(config, r.kind), formatDate(r.decisionDate), r.docNumber || r.sourceDept]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export function flagName(config: Vocab, f: Pick<Flag, 'item' | 'date'>): string {

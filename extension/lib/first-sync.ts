@@ -50,7 +50,9 @@ export function trackFirstSync(ws: Workspace): FirstSyncTracker {
    */
   const arrived = (doc: SyncedDoc): Promise<unknown> => {
     const parsed = parseDocName(doc.name);
-    return parsed?.kind === 'unit' && parsed.unitCode !== undefined ? Promise.all([doc.whenSynced(), ws.unit(parsed.unitCode)]) : doc.whenSynced();
+    return parsed?.kind === 'unit' && parsed.unitCode !== undefined
+      ? Promise.all([doc.whenSynced(), ws.unit(parsed.unitCode)])
+      : doc.whenSynced();
   };
   const watchNew = () => {
     for (const doc of ws.docs()) {
@@ -72,7 +74,13 @@ export function trackFirstSync(ws: Workspace): FirstSyncTracker {
       const units = ws.workspace.units.ids().filter((code) => ws.inScope(code));
       const synced = units.filter((code) => done.has(unitDocName(code))).length;
       const directory = done.has(WORKSPACE_DOC);
-      return { pending: !directory || synced < units.length, directory, synced, total: units.length, connection: ws.status().connection };
+      return {
+        pending: !directory || synced < units.length,
+        directory,
+        synced,
+        total: units.length,
+        connection: ws.status().connection,
+      };
     },
     onChange(listener) {
       listeners.add(listener);

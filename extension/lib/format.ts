@@ -18,7 +18,10 @@ function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: strin
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return formatter('datetime', () => new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' })).format(d);
+  return formatter(
+    'datetime',
+    () => new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }),
+  ).format(d);
 }
 
 /** A civil date (YYYY-MM-DD or YYYY-MM), as written in the dossier: no time zone shift. */
@@ -27,8 +30,15 @@ export function formatDate(date: string): string {
   if (!m) return date;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] ?? '1')));
   const style = m[3] ? 'day' : 'month';
-  return formatter(style, () =>
-    new Intl.DateTimeFormat(uiLocale(), style === 'day' ? { dateStyle: 'medium', timeZone: 'UTC' } : { year: 'numeric', month: 'long', timeZone: 'UTC' }),
+  return formatter(
+    style,
+    () =>
+      new Intl.DateTimeFormat(
+        uiLocale(),
+        style === 'day'
+          ? { dateStyle: 'medium', timeZone: 'UTC' }
+          : { year: 'numeric', month: 'long', timeZone: 'UTC' },
+      ),
   ).format(d);
 }
 

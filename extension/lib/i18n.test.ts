@@ -19,7 +19,10 @@ describe('UI messages', () => {
   });
 
   test("substitutions follow browser.i18n's rules: named placeholders, $1…$9, and $$", () => {
-    const entry = { message: '$ARG1$ 于 $ARG2$ 撤销：$ARG3$ ($$)', placeholders: { arg1: { content: '$1' }, arg2: { content: '$2' }, arg3: { content: '$3' } } };
+    const entry = {
+      message: '$ARG1$ 于 $ARG2$ 撤销：$ARG3$ ($$)',
+      placeholders: { arg1: { content: '$1' }, arg2: { content: '$2' }, arg3: { content: '$3' } },
+    };
     expect(format(entry, ['bob', '2026-01-02', '重复'])).toBe('bob 于 2026-01-02 撤销：重复 ($)');
     expect(format({ message: '$1 项' }, [3])).toBe('3 项');
     expect(format(undefined, [])).toBeUndefined();

@@ -6,10 +6,23 @@ import { identityFromToken } from './identity.ts';
 describe('identity from the token', () => {
   test('reads name and grants from a token the server minted (including a Chinese name)', () => {
     const { token } = mintToken(randomBytes(32), {
-      user: 'alice', name: '张三', grants: [{ role: 'editor', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }], ttlSeconds: 3600,
+      user: 'alice',
+      name: '张三',
+      grants: [
+        { role: 'editor', doc: 'unit:*' },
+        { role: 'viewer', doc: 'workspace' },
+      ],
+      ttlSeconds: 3600,
     });
     const id = identityFromToken(token);
-    expect(id).toMatchObject({ user: 'alice', name: '张三', grants: [{ role: 'editor', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }] });
+    expect(id).toMatchObject({
+      user: 'alice',
+      name: '张三',
+      grants: [
+        { role: 'editor', doc: 'unit:*' },
+        { role: 'viewer', doc: 'workspace' },
+      ],
+    });
     expect(id?.exp).toBeGreaterThan(Date.now() / 1000);
   });
 

@@ -15,13 +15,21 @@ export const requestSchema = v.variant('type', [
   /** Close the workspace, delete every local database and setting (the options page's wipe). */
   v.object({ type: v.literal('wipe') }),
   /** Search the background's local index (every unit in scope), so a page need not open them all. */
-  v.object({ type: v.literal('search'), query: v.pipe(v.string(), v.maxLength(100)), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 20) }),
+  v.object({
+    type: v.literal('search'),
+    query: v.pipe(v.string(), v.maxLength(100)),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 20),
+  }),
   /**
    * Index entries for given subjects (where they live, their names), null when unknown, and how far
    * the first sync has come. With `wait`, an answer with a subject still unknown while the first
    * sync runs is held until that progresses (or LOOKUP_WAIT_MS pass): ask again while `pending`.
    */
-  v.object({ type: v.literal('lookup'), subjects: v.pipe(v.array(subjectRef), v.maxLength(50)), wait: v.optional(v.boolean()) }),
+  v.object({
+    type: v.literal('lookup'),
+    subjects: v.pipe(v.array(subjectRef), v.maxLength(50)),
+    wait: v.optional(v.boolean()),
+  }),
   /** The background workspace's sync status (the options page shows it). */
   v.object({ type: v.literal('status') }),
   /** Open the side panel on a subject in the sender's tab (used by extension pages' links). */
@@ -39,7 +47,11 @@ export type LookupResponse = { results: (SubjectSummary | null)[]; sync: SyncPro
 export function sendToBackground(req: { type: 'wipe' }): Promise<WipeResponse>;
 export function sendToBackground(req: { type: 'status' }): Promise<StatusResponse>;
 export function sendToBackground(req: { type: 'search'; query: string; limit?: number }): Promise<SearchResponse>;
-export function sendToBackground(req: { type: 'lookup'; subjects: { type: 'cadre' | 'unit'; id: string }[]; wait?: boolean }): Promise<LookupResponse>;
+export function sendToBackground(req: {
+  type: 'lookup';
+  subjects: { type: 'cadre' | 'unit'; id: string }[];
+  wait?: boolean;
+}): Promise<LookupResponse>;
 export function sendToBackground(req: RequestInput): Promise<unknown>;
 export function sendToBackground(req: RequestInput): Promise<unknown> {
   // Firefox structured-clones messages and refuses a Svelte $state proxy (DataCloneError: a

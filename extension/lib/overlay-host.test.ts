@@ -17,7 +17,11 @@ const event = () => {
   };
 };
 
-const state = vi.hoisted(() => ({ local: {} as Record<string, unknown>, granted: [] as string[], badge: new Map<number, string>() }));
+const state = vi.hoisted(() => ({
+  local: {} as Record<string, unknown>,
+  granted: [] as string[],
+  badge: new Map<number, string>(),
+}));
 
 const fake = vi.hoisted(() => ({}) as Record<string, unknown>);
 vi.mock('wxt/browser', () => ({ browser: fake }));
@@ -33,12 +37,17 @@ function resetBrowser() {
       onMessage: event(),
       getManifest: () => ({ manifest_version: 3, host_permissions: ['http://portal.test/*'] }),
     },
-    permissions: { contains: async ({ origins }: { origins: string[] }) => origins.every((o) => state.granted.includes(o)) },
+    permissions: {
+      contains: async ({ origins }: { origins: string[] }) => origins.every((o) => state.granted.includes(o)),
+    },
     storage: {
       local: { get: async (k: string) => ({ [k]: state.local[k] }) },
       managed: { get: async () => Promise.reject(new Error('no policy')) },
     },
-    action: { onClicked: event(), setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void state.badge.set(tabId, text) },
+    action: {
+      onClicked: event(),
+      setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void state.badge.set(tabId, text),
+    },
     commands: { onCommand: event() },
     tabs: { onRemoved: event(), query: async () => [{ id: 7 }] },
   });
@@ -74,18 +83,33 @@ const port = (url: string, tabId = 7, frameId = 0): FakePort => ({
 
 /** Resolves once the host has sent the port `count` messages or refused it (no clock involved). */
 const answered = (p: FakePort, count = 1): Promise<void> =>
-  p.sent.length >= count || p.disconnected ? Promise.resolve() : new Promise<void>((r) => p.changed.push(r)).then(() => answered(p, count));
+  p.sent.length >= count || p.disconnected
+    ? Promise.resolve()
+    : new Promise<void>((r) => p.changed.push(r)).then(() => answered(p, count));
 
 const summary = (id: string): SubjectSummary => ({
-  type: 'cadre', id, name: '张伟', aliases: [], unitCode: 'U01', unitName: '市教育局', post: '局长',
-  dots: { red: 1, blue: 0, yellow: 0, black: 0 }, grade: 'A', gradeReason: '', warnings: [], flags: 0, periods: [], invalid: 0,
+  type: 'cadre',
+  id,
+  name: '张伟',
+  aliases: [],
+  unitCode: 'U01',
+  unitName: '市教育局',
+  post: '局长',
+  dots: { red: 1, blue: 0, yellow: 0, black: 0 },
+  grade: 'A',
+  gradeReason: '',
+  warnings: [],
+  flags: 0,
+  periods: [],
+  invalid: 0,
 });
 
-const b = () => fake as unknown as {
-  runtime: { onConnect: ReturnType<typeof event>; onMessage: ReturnType<typeof event> };
-  action: { onClicked: ReturnType<typeof event> };
-  commands: { onCommand: ReturnType<typeof event> };
-};
+const b = () =>
+  fake as unknown as {
+    runtime: { onConnect: ReturnType<typeof event>; onMessage: ReturnType<typeof event> };
+    action: { onClicked: ReturnType<typeof event> };
+    commands: { onCommand: ReturnType<typeof event> };
+  };
 
 describe('overlay host', () => {
   let summaries: SubjectSummary[];
@@ -112,13 +136,18 @@ describe('overlay host', () => {
   });
 
   it('serves the index, with the portal hints, only to frames of granted portals', async () => {
-    state.local.overlayHints = [{ match: 'http://portal.test/*', name: 'td.xm' }, { match: 'http://other.test/*', name: 'x' }];
+    state.local.overlayHints = [
+      { match: 'http://portal.test/*', name: 'td.xm' },
+      { match: 'http://other.test/*', name: 'x' },
+    ];
     const good = port('http://portal.test/roster');
     const bad = port('https://elsewhere.test/');
     b().runtime.onConnect.fire(good);
     b().runtime.onConnect.fire(bad);
     await Promise.all([answered(good), answered(bad)]);
-    expect(good.sent).toEqual([{ type: 'index', subjects: summaries, hints: { match: 'http://portal.test/*', name: 'td.xm' }, visible: true }]);
+    expect(good.sent).toEqual([
+      { type: 'index', subjects: summaries, hints: { match: 'http://portal.test/*', name: 'td.xm' }, visible: true },
+    ]);
     expect(bad.sent).toEqual([]);
     expect(bad.disconnected).toBe(true);
   });
@@ -194,9 +223,23 @@ describe('overlay host', () => {
     b().runtime.onMessage.fire(msg, { tab: { id: 7 }, frameId: 0, url: 'http://portal.test/' });
     b().runtime.onMessage.fire(msg, { tab: { id: 7 }, frameId: 3, url: 'http://portal.test/frame' }); // not connected
     b().runtime.onMessage.fire(msg, { tab: { id: 9 }, frameId: 0, url: 'https://elsewhere.test/' });
-    b().runtime.onMessage.fire({ type: 'overlay:open', target: { type: 'cadre', id: '' } }, { tab: { id: 7 }, frameId: 0 });
-    b().runtime.onMessage.fire({ type: 'overlay:open', target: { candidates: [{ type: 'x', id: 'C1' }] } }, { tab: { id: 7 }, frameId: 0 });
-    const pick = { type: 'overlay:open', target: { candidates: [{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }] } };
+    b().runtime.onMessage.fire(
+      { type: 'overlay:open', target: { type: 'cadre', id: '' } },
+      { tab: { id: 7 }, frameId: 0 },
+    );
+    b().runtime.onMessage.fire(
+      { type: 'overlay:open', target: { candidates: [{ type: 'x', id: 'C1' }] } },
+      { tab: { id: 7 }, frameId: 0 },
+    );
+    const pick = {
+      type: 'overlay:open',
+      target: {
+        candidates: [
+          { type: 'cadre', id: 'C001' },
+          { type: 'cadre', id: 'C002' },
+        ],
+      },
+    };
     b().runtime.onMessage.fire(pick, { tab: { id: 7 }, frameId: 0 });
     expect(opened).toEqual([
       { tabId: 7, target: { type: 'cadre', id: 'C001' } },

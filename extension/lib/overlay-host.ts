@@ -13,7 +13,8 @@ import { listPortals } from './portals.ts';
  * (toolbar button and the `toggle-badges` command), remembered per tab.
  */
 
-export type OpenTarget = { type: 'cadre' | 'unit'; id: string } | { candidates: { type: 'cadre' | 'unit'; id: string }[] };
+export type OpenTarget =
+  { type: 'cadre' | 'unit'; id: string } | { candidates: { type: 'cadre' | 'unit'; id: string }[] };
 
 export interface OverlaySource {
   summaries(): SubjectSummary[];

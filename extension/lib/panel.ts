@@ -77,7 +77,11 @@ type FirefoxSidebar = { open?(): Promise<void>; isOpen?(details: object): Promis
 function openSidePanel(tabId: number): Promise<boolean> {
   const api = browser as unknown as { sidePanel?: ChromeSidePanel; sidebarAction?: FirefoxSidebar };
   const panel = api.sidePanel;
-  if (typeof panel?.open === 'function') return panel.open({ tabId }).then(() => true, () => false);
+  if (typeof panel?.open === 'function')
+    return panel.open({ tabId }).then(
+      () => true,
+      () => false,
+    );
   const sidebar = api.sidebarAction;
   if (typeof sidebar?.open === 'function') {
     return sidebar.open().then(

@@ -12,7 +12,15 @@ describe('portal patterns from what a user types', () => {
     expect(portalPattern(input)).toBe(pattern);
   });
 
-  test.each(['', '   ', 'ftp://files.example.cn', 'javascript:alert(1)', 'file:///etc/passwd', '<all_urls>*', 'https://exa mple.cn'])('%j is refused', (input) => {
+  test.each([
+    '',
+    '   ',
+    'ftp://files.example.cn',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    '<all_urls>*',
+    'https://exa mple.cn',
+  ])('%j is refused', (input) => {
     expect(portalPattern(input)).toBeUndefined();
   });
 });

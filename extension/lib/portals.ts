@@ -52,7 +52,11 @@ export function portalPattern(input: string): string | undefined {
 
 /** The preset portals, read from the manifest that the build wrote from DOSSIER_LENS_PORTALS. */
 export function presetPortals(): string[] {
-  const m = browser.runtime.getManifest() as { manifest_version: number; host_permissions?: string[]; permissions?: string[] };
+  const m = browser.runtime.getManifest() as {
+    manifest_version: number;
+    host_permissions?: string[];
+    permissions?: string[];
+  };
   const hosts = m.manifest_version === 3 ? (m.host_permissions ?? []) : (m.permissions ?? []);
   return hosts.filter((p) => p === '<all_urls>' || p.includes('://'));
 }
@@ -60,8 +64,13 @@ export function presetPortals(): string[] {
 export async function listPortals(): Promise<Portal[]> {
   const preset = presetPortals();
   const user = (await readUserPortals()).filter((p) => !preset.includes(p));
-  const all = [...preset.map((pattern) => ({ pattern, preset: true })), ...user.map((pattern) => ({ pattern, preset: false }))];
-  return Promise.all(all.map(async (p) => ({ ...p, granted: await browser.permissions.contains({ origins: [p.pattern] }) })));
+  const all = [
+    ...preset.map((pattern) => ({ pattern, preset: true })),
+    ...user.map((pattern) => ({ pattern, preset: false })),
+  ];
+  return Promise.all(
+    all.map(async (p) => ({ ...p, granted: await browser.permissions.contains({ origins: [p.pattern] }) })),
+  );
 }
 
 /**

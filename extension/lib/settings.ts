@@ -92,20 +92,26 @@ export async function readConnection(): Promise<(Connection & { managed: boolean
   const managed = await readManaged();
   const local = await browser.storage.local.get([CONNECTION_KEY, GRANTS_KEY]);
   let connection: (Connection & { managed: boolean }) | undefined;
-  if (managed.serverUrl && managed.token) connection = { serverUrl: managed.serverUrl, token: managed.token, managed: true };
+  if (managed.serverUrl && managed.token)
+    connection = { serverUrl: managed.serverUrl, token: managed.token, managed: true };
   else {
     const parsed = v.safeParse(connectionSchema, local[CONNECTION_KEY]);
     if (parsed.success) connection = { ...parsed.output, managed: false };
   }
   if (!connection) return undefined;
   const grants = v.safeParse(storedGrantsSchema, local[GRANTS_KEY]);
-  return grants.success && grants.output.for === (await connectionDigest(connection)) ? { ...connection, grants: grants.output.grants } : connection;
+  return grants.success && grants.output.for === (await connectionDigest(connection))
+    ? { ...connection, grants: grants.output.grants }
+    : connection;
 }
 
 /** Enrols: the connection and the grants the server just reported for it, in one write (one change event). */
 export async function saveConnection(c: Connection, grants: Grants): Promise<void> {
   const connection = v.parse(connectionSchema, c);
-  await browser.storage.local.set({ [CONNECTION_KEY]: connection, [GRANTS_KEY]: { for: await connectionDigest(connection), grants } });
+  await browser.storage.local.set({
+    [CONNECTION_KEY]: connection,
+    [GRANTS_KEY]: { for: await connectionDigest(connection), grants },
+  });
 }
 
 /**
@@ -122,7 +128,11 @@ export async function saveGrants(c: Connection, grants: Grants): Promise<boolean
 }
 
 function sameGrants(a: Grants, b: Grants): boolean {
-  const key = (g: Grants) => g.map((x) => `${x.role} ${x.doc}`).sort().join('\n');
+  const key = (g: Grants) =>
+    g
+      .map((x) => `${x.role} ${x.doc}`)
+      .sort()
+      .join('\n');
   return key(a) === key(b);
 }
 

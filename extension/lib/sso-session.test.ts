@@ -10,7 +10,8 @@ vi.mock('wxt/browser', () => ({
   browser: {
     storage: {
       local: {
-        get: async (keys: string | string[]) => Object.fromEntries((Array.isArray(keys) ? keys : [keys]).map((k) => [k, local[k]])),
+        get: async (keys: string | string[]) =>
+          Object.fromEntries((Array.isArray(keys) ? keys : [keys]).map((k) => [k, local[k]])),
         set: async (items: Record<string, unknown>) => void Object.assign(local, structuredClone(items)),
         remove: async (keys: string | string[]) => {
           for (const k of Array.isArray(keys) ? keys : [keys]) delete local[k];
@@ -25,10 +26,19 @@ const { readConnection, forgetConnection } = await import('./settings.ts');
 const { readSso, renewNow, renewalTime, saveIssued, SsoError } = await import('./sso-session.ts');
 
 const serverUrl = 'wss://dossier.example.gov.cn';
-const issued = (token: string, exp = Math.floor(Date.now() / 1000) + 900) => ({ token, user: 'alice', name: '张三', grants: [{ role: 'viewer' as const, doc: 'workspace' }], exp });
+const issued = (token: string, exp = Math.floor(Date.now() / 1000) + 900) => ({
+  token,
+  user: 'alice',
+  name: '张三',
+  grants: [{ role: 'viewer' as const, doc: 'workspace' }],
+  exp,
+});
 
 function answer(status: number, body: unknown) {
-  vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(body), { status })));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => new Response(JSON.stringify(body), { status })),
+  );
 }
 
 beforeEach(() => {

@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import { connectionDigest, grantsSchema, httpUrl, readConnection, saveConnection, type Connection } from './settings.ts';
+import {
+  connectionDigest,
+  grantsSchema,
+  httpUrl,
+  readConnection,
+  saveConnection,
+  type Connection,
+} from './settings.ts';
 
 /**
  * A connection made through single sign-on (README "Single sign-on"): the token is the server's
@@ -57,7 +64,13 @@ export async function readSso(c: Connection): Promise<SsoRecord | undefined> {
 export async function saveIssued(serverUrl: string, issued: Issued, now = Date.now()): Promise<void> {
   const connection = { serverUrl, token: issued.token };
   const expiresAt = issued.exp * 1000;
-  await browser.storage.local.set({ [SSO_KEY]: { for: await connectionDigest(connection), renewAt: renewalTime(expiresAt, now), expiresAt } satisfies SsoRecord });
+  await browser.storage.local.set({
+    [SSO_KEY]: {
+      for: await connectionDigest(connection),
+      renewAt: renewalTime(expiresAt, now),
+      expiresAt,
+    } satisfies SsoRecord,
+  });
   await saveConnection(connection, issued.grants);
 }
 
@@ -66,7 +79,11 @@ export async function forgetSso(): Promise<void> {
 }
 
 /** POST to /sso/<path> with the token (renew, logout) or a body (exchange); the answer's JSON or a failure. */
-export async function postSso(serverUrl: string, path: 'exchange' | 'renew' | 'logout', init: { token?: string; body?: unknown }): Promise<unknown> {
+export async function postSso(
+  serverUrl: string,
+  path: 'exchange' | 'renew' | 'logout',
+  init: { token?: string; body?: unknown },
+): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(`${httpUrl(serverUrl)}/sso/${path}`, {

@@ -35,7 +35,11 @@ const callbackSchema = v.object({
   error: v.nullable(v.string()),
 });
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const randomText = (size = 32) => base64url(crypto.getRandomValues(new Uint8Array(size)));
 
 async function readConfig(serverUrl: string): Promise<v.InferOutput<typeof configSchema>> {
@@ -52,7 +56,11 @@ async function readConfig(serverUrl: string): Promise<v.InferOutput<typeof confi
 }
 
 /** Resolves with the callback's message for this sign-in; rejects once the window is closed without one. */
-function awaitCallback(popup: Window, serverOrigin: string, state: string): Promise<v.InferOutput<typeof callbackSchema>> {
+function awaitCallback(
+  popup: Window,
+  serverOrigin: string,
+  state: string,
+): Promise<v.InferOutput<typeof callbackSchema>> {
   return new Promise((resolve, reject) => {
     const done = () => {
       window.removeEventListener('message', onMessage);
@@ -98,11 +106,22 @@ export async function signInWithSso(serverUrl: string): Promise<void> {
   const redirectUri = viaIdentity ? browser.identity.getRedirectURL() : config.redirectUri;
   if (viaIdentity && !config.extensionRedirectUris.includes(redirectUri)) throw new SsoError('unavailable');
   const codeVerifier = randomText();
-  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier))));
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier))),
+  );
   const nonce = randomText(16);
   const state = `${randomText(16)}.${base64url(new TextEncoder().encode(location.origin))}`;
   const url = new URL(config.authorizationEndpoint);
-  const params = { response_type: 'code', client_id: config.clientId, redirect_uri: redirectUri, scope: config.scope, state, nonce, code_challenge: challenge, code_challenge_method: 'S256' };
+  const params = {
+    response_type: 'code',
+    client_id: config.clientId,
+    redirect_uri: redirectUri,
+    scope: config.scope,
+    state,
+    nonce,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   let callback: Callback;
   if (viaIdentity) {
@@ -113,7 +132,8 @@ export async function signInWithSso(serverUrl: string): Promise<void> {
     if (!popup) throw new SsoError('cancelled');
     callback = await awaitCallback(popup, new URL(httpUrl(serverUrl)).origin, state);
   }
-  if (callback.error !== null || callback.code === null) throw new SsoError(callback.error === 'access_denied' ? 'cancelled' : 'refused');
+  if (callback.error !== null || callback.code === null)
+    throw new SsoError(callback.error === 'access_denied' ? 'cancelled' : 'refused');
   const body = { code: callback.code, codeVerifier, nonce, ...(viaIdentity ? { redirectUri } : {}) };
   const issued = v.safeParse(issuedSchema, await postSso(serverUrl, 'exchange', { body }));
   if (!issued.success) throw new SsoError('refused');
@@ -128,7 +148,10 @@ export async function signInWithSso(serverUrl: string): Promise<void> {
 export async function signOutSso(c: Connection): Promise<void> {
   let endSessionUrl: string | undefined;
   try {
-    const answer = v.safeParse(v.object({ endSessionUrl: v.optional(v.pipe(v.string(), v.url())) }), await postSso(c.serverUrl, 'logout', { token: c.token }));
+    const answer = v.safeParse(
+      v.object({ endSessionUrl: v.optional(v.pipe(v.string(), v.url())) }),
+      await postSso(c.serverUrl, 'logout', { token: c.token }),
+    );
     endSessionUrl = answer.success ? answer.output.endSessionUrl : undefined;
   } catch {
     // Unreachable or already refused: nothing more the server can revoke from here.
@@ -141,5 +164,13 @@ export async function signOutSso(c: Connection): Promise<void> {
 /** The message for a failed sign-in, in the user's language. */
 export function ssoErrorKey(error: unknown): MessageKey {
   const failure = error instanceof SsoError ? error.failure : 'refused';
-  return ({ unavailable: 'errSsoUnavailable', unreachable: 'errUnreachable', 'no-grants': 'errSsoNoGrants', refused: 'errSsoRefused', cancelled: 'errSsoCancelled' } as const)[failure];
+  return (
+    {
+      unavailable: 'errSsoUnavailable',
+      unreachable: 'errUnreachable',
+      'no-grants': 'errSsoNoGrants',
+      refused: 'errSsoRefused',
+      cancelled: 'errSsoCancelled',
+    } as const
+  )[failure];
 }

@@ -24,7 +24,11 @@ export function startViewLog(host: WorkspaceHost): void {
     const connection = await readConnection();
     if (!connection) return;
     const cipher = await cipherFor(connection);
-    const result = await flushViews({ serverUrl: connection.serverUrl, token: connection.token, ...ownerOf(connection) }, undefined, cipher);
+    const result = await flushViews(
+      { serverUrl: connection.serverUrl, token: connection.token, ...ownerOf(connection) },
+      undefined,
+      cipher,
+    );
     clearTimeout(timer);
     if (result.left === 0) {
       failures = 0;

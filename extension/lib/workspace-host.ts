@@ -106,7 +106,8 @@ export function createWorkspaceHost(options: WorkspaceHostOptions = {}): Workspa
     // mid-session): ask whether it was revoked, and if so the device is wiped (data-key.ts).
     stops.push(
       next.onStatus((status) => {
-        if (status.closed.some((c) => c.code === 4401 || c.httpStatus === 401)) void revokedNow(connection).then((revoked) => revoked && options.onRevoked?.());
+        if (status.closed.some((c) => c.code === 4401 || c.httpStatus === 401))
+          void revokedNow(connection).then((revoked) => revoked && options.onRevoked?.());
       }),
     );
     notifyStatus();
@@ -164,7 +165,10 @@ export function createWorkspaceHost(options: WorkspaceHostOptions = {}): Workspa
         return () => indexListeners.delete(cb);
       },
       openDossier(tabId, target) {
-        return openDossierPanel(tabId, 'candidates' in target ? { candidates: target.candidates } : { subject: target });
+        return openDossierPanel(
+          tabId,
+          'candidates' in target ? { candidates: target.candidates } : { subject: target },
+        );
       },
     },
   };

@@ -22,14 +22,26 @@ const base: SubjectSummary = {
   periods: [],
   invalid: 0,
 };
-const s = (over: Partial<SubjectSummary>) => ({ kind: 'subject' as const, subject: { ...base, ...over }, by: 'unique' as const });
+const s = (over: Partial<SubjectSummary>) => ({
+  kind: 'subject' as const,
+  subject: { ...base, ...over },
+  by: 'unique' as const,
+});
 
 describe('the badge says who and what, in words (colour is never the only signal)', () => {
   const zhText = overlayTextFrom(zh);
   const enText = overlayTextFrom(en);
   it.each([
-    [s({ dots: { red: 0, blue: 0, yellow: 0, black: 1 }, grade: 'D', warnings: ['x'] }), '张伟 · 黑点1 · 等次D · 预警', 'Zhang · black 1 · grade D · warning'],
-    [s({ dots: { red: 2, blue: 1, yellow: 0, black: 0 }, grade: 'A' }), '张伟 · 红点2 · 蓝点1 · 等次A', 'Zhang · red 2 · blue 1 · grade A'],
+    [
+      s({ dots: { red: 0, blue: 0, yellow: 0, black: 1 }, grade: 'D', warnings: ['x'] }),
+      '张伟 · 黑点1 · 等次D · 预警',
+      'Zhang · black 1 · grade D · warning',
+    ],
+    [
+      s({ dots: { red: 2, blue: 1, yellow: 0, black: 0 }, grade: 'A' }),
+      '张伟 · 红点2 · 蓝点1 · 等次A',
+      'Zhang · red 2 · blue 1 · grade A',
+    ],
     [s({ flags: 2, grade: '' }), '张伟 · 负面清单2项', 'Zhang · negative list: 2'],
     [s({ invalid: 1 }), '张伟 · 等次B · 1 项数据无效', 'Zhang · grade B · 1 invalid entries'],
     [{ kind: 'ambiguous' as const, candidates: [base, base] }, '张伟 · 2 人同名', 'Zhang · 2 possible'],
@@ -47,8 +59,8 @@ describe('the badge says who and what, in words (colour is never the only signal
   });
 });
 
-describe('the compact mark and the pill\'s shape', () => {
-  it('the mark shows a black or yellow dot\'s shape (black first), else the grade letter', () => {
+describe("the compact mark and the pill's shape", () => {
+  it("the mark shows a black or yellow dot's shape (black first), else the grade letter", () => {
     expect(markGlyph(s({ dots: { red: 3, blue: 1, yellow: 1, black: 1 } }))).toEqual({ text: '■', colour: 'black' });
     expect(markGlyph(s({ dots: { red: 3, blue: 1, yellow: 1, black: 0 } }))).toEqual({ text: '▲', colour: 'yellow' });
     // Red and blue dots are ordinary: the mark stays quiet.
@@ -63,7 +75,9 @@ describe('the compact mark and the pill\'s shape', () => {
     expect(keys(a)).toEqual(['dot red:●0', 'dot yellow:▲0', 'grade:A']);
     // Quiet: only the grade (red and blue dots are in the name and the card).
     expect(keys(s({ dots: { red: 2, blue: 1, yellow: 0, black: 0 }, grade: 'A' }))).toEqual(['grade:A']);
-    expect(keys(s({ dots: { red: 7, blue: 0, yellow: 3, black: 0 }, grade: 'A', name: '李娜', id: 'C009' }))).toEqual(keys(a));
+    expect(keys(s({ dots: { red: 7, blue: 0, yellow: 3, black: 0 }, grade: 'A', name: '李娜', id: 'C009' }))).toEqual(
+      keys(a),
+    );
     expect(keys(s({ dots: { red: 12, blue: 0, yellow: 1, black: 0 }, grade: 'A' }))[0]).toBe('dot red:●00');
     expect(keys(s({ flags: 3, warnings: ['x'], invalid: 1, grade: '' }))).toEqual(['warn:!', 'flag:⚑0', 'invalid:!']);
     expect(keys({ kind: 'ambiguous', candidates: [base, base] })).toEqual(['ambiguous:?0']);
@@ -85,8 +99,12 @@ describe('what a badge says: loud when something matters, quiet otherwise', () =
     [{ kind: 'ambiguous' as const, candidates: [base, base] }, 'plain'],
   ])('%#', (r, want) => expect(loudness(r)).toBe(want));
 
-  it('the card (and the badge\'s description) says a black dot\'s period is over', () => {
-    const r = s({ dots: { red: 0, blue: 0, yellow: 0, black: 1 }, gradeReason: '等次B：无影响期内的处分', endedPeriods: ['党内严重警告 2020年7月21日，影响期已满'] });
+  it("the card (and the badge's description) says a black dot's period is over", () => {
+    const r = s({
+      dots: { red: 0, blue: 0, yellow: 0, black: 1 },
+      gradeReason: '等次B：无影响期内的处分',
+      endedPeriods: ['党内严重警告 2020年7月21日，影响期已满'],
+    });
     expect(cardLines(r, zhText).map((l) => l.text)).toContain('党内严重警告 2020年7月21日，影响期已满');
     expect(describeCard(r, zhText)).toContain('影响期已满');
     expect(describeCard(r, zhText)).toContain('黑点1');

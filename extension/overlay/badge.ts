@@ -19,7 +19,8 @@ export const GLYPHS: Record<Colour, string> = { red: '●', blue: '○', yellow:
 /** Description ids, unique in a document (so within every closed root). */
 let descriptions = 0;
 
-export type OpenTarget = { type: 'cadre' | 'unit'; id: string } | { candidates: { type: 'cadre' | 'unit'; id: string }[] };
+export type OpenTarget =
+  { type: 'cadre' | 'unit'; id: string } | { candidates: { type: 'cadre' | 'unit'; id: string }[] };
 
 export interface Badge {
   /** The element placed: a bare span in the page (inline), or a spot in a table layer's shadow root. */
@@ -60,7 +61,13 @@ export function markGlyph(r: Resolution): { text: string; colour: Colour | null 
 export function loudness(r: Resolution): 'loud' | 'quiet' | 'plain' {
   if (r.kind === 'ambiguous') return 'plain';
   const s = r.subject;
-  const matters = s.dots.black > 0 || s.dots.yellow > 0 || s.warnings.length > 0 || s.flags > 0 || s.periods.length > 0 || s.invalid > 0;
+  const matters =
+    s.dots.black > 0 ||
+    s.dots.yellow > 0 ||
+    s.warnings.length > 0 ||
+    s.flags > 0 ||
+    s.periods.length > 0 ||
+    s.invalid > 0;
   return matters ? 'loud' : s.grade ? 'quiet' : 'plain';
 }
 
@@ -84,7 +91,12 @@ export function accessibleName(r: Resolution, name: string, tx: OverlayText): st
   return parts.join(' · ');
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
@@ -140,7 +152,13 @@ export function createLayeredBadge(doc: Document, r: Resolution, opts: BadgeOpti
 }
 
 /** The pill button (appended to `parent`) with its card (shown in `root`), and its behaviour. */
-function buildPill(doc: Document, r: Resolution, opts: BadgeOptions, parent: Node, root: ShadowRoot): Omit<Badge, 'host'> {
+function buildPill(
+  doc: Document,
+  r: Resolution,
+  opts: BadgeOptions,
+  parent: Node,
+  root: ShadowRoot,
+): Omit<Badge, 'host'> {
   const tx = opts.text;
   const button = el(doc, 'button', `pill ${loudness(r)}`);
   button.type = 'button';

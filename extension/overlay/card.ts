@@ -13,7 +13,19 @@ import type { OverlayText } from './text.ts';
  * and focus have both left, or Escape).
  */
 
-export type LineKind = 'title' | 'muted' | 'dots' | 'grade' | 'warnline' | 'flag' | 'periods' | 'period' | 'over' | 'invalid' | 'legend' | 'item';
+export type LineKind =
+  | 'title'
+  | 'muted'
+  | 'dots'
+  | 'grade'
+  | 'warnline'
+  | 'flag'
+  | 'periods'
+  | 'period'
+  | 'over'
+  | 'invalid'
+  | 'legend'
+  | 'item';
 
 export interface Line {
   kind: LineKind;
@@ -25,7 +37,10 @@ export function cardLines(r: Resolution, tx: OverlayText): Line[] {
   if (r.kind === 'ambiguous') {
     return [
       { kind: 'title', text: tx.ambiguousTitle(r.candidates.length) },
-      ...r.candidates.map((c) => ({ kind: 'item' as const, text: [c.name, c.unitName, c.post].filter(Boolean).join(' · ') })),
+      ...r.candidates.map((c) => ({
+        kind: 'item' as const,
+        text: [c.name, c.unitName, c.post].filter(Boolean).join(' · '),
+      })),
       { kind: 'muted', text: tx.ambiguousHint },
     ];
   }
@@ -38,7 +53,10 @@ export function cardLines(r: Resolution, tx: OverlayText): Line[] {
   if (s.grade) {
     // The rules' reason may already name the grade ("等次B：…"); do not say it twice.
     const g = tx.grade(s.grade);
-    out.push({ kind: 'grade', text: s.gradeReason.startsWith(g) ? s.gradeReason : [g, s.gradeReason].filter(Boolean).join('：') });
+    out.push({
+      kind: 'grade',
+      text: s.gradeReason.startsWith(g) ? s.gradeReason : [g, s.gradeReason].filter(Boolean).join('：'),
+    });
   }
   for (const w of s.warnings) out.push({ kind: 'warnline', text: `⚠ ${w}` });
   if (s.flags > 0) out.push({ kind: 'flag', text: `⚑ ${tx.flags(s.flags)}` });
@@ -62,7 +80,12 @@ export function describe(r: Resolution, tx: OverlayText): string {
     .join('；');
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;

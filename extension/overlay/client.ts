@@ -15,7 +15,12 @@ export function startOverlay(ctx: ContentScriptContext): void {
     void browser.runtime.sendMessage(req).catch(() => undefined);
   };
   const summary = startPageSummary(document, onOpen);
-  const scanner = new OverlayScanner(document, { text: overlayText(), onOpen, onBadge: summary.noteBadge, onSettled: summary.update });
+  const scanner = new OverlayScanner(document, {
+    text: overlayText(),
+    onOpen,
+    onBadge: summary.noteBadge,
+    onSettled: summary.update,
+  });
   ctx.onInvalidated(() => {
     scanner.stop();
     summary.stop();

@@ -89,7 +89,8 @@ export function drawnPairs(): Pair[] {
   out.push({ what: 'dark card text', fg: DARK_CARD.ink, bg: DARK_CARD.surface, min: 4.5 });
   out.push({ what: 'dark card muted text', fg: DARK_CARD.muted, bg: DARK_CARD.surface, min: 4.5 });
   out.push({ what: 'dark card border', fg: DARK_CARD.border, bg: DARK_CARD.surface, min: 3 });
-  for (const [c, fg] of Object.entries(DARK_CARD.dots)) out.push({ what: `dark card ${c} dot`, fg, bg: DARK_CARD.surface, min: 4.5 });
+  for (const [c, fg] of Object.entries(DARK_CARD.dots))
+    out.push({ what: `dark card ${c} dot`, fg, bg: DARK_CARD.surface, min: 4.5 });
   out.push({ what: 'dark card warning line', fg: DARK_CARD.warnLineText, bg: DARK_CARD.warnLineBg, min: 4.5 });
   out.push({ what: 'dark card period line', fg: DARK_CARD.periodText, bg: DARK_CARD.surface, min: 4.5 });
   return out;

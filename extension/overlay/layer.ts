@@ -8,7 +8,21 @@ import { isLargeTable, type Box } from './placement.ts';
  * batched before writes and no read lands between two writes.
  */
 
-const REPLACED = new Set(['IMG', 'INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'SVG', 'CANVAS', 'VIDEO', 'IFRAME', 'OBJECT', 'EMBED', 'METER', 'PROGRESS']);
+const REPLACED = new Set([
+  'IMG',
+  'INPUT',
+  'SELECT',
+  'TEXTAREA',
+  'BUTTON',
+  'SVG',
+  'CANVAS',
+  'VIDEO',
+  'IFRAME',
+  'OBJECT',
+  'EMBED',
+  'METER',
+  'PROGRESS',
+]);
 /** How many following texts or controls are looked at for the one that shares the name's line. */
 const LOOKAHEAD = 8;
 
@@ -169,7 +183,9 @@ export class BadgeLayer {
 
   /** After the page reordered rows (a sort), puts the badges back in the names' order. */
   reorder(): void {
-    const sorted = [...this.order].sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    const sorted = [...this.order].sort((a, b) =>
+      a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+    );
     if (sorted.every((t, i) => t === this.order[i])) return;
     this.order = sorted;
     for (const t of sorted) this.pane.append(this.spots.get(t)!);
@@ -205,7 +221,13 @@ const box = (r: DOMRect): Box => ({ left: r.left, top: r.top, right: r.right, bo
  * Reads where the name `t.data[start, end)` is drawn and what follows it on its line. `null` when
  * the name is not rendered (a hidden row or tab). `ours` marks our own elements (never obstacles).
  */
-export function readSpotGeometry(t: Text, start: number, end: number, record: Element, ours: WeakSet<Node>): SpotGeometry | null {
+export function readSpotGeometry(
+  t: Text,
+  start: number,
+  end: number,
+  record: Element,
+  ours: WeakSet<Node>,
+): SpotGeometry | null {
   const doc = t.ownerDocument;
   // One Range per document, reused: every live Range is updated on each DOM change until it is
   // collected, and a thousand of them made scans and writes stall (measured: 10–50 ms slices).
@@ -221,7 +243,8 @@ export function readSpotGeometry(t: Text, start: number, end: number, record: El
   }
   const name = box(last);
   const obstacles: Box[] = [];
-  const onLine = (b: Box) => Math.min(b.bottom, name.bottom) - Math.max(b.top, name.top) > 1 && b.right > name.right + 0.5;
+  const onLine = (b: Box) =>
+    Math.min(b.bottom, name.bottom) - Math.max(b.top, name.top) > 1 && b.right > name.right + 0.5;
   let found = false;
   const add = (list: DOMRectList | DOMRect[]) => {
     for (const r of list) {

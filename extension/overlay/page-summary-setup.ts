@@ -8,14 +8,21 @@ export function startPageSummary(doc: Document, onOpen: (target: OpenTarget) => 
   const summary = createPageSummary(doc, {
     onOpen,
     text: {
-      line: (people, warned, inPeriod) => ({ people: t('pageSummary_people', people), warned: t('pageSummary_warned', warned), inPeriod: t('pageSummary_inPeriod', inPeriod) }),
+      line: (people, warned, inPeriod) => ({
+        people: t('pageSummary_people', people),
+        warned: t('pageSummary_warned', warned),
+        inPeriod: t('pageSummary_inPeriod', inPeriod),
+      }),
       label: t('pageSummary_label'),
       close: t('pageSummary_close'),
       show: (name) => t('pageSummary_show', name),
       nameInUnit: (name, unit) => `${name}${t('city_paren', unit)}`,
     },
   });
-  const load = () => void readAlertSettings().then((s) => summary.setEnabled(s.pageSummary)).catch(() => undefined);
+  const load = () =>
+    void readAlertSettings()
+      .then((s) => summary.setEnabled(s.pageSummary))
+      .catch(() => undefined);
   load();
   const stop = onAlertSettingsChange(load);
   return {

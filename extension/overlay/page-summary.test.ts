@@ -4,8 +4,20 @@ import type { SubjectSummary } from '../../core/model/summary.ts';
 import { peopleOnPage } from './page-summary.ts';
 
 const subject = (id: string, more: Partial<SubjectSummary> = {}): SubjectSummary => ({
-  type: 'cadre', id, name: `人${id}`, aliases: [], unitCode: 'U01', unitName: '市教育局', dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B', gradeReason: '', warnings: [], flags: 0, periods: [], invalid: 0, ...more,
+  type: 'cadre',
+  id,
+  name: `人${id}`,
+  aliases: [],
+  unitCode: 'U01',
+  unitName: '市教育局',
+  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
+  grade: 'B',
+  gradeReason: '',
+  warnings: [],
+  flags: 0,
+  periods: [],
+  invalid: 0,
+  ...more,
 });
 const host = (isConnected = true) => ({ isConnected }) as HTMLElement;
 const named = (s: SubjectSummary): Resolution => ({ kind: 'subject', subject: s, by: 'unique' });

@@ -61,7 +61,10 @@ ul { list-style: none; margin: 6px 0 0; padding: 0; max-height: 40vh; overflow: 
 li { margin: 2px 0; }
 `;
 
-export function createPageSummary(doc: Document, opts: { text: PageSummaryText; onOpen(target: OpenTarget): void }): PageSummary {
+export function createPageSummary(
+  doc: Document,
+  opts: { text: PageSummaryText; onOpen(target: OpenTarget): void },
+): PageSummary {
   const badges = new Map<HTMLElement, Resolution>();
   let enabled = false;
   let dismissed = false;
@@ -125,7 +128,11 @@ export function createPageSummary(doc: Document, opts: { text: PageSummaryText; 
     if (list.length) {
       const ul = el('ul');
       for (const p of list) {
-        const b = el('button', undefined, p.subject.unitName ? opts.text.nameInUnit(p.subject.name, p.subject.unitName) : p.subject.name);
+        const b = el(
+          'button',
+          undefined,
+          p.subject.unitName ? opts.text.nameInUnit(p.subject.name, p.subject.unitName) : p.subject.name,
+        );
         b.setAttribute('aria-label', opts.text.show(p.subject.name));
         b.addEventListener('click', () => {
           p.hosts[0]?.scrollIntoView({ block: 'center' });

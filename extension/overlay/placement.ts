@@ -67,7 +67,12 @@ export function freeWidthAfter(name: Box, obstacles: readonly Box[], limitRight:
  * The badge's spot right after the name: the pill when it fits the free width, else the mark,
  * else `null` (nothing fits without covering text). Vertically centred on the name's line.
  */
-export function spotAfter(name: Box, obstacles: readonly Box[], limitRight: number, sizes: { pill: Size; mark: Size }): Spot | null {
+export function spotAfter(
+  name: Box,
+  obstacles: readonly Box[],
+  limitRight: number,
+  sizes: { pill: Size; mark: Size },
+): Spot | null {
   const free = freeWidthAfter(name, obstacles, limitRight) - 2 * GAP_PX;
   const form: Form | null = sizes.pill.width <= free ? 'pill' : sizes.mark.width <= free ? 'mark' : null;
   if (!form) return null;

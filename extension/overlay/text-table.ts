@@ -19,13 +19,30 @@ export interface OverlayText {
 /** Every key the overlay reads; text.ts passes them to the extension's typed `t`, so a key missing
  * from the catalogue fails the type check. */
 type OverlayKey =
-  | 'overlay_dotRed' | 'overlay_dotBlue' | 'overlay_dotYellow' | 'overlay_dotBlack' | 'overlay_grade' | 'overlay_warning'
-  | 'overlay_flags' | 'overlay_invalid' | 'overlay_ambiguous' | 'overlay_ambiguousTitle' | 'overlay_ambiguousHint'
-  | 'overlay_unit' | 'overlay_noDots' | 'overlay_periods' | 'overlay_legend';
+  | 'overlay_dotRed'
+  | 'overlay_dotBlue'
+  | 'overlay_dotYellow'
+  | 'overlay_dotBlack'
+  | 'overlay_grade'
+  | 'overlay_warning'
+  | 'overlay_flags'
+  | 'overlay_invalid'
+  | 'overlay_ambiguous'
+  | 'overlay_ambiguousTitle'
+  | 'overlay_ambiguousHint'
+  | 'overlay_unit'
+  | 'overlay_noDots'
+  | 'overlay_periods'
+  | 'overlay_legend';
 
 type Translate = (key: OverlayKey, ...subs: (string | number)[]) => string;
 
-const DOT_KEYS = { red: 'overlay_dotRed', blue: 'overlay_dotBlue', yellow: 'overlay_dotYellow', black: 'overlay_dotBlack' } as const;
+const DOT_KEYS = {
+  red: 'overlay_dotRed',
+  blue: 'overlay_dotBlue',
+  yellow: 'overlay_dotYellow',
+  black: 'overlay_dotBlack',
+} as const;
 
 /** The overlay's words through any translate function: the extension's, or a parsed catalogue. */
 export function overlayTextWith(t: Translate): OverlayText {

@@ -34,7 +34,10 @@ export const ssoConfigSchema = v.object({
    * e.g. `https://<sha1 of the extension id>.extensions.allizom.org/`, also registered at the provider.
    */
   extensionRedirectUris: v.optional(v.array(v.pipe(v.string(), v.url())), []),
-  scope: v.optional(v.pipe(v.string(), v.regex(/(^| )openid( |$)/u, 'scope must include openid')), 'openid profile groups'),
+  scope: v.optional(
+    v.pipe(v.string(), v.regex(/(^| )openid( |$)/u, 'scope must include openid')),
+    'openid profile groups',
+  ),
   /** The claim holding the user's groups or roles (a list of strings, or one string). */
   groupsClaim: v.optional(v.pipe(v.string(), v.minLength(1)), 'groups'),
   /** The claim holding the display name (falls back to preferred_username, then sub). */
@@ -42,7 +45,10 @@ export const ssoConfigSchema = v.object({
   /** Lifetime of the tokens this server issues, which is also the renewal period: 60 s to 1 day. */
   renewSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(86_400)), 900),
   /** Provider group → grants (`role:document`). A user in no mapped group is refused. */
-  grants: v.pipe(v.record(v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(grantText), v.minLength(1))), v.check((map) => Object.keys(map).length > 0, 'map at least one group')),
+  grants: v.pipe(
+    v.record(v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(grantText), v.minLength(1))),
+    v.check((map) => Object.keys(map).length > 0, 'map at least one group'),
+  ),
 });
 export type SsoConfig = v.InferOutput<typeof ssoConfigSchema>;
 

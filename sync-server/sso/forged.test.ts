@@ -33,16 +33,30 @@ beforeAll(async () => {
       res.end(JSON.stringify(body));
     };
     if (req.url === '/.well-known/openid-configuration') {
-      return send({ issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` });
+      return send({
+        issuer,
+        authorization_endpoint: `${issuer}/auth`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+      });
     }
     if (req.url === '/jwks') return send({ keys: [jwk] });
-    if (req.url === '/token') return send({ id_token: nextIdToken, access_token: 'opaque', refresh_token: 'opaque-refresh' });
+    if (req.url === '/token')
+      return send({ id_token: nextIdToken, access_token: 'opaque', refresh_token: 'opaque-refresh' });
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
   const config = join(data.dir, 'sso.json');
-  writeFileSync(config, JSON.stringify({ issuer, clientId, redirectUri: 'http://127.0.0.1:9/sso/callback', grants: { staff: ['viewer:workspace'] } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      issuer,
+      clientId,
+      redirectUri: 'http://127.0.0.1:9/sso/callback',
+      grants: { staff: ['viewer:workspace'] },
+    }),
+  );
   server = await startTestServer(join(data.dir, 'store'), { ssoConfig: config });
   http = server.url.replace(/^ws/u, 'http');
 });
@@ -95,7 +109,12 @@ describe('ID tokens the server refuses at /sso/exchange', () => {
     const res = await fetch(`${http}/sso/exchange`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: 'any-code', codeVerifier: 'v'.repeat(43), nonce, redirectUri: 'https://evil.example/' }),
+      body: JSON.stringify({
+        code: 'any-code',
+        codeVerifier: 'v'.repeat(43),
+        nonce,
+        redirectUri: 'https://evil.example/',
+      }),
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ reason: 'invalid-token' });
@@ -109,7 +128,15 @@ describe('ID tokens the server refuses at /sso/exchange', () => {
 
   it('a provider that does not answer: 502 provider-unreachable, and the server keeps serving', async () => {
     const config = join(data.dir, 'down.json');
-    writeFileSync(config, JSON.stringify({ issuer: 'http://127.0.0.1:9', clientId, redirectUri: 'http://127.0.0.1:9/sso/callback', grants: { staff: ['viewer:workspace'] } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        issuer: 'http://127.0.0.1:9',
+        clientId,
+        redirectUri: 'http://127.0.0.1:9/sso/callback',
+        grants: { staff: ['viewer:workspace'] },
+      }),
+    );
     const lonely = await startTestServer(join(data.dir, 'down-store'), { ssoConfig: config });
     try {
       const base = lonely.url.replace(/^ws/u, 'http');

@@ -89,7 +89,12 @@ const answer = (issued: Issued) => ({
   exp: issued.payload.exp,
 });
 
-export async function handleSso(context: SsoContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleSso(
+  context: SsoContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const headers = cors(context.policy, req);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, headers);
@@ -115,7 +120,12 @@ export async function handleSso(context: SsoContext, req: IncomingMessage, res: 
       case 'POST /sso/logout':
         return json(res, 200, await sso.signOut(bearerToken(req.headers.authorization)), headers);
       default:
-        return json(res, url.pathname.match(/^\/sso\/(config|callback|exchange|renew|logout)$/u) ? 405 : 404, { error: 'not found' }, headers);
+        return json(
+          res,
+          url.pathname.match(/^\/sso\/(config|callback|exchange|renew|logout)$/u) ? 405 : 404,
+          { error: 'not found' },
+          headers,
+        );
     }
   } catch (error) {
     if (!(error instanceof SsoRefused)) throw error;
@@ -151,7 +161,9 @@ export function stateTarget(policy: OriginPolicy, state: string | null): string 
   const encoded = state?.split('.')[1];
   if (!encoded) return '';
   const origin = Buffer.from(encoded, 'base64url').toString('utf8');
-  return /^(chrome|moz|safari-web)-extension:\/\/[A-Za-z0-9-]+$/u.test(origin) && originAllowed(policy, origin) ? origin : '';
+  return /^(chrome|moz|safari-web)-extension:\/\/[A-Za-z0-9-]+$/u.test(origin) && originAllowed(policy, origin)
+    ? origin
+    : '';
 }
 
 function callbackPage(policy: OriginPolicy, url: URL, res: ServerResponse): void {

@@ -75,7 +75,8 @@ export async function verifyIdToken(
   } catch (error) {
     throw refusalFrom(error);
   }
-  if (expected.nonce !== undefined && payload.nonce !== expected.nonce) throw new SsoRefused('wrong-nonce', 'the ID token was not issued for this sign-in');
+  if (expected.nonce !== undefined && payload.nonce !== expected.nonce)
+    throw new SsoRefused('wrong-nonce', 'the ID token was not issued for this sign-in');
   return payload as JWTPayload & { sub: string };
 }
 
@@ -86,10 +87,18 @@ function refusalFrom(error: unknown): SsoRefused {
     if (error.claim === 'aud') return new SsoRefused('wrong-audience', 'the ID token was issued for another client');
     return new SsoRefused('invalid-token', `the ID token's ${error.claim} claim is not acceptable`);
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JOSEAlgNotAllowed) {
+  if (
+    error instanceof joseErrors.JWSSignatureVerificationFailed ||
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JOSEAlgNotAllowed
+  ) {
     return new SsoRefused('bad-signature', 'the ID token is not signed by the provider');
   }
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || (error instanceof TypeError && /fetch/u.test(error.message))) {
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    (error instanceof TypeError && /fetch/u.test(error.message))
+  ) {
     return new SsoRefused('provider-unreachable', "the provider's keys could not be read");
   }
   return new SsoRefused('invalid-token', 'not a well-formed ID token');
@@ -114,15 +123,26 @@ export class OidcClient {
     const url = `${this.config.issuer.replace(/\/+$/u, '')}/.well-known/openid-configuration`;
     const json = await this.fetchJson(url, {});
     const parsed = v.safeParse(discoverySchema, json);
-    if (!parsed.success) throw new SsoRefused('provider-unreachable', 'the provider answered discovery with something else');
-    if (parsed.output.issuer !== this.config.issuer) throw new SsoRefused('wrong-issuer', `the provider calls itself ${parsed.output.issuer}`);
+    if (!parsed.success)
+      throw new SsoRefused('provider-unreachable', 'the provider answered discovery with something else');
+    if (parsed.output.issuer !== this.config.issuer)
+      throw new SsoRefused('wrong-issuer', `the provider calls itself ${parsed.output.issuer}`);
     this.keys = createRemoteJWKSet(new URL(parsed.output.jwks_uri), { timeoutDuration: timeoutMs });
     return parsed.output;
   }
 
   /** `redirectUri`: the one the authorization request named (the callback, or a browser flow's). */
-  async exchangeCode(code: string, codeVerifier: string, redirectUri = this.config.redirectUri): Promise<ProviderTokens> {
-    return this.tokenRequest({ grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: redirectUri });
+  async exchangeCode(
+    code: string,
+    codeVerifier: string,
+    redirectUri = this.config.redirectUri,
+  ): Promise<ProviderTokens> {
+    return this.tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: codeVerifier,
+      redirect_uri: redirectUri,
+    });
   }
 
   async refresh(refreshToken: string): Promise<ProviderTokens> {
@@ -133,10 +153,18 @@ export class OidcClient {
   async claims(tokens: ProviderTokens, nonce?: string): Promise<Record<string, unknown> & { sub: string }> {
     const discovery = await this.discover();
     if (tokens.id_token === undefined) throw new SsoRefused('invalid-token', 'the provider returned no ID token');
-    const claims = await verifyIdToken(tokens.id_token, { issuer: this.config.issuer, audience: this.config.clientId, keys: this.keys!, nonce });
+    const claims = await verifyIdToken(tokens.id_token, {
+      issuer: this.config.issuer,
+      audience: this.config.clientId,
+      keys: this.keys!,
+      nonce,
+    });
     const { groupsClaim, nameClaim } = this.config;
-    if ((groupsClaim in claims && nameClaim in claims) || !discovery.userinfo_endpoint || !tokens.access_token) return claims;
-    const info = await this.fetchJson(discovery.userinfo_endpoint, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    if ((groupsClaim in claims && nameClaim in claims) || !discovery.userinfo_endpoint || !tokens.access_token)
+      return claims;
+    const info = await this.fetchJson(discovery.userinfo_endpoint, {
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    });
     // Userinfo about someone else would be a confused provider: keep only the ID token then.
     if (typeof info !== 'object' || info === null || (info as { sub?: unknown }).sub !== claims.sub) return claims;
     return { ...(info as Record<string, unknown>), ...claims, sub: claims.sub };
@@ -146,7 +174,9 @@ export class OidcClient {
   async revoke(refreshToken: string): Promise<void> {
     const discovery = await this.discover().catch(() => undefined);
     if (!discovery?.revocation_endpoint) return;
-    await this.post(discovery.revocation_endpoint, { token: refreshToken, token_type_hint: 'refresh_token' }).catch(() => undefined);
+    await this.post(discovery.revocation_endpoint, { token: refreshToken, token_type_hint: 'refresh_token' }).catch(
+      () => undefined,
+    );
   }
 
   /** Where the browser goes to end the provider's session too (RP-initiated logout), if it offers that. */
@@ -164,20 +194,28 @@ export class OidcClient {
     const res = await this.post(discovery.token_endpoint, form);
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
-      const error = typeof json === 'object' && json !== null ? String((json as { error?: unknown }).error ?? res.status) : String(res.status);
+      const error =
+        typeof json === 'object' && json !== null
+          ? String((json as { error?: unknown }).error ?? res.status)
+          : String(res.status);
       throw new SsoRefused('provider-refused', `the provider refused: ${error}`);
     }
     const parsed = v.safeParse(tokenResponseSchema, json);
-    if (!parsed.success) throw new SsoRefused('provider-refused', 'the provider answered the token request with something else');
+    if (!parsed.success)
+      throw new SsoRefused('provider-refused', 'the provider answered the token request with something else');
     return parsed.output;
   }
 
   private async post(url: string, form: Record<string, string>): Promise<Response> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+    };
     const body = new URLSearchParams(form);
     const { clientId, clientSecret } = this.config;
     // client_secret_basic (RFC 6749 2.3.1: both parts form-encoded first); a public client names itself.
-    if (clientSecret) headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+    if (clientSecret)
+      headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
     else body.set('client_id', clientId);
     try {
       return await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });

@@ -48,11 +48,23 @@ export class SsoService {
   async publicConfig() {
     const discovery = await this.client.discover();
     const { issuer, clientId, redirectUri, extensionRedirectUris, scope } = this.config;
-    return { issuer, clientId, redirectUri, extensionRedirectUris, scope, authorizationEndpoint: discovery.authorization_endpoint };
+    return {
+      issuer,
+      clientId,
+      redirectUri,
+      extensionRedirectUris,
+      scope,
+      authorizationEndpoint: discovery.authorization_endpoint,
+    };
   }
 
   /** The code the provider returned to /sso/callback, with the PKCE verifier and nonce only the extension knows. */
-  async signIn(input: { code: string; codeVerifier: string; nonce: string; redirectUri?: string | undefined }): Promise<Issued> {
+  async signIn(input: {
+    code: string;
+    codeVerifier: string;
+    nonce: string;
+    redirectUri?: string | undefined;
+  }): Promise<Issued> {
     const { redirectUri = this.config.redirectUri } = input;
     if (redirectUri !== this.config.redirectUri && !this.config.extensionRedirectUris.includes(redirectUri)) {
       throw new SsoRefused('invalid-token', 'the redirect URI is not one this server signs in with');
@@ -80,11 +92,20 @@ export class SsoService {
     if (!auth.ok) throw new SsoRefused('no-session', `the token is ${auth.reason}`);
     const { jti, sub } = auth.payload;
     const session = this.sessions.get(jti);
-    if (!session?.refreshToken) throw new SsoRefused('no-session', 'no provider session backs this token; sign in again');
+    if (!session?.refreshToken)
+      throw new SsoRefused('no-session', 'no provider session backs this token; sign in again');
     let issued: Issued;
     try {
       const tokens = await this.client.refresh(session.refreshToken);
-      issued = await this.issue({ ...tokens, refresh_token: tokens.refresh_token ?? session.refreshToken, id_token: tokens.id_token ?? session.idToken }, undefined, sub);
+      issued = await this.issue(
+        {
+          ...tokens,
+          refresh_token: tokens.refresh_token ?? session.refreshToken,
+          id_token: tokens.id_token ?? session.idToken,
+        },
+        undefined,
+        sub,
+      );
     } catch (error) {
       // The provider no longer vouches for this user (or the grants ran out): end access now,
       // not at the token's expiry. An unreachable provider is not a verdict: keep the token.
@@ -114,18 +135,25 @@ export class SsoService {
   /** `sameUser`: at renewal, the user the renewed token was for; the provider must answer for them. */
   private async issue(tokens: ProviderTokens, nonce?: string, sameUser?: string): Promise<Issued> {
     const claims = await this.client.claims(tokens, nonce);
-    if (sameUser !== undefined && claims.sub !== sameUser) throw new SsoRefused('invalid-token', 'the provider answered for another user');
+    if (sameUser !== undefined && claims.sub !== sameUser)
+      throw new SsoRefused('invalid-token', 'the provider answered for another user');
     if (claims.sub.length > 128) throw new SsoRefused('invalid-token', 'the user id is longer than 128 characters');
     const grants: Grant[] = grantsForGroups(this.config, groupsFromClaim(claims[this.config.groupsClaim]));
     if (grants.length === 0) throw new SsoRefused('no-grants', 'none of the user’s groups is mapped to a grant');
-    const named = [claims[this.config.nameClaim], claims.preferred_username].find((value) => typeof value === 'string' && value.trim() !== '');
+    const named = [claims[this.config.nameClaim], claims.preferred_username].find(
+      (value) => typeof value === 'string' && value.trim() !== '',
+    );
     const issued = mintToken(this.secret, {
       user: claims.sub,
       name: typeof named === 'string' ? named.trim().slice(0, 128) : claims.sub,
       grants,
       ttlSeconds: this.config.renewSeconds,
     });
-    this.remember(issued.payload, { refreshToken: tokens.refresh_token, idToken: tokens.id_token, exp: issued.payload.exp });
+    this.remember(issued.payload, {
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      exp: issued.payload.exp,
+    });
     return issued;
   }
 

@@ -17,8 +17,8 @@ let server: TestServer;
 let http: string;
 
 const grants = {
-  '纪检监察室': ['editor:unit:*', 'annotator:notes:*', 'viewer:workspace'],
-  'admins': ['admin:*'],
+  纪检监察室: ['editor:unit:*', 'annotator:notes:*', 'viewer:workspace'],
+  admins: ['admin:*'],
 };
 
 beforeAll(async () => {
@@ -31,7 +31,17 @@ beforeAll(async () => {
     },
   });
   const config = join(data.dir, 'sso.json');
-  writeFileSync(config, JSON.stringify({ issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, redirectUri, renewSeconds: 120, grants }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      redirectUri,
+      renewSeconds: 120,
+      grants,
+    }),
+  );
   server = await startTestServer(join(data.dir, 'store'), { ssoConfig: config, pollIntervalMs: 50 });
   http = server.url.replace(/^ws/u, 'http');
 });
@@ -51,7 +61,12 @@ const post = (path: string, body: unknown, token?: string) =>
 
 /** The extension's part of a sign-in, done here: PKCE, nonce, the provider's login, the exchange. */
 async function signIn(user: string): Promise<Response> {
-  const config = (await (await fetch(`${http}/sso/config`)).json()) as { authorizationEndpoint: string; clientId: string; redirectUri: string; scope: string };
+  const config = (await (await fetch(`${http}/sso/config`)).json()) as {
+    authorizationEndpoint: string;
+    clientId: string;
+    redirectUri: string;
+    scope: string;
+  };
   const codeVerifier = randomBytes(32).toString('base64url');
   const nonce = randomBytes(16).toString('base64url');
   const url = new URL(config.authorizationEndpoint);
@@ -64,7 +79,8 @@ async function signIn(user: string): Promise<Response> {
     nonce,
     code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     code_challenge_method: 'S256',
-  })) url.searchParams.set(key, value);
+  }))
+    url.searchParams.set(key, value);
   const query = await signInWithoutBrowser(url.href, user);
   return post('/sso/exchange', { code: query.get('code'), codeVerifier, nonce });
 }
@@ -109,7 +125,11 @@ describe('single sign-on', () => {
   });
 
   it('a code the provider never issued, or a malformed request, is refused clearly; sign-in still works after', async () => {
-    const forged = await post('/sso/exchange', { code: 'not-a-code', codeVerifier: 'a'.repeat(43), nonce: 'n'.repeat(16) });
+    const forged = await post('/sso/exchange', {
+      code: 'not-a-code',
+      codeVerifier: 'a'.repeat(43),
+      nonce: 'n'.repeat(16),
+    });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ reason: 'provider-refused' });
     expect((await post('/sso/exchange', { code: 'x' })).status).toBe(400);
@@ -126,7 +146,9 @@ describe('single sign-on', () => {
     const renewed = (await res.json()) as Answer;
     expect(renewed.token).not.toBe(first.token);
     expect(renewed.grants).toEqual([{ role: 'admin', doc: '*' }]);
-    expect(((await (await whoami(renewed.token)).json()) as { grants: unknown }).grants).toEqual([{ role: 'admin', doc: '*' }]);
+    expect(((await (await whoami(renewed.token)).json()) as { grants: unknown }).grants).toEqual([
+      { role: 'admin', doc: '*' },
+    ]);
     // The renewed token renews in turn; the one it replaced no longer does (its session moved on).
     expect((await post('/sso/renew', {}, renewed.token)).status).toBe(200);
     expect(await (await post('/sso/renew', {}, first.token)).json()).toMatchObject({ reason: 'no-session' });

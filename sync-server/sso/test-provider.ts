@@ -26,13 +26,18 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function startTestProvider(options: { redirectUris: string[]; users: Record<string, TestUser>; port?: number }): Promise<TestProvider> {
+export async function startTestProvider(options: {
+  redirectUris: string[];
+  users: Record<string, TestUser>;
+  port?: number;
+}): Promise<TestProvider> {
   const users = new Map(Object.entries(options.users));
   const clientId = 'dossier-lens';
   const clientSecret = 'test-client-secret-0123456789abcdef';
   // The issuer names the port, so listen first and hand the provider to the server after.
   const { createServer } = await import('node:http');
-  let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
+  let handler:
+    ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
   const server: Server = createServer((req, res) => handler?.(req, res));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,7 +56,11 @@ export async function startTestProvider(options: { redirectUris: string[]; users
     // The ID token carries the scope's claims, as most providers (Keycloak with a groups mapper) do.
     conformIdTokenClaims: false,
     scopes: ['openid', 'profile', 'groups', 'offline_access'],
-    features: { devInteractions: { enabled: true }, revocation: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
     ttl: { IdToken: 600, AccessToken: 600, RefreshToken: 86_400, Session: 86_400, Grant: 86_400, Interaction: 600 },
     cookies: { keys: ['test-cookie-key-0123456789'] },
     async findAccount(_ctx, sub) {
@@ -63,7 +72,10 @@ export async function startTestProvider(options: { redirectUris: string[]; users
     async loadExistingGrant(ctx) {
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client!.clientId,
+        accountId: ctx.oidc.session!.accountId!,
+      });
       grant.addOIDCScope('openid profile groups');
       await grant.save();
       return grant;
@@ -101,7 +113,11 @@ export async function signInWithoutBrowser(authorizationUrl: string, user: strin
   let url = authorizationUrl;
   let init: RequestInit = {};
   for (let hop = 0; hop < 10; hop++) {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader() } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader() },
+    });
     remember(res);
     const location = res.headers.get('location');
     if (location) {

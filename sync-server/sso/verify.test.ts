@@ -61,7 +61,9 @@ describe('verifyIdToken', () => {
     expect(await refusal(Promise.resolve('not.a.jwt'))).toBe('invalid-token');
     // An unsigned token (alg none) is never accepted.
     const [, body] = (await idToken({})).split('.');
-    expect(await refusal(Promise.resolve(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`))).not.toBe('accepted');
+    expect(await refusal(Promise.resolve(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`))).not.toBe(
+      'accepted',
+    );
   });
 });
 
@@ -73,15 +75,28 @@ describe('SSO configuration', () => {
     writeFileSync(file, JSON.stringify(body));
     return file;
   };
-  const valid = { issuer, clientId: audience, redirectUri: 'https://dossier.example.gov.cn/sso/callback', grants: { 纪检监察室: ['editor:unit:*', 'viewer:workspace'], admins: ['admin:*'] } };
+  const valid = {
+    issuer,
+    clientId: audience,
+    redirectUri: 'https://dossier.example.gov.cn/sso/callback',
+    grants: { 纪检监察室: ['editor:unit:*', 'viewer:workspace'], admins: ['admin:*'] },
+  };
 
   it('fills in the defaults and takes the client secret from the environment', () => {
     const config = loadSsoConfig(write('ok.json', valid), { DOSSIER_LENS_SSO_CLIENT_SECRET: 's3cret' });
-    expect(config).toMatchObject({ scope: 'openid profile groups', groupsClaim: 'groups', nameClaim: 'name', renewSeconds: 900, clientSecret: 's3cret' });
+    expect(config).toMatchObject({
+      scope: 'openid profile groups',
+      groupsClaim: 'groups',
+      nameClaim: 'name',
+      renewSeconds: 900,
+      clientSecret: 's3cret',
+    });
   });
 
   it('refuses a mapping it cannot read, naming where', () => {
-    expect(() => loadSsoConfig(write('bad-grant.json', { ...valid, grants: { x: ['owner:everything'] } }), {})).toThrow(/grants\.x\.0.*role:document/u);
+    expect(() => loadSsoConfig(write('bad-grant.json', { ...valid, grants: { x: ['owner:everything'] } }), {})).toThrow(
+      /grants\.x\.0.*role:document/u,
+    );
     expect(() => loadSsoConfig(write('no-openid.json', { ...valid, scope: 'profile' }), {})).toThrow(/openid/u);
     expect(() => loadSsoConfig(write('short.json', { ...valid, renewSeconds: 5 }), {})).toThrow(/renewSeconds/u);
     expect(() => loadSsoConfig(join(data.dir, 'missing.json'), {})).toThrow(/missing\.json/u);

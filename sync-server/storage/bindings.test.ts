@@ -17,10 +17,27 @@ describe('clientID bindings', () => {
       await storage.bindClientIds('unit:B01', 'alice', '张三', [11, 12], now);
       await storage.bindClientIds('unit:B01', 'bob', '李四', [21], now - 40 * day);
       expect(await storage.authors('unit:B01')).toEqual([]);
-      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(new Map([[11, 'alice'], [12, 'alice'], [21, 'bob']]));
+      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(
+        new Map([
+          [11, 'alice'],
+          [12, 'alice'],
+          [21, 'bob'],
+        ]),
+      );
 
       const write = (user: string, ids: number[]) =>
-        storage.commitUpdates([{ doc: 'unit:B01', data: new Uint8Array([0, 0]), user, name: user === 'alice' ? '张三' : '王五', time: now, hash: '', clientIds: ids, newBindings: ids }]);
+        storage.commitUpdates([
+          {
+            doc: 'unit:B01',
+            data: new Uint8Array([0, 0]),
+            user,
+            name: user === 'alice' ? '张三' : '王五',
+            time: now,
+            hash: '',
+            clientIds: ids,
+            newBindings: ids,
+          },
+        ]);
       await write('alice', [11]);
       await write('mallory', [12, 31]);
       expect(await storage.authors('unit:B01')).toEqual([
@@ -29,7 +46,13 @@ describe('clientID bindings', () => {
       ]);
 
       expect(await storage.pruneReservations(now - 30 * day)).toBe(1);
-      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(new Map([[11, 'alice'], [12, 'alice'], [31, 'mallory']]));
+      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(
+        new Map([
+          [11, 'alice'],
+          [12, 'alice'],
+          [31, 'mallory'],
+        ]),
+      );
     } finally {
       await storage.close();
       data.remove();

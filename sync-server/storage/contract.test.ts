@@ -18,12 +18,17 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const postgresUp = await servicesFor('PostgreSQL storage contract (sync-server/storage/contract.test.ts)', ['postgres']);
+const postgresUp = await servicesFor('PostgreSQL storage contract (sync-server/storage/contract.test.ts)', [
+  'postgres',
+]);
 
 async function sqlite(): Promise<Storage> {
   const data = tempDataDir();
   const storage = openSqliteStorage(data.dir);
-  cleanups.push(() => data.remove(), () => storage.close());
+  cleanups.push(
+    () => data.remove(),
+    () => storage.close(),
+  );
   return storage;
 }
 
@@ -79,10 +84,17 @@ for (const backend of backends) {
       const start = await storage.cursor();
       const list = edits(['a', 'b', 'c', 'd']);
       const seqs = await storage.commitUpdates(list.slice(0, 2).map((data) => write('unit:A', data)));
-      const more = await Promise.all([storage.commitUpdates([write('unit:A', list[2]!)]), storage.commitUpdates([write('unit:B', list[3]!, 'bob')])]);
+      const more = await Promise.all([
+        storage.commitUpdates([write('unit:A', list[2]!)]),
+        storage.commitUpdates([write('unit:B', list[3]!, 'bob')]),
+      ]);
       const all = [...seqs, ...more.flat()];
       expect(all.every((seq, i) => i === 0 || seq > all[i - 1]!)).toBe(true);
-      expect(contentOf(await storage.loadDocument('unit:A'))).toEqual({ a: 'value of a', b: 'value of b', c: 'value of c' });
+      expect(contentOf(await storage.loadDocument('unit:A'))).toEqual({
+        a: 'value of a',
+        b: 'value of b',
+        c: 'value of c',
+      });
 
       const changes = await storage.changesSince(start);
       expect(changes.updates.map((change) => change.seq)).toEqual(all);
@@ -94,7 +106,9 @@ for (const backend of backends) {
       expect(loaded.updates).toEqual([]);
       expect(contentOf(loaded)).toEqual({ a: 'value of a', b: 'value of b', c: 'value of c' });
       expect((await storage.audit({ doc: 'unit:A' })).map((entry) => entry.seq)).toEqual(all.slice(0, 3));
-      expect((await storage.audit({ user: 'bob' })).map((entry) => [entry.doc, entry.size])).toEqual([['unit:B', list[3]!.byteLength]]);
+      expect((await storage.audit({ user: 'bob' })).map((entry) => [entry.doc, entry.size])).toEqual([
+        ['unit:B', list[3]!.byteLength],
+      ]);
       expect((await storage.bytesAddedSince('unit:B', 0)).get('bob')).toBe(list[3]!.byteLength);
       expect(await storage.verify({ full: true })).toEqual([]);
     });
@@ -109,7 +123,10 @@ for (const backend of backends) {
       expect(await storage.isRevoked({ sub: 'alice', jti: 'token-1', iat: 0 })).toBe(true);
       expect(await storage.isRevoked({ sub: 'alice', jti: 'token-2', iat: 0 })).toBe(false);
       const { revocations } = await storage.changesSince(start);
-      expect(revocations.map((r) => [r.user, r.jti])).toEqual([['mallory', null], [null, 'token-1']]);
+      expect(revocations.map((r) => [r.user, r.jti])).toEqual([
+        ['mallory', null],
+        [null, 'token-1'],
+      ]);
     });
 
     it('binds clientIDs: presence claims, writing makes an author, old presence-only claims go', async () => {
@@ -119,11 +136,22 @@ for (const backend of backends) {
       await storage.bindClientIds('unit:B01', 'alice', '张三', [11, 12], now);
       await storage.bindClientIds('unit:B01', 'bob', '李四', [21], now - 40 * day);
       expect(await storage.authors('unit:B01')).toEqual([]);
-      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(new Map([[11, 'alice'], [12, 'alice'], [21, 'bob']]));
+      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(
+        new Map([
+          [11, 'alice'],
+          [12, 'alice'],
+          [21, 'bob'],
+        ]),
+      );
       await storage.commitUpdates([{ ...write('unit:B01', new Uint8Array([0, 0]), 'alice', [11]), name: '张三' }]);
       expect(await storage.authors('unit:B01')).toEqual([{ clientId: 11, user: 'alice', name: '张三' }]);
       expect(await storage.pruneReservations(now - 30 * day)).toBe(1);
-      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(new Map([[11, 'alice'], [12, 'alice']]));
+      expect((await storage.loadDocument('unit:B01')).bindings).toEqual(
+        new Map([
+          [11, 'alice'],
+          [12, 'alice'],
+        ]),
+      );
     });
 
     it('keeps unreadable updates aside', async () => {
@@ -131,18 +159,35 @@ for (const backend of backends) {
       const [seq] = await storage.commitUpdates([write('unit:Q', new Uint8Array([1, 2, 3]))]);
       await storage.quarantine('unit:Q', [{ seq: seq!, error: 'does not apply' }]);
       await storage.quarantine('unit:Q', [{ seq: seq!, error: 'does not apply' }]);
-      expect((await storage.quarantined()).map((q) => [q.seq, q.doc, q.error])).toEqual([[seq, 'unit:Q', 'does not apply']]);
+      expect((await storage.quarantined()).map((q) => [q.seq, q.doc, q.error])).toEqual([
+        [seq, 'unit:Q', 'does not apply'],
+      ]);
     });
 
     it('appends the view log, records a resent view once, and answers by subject, user and time', async () => {
       const storage = await backend.open();
       const view = (id: string, user: string, subjectId: string, time: number) => ({
-        id, user, name: user, subjectType: 'cadre' as const, subjectId, unit: 'A01', view: 'sidepanel', clientTime: time - 5, time,
+        id,
+        user,
+        name: user,
+        subjectType: 'cadre' as const,
+        subjectId,
+        unit: 'A01',
+        view: 'sidepanel',
+        clientTime: time - 5,
+        time,
       });
-      expect(await storage.recordViews([view('v-000001', 'wang', 'C001', 1000), view('v-000002', 'wang', 'C002', 2000)])).toBe(2);
+      expect(
+        await storage.recordViews([view('v-000001', 'wang', 'C001', 1000), view('v-000002', 'wang', 'C002', 2000)]),
+      ).toBe(2);
       // The same batch again (its answer was lost) adds nothing; another user's same id is theirs.
-      expect(await storage.recordViews([view('v-000001', 'wang', 'C001', 1000), view('v-000001', 'li', 'C001', 3000)])).toBe(1);
-      expect((await storage.views({ subjectId: 'C001' })).map((e) => [e.user, e.time])).toEqual([['wang', 1000], ['li', 3000]]);
+      expect(
+        await storage.recordViews([view('v-000001', 'wang', 'C001', 1000), view('v-000001', 'li', 'C001', 3000)]),
+      ).toBe(1);
+      expect((await storage.views({ subjectId: 'C001' })).map((e) => [e.user, e.time])).toEqual([
+        ['wang', 1000],
+        ['li', 3000],
+      ]);
       expect((await storage.views({ user: 'wang', since: 1500 })).map((e) => e.subjectId)).toEqual(['C002']);
       expect((await storage.views({ limit: 1 })).map((e) => e.user)).toEqual(['li']);
     });
@@ -152,7 +197,19 @@ for (const backend of backends) {
 describe.skipIf(!postgresUp)('the view log on PostgreSQL', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, whoever asks', async () => {
     const storage = await postgres();
-    await storage.recordViews([{ id: 'v-000001', user: 'wang', name: '王', subjectType: 'cadre', subjectId: 'C001', unit: 'A01', view: 'print', clientTime: 1, time: 2 }]);
+    await storage.recordViews([
+      {
+        id: 'v-000001',
+        user: 'wang',
+        name: '王',
+        subjectType: 'cadre',
+        subjectId: 'C001',
+        unit: 'A01',
+        view: 'print',
+        clientTime: 1,
+        time: 2,
+      },
+    ]);
     await expect(storage.pool.query(`UPDATE views SET "user" = 'someone'`)).rejects.toThrow(/append-only/);
     await expect(storage.pool.query('DELETE FROM views')).rejects.toThrow(/append-only/);
     await expect(storage.pool.query('TRUNCATE views')).rejects.toThrow(/append-only/);
@@ -202,7 +259,9 @@ describe.skipIf(!postgresUp)('PostgreSQL shared by several instances', () => {
   it('applies its migrations once, however many instances start together', async () => {
     const a = await postgres();
     await Promise.all([a.open(), a.open(), a.open()]);
-    const { rows } = await (a as unknown as { pool: { query(q: string): Promise<{ rows: { version: number }[] }> } }).pool.query('SELECT version FROM dossierlens_migrations ORDER BY version');
+    const { rows } = await (
+      a as unknown as { pool: { query(q: string): Promise<{ rows: { version: number }[] }> } }
+    ).pool.query('SELECT version FROM dossierlens_migrations ORDER BY version');
     expect(rows.map((row) => row.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 });

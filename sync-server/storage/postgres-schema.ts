@@ -128,14 +128,21 @@ export async function migrate(client: pg.PoolClient | pg.Client, schema: string)
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
   await client.query('SELECT pg_advisory_lock($1, 0)', [lockKeys.migrate]);
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS dossierlens_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
-    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM dossierlens_migrations');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS dossierlens_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM dossierlens_migrations',
+    );
     const current = rows[0]?.version ?? 0;
     for (let version = current + 1; version <= migrations.length; version++) {
       await client.query('BEGIN');
       try {
         await client.query(migrations[version - 1]!);
-        await client.query('INSERT INTO dossierlens_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+        await client.query('INSERT INTO dossierlens_migrations (version, applied_at) VALUES ($1, $2)', [
+          version,
+          Date.now(),
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
@@ -157,7 +164,8 @@ export const quoteIdent = (name: string) => `"${name.replace(/"/gu, '""')}"`;
  */
 export function parseStoreUrl(url: string): { connectionString: string; schema: string } {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error('the store is a postgres:// URL');
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    throw new Error('the store is a postgres:// URL');
   const schema = parsed.searchParams.get('schema') ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/u.test(schema)) throw new Error('schema: letters, digits and _ only');
   parsed.searchParams.delete('schema');

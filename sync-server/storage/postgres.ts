@@ -27,7 +27,16 @@ import { issuedAtMs } from '../token.ts';
 import { type CommitMark, openCommitMark, readCommitMark } from './commit-mark.ts';
 import { lockKeys, migrate, parseStoreUrl } from './postgres-schema.ts';
 import { postgresViewLog } from './postgres-views.ts';
-import type { AuditEntry, Changes, Cursor, Revocation, Storage, StoreProblem, StoredChange, UpdateToCommit } from './types.ts';
+import type {
+  AuditEntry,
+  Changes,
+  Cursor,
+  Revocation,
+  Storage,
+  StoreProblem,
+  StoredChange,
+  UpdateToCommit,
+} from './types.ts';
 
 export interface PostgresOptions {
   /** Where this instance keeps its commit mark (commit-mark.ts): acknowledged writes the database lost are reported. */
@@ -48,7 +57,10 @@ const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, bu
 const toBuffer = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 /** BIGINT columns come back as text by default; every value here is far below 2^53. */
 const types = {
-  getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 interface QueuedCommit {
@@ -60,7 +72,12 @@ interface QueuedCommit {
 export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
   const { connectionString, schema } = parseStoreUrl(url);
   // The schema is every connection's search path from its start (a startup parameter, no extra query).
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 8,
+    types,
+    options: `-c search_path=${schema}`,
+  });
   // A connection that breaks while idle must not take the process down; the next query reconnects.
   pool.on('error', () => undefined);
   try {
@@ -98,19 +115,22 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
   const commitBatch = async (updates: UpdateToCommit[]): Promise<number[]> => {
     const column = <T>(pick: (u: UpdateToCommit) => T) => updates.map(pick);
     const bindings = updates.flatMap((u, index) => u.newBindings.map((id) => [u.doc, id, index + 1] as const));
-    const { rows } = await pool.query<{ seqs: number[] }>('SELECT dossierlens_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS seqs', [
-      column((u) => u.doc),
-      column((u) => u.user),
-      column((u) => u.name),
-      column((u) => u.time),
-      column((u) => u.data.byteLength),
-      column((u) => u.hash),
-      column((u) => JSON.stringify(u.clientIds)),
-      column((u) => toBuffer(u.data)),
-      bindings.map((b) => b[0]),
-      bindings.map((b) => b[1]),
-      bindings.map((b) => b[2]),
-    ]);
+    const { rows } = await pool.query<{ seqs: number[] }>(
+      'SELECT dossierlens_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS seqs',
+      [
+        column((u) => u.doc),
+        column((u) => u.user),
+        column((u) => u.name),
+        column((u) => u.time),
+        column((u) => u.data.byteLength),
+        column((u) => u.hash),
+        column((u) => JSON.stringify(u.clientIds)),
+        column((u) => toBuffer(u.data)),
+        bindings.map((b) => b[0]),
+        bindings.map((b) => b[1]),
+        bindings.map((b) => b[2]),
+      ],
+    );
     return rows[0]!.seqs.map(Number);
   };
 
@@ -146,7 +166,8 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     committing = false;
   };
 
-  const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await pool.query<R>(text, values)).rows;
+  const one = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+    (await pool.query<R>(text, values)).rows;
 
   return {
     ...postgresViewLog(pool),
@@ -158,19 +179,33 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
         timer = setTimeout(() => resolve(false), timeoutMs);
       });
       try {
-        return await Promise.race([pool.query('SELECT 1').then(() => true, () => false), timeout]);
+        return await Promise.race([
+          pool.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+          timeout,
+        ]);
       } finally {
         clearTimeout(timer);
       }
     },
     async loadDocument(doc) {
       return transaction(async (client) => {
-        const snapshot = (await client.query<{ data: Buffer; through_seq: number }>('SELECT data, through_seq FROM snapshots WHERE doc = $1', [doc])).rows[0];
+        const snapshot = (
+          await client.query<{ data: Buffer; through_seq: number }>(
+            'SELECT data, through_seq FROM snapshots WHERE doc = $1',
+            [doc],
+          )
+        ).rows[0];
         const updates = await client.query<{ seq: number; data: Buffer }>(
           'SELECT seq, data FROM log WHERE doc = $1 AND seq > $2 AND data IS NOT NULL ORDER BY seq',
           [doc, snapshot?.through_seq ?? 0],
         );
-        const bindings = await client.query<{ client_id: number; user: string }>('SELECT client_id, "user" FROM client_bindings WHERE doc = $1', [doc]);
+        const bindings = await client.query<{ client_id: number; user: string }>(
+          'SELECT client_id, "user" FROM client_bindings WHERE doc = $1',
+          [doc],
+        );
         return {
           snapshot: snapshot ? toBytes(snapshot.data) : null,
           updates: updates.rows.map((row) => ({ seq: row.seq, data: toBytes(row.data) })),
@@ -187,9 +222,19 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     },
     async compact(doc, snapshot, throughSeq) {
       await transaction(async (client) => {
-        const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [lockKeys.compact, doc])).rows[0]?.ok;
+        const locked = (
+          await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
+            lockKeys.compact,
+            doc,
+          ])
+        ).rows[0]?.ok;
         if (!locked) return; // another instance is compacting this document right now
-        const stored = (await client.query<{ data: Buffer; through_seq: number }>('SELECT data, through_seq FROM snapshots WHERE doc = $1', [doc])).rows[0];
+        const stored = (
+          await client.query<{ data: Buffer; through_seq: number }>(
+            'SELECT data, through_seq FROM snapshots WHERE doc = $1',
+            [doc],
+          )
+        ).rows[0];
         if (stored !== undefined && stored.through_seq >= throughSeq) return; // someone compacted further already
         const rows = await client.query<{ data: Buffer }>(
           'SELECT data FROM log WHERE doc = $1 AND seq > $2 AND seq <= $3 AND data IS NOT NULL ORDER BY seq',
@@ -212,17 +257,27 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
            ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time, hash = excluded.hash`,
           [doc, toBuffer(data), throughSeq, Date.now(), sha256(data)],
         );
-        await client.query('UPDATE log SET data = NULL WHERE doc = $1 AND seq <= $2 AND data IS NOT NULL', [doc, throughSeq]);
+        await client.query('UPDATE log SET data = NULL WHERE doc = $1 AND seq <= $2 AND data IS NOT NULL', [
+          doc,
+          throughSeq,
+        ]);
       });
     },
     cursor: horizon,
     async changesSince(cursor: Cursor): Promise<Changes> {
       const until = await horizon();
-      const rows = await one<{ seq: number; doc: string; data: Buffer | null }>('SELECT seq, doc, data FROM log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 10000', [cursor.seq, until.seq]);
+      const rows = await one<{ seq: number; doc: string; data: Buffer | null }>(
+        'SELECT seq, doc, data FROM log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 10000',
+        [cursor.seq, until.seq],
+      );
       const folded = [...new Set(rows.filter((row) => row.data === null).map((row) => row.doc))];
       const snapshots = new Map<string, Uint8Array>();
       if (folded.length > 0) {
-        for (const row of await one<{ doc: string; data: Buffer }>('SELECT doc, data FROM snapshots WHERE doc = ANY($1::text[])', [folded])) snapshots.set(row.doc, toBytes(row.data));
+        for (const row of await one<{ doc: string; data: Buffer }>(
+          'SELECT doc, data FROM snapshots WHERE doc = ANY($1::text[])',
+          [folded],
+        ))
+          snapshots.set(row.doc, toBytes(row.data));
       }
       const updates: StoredChange[] = [];
       for (const row of rows) {
@@ -231,8 +286,12 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
       }
       // A page full of folded rows must still move the caller's cursor: the last row carries it.
       const last = rows.at(-1);
-      if (last !== undefined && updates.at(-1)?.seq !== last.seq && rows.length === 10_000) updates.push({ seq: last.seq, doc: last.doc, data: new Uint8Array([0, 0]) });
-      const revocations = await one<Revocation>('SELECT id, "user", jti, time FROM revocations WHERE id > $1 AND id <= $2 ORDER BY id', [cursor.revocation, until.revocation]);
+      if (last !== undefined && updates.at(-1)?.seq !== last.seq && rows.length === 10_000)
+        updates.push({ seq: last.seq, doc: last.doc, data: new Uint8Array([0, 0]) });
+      const revocations = await one<Revocation>(
+        'SELECT id, "user", jti, time FROM revocations WHERE id > $1 AND id <= $2 ORDER BY id',
+        [cursor.revocation, until.revocation],
+      );
       return { updates, revocations };
     },
     async audit(query) {
@@ -245,14 +304,19 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
         `SELECT seq, doc, "user", name, time, size, hash, client_ids FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}`,
         params,
       );
-      return rows.reverse().map(({ client_ids, ...row }) => ({ ...row, clientIds: JSON.parse(client_ids) as number[] }));
+      return rows
+        .reverse()
+        .map(({ client_ids, ...row }) => ({ ...row, clientIds: JSON.parse(client_ids) as number[] }));
     },
     async revoke(target, time) {
       const user = 'user' in target ? target.user : null;
       const jti = 'jti' in target ? target.jti : null;
       return transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock_shared($1, 0)', [lockKeys.log]);
-        const { rows } = await client.query<{ id: number }>('INSERT INTO revocations ("user", jti, time) VALUES ($1, $2, $3) RETURNING id', [user, jti, time]);
+        const { rows } = await client.query<{ id: number }>(
+          'INSERT INTO revocations ("user", jti, time) VALUES ($1, $2, $3) RETURNING id',
+          [user, jti, time],
+        );
         return { id: rows[0]!.id, user, jti, time };
       });
     },
@@ -267,10 +331,15 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
       );
     },
     async quarantined() {
-      return one<{ seq: number; doc: string; error: string; time: number }>('SELECT seq, doc, error, time FROM quarantine ORDER BY seq');
+      return one<{ seq: number; doc: string; error: string; time: number }>(
+        'SELECT seq, doc, error, time FROM quarantine ORDER BY seq',
+      );
     },
     async bytesAddedSince(doc, time) {
-      const rows = await one<{ user: string; bytes: number }>('SELECT "user", sum(size)::bigint AS bytes FROM log WHERE doc = $1 AND time >= $2 GROUP BY "user"', [doc, time]);
+      const rows = await one<{ user: string; bytes: number }>(
+        'SELECT "user", sum(size)::bigint AS bytes FROM log WHERE doc = $1 AND time >= $2 GROUP BY "user"',
+        [doc, time],
+      );
       return new Map(rows.map((row) => [row.user, row.bytes]));
     },
     async bindClientIds(doc, user, name, clientIds, time) {
@@ -292,7 +361,11 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
       return (await pool.query('DELETE FROM client_bindings WHERE NOT wrote AND time < $1', [time])).rowCount ?? 0;
     },
     async isRevoked(token) {
-      const rows = await one('SELECT 1 FROM revocations WHERE jti = $1 OR ("user" = $2 AND time >= $3) LIMIT 1', [token.jti, token.sub, issuedAtMs(token)]);
+      const rows = await one('SELECT 1 FROM revocations WHERE jti = $1 OR ("user" = $2 AND time >= $3) LIMIT 1', [
+        token.jti,
+        token.sub,
+        issuedAtMs(token),
+      ]);
       return rows.length > 0;
     },
     async verify({ full }) {
@@ -317,16 +390,36 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
 async function verifyPostgres(pool: pg.Pool, dataDir: string | undefined, full: boolean): Promise<StoreProblem[]> {
   const problems: StoreProblem[] = [];
   try {
-    const snapshots = await pool.query<{ doc: string; hash: string }>("SELECT doc, hash FROM snapshots WHERE hash IS NOT NULL AND hash <> encode(sha256(data), 'hex') LIMIT 50");
-    for (const row of snapshots.rows) problems.push({ kind: 'integrity', doc: row.doc, detail: 'a snapshot does not match the SHA-256 recorded when it was written' });
+    const snapshots = await pool.query<{ doc: string; hash: string }>(
+      "SELECT doc, hash FROM snapshots WHERE hash IS NOT NULL AND hash <> encode(sha256(data), 'hex') LIMIT 50",
+    );
+    for (const row of snapshots.rows)
+      problems.push({
+        kind: 'integrity',
+        doc: row.doc,
+        detail: 'a snapshot does not match the SHA-256 recorded when it was written',
+      });
     if (full) {
-      const updates = await pool.query<{ seq: number; doc: string }>("SELECT seq, doc FROM log WHERE data IS NOT NULL AND hash <> encode(sha256(data), 'hex') LIMIT 50");
-      for (const row of updates.rows) problems.push({ kind: 'integrity', doc: row.doc, seq: row.seq, detail: 'a stored update does not match the SHA-256 recorded when it was written' });
+      const updates = await pool.query<{ seq: number; doc: string }>(
+        "SELECT seq, doc FROM log WHERE data IS NOT NULL AND hash <> encode(sha256(data), 'hex') LIMIT 50",
+      );
+      for (const row of updates.rows)
+        problems.push({
+          kind: 'integrity',
+          doc: row.doc,
+          seq: row.seq,
+          detail: 'a stored update does not match the SHA-256 recorded when it was written',
+        });
     }
-    const stored = (await pool.query<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM log')).rows[0]?.seq ?? 0;
+    const stored =
+      (await pool.query<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM log')).rows[0]?.seq ?? 0;
     const mark = dataDir !== undefined ? readCommitMark(dataDir) : null;
     if (mark !== null && mark > stored) {
-      problems.push({ kind: 'lost-writes', seq: mark, detail: `the database holds writes up to seq ${stored}, but this instance committed and acknowledged seq ${mark}` });
+      problems.push({
+        kind: 'lost-writes',
+        seq: mark,
+        detail: `the database holds writes up to seq ${stored}, but this instance committed and acknowledged seq ${mark}`,
+      });
     }
   } catch (error) {
     problems.push({ kind: 'storage-error', detail: `checking the database failed: ${(error as Error).message}` });

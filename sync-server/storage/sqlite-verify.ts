@@ -29,16 +29,30 @@ export function verifySqlite(db: Database.Database, dataDir: string, full: boole
   });
   attempt('reading the stored updates', () => {
     let listed = 0;
-    const rows = db.prepare<[], { seq: number; doc: string; hash: string; data: Buffer }>('SELECT seq, doc, hash, data FROM log WHERE data IS NOT NULL');
+    const rows = db.prepare<[], { seq: number; doc: string; hash: string; data: Buffer }>(
+      'SELECT seq, doc, hash, data FROM log WHERE data IS NOT NULL',
+    );
     for (const row of rows.iterate()) {
       if (sha256(row.data) === row.hash || listed++ >= maxListed) continue;
-      problems.push({ kind: 'integrity', doc: row.doc, seq: row.seq, detail: 'a stored update does not match the SHA-256 recorded when it was written' });
+      problems.push({
+        kind: 'integrity',
+        doc: row.doc,
+        seq: row.seq,
+        detail: 'a stored update does not match the SHA-256 recorded when it was written',
+      });
     }
   });
   attempt('reading the snapshots', () => {
-    const rows = db.prepare<[], { doc: string; hash: string; data: Buffer }>('SELECT doc, hash, data FROM snapshots WHERE hash IS NOT NULL');
+    const rows = db.prepare<[], { doc: string; hash: string; data: Buffer }>(
+      'SELECT doc, hash, data FROM snapshots WHERE hash IS NOT NULL',
+    );
     for (const row of rows.iterate()) {
-      if (sha256(row.data) !== row.hash) problems.push({ kind: 'integrity', doc: row.doc, detail: 'a snapshot does not match the SHA-256 recorded when it was written' });
+      if (sha256(row.data) !== row.hash)
+        problems.push({
+          kind: 'integrity',
+          doc: row.doc,
+          detail: 'a snapshot does not match the SHA-256 recorded when it was written',
+        });
     }
   });
   attempt('comparing with the commit mark', () => {

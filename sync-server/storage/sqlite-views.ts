@@ -64,7 +64,18 @@ export function sqliteViewLog(db: Database.Database): ViewLogStorage {
   );
   const append = db.transaction((entries: ViewToRecord[]) => {
     let added = 0;
-    for (const e of entries) added += insert.run(e.id, e.user, e.name, e.subjectType, e.subjectId, e.unit, e.view, e.clientTime, e.time).changes;
+    for (const e of entries)
+      added += insert.run(
+        e.id,
+        e.user,
+        e.name,
+        e.subjectType,
+        e.subjectId,
+        e.unit,
+        e.view,
+        e.clientTime,
+        e.time,
+      ).changes;
     return added;
   });
   return {

@@ -111,7 +111,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   // Columns added since the first release: snapshots' hash (older ones stay unchecked until the
   // next compaction) and the display name a clientID was bound with (older ones: the user id).
   const addColumn = (table: string, column: string, type = 'TEXT') => {
-    if (!(db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    if (!(db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
   };
   addColumn('snapshots', 'hash');
   addColumn('client_bindings', 'name');
@@ -126,7 +127,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   }
 
   const statements = {
-    snapshot: db.prepare<[string], { data: Buffer; through_seq: number }>('SELECT data, through_seq FROM snapshots WHERE doc = ?'),
+    snapshot: db.prepare<[string], { data: Buffer; through_seq: number }>(
+      'SELECT data, through_seq FROM snapshots WHERE doc = ?',
+    ),
     updatesOf: db.prepare<[string, number], { seq: number; data: Buffer }>(
       'SELECT seq, data FROM log WHERE doc = ? AND seq > ? AND data IS NOT NULL ORDER BY seq',
     ),
@@ -151,7 +154,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       `INSERT INTO snapshots (doc, data, through_seq, time, hash) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time, hash = excluded.hash`,
     ),
-    clearThrough: db.prepare<[string, number]>('UPDATE log SET data = NULL WHERE doc = ? AND seq <= ? AND data IS NOT NULL'),
+    clearThrough: db.prepare<[string, number]>(
+      'UPDATE log SET data = NULL WHERE doc = ? AND seq <= ? AND data IS NOT NULL',
+    ),
     maxSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM log'),
     maxRevocation: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM revocations'),
     // Rows already folded into a snapshot (data NULL) were in memory when compacted: skip them.
@@ -192,7 +197,13 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   const commitMany = db.transaction((updates: UpdateToCommit[]): number[] => updates.map(commitOne));
 
   const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
-    statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now(), createHash('sha256').update(snapshot).digest('hex'));
+    statements.upsertSnapshot.run(
+      doc,
+      Buffer.from(snapshot),
+      throughSeq,
+      Date.now(),
+      createHash('sha256').update(snapshot).digest('hex'),
+    );
     statements.clearThrough.run(doc, throughSeq);
   });
 
@@ -272,15 +283,25 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     },
     async quarantine(doc, updates) {
       db.transaction(() => {
-        for (const update of updates) if (update.seq > 0) statements.quarantine.run({ seq: update.seq, doc, error: update.error, time: Date.now() });
+        for (const update of updates)
+          if (update.seq > 0)
+            statements.quarantine.run({ seq: update.seq, doc, error: update.error, time: Date.now() });
       })();
     },
     async bytesAddedSince(doc, time) {
-      const rows = db.prepare<[string, number], { user: string; bytes: number }>('SELECT user, sum(size) AS bytes FROM log WHERE doc = ? AND time >= ? GROUP BY user').all(doc, time);
+      const rows = db
+        .prepare<[string, number], { user: string; bytes: number }>(
+          'SELECT user, sum(size) AS bytes FROM log WHERE doc = ? AND time >= ? GROUP BY user',
+        )
+        .all(doc, time);
       return new Map(rows.map((row) => [row.user, row.bytes]));
     },
     async quarantined() {
-      return db.prepare<[], { seq: number; doc: string; error: string; time: number }>('SELECT seq, doc, error, time FROM quarantine ORDER BY seq').all();
+      return db
+        .prepare<[], { seq: number; doc: string; error: string; time: number }>(
+          'SELECT seq, doc, error, time FROM quarantine ORDER BY seq',
+        )
+        .all();
     },
     async bindClientIds(doc, user, name, clientIds, time) {
       db.transaction(() => {
@@ -291,7 +312,9 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       return statements.pruneReservations.run(time).changes;
     },
     async authors(doc) {
-      return statements.authorsOf.all(doc).map((row) => ({ clientId: row.client_id, user: row.user, name: row.name ?? row.user }));
+      return statements.authorsOf
+        .all(doc)
+        .map((row) => ({ clientId: row.client_id, user: row.user, name: row.name ?? row.user }));
     },
     async isRevoked(token) {
       return statements.revokedCheck.get(token.jti, token.sub, issuedAtMs(token)) !== undefined;

@@ -40,20 +40,43 @@ function time(fn: () => unknown, runs = RUNS): { median: number; worst: number }
 
 const f = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
 const words: ChartWords = {
-  grade: (g) => g, colour: (c) => c, kind: (k) => k, item: (i) => i, status: (s) => s, stage: (s) => s,
-  text: new Proxy({} as ChartWords['text'], { get: (_t, key) => (key === 'describe' ? (t: string, n: number) => `${t} ${n}` : String(key)) }),
+  grade: (g) => g,
+  colour: (c) => c,
+  kind: (k) => k,
+  item: (i) => i,
+  status: (s) => s,
+  stage: (s) => s,
+  text: new Proxy({} as ChartWords['text'], {
+    get: (_t, key) => (key === 'describe' ? (t: string, n: number) => `${t} ${n}` : String(key)),
+  }),
 };
 const QUERIES: [string, CadreQueryInput][] = [
   ['name typed (张)', { text: '张' }],
   ['pinyin initials (zw)', { text: 'zw' }],
   ['township cadres with a black dot', { unitKinds: ['township'], colours: ['black'] }],
   ['under warning, worst grade first', { warning: true }],
-  ['in a period ending this year, by end date', { inPeriod: true, periodEndsBy: '2025-12-31', sort: { key: 'periodUntil', dir: 'asc' } }],
-  ['yellow talks since 2023, 副处级, by name', { kinds: ['reminder-talk', 'admonishment'], from: '2023-01-01', ranks: ['副处级'], sort: { key: 'name', dir: 'asc' } }],
+  [
+    'in a period ending this year, by end date',
+    { inPeriod: true, periodEndsBy: '2025-12-31', sort: { key: 'periodUntil', dir: 'asc' } },
+  ],
+  [
+    'yellow talks since 2023, 副处级, by name',
+    {
+      kinds: ['reminder-talk', 'admonishment'],
+      from: '2023-01-01',
+      ranks: ['副处级'],
+      sort: { key: 'name', dir: 'asc' },
+    },
+  ],
   ['everyone, sorted by name', { sort: { key: 'name', dir: 'asc' } }],
 ];
 
-console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}; ${RUNS} runs each (median, worst)\n`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; ${RUNS} runs each (median, worst)\n`,
+);
 for (const copies of [1, 10]) {
   const c = city(copies);
   const docs = cityDocs(c);
@@ -67,7 +90,9 @@ for (const copies of [1, 10]) {
   for (const [label, q] of QUERIES) {
     const query = v.parse(cadreQuerySchema, q);
     const t = time(() => runQuery(rows.cadres, query));
-    console.log(`| filter: ${label} (${runQuery(rows.cadres, query).length} found) | ${f(t.median)} ms | ${f(t.worst)} ms | ${(t.median / baseline.median).toFixed(0)} |`);
+    console.log(
+      `| filter: ${label} (${runQuery(rows.cadres, query).length} found) | ${f(t.median)} ms | ${f(t.worst)} ms | ${(t.median / baseline.median).toFixed(0)} |`,
+    );
   }
   const period = { from: '2021-01-01', to: CITY_AS_OF };
   const pic = time(() => picture(rows.cadres, rows.units, { kind: 'city' }, period, DEFAULT_GRADE_SCHEME));
@@ -76,8 +101,20 @@ for (const copies of [1, 10]) {
   const opts = time(() => pictureCharts(p, words).map((ch) => barOption(ch.spec)));
   console.log(`| city page: eight charts' options and tables | ${f(opts.median)} ms | ${f(opts.worst)} ms | |`);
   const charts = pictureCharts(p, words);
-  const svg = time(() => charts.map((ch) => chartSvg(barOption(ch.spec), 560, heightFor(ch.spec.categories.length, ch.spec.horizontal ?? false))), 3);
-  console.log(`| city page: eight charts drawn (ECharts SVG renderer, no DOM) | ${f(svg.median)} ms | ${f(svg.worst)} ms | |`);
-  const alerts = time(() => currentAlerts(rows.cadres, rows.units, { asOf: CITY_AS_OF, reviews: [{ date: '2025-12-31', label: '年度考核' }] }));
-  console.log(`| alerts that hold (${currentAlerts(rows.cadres, rows.units, { asOf: CITY_AS_OF, reviews: [] }).length}) | ${f(alerts.median)} ms | ${f(alerts.worst)} ms | |\n`);
+  const svg = time(
+    () =>
+      charts.map((ch) =>
+        chartSvg(barOption(ch.spec), 560, heightFor(ch.spec.categories.length, ch.spec.horizontal ?? false)),
+      ),
+    3,
+  );
+  console.log(
+    `| city page: eight charts drawn (ECharts SVG renderer, no DOM) | ${f(svg.median)} ms | ${f(svg.worst)} ms | |`,
+  );
+  const alerts = time(() =>
+    currentAlerts(rows.cadres, rows.units, { asOf: CITY_AS_OF, reviews: [{ date: '2025-12-31', label: '年度考核' }] }),
+  );
+  console.log(
+    `| alerts that hold (${currentAlerts(rows.cadres, rows.units, { asOf: CITY_AS_OF, reviews: [] }).length}) | ${f(alerts.median)} ms | ${f(alerts.worst)} ms | |\n`,
+  );
 }

@@ -16,13 +16,22 @@ const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚�
 /** Deterministic data: the same population on every run and every machine. */
 export function population(cadres: number): Population {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const pick = <T>(xs: readonly T[] | string): T => xs[Math.floor(rand() * xs.length)] as T;
   const out = { cadres: [] as Cadre[], records: [] as DotRecord[] };
   for (let i = 0; i < cadres; i++) {
     const id = `C${String(i).padStart(6, '0')}`;
     const unitCode = `U${String(i % 98).padStart(3, '0')}`;
-    out.cadres.push({ id, name: pick<string>(SURNAMES) + pick<string>(GIVEN) + pick<string>(GIVEN), aliases: [], gender: rand() < 0.7 ? 'male' : 'female', birth: `19${60 + Math.floor(rand() * 30)}-0${1 + Math.floor(rand() * 9)}`, unitCode, post: '副局长', rank: '副处级' });
+    out.cadres.push({
+      id,
+      name: pick<string>(SURNAMES) + pick<string>(GIVEN) + pick<string>(GIVEN),
+      aliases: [],
+      gender: rand() < 0.7 ? 'male' : 'female',
+      birth: `19${60 + Math.floor(rand() * 30)}-0${1 + Math.floor(rand() * 9)}`,
+      unitCode,
+      post: '副局长',
+      rank: '副处级',
+    });
     for (let j = 0; j < RECORDS_PER_CADRE; j++) {
       const kind = pick(DEFAULT_KINDS.filter((k) => !k.subjects || k.subjects.includes('cadre')));
       const y = 2015 + Math.floor(rand() * 9);

@@ -31,7 +31,8 @@ async function open(names: string[], index: boolean): Promise<number> {
   );
   if (index) {
     const config = defaultConfig();
-    for (const { doc } of opened) summariseUnitDoc(unitDossiers(doc), { config, unit: () => undefined, asOf: '2024-01-01', locale: 'zh-CN' });
+    for (const { doc } of opened)
+      summariseUnitDoc(unitDossiers(doc), { config, unit: () => undefined, asOf: '2024-01-01', locale: 'zh-CN' });
   }
   const ms = performance.now() - t0;
   await Promise.all(opened.map(({ p, doc }) => p.destroy().then(() => doc.destroy())));
@@ -48,14 +49,25 @@ async function run(cadres: number, runs: number) {
   const units = oursPerUnitDocs(p);
   const unitNames = units.map((_, i) => `${tag}-unit-${i}`);
   await Promise.all(units.map((d, i) => store(unitNames[i]!, d)));
-  const times = { naive: [] as number[], ours: [] as number[], perUnit: [] as number[], perUnitIndexed: [] as number[] };
+  const times = {
+    naive: [] as number[],
+    ours: [] as number[],
+    perUnit: [] as number[],
+    perUnitIndexed: [] as number[],
+  };
   for (let i = 0; i < runs; i++) {
     times.naive.push(await open([`${tag}-naive`], false));
     times.ours.push(await open([`${tag}-ours`], false));
     times.perUnit.push(await open(unitNames, false));
     times.perUnitIndexed.push(await open(unitNames, true));
   }
-  return { naive: median(times.naive), ours: median(times.ours), perUnit: median(times.perUnit), perUnitIndexed: median(times.perUnitIndexed), units: units.length };
+  return {
+    naive: median(times.naive),
+    ours: median(times.ours),
+    perUnit: median(times.perUnit),
+    perUnitIndexed: median(times.perUnitIndexed),
+    units: units.length,
+  };
 }
 
 (globalThis as unknown as { runLayoutBench: typeof run }).runLayoutBench = run;
@@ -68,7 +80,15 @@ async function runWorkspace(cadres: number, runs: number, sealed = false) {
   const serverUrl = `ws://127.0.0.1:9/bench-${cadres}${sealed ? '-sealed' : ''}`;
   // Sealed: every record through AES-GCM with a device data key (README "Encrypted at rest").
   const cipher = sealed ? await recordCipher(newDataKey()) : undefined;
-  const base = { serverUrl, token: 'bench', persistence: 'indexeddb' as const, connect: false, crossTab: false, today: () => '2024-01-01', ...(cipher ? { cipher } : {}) };
+  const base = {
+    serverUrl,
+    token: 'bench',
+    persistence: 'indexeddb' as const,
+    connect: false,
+    crossTab: false,
+    today: () => '2024-01-01',
+    ...(cipher ? { cipher } : {}),
+  };
   const p = population(cadres);
   const seed = await openWorkspace(base);
   const codes = [...new Set(p.cadres.map((c) => c.unitCode))];
@@ -79,7 +99,8 @@ async function runWorkspace(cadres: number, runs: number, sealed = false) {
     part.cadres.push(c);
     byUnit.set(c.unitCode, part);
   }
-  for (const r of p.records) byUnit.get(`U${String(Number(r.subject.id.slice(1)) % 98).padStart(3, '0')}`)!.records.push(r);
+  for (const r of p.records)
+    byUnit.get(`U${String(Number(r.subject.id.slice(1)) % 98).padStart(3, '0')}`)!.records.push(r);
   for (const [code, part] of byUnit) {
     const { dossiers } = await seed.unit(code);
     dossiers.doc.transact(() => {
@@ -114,7 +135,14 @@ async function runWorkspace(cadres: number, runs: number, sealed = false) {
     // y-indexeddb itself cannot read sealed records: the raw comparison is for today's store only.
     if (!sealed) raw.push(await open(names, false));
   }
-  return { cold: median(cold), warm: median(warm), warmWorkspace: median(warmWorkspace), raw: sealed ? 0 : median(raw), entries, units: codes.length };
+  return {
+    cold: median(cold),
+    warm: median(warm),
+    warmWorkspace: median(warmWorkspace),
+    raw: sealed ? 0 : median(raw),
+    entries,
+    units: codes.length,
+  };
 }
 
 (globalThis as unknown as { runWorkspaceBench: typeof runWorkspace }).runWorkspaceBench = runWorkspace;

@@ -83,7 +83,8 @@ function timeIndex(updates: Uint8Array[], runs: number): number {
       return doc;
     });
     const t0 = performance.now();
-    for (const doc of docs) summariseUnitDoc(unitDossiers(doc), { config, unit: () => undefined, asOf: '2024-01-01', locale: 'zh-CN' });
+    for (const doc of docs)
+      summariseUnitDoc(unitDossiers(doc), { config, unit: () => undefined, asOf: '2024-01-01', locale: 'zh-CN' });
     times.push(performance.now() - t0);
     for (const doc of docs) doc.destroy();
   }
@@ -127,25 +128,51 @@ for (const cadres of workspaceOnly ? [] : [1072, 10_000]) {
   ]);
 }
 
-const header = ['cadres × records', 'naive size', 'ours size', 'size ratio', 'naive load', 'ours load', 'load ratio', 'ours read+validate all', 'ours as 98 unit docs: size / load', 'ours as 98 unit docs: local index'];
+const header = [
+  'cadres × records',
+  'naive size',
+  'ours size',
+  'size ratio',
+  'naive load',
+  'ours load',
+  'load ratio',
+  'ours read+validate all',
+  'ours as 98 unit docs: size / load',
+  'ours as 98 unit docs: local index',
+];
 if (!workspaceOnly) {
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`);
+  console.log(
+    `\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`,
+  );
 }
 
 /** The same documents through y-indexeddb in Chromium, served from loopback (IndexedDB needs an origin). */
 async function chromiumRun(): Promise<void> {
   const root = resolve(import.meta.dirname, '../..');
-  const bundled = await build({ entryPoints: [resolve(root, 'test/bench/layout-page.ts')], bundle: true, write: false, format: 'iife', target: 'chrome120', minify: true });
+  const bundled = await build({
+    entryPoints: [resolve(root, 'test/bench/layout-page.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'chrome120',
+    minify: true,
+  });
   const js = bundled.outputFiles[0]!.text;
   const server = createServer((req, res) => {
     if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage();
     if (process.env.BENCH_DEBUG) {
@@ -155,36 +182,81 @@ async function chromiumRun(): Promise<void> {
     }
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     if (!workspaceOnly) {
-      const head = ['cadres × records', 'naive (1 doc)', 'ours (1 doc)', 'ratio', 'ours as unit docs', 'ours as unit docs + local index'];
+      const head = [
+        'cadres × records',
+        'naive (1 doc)',
+        'ours (1 doc)',
+        'ratio',
+        'ours as unit docs',
+        'ours as unit docs + local index',
+      ];
       console.log(`\n| ${head.join(' | ')} |`);
       console.log(`|${head.map(() => '---').join('|')}|`);
       for (const cadres of [1072, 10_000]) {
-        const r = await page.evaluate(([n, runs]) => (globalThis as any).runLayoutBench(n, runs), [cadres, cadres > 5000 ? 3 : 5] as const);
-        console.log(`| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`);
+        const r = await page.evaluate(([n, runs]) => (globalThis as any).runLayoutBench(n, runs), [
+          cadres,
+          cadres > 5000 ? 3 : 5,
+        ] as const);
+        console.log(
+          `| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`,
+        );
       }
-      console.log(`\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`);
+      console.log(
+        `\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`,
+      );
     }
     if (atRest) {
       // Today's store and the sealed one, in the same page and run, one after the other.
-      const head = ['cadres', 'from cache, today', 'from cache, encrypted', 'ratio', 'index computed, today', 'index computed, encrypted'];
+      const head = [
+        'cadres',
+        'from cache, today',
+        'from cache, encrypted',
+        'ratio',
+        'index computed, today',
+        'index computed, encrypted',
+      ];
       console.log(`\n| ${head.join(' | ')} |`);
       console.log(`|${head.map(() => '---').join('|')}|`);
       for (const cadres of [1072, 10_000]) {
-        const plain = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, false), [cadres, workspaceRuns] as const);
-        const sealed = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, true), [cadres, workspaceRuns] as const);
-        console.log(`| ${cadres.toLocaleString('en')} | ${fmtMs(plain.warm)} | ${fmtMs(sealed.warm)} | ${(sealed.warm / plain.warm).toFixed(2)}× | ${fmtMs(plain.cold)} | ${fmtMs(sealed.cold)} |`);
+        const plain = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, false), [
+          cadres,
+          workspaceRuns,
+        ] as const);
+        const sealed = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, true), [
+          cadres,
+          workspaceRuns,
+        ] as const);
+        console.log(
+          `| ${cadres.toLocaleString('en')} | ${fmtMs(plain.warm)} | ${fmtMs(sealed.warm)} | ${(sealed.warm / plain.warm).toFixed(2)}× | ${fmtMs(plain.cold)} | ${fmtMs(sealed.cold)} |`,
+        );
       }
-      console.log(`\nChromium ${browser.version()}: openWorkspace + openUnits from IndexedDB, not connected, median of ${workspaceRuns}.`);
+      console.log(
+        `\nChromium ${browser.version()}: openWorkspace + openUnits from IndexedDB, not connected, median of ${workspaceRuns}.`,
+      );
       return;
     }
-    const head2 = ['cadres', 'openWorkspace + openUnits, index computed', 'same, index from cache', 'of which openWorkspace (cache)', 'raw y-indexeddb open of the same 99 docs', 'index entries'];
+    const head2 = [
+      'cadres',
+      'openWorkspace + openUnits, index computed',
+      'same, index from cache',
+      'of which openWorkspace (cache)',
+      'raw y-indexeddb open of the same 99 docs',
+      'index entries',
+    ];
     console.log(`\n| ${head2.join(' | ')} |`);
     console.log(`|${head2.map(() => '---').join('|')}|`);
     for (const cadres of [1072, 10_000]) {
-      const r = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs), [cadres, workspaceRuns] as const);
-      console.log(`| ${cadres.toLocaleString('en')} (${r.units} units) | ${fmtMs(r.cold)} | ${fmtMs(r.warm)} | ${fmtMs(r.warmWorkspace)} | ${fmtMs(r.raw)} | ${r.entries.toLocaleString('en')} |`);
+      const r = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs), [
+        cadres,
+        workspaceRuns,
+      ] as const);
+      console.log(
+        `| ${cadres.toLocaleString('en')} (${r.units} units) | ${fmtMs(r.cold)} | ${fmtMs(r.warm)} | ${fmtMs(r.warmWorkspace)} | ${fmtMs(r.raw)} | ${r.entries.toLocaleString('en')} |`,
+      );
     }
-    console.log(`\nChromium ${browser.version()}: the sync client from IndexedDB, not connected (core/sync/workspace.ts), median of ${workspaceRuns}.`);
+    console.log(
+      `\nChromium ${browser.version()}: the sync client from IndexedDB, not connected (core/sync/workspace.ts), median of ${workspaceRuns}.`,
+    );
   } finally {
     await browser.close();
     server.close();

@@ -34,7 +34,10 @@ const RUNS = Number(process.env.RUNS ?? 3);
 function rosterHtml(rows: { name: string; id: string; unit: string; post: string }[], title: string): Uint8Array {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const body = rows
-    .map((r, i) => `<tr><td>${i + 1}</td><td>${esc(r.id)}</td><td><a href="#p${i}">${esc(r.name)}</a></td><td>${esc(r.unit)}</td><td>${esc(r.post)}</td><td>—</td><td>—</td><td>—</td></tr>`)
+    .map(
+      (r, i) =>
+        `<tr><td>${i + 1}</td><td>${esc(r.id)}</td><td><a href="#p${i}">${esc(r.name)}</a></td><td>${esc(r.unit)}</td><td>${esc(r.post)}</td><td>—</td><td>—</td><td>—</td></tr>`,
+    )
     .join('');
   return encodeGbk(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="gbk"><title>${title}</title>
 <style>body{font:12px SimSun,serif} td,th{border:1px solid #9ab;padding:2px 6px;white-space:nowrap}</style></head>
@@ -87,7 +90,12 @@ async function visit(page: Page, extensionId: string, url: string, expected: num
       context = c.id;
       void cdp
         .send('Runtime.evaluate', { expression: WATCH, contextId: c.id })
-        .then((r) => process.env.DEBUG && r.exceptionDetails && process.stderr.write(`watch: ${JSON.stringify(r.exceptionDetails)}\n`))
+        .then(
+          (r) =>
+            process.env.DEBUG &&
+            r.exceptionDetails &&
+            process.stderr.write(`watch: ${JSON.stringify(r.exceptionDetails)}\n`),
+        )
         .catch(() => undefined);
     }
   });
@@ -95,9 +103,16 @@ async function visit(page: Page, extensionId: string, url: string, expected: num
   await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
   const read = async () => {
     if (context === null) return { times: [] as number[], firstInView: null as number | null };
-    const r = await cdp.send('Runtime.evaluate', { expression: 'JSON.stringify(window.__coldWatch ?? null)', contextId: context, returnByValue: true });
+    const r = await cdp.send('Runtime.evaluate', {
+      expression: 'JSON.stringify(window.__coldWatch ?? null)',
+      contextId: context,
+      returnByValue: true,
+    });
     if (process.env.DEBUG && r.exceptionDetails) process.stderr.write(`read: ${JSON.stringify(r.exceptionDetails)}\n`);
-    return (JSON.parse((r.result.value as string) ?? 'null') ?? { times: [], firstInView: null }) as { times: number[]; firstInView: number | null };
+    return (JSON.parse((r.result.value as string) ?? 'null') ?? { times: [], firstInView: null }) as {
+      times: number[];
+      firstInView: number | null;
+    };
   };
   // Settled: the expected count reached, or no new badge for 3 s (at most 120 s).
   const deadline = Date.now() + 120_000;
@@ -113,7 +128,9 @@ async function visit(page: Page, extensionId: string, url: string, expected: num
     if (w.times.length >= expected || (w.times.length > 0 && Date.now() - stableSince > 3000)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const load = (await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd)) as number;
+  const load = (await page.evaluate(
+    () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
+  )) as number;
   await cdp.send('Runtime.disable').catch(() => undefined);
   await cdp.detach();
   return { load, firstInView: w.firstInView, all: w.times.length ? Math.max(...w.times) : null, count: w.times.length };
@@ -133,8 +150,15 @@ async function main(): Promise<void> {
   const unitName = new Map(city.units.map((u) => [u.code, u.name]));
   const row = (c: Cadre) => ({ name: c.name, id: c.id, unit: unitName.get(c.unitCode) ?? '', post: c.post });
   const pages = new Map<string, { body: Uint8Array; names: number }>();
-  pages.set('/roster-1072.html', { body: rosterHtml(city.cadres.map(row), '市管干部名册（全部）'), names: city.cadres.length });
-  const big = Array.from({ length: 10_000 }, (_, i) => (i % 10 === 0 ? row(city.cadres[(i / 10) % city.cadres.length]!) : { name: `路人${i}`, id: `X${i}`, unit: '外单位', post: '科员' }));
+  pages.set('/roster-1072.html', {
+    body: rosterHtml(city.cadres.map(row), '市管干部名册（全部）'),
+    names: city.cadres.length,
+  });
+  const big = Array.from({ length: 10_000 }, (_, i) =>
+    i % 10 === 0
+      ? row(city.cadres[(i / 10) % city.cadres.length]!)
+      : { name: `路人${i}`, id: `X${i}`, unit: '外单位', post: '科员' },
+  );
   pages.set('/roster-10000.html', { body: rosterHtml(big, '干部名册（10,000 行）'), names: 1000 });
   const http = createServer((req, res) => {
     const p = pages.get(new URL(req.url ?? '/', 'http://x').pathname);
@@ -147,7 +171,18 @@ async function main(): Promise<void> {
   const ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
   const rows: string[] = [];
   try {
-    await enrol(ext, server.url, server.token({ user: 'li', name: '李审查', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] }));
+    await enrol(
+      ext,
+      server.url,
+      server.token({
+        user: 'li',
+        name: '李审查',
+        grants: [
+          { role: 'viewer', doc: 'workspace' },
+          { role: 'viewer', doc: 'unit:*' },
+        ],
+      }),
+    );
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
     for (const [path, p] of pages) {
@@ -177,7 +212,9 @@ async function main(): Promise<void> {
     http.close();
     await server.close();
   }
-  process.stdout.write(`\n| page | background | first badges in view (ms after load) | all badges (ms after load) | badges | runs (first/all) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\n| page | background | first badges in view (ms after load) | all badges (ms after load) | badges | runs (first/all) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+  );
 }
 
 await main();

@@ -23,7 +23,10 @@ const FRAMES = 20;
 
 function rosterHtml(rows: number): string {
   const body: string[] = [];
-  for (let i = 0; i < rows; i++) body.push(`<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`);
+  for (let i = 0; i < rows; i++)
+    body.push(
+      `<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`,
+    );
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head><body><h3>干部名册</h3><table id="t"><tbody>${body.join('')}</tbody></table></body></html>`;
 }
 
@@ -37,8 +40,14 @@ interface TraceEvent {
 async function main() {
   // `npm run bench` passes its own flags (--write) on to every benchmark: only a number counts.
   const rows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
-  const lines = [`| change before each frame (${rows} rows, ${FRAMES} frames) | PrePaint per frame (ms) | Layout per frame (ms) | Paint per frame (ms) |`, '|---|---:|---:|---:|'];
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
+  const lines = [
+    `| change before each frame (${rows} rows, ${FRAMES} frames) | PrePaint per frame (ms) | Layout per frame (ms) | Paint per frame (ms) |`,
+    '|---|---:|---:|---:|',
+  ];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     for (const kind of KINDS) {
@@ -49,7 +58,10 @@ async function main() {
       const cdp = await page.context().newCDPSession(page);
       const events: TraceEvent[] = [];
       cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
-      await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' } as never);
+      await cdp.send('Tracing.start', {
+        categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+        transferMode: 'ReportEvents',
+      } as never);
       await page.evaluate(
         async ({ kind, frames }: { kind: Kind; frames: number }) => {
           const table = document.getElementById('t') as HTMLTableElement;
@@ -85,9 +97,16 @@ async function main() {
       await cdp.detach();
       // The renderer's main thread: the one with the most Layout/PrePaint.
       const byTid = new Map<number, number>();
-      for (const e of events) if ((e.name === 'PrePaint' || e.name === 'Layout' || e.name === 'Paint') && e.dur) byTid.set(e.tid, (byTid.get(e.tid) ?? 0) + e.dur);
+      for (const e of events)
+        if ((e.name === 'PrePaint' || e.name === 'Layout' || e.name === 'Paint') && e.dur)
+          byTid.set(e.tid, (byTid.get(e.tid) ?? 0) + e.dur);
       const tid = [...byTid.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-      const per = (name: string) => (events.filter((e) => e.tid === tid && e.name === name && e.dur).reduce((a, e) => a + e.dur!, 0) / 1000 / FRAMES).toFixed(1);
+      const per = (name: string) =>
+        (
+          events.filter((e) => e.tid === tid && e.name === name && e.dur).reduce((a, e) => a + e.dur!, 0) /
+          1000 /
+          FRAMES
+        ).toFixed(1);
       lines.push(`| ${kind} | ${per('PrePaint')} | ${per('Layout')} | ${per('Paint')} |`);
       console.error(lines.at(-1));
     }

@@ -19,14 +19,21 @@
 import { chromium, type Page } from 'playwright-core';
 
 type Style = 'inline' | 'strict' | 'absolute' | 'layer';
-const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) ?? ['inline', 'strict', 'absolute', 'layer'];
+const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) ?? [
+  'inline',
+  'strict',
+  'absolute',
+  'layer',
+];
 /** Table sizes; `ROWS=250,500 npx tsx test/bench/overlay-insert.ts` for the inline threshold. */
 const ROWS = process.env.ROWS?.split(',').map(Number) ?? [1000, 10000];
 
 function rosterHtml(rows: number): string {
   const body: string[] = [];
   for (let i = 0; i < rows; i++) {
-    body.push(`<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`);
+    body.push(
+      `<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`,
+    );
   }
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>roster</title>
 <style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head>
@@ -48,7 +55,9 @@ async function measure(page: Page, style: Style): Promise<Out> {
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
     void document.body.offsetHeight;
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(':host{all:initial}.p{display:inline-flex;height:18px;border:1px solid #555;border-radius:9px;font:12px/16px sans-serif;padding:0 5px;white-space:nowrap}');
+    sheet.replaceSync(
+      ':host{all:initial}.p{display:inline-flex;height:18px;border:1px solid #555;border-radius:9px;font:12px/16px sans-serif;padding:0 5px;white-space:nowrap}',
+    );
     const set = (e: HTMLElement, props: Record<string, string>) => {
       for (const [k, v] of Object.entries(props)) e.style.setProperty(k, v, 'important');
     };
@@ -131,7 +140,13 @@ async function measure(page: Page, style: Style): Promise<Out> {
 async function main() {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' / ');
   const lines = [

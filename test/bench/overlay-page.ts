@@ -24,7 +24,11 @@ declare global {
 window.__overlay = {
   opened: [],
   start(subjects, sliceMs) {
-    const scanner = new OverlayScanner(document, { text, sliceMs, onOpen: (target) => window.__overlay.opened.push(target) });
+    const scanner = new OverlayScanner(document, {
+      text,
+      sliceMs,
+      onOpen: (target) => window.__overlay.opened.push(target),
+    });
     scanner.setIndex(subjects);
     return scanner;
   },

@@ -37,10 +37,30 @@ function rng(seed: number) {
     return s / 2 ** 32;
   };
 }
-const SURNAMES = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤');
+const SURNAMES = Array.from(
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+);
 const COMPOUND = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫'];
-const GIVEN = Array.from('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红云飞斌宇浩凯健俊帆帅旭宁琳晨阳雪梅林波海峰春燕');
-const UNITS = ['市教育局', '市交通运输局', '市财政局', '市卫生健康委员会', '市民政局', '市公安局', '市自然资源局', '市生态环境局', '市住房和城乡建设局', '市水利局', '市农业农村局', '市商务局', '市文化旅游局', '市审计局', '市统计局'];
+const GIVEN = Array.from(
+  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红云飞斌宇浩凯健俊帆帅旭宁琳晨阳雪梅林波海峰春燕',
+);
+const UNITS = [
+  '市教育局',
+  '市交通运输局',
+  '市财政局',
+  '市卫生健康委员会',
+  '市民政局',
+  '市公安局',
+  '市自然资源局',
+  '市生态环境局',
+  '市住房和城乡建设局',
+  '市水利局',
+  '市农业农村局',
+  '市商务局',
+  '市文化旅游局',
+  '市审计局',
+  '市统计局',
+];
 const POSTS = ['局长', '副局长', '科长', '副科长', '科员', '办公室主任', '主任科员'];
 
 function personName(r: () => number): string {
@@ -67,7 +87,12 @@ function subjects(n: number, r: () => number): SubjectSummary[] {
       unitCode: unitName,
       unitName,
       post: POSTS[Math.floor(r() * POSTS.length)]!,
-      dots: { red: Math.floor(r() * 3), blue: Math.floor(r() * 2), yellow: Math.floor(r() * 2), black: r() < 0.1 ? 1 : 0 },
+      dots: {
+        red: Math.floor(r() * 3),
+        blue: Math.floor(r() * 2),
+        yellow: Math.floor(r() * 2),
+        black: r() < 0.1 ? 1 : 0,
+      },
       grade: 'ABCD'[Math.floor(r() * 4)]!,
       gradeReason: '基准数据',
       warnings: r() < 0.05 ? ['基准预警'] : [],
@@ -79,7 +104,12 @@ function subjects(n: number, r: () => number): SubjectSummary[] {
   return out;
 }
 
-function rosterHtml(rows: number, known: SubjectSummary[], knownShare: number, r: () => number): { html: string; knownRows: number[] } {
+function rosterHtml(
+  rows: number,
+  known: SubjectSummary[],
+  knownShare: number,
+  r: () => number,
+): { html: string; knownRows: number[] } {
   const knownNames = new Set(known.map((s) => s.name));
   const knownRows: number[] = [];
   const body: string[] = [];
@@ -100,7 +130,9 @@ function rosterHtml(rows: number, known: SubjectSummary[], knownShare: number, r
       unit = `县${UNITS[Math.floor(r() * UNITS.length)]!.slice(1)}`;
       post = POSTS[Math.floor(r() * POSTS.length)]!;
     }
-    body.push(`<tr id="r${i}"><td>${i + 1}</td><td>${name}</td><td>G${100000 + i}</td><td>${unit}</td><td>${post}</td><td>1978-0${1 + (i % 9)}</td></tr>`);
+    body.push(
+      `<tr id="r${i}"><td>${i + 1}</td><td>${name}</td><td>G${100000 + i}</td><td>${unit}</td><td>${post}</td><td>1978-0${1 + (i % 9)}</td></tr>`,
+    );
   }
   const html = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>roster</title>
 <style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head>
@@ -157,7 +189,14 @@ async function observeLongTasks(page: Page) {
   });
 }
 
-async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | 'overlay', bundle: string, index: SubjectSummary[], knownRows: number[]): Promise<Result> {
+async function runVariant(
+  page: Page,
+  url: string,
+  variant: 'bare' | 'naive' | 'overlay',
+  bundle: string,
+  index: SubjectSummary[],
+  knownRows: number[],
+): Promise<Result> {
   await page.goto(url);
   // tsx compiles the evaluated functions with esbuild's keepNames, which calls a __name helper.
   await page.evaluate('globalThis.__name = (f) => f');
@@ -172,13 +211,29 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
   const events: { name: string; ph: string; dur?: number; tid: number; ts: number; cat: string }[] = [];
   if (tcdp) {
     tcdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as typeof events)));
-    await tcdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8', transferMode: 'ReportEvents' } as never);
+    await tcdp.send('Tracing.start', {
+      categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8',
+      transferMode: 'ReportEvents',
+    } as never);
   }
   const out = await page.evaluate(
     async ({ variant, index, knownRows }) => {
-      type Stats = { buildMs: number; workMs: number; maxSliceMs: number; maxSlicePhase?: string; slices: number; layered: number; inline: number };
+      type Stats = {
+        buildMs: number;
+        workMs: number;
+        maxSliceMs: number;
+        maxSlicePhase?: string;
+        slices: number;
+        layered: number;
+        inline: number;
+      };
       const w = window as unknown as {
-        __overlay: { start(s: unknown[], sliceMs?: number): { idle(): Promise<void>; badgeCount: number; stats: Stats; isBadged(t: Text): boolean } };
+        __overlay: {
+          start(
+            s: unknown[],
+            sliceMs?: number,
+          ): { idle(): Promise<void>; badgeCount: number; stats: Stats; isBadged(t: Text): boolean };
+        };
       };
       const viewH = innerHeight;
       const inViewCells = knownRows
@@ -191,7 +246,12 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
         let chars = 0;
         for (let n = walker.nextNode(); n; n = walker.nextNode()) chars += (n as Text).data.length;
         const took = performance.now() - t0;
-        return { badges: chars > 0 ? 0 : -1, allMs: took, inViewMs: null, stats: { buildMs: 0, workMs: took, maxSliceMs: took, slices: 1, layered: 0, inline: 0 } };
+        return {
+          badges: chars > 0 ? 0 : -1,
+          allMs: took,
+          inViewMs: null,
+          stats: { buildMs: 0, workMs: took, maxSliceMs: took, slices: 1, layered: 0, inline: 0 },
+        };
       }
       if (variant === 'naive') {
         // The same matcher, but every badge inserted in one go and laid out at once.
@@ -206,7 +266,12 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
         }
         void document.body.offsetHeight;
         const took = performance.now() - t0;
-        return { badges: hits.length, allMs: took, inViewMs: took, stats: { buildMs: 0, workMs: took, maxSliceMs: took, slices: 1, layered: 0, inline: 0 } };
+        return {
+          badges: hits.length,
+          allMs: took,
+          inViewMs: took,
+          stats: { buildMs: 0, workMs: took, maxSliceMs: took, slices: 1, layered: 0, inline: 0 },
+        };
       }
       let inViewMs: number | null = null;
       const scanner = w.__overlay.start(index);
@@ -219,7 +284,12 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
       await scanner.idle();
       const allMs = performance.now() - t0;
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      return { badges: scanner.badgeCount, allMs, inViewMs: inViewMs ?? (inViewCells.length === 0 ? 0 : null), stats: scanner.stats };
+      return {
+        badges: scanner.badgeCount,
+        allMs,
+        inViewMs: inViewMs ?? (inViewCells.length === 0 ? 0 : null),
+        stats: scanner.stats,
+      };
     },
     { variant, index, knownRows },
   );
@@ -234,16 +304,32 @@ async function runVariant(page: Page, url: string, variant: 'bare' | 'naive' | '
     const tid = [...tids.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     const by = new Map<string, number>();
     for (const e of events) if (e.tid === tid && e.ph === 'X' && e.dur) by.set(e.name, (by.get(e.name) ?? 0) + e.dur);
-    const frames = (name: string) => events.filter((e) => e.tid === tid && e.name === name && e.dur).map((e) => (e.dur! / 1000).toFixed(0));
+    const frames = (name: string) =>
+      events.filter((e) => e.tid === tid && e.name === name && e.dur).map((e) => (e.dur! / 1000).toFixed(0));
     console.error(`${variant} on ${url}: main-thread time by trace event (ms):`);
-    console.error('  ' + [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', '));
+    console.error(
+      '  ' +
+        [...by.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`)
+          .join(', '),
+    );
     console.error(`  PrePaint per frame: ${frames('PrePaint').join(' ')}; Layout: ${frames('Layout').join(' ')}`);
     // The longest tasks, with what ran inside them.
-    const tasks = events.filter((e) => e.tid === tid && e.name === 'RunTask' && e.dur).sort((a, b) => b.dur! - a.dur!).slice(0, 3);
+    const tasks = events
+      .filter((e) => e.tid === tid && e.name === 'RunTask' && e.dur)
+      .sort((a, b) => b.dur! - a.dur!)
+      .slice(0, 3);
     for (const t of tasks) {
       const inside = new Map<string, number>();
-      for (const e of events) if (e.tid === tid && e.ph === 'X' && e.dur && e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur!) inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur);
-      const top = [...inside.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`);
+      for (const e of events)
+        if (e.tid === tid && e.ph === 'X' && e.dur && e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur!)
+          inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur);
+      const top = [...inside.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`);
       console.error(`  task ${(t.dur! / 1000).toFixed(0)} ms: ${top.join(', ')}`);
     }
   }
@@ -285,7 +371,14 @@ async function main() {
     buildTimes.push(`${n} subjects: ${(performance.now() - t0).toFixed(1)} ms`);
   }
 
-  const bundled = await build({ entryPoints: [resolve(ROOT, 'test/bench/overlay-page.ts')], bundle: true, write: false, format: 'iife', target: 'chrome120', minify: true });
+  const bundled = await build({
+    entryPoints: [resolve(ROOT, 'test/bench/overlay-page.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'chrome120',
+    minify: true,
+  });
   const bundle = bundled.outputFiles[0]!.text;
 
   const server = createServer((req, res) => {
@@ -301,7 +394,13 @@ async function main() {
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   const lines: string[] = [];
   try {

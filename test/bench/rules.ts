@@ -10,7 +10,13 @@ import { addDays, fromParts } from '../../core/dates.ts';
 import { defaultConfig } from '../../core/model/config.ts';
 import { DEFAULT_KINDS, DEFAULT_NEGATIVE_LIST, type ClueStage } from '../../core/model/vocabulary.ts';
 import { cadre, clue, flag, rec } from '../../core/rules/fixtures.ts';
-import { reviewBatch, summarise, unitAggregates, type ReviewRequest, type SubjectData } from '../../core/rules/index.ts';
+import {
+  reviewBatch,
+  summarise,
+  unitAggregates,
+  type ReviewRequest,
+  type SubjectData,
+} from '../../core/rules/index.ts';
 
 const CADRES = 10_000;
 const UNITS = 98;
@@ -32,8 +38,14 @@ function population(): SubjectData[] {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const byColour = (c: string) => DEFAULT_KINDS.filter((k) => k.colour === c && (!k.subjects || k.subjects.includes('cadre'))).map((k) => k.id);
-  const colours = { red: byColour('red'), blue: byColour('blue'), yellow: byColour('yellow'), black: byColour('black') };
+  const byColour = (c: string) =>
+    DEFAULT_KINDS.filter((k) => k.colour === c && (!k.subjects || k.subjects.includes('cadre'))).map((k) => k.id);
+  const colours = {
+    red: byColour('red'),
+    blue: byColour('blue'),
+    yellow: byColour('yellow'),
+    black: byColour('black'),
+  };
   const day = () => addDays(fromParts(2014, 1, 1), Math.floor(rand() * 2190));
   const out: SubjectData[] = [];
   for (let i = 0; i < CADRES; i++) {
@@ -50,7 +62,17 @@ function population(): SubjectData[] {
       });
     });
     const clues = rand() < 0.05 ? [clue(`${id}-K`, pick(STAGES), day())] : [];
-    const flags = rand() < 0.05 ? [flag(`${id}-F`, pick(['reported', 'verifying', 'substantiated', 'unfounded'] as const), day(), pick(DEFAULT_NEGATIVE_LIST).id)] : [];
+    const flags =
+      rand() < 0.05
+        ? [
+            flag(
+              `${id}-F`,
+              pick(['reported', 'verifying', 'substantiated', 'unfounded'] as const),
+              day(),
+              pick(DEFAULT_NEGATIVE_LIST).id,
+            ),
+          ]
+        : [];
     out.push({ cadre: cadre(id, name, { unitCode: `U${String(i % UNITS).padStart(3, '0')}` }), records, clues, flags });
   }
   return out;
@@ -93,7 +115,14 @@ for (const s of subjects) {
   byUnit.set(s.cadre!.unitCode, list);
 }
 time(`unit aggregates, ${UNITS} units`, () =>
-  [...byUnit].map(([code, cadres]) => unitAggregates({ unit: { code, name: code, aliases: [], kind: 'government' }, records: [], flags: [], clues: [] }, cadres, asOf, config)),
+  [...byUnit].map(([code, cadres]) =>
+    unitAggregates(
+      { unit: { code, name: code, aliases: [], kind: 'government' }, records: [], flags: [], clues: [] },
+      cadres,
+      asOf,
+      config,
+    ),
+  ),
 );
 
 const r = reviewBatch({ purpose: 'promotion', asOf, people: ids }, data, config);

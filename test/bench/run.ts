@@ -17,7 +17,9 @@ const sources = new Map(files.map((file) => [file, readFileSync(join(dir, file),
 // Named as a module path (an import, a preload, a bundle entry), not in passing in a comment:
 // server-gc.ts's comment names server.ts, which is still a benchmark.
 const named = (text: string, file: string) => text.includes(`'./${file}'`) || text.includes(`test/bench/${file}'`);
-const helpers = new Set(files.filter((file) => files.some((other) => other !== file && named(sources.get(other)!, file))));
+const helpers = new Set(
+  files.filter((file) => files.some((other) => other !== file && named(sources.get(other)!, file))),
+);
 const args = process.argv.slice(2);
 const names = args.filter((arg) => !arg.startsWith('-'));
 const passOn = args.filter((arg) => arg.startsWith('-'));
@@ -29,7 +31,10 @@ const benchmarks = files
 const failed: string[] = [];
 for (const file of benchmarks) {
   process.stdout.write(`\n=== ${file} ===\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join('test/bench', file), ...passOn], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join('test/bench', file), ...passOn], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) failed.push(`${file} (exit ${result.status ?? result.signal})`);
 }
 if (failed.length > 0) {

@@ -24,14 +24,39 @@ import { openPostgresStorage } from '../../sync-server/storage/postgres.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
 import { type TestSchema, servicesFor, tempSchema, testRedisUrl } from '../../sync-server/testing-services.ts';
 import { secretFileName } from '../../sync-server/token.ts';
-import { collectedRssKb, connect, cpuMicros, freePort, markers, percentile, stopChild, waitForLine } from './bench-clients.ts';
+import {
+  collectedRssKb,
+  connect,
+  cpuMicros,
+  freePort,
+  markers,
+  percentile,
+  stopChild,
+  waitForLine,
+} from './bench-clients.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const gcPreload = ['--expose-gc', '--import', 'tsx', '--import', './test/bench/server-gc.ts'];
-const limits = ['--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000',
-  '--max-queued-messages', '1000000', '--max-connections', '100000', '--max-connections-per-user', '100000', '--log-level', 'warn'];
+const limits = [
+  '--messages-per-second',
+  '1000000',
+  '--message-burst',
+  '1000000',
+  '--bytes-per-second',
+  '1000000000',
+  '--byte-burst',
+  '1000000000',
+  '--max-queued-messages',
+  '1000000',
+  '--max-connections',
+  '100000',
+  '--max-connections-per-user',
+  '100000',
+  '--log-level',
+  'warn',
+];
 
 interface Instance {
   child: ChildProcess;
@@ -42,7 +67,21 @@ interface Instance {
 const stop = stopChild;
 
 async function startOurs(dataDir: string, extra: string[], token: string): Promise<Instance> {
-  const child = spawn(process.execPath, [...gcPreload, 'sync-server/main.ts', '--port', '0', '--data', dataDir, ...limits, ...extra, ...(process.env.BENCH_EXTRA?.split(' ').filter(Boolean) ?? [])], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...gcPreload,
+      'sync-server/main.ts',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      ...limits,
+      ...extra,
+      ...(process.env.BENCH_EXTRA?.split(' ').filter(Boolean) ?? []),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const match = await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u);
   return { child, url: match[1]!, query: `?token=${token}` };
 }
@@ -64,12 +103,21 @@ type Setup = 'reference' | 'sqlite' | 'postgres' | 'cluster';
 async function start(setup: Setup, tmp: string, schema: TestSchema | null): Promise<Instance[]> {
   if (setup === 'reference') return [await startReference()];
   const dirs = Array.from({ length: setup === 'cluster' ? 3 : 1 }, (_, i) => join(tmp, `${setup}-${Date.now()}-${i}`));
-  const token = issueToken(dirs[0]!, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
+  const token = issueToken(dirs[0]!, {
+    user: 'bench',
+    grants: [{ role: 'editor', doc: 'unit:*' }],
+    ttlSeconds: 3600,
+  }).token;
   for (const dir of dirs.slice(1)) {
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(dirs[0]!, secretFileName), join(dir, secretFileName));
   }
-  const extra = setup === 'sqlite' ? [] : setup === 'postgres' ? ['--store', schema!.url] : ['--store', schema!.url, '--pubsub', testRedisUrl];
+  const extra =
+    setup === 'sqlite'
+      ? []
+      : setup === 'postgres'
+        ? ['--store', schema!.url]
+        : ['--store', schema!.url, '--pubsub', testRedisUrl];
   return Promise.all(dirs.map((dir) => startOurs(dir, extra, token)));
 }
 
@@ -126,7 +174,10 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
   for (let d = 0; d < docs; d++) {
     const name = `unit:SCALE${d}-${stamp}`;
     const home = d % instances.length;
-    const others = instances.length === 1 || process.env.BENCH_COLOCATE ? [instances[home]!] : instances.filter((_, i) => i !== home);
+    const others =
+      instances.length === 1 || process.env.BENCH_COLOCATE
+        ? [instances[home]!]
+        : instances.filter((_, i) => i !== home);
     for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(others[p % others.length]!, name, receive));
     const ws = await connect(instances[home]!, name);
     sockets.push(ws);
@@ -175,7 +226,14 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
   const commitMs = instances[0]!.query === '' ? NaN : await meanCommitMs(instances);
   for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: done / elapsed, lost, cpuMicrosPerEdit: cpu / sent, commitMs };
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    perSecond: done / elapsed,
+    lost,
+    cpuMicrosPerEdit: cpu / sent,
+    commitMs,
+  };
 }
 
 /** RSS growth per idle document: 500 connections, each with its own small document. */
@@ -184,13 +242,17 @@ async function idlePerDocKb(server: Instance, count = 500): Promise<number> {
   const sockets: WebSocket[] = [];
   const stamp = Date.now();
   for (let batch = 0; batch < count; batch += 50) {
-    sockets.push(...(await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-      const ws = await connect(server, `unit:IDLE${batch + i}-${stamp}`);
-      const ydoc = new Y.Doc();
-      ydoc.getMap('cadres').set(`c${batch + i}`, { name: '张三', unit: 'A01', grade: 'good' });
-      ws.send(encodeUpdate(Y.encodeStateAsUpdate(ydoc)));
-      return ws;
-    }))));
+    sockets.push(
+      ...(await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const ws = await connect(server, `unit:IDLE${batch + i}-${stamp}`);
+          const ydoc = new Y.Doc();
+          ydoc.getMap('cadres').set(`c${batch + i}`, { name: '张三', unit: 'A01', grade: 'good' });
+          ws.send(encodeUpdate(Y.encodeStateAsUpdate(ydoc)));
+          return ws;
+        }),
+      )),
+    );
   }
   await sleep(1500);
   const after = await collectedRssKb(server.child);
@@ -205,7 +267,16 @@ async function coldLoad(setup: 'sqlite' | 'postgres', tmp: string, schema: TestS
   const updates: Uint8Array[] = [];
   source.on('update', (u: Uint8Array) => updates.push(u));
   for (let i = 0; i < 10_000; i++) source.getText('t').insert(i, `${i % 10}`);
-  const rows = updates.map((data) => ({ doc, data, user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] }));
+  const rows = updates.map((data) => ({
+    doc,
+    data,
+    user: 'bench',
+    name: 'bench',
+    time: Date.now(),
+    hash: '',
+    clientIds: [],
+    newBindings: [],
+  }));
   const dir = join(tmp, `cold-${setup}`);
   const token = issueToken(dir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
   const storage = setup === 'sqlite' ? openSqliteStorage(dir) : await openPostgresStorage(schema.url);
@@ -216,12 +287,14 @@ async function coldLoad(setup: 'sqlite' | 'postgres', tmp: string, schema: TestS
   const ydoc = new Y.Doc();
   const started = performance.now();
   let ms = NaN;
-  const done = new Promise<void>((resolve) => ydoc.on('update', () => {
-    if (ydoc.getText('t').length === 10_000) {
-      ms = performance.now() - started;
-      resolve();
-    }
-  }));
+  const done = new Promise<void>((resolve) =>
+    ydoc.on('update', () => {
+      if (ydoc.getText('t').length === 10_000) {
+        ms = performance.now() - started;
+        resolve();
+      }
+    }),
+  );
   const ws = await connect(server, doc, (frame) => {
     if (frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) return;
     const decoder = decoding.createDecoder(frame);
@@ -283,15 +356,28 @@ async function main() {
     const table = [
       '| setup | p50 ms | p99 ms | edits/s to all 10 peers | lost | p99 / (a) | server CPU per edit (µs, all instances) | mean commit (ms) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
-      ...setups.map((s) => `| ${names[s]} | ${f(m(s, 'p50'), 2)} | ${f(m(s, 'p99'), 2)} | ${f(m(s, 'perSecond'), 0)} | ${lost(s)} | ${f(m(s, 'p99') / m('sqlite', 'p99'), 2)}× | ${f(m(s, 'cpuMicrosPerEdit'), 0)} | ${f(m(s, 'commitMs'), 2)} |`),
+      ...setups.map(
+        (s) =>
+          `| ${names[s]} | ${f(m(s, 'p50'), 2)} | ${f(m(s, 'p99'), 2)} | ${f(m(s, 'perSecond'), 0)} | ${lost(s)} | ${f(m(s, 'p99') / m('sqlite', 'p99'), 2)}× | ${f(m(s, 'cpuMicrosPerEdit'), 0)} | ${f(m(s, 'commitMs'), 2)} |`,
+      ),
       '',
       '| measure | SQLite | PostgreSQL |',
       '|---|---:|---:|',
       `| idle document with its connection, RSS growth (kB each, 500 documents) | ${f(idle.sqlite!)} | ${f(idle.postgres!)} |`,
       `| cold load, 10,000 stored updates (ms to full content) | ${f(cold.sqlite!, 0)} | ${f(cold.postgres!, 0)} |`,
     ].join('\n');
-    const samples = `Rounds (p50/p99 ms, edits/s): ${setups.map((s) => `${s} ${results.get(s)!.map((r) => `${f(r.p50, 1)}/${f(r.p99, 1)} ${f(r.perSecond, 0)}`).join('; ')}`).join(' — ')}.`;
-    process.stdout.write(`\nSeveral instances (${new Date().toISOString()}, node ${process.version})\n${table}\n\n${samples}\n`);
+    const samples = `Rounds (p50/p99 ms, edits/s): ${setups
+      .map(
+        (s) =>
+          `${s} ${results
+            .get(s)!
+            .map((r) => `${f(r.p50, 1)}/${f(r.p99, 1)} ${f(r.perSecond, 0)}`)
+            .join('; ')}`,
+      )
+      .join(' — ')}.`;
+    process.stdout.write(
+      `\nSeveral instances (${new Date().toISOString()}, node ${process.version})\n${table}\n\n${samples}\n`,
+    );
     if (write) writeSection(table, samples);
   } finally {
     for (const child of running) await stop(child).catch(() => undefined);
@@ -311,7 +397,10 @@ function writeSection(table: string, samples: string): void {
   const notes = previous.split('<!-- results -->')[0]?.trim() ?? '';
   const body = `${notes ? notes + '\n\n' : ''}<!-- results -->\nLast run ${new Date().toISOString().slice(0, 16)}Z, node ${process.version}, shared 2-core box:\n\n${table}\n\n${samples}\n`;
   const section = `${marker}\n${body}`;
-  writeFileSync(file, begin < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, begin)}${section}${end < 0 ? '' : text.slice(end)}`);
+  writeFileSync(
+    file,
+    begin < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, begin)}${section}${end < 0 ? '' : text.slice(end)}`,
+  );
 }
 
 await main();

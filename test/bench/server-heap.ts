@@ -29,7 +29,11 @@ type Mode = 'per-document' | 'multiplexed';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
   // `npm run bench` runs benchmarks without --expose-gc: run again with it.
-  const again = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit' });
+  const again = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...argv],
+    { stdio: 'inherit' },
+  );
   process.exit(again.status ?? 1);
 }
 const collect = () => {
@@ -58,7 +62,11 @@ async function measure(mode: Mode): Promise<number> {
   const { issueToken } = await import(join(root, 'sync-server/admin.ts'));
   const dataDir = mkdtempSync(join(tmpdir(), 'dl-heap-'));
   const server = await startServer({ port: 0, dataDir, logLevel: 'error', logSink: () => undefined });
-  const token: string = issueToken(dataDir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
+  const token: string = issueToken(dataDir, {
+    user: 'bench',
+    grants: [{ role: 'editor', doc: 'unit:*' }],
+    ttlSeconds: 3600,
+  }).token;
   const sockets: WebSocket[] = [];
   try {
     await sleep(200);
@@ -86,7 +94,8 @@ async function measure(mode: Mode): Promise<number> {
     }
     await sleep(2000);
     collect();
-    if (server.metrics.documentsLoaded !== DOCUMENTS) throw new Error(`${server.metrics.documentsLoaded} documents loaded, expected ${DOCUMENTS}`);
+    if (server.metrics.documentsLoaded !== DOCUMENTS)
+      throw new Error(`${server.metrics.documentsLoaded} documents loaded, expected ${DOCUMENTS}`);
     return (process.memoryUsage().heapUsed - before) / DOCUMENTS / 1024;
   } finally {
     for (const ws of sockets) ws.terminate();
@@ -95,13 +104,17 @@ async function measure(mode: Mode): Promise<number> {
   }
 }
 
-const modes: Mode[] = existsSync(join(root, 'sync-server/multiplex.ts')) ? ['per-document', 'multiplexed'] : ['per-document'];
+const modes: Mode[] = existsSync(join(root, 'sync-server/multiplex.ts'))
+  ? ['per-document', 'multiplexed']
+  : ['per-document'];
 process.stdout.write(`Server heap per idle document (${root}, node ${process.version})\n`);
 // A first round is not counted: it pays for what the modules set up once (compiled code, caches).
 await measure('per-document');
 for (const mode of modes) {
   const kb: number[] = [];
   for (let i = 0; i < runs; i++) kb.push(await measure(mode));
-  process.stdout.write(`  ${mode === 'per-document' ? 'a socket per document' : `${PER_SOCKET} documents per multiplexed socket`}: ${kb.map((x) => x.toFixed(2)).join(', ')} kB\n`);
+  process.stdout.write(
+    `  ${mode === 'per-document' ? 'a socket per document' : `${PER_SOCKET} documents per multiplexed socket`}: ${kb.map((x) => x.toFixed(2)).join(', ')} kB\n`,
+  );
 }
 process.exit(0);

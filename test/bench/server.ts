@@ -30,7 +30,16 @@ import { issueToken } from '../../sync-server/admin.ts';
 import { encodeOpen, envelope, envelopePrefix, readEnvelope } from '../../core/sync/multiplex-wire.ts';
 import { MULTIPLEX_SUBPROTOCOL, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../sync-server/protocol.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
-import { collectedRssKb, connect, cpuMicros, freePort, markers, percentile, stopChild, waitForLine } from './bench-clients.ts';
+import {
+  collectedRssKb,
+  connect,
+  cpuMicros,
+  freePort,
+  markers,
+  percentile,
+  stopChild,
+  waitForLine,
+} from './bench-clients.ts';
 
 const LeveldbPersistence = UntypedLeveldb as new (dir: string) => {
   storeUpdate(doc: string, update: Uint8Array): Promise<unknown>;
@@ -59,14 +68,41 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stopper = (child: ChildProcess) => () => stopChild(child);
 
 async function startOurs(dataDir: string, extra: string[] = []): Promise<Server> {
-  const token = issueToken(dataDir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
+  const token = issueToken(dataDir, {
+    user: 'bench',
+    grants: [{ role: 'editor', doc: 'unit:*' }],
+    ttlSeconds: 3600,
+  }).token;
   // Limits raised: the reference has none, the throughput phase sends as fast as it can, and the
   // bench's one user stands for the thousands of stock clients of the idle phase.
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...gcPreload, 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn',
-      '--messages-per-second', '1000000', '--message-burst', '1000000', '--bytes-per-second', '1000000000', '--byte-burst', '1000000000', '--max-queued-messages', '1000000',
-      '--max-connections', '100000', '--max-connections-per-user', '100000', ...extra],
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...gcPreload,
+      'sync-server/main.ts',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--messages-per-second',
+      '1000000',
+      '--message-burst',
+      '1000000',
+      '--bytes-per-second',
+      '1000000000',
+      '--byte-burst',
+      '1000000000',
+      '--max-queued-messages',
+      '1000000',
+      '--max-connections',
+      '100000',
+      '--max-connections-per-user',
+      '100000',
+      ...extra,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const match = await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u).catch(() => null);
@@ -78,7 +114,12 @@ async function startReference(persistenceDir?: string): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [...gcPreload, 'node_modules/@y/websocket-server/src/server.js'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(persistenceDir ? { YPERSISTENCE: persistenceDir } : {}) },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...(persistenceDir ? { YPERSISTENCE: persistenceDir } : {}),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await waitForLine(child, /running at/u);
@@ -90,7 +131,9 @@ async function startReference(persistenceDir?: string): Promise<Server> {
  * answers the server's step 1s, and reports each document's messages without their envelope.
  */
 function connectMux(server: Server, docs: string[], onFrame?: (frame: Buffer) => void): Promise<WebSocket> {
-  const ws = new WebSocket(`${server.url}/${docs[0]}${server.query}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], { perMessageDeflate: false });
+  const ws = new WebSocket(`${server.url}/${docs[0]}${server.query}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], {
+    perMessageDeflate: false,
+  });
   ws.binaryType = 'nodebuffer';
   const nothing = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()));
   ws.on('message', (data: Buffer) => {
@@ -124,7 +167,13 @@ interface FanOutResult {
   cpuMicrosPerSteadyEdit: number;
 }
 
-async function fanOut(server: Server, multiplexedPeers = false, docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOutResult> {
+async function fanOut(
+  server: Server,
+  multiplexedPeers = false,
+  docs = 10,
+  peersPerDoc = 10,
+  phaseMs = 2000,
+): Promise<FanOutResult> {
   const sentAt = new Map<string, number>();
   const remaining = new Map<string, number>();
   const latencies: number[] = [];
@@ -208,10 +257,11 @@ async function fanOut(server: Server, multiplexedPeers = false, docs = 10, peers
   completed = 0;
   const cpuBefore = cpuMicros(server.child.pid!);
   const started = performance.now();
-  for (let d = 0; d < docs; d++) for (let i = 0; i < window; i++) {
-    inFlight[d]!++;
-    send(d);
-  }
+  for (let d = 0; d < docs; d++)
+    for (let i = 0; i < window; i++) {
+      inFlight[d]!++;
+      send(d);
+    }
   await sleep(phaseMs);
   const elapsed = (performance.now() - started) / 1000;
   const done = completed;
@@ -220,7 +270,14 @@ async function fanOut(server: Server, multiplexedPeers = false, docs = 10, peers
   await sleep(300);
   for (const ws of sockets) ws.terminate();
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencySamples: latencies.length, updatesPerSecond: done / elapsed, cpuMicrosPerEdit: cpuUsed / done, cpuMicrosPerSteadyEdit: steadyCpu / steadyEdits };
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    latencySamples: latencies.length,
+    updatesPerSecond: done / elapsed,
+    cpuMicrosPerEdit: cpuUsed / done,
+    cpuMicrosPerSteadyEdit: steadyCpu / steadyEdits,
+  };
 }
 
 async function idleMemory(server: Server, connections = 1000): Promise<{ perConnectionKb: number; totalMb: number }> {
@@ -247,7 +304,11 @@ async function idleMemory(server: Server, connections = 1000): Promise<{ perConn
 }
 
 /** The same small documents, `perSocket` of them on each multiplexed socket. */
-async function idleMemoryMultiplexed(server: Server, documents = 1000, perSocket = 100): Promise<{ perDocumentKb: number }> {
+async function idleMemoryMultiplexed(
+  server: Server,
+  documents = 1000,
+  perSocket = 100,
+): Promise<{ perDocumentKb: number }> {
   const before = await collectedRssKb(server.child);
   const sockets: WebSocket[] = [];
   const stamp = Date.now();
@@ -284,7 +345,16 @@ async function populate(kind: Kind, dir: string, doc: string, updates: Uint8Arra
     const storage = openSqliteStorage(dir);
     // One row per update, as if they had arrived one by one.
     await storage.commitUpdates(
-      updates.map((data) => ({ doc, data, user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] })),
+      updates.map((data) => ({
+        doc,
+        data,
+        user: 'bench',
+        name: 'bench',
+        time: Date.now(),
+        hash: '',
+        clientIds: [],
+        newBindings: [],
+      })),
     );
     await storage.close();
   } else {
@@ -327,7 +397,9 @@ async function coldLoad(kind: Kind, dir: string, count = 10_000): Promise<{ ms: 
 }
 
 function ratio(ours: number, reference: number): string {
-  return Number.isFinite(ours) && Number.isFinite(reference) && reference !== 0 ? `${(ours / reference).toFixed(2)}×` : 'n/a';
+  return Number.isFinite(ours) && Number.isFinite(reference) && reference !== 0
+    ? `${(ours / reference).toFixed(2)}×`
+    : 'n/a';
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -343,9 +415,15 @@ async function main() {
     // Fan-out rounds alternate between the servers (the box is shared: load drifts), and the
     // median round is reported.
     const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-    const fans: Record<Kind | 'full' | 'multiplexed', FanOutResult[]> = { ours: [], reference: [], full: [], multiplexed: [] };
+    const fans: Record<Kind | 'full' | 'multiplexed', FanOutResult[]> = {
+      ours: [],
+      reference: [],
+      full: [],
+      multiplexed: [],
+    };
     for (let round = 0; round < rounds; round++) {
-      const order: (Kind | 'multiplexed')[] = round % 2 === 0 ? ['reference', 'ours', 'multiplexed'] : ['multiplexed', 'ours', 'reference'];
+      const order: (Kind | 'multiplexed')[] =
+        round % 2 === 0 ? ['reference', 'ours', 'multiplexed'] : ['multiplexed', 'ours', 'reference'];
       for (const kind of order) {
         const server = kind === 'reference' ? await startReference() : await startOurs(join(tmp, `${kind}-${round}`));
         stopAll.push(server.stop);
@@ -383,44 +461,101 @@ async function main() {
     const medianOf = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
     const median = (list: FanOutResult[], key: keyof FanOutResult) => medianOf(list.map((result) => result[key]));
     // Ratios are taken within a round (the two runs closest in time), then the median round.
-    const pairedRatio = (key: keyof FanOutResult) => medianOf(fans.ours.map((result, i) => result[key] / (fans.reference[i]?.[key] ?? NaN)));
-    const o = { p50: median(fans.ours, 'p50'), p99: median(fans.ours, 'p99'), tput: median(fans.ours, 'updatesPerSecond') };
-    const r = { p50: median(fans.reference, 'p50'), p99: median(fans.reference, 'p99'), tput: median(fans.reference, 'updatesPerSecond') };
+    const pairedRatio = (key: keyof FanOutResult) =>
+      medianOf(fans.ours.map((result, i) => result[key] / (fans.reference[i]?.[key] ?? NaN)));
+    const o = {
+      p50: median(fans.ours, 'p50'),
+      p99: median(fans.ours, 'p99'),
+      tput: median(fans.ours, 'updatesPerSecond'),
+    };
+    const r = {
+      p50: median(fans.reference, 'p50'),
+      p99: median(fans.reference, 'p99'),
+      tput: median(fans.reference, 'updatesPerSecond'),
+    };
     const paired = (key: keyof FanOutResult) => `${pairedRatio(key).toFixed(2)}×`;
     const full = fans.full[0]!;
     const rows = [
       ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.p50, 2), f(r.p50, 2), paired('p50')],
       ['fan-out p99 latency (ms)', f(o.p99, 2), f(r.p99, 2), paired('p99')],
       ['throughput, edits/s fully delivered to 10 peers', f(o.tput, 0), f(r.tput, 0), paired('updatesPerSecond')],
-      ['server CPU per edit at 500 edits/s (µs)', f(median(fans.ours, 'cpuMicrosPerSteadyEdit'), 0), f(median(fans.reference, 'cpuMicrosPerSteadyEdit'), 0), paired('cpuMicrosPerSteadyEdit')],
-      ['server CPU per delivered edit, throughput phase (µs)', f(median(fans.ours, 'cpuMicrosPerEdit'), 0), f(median(fans.reference, 'cpuMicrosPerEdit'), 0), paired('cpuMicrosPerEdit')],
-      ['same with `--sync full` (fsync per commit): p50 / p99 ms, edits/s', `${f(full.p50, 2)} / ${f(full.p99, 2)}, ${f(full.updatesPerSecond, 0)}`, '', ''],
-      ['idle connection + small document, RSS (kB each)', f(idle.ours.perConnectionKb), f(idle.reference.perConnectionKb), ratio(idle.ours.perConnectionKb, idle.reference.perConnectionKb)],
-      ['1,000 idle connections, RSS growth (MB)', f(idle.ours.totalMb), f(idle.reference.totalMb), ratio(idle.ours.totalMb, idle.reference.totalMb)],
-      ['cold load, 10,000 updates (ms to full content)', `${f(cold.ours.ms, 0)}${cold.ours.ok ? '' : ' (INCOMPLETE)'}`, `${f(cold.reference.ms, 0)}${cold.reference.ok ? '' : ' (INCOMPLETE)'}`, ratio(cold.ours.ms, cold.reference.ms)],
+      [
+        'server CPU per edit at 500 edits/s (µs)',
+        f(median(fans.ours, 'cpuMicrosPerSteadyEdit'), 0),
+        f(median(fans.reference, 'cpuMicrosPerSteadyEdit'), 0),
+        paired('cpuMicrosPerSteadyEdit'),
+      ],
+      [
+        'server CPU per delivered edit, throughput phase (µs)',
+        f(median(fans.ours, 'cpuMicrosPerEdit'), 0),
+        f(median(fans.reference, 'cpuMicrosPerEdit'), 0),
+        paired('cpuMicrosPerEdit'),
+      ],
+      [
+        'same with `--sync full` (fsync per commit): p50 / p99 ms, edits/s',
+        `${f(full.p50, 2)} / ${f(full.p99, 2)}, ${f(full.updatesPerSecond, 0)}`,
+        '',
+        '',
+      ],
+      [
+        'idle connection + small document, RSS (kB each)',
+        f(idle.ours.perConnectionKb),
+        f(idle.reference.perConnectionKb),
+        ratio(idle.ours.perConnectionKb, idle.reference.perConnectionKb),
+      ],
+      [
+        '1,000 idle connections, RSS growth (MB)',
+        f(idle.ours.totalMb),
+        f(idle.reference.totalMb),
+        ratio(idle.ours.totalMb, idle.reference.totalMb),
+      ],
+      [
+        'cold load, 10,000 updates (ms to full content)',
+        `${f(cold.ours.ms, 0)}${cold.ours.ok ? '' : ' (INCOMPLETE)'}`,
+        `${f(cold.reference.ms, 0)}${cold.reference.ok ? '' : ' (INCOMPLETE)'}`,
+        ratio(cold.ours.ms, cold.reference.ms),
+      ],
     ];
-    const m = { p50: median(fans.multiplexed, 'p50'), p99: median(fans.multiplexed, 'p99'), tput: median(fans.multiplexed, 'updatesPerSecond') };
-    const versusOurs = (key: keyof FanOutResult) => `${medianOf(fans.multiplexed.map((result, i) => result[key] / (fans.ours[i]?.[key] ?? NaN))).toFixed(2)}×`;
+    const m = {
+      p50: median(fans.multiplexed, 'p50'),
+      p99: median(fans.multiplexed, 'p99'),
+      tput: median(fans.multiplexed, 'updatesPerSecond'),
+    };
+    const versusOurs = (key: keyof FanOutResult) =>
+      `${medianOf(fans.multiplexed.map((result, i) => result[key] / (fans.ours[i]?.[key] ?? NaN))).toFixed(2)}×`;
     const muxRows = [
       ['fan-out p50 latency, 100 peers / 10 docs (ms)', f(o.p50, 2), f(m.p50, 2), versusOurs('p50')],
       ['fan-out p99 latency (ms)', f(o.p99, 2), f(m.p99, 2), versusOurs('p99')],
       ['throughput, edits/s fully delivered to 10 peers', f(o.tput, 0), f(m.tput, 0), versusOurs('updatesPerSecond')],
-      ['server CPU per edit at 500 edits/s (µs)', f(median(fans.ours, 'cpuMicrosPerSteadyEdit'), 0), f(median(fans.multiplexed, 'cpuMicrosPerSteadyEdit'), 0), versusOurs('cpuMicrosPerSteadyEdit')],
-      ['idle small document, RSS (kB each)', f(idle.ours.perConnectionKb), f(muxIdle.perDocumentKb), ratio(muxIdle.perDocumentKb, idle.ours.perConnectionKb)],
+      [
+        'server CPU per edit at 500 edits/s (µs)',
+        f(median(fans.ours, 'cpuMicrosPerSteadyEdit'), 0),
+        f(median(fans.multiplexed, 'cpuMicrosPerSteadyEdit'), 0),
+        versusOurs('cpuMicrosPerSteadyEdit'),
+      ],
+      [
+        'idle small document, RSS (kB each)',
+        f(idle.ours.perConnectionKb),
+        f(muxIdle.perDocumentKb),
+        ratio(muxIdle.perDocumentKb, idle.ours.perConnectionKb),
+      ],
     ];
     const muxTable = [
       '| ours, same run | peers on a socket per document (stock clients) | peers on 10 multiplexed sockets | multiplexed / per-document |',
       '|---|---:|---:|---:|',
       ...muxRows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n');
-    const rawRounds = (kind: Kind | 'multiplexed') => fans[kind].map((x) => `${f(x.p50, 1)}/${f(x.p99, 1)} ms ${f(x.updatesPerSecond, 0)}/s`).join('; ');
+    const rawRounds = (kind: Kind | 'multiplexed') =>
+      fans[kind].map((x) => `${f(x.p50, 1)}/${f(x.p99, 1)} ms ${f(x.updatesPerSecond, 0)}/s`).join('; ');
     const table = [
       '| measure | ours (SQLite, durable) | reference @y/websocket-server 0.1.1 | ours / reference (fan-out: median of per-round ratios) |',
       '|---|---:|---:|---:|',
       ...rows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n');
     const samples = `Rounds (p50/p99, throughput): ours ${rawRounds('ours')}; reference ${rawRounds('reference')}; ours, multiplexed peers ${rawRounds('multiplexed')}.`;
-    process.stdout.write(`\nSync server (${new Date().toISOString()}, node ${process.version})\n${table}\n\n${muxTable}\n${samples}\n`);
+    process.stdout.write(
+      `\nSync server (${new Date().toISOString()}, node ${process.version})\n${table}\n\n${muxTable}\n${samples}\n`,
+    );
     if (write) writeSection(`${table}\n\n${muxTable}`, samples);
   } finally {
     for (const stop of stopAll) await stop().catch(() => undefined);
@@ -444,7 +579,8 @@ function writeSection(table: string, samples: string): void {
   const notes = previous.split('<!-- results -->')[0]?.trim() ?? '';
   const body = `${notes ? notes + '\n\n' : ''}<!-- results -->\nLast run ${new Date().toISOString().slice(0, 16)}Z, node ${process.version}, shared 2-core box (figures move ±30 % with other work running):\n\n${table}\n\n${samples}\n`;
   const section = `${marker}\n${body}`;
-  const next = begin < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, begin)}${section}${end < 0 ? '' : text.slice(end)}`;
+  const next =
+    begin < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, begin)}${section}${end < 0 ? '' : text.slice(end)}`;
   writeFileSync(file, next);
 }
 

@@ -80,11 +80,15 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 
 /** `npm start`'s own first start: the demo city through the import, into `dir/sync-server`. */
 async function demoCity(dir: string): Promise<Population> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--no-build', '--data', dir, '--port', '0', '--portal-port', '0'], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'demo/start.ts', '--no-build', '--data', dir, '--port', '0', '--portal-port', '0'],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await waitForLine(child, /^ {2}portal: /u, 'npm start');
   process.kill(-child.pid!, 'SIGINT');
   await new Promise((resolve) => child.once('exit', resolve));
@@ -92,7 +96,12 @@ async function demoCity(dir: string): Promise<Population> {
   const last = city.units.at(-1)!;
   const withRecords = new Set(city.records.map((r) => r.subject.id));
   const cadre = city.cadres.find((c) => c.unitCode === last.code && withRecords.has(c.id))!;
-  return { name: `demo city (${city.units.length} units, ${city.cadres.length.toLocaleString('en')} cadres)`, dataDir: join(dir, 'sync-server'), docs: 2 + city.units.length, target: { id: cadre.id, name: cadre.name } };
+  return {
+    name: `demo city (${city.units.length} units, ${city.cadres.length.toLocaleString('en')} cadres)`,
+    dataDir: join(dir, 'sync-server'),
+    docs: 2 + city.units.length,
+    target: { id: cadre.id, name: cadre.name },
+  };
 }
 
 /** 10,000 cadres × 10 records in 98 unit documents, committed as one update each. */
@@ -104,7 +113,16 @@ async function largeCity(dir: string): Promise<Population> {
   const directory = workspaceDoc(workspace);
   for (const code of codes) directory.units.put({ code, name: `单位${code}`, aliases: [], kind: 'government' });
   const storage = openSqliteStorage(dir);
-  const entry = (doc: string, ydoc: Y.Doc) => ({ doc, data: Y.encodeStateAsUpdate(ydoc), user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] });
+  const entry = (doc: string, ydoc: Y.Doc) => ({
+    doc,
+    data: Y.encodeStateAsUpdate(ydoc),
+    user: 'bench',
+    name: 'bench',
+    time: Date.now(),
+    hash: '',
+    clientIds: [],
+    newBindings: [],
+  });
   await storage.commitUpdates([
     entry('workspace', workspace),
     ...docs.map((ydoc, i) => {
@@ -115,7 +133,12 @@ async function largeCity(dir: string): Promise<Population> {
   await storage.close();
   const lastCode = codes.at(-1)!;
   const cadre = people.cadres.filter((c) => c.unitCode === lastCode).at(-1)!;
-  return { name: `10,000 cadres × 10 records (98 units)`, dataDir: dir, docs: 2 + codes.length, target: { id: cadre.id, name: cadre.name } };
+  return {
+    name: `10,000 cadres × 10 records (98 units)`,
+    dataDir: dir,
+    docs: 2 + codes.length,
+    target: { id: cadre.id, name: cadre.name },
+  };
 }
 
 interface RunningServer {
@@ -128,11 +151,28 @@ interface RunningServer {
 async function server(dataDir: string, mode: Mode): Promise<RunningServer> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn', '--multiplex', mode === 'shared' ? 'true' : 'false'],
+    [
+      '--import',
+      'tsx',
+      'sync-server/main.ts',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--multiplex',
+      mode === 'shared' ? 'true' : 'false',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = (await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u, 'server'))[1]!;
-  const token = issueToken(dataDir, { user: 'officer', name: '测试用户', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token;
+  const token = issueToken(dataDir, {
+    user: 'officer',
+    name: '测试用户',
+    grants: [{ role: 'admin', doc: '*' }],
+    ttlSeconds: 3600,
+  }).token;
   return {
     url,
     token,
@@ -144,7 +184,9 @@ async function server(dataDir: string, mode: Mode): Promise<RunningServer> {
   };
 }
 
-type StatusPort = { onMessage: { addListener(f: (m: { status: { connection: string; docs: unknown[] } | null }) => void): void } };
+type StatusPort = {
+  onMessage: { addListener(f: (m: { status: { connection: string; docs: unknown[] } | null }) => void): void };
+};
 type Timings = { connectedAt: number; onlineAt: number };
 
 /**
@@ -154,16 +196,21 @@ type Timings = { connectedAt: number; onlineAt: number };
  * open the review register.
  */
 function recordOnline(expected: number): void {
-  const w = globalThis as unknown as { chrome: { runtime: { connect(o: { name: string }): StatusPort } }; __timings: Promise<Timings> };
+  const w = globalThis as unknown as {
+    chrome: { runtime: { connect(o: { name: string }): StatusPort } };
+    __timings: Promise<Timings>;
+  };
   w.__timings = new Promise((resolve) => {
     const connectedAt = Date.now();
     w.chrome.runtime.connect({ name: 'dossier-lens-status' }).onMessage.addListener(({ status }) => {
-      if (status?.connection === 'online' && status.docs.length >= expected) resolve({ connectedAt, onlineAt: Date.now() });
+      if (status?.connection === 'online' && status.docs.length >= expected)
+        resolve({ connectedAt, onlineAt: Date.now() });
     });
   });
 }
 
-const timings = (page: Page) => page.evaluate(() => (globalThis as unknown as { __timings: Promise<Timings> }).__timings);
+const timings = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { __timings: Promise<Timings> }).__timings);
 
 /**
  * The browser's policy service answers its first question only seconds after the browser starts
@@ -171,7 +218,13 @@ const timings = (page: Page) => page.evaluate(() => (globalThis as unknown as { 
  * after starting the browser, so the benchmark lets it answer first.
  */
 async function settled(ext: ExtensionBrowser): Promise<ExtensionBrowser> {
-  await ext.background.evaluate(() => (globalThis as unknown as { chrome: { storage: { managed: { get(k: null): Promise<unknown> } } } }).chrome.storage.managed.get(null).catch(() => undefined));
+  await ext.background.evaluate(() =>
+    (
+      globalThis as unknown as { chrome: { storage: { managed: { get(k: null): Promise<unknown> } } } }
+    ).chrome.storage.managed
+      .get(null)
+      .catch(() => undefined),
+  );
   return ext;
 }
 
@@ -230,14 +283,27 @@ async function run(pop: Population, mode: Mode): Promise<RunResult> {
       await form.getByTestId('whoami-name').waitFor();
       const enrolledAt = Date.now();
       const panel = await device.context.newPage();
-      await panel.goto(`chrome-extension://${device.extensionId}/sidepanel.html#cadre/${encodeURIComponent(pop.target.id)}`);
+      await panel.goto(
+        `chrome-extension://${device.extensionId}/sidepanel.html#cadre/${encodeURIComponent(pop.target.id)}`,
+      );
       const shown = await panel.waitForFunction(
-        (name) => (document.querySelector('#dossier-name')?.textContent?.includes(name) && document.querySelector('[data-testid=records]') ? Date.now() : 0),
+        (name) =>
+          document.querySelector('#dossier-name')?.textContent?.includes(name) &&
+          document.querySelector('[data-testid=records]')
+            ? Date.now()
+            : 0,
         pop.target.name,
         { timeout: 60_000, polling: 'raf' },
       );
       const shownAt = (await shown.jsonValue()) as number;
-      return { enrolMs, connections, restartMs, connectionsAfterRestart, dossierMs: shownAt - started, dossierAfterEnrolMs: shownAt - enrolledAt };
+      return {
+        enrolMs,
+        connections,
+        restartMs,
+        connectionsAfterRestart,
+        dossierMs: shownAt - started,
+        dossierAfterEnrolMs: shownAt - enrolledAt,
+      };
     } finally {
       await device.close();
     }
@@ -267,14 +333,18 @@ async function main(): Promise<void> {
         for (const mode of order.filter((m) => MODE === undefined || m === MODE)) {
           const r = await run(pop, mode);
           results[mode].push(r);
-          process.stdout.write(`  ${pop.name}, ${mode}: enrolment ${r.enrolMs} ms (${r.connections} sockets), restart ${r.restartMs} ms (${r.connectionsAfterRestart} sockets), dossier first ${r.dossierMs} ms (${r.dossierAfterEnrolMs} after enrolment) — load ${loadavg()}\n`);
+          process.stdout.write(
+            `  ${pop.name}, ${mode}: enrolment ${r.enrolMs} ms (${r.connections} sockets), restart ${r.restartMs} ms (${r.connectionsAfterRestart} sockets), dossier first ${r.dossierMs} ms (${r.dossierAfterEnrolMs} after enrolment) — load ${loadavg()}\n`,
+          );
         }
       }
       const cell = (mode: Mode, key: keyof RunResult) => {
         const xs = results[mode].map((r) => r[key]);
         return `${Math.round(median(xs))} (${range(xs)})`;
       };
-      const ratio = (key: keyof RunResult) => (median(results.shared.map((r) => r[key])) / median(results['per-document'].map((r) => r[key]))).toFixed(2) + '×';
+      const ratio = (key: keyof RunResult) =>
+        (median(results.shared.map((r) => r[key])) / median(results['per-document'].map((r) => r[key]))).toFixed(2) +
+        '×';
       rows.push(
         `| ${pop.name}: enrolment → every document online (ms) | ${cell('per-document', 'enrolMs')} | ${cell('shared', 'enrolMs')} | ${ratio('enrolMs')} |`,
         `| ${pop.name}: background restart → online again (ms) | ${cell('per-document', 'restartMs')} | ${cell('shared', 'restartMs')} | ${ratio('restartMs')} |`,

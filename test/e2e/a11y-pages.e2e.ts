@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchExtension, ROOT, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  launchExtension,
+  ROOT,
+  saveScreenshot,
+  seededServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { expectAccessible } from './support/axe.ts';
 
 /**
@@ -18,11 +25,15 @@ import { expectAccessible } from './support/axe.ts';
  */
 async function expectClean(page: Page, state: string): Promise<void> {
   const rest = await expectAccessible(page, state);
-  expect(rest.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state).toEqual([]);
+  expect(
+    rest.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    state,
+  ).toEqual([]);
 }
 
 /** Whether the page needs horizontal scrolling at its current width. */
-const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+const overflowsX = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
 /** Contrast ratio of an element's text colour against the page background (both opaque here). */
 async function glyphContrast(page: Page, selector: string): Promise<number> {
@@ -39,7 +50,10 @@ async function glyphContrast(page: Page, selector: string): Promise<number> {
       bg = getComputedStyle(bgEl).backgroundColor;
       bgEl = bgEl.parentElement;
     }
-    const [a, b] = [lum(parse(getComputedStyle(el).color)), lum(parse(bg.includes('0, 0, 0, 0') ? 'rgb(255,255,255)' : bg))].sort((x, y) => y - x);
+    const [a, b] = [
+      lum(parse(getComputedStyle(el).color)),
+      lum(parse(bg.includes('0, 0, 0, 0') ? 'rgb(255,255,255)' : bg)),
+    ].sort((x, y) => y - x);
     return (a! + 0.05) / (b! + 0.05);
   }, selector);
 }
@@ -91,7 +105,9 @@ describe('accessibility of the options page, the side panel and the import page'
   test('side panel: empty, search results, a dossier, filters off, forms open, errors, history; glyph contrast; 320 px', async () => {
     const page = await ext.page('sidepanel.html');
     await page.locator('#subject-search').waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     await expectClean(page, 'side panel: empty');
     await page.locator('#subject-search').fill('张');
     await page.locator('.results li').first().waitFor({ timeout: 20_000 });
@@ -110,7 +126,10 @@ describe('accessibility of the options page, the side panel and the import page'
 
     await page.getByRole('button', { name: /新增记录/ }).click();
     await page.getByRole('button', { name: '登记负面清单事项' }).click();
-    await page.getByRole('button', { name: /^更正记录/ }).first().click();
+    await page
+      .getByRole('button', { name: /^更正记录/ })
+      .first()
+      .click();
     await expectClean(page, 'side panel: forms open');
     await page.locator('form[aria-labelledby=add-record-h] button[type=submit]').click();
     await page.locator('form[aria-labelledby=add-flag-h] button[type=submit]').click();

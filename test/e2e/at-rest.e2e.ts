@@ -6,7 +6,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { revoke } from '../../sync-server/admin.ts';
 import { expectAccessible } from './support/axe.ts';
-import { CHROME_BUILD, editorToken, enrol, indexedDbNames, launchExtension, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  CHROME_BUILD,
+  editorToken,
+  enrol,
+  indexedDbNames,
+  launchExtension,
+  seededServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { searchProfile } from './support/profile-search.ts';
 
 /**
@@ -17,7 +26,14 @@ import { searchProfile } from './support/profile-search.ts';
  */
 
 /** Known texts of the small city (test/e2e/support/seed.ts): names, summaries, a document number. */
-const SECRETS = ['欧阳芳', '违规收受礼品', '市纪发〔2025〕12号', '接受管理服务对象宴请', '反映其亲属经商问题', '提醒谈话：工作作风'];
+const SECRETS = [
+  '欧阳芳',
+  '违规收受礼品',
+  '市纪发〔2025〕12号',
+  '接受管理服务对象宴请',
+  '反映其亲属经商问题',
+  '提醒谈话：工作作风',
+];
 const PIN = '802417';
 
 async function panelShowsRecords(ext: ExtensionBrowser): Promise<Page> {
@@ -28,14 +44,21 @@ async function panelShowsRecords(ext: ExtensionBrowser): Promise<Page> {
 
 // Each launch loads its own copy of the build; a manifest key keeps the extension's id (and so its
 // IndexedDB and settings in the profile) the same across restarts, as an installed one's is.
-const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .publicKey.export({ type: 'spki', format: 'der' })
+  .toString('base64');
 const manifest = (m: Record<string, unknown>) => void (m.key = key);
 
 /** The build with storage.managed answering `policy` in the background and the options page. */
 function withPolicy(policy: Record<string, unknown>) {
   const stub = `globalThis.chrome.storage.managed.get = async () => (${JSON.stringify(policy)});`;
-  const options = readdirSync(join(CHROME_BUILD, 'chunks')).filter((f) => f.startsWith('options-') && f.endsWith('.js'));
-  return { manifest, prepend: Object.fromEntries(['background.js', ...options.map((f) => `chunks/${f}`)].map((f) => [f, stub])) };
+  const options = readdirSync(join(CHROME_BUILD, 'chunks')).filter(
+    (f) => f.startsWith('options-') && f.endsWith('.js'),
+  );
+  return {
+    manifest,
+    prepend: Object.fromEntries(['background.js', ...options.map((f) => `chunks/${f}`)].map((f) => [f, stub])),
+  };
 }
 
 describe('encrypted at rest', () => {
@@ -68,7 +91,9 @@ describe('encrypted at rest', () => {
     await settings.locator('#offline-pin').fill(PIN);
     await settings.getByRole('button', { name: '保存 PIN' }).click();
     // PBKDF2 with 600,000 iterations takes a moment on a loaded machine.
-    await expect.poll(() => settings.getByRole('status').last().textContent(), { timeout: 30_000 }).toContain('已设置离线解锁 PIN');
+    await expect
+      .poll(() => settings.getByRole('status').last().textContent(), { timeout: 30_000 })
+      .toContain('已设置离线解锁 PIN');
     await expectAccessible(settings, 'options, unlocked with a PIN set');
     await before.context.close();
 
@@ -76,11 +101,15 @@ describe('encrypted at rest', () => {
     const ext = await launchExtension({ userDataDir: profile, patch: { manifest } });
     try {
       const options = await ext.page('options.html');
-      await expect.poll(() => options.getByTestId('lock-state').textContent(), { timeout: 30_000 }).toContain('可输入离线解锁 PIN');
+      await expect
+        .poll(() => options.getByTestId('lock-state').textContent(), { timeout: 30_000 })
+        .toContain('可输入离线解锁 PIN');
       await expectAccessible(options, 'options, locked offline');
       await options.locator('#offline-pin').fill('000000');
       await options.getByRole('button', { name: '解锁' }).click();
-      await expect.poll(() => options.getByRole('alert').last().textContent(), { timeout: 30_000 }).toContain('PIN 不正确');
+      await expect
+        .poll(() => options.getByRole('alert').last().textContent(), { timeout: 30_000 })
+        .toContain('PIN 不正确');
       await options.locator('#offline-pin').fill(PIN);
       await options.getByRole('button', { name: '解锁' }).click();
       await expect.poll(() => options.getByTestId('lock-state').textContent(), { timeout: 30_000 }).toContain('已解锁');
@@ -95,7 +124,9 @@ describe('encrypted at rest', () => {
     const ext = await launchExtension({ userDataDir: profile, patch: withPolicy({ offlinePin: false }) });
     try {
       const options = await ext.page('options.html');
-      await expect.poll(() => options.getByTestId('lock-state').textContent(), { timeout: 30_000 }).toContain('需连接服务器后才能解锁');
+      await expect
+        .poll(() => options.getByTestId('lock-state').textContent(), { timeout: 30_000 })
+        .toContain('需连接服务器后才能解锁');
       await expect(options.getByTestId('pin-forbidden').isVisible()).resolves.toBe(true);
       await expect(options.locator('#offline-pin').count()).resolves.toBe(0);
       await expectAccessible(options, 'options, locked, PIN forbidden');
@@ -112,14 +143,23 @@ describe('encrypted at rest', () => {
     const ext = await launchExtension({ userDataDir: profile, patch: { manifest } });
     try {
       await panelShowsRecords(ext);
-      const optionsOpened = ext.context.waitForEvent('page', { predicate: (p) => p.url().includes('options.html'), timeout: 60_000 });
+      const optionsOpened = ext.context.waitForEvent('page', {
+        predicate: (p) => p.url().includes('options.html'),
+        timeout: 60_000,
+      });
       await revoke(server.dataDir, { user: 'eve' });
       const options = await optionsOpened;
       // Opened by the extension itself, not through Playwright, so in Chromium's own language
       // (Playwright's zh-CN emulation applies only to the pages it opens).
-      await expect.poll(() => options.getByTestId('revocation-notice').textContent(), { timeout: 30_000 }).toMatch(/访问权限已被撤销|access has been revoked/);
+      await expect
+        .poll(() => options.getByTestId('revocation-notice').textContent(), { timeout: 30_000 })
+        .toMatch(/访问权限已被撤销|access has been revoked/);
       await expectAccessible(options, 'options, wiped on revocation');
-      await expect.poll(async () => (await indexedDbNames(options)).filter((n) => n.startsWith('dossierlens')), { timeout: 20_000 }).toEqual([]);
+      await expect
+        .poll(async () => (await indexedDbNames(options)).filter((n) => n.startsWith('dossierlens')), {
+          timeout: 20_000,
+        })
+        .toEqual([]);
       await expect(options.locator('#server-url').isVisible()).resolves.toBe(true);
     } finally {
       await ext.context.close();

@@ -7,7 +7,14 @@ import { today as chinaToday } from '../../core/dates.ts';
 import { DEFAULT_REMINDER_CARDS } from '../../core/model/workflow-config.ts';
 import { quarterOf } from '../../core/workflow/card-flow.ts';
 import { expectAccessible } from './support/axe.ts';
-import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -26,7 +33,14 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
 
   beforeAll(async () => {
     server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    const admin = server.token({
+      user: 'admin',
+      name: '管理员',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, {
       units: [
         { code: 'QX01', name: '澜江市澄溪区', aliases: [], kind: 'government' },
@@ -34,11 +48,56 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
         { code: 'ZF09', name: '澜江市林业局', aliases: [], kind: 'government' },
       ],
       cadres: [
-        { id: 'C1', name: '彭剑锋', aliases: [], gender: 'male', birth: '1975-01', unitCode: 'QX01', post: '县（区）委书记', rank: '正处级' },
-        { id: 'C2', name: '单铸飞', aliases: [], gender: 'male', birth: '1976-01', unitCode: 'QX01', post: '副县（区）长', rank: '副处级' },
-        { id: 'C3', name: '熊振', aliases: [], gender: 'male', birth: '1980-01', unitCode: 'XZ01', post: '党委书记', rank: '正科级' },
-        { id: 'C4', name: '刘政忠', aliases: [], gender: 'male', birth: '1978-01', unitCode: 'ZF09', post: '局长', rank: '正处级' },
-        { id: 'C5', name: '丁某', aliases: [], gender: 'male', birth: '1985-01', unitCode: 'ZF09', post: '副局长', rank: '副处级' },
+        {
+          id: 'C1',
+          name: '彭剑锋',
+          aliases: [],
+          gender: 'male',
+          birth: '1975-01',
+          unitCode: 'QX01',
+          post: '县（区）委书记',
+          rank: '正处级',
+        },
+        {
+          id: 'C2',
+          name: '单铸飞',
+          aliases: [],
+          gender: 'male',
+          birth: '1976-01',
+          unitCode: 'QX01',
+          post: '副县（区）长',
+          rank: '副处级',
+        },
+        {
+          id: 'C3',
+          name: '熊振',
+          aliases: [],
+          gender: 'male',
+          birth: '1980-01',
+          unitCode: 'XZ01',
+          post: '党委书记',
+          rank: '正科级',
+        },
+        {
+          id: 'C4',
+          name: '刘政忠',
+          aliases: [],
+          gender: 'male',
+          birth: '1978-01',
+          unitCode: 'ZF09',
+          post: '局长',
+          rank: '正处级',
+        },
+        {
+          id: 'C5',
+          name: '丁某',
+          aliases: [],
+          gender: 'male',
+          birth: '1985-01',
+          unitCode: 'ZF09',
+          post: '副局长',
+          rank: '副处级',
+        },
       ],
       config: { reminderCards: { ...DEFAULT_REMINDER_CARDS, issuer: '中共澜江市委' } },
     });
@@ -55,11 +114,15 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
   const row = (holder: string) => page.locator('[data-testid=issue-preview] tr', { hasText: holder });
 
   test('the quarter’s list is kept in the workspace; the preview shows who gets what before anything is sent', async () => {
-    await expect.poll(() => page.locator('[data-holder-type=subordinate-head] h3').textContent(), { timeout: 30_000 }).toBe('下级党委（党组）一把手');
+    await expect
+      .poll(() => page.locator('[data-holder-type=subordinate-head] h3').textContent(), { timeout: 30_000 })
+      .toBe('下级党委（党组）一把手');
     await expect(row('彭剑锋').getAttribute('data-status')).resolves.toBe('no-template');
     await expectAccessible(page, 'cards page, no list yet');
     await page.getByRole('button', { name: '设置“下级党委（党组）一把手”清单' }).click();
-    await page.locator('#tpl-items').fill('巡察整改：落实巡察反馈问题整改\n作风建设：带头加强干部队伍作风建设\n扶贫领域：督促扶贫领域专项整治');
+    await page
+      .locator('#tpl-items')
+      .fill('巡察整改：落实巡察反馈问题整改\n作风建设：带头加强干部队伍作风建设\n扶贫领域：督促扶贫领域专项整治');
     await expectAccessible(page, 'template form open');
     await page.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.locator('[data-holder-type=subordinate-head] .items li').count()).toBe(3);
@@ -67,18 +130,31 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     // 县委书记, 镇党委书记 and 局长 are heads of subordinate committees; the 副县长 is a deputy of the
     // government party group, whose list is not set; the 副局长 is not a holder at all.
     await expect.poll(() => row('彭剑锋').getAttribute('data-status')).toBe('new');
-    await expect(page.locator('[data-testid=issue-preview] tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-holder'), r.getAttribute('data-status')]))).resolves.toEqual([
-      ['C1', 'new'], ['C2', 'no-template'], ['C3', 'new'], ['C4', 'new'],
+    await expect(
+      page
+        .locator('[data-testid=issue-preview] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-holder'), r.getAttribute('data-status')])),
+    ).resolves.toEqual([
+      ['C1', 'new'],
+      ['C2', 'no-template'],
+      ['C3', 'new'],
+      ['C4', 'new'],
     ]);
     await expect(row('单铸飞').textContent()).resolves.toContain('政府党组副职');
     await expect(page.locator('[data-testid=issue-preview]').textContent()).resolves.not.toContain('丁某');
 
     await page.getByRole('button', { name: '发放 3 张提醒卡' }).click();
-    await expect.poll(() => page.locator('#issue-h ~ .actions [role=status]').textContent()).toBe(`已发放 3 张 ${quarter} 提醒卡。`);
+    await expect
+      .poll(() => page.locator('#issue-h ~ .actions [role=status]').textContent())
+      .toBe(`已发放 3 张 ${quarter} 提醒卡。`);
     await expect.poll(() => page.locator('[data-testid=card-list] tbody tr').count()).toBe(3);
     // Issuing again sends nothing twice.
     await expect(page.getByRole('button', { name: '发放 0 张提醒卡' }).isDisabled()).resolves.toBe(true);
-    await expect(page.locator('[data-testid=card-list] [data-card-stage]').allTextContents()).resolves.toEqual(['已发放', '已发放', '已发放']);
+    await expect(page.locator('[data-testid=card-list] [data-card-stage]').allTextContents()).resolves.toEqual([
+      '已发放',
+      '已发放',
+      '已发放',
+    ]);
     await expectAccessible(page, 'cards issued');
     await saveScreenshot(page, 'cards-page');
   });
@@ -86,7 +162,9 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
   async function openCard(holder: string) {
     await page.goto(`chrome-extension://${ext.extensionId}/cards.html#list`);
     await page.locator('[data-testid=card-list] a', { hasText: holder }).click();
-    await expect.poll(() => page.getByTestId('card-detail').locator('h2').textContent(), { timeout: 20_000 }).toContain(holder);
+    await expect
+      .poll(() => page.getByTestId('card-detail').locator('h2').textContent(), { timeout: 20_000 })
+      .toContain(holder);
   }
 
   test('a card is acknowledged, reported on duty by duty and summed up, each entry dated and attributed by the server', async () => {
@@ -100,7 +178,11 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     await items.nth(0).getByRole('button', { name: '提交落实情况' }).click();
     await expect.poll(() => items.nth(0).locator('[id$=text-err]').textContent()).toBe('内容：不能为空');
     await expectAccessible(page, 'report form with an error');
-    const reports = ['已完成巡察反馈的 5 个问题整改', '召开作风建设专题会议，开展作风纪律整顿', '督促各村开展扶贫领域专项整治'];
+    const reports = [
+      '已完成巡察反馈的 5 个问题整改',
+      '召开作风建设专题会议，开展作风纪律整顿',
+      '督促各村开展扶贫领域专项整治',
+    ];
     for (const [i, text] of reports.entries()) {
       await items.nth(i).locator('textarea').fill(text);
       await items.nth(i).getByRole('button', { name: '提交落实情况' }).click();
@@ -126,14 +208,15 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     await expect.poll(() => form.locator('#fu-level').inputValue()).toBe('admonishment');
     await form.locator('#fu-doc').fill('澜纪诫〔2026〕7号');
     await form.getByRole('button', { name: '记入档案' }).click();
-    await expect.poll(() => page.locator('[data-testid=card-followups] > li').allTextContents()).toEqual([
-      expect.stringContaining('提醒谈话'),
-      expect.stringMatching(/诫勉谈话.*诫勉（澜纪诫〔2026〕7号）/),
-    ]);
+    await expect
+      .poll(() => page.locator('[data-testid=card-followups] > li').allTextContents())
+      .toEqual([expect.stringContaining('提醒谈话'), expect.stringMatching(/诫勉谈话.*诫勉（澜纪诫〔2026〕7号）/)]);
     await expectAccessible(page, 'card with follow-ups');
 
     const dossier = await ext.page('sidepanel.html#cadre/C4');
-    await expect.poll(() => dossier.locator('[data-record-id]').allTextContents(), { timeout: 20_000 }).toEqual(expect.arrayContaining([expect.stringContaining('诫勉'), expect.stringContaining('提醒谈话')]));
+    await expect
+      .poll(() => dossier.locator('[data-record-id]').allTextContents(), { timeout: 20_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining('诫勉'), expect.stringContaining('提醒谈话')]));
     // 诫勉 runs six months: the dossier's grade and periods follow.
     await expect(dossier.locator('.periods li').first().textContent()).resolves.toContain('诫勉');
     await expect(dossier.getByTestId('grade').textContent()).resolves.toBe('C');
@@ -146,13 +229,26 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     await analysis.setViewportSize({ width: 1280, height: 1000 });
     const figure = analysis.locator('[data-chart="cards"]');
     await figure.locator('summary').click({ timeout: 60_000 });
-    await expect(figure.locator('thead th').allTextContents()).resolves.toEqual(['季度', '发卡人次', '已落实', '待落实', '已逾期', '已总结', '逾期未签收', '逾期未总结', '跟进处理']);
+    await expect(figure.locator('thead th').allTextContents()).resolves.toEqual([
+      '季度',
+      '发卡人次',
+      '已落实',
+      '待落实',
+      '已逾期',
+      '已总结',
+      '逾期未签收',
+      '逾期未总结',
+      '跟进处理',
+    ]);
     const row = figure.locator('tbody tr', { has: analysis.locator('th', { hasText: quarter }) });
     // A cell with people behind it also holds their description for screen readers: the number comes first.
-    const figures = async () => (await row.locator('td').allTextContents()).map((s) => Number(/^\s*([\d,]+)/.exec(s)?.[1]?.replace(/,/g, '')));
+    const figures = async () =>
+      (await row.locator('td').allTextContents()).map((s) => Number(/^\s*([\d,]+)/.exec(s)?.[1]?.replace(/,/g, '')));
     await expect.poll(figures, { timeout: 30_000 }).toEqual([3, 3, 6, 0, 1, 0, 0, 1]);
     await row.locator('td').nth(1).getByRole('button').click();
-    await expect.poll(() => analysis.getByTestId('drill-list').locator('li').allTextContents()).toEqual([expect.stringContaining('熊振')]);
+    await expect
+      .poll(() => analysis.getByTestId('drill-list').locator('li').allTextContents())
+      .toEqual([expect.stringContaining('熊振')]);
     await expectAccessible(analysis, 'analysis: the quarter’s cards');
     await analysis.close();
 
@@ -180,13 +276,25 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     await page.emulateMedia({ media: 'screen' });
 
     await page.locator('#print-size').selectOption('A4');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Word 提醒卡' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载 Word 提醒卡' }).click(),
+    ]);
     const { value: text } = await mammoth.extractRawText({ buffer: await readFile(await download.path()) });
-    for (const expected of ['中共澜江市委', '党风廉政建设主体责任提醒卡', '熊振同志（澄溪区青石镇党委书记）：', '1．巡察整改：落实巡察反馈问题整改', '扫描二维码进入电子版']) expect(text).toContain(expected);
+    for (const expected of [
+      '中共澜江市委',
+      '党风廉政建设主体责任提醒卡',
+      '熊振同志（澄溪区青石镇党委书记）：',
+      '1．巡察整改：落实巡察反馈问题整改',
+      '扫描二维码进入电子版',
+    ])
+      expect(text).toContain(expected);
 
     const other = await ext.context.newPage();
     await other.goto(cardUrl);
-    await expect.poll(() => other.getByTestId('card-detail').getAttribute('data-card-stage'), { timeout: 30_000 }).toBe('summarised');
+    await expect
+      .poll(() => other.getByTestId('card-detail').getAttribute('data-card-stage'), { timeout: 30_000 })
+      .toBe('summarised');
     await other.setViewportSize({ width: 320, height: 800 });
     await expect(other.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(320);
     await other.close();
@@ -206,7 +314,10 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
     await expect(forestry.locator('th').textContent()).resolves.toBe('澜江市林业局');
     await expect(forestry.locator('[data-count=admonishments]').textContent()).resolves.toBe('1');
     await expectAccessible(page, 'quarterly report');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Word 报告' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载 Word 报告' }).click(),
+    ]);
     const { value: text } = await mammoth.extractRawText({ buffer: await readFile(await download.path()) });
     expect(text).toContain(`${today.slice(0, 4)}年度党风廉政建设主体责任提醒卡落实情况报告`);
     expect(text).toContain('发卡人次');

@@ -2,7 +2,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_COMMISSION } from '../../core/model/workflow-config.ts';
 import { expectAccessible } from './support/axe.ts';
-import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -20,26 +27,68 @@ describe('problem clues: the canteen case, stage by stage', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    const admin = server.token({
+      user: 'admin',
+      name: '管理员',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, {
       units: [
         { code: 'ZF08', name: '澜江市司法局', aliases: ['市司法局'], kind: 'government' },
         { code: 'ZF09', name: '澜江市财政局', aliases: [], kind: 'government' },
       ],
-      cadres: [{ id: 'LJ0101', name: '周建国', aliases: [], gender: 'male', birth: '1970-03', unitCode: 'ZF08', post: '局长', rank: '正处级' }],
+      cadres: [
+        {
+          id: 'LJ0101',
+          name: '周建国',
+          aliases: [],
+          gender: 'male',
+          birth: '1970-03',
+          unitCode: 'ZF08',
+          post: '局长',
+          rank: '正处级',
+        },
+      ],
       // An imported clue from before clues had steps: it stands where its file put it.
-      clues: [{ id: 'XS2019-007', subject: { type: 'cadre', id: 'LJ0101' }, summary: '反映其违规接受宴请', received: '2019-09-02', source: '信访举报', stage: 'inquiry', assignee: '第一监督检查室' }],
+      clues: [
+        {
+          id: 'XS2019-007',
+          subject: { type: 'cadre', id: 'LJ0101' },
+          summary: '反映其违规接受宴请',
+          received: '2019-09-02',
+          source: '信访举报',
+          stage: 'inquiry',
+          assignee: '第一监督检查室',
+        },
+      ],
       config: {
         commission: {
           ...DEFAULT_COMMISSION,
           name: '中共澜江市纪律检查委员会',
-          handlers: [...DEFAULT_COMMISSION.handlers, { id: 'group-zfw', kind: 'stationed-group', name: '驻市委政法委纪检监察组' }],
+          handlers: [
+            ...DEFAULT_COMMISSION.handlers,
+            { id: 'group-zfw', kind: 'stationed-group', name: '驻市委政法委纪检监察组' },
+          ],
         },
       },
     });
     ext = await launchExtension();
     // 第四监督检查室's officer: writes the unit dossiers, reads the workspace.
-    await enrol(ext, server.url, server.token({ user: 'li', name: '李明', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] }));
+    await enrol(
+      ext,
+      server.url,
+      server.token({
+        user: 'li',
+        name: '李明',
+        grants: [
+          { role: 'viewer', doc: 'workspace' },
+          { role: 'editor', doc: 'unit:*' },
+        ],
+      }),
+    );
     board = await ext.page('clues.html');
     await board.setViewportSize({ width: 1280, height: 900 });
     dossier = await ext.page('sidepanel.html#unit/ZF08');
@@ -61,7 +110,9 @@ describe('problem clues: the canteen case, stage by stage', () => {
   }
 
   test('the board lists every clue in scope with its stage; an imported one keeps the stage its file gave', async () => {
-    await expect.poll(() => board.getByTestId('clue-count').textContent(), { timeout: 30_000 }).toBe('显示 1 条，共 1 条');
+    await expect
+      .poll(() => board.getByTestId('clue-count').textContent(), { timeout: 30_000 })
+      .toBe('显示 1 条，共 1 条');
     const row = board.locator('tr[data-clue="XS2019-007"]');
     await expect(row.locator('[data-stage]').textContent()).resolves.toBe('谈话函询');
     await expect(row.textContent()).resolves.toContain('周建国（澜江市司法局）');
@@ -87,7 +138,11 @@ describe('problem clues: the canteen case, stage by stage', () => {
     await expect.poll(yellowDots, { timeout: 15_000 }).toContain('黄点 1');
     await expect(dossier.locator('#clues-h + ul').textContent()).resolves.toContain('受理');
     // Who registered it is the server's word (the clientID the write came under), once stored.
-    await expect.poll(() => detail().locator('[data-step=received] [data-author]').getAttribute('data-author'), { timeout: 15_000 }).toBe('li');
+    await expect
+      .poll(() => detail().locator('[data-step=received] [data-author]').getAttribute('data-author'), {
+        timeout: 15_000,
+      })
+      .toBe('li');
   });
 
   test('交办 to the stationed group, 初步核实, then a 监察建议书 due in 30 days: the dot carries the deadline', async () => {
@@ -119,22 +174,40 @@ describe('problem clues: the canteen case, stage by stage', () => {
     await expect(detail().getByTestId('clue-deadline').textContent()).resolves.toContain('2019年12月5日');
     // Past that day with no report: overdue on the board, and a warning on the unit's dossier.
     await expect(detail().getByTestId('clue-deadline').textContent()).resolves.toContain('已逾期');
-    await expect.poll(() => dossier.locator('.warning').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('整改期限2019年12月5日已过')]));
+    await expect
+      .poll(() => dossier.locator('.warning').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('整改期限2019年12月5日已过')]));
     await expect(detail().getByTestId('clue-dot').textContent()).resolves.toContain('整改期限 2019年12月5日');
     // The dossier says the same as the board: the rectification deadline, overdue.
-    await expect.poll(() => dossier.locator('#clues-h + ul').textContent()).toContain('整改期限 2019年12月5日 ⚠ 已逾期');
+    await expect
+      .poll(() => dossier.locator('#clues-h + ul').textContent())
+      .toContain('整改期限 2019年12月5日 ⚠ 已逾期');
   });
 
   test('整改报告 received, then 办结: the warning lifts, every step is dated, documented and attributed', async () => {
-    await step('整改报告', { 'cs-on': '2019-12-03', 'cs-note': '制定了食堂管理制度；定点采购每月一结账，公对公付款；食堂账目单独建账，每月公开' });
-    await expect.poll(() => dossier.locator('.warning').allTextContents()).not.toEqual(expect.arrayContaining([expect.stringContaining('整改期限')]));
+    await step('整改报告', {
+      'cs-on': '2019-12-03',
+      'cs-note': '制定了食堂管理制度；定点采购每月一结账，公对公付款；食堂账目单独建账，每月公开',
+    });
+    await expect
+      .poll(() => dossier.locator('.warning').allTextContents())
+      .not.toEqual(expect.arrayContaining([expect.stringContaining('整改期限')]));
     await expect(detail().getByTestId('clue-dot').textContent()).resolves.toContain('2019年12月3日 报送整改报告');
-    await expect.poll(() => dossier.locator('#clues-h + ul').textContent()).toContain('整改期限 2019年12月5日 ✓ 已按期办理');
+    await expect
+      .poll(() => dossier.locator('#clues-h + ul').textContent())
+      .toContain('整改期限 2019年12月5日 ✓ 已按期办理');
     await step('办结', { 'cs-on': '2019-12-20' });
     await expect.poll(() => detail().getAttribute('data-stage')).toBe('closed');
     await expect(board.getByTestId('clue-step-form').count()).resolves.toBe(0);
     const steps = detail().locator('[data-testid=clue-steps] > li');
-    await expect(steps.locator('strong').allTextContents()).resolves.toEqual(['受理', '交办', '初步核实', '监察建议书', '整改报告', '办结']);
+    await expect(steps.locator('strong').allTextContents()).resolves.toEqual([
+      '受理',
+      '交办',
+      '初步核实',
+      '监察建议书',
+      '整改报告',
+      '办结',
+    ]);
     await expect(steps.nth(1).textContent()).resolves.toContain('问题线索交办单（澜纪交〔2019〕8号）');
     await expect(steps.nth(3).textContent()).resolves.toContain('监察建议书（驻政法委纪建〔2019〕2号）');
     await expect.poll(() => detail().locator('[data-author=li]').count(), { timeout: 15_000 }).toBe(6);
@@ -152,7 +225,9 @@ describe('problem clues: the canteen case, stage by stage', () => {
     const back = await dossier.locator('[data-testid=clue-board-link]').first().getAttribute('href');
     const page = await ext.context.newPage();
     await page.goto(back!);
-    await expect.poll(() => page.getByTestId('clue-detail').locator('h2').textContent(), { timeout: 30_000 }).toBe('反映市直某局食堂管理存在问题');
+    await expect
+      .poll(() => page.getByTestId('clue-detail').locator('h2').textContent(), { timeout: 30_000 })
+      .toBe('反映市直某局食堂管理存在问题');
     await page.close();
     // The board filters by stage, unit, assignee and deadline.
     await board.locator('a', { hasText: '返回线索台账' }).click();

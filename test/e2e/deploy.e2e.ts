@@ -10,8 +10,20 @@ import { badges } from './support/cdp-badges.ts';
 import type { Page } from 'puppeteer-core';
 import { launchFirefoxExtension, type FirefoxExtension } from './support/firefox.ts';
 import { firefoxBadges } from './support/firefox-dom.ts';
-import { FIREFOX_DISTRIBUTION, inPrivateMount, launchManagedChromium, policyFolders, type PolicyFolders } from './support/managed-browsers.ts';
-import { expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
+import {
+  FIREFOX_DISTRIBUTION,
+  inPrivateMount,
+  launchManagedChromium,
+  policyFolders,
+  type PolicyFolders,
+} from './support/managed-browsers.ts';
+import {
+  expectedIndex,
+  expectedLabel,
+  PORTAL_CADRES,
+  PORTAL_SEED,
+  startFixtureServer,
+} from './support/portal-fixtures.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -50,7 +62,10 @@ function freePort(): Promise<number> {
 }
 
 /** The machine's own policy files: the test must leave them as it found them. */
-const MACHINE_POLICIES = ['/etc/chromium/policies/managed/dossier-lens.json', join(FIREFOX_DISTRIBUTION, 'policies.json')];
+const MACHINE_POLICIES = [
+  '/etc/chromium/policies/managed/dossier-lens.json',
+  join(FIREFOX_DISTRIBUTION, 'policies.json'),
+];
 const machinePolicies = () => MACHINE_POLICIES.filter((p) => existsSync(p));
 
 describe("the README's deployment section, followed from scratch", () => {
@@ -77,7 +92,11 @@ describe("the README's deployment section, followed from scratch", () => {
       FIREFOX_POLICIES: folders.firefoxPolicies,
     });
     // Its own process group, so the server it leaves running is stopped with it.
-    script = spawn('bash', ['-euo', 'pipefail', '-c', steps], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    script = spawn('bash', ['-euo', 'pipefail', '-c', steps], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     script.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     script.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -85,14 +104,37 @@ describe("the README's deployment section, followed from scratch", () => {
     if (code !== 0) throw new Error(`the README's steps failed (exit ${code}):\n${output}`);
     // Step 3 left the server starting in the background.
     const end = Date.now() + 60_000;
-    while (!(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) {
+    while (
+      !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (Date.now() > end) throw new Error(`the server of step 3 did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     // Dossiers to badge: an administrator seeds the fresh server, as an organisation would import.
     const data = join(dl, 'data');
-    await seed(`ws://127.0.0.1:${port}`, mintToken(data, { user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] }), PORTAL_SEED);
-    officer = mintToken(data, { user: 'reader', name: '读者', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
+    await seed(
+      `ws://127.0.0.1:${port}`,
+      mintToken(data, {
+        user: 'seed',
+        name: '种子',
+        grants: [
+          { role: 'admin', doc: 'workspace' },
+          { role: 'editor', doc: 'unit:*' },
+        ],
+      }),
+      PORTAL_SEED,
+    );
+    officer = mintToken(data, {
+      user: 'reader',
+      name: '读者',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+      ],
+    });
     const index = await expectedIndex(`ws://127.0.0.1:${port}`, officer, PORTAL_CADRES);
     labels = { ouyang: expectedLabel(index, 'C004', '欧阳明'), li: expectedLabel(index, 'C005', '李娜') };
   }, 300_000); // the steps build the extension for both browsers: about a minute alone on the machine
@@ -119,7 +161,12 @@ describe("the README's deployment section, followed from scratch", () => {
     expect(Object.keys(policy.ExtensionSettings)).toEqual([id]);
     expect(policy['3rdparty'].extensions[id!].serverUrl).toBe(`ws://127.0.0.1:${port}`);
     const crx = await fetch(`http://127.0.0.1:${port}/extension/${/dossier-lens-[\d.]+\.crx/.exec(xml)![0]}`);
-    expect([crx.status, Buffer.from(await crx.arrayBuffer()).subarray(0, 4).toString('latin1')]).toEqual([200, 'Cr24']);
+    expect([
+      crx.status,
+      Buffer.from(await crx.arrayBuffer())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ]).toEqual([200, 'Cr24']);
     // The key is the organisation's: beside the release, never in the served folder.
     expect((await fetch(`http://127.0.0.1:${port}/extension/extension-key.pem`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/extension/../extension-key.pem`)).status).toBe(404);
@@ -132,17 +179,27 @@ describe("the README's deployment section, followed from scratch", () => {
       const options = await chromium.context.newPage();
       // The browser downloads and installs it shortly after starting: until then the page fails.
       await expect
-        .poll(async () => {
-          await options.goto(`chrome-extension://${id}/options.html`).catch(() => undefined);
-          return options.getByTestId('whoami-name').textContent({ timeout: 2000 }).catch(() => '');
-        }, { timeout: 60_000, interval: 1000 })
+        .poll(
+          async () => {
+            await options.goto(`chrome-extension://${id}/options.html`).catch(() => undefined);
+            return options
+              .getByTestId('whoami-name')
+              .textContent({ timeout: 2000 })
+              .catch(() => '');
+          },
+          { timeout: 60_000, interval: 1000 },
+        )
         .toContain('张三');
       await expect(options.locator('body').textContent()).resolves.toContain('此连接由单位统一配置');
       // The background syncs with the policy's connection (the options page shows its status).
-      await expect.poll(() => options.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 }).toBe('online');
+      await expect
+        .poll(() => options.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 })
+        .toBe('online');
       const portal = await chromium.context.newPage();
       await portal.goto(`${fixtures.origin}/legacy-gbk.html`);
-      await expect.poll(async () => (await badges(portal)).map((b) => b.label), { timeout: 30_000 }).toEqual(expect.arrayContaining([labels.ouyang, labels.li]));
+      await expect
+        .poll(async () => (await badges(portal)).map((b) => b.label), { timeout: 30_000 })
+        .toEqual(expect.arrayContaining([labels.ouyang, labels.li]));
     } finally {
       await chromium.close();
     }
@@ -156,13 +213,25 @@ describe("the README's deployment section, followed from scratch", () => {
       const browser = ff;
       // The browser downloads and installs it shortly after starting: until then the page fails.
       let options: Page | undefined;
-      await expect.poll(async () => (options = await browser.page('options.html').catch(() => undefined)) !== undefined, { timeout: 60_000, interval: 1000 }).toBe(true);
+      await expect
+        .poll(async () => (options = await browser.page('options.html').catch(() => undefined)) !== undefined, {
+          timeout: 60_000,
+          interval: 1000,
+        })
+        .toBe(true);
       const text = (selector: string) => options!.$eval(selector, (e) => e.textContent ?? '').catch(() => '');
       await expect.poll(() => text('[data-testid=whoami-name]'), { timeout: 20_000 }).toContain('张三');
       await expect.poll(() => text('body')).toContain('此连接由单位统一配置');
-      await expect.poll(() => options!.$eval('[data-testid=status-line]', (e) => e.getAttribute('data-connection')).catch(() => null), { timeout: 30_000 }).toBe('online');
+      await expect
+        .poll(
+          () => options!.$eval('[data-testid=status-line]', (e) => e.getAttribute('data-connection')).catch(() => null),
+          { timeout: 30_000 },
+        )
+        .toBe('online');
       const portal = await ff.open(`${fixtures.origin}/legacy-gbk.html`);
-      await expect.poll(async () => (await firefoxBadges(browser, portal)).map((b) => b.label), { timeout: 30_000 }).toEqual(expect.arrayContaining([labels.ouyang, labels.li]));
+      await expect
+        .poll(async () => (await firefoxBadges(browser, portal)).map((b) => b.label), { timeout: 30_000 })
+        .toEqual(expect.arrayContaining([labels.ouyang, labels.li]));
     } finally {
       await ff?.close();
       wrapper.remove();

@@ -3,9 +3,23 @@ import type { Server } from 'node:http';
 import type { Page } from 'puppeteer-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { closeSidebar, dossierTabs, launchFirefoxExtension, sidebarText, tabText, type FirefoxExtension } from './support/firefox.ts';
+import {
+  closeSidebar,
+  dossierTabs,
+  launchFirefoxExtension,
+  sidebarText,
+  tabText,
+  type FirefoxExtension,
+} from './support/firefox.ts';
 import { clickBadge, firefoxBadges } from './support/firefox-dom.ts';
-import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
+import {
+  dossierOnlyStrings,
+  expectedIndex,
+  expectedLabel,
+  PORTAL_CADRES,
+  PORTAL_SEED,
+  startFixtureServer,
+} from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
@@ -27,7 +41,18 @@ describe('Firefox ESR: the core scenes', () => {
   const session = async () => {
     const page = await ff.page('options.html');
     try {
-      return await page.evaluate(async () => (await (globalThis as unknown as { browser: { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } } }).browser.storage.session.get('panelTarget')).panelTarget?.target);
+      return await page.evaluate(
+        async () =>
+          (
+            await (
+              globalThis as unknown as {
+                browser: {
+                  storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } };
+                };
+              }
+            ).browser.storage.session.get('panelTarget')
+          ).panelTarget?.target,
+      );
     } finally {
       await page.close();
     }
@@ -35,7 +60,14 @@ describe('Firefox ESR: the core scenes', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    admin = server.token({
+      user: 'seed',
+      name: '种子',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, PORTAL_SEED);
     fixtures = await startFixtureServer();
     ff = await launchFirefoxExtension({ portals: ['http://127.0.0.1/*'] });
@@ -47,7 +79,16 @@ describe('Firefox ESR: the core scenes', () => {
     fixtures?.server.close();
   });
 
-  const officer = () => server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'notes:*' }] });
+  const officer = () =>
+    server.token({
+      user: 'officer',
+      name: '李四',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+        { role: 'editor', doc: 'notes:*' },
+      ],
+    });
 
   test('enrol from the options page: who the server says we are', async () => {
     const token = officer();
@@ -65,44 +106,80 @@ describe('Firefox ESR: the core scenes', () => {
   test('badges on the fixture portals: GBK roster, profile form, letter with a frame, SPA, hostile strings', async () => {
     let page = await ff.open(`${fixtures.origin}/legacy-gbk.html`);
     expect(await page.$eval('#roster tr:nth-child(4) td:nth-child(2)', (e) => e.textContent)).toBe('王芳芳');
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want('张伟', 'C001'), want('市交通运输局', 'U02'), want('张伟', 'C002'), want('市教育局', 'U01'), want('市教育局', 'U01'),
-      want('张伟', '?2'), want('市财政局', 'U03'), want('欧阳明', 'C004'), want('市财政局', 'U03'), want('李娜', 'C005'),
-      want('市卫生健康委员会', 'U04'), want('王　芳', 'C003'), want('市教育局', 'U01'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want('张伟', 'C001'),
+        want('市交通运输局', 'U02'),
+        want('张伟', 'C002'),
+        want('市教育局', 'U01'),
+        want('市教育局', 'U01'),
+        want('张伟', '?2'),
+        want('市财政局', 'U03'),
+        want('欧阳明', 'C004'),
+        want('市财政局', 'U03'),
+        want('李娜', 'C005'),
+        want('市卫生健康委员会', 'U04'),
+        want('王　芳', 'C003'),
+        want('市教育局', 'U01'),
+      ]);
     for (const b of await firefoxBadges(ff, page)) expect([b.mode, b.hostAttributes]).toEqual(['closed', ['style']]);
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/profile.html`);
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want('王芳', 'C003'), want('市教育局', 'U01'),
-      want('考察组成员：李娜（市卫生健康委员会）', 'C005', '李娜'), want('考察组成员：李娜（市卫生健康委员会）', 'U04', '市卫生健康委员会'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want('王芳', 'C003'),
+        want('市教育局', 'U01'),
+        want('考察组成员：李娜（市卫生健康委员会）', 'C005', '李娜'),
+        want('考察组成员：李娜（市卫生健康委员会）', 'U04', '市卫生健康委员会'),
+      ]);
     expect(await page.$eval('#candidate', (e) => (e as HTMLInputElement).value)).toBe('张伟');
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/letter.html`);
     const p2 = '经研究，市教育局局长张伟同志拟参加年度评优。另，市交通运输局副局长张伟同志已于上月调离原岗位。';
     const p3 = '张伟同志的有关情况另行报送。王芳芳同志、欧阳明华同志不在本次范围，会议由王芳主持。';
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want(p2, 'U01', '市教育局'), want(p2, 'C002', '张伟'), want(p2, 'U02', '市交通运输局'), want(p2, 'C001', '张伟'),
-      want(p3, '?2', '张伟'), want(p3, 'C003', '王芳'), want('附件：欧阳明同志简历', 'C004', '欧阳明'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want(p2, 'U01', '市教育局'),
+        want(p2, 'C002', '张伟'),
+        want(p2, 'U02', '市交通运输局'),
+        want(p2, 'C001', '张伟'),
+        want(p3, '?2', '张伟'),
+        want(p3, 'C003', '王芳'),
+        want('附件：欧阳明同志简历', 'C004', '欧阳明'),
+      ]);
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/spa.html`);
-    const page1 = [want('张伟', 'C002'), want('市教育局', 'U01'), want('王芳', 'C003'), want('市教育局', 'U01'), want('市教育局', 'U01')];
+    const page1 = [
+      want('张伟', 'C002'),
+      want('市教育局', 'U01'),
+      want('王芳', 'C003'),
+      want('市教育局', 'U01'),
+      want('市教育局', 'U01'),
+    ];
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(page1);
     await page.click('#page2');
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('李娜', 'C005'), want('市卫生健康委员会', 'U04')]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([want('李娜', 'C005'), want('市卫生健康委员会', 'U04')]);
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/hostile.html`);
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want(`<img src=x onerror="window.__pwned='cell'">王芳`, 'C003', '王芳'), want('市教育局', 'U01'),
-      want('钱七<img src=x onerror=__pwned=9>', 'C006'), want('市教育局', 'U01'),
-      want(`"><script>window.__pwned='script'</script>欧阳明`, 'C004', '欧阳明'), want('市财政局', 'U03'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want(`<img src=x onerror="window.__pwned='cell'">王芳`, 'C003', '王芳'),
+        want('市教育局', 'U01'),
+        want('钱七<img src=x onerror=__pwned=9>', 'C006'),
+        want('市教育局', 'U01'),
+        want(`"><script>window.__pwned='script'</script>欧阳明`, 'C004', '欧阳明'),
+        want('市财政局', 'U03'),
+      ]);
     // Hovering builds each card from the dossier's strings: nothing may run.
     for (const b of await firefoxBadges(ff, page)) await clickBadge(ff, page, b, 'hover');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
@@ -113,9 +190,14 @@ describe('Firefox ESR: the core scenes', () => {
     const forbidden = dossierOnlyStrings(index);
     for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html']) {
       const page = await ff.open(`${fixtures.origin}/${file}`);
-      await expect.poll(async () => (await firefoxBadges(ff, page)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(async () => (await firefoxBadges(ff, page)).length, { timeout: 20_000 })
+        .toBeGreaterThanOrEqual(1);
       await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), forbidden);
+      const found = await page.evaluate(
+        (f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f),
+        forbidden,
+      );
       expect(found, file).toEqual([]);
       await page.close();
     }
@@ -137,23 +219,32 @@ describe('Firefox ESR: the core scenes', () => {
     await closeSidebar(ff);
     await expect.poll(() => sidebarText(ff)).toBe('');
     await clickBadge(ff, page, await badge('李娜'));
-    await expect.poll(() => dossierTabs(ff), { timeout: 10_000 }).toEqual([expect.stringMatching(/sidepanel\.html#cadre\/C005$/)]);
-    await expect.poll(async () => tabText(ff, (await dossierTabs(ff))[0]!, '#dossier-name'), { timeout: 20_000 }).toContain('李娜');
+    await expect
+      .poll(() => dossierTabs(ff), { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/sidepanel\.html#cadre\/C005$/)]);
+    await expect
+      .poll(async () => tabText(ff, (await dossierTabs(ff))[0]!, '#dossier-name'), { timeout: 20_000 })
+      .toContain('李娜');
     // The next click reuses that tab rather than opening another.
     await clickBadge(ff, page, await badge('欧阳明'));
-    await expect.poll(() => dossierTabs(ff), { timeout: 10_000 }).toEqual([expect.stringMatching(/sidepanel\.html#cadre\/C004$/)]);
-    await expect.poll(async () => tabText(ff, (await dossierTabs(ff))[0]!, '#dossier-name'), { timeout: 20_000 }).toContain('欧阳明');
+    await expect
+      .poll(() => dossierTabs(ff), { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/sidepanel\.html#cadre\/C004$/)]);
+    await expect
+      .poll(async () => tabText(ff, (await dossierTabs(ff))[0]!, '#dossier-name'), { timeout: 20_000 })
+      .toContain('欧阳明');
     await page.close();
   });
 
-  test('an edit made offline merges with a colleague\'s when the server returns', async () => {
+  test("an edit made offline merges with a colleague's when the server returns", async () => {
     const colleague = await nodeWorkspace(server.url, admin);
     try {
       const { dossiers, synced } = await colleague.unit('U03');
       await synced.whenSynced();
       const panel = await ff.page('sidepanel.html#cadre/C004');
       const records = () => panel.$$eval('[data-record-id]', (els) => els.map((e) => e.textContent ?? ''));
-      const connection = () => panel.$eval('[data-testid=status-line]', (e) => e.getAttribute('data-connection')).catch(() => null);
+      const connection = () =>
+        panel.$eval('[data-testid=status-line]', (e) => e.getAttribute('data-connection')).catch(() => null);
       await expect.poll(records, { timeout: 20_000 }).toHaveLength(1);
       await expect.poll(connection, { timeout: 20_000 }).toBe('online');
 
@@ -168,18 +259,40 @@ describe('Firefox ESR: the core scenes', () => {
       await panel.locator('#rec-summary').fill('火狐离线：个人事项报告');
       await panel.locator('form button[type=submit]').click();
       await expect.poll(records).toEqual(expect.arrayContaining([expect.stringContaining('火狐离线：个人事项报告')]));
-      expect(dossiers.records.put({
-        id: 'R-colleague', subject: { type: 'cadre', id: 'C004' }, colour: 'red', kind: 'commendation', decisionDate: '2025-08-01',
-        sourceDept: '市委组织部', summary: '同事离线：嘉奖', status: 'active',
-      }).ok).toBe(true);
+      expect(
+        dossiers.records.put({
+          id: 'R-colleague',
+          subject: { type: 'cadre', id: 'C004' },
+          colour: 'red',
+          kind: 'commendation',
+          decisionDate: '2025-08-01',
+          sourceDept: '市委组织部',
+          summary: '同事离线：嘉奖',
+          status: 'active',
+        }).ok,
+      ).toBe(true);
 
       await server.restart();
-      await expect.poll(records, { timeout: 45_000 }).toEqual(
-        expect.arrayContaining([expect.stringContaining('火狐离线：个人事项报告'), expect.stringContaining('同事离线：嘉奖')]),
-      );
+      await expect
+        .poll(records, { timeout: 45_000 })
+        .toEqual(
+          expect.arrayContaining([
+            expect.stringContaining('火狐离线：个人事项报告'),
+            expect.stringContaining('同事离线：嘉奖'),
+          ]),
+        );
       await expect.poll(connection, { timeout: 20_000 }).toBe('online');
       // The colleague has the officer's record too: the same dossier on both sides.
-      await expect.poll(() => dossiers.records.list().map((r) => (r.ok ? r.value.summary : r.id)).sort(), { timeout: 20_000 }).toEqual(['同事离线：嘉奖', '火狐离线：个人事项报告', '诫勉'].sort());
+      await expect
+        .poll(
+          () =>
+            dossiers.records
+              .list()
+              .map((r) => (r.ok ? r.value.summary : r.id))
+              .sort(),
+          { timeout: 20_000 },
+        )
+        .toEqual(['同事离线：嘉奖', '火狐离线：个人事项报告', '诫勉'].sort());
       await panel.close();
     } finally {
       await colleague.close();

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { editorToken, enrol, launchExtension, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  editorToken,
+  enrol,
+  launchExtension,
+  seededServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { gatedProxy, type Gate } from './support/gate.ts';
 
 /**
@@ -22,14 +29,19 @@ async function recordedPage(ext: ExtensionBrowser, path: string): Promise<Page> 
     new MutationObserver(() => {
       const state = document.querySelector('[data-testid=status-line]')?.getAttribute('data-connection');
       if (state && seen.states[seen.states.length - 1] !== state) seen.states.push(state);
-      if (document.querySelector('[data-testid=dossier-waiting][data-state=not-found]') || /本机档案中没有/.test(document.body?.textContent ?? '')) seen.notFound = true;
+      if (
+        document.querySelector('[data-testid=dossier-waiting][data-state=not-found]') ||
+        /本机档案中没有/.test(document.body?.textContent ?? '')
+      )
+        seen.notFound = true;
     }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   });
   await page.goto(`chrome-extension://${ext.extensionId}/${path}`);
   return page;
 }
 
-const recorded = (page: Page) => page.evaluate(() => (globalThis as any).__recorded as { states: string[]; notFound: boolean });
+const recorded = (page: Page) =>
+  page.evaluate(() => (globalThis as any).__recorded as { states: string[]; notFound: boolean });
 const connection = (page: Page) => page.getByTestId('status-line').getAttribute('data-connection');
 const waiting = (page: Page) => page.getByTestId('dossier-waiting');
 

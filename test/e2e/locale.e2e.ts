@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { enrol, launchExtension, ROOT, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  ROOT,
+  saveScreenshot,
+  seededServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { SMALL_CITY } from './support/seed.ts';
 
 /**
@@ -28,8 +36,12 @@ function dataStrings(server: TestServer): string[] {
     else if (x && typeof x === 'object') Object.values(x).forEach(walk);
   };
   walk(SMALL_CITY);
-  const cells = readFileSync(CLUES, 'utf8').split(/\r?\n/).flatMap((line) => line.split(','));
-  return [...values, ...cells, ...Object.values(TYPED), '张三', 'alice', '管理员', server.url, server.httpUrl].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  const cells = readFileSync(CLUES, 'utf8')
+    .split(/\r?\n/)
+    .flatMap((line) => line.split(','));
+  return [...values, ...cells, ...Object.values(TYPED), '张三', 'alice', '管理员', server.url, server.httpUrl]
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length);
 }
 
 /** What a person reads: visible text and accessible names. */
@@ -100,7 +112,9 @@ for (const locale of ['zh-CN', 'en'] as const) {
     test('side panel: a dossier with grade, warnings, periods, records, flags, clues, forms with errors and its history', async () => {
       const page = await ext.page('sidepanel.html#cadre/C001');
       await expect.poll(() => page.locator('[data-record-id]').count(), { timeout: 20_000 }).toBe(3);
-      await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+      await expect
+        .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+        .toBe('online');
       await page.locator('details.grade summary').click();
       await page.locator('section[aria-labelledby=records-h] > button').click();
       await page.locator('form[aria-labelledby=add-record-h] button[type=submit]').click();

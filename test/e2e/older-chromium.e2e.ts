@@ -22,13 +22,16 @@ const CHROMIUM_109 = {
     delete m.side_panel;
   },
   prepend: {
-    'content-scripts/overlay.js': 'for (const k of ["showPopover", "hidePopover", "togglePopover"]) delete HTMLElement.prototype[k];',
+    'content-scripts/overlay.js':
+      'for (const k of ["showPopover", "hidePopover", "togglePopover"]) delete HTMLElement.prototype[k];',
   },
 };
 
 /** Chromium 114–115: chrome.sidePanel without open(). */
 const CHROMIUM_114 = {
-  prepend: { 'background.js': 'Object.defineProperty(chrome.sidePanel, "open", { value: undefined, configurable: true });' },
+  prepend: {
+    'background.js': 'Object.defineProperty(chrome.sidePanel, "open", { value: undefined, configurable: true });',
+  },
 };
 
 describe('older Chromium kernels: the fallbacks', () => {
@@ -38,9 +41,24 @@ describe('older Chromium kernels: the fallbacks', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    const admin = server.token({
+      user: 'seed',
+      name: '种子',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, PORTAL_SEED);
-    token = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }, { role: 'viewer', doc: 'notes:*' }] });
+    token = server.token({
+      user: 'officer',
+      name: '李四',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+        { role: 'viewer', doc: 'notes:*' },
+      ],
+    });
     fixtures = await startFixtureServer();
   });
   afterAll(async () => {
@@ -54,14 +72,24 @@ describe('older Chromium kernels: the fallbacks', () => {
     await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
     return page;
   }
-  const badgeOf = async (page: Page, name: string) => (await badges(page)).find((b) => b.label.startsWith(`${name} ·`))!.button;
-  const dossierTabs = (ext: ExtensionBrowser) => ext.context.pages().filter((p) => p.url().startsWith(`chrome-extension://${ext.extensionId}/sidepanel.html`));
-  const dossierName = (p: Page) => p.locator('#dossier-name').textContent({ timeout: 1000 }).catch(() => '');
+  const badgeOf = async (page: Page, name: string) =>
+    (await badges(page)).find((b) => b.label.startsWith(`${name} ·`))!.button;
+  const dossierTabs = (ext: ExtensionBrowser) =>
+    ext.context.pages().filter((p) => p.url().startsWith(`chrome-extension://${ext.extensionId}/sidepanel.html`));
+  const dossierName = (p: Page) =>
+    p
+      .locator('#dossier-name')
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
 
   test('Chromium 109–113: the badge card shows without popovers; the dossier opens in one tab that follows later clicks', async () => {
     const ext = await launchExtension({ portals: ['http://127.0.0.1/*'], patch: CHROMIUM_109 });
     try {
-      expect(await ext.background.evaluate(() => typeof (globalThis as unknown as { chrome: { sidePanel?: unknown } }).chrome.sidePanel)).toBe('undefined');
+      expect(
+        await ext.background.evaluate(
+          () => typeof (globalThis as unknown as { chrome: { sidePanel?: unknown } }).chrome.sidePanel,
+        ),
+      ).toBe('undefined');
       await enrol(ext, server.url, token);
       const page = await roster(ext);
 
@@ -69,17 +97,23 @@ describe('older Chromium kernels: the fallbacks', () => {
       const where = '市卫生健康委员会 · 副主任';
       expect(await accessibleTexts(page)).not.toContain(where);
       await focusBackendNode(page, await badgeOf(page, '李娜'));
-      await expect.poll(() => accessibleTexts(page), { timeout: 10_000 }).toEqual(expect.arrayContaining([where, tx.legend]));
+      await expect
+        .poll(() => accessibleTexts(page), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining([where, tx.legend]));
       await page.keyboard.press('Escape');
       await expect.poll(() => accessibleTexts(page)).not.toContain(where);
 
       // Enter opens the dossier: no side panel, so in a tab.
       await page.keyboard.press('Enter');
-      await expect.poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 }).toEqual(['#cadre/C005']);
+      await expect
+        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
+        .toEqual(['#cadre/C005']);
       await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('李娜');
       // The next badge reuses that tab.
       await clickBackendNode(page, await badgeOf(page, '欧阳明'));
-      await expect.poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 }).toEqual(['#cadre/C004']);
+      await expect
+        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
+        .toEqual(['#cadre/C004']);
       await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('欧阳明');
     } finally {
       await ext.close();
@@ -89,11 +123,17 @@ describe('older Chromium kernels: the fallbacks', () => {
   test('Chromium 114–115: a side panel that cannot be opened from a click: the dossier opens in a tab', async () => {
     const ext = await launchExtension({ portals: ['http://127.0.0.1/*'], patch: CHROMIUM_114 });
     try {
-      expect(await ext.background.evaluate(() => typeof (globalThis as unknown as { chrome: { sidePanel: { open?: unknown } } }).chrome.sidePanel.open)).toBe('undefined');
+      expect(
+        await ext.background.evaluate(
+          () => typeof (globalThis as unknown as { chrome: { sidePanel: { open?: unknown } } }).chrome.sidePanel.open,
+        ),
+      ).toBe('undefined');
       await enrol(ext, server.url, token);
       const page = await roster(ext);
       await clickBackendNode(page, await badgeOf(page, '欧阳明'));
-      await expect.poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 }).toEqual(['#cadre/C004']);
+      await expect
+        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
+        .toEqual(['#cadre/C004']);
       await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('欧阳明');
     } finally {
       await ext.close();

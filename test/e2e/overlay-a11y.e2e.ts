@@ -3,9 +3,23 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DemoCity } from '../../core/demo/index.ts';
 import { startPortal, type RunningPortal } from '../../demo/portal/server.ts';
 import { expectAccessible } from './support/axe.ts';
-import { accessibleButtonsInOrder, attr, axNodes, badges, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import {
+  accessibleButtonsInOrder,
+  attr,
+  axNodes,
+  badges,
+  piercedDocument,
+  type CdpNode,
+} from './support/cdp-badges.ts';
 import { loadDemoCity } from './support/demo-city.ts';
-import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 
 /**
  * The overlay on the demo portal's roster (the first 200 of the demo city's 1,072 cadres, as
@@ -19,7 +33,8 @@ import { enrol, launchExtension, saveScreenshot, startTestServer, type Extension
 async function buttons(page: Page): Promise<{ label: string; classes: string[] }[]> {
   const out: { label: string; classes: string[] }[] = [];
   const walk = (n: CdpNode) => {
-    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label')) out.push({ label: attr(n, 'aria-label')!, classes: (attr(n, 'class') ?? '').split(/\s+/) });
+    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label'))
+      out.push({ label: attr(n, 'aria-label')!, classes: (attr(n, 'class') ?? '').split(/\s+/) });
     for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(c);
   };
   walk(await piercedDocument(page));
@@ -38,7 +53,18 @@ describe('the overlay on the demo roster, for keyboard and screen reader users',
     city = await loadDemoCity(server.url, admin);
     portal = await startPortal({ host: '127.0.0.1', port: 0 });
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
-    await enrol(ext, server.url, server.token({ user: 'li', name: '李审查', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] }));
+    await enrol(
+      ext,
+      server.url,
+      server.token({
+        user: 'li',
+        name: '李审查',
+        grants: [
+          { role: 'viewer', doc: 'workspace' },
+          { role: 'viewer', doc: 'unit:*' },
+        ],
+      }),
+    );
   }, 300_000);
   afterAll(async () => {
     await ext?.close();
@@ -46,43 +72,50 @@ describe('the overlay on the demo roster, for keyboard and screen reader users',
     await server?.close();
   });
 
-  test('the roster with its badges: links keep their names, axe finds nothing serious, badges in row order, the ordinary quiet', { timeout: 240_000 }, async () => {
-    const page = await ext.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${portal.url.replace(/\/$/, '')}/roster.html`);
-    const rows = city.cadres.slice(0, 200);
-    const names = new Set(rows.map((c) => c.name));
-    // Every row's name has its badge (the background syncs the whole city first: generous wait).
-    await expect
-      .poll(async () => (await badges(page)).filter((b) => names.has(b.after)).length, { timeout: 180_000, interval: 1000 })
-      .toBeGreaterThanOrEqual(rows.length);
+  test(
+    'the roster with its badges: links keep their names, axe finds nothing serious, badges in row order, the ordinary quiet',
+    { timeout: 240_000 },
+    async () => {
+      const page = await ext.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${portal.url.replace(/\/$/, '')}/roster.html`);
+      const rows = city.cadres.slice(0, 200);
+      const names = new Set(rows.map((c) => c.name));
+      // Every row's name has its badge (the background syncs the whole city first: generous wait).
+      await expect
+        .poll(async () => (await badges(page)).filter((b) => names.has(b.after)).length, {
+          timeout: 180_000,
+          interval: 1000,
+        })
+        .toBeGreaterThanOrEqual(rows.length);
 
-    // WCAG 4.1.2: the portal's links to the profiles are named by the name alone.
-    const links = (await axNodes(page)).filter((n) => n.role?.value === 'link').map((n) => n.name?.value ?? '');
-    const nameLinks = links.filter((l) => [...names].some((n) => l.startsWith(n)));
-    expect(nameLinks.length).toBeGreaterThanOrEqual(rows.length - 5);
-    expect(nameLinks.filter((l) => !names.has(l))).toEqual([]);
+      // WCAG 4.1.2: the portal's links to the profiles are named by the name alone.
+      const links = (await axNodes(page)).filter((n) => n.role?.value === 'link').map((n) => n.name?.value ?? '');
+      const nameLinks = links.filter((l) => [...names].some((n) => l.startsWith(n)));
+      expect(nameLinks.length).toBeGreaterThanOrEqual(rows.length - 5);
+      expect(nameLinks.filter((l) => !names.has(l))).toEqual([]);
 
-    // axe over the page with its badges (their hosts are in the page; their content is closed).
-    await expectAccessible(page, 'demo roster with badges');
+      // axe over the page with its badges (their hosts are in the page; their content is closed).
+      await expectAccessible(page, 'demo roster with badges');
 
-    // WCAG 2.4.3: the badges come in the rows' order (each row: name, then unit).
-    const order = (await badges(page)).filter((b) => names.has(b.after)).map((b) => b.after);
-    const rowOrder = rows.map((c) => c.name).filter((n) => order.includes(n));
-    expect(order.slice(0, 50)).toEqual(rowOrder.slice(0, 50));
-    // Screen readers get the same buttons, in the same order.
-    const ax = await accessibleButtonsInOrder(page);
-    const seen = await buttons(page);
-    expect(ax.filter((l) => seen.some((b) => b.label === l))).toEqual(seen.map((b) => b.label));
+      // WCAG 2.4.3: the badges come in the rows' order (each row: name, then unit).
+      const order = (await badges(page)).filter((b) => names.has(b.after)).map((b) => b.after);
+      const rowOrder = rows.map((c) => c.name).filter((n) => order.includes(n));
+      expect(order.slice(0, 50)).toEqual(rowOrder.slice(0, 50));
+      // Screen readers get the same buttons, in the same order.
+      const ax = await accessibleButtonsInOrder(page);
+      const seen = await buttons(page);
+      expect(ax.filter((l) => seen.some((b) => b.label === l))).toEqual(seen.map((b) => b.label));
 
-    // What the badges say: whatever names a black or yellow dot, a warning or a flag is loud; the
-    // rest (a grade, red or blue dots only) is quiet — and the ordinary is most of the roster.
-    const matters = /黑点|黄点|预警|负面清单/;
-    for (const b of seen) if (matters.test(b.label)) expect(b.classes, b.label).toContain('loud');
-    const quiet = seen.filter((b) => b.classes.includes('quiet')).length;
-    const loud = seen.filter((b) => b.classes.includes('loud')).length;
-    expect(quiet).toBeGreaterThan(loud);
-    await saveScreenshot(page, 'overlay-demo-roster');
-    await page.close();
-  });
+      // What the badges say: whatever names a black or yellow dot, a warning or a flag is loud; the
+      // rest (a grade, red or blue dots only) is quiet — and the ordinary is most of the roster.
+      const matters = /黑点|黄点|预警|负面清单/;
+      for (const b of seen) if (matters.test(b.label)) expect(b.classes, b.label).toContain('loud');
+      const quiet = seen.filter((b) => b.classes.includes('quiet')).length;
+      const loud = seen.filter((b) => b.classes.includes('loud')).length;
+      expect(quiet).toBeGreaterThan(loud);
+      await saveScreenshot(page, 'overlay-demo-roster');
+      await page.close();
+    },
+  );
 });

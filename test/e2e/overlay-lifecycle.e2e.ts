@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import { badges } from './support/cdp-badges.ts';
-import { launchExtension, startTestServer, stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  launchExtension,
+  startTestServer,
+  stopBackground,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
 import { PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
 
@@ -18,9 +24,23 @@ describe('the overlay before registration and across the back/forward cache', ()
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    admin = server.token({
+      user: 'seed',
+      name: '种子',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, PORTAL_SEED);
-    const officer = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
+    const officer = server.token({
+      user: 'officer',
+      name: '李四',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+      ],
+    });
     fixtures = await startFixtureServer();
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'], backForwardCache: true });
     const options = await ext.page('options.html');
@@ -40,7 +60,9 @@ describe('the overlay before registration and across the back/forward cache', ()
   test('a portal tab opened before the overlay is registered gets its badges without a reload', async () => {
     const options = await ext.page('options.html');
     // The state of a new profile's first moments: nothing registered yet.
-    await options.evaluate(() => (globalThis as any).chrome.scripting.unregisterContentScripts({ ids: ['dossier-lens-overlay'] }));
+    await options.evaluate(() =>
+      (globalThis as any).chrome.scripting.unregisterContentScripts({ ids: ['dossier-lens-overlay'] }),
+    );
     const page = await ext.context.newPage();
     await page.goto(`${fixtures.origin}/legacy-gbk.html`);
     expect(await badges(page)).toEqual([]);
@@ -80,8 +102,14 @@ describe('the overlay before registration and across the back/forward cache', ()
       const { dossiers, synced } = await ws.unit('U01');
       await synced.whenSynced();
       const put = dossiers.records.put({
-        id: 'R9', subject: { type: 'cadre', id: 'C003' }, colour: 'red', kind: 'commendation', decisionDate: '2025-08-01',
-        sourceDept: '市委组织部', summary: '嘉奖', status: 'active',
+        id: 'R9',
+        subject: { type: 'cadre', id: 'C003' },
+        colour: 'red',
+        kind: 'commendation',
+        decisionDate: '2025-08-01',
+        sourceDept: '市委组织部',
+        summary: '嘉奖',
+        status: 'active',
       });
       expect(put.ok).toBe(true);
       await ws.whenConfirmed();

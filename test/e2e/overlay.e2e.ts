@@ -2,10 +2,34 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
-import { accessibleButtons, accessibleButtonsInOrder, attr, axNodes, badges, clickBackendNode, countStyles, piercedDocument, type CdpNode } from './support/cdp-badges.ts';
+import {
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
+import {
+  accessibleButtons,
+  accessibleButtonsInOrder,
+  attr,
+  axNodes,
+  badges,
+  clickBackendNode,
+  countStyles,
+  piercedDocument,
+  type CdpNode,
+} from './support/cdp-badges.ts';
 import { expectAccessible } from './support/axe.ts';
-import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
+import {
+  dossierOnlyStrings,
+  expectedIndex,
+  expectedLabel,
+  PORTAL_CADRES,
+  PORTAL_SEED,
+  startFixtureServer,
+  tx,
+} from './support/portal-fixtures.ts';
 import { nodeWorkspace, seed } from './support/seed.ts';
 
 /**
@@ -112,13 +136,20 @@ async function layeredBadges(page: Page, tableId = 'roster'): Promise<LayeredBad
     for (const b of buttons) {
       let box: Box | null = null;
       try {
-        const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: b.backendNodeId })) as { model: { border: number[] } };
+        const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: b.backendNodeId })) as {
+          model: { border: number[] };
+        };
         const [x1, y1, , , x3, y3] = model.border as [number, number, number, number, number, number];
         box = { left: x1, top: y1, right: x3, bottom: y3 };
       } catch {
         // Not rendered (display: none): no box.
       }
-      out.push({ label: attr(b, 'aria-label')!, button: b.backendNodeId, compact: (attr(b, 'class') ?? '').split(/\s+/).includes('compact'), box });
+      out.push({
+        label: attr(b, 'aria-label')!,
+        button: b.backendNodeId,
+        compact: (attr(b, 'class') ?? '').split(/\s+/).includes('compact'),
+        box,
+      });
     }
     return out;
   } finally {
@@ -130,7 +161,11 @@ async function layeredBadges(page: Page, tableId = 'roster'): Promise<LayeredBad
  * Where the text of cell `col` is drawn in the row whose first cell (序号) reads `row`: the rect of
  * its last line, from a Range over the cell's text node (as the name is drawn, not the cell's box).
  */
-async function cellTextRects(page: Page, cells: { row: number; col: number }[], tableId = 'roster'): Promise<(Box | null)[]> {
+async function cellTextRects(
+  page: Page,
+  cells: { row: number; col: number }[],
+  tableId = 'roster',
+): Promise<(Box | null)[]> {
   return page.evaluate(
     ({ cells, tableId }) => {
       const table = document.getElementById(tableId) as HTMLTableElement;
@@ -164,7 +199,9 @@ async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
         if (r.width === 0 || r.height === 0) continue;
         boxes.forEach((b, i) => {
           if (b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom) {
-            out[i]!.push(`"${t.data.trim()}" at ${r.left.toFixed(1)},${r.top.toFixed(1)}–${r.right.toFixed(1)},${r.bottom.toFixed(1)}`);
+            out[i]!.push(
+              `"${t.data.trim()}" at ${r.left.toFixed(1)},${r.top.toFixed(1)}–${r.right.toFixed(1)},${r.bottom.toFixed(1)}`,
+            );
           }
         });
       }
@@ -177,7 +214,8 @@ async function textsUnder(page: Page, boxes: Box[]): Promise<string[][]> {
 async function badgeClasses(page: Page): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const walk = (n: CdpNode) => {
-    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label')) out.set(attr(n, 'aria-label')!, (attr(n, 'class') ?? '').split(/\s+/));
+    if (n.nodeName === 'BUTTON' && attr(n, 'aria-label'))
+      out.set(attr(n, 'aria-label')!, (attr(n, 'class') ?? '').split(/\s+/));
     for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(c);
     if (n.contentDocument) walk(n.contentDocument);
   };
@@ -251,7 +289,14 @@ describe('portal overlay', () => {
    * two-character one); the unit column is sized by
    * 市卫生健康委员会, so the shorter units have room for their pills and it has not.
    */
-  const tight = (e: LargeBadge): Form => (e.col === 1 ? (quiet(e) && [...e.text].length <= 2 ? 'pill' : 'mark') : e.text === '市卫生健康委员会' ? 'mark' : 'pill');
+  const tight = (e: LargeBadge): Form =>
+    e.col === 1
+      ? quiet(e) && [...e.text].length <= 2
+        ? 'pill'
+        : 'mark'
+      : e.text === '市卫生健康委员会'
+        ? 'mark'
+        : 'pill';
   /**
    * A quiet badge (nothing that matters: README, "What a badge says") is only its grade letter, so
    * it fits beside a two-character name where a loud one (dots, warning, flag) only fits as a mark.
@@ -272,10 +317,15 @@ describe('portal overlay', () => {
    * expected ones in order, each drawn in its expected form right after its own name (left edge
    * within 4 px of the name's end, overlapping the name's line) and over no text of the page.
    */
-  const placementProblems = async (page: Page, expected: LargeBadge[], form: (e: LargeBadge) => Form): Promise<string[]> => {
+  const placementProblems = async (
+    page: Page,
+    expected: LargeBadge[],
+    form: (e: LargeBadge) => Form,
+  ): Promise<string[]> => {
     const layered = await layeredBadges(page);
     const labels = layered.map((b) => b.label);
-    if (JSON.stringify(labels) !== JSON.stringify(expected.map((e) => e.label))) return [`badges: ${JSON.stringify(labels)}`];
+    if (JSON.stringify(labels) !== JSON.stringify(expected.map((e) => e.label)))
+      return [`badges: ${JSON.stringify(labels)}`];
     const names = await cellTextRects(page, expected);
     const problems: string[] = [];
     const drawn: { box: Box; what: string }[] = [];
@@ -283,24 +333,48 @@ describe('portal overlay', () => {
       const e = expected[i]!;
       const name = names[i];
       const what = `row ${e.row} ${e.label}`;
-      if (!b.box || !name) return void problems.push(`${what}: not drawn (badge ${JSON.stringify(b.box)}, name ${JSON.stringify(name)})`);
+      if (!b.box || !name)
+        return void problems.push(`${what}: not drawn (badge ${JSON.stringify(b.box)}, name ${JSON.stringify(name)})`);
       drawn.push({ box: b.box, what });
       const at = `badge ${JSON.stringify(b.box)}, name ${JSON.stringify(name)}`;
-      if (b.box.left < name.right || b.box.left > name.right + 4) problems.push(`${what}: not right after its name: ${at}`);
-      if (Math.min(b.box.bottom, name.bottom) - Math.max(b.box.top, name.top) <= 0) problems.push(`${what}: not on its name's line: ${at}`);
-      if (b.compact !== (form(e) === 'mark')) problems.push(`${what}: drawn as ${b.compact ? 'mark' : 'pill'}, not ${form(e)}`);
+      if (b.box.left < name.right || b.box.left > name.right + 4)
+        problems.push(`${what}: not right after its name: ${at}`);
+      if (Math.min(b.box.bottom, name.bottom) - Math.max(b.box.top, name.top) <= 0)
+        problems.push(`${what}: not on its name's line: ${at}`);
+      if (b.compact !== (form(e) === 'mark'))
+        problems.push(`${what}: drawn as ${b.compact ? 'mark' : 'pill'}, not ${form(e)}`);
     });
-    (await textsUnder(page, drawn.map((d) => d.box))).forEach((texts, i) => {
-      if (texts.length > 0) problems.push(`${drawn[i]!.what}: badge ${JSON.stringify(drawn[i]!.box)} covers ${texts.join('; ')}`);
+    (
+      await textsUnder(
+        page,
+        drawn.map((d) => d.box),
+      )
+    ).forEach((texts, i) => {
+      if (texts.length > 0)
+        problems.push(`${drawn[i]!.what}: badge ${JSON.stringify(drawn[i]!.box)} covers ${texts.join('; ')}`);
     });
     return problems;
   };
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = server.token({ user: 'seed', name: '种子', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    admin = server.token({
+      user: 'seed',
+      name: '种子',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, PORTAL_SEED);
-    const officer = server.token({ user: 'officer', name: '李四', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
+    const officer = server.token({
+      user: 'officer',
+      name: '李四',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+      ],
+    });
 
     index = await expectedIndex(server.url, officer, PORTAL_CADRES);
 
@@ -356,13 +430,15 @@ describe('portal overlay', () => {
 
   test('profile form: text badged, inputs, textarea and editable regions never; open shadow roots yes', async () => {
     const page = await open('profile.html');
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want('王芳', 'C003'),
-      want('市教育局', 'U01'),
-      // In the web component's open shadow root, mid-sentence: badges after the text, named.
-      want('考察组成员：李娜（市卫生健康委员会）', 'C005', '李娜'),
-      want('考察组成员：李娜（市卫生健康委员会）', 'U04', '市卫生健康委员会'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want('王芳', 'C003'),
+        want('市教育局', 'U01'),
+        // In the web component's open shadow root, mid-sentence: badges after the text, named.
+        want('考察组成员：李娜（市卫生健康委员会）', 'C005', '李娜'),
+        want('考察组成员：李娜（市卫生健康委员会）', 'U04', '市卫生健康委员会'),
+      ]);
     // What the user is typing stays exactly as typed.
     expect(await page.locator('#candidate').inputValue()).toBe('张伟');
     expect(await page.locator('#opinion').inputValue()).toBe('张伟同志、李娜同志均符合条件');
@@ -374,15 +450,17 @@ describe('portal overlay', () => {
     const page = await open('letter.html');
     const p2 = '经研究，市教育局局长张伟同志拟参加年度评优。另，市交通运输局副局长张伟同志已于上月调离原岗位。';
     const p3 = '张伟同志的有关情况另行报送。王芳芳同志、欧阳明华同志不在本次范围，会议由王芳主持。';
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want(p2, 'U01', '市教育局'),
-      want(p2, 'C002', '张伟'),
-      want(p2, 'U02', '市交通运输局'),
-      want(p2, 'C001', '张伟'),
-      want(p3, '?2', '张伟'),
-      want(p3, 'C003', '王芳'),
-      want('附件：欧阳明同志简历', 'C004', '欧阳明'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want(p2, 'U01', '市教育局'),
+        want(p2, 'C002', '张伟'),
+        want(p2, 'U02', '市交通运输局'),
+        want(p2, 'C001', '张伟'),
+        want(p3, '?2', '张伟'),
+        want(p3, 'C003', '王芳'),
+        want('附件：欧阳明同志简历', 'C004', '欧阳明'),
+      ]);
     // The page's text nodes are untouched: the paragraph is still one text node with its text.
     expect(await page.locator('#p2').evaluate((p) => p.firstChild?.nodeValue)).toBe(p2);
     await page.close();
@@ -390,10 +468,18 @@ describe('portal overlay', () => {
 
   test('SPA: badges arrive with the rows and follow pagination', async () => {
     const page = await open('spa.html');
-    const page1 = [want('张伟', 'C002'), want('市教育局', 'U01'), want('王芳', 'C003'), want('市教育局', 'U01'), want('市教育局', 'U01')];
+    const page1 = [
+      want('张伟', 'C002'),
+      want('市教育局', 'U01'),
+      want('王芳', 'C003'),
+      want('市教育局', 'U01'),
+      want('市教育局', 'U01'),
+    ];
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(page1);
     await page.click('#page2');
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('李娜', 'C005'), want('市卫生健康委员会', 'U04')]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([want('李娜', 'C005'), want('市卫生健康委员会', 'U04')]);
     expect(page.url()).toContain('?page=2');
     await page.click('#page1');
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(page1);
@@ -401,20 +487,24 @@ describe('portal overlay', () => {
     // goes through the full rescan and badges the new rows too.
     await page.click('#bulk');
     const wangFangRow = [want('王芳', 'C003'), want('市教育局', 'U01')];
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([...page1, ...wangFangRow, ...wangFangRow, ...wangFangRow, ...wangFangRow]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([...page1, ...wangFangRow, ...wangFangRow, ...wangFangRow, ...wangFangRow]);
     await page.close();
   });
 
   test('hostile strings: matched as text, nothing executed, the privacy probe finds nothing', async () => {
     const page = await open('hostile.html');
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([
-      want(`<img src=x onerror="window.__pwned='cell'">王芳`, 'C003', '王芳'),
-      want('市教育局', 'U01'),
-      want('钱七<img src=x onerror=__pwned=9>', 'C006'),
-      want('市教育局', 'U01'),
-      want(`"><script>window.__pwned='script'</script>欧阳明`, 'C004', '欧阳明'),
-      want('市财政局', 'U03'),
-    ]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([
+        want(`<img src=x onerror="window.__pwned='cell'">王芳`, 'C003', '王芳'),
+        want('市教育局', 'U01'),
+        want('钱七<img src=x onerror=__pwned=9>', 'C006'),
+        want('市教育局', 'U01'),
+        want(`"><script>window.__pwned='script'</script>欧阳明`, 'C004', '欧阳明'),
+        want('市财政局', 'U03'),
+      ]);
     // Hover every badge (builds its card from the dossier's strings), then look for effects.
     for (const b of await badges(page)) await clickBackendNode(page, b.button, 'hover');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
@@ -423,14 +513,25 @@ describe('portal overlay', () => {
 
   test('privacy probe: a page script walking the DOM finds no dossier content on any fixture', async () => {
     const forbidden = dossierOnlyStrings(index);
-    for (const file of ['legacy-gbk.html', 'profile.html', 'letter.html', 'hostile.html', 'spa.html', 'roster-large.html', 'form-table.html']) {
+    for (const file of [
+      'legacy-gbk.html',
+      'profile.html',
+      'letter.html',
+      'hostile.html',
+      'spa.html',
+      'roster-large.html',
+      'form-table.html',
+    ]) {
       const page = await open(file);
       // The large roster's badges are all in its table's layer: the probe runs once every one is there.
       const large = file === 'roster-large.html';
       const count = async () => (large ? (await layeredBadges(page)).length : (await badges(page)).length);
       await expect.poll(count, { timeout: 20_000 }).toBeGreaterThanOrEqual(large ? largeExpected().length : 1);
       await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), forbidden);
+      const found = await page.evaluate(
+        (f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f),
+        forbidden,
+      );
       expect(found, file).toEqual([]);
       await page.close();
     }
@@ -440,14 +541,27 @@ describe('portal overlay', () => {
     const page = await open('legacy-gbk.html');
     await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
     const all = await badges(page);
-    type Session = { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } };
-    const target = () => ext.background.evaluate(async () => (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget);
+    type Session = {
+      storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } };
+    };
+    const target = () =>
+      ext.background.evaluate(
+        async () =>
+          (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget,
+      );
     await clickBackendNode(page, all.find((b) => b.label.startsWith('欧阳明'))!.button);
-    await expect.poll(async () => (await target())?.target, { timeout: 10_000 }).toEqual({ subject: { type: 'cadre', id: 'C004' } });
+    await expect
+      .poll(async () => (await target())?.target, { timeout: 10_000 })
+      .toEqual({ subject: { type: 'cadre', id: 'C004' } });
     await clickBackendNode(page, all.find((b) => b.label.includes(tx.ambiguous(2)))!.button);
     await expect
       .poll(async () => (await target())?.target, { timeout: 10_000 })
-      .toEqual({ candidates: expect.arrayContaining([{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }]) });
+      .toEqual({
+        candidates: expect.arrayContaining([
+          { type: 'cadre', id: 'C001' },
+          { type: 'cadre', id: 'C002' },
+        ]),
+      });
     await page.close();
   });
 
@@ -455,12 +569,19 @@ describe('portal overlay', () => {
   test('large roster: one badge per known name, drawn in one layer beside the table, none in it, none on look-alikes', async () => {
     const page = await openLarge();
     // The fixture holds the names where this test expects them: 700 rows × 6 columns (a large table).
-    const cells = await page.evaluate(() => [...(document.getElementById('roster') as HTMLTableElement).rows].map((r) => [...r.cells].map((c) => c.textContent ?? '')));
+    const cells = await page.evaluate(() =>
+      [...(document.getElementById('roster') as HTMLTableElement).rows].map((r) =>
+        [...r.cells].map((c) => c.textContent ?? ''),
+      ),
+    );
     expect([cells.length, new Set(cells.map((r) => r.length))]).toEqual([701, new Set([6])]);
-    for (const r of LARGE) expect([cells[r.row]![0], cells[r.row]![1], cells[r.row]![3]]).toEqual([String(r.row), r.name, r.unit]);
+    for (const r of LARGE)
+      expect([cells[r.row]![0], cells[r.row]![1], cells[r.row]![3]]).toEqual([String(r.row), r.name, r.unit]);
     const expected = largeExpected();
     // 张伟 resolved by its row's unit (C001 / C002), but not the third one, at an unknown unit.
-    expect(expected.filter((e) => e.col === 1 && e.text.replace(/\s/g, '') === '张伟').map((e) => [e.row, e.label])).toEqual([
+    expect(
+      expected.filter((e) => e.col === 1 && e.text.replace(/\s/g, '') === '张伟').map((e) => [e.row, e.label]),
+    ).toEqual([
       [3, want('张伟', 'C001')[1]],
       [95, want('张伟', 'C002')[1]],
       [222, want('张\u3000伟', '?2')[1]],
@@ -469,11 +590,17 @@ describe('portal overlay', () => {
     await expect.poll(() => layeredLabels(page), { timeout: 20_000 }).toEqual(expected.map((e) => e.label));
     // Look-alikes and people not in the dossiers: no badge of theirs.
     const labels = await layeredLabels(page);
-    for (const name of ['王芳华', '李娜娜', '张伟明', '阳明', '刘洋', '陈静']) expect(labels.filter((l) => l.startsWith(`${name} ·`)), name).toEqual([]);
+    for (const name of ['王芳华', '李娜娜', '张伟明', '阳明', '刘洋', '陈静'])
+      expect(
+        labels.filter((l) => l.startsWith(`${name} ·`)),
+        name,
+      ).toEqual([]);
     // Nothing was inserted in the table: no inline badge anywhere, no shadow host inside it, and
     // one layer host right after it — a bare span (only its guard style), closed, no own sheet.
     expect(await badges(page)).toEqual([]);
-    expect(await shadowHosts(page)).toEqual([{ nodeName: 'SPAN', rootType: 'closed', ownStyles: 0, hostAttributes: ['style'], where: 'after-table' }]);
+    expect(await shadowHosts(page)).toEqual([
+      { nodeName: 'SPAN', rootType: 'closed', ownStyles: 0, hostAttributes: ['style'], where: 'after-table' },
+    ]);
     expect(await page.evaluate(() => document.querySelectorAll('#roster span, #roster button').length)).toBe(0);
     await page.close();
   });
@@ -514,19 +641,22 @@ describe('portal overlay', () => {
     // other columns, with no change to the table's size and no node changed.
     await page.addStyleTag({ content: '#roster { width: 100%; }' });
     // Which form fits depends on how the browser shares out the spare width: only placement counts.
-    const placed = async () => (await placementProblems(page, expected, tight)).filter((p) => !p.includes(': drawn as '));
+    const placed = async () =>
+      (await placementProblems(page, expected, tight)).filter((p) => !p.includes(': drawn as '));
     await expect.poll(placed, { timeout: 20_000 }).toEqual([]);
     await page.click('#widen');
     await expect.poll(placed, { timeout: 20_000 }).toEqual([]);
     await page.close();
   });
 
-  test('large roster: a mark and a pill are centred on their name\'s line', async () => {
+  test("large roster: a mark and a pill are centred on their name's line", async () => {
     const page = await openLarge();
     const expected = largeExpected();
     await expect.poll(() => placementProblems(page, expected, tight), { timeout: 20_000 }).toEqual([]);
     const names = await cellTextRects(page, expected);
-    const off = (await layeredBadges(page)).map((b, i) => Math.abs((b.box!.top + b.box!.bottom) / 2 - (names[i]!.top + names[i]!.bottom) / 2));
+    const off = (await layeredBadges(page)).map((b, i) =>
+      Math.abs((b.box!.top + b.box!.bottom) / 2 - (names[i]!.top + names[i]!.bottom) / 2),
+    );
     expect(Math.max(...off)).toBeLessThanOrEqual(1);
     await page.close();
   });
@@ -562,20 +692,35 @@ describe('portal overlay', () => {
       .toEqual(expected.map((e) => e.label));
     const all = await layeredBadges(page);
     const at = (row: number, col: number) => all[expected.findIndex((e) => e.row === row && e.col === col)]!;
-    type Session = { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } };
-    const target = () => ext.background.evaluate(async () => (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget);
+    type Session = {
+      storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } };
+    };
+    const target = () =>
+      ext.background.evaluate(
+        async () =>
+          (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget,
+      );
     // The 张伟 of row 512, far below the first screen (a compact mark), is C001.
     expect([at(512, 1).label, at(512, 1).compact]).toEqual([want('张伟', 'C001')[1], true]);
     await clickBackendNode(page, at(512, 1).button);
-    await expect.poll(async () => (await target())?.target, { timeout: 10_000 }).toEqual({ subject: { type: 'cadre', id: 'C001' } });
+    await expect
+      .poll(async () => (await target())?.target, { timeout: 10_000 })
+      .toEqual({ subject: { type: 'cadre', id: 'C001' } });
     // The unit's pill in the same row opens the unit.
     await clickBackendNode(page, at(512, 3).button);
-    await expect.poll(async () => (await target())?.target, { timeout: 10_000 }).toEqual({ subject: { type: 'unit', id: 'U02' } });
+    await expect
+      .poll(async () => (await target())?.target, { timeout: 10_000 })
+      .toEqual({ subject: { type: 'unit', id: 'U02' } });
     // The third 张伟 (row 222) asks to choose.
     await clickBackendNode(page, at(222, 1).button);
     await expect
       .poll(async () => (await target())?.target, { timeout: 10_000 })
-      .toEqual({ candidates: expect.arrayContaining([{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }]) });
+      .toEqual({
+        candidates: expect.arrayContaining([
+          { type: 'cadre', id: 'C001' },
+          { type: 'cadre', id: 'C002' },
+        ]),
+      });
     await page.close();
   });
 
@@ -589,8 +734,14 @@ describe('portal overlay', () => {
       const { dossiers, synced } = await ws.unit('U01');
       await synced.whenSynced();
       const put = dossiers.records.put({
-        id: 'R9', subject: { type: 'cadre', id: 'C003' }, colour: 'red', kind: 'commendation', decisionDate: '2025-08-01',
-        sourceDept: '市委组织部', summary: '嘉奖', status: 'active',
+        id: 'R9',
+        subject: { type: 'cadre', id: 'C003' },
+        colour: 'red',
+        kind: 'commendation',
+        decisionDate: '2025-08-01',
+        sourceDept: '市委组织部',
+        summary: '嘉奖',
+        status: 'active',
       });
       expect(put.ok).toBe(true);
       await ws.whenConfirmed();
@@ -604,16 +755,25 @@ describe('portal overlay', () => {
   test('per-portal hints: a div-laid-out profile resolves by its record; free-text columns get no person badge', async () => {
     // Without hints the profile is too long to be one card: the name's context is its own row.
     let page = await open('hints.html');
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('张伟', '?2'), want('市教育局', 'U01'), want('曾与张伟同志共事', '?2', '张伟')]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([want('张伟', '?2'), want('市教育局', 'U01'), want('曾与张伟同志共事', '?2', '张伟')]);
     await page.close();
-    await ext.background.evaluate(async (hints) => {
-      await (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set({ overlayHints: hints });
-    }, [{ match: 'http://127.0.0.1/*', record: '.profile', name: '.xm' }]);
+    await ext.background.evaluate(
+      async (hints) => {
+        await (
+          globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }
+        ).chrome.storage.local.set({ overlayHints: hints });
+      },
+      [{ match: 'http://127.0.0.1/*', record: '.profile', name: '.xm' }],
+    );
     page = await open('hints.html');
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('张伟', 'C002'), want('市教育局', 'U01')]);
     await page.close();
     await ext.background.evaluate(async () => {
-      await (globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }).chrome.storage.local.remove('overlayHints');
+      await (
+        globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }
+      ).chrome.storage.local.remove('overlayHints');
     });
   });
 
@@ -629,16 +789,30 @@ describe('portal overlay', () => {
     await expect
       .poll(async () => {
         const c = await page.context().newCDPSession(page);
-        const { nodes } = (await c.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+        const { nodes } = (await c.send('Accessibility.getFullAXTree')) as {
+          nodes: { role?: { value: string }; name?: { value: string } }[];
+        };
         await c.detach();
         return nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value ?? '');
       })
       .toEqual(expect.arrayContaining([`${li.unitName} · ${li.post}`, `⚑ ${tx.flags(li.flags)}`, tx.legend]));
     await saveScreenshot(page, 'overlay-card');
     await page.keyboard.press('Enter');
-    type Session = { storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } } };
+    type Session = {
+      storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } };
+    };
     await expect
-      .poll(async () => (await ext.background.evaluate(async () => (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget))?.target, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await ext.background.evaluate(
+              async () =>
+                (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget'))
+                  .panelTarget,
+            )
+          )?.target,
+        { timeout: 10_000 },
+      )
       .toEqual({ subject: { type: 'cadre', id: 'C005' } });
     await page.close();
   });
@@ -646,20 +820,31 @@ describe('portal overlay', () => {
     const page = await open('form-table.html');
     // Form A: 张伟 (in the page's link) with C001 and 市交通运输局 in other rows; form B: 张伟 with
     // C002 only; form C: 赵敏 with C007. No badge on the ids.
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual([want('张伟', 'C001'), want('市交通运输局', 'U02'), want('张伟', 'C002'), want('赵敏', 'C007')]);
+    await expect
+      .poll(() => seen(page), { timeout: 20_000 })
+      .toEqual([want('张伟', 'C001'), want('市交通运输局', 'U02'), want('张伟', 'C002'), want('赵敏', 'C007')]);
     await page.close();
   });
 
-  test('WCAG 4.1.2: a name in the portal\'s link gets its badge after the link; the link keeps its own name', async () => {
-    for (const [file, name] of [['legacy-gbk.html', '李娜'], ['form-table.html', '张伟']] as const) {
+  test("WCAG 4.1.2: a name in the portal's link gets its badge after the link; the link keeps its own name", async () => {
+    for (const [file, name] of [
+      ['legacy-gbk.html', '李娜'],
+      ['form-table.html', '张伟'],
+    ] as const) {
       const page = await open(file);
-      await expect.poll(async () => (await badges(page)).some((b) => b.label.startsWith(`${name} · `)), { timeout: 20_000 }).toBe(true);
+      await expect
+        .poll(async () => (await badges(page)).some((b) => b.label.startsWith(`${name} · `)), { timeout: 20_000 })
+        .toBe(true);
       const names = (await axNodes(page)).filter((n) => n.role?.value === 'link').map((n) => n.name?.value ?? '');
       expect(names, file).toContain(name);
-      expect(names.filter((l) => l.includes(' · ')), file).toEqual([]);
+      expect(
+        names.filter((l) => l.includes(' · ')),
+        file,
+      ).toEqual([]);
       // The badge host is the link's next sibling, not inside it.
       const hostsIn = (n: CdpNode): number =>
-        (n.shadowRoots?.some((r) => r.shadowRootType !== 'user-agent') ? 1 : 0) + (n.children ?? []).reduce((a, c) => a + hostsIn(c), 0);
+        (n.shadowRoots?.some((r) => r.shadowRootType !== 'user-agent') ? 1 : 0) +
+        (n.children ?? []).reduce((a, c) => a + hostsIn(c), 0);
       const links: CdpNode[] = [];
       const collect = (n: CdpNode) => {
         if (n.nodeName === 'A') links.push(n);
@@ -667,14 +852,17 @@ describe('portal overlay', () => {
       };
       collect(await piercedDocument(page));
       expect(links.length, file).toBeGreaterThan(0);
-      expect(links.map(hostsIn).reduce((a, b) => a + b, 0), file).toBe(0);
+      expect(
+        links.map(hostsIn).reduce((a, b) => a + b, 0),
+        file,
+      ).toBe(0);
       // (The legacy page has no lang attribute of its own: the portal's fault, not the badges'.)
       if (file === 'form-table.html') await expectAccessible(page, `${file} with badges`);
       await page.close();
     }
   });
 
-  test('WCAG 1.4.13: the card is hoverable, persistent and dismissable; its words are the badge\'s description', async () => {
+  test("WCAG 1.4.13: the card is hoverable, persistent and dismissable; its words are the badge's description", async () => {
     const page = await open('legacy-gbk.html');
     await expect.poll(async () => (await badges(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
     const li = subject('cadre', 'C005');
@@ -684,14 +872,17 @@ describe('portal overlay', () => {
     expect(described?.description?.value).toContain(`${li.unitName} · ${li.post}`);
     expect(described?.description?.value).toContain(tx.flags(li.flags));
     expect(described?.description?.value).toContain(tx.legend);
-    const cardOpen = async () => (await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === tx.legend);
+    const cardOpen = async () =>
+      (await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === tx.legend);
     expect(await cardOpen()).toBe(false);
     // Hover: the card opens below the badge; the pointer moves straight down onto it and it stays
     // (the leave is decided in the mouse event itself: no timer can close it later).
     await clickBackendNode(page, badge.button, 'hover');
     await expect.poll(cardOpen, { timeout: 5000 }).toBe(true);
     const cdp = await page.context().newCDPSession(page);
-    const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: badge.button })) as { model: { border: number[] } };
+    const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: badge.button })) as {
+      model: { border: number[] };
+    };
     await cdp.detach();
     const [x1, , , , , y3] = model.border as [number, number, number, number, number, number];
     for (let dy = 1; dy <= 16; dy += 3) await page.mouse.move(x1 + 4, y3 + dy);
@@ -721,15 +912,25 @@ describe('portal overlay', () => {
     expect(zhao.dots.black).toBe(1);
     expect(zhao.periods).toEqual([]);
     expect(zhao.endedPeriods).toEqual(['党内严重警告 2020年7月21日，影响期已满']);
-    const described = (await axNodes(page)).find((n) => n.role?.value === 'button' && n.name?.value === label('C007', '赵敏'));
+    const described = (await axNodes(page)).find(
+      (n) => n.role?.value === 'button' && n.name?.value === label('C007', '赵敏'),
+    );
     expect(described?.description?.value).toContain('党内严重警告 2020年7月21日，影响期已满');
     const b = (await badges(page)).find((x) => x.label === label('C007', '赵敏'))!;
     await clickBackendNode(page, b.button, 'hover');
-    await expect.poll(async () => (await axNodes(page)).some((n) => n.role?.value === 'StaticText' && n.name?.value === '党内严重警告 2020年7月21日，影响期已满'), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await axNodes(page)).some(
+            (n) => n.role?.value === 'StaticText' && n.name?.value === '党内严重警告 2020年7月21日，影响期已满',
+          ),
+        { timeout: 5000 },
+      )
+      .toBe(true);
     await saveScreenshot(page, 'overlay-form-table-card');
     await page.close();
   });
-  test('WCAG 2.4.3: badges that fall back into a large table\'s cells keep row order for keyboard and screen reader', async () => {
+  test("WCAG 2.4.3: badges that fall back into a large table's cells keep row order for keyboard and screen reader", async () => {
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 560, height: 900 });
     // A tight legacy stylesheet: no cell padding, so a three-character name's badge has no room
@@ -747,7 +948,11 @@ describe('portal overlay', () => {
     const expected = largeExpected().map((e) => e.text);
     // Some badges went into the cells (inline hosts inside the table), the others are layered.
     await expect.poll(async () => (await badges(page)).length, { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => (await accessibleButtonsInOrder(page)).filter((l) => l.includes(' · ')).map(whom), { timeout: 30_000 }).toEqual(expected);
+    await expect
+      .poll(async () => (await accessibleButtonsInOrder(page)).filter((l) => l.includes(' · ')).map(whom), {
+        timeout: 30_000,
+      })
+      .toEqual(expected);
     // Keyboard: the badges in the cells are out of the tab order; their stand-ins (in the layer,
     // in row order) take their place, and focusing one rings and opens the badge in the cell.
     const inCell = await badges(page);

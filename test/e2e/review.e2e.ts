@@ -6,7 +6,14 @@ import { addMonths, today as chinaToday } from '../../core/dates.ts';
 import { DEFAULT_COMMISSION } from '../../core/model/workflow-config.ts';
 import { formatDate } from '../../core/rules/explain.ts';
 import { expectAccessible } from './support/axe.ts';
-import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { seed, type SeedData } from './support/seed.ts';
 
 /**
@@ -23,21 +30,100 @@ const CITY: SeedData = {
     { code: 'B02', name: '市教育局', aliases: [], kind: 'government' },
   ],
   cadres: [
-    { id: 'C101', name: '李明', aliases: [], gender: 'male', birth: '1972-05', unitCode: 'A01', post: '副局长', rank: '副处级' },
-    { id: 'C201', name: '王芳', aliases: [], gender: 'female', birth: '1981-02', unitCode: 'A01', post: '预算科科长', rank: '正科级' },
-    { id: 'C301', name: '王芳', aliases: [], gender: 'female', birth: '1976-09', unitCode: 'B02', post: '副局长', rank: '副处级' },
-    { id: 'C401', name: '赵强', aliases: [], gender: 'male', birth: '1979-12', unitCode: 'B02', post: '局长', rank: '正处级' },
+    {
+      id: 'C101',
+      name: '李明',
+      aliases: [],
+      gender: 'male',
+      birth: '1972-05',
+      unitCode: 'A01',
+      post: '副局长',
+      rank: '副处级',
+    },
+    {
+      id: 'C201',
+      name: '王芳',
+      aliases: [],
+      gender: 'female',
+      birth: '1981-02',
+      unitCode: 'A01',
+      post: '预算科科长',
+      rank: '正科级',
+    },
+    {
+      id: 'C301',
+      name: '王芳',
+      aliases: [],
+      gender: 'female',
+      birth: '1976-09',
+      unitCode: 'B02',
+      post: '副局长',
+      rank: '副处级',
+    },
+    {
+      id: 'C401',
+      name: '赵强',
+      aliases: [],
+      gender: 'male',
+      birth: '1979-12',
+      unitCode: 'B02',
+      post: '局长',
+      rank: '正处级',
+    },
   ],
   records: [
     {
-      id: 'R101', subject: { type: 'cadre', id: 'C101' }, colour: 'black', kind: 'party-warning', decisionDate: '2018-06-15',
-      sourceDept: '市纪委监委', docNumber: '市纪发〔2018〕12号', summary: '违规收受礼品礼金', status: 'active',
+      id: 'R101',
+      subject: { type: 'cadre', id: 'C101' },
+      colour: 'black',
+      kind: 'party-warning',
+      decisionDate: '2018-06-15',
+      sourceDept: '市纪委监委',
+      docNumber: '市纪发〔2018〕12号',
+      summary: '违规收受礼品礼金',
+      status: 'active',
     },
-    { id: 'R102', subject: { type: 'cadre', id: 'C101' }, colour: 'red', kind: 'commendation', decisionDate: '2017-12-20', sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active' },
-    { id: 'R103', subject: { type: 'cadre', id: 'C201' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: '2019-05-10', sourceDept: '市纪委监委', summary: '提醒谈话', status: 'active' },
-    { id: 'R104', subject: { type: 'unit', id: 'A01' }, colour: 'yellow', kind: 'unit-problem-clue', decisionDate: '2019-08-01', sourceDept: '市纪委监委', summary: '食堂管理问题线索', status: 'active' },
+    {
+      id: 'R102',
+      subject: { type: 'cadre', id: 'C101' },
+      colour: 'red',
+      kind: 'commendation',
+      decisionDate: '2017-12-20',
+      sourceDept: '市委组织部',
+      summary: '年度嘉奖',
+      status: 'active',
+    },
+    {
+      id: 'R103',
+      subject: { type: 'cadre', id: 'C201' },
+      colour: 'yellow',
+      kind: 'reminder-talk',
+      decisionDate: '2019-05-10',
+      sourceDept: '市纪委监委',
+      summary: '提醒谈话',
+      status: 'active',
+    },
+    {
+      id: 'R104',
+      subject: { type: 'unit', id: 'A01' },
+      colour: 'yellow',
+      kind: 'unit-problem-clue',
+      decisionDate: '2019-08-01',
+      sourceDept: '市纪委监委',
+      summary: '食堂管理问题线索',
+      status: 'active',
+    },
   ],
-  clues: [{ id: 'L201', subject: { type: 'cadre', id: 'C201' }, summary: '反映其违规报销问题', received: addMonths(chinaToday(), -1), source: '信访举报', stage: 'preliminary' }],
+  clues: [
+    {
+      id: 'L201',
+      subject: { type: 'cadre', id: 'C201' },
+      summary: '反映其违规报销问题',
+      received: addMonths(chinaToday(), -1),
+      source: '信访举报',
+      stage: 'preliminary',
+    },
+  ],
   config: {
     commission: {
       ...DEFAULT_COMMISSION,
@@ -53,7 +139,11 @@ const CITY: SeedData = {
 const today = chinaToday();
 const year = today.slice(0, 4);
 /** Reviewers read the dossiers and write the register (its own grant). */
-const grants = [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }, { role: 'editor', doc: 'register' }] as const;
+const grants = [
+  { role: 'viewer', doc: 'workspace' },
+  { role: 'viewer', doc: 'unit:*' },
+  { role: 'editor', doc: 'register' },
+] as const;
 
 describe('integrity review (党风廉政意见回复): drafted, reviewed, signed, registered', () => {
   let server: TestServer;
@@ -67,7 +157,14 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    admin = server.token({
+      user: 'admin',
+      name: '管理员',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, CITY);
     [drafter, second] = await Promise.all([launchExtension(), launchExtension()]);
     await enrol(drafter, server.url, token('ana', '拟稿人甲'));
@@ -90,7 +187,9 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
   }
 
   test('an incomplete request is explained under each field and nothing is reviewed', async () => {
-    await expect.poll(() => page.getByTestId('review-scope').textContent(), { timeout: 30_000 }).toContain('2 个单位，4 名干部');
+    await expect
+      .poll(() => page.getByTestId('review-scope').textContent(), { timeout: 30_000 })
+      .toContain('2 个单位，4 名干部');
     await expectAccessible(page, 'review page, empty request');
     await page.locator('#rq-requester').fill('');
     await page.locator('#rq-year').fill('2020');
@@ -98,7 +197,9 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await page.getByRole('button', { name: '开始审查' }).click();
     await expect(page.locator('#rq-letterNo-err').textContent()).resolves.toBe('来函文号：不能为空');
     await expect(page.locator('#rq-requester-err').textContent()).resolves.toBe('来函单位：不能为空');
-    await expect(page.locator('#rq-year-err').textContent()).resolves.toBe('考核年度：应为不晚于截止日期所在年份的年度');
+    await expect(page.locator('#rq-year-err').textContent()).resolves.toBe(
+      '考核年度：应为不晚于截止日期所在年份的年度',
+    );
     await expect(page.locator('#rq-people-err').textContent()).resolves.toContain('审查对象');
     await expect(page.locator('table.results').count()).resolves.toBe(0);
     await expectAccessible(page, 'review page, errors');
@@ -143,7 +244,9 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     const batch = page.getByTestId('batch');
     await expect.poll(() => batch.getAttribute('data-state'), { timeout: 10_000 }).toBe('drafted');
     // Drafted by ana, as the server attributed the write.
-    await expect.poll(() => batch.locator('[data-action=draft] [data-author]').getAttribute('data-author'), { timeout: 15_000 }).toBe('ana');
+    await expect
+      .poll(() => batch.locator('[data-action=draft] [data-author]').getAttribute('data-author'), { timeout: 15_000 })
+      .toBe('ana');
     // The drafter may not review her own draft.
     await expect(page.getByRole('button', { name: '审核' }).isDisabled()).resolves.toBe(true);
     await expect(page.locator('#why-review').textContent()).resolves.toBe('不能审核：不具备此环节的审批权限');
@@ -156,7 +259,9 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
   test('reviewed by a second officer; signed by a third after wiping the device: the register is shared, not device storage', async () => {
     const reviewer = await second.page('review.html#register');
     await reviewer.setViewportSize({ width: 1280, height: 900 });
-    await expect.poll(() => reviewer.locator('[data-testid=reply-register] tbody tr').count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => reviewer.locator('[data-testid=reply-register] tbody tr').count(), { timeout: 30_000 })
+      .toBe(1);
     await expect(reviewer.getByTestId('register-purpose').textContent()).resolves.toBe('2018年度评先评优');
     await reviewer.locator('[data-testid=reply-register] tbody a').click();
     const batch = reviewer.getByTestId('batch');
@@ -165,7 +270,9 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await reviewer.getByRole('button', { name: '审核' }).click();
     await expect.poll(() => batch.getAttribute('data-state')).toBe('reviewed');
     await expect(reviewer.getByRole('button', { name: '签发' }).isDisabled()).resolves.toBe(true);
-    await expect.poll(() => batch.locator('[data-action=review] [data-author]').getAttribute('data-author'), { timeout: 15_000 }).toBe('bo');
+    await expect
+      .poll(() => batch.locator('[data-action=review] [data-author]').getAttribute('data-author'), { timeout: 15_000 })
+      .toBe('bo');
     await reviewer.close();
 
     // 清除本机数据 on this device, then the leader who signs enrols on it.
@@ -177,9 +284,15 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await enrol(second, server.url, token('cy', '签发人丙'));
     const signer = await second.page('review.html#register');
     await signer.setViewportSize({ width: 1280, height: 900 });
-    await expect.poll(() => signer.locator('[data-testid=reply-register] tbody tr').getAttribute('data-state'), { timeout: 30_000 }).toBe('reviewed');
+    await expect
+      .poll(() => signer.locator('[data-testid=reply-register] tbody tr').getAttribute('data-state'), {
+        timeout: 30_000,
+      })
+      .toBe('reviewed');
     await signer.locator('[data-testid=reply-register] tbody a').click();
-    await expect.poll(() => signer.locator('#act-replyNo').inputValue(), { timeout: 15_000 }).toBe(`澜纪函〔${year}〕1号`);
+    await expect
+      .poll(() => signer.locator('#act-replyNo').inputValue(), { timeout: 15_000 })
+      .toBe(`澜纪函〔${year}〕1号`);
     await signer.getByRole('button', { name: '签发' }).click();
     await expect.poll(() => signer.getByTestId('batch').getAttribute('data-state')).toBe('signed');
     await expect.poll(() => signer.getByTestId('letter-number').textContent()).toBe(`澜纪函〔${year}〕1号`);
@@ -192,19 +305,38 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await expect.poll(() => batch.getAttribute('data-state'), { timeout: 20_000 }).toBe('signed');
     await page.getByRole('button', { name: '登记发出' }).click();
     await expect.poll(() => batch.getAttribute('data-state')).toBe('registered');
-    await expect.poll(() => batch.locator('[data-author]').evaluateAll((els) => els.map((e) => e.getAttribute('data-author'))), { timeout: 15_000 }).toEqual(['ana', 'bo', 'cy', 'ana']);
+    await expect
+      .poll(() => batch.locator('[data-author]').evaluateAll((els) => els.map((e) => e.getAttribute('data-author'))), {
+        timeout: 15_000,
+      })
+      .toEqual(['ana', 'bo', 'cy', 'ana']);
 
-    const [word] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Word 回复函' }).click()]);
+    const [word] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载 Word 回复函' }).click(),
+    ]);
     const { value: text } = await mammoth.extractRawText({ buffer: await readFile(await word.path()) });
     for (const element of [
-      '中共澜江市纪律检查委员会', `澜纪函〔${year}〕1号`, '关于李明等3名同志党风廉政情况的意见回复', '中共澜江市委组织部：',
-      '你单位澜组干函〔2019〕45号收悉', '一、有不同意见的（1人）', '（一）李明（市财政局副局长）：不宜评先评优。',
+      '中共澜江市纪律检查委员会',
+      `澜纪函〔${year}〕1号`,
+      '关于李明等3名同志党风廉政情况的意见回复',
+      '中共澜江市委组织部：',
+      '你单位澜组干函〔2019〕45号收悉',
+      '一、有不同意见的（1人）',
+      '（一）李明（市财政局副局长）：不宜评先评优。',
       '1．2018年6月15日受到党内警告处分（市纪发〔2018〕12号），2018年度考核不得确定为优秀等次，不能评先评优',
-      '二、无不同意见、有关情况予以提示的（1人）', '经研究：近期有群众来信反映其工作作风问题，正在了解', '三、暂未发现问题的（1人）',
-      '另，来函所列张三丰，我委政治生态档案中未查到', '附件：党风廉政意见汇总表', formatDate(today, 'zh-CN'), '（联系人：王明；联系电话：0744-8221234）',
-    ]) expect(text, element).toContain(element);
+      '二、无不同意见、有关情况予以提示的（1人）',
+      '经研究：近期有群众来信反映其工作作风问题，正在了解',
+      '三、暂未发现问题的（1人）',
+      '另，来函所列张三丰，我委政治生态档案中未查到',
+      '附件：党风廉政意见汇总表',
+      formatDate(today, 'zh-CN'),
+      '（联系人：王明；联系电话：0744-8221234）',
+    ])
+      expect(text, element).toContain(element);
     expect(text).not.toContain('《澜组干函');
-    for (const id of ['C101', 'C301', 'C401', 'R101', 'L201', 'rb-', 'step-', 'A01', 'B02']) expect(text, id).not.toContain(id);
+    for (const id of ['C101', 'C301', 'C401', 'R101', 'L201', 'rb-', 'step-', 'A01', 'B02'])
+      expect(text, id).not.toContain(id);
 
     // On paper only the letter shows.
     await page.emulateMedia({ media: 'print' });
@@ -215,7 +347,9 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await saveScreenshot(page, 'review-page');
 
     await page.goto(`chrome-extension://${drafter.extensionId}/review.html#register`);
-    await expect.poll(() => page.getByTestId('register-counts').textContent(), { timeout: 20_000 }).toBe(`${year} 年度：已登记回复 1 批次、3 人，提出不同意见 1 人`);
+    await expect
+      .poll(() => page.getByTestId('register-counts').textContent(), { timeout: 20_000 })
+      .toBe(`${year} 年度：已登记回复 1 批次、3 人，提出不同意见 1 人`);
     await expectAccessible(page, 'register');
     await saveScreenshot(page, 'review-register');
     // Reflow at 320 CSS px: no horizontal scrolling.
@@ -253,9 +387,13 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await page.locator('#rq-people').fill('C101');
     await page.getByRole('button', { name: 'Run the review' }).click();
     await expect.poll(() => row(page, '李明').locator('[data-outcome]').first().textContent()).toContain('Objection');
-    await expect(row(page, '李明').locator('.reasons').textContent()).resolves.toContain('Party warning of 2018-06-15 (市纪发〔2018〕12号)');
+    await expect(row(page, '李明').locator('.reasons').textContent()).resolves.toContain(
+      'Party warning of 2018-06-15 (市纪发〔2018〕12号)',
+    );
     await page.goto(`chrome-extension://${drafter.extensionId}/review.html#register`);
-    await expect.poll(() => page.getByTestId('register-purpose').textContent(), { timeout: 20_000 }).toBe('commendation for 2018');
+    await expect
+      .poll(() => page.getByTestId('register-purpose').textContent(), { timeout: 20_000 })
+      .toBe('commendation for 2018');
     await expectAccessible(page, 'register in English');
     await page.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
   });

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorToken, nodeWorkspace, saveScreenshot, twoOfficers, type ExtensionBrowser, type TwoOfficers } from './support/index.ts';
+import {
+  editorToken,
+  nodeWorkspace,
+  saveScreenshot,
+  twoOfficers,
+  type ExtensionBrowser,
+  type TwoOfficers,
+} from './support/index.ts';
 
 /**
  * The side panel reading and editing a dossier, with a second officer in another browser
@@ -49,7 +56,15 @@ describe('side panel: dossier, editing, live collaboration', () => {
     // What the background writes when a badge with two possible people is clicked.
     await panel.evaluate(() =>
       (globalThis as any).chrome.storage.session.set({
-        panelTarget: { target: { candidates: [{ type: 'cadre', id: 'C001' }, { type: 'cadre', id: 'C002' }] }, at: Date.now() },
+        panelTarget: {
+          target: {
+            candidates: [
+              { type: 'cadre', id: 'C001' },
+              { type: 'cadre', id: 'C002' },
+            ],
+          },
+          at: Date.now(),
+        },
       }),
     );
     await expect.poll(() => panel.locator('#cand-h').textContent()).toBe('同名人员（2 人）');
@@ -103,9 +118,13 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await flag.getByRole('button', { name: '改为：已查实' }).click();
     await expect.poll(() => flag.textContent()).toContain('已查实');
     // A substantiated negative-list item is one of the default warning triggers.
-    await expect.poll(() => panel.locator('.warning').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('负面清单')]));
+    await expect
+      .poll(() => panel.locator('.warning').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('负面清单')]));
 
-    await panel.getByLabel('批注对象').selectOption({ label: `党内警告 · ${await panel.locator('[data-record-id=R002] time').textContent()} · 市纪发〔2025〕12号：违规收受礼品` });
+    await panel.getByLabel('批注对象').selectOption({
+      label: `党内警告 · ${await panel.locator('[data-record-id=R002] time').textContent()} · 市纪发〔2025〕12号：违规收受礼品`,
+    });
     await panel.locator('#note-text').fill('处分文件已归档');
     await panel.getByRole('button', { name: '发表批注' }).click();
     await expect.poll(() => panel.getByTestId('annotations').textContent()).toContain('关于记录：');
@@ -128,7 +147,8 @@ describe('side panel: dossier, editing, live collaboration', () => {
   test('a record added in one browser appears live in the other; revoking strikes it through with who and when', async () => {
     const pa = await a.page('sidepanel.html#cadre/C002');
     const pb = await b.page('sidepanel.html#cadre/C002');
-    for (const p of [pa, pb]) await expect.poll(() => p.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('欧阳芳');
+    for (const p of [pa, pb])
+      await expect.poll(() => p.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('欧阳芳');
     // Presence: each sees the other on this dossier, by the name in their token. The server tells
     // a newcomer who is already here with its first answer, so neither waits for the 15 s renewal.
     await expect.poll(() => pa.getByTestId('presence').textContent(), { timeout: 10_000 }).toContain('李四');
@@ -141,21 +161,29 @@ describe('side panel: dossier, editing, live collaboration', () => {
     await pa.locator('#rec-dept').fill('市委组织部');
     await pa.locator('#rec-summary').fill('优秀共产党员');
     await pa.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => pb.locator('[data-record-id]').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('优秀共产党员')]);
+    await expect
+      .poll(() => pb.locator('[data-record-id]').allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('优秀共产党员')]);
     // The writer's own count of unconfirmed changes drops to zero once the server acknowledged it.
-    await expect.poll(() => pa.getByTestId('status-line').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    await expect
+      .poll(() => pa.getByTestId('status-line').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
     await expect(pa.getByTestId('unconfirmed').count()).resolves.toBe(0);
 
     await pb.getByRole('button', { name: '撤销记录“优秀共产党员”' }).click();
     await pb.getByLabel('撤销理由').fill('重复录入');
     await pb.getByRole('button', { name: '确认撤销' }).click();
-    await expect.poll(() => pa.locator('.revocation').textContent(), { timeout: 10_000 }).toMatch(/^李四 于 .+ 撤销：重复录入$/);
+    await expect
+      .poll(() => pa.locator('.revocation').textContent(), { timeout: 10_000 })
+      .toMatch(/^李四 于 .+ 撤销：重复录入$/);
     await expect(pa.locator('li.revoked').count()).resolves.toBe(1);
 
     // Annotations are live too.
     await pb.locator('#note-text').fill('请组织部核对表彰文件');
     await pb.getByRole('button', { name: '发表批注' }).click();
-    await expect.poll(() => pa.getByTestId('annotations').textContent(), { timeout: 10_000 }).toContain('请组织部核对表彰文件');
+    await expect
+      .poll(() => pa.getByTestId('annotations').textContent(), { timeout: 10_000 })
+      .toContain('请组织部核对表彰文件');
 
     // History comes from the server's attribution of each update.
     await pa.getByText('历史').click();
@@ -172,10 +200,19 @@ describe('side panel: dossier, editing, live collaboration', () => {
     try {
       const unit = await mallory.unit('A01');
       await unit.synced.whenSynced();
-      expect(unit.dossiers.records.revoke('R002', { by: 'alice', at: new Date().toISOString(), reason: '伪造的撤销' }).ok).toBe(true);
+      expect(
+        unit.dossiers.records.revoke('R002', { by: 'alice', at: new Date().toISOString(), reason: '伪造的撤销' }).ok,
+      ).toBe(true);
       const notes = await mallory.notes('A01');
       await notes.synced.whenSynced();
-      const written = notes.notes.add({ id: 'forged-note', subject: { type: 'cadre', id: 'C001' }, anchor: { kind: 'dossier' }, text: '以张三名义的批注', author: '张三', at: new Date().toISOString() });
+      const written = notes.notes.add({
+        id: 'forged-note',
+        subject: { type: 'cadre', id: 'C001' },
+        anchor: { kind: 'dossier' },
+        text: '以张三名义的批注',
+        author: '张三',
+        at: new Date().toISOString(),
+      });
       expect(written.ok).toBe(true);
       await mallory.whenConfirmed();
     } finally {
@@ -207,7 +244,19 @@ describe('side panel: a dossier’s history', () => {
     try {
       const { dossiers, synced } = await bob.unit('A01');
       await synced.whenSynced();
-      dossiers.records.put({ id: 'R900', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'commendation', decisionDate: '2024-03-01', sourceDept: '市委组织部', summary: '别人的嘉奖', status: 'active' }, { by: 'bob' });
+      dossiers.records.put(
+        {
+          id: 'R900',
+          subject: { type: 'cadre', id: 'C002' },
+          colour: 'red',
+          kind: 'commendation',
+          decisionDate: '2024-03-01',
+          sourceDept: '市委组织部',
+          summary: '别人的嘉奖',
+          status: 'active',
+        },
+        { by: 'bob' },
+      );
       dossiers.records.edit('R003', 'summary', '提醒谈话：工作作风（补记）', 'alice');
       await bob.whenConfirmed();
     } finally {
@@ -215,24 +264,37 @@ describe('side panel: a dossier’s history', () => {
     }
 
     const panel = await cast.a.page('sidepanel.html#cadre/C001');
-    await expect.poll(() => panel.locator('[data-record-id=R003] .summary').textContent(), { timeout: 20_000 }).toBe('提醒谈话：工作作风（补记）');
+    await expect
+      .poll(() => panel.locator('[data-record-id=R003] .summary').textContent(), { timeout: 20_000 })
+      .toBe('提醒谈话：工作作风（补记）');
     // 张三 (alice) revokes a record herself.
     await panel.getByRole('button', { name: '撤销记录“年度嘉奖”' }).click();
     await panel.getByLabel('撤销理由').fill('重复录入');
     await panel.getByRole('button', { name: '确认撤销' }).click();
-    await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    await expect
+      .poll(() => panel.getByTestId('status-line').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
 
     await panel.getByTestId('history-toggle').click();
     const items = () => panel.getByTestId('history').locator('li').allTextContents();
-    await expect.poll(items, { timeout: 10_000 }).toEqual([
-      expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 .+ · 张三 · 撤销记录：嘉奖 · .+ · 市委组织部：年度嘉奖（理由：重复录入）$/),
-      expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 .+ · 李四 · 更正记录：提醒谈话 · .+ · 市纪委监委；摘要：提醒谈话：工作作风 → 提醒谈话：工作作风（补记）$/),
-    ]);
+    await expect
+      .poll(items, { timeout: 10_000 })
+      .toEqual([
+        expect.stringMatching(
+          /^\d{4}年\d{1,2}月\d{1,2}日 .+ · 张三 · 撤销记录：嘉奖 · .+ · 市委组织部：年度嘉奖（理由：重复录入）$/,
+        ),
+        expect.stringMatching(
+          /^\d{4}年\d{1,2}月\d{1,2}日 .+ · 李四 · 更正记录：提醒谈话 · .+ · 市纪委监委；摘要：提醒谈话：工作作风 → 提醒谈话：工作作风（补记）$/,
+        ),
+      ]);
     const text = (await items()).join('\n');
     expect(text).not.toContain('别人的嘉奖');
     expect(text).not.toContain('未经服务器确认');
     // The whole panel in one window, so the pinned status bar sits below the history, as it does.
-    await panel.setViewportSize({ width: 420, height: await panel.evaluate(() => document.documentElement.scrollHeight + 40) });
+    await panel.setViewportSize({
+      width: 420,
+      height: await panel.evaluate(() => document.documentElement.scrollHeight + 40),
+    });
     await saveScreenshot(panel, 'sidepanel-history', { fullPage: false });
     await panel.close();
   });

@@ -18,7 +18,9 @@ describe('Firefox ESR: single sign-on', () => {
   let dir: string;
 
   beforeAll(async () => {
-    ({ provider, server, dir } = await startSsoServers({ alice: { name: '张三', groups: ['纪检监察室'] } }, [firefoxRedirect]));
+    ({ provider, server, dir } = await startSsoServers({ alice: { name: '张三', groups: ['纪检监察室'] } }, [
+      firefoxRedirect,
+    ]));
     ff = await launchFirefoxExtension();
   });
   afterAll(async () => {
@@ -37,7 +39,9 @@ describe('Firefox ESR: single sign-on', () => {
     // puppeteer does not follow the sign-in window's navigations over BiDi: find it by address and
     // fill in the provider's login form there.
     const loginContext = async () => {
-      const { contexts } = await ff.bidi<{ contexts: { context: string; url: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
+      const { contexts } = await ff.bidi<{ contexts: { context: string; url: string }[] }>('browsingContext.getTree', {
+        maxDepth: 0,
+      });
       return contexts.find((c) => c.url.startsWith(`${provider.issuer}/interaction/`))?.context;
     };
     await expect.poll(loginContext, { timeout: 20_000 }).toBeDefined();
@@ -52,7 +56,11 @@ describe('Firefox ESR: single sign-on', () => {
     await expect.poll(() => text('[data-testid=whoami-name]'), { timeout: 30_000 }).toContain('张三');
     await expect.poll(() => text('[data-testid=sso-note]')).toContain('已通过统一身份认证登录');
     const rows = await page.$$eval('table tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
-    expect(rows).toEqual(['档案：全部单位编辑人员阅读并编辑', '批注：全部单位批注人员阅读并批注', '工作区配置与单位目录查阅人员只读']);
+    expect(rows).toEqual([
+      '档案：全部单位编辑人员阅读并编辑',
+      '批注：全部单位批注人员阅读并批注',
+      '工作区配置与单位目录查阅人员只读',
+    ]);
     await page.close();
   });
 });

@@ -22,7 +22,10 @@ describe('options page: single sign-on', () => {
   let http: string;
 
   beforeAll(async () => {
-    ({ provider, server, http, dir } = await startSsoServers({ alice: { name: '张三', groups: ['纪检监察室'] }, carol: { name: '王五', groups: ['后勤'] } }));
+    ({ provider, server, http, dir } = await startSsoServers({
+      alice: { name: '张三', groups: ['纪检监察室'] },
+      carol: { name: '王五', groups: ['后勤'] },
+    }));
     ext = await launchExtension();
   });
   afterAll(async () => {
@@ -46,7 +49,9 @@ describe('options page: single sign-on', () => {
   test('a user in no mapped group is told so, and nothing is saved', async () => {
     const page = await ext.page('options.html');
     await signIn(page, 'carol');
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 }).toContain('您所在的分组没有任何档案权限');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 })
+      .toContain('您所在的分组没有任何档案权限');
     expect(await extensionStorage(page)).not.toHaveProperty('connection');
     await expectAccessible(page, 'options: single sign-on refused');
     await saveScreenshot(page, 'options-sso-refused');
@@ -64,7 +69,9 @@ describe('options page: single sign-on', () => {
       '批注：全部单位批注人员阅读并批注',
       '工作区配置与单位目录查阅人员只读',
     ]);
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     await expect.poll(() => page.getByTestId('sso-note').textContent()).toContain('已通过统一身份认证登录');
     await expectAccessible(page, 'options: signed in through single sign-on');
     await saveScreenshot(page, 'options-sso');
@@ -81,11 +88,19 @@ describe('options page: single sign-on', () => {
     provider.users.get('alice')!.groups = ['admins'];
     // The renewal alarm, brought forward (it would fire two thirds into the token's life).
     await ext.background.evaluate(() =>
-      (globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }).chrome.alarms.create('dossier-lens-sso-renew', { when: Date.now() + 100 }),
+      (
+        globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }
+      ).chrome.alarms.create('dossier-lens-sso-renew', { when: Date.now() + 100 }),
     );
-    await expect.poll(async () => ((await extensionStorage(page)).connection as { token: string }).token, { timeout: 30_000 }).not.toBe(before);
-    await expect.poll(() => page.locator('table tbody tr').allTextContents(), { timeout: 20_000 }).toEqual(['全部单位管理员全部权限（含工作区配置）']);
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect
+      .poll(async () => ((await extensionStorage(page)).connection as { token: string }).token, { timeout: 30_000 })
+      .not.toBe(before);
+    await expect
+      .poll(() => page.locator('table tbody tr').allTextContents(), { timeout: 20_000 })
+      .toEqual(['全部单位管理员全部权限（含工作区配置）']);
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     // The token it replaced is no longer accepted for renewal.
     const res = await fetch(`${http}/sso/renew`, { method: 'POST', headers: { authorization: `Bearer ${before}` } });
     expect(res.status).toBe(401);
@@ -110,10 +125,14 @@ describe('options page: single sign-on', () => {
     provider.users.get('alice')!.groups = ['纪检监察室'];
     const page = await ext.page('options.html');
     await signIn(page, 'alice');
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     provider.users.get('alice')!.disabled = true;
     await ext.background.evaluate(() =>
-      (globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }).chrome.alarms.create('dossier-lens-sso-renew', { when: Date.now() + 100 }),
+      (
+        globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }
+      ).chrome.alarms.create('dossier-lens-sso-renew', { when: Date.now() + 100 }),
     );
     // The server revokes the token at the refused renewal; a revoked token wipes this device's
     // (sealed) copies and says so (README "Encrypted at rest"), leaving the sign-in form.
@@ -125,7 +144,9 @@ describe('options page: single sign-on', () => {
     provider.users.get('alice')!.disabled = false;
     await ext.context.clearCookies();
     await signIn(page, 'alice');
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 30_000 })
+      .toBe('online');
     await page.close();
   });
 });

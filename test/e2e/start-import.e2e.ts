@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchExtension, ROOT, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  launchExtension,
+  ROOT,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { expectAccessible } from './support/axe.ts';
 import { nodeWorkspace } from './support/seed.ts';
 import { parseExportJson } from '../../core/import/index.ts';
@@ -43,30 +50,42 @@ describe('import page', () => {
   async function importFile(file: string, mode: 'all' | 'good'): Promise<string> {
     await page.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles(join(FIXTURES, file));
     await page.getByTestId('import-summary').waitFor({ timeout: 20_000 });
-    await page.getByLabel(mode === 'all' ? '整批导入：任何一行有问题则全部不导入' : '只导入无问题的行，跳过有问题的行').check();
+    await page
+      .getByLabel(mode === 'all' ? '整批导入：任何一行有问题则全部不导入' : '只导入无问题的行，跳过有问题的行')
+      .check();
     await page.getByRole('button', { name: '导入', exact: true }).click();
-    await expect.poll(() => page.getByTestId('import-outcome').textContent(), { timeout: 20_000 }).toMatch(/导入|未导入|一致/);
+    await expect
+      .poll(() => page.getByTestId('import-outcome').textContent(), { timeout: 20_000 })
+      .toMatch(/导入|未导入|一致/);
     return (await page.getByTestId('import-outcome').textContent()) ?? '';
   }
 
   test('guesses the kind and columns, reports every bad row with line, column and reason', async () => {
     expect(await importFile('units-utf8.csv', 'good')).toContain('单位名录：新增 4');
     await page.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles(join(FIXTURES, 'cadres-utf8-bom.csv'));
-    await expect.poll(() => page.getByTestId('import-summary').textContent()).toBe('共读取 11 行：可导入 4 条，有问题 7 行（将被跳过）');
+    await expect
+      .poll(() => page.getByTestId('import-summary').textContent())
+      .toBe('共读取 11 行：可导入 4 条，有问题 7 行（将被跳过）');
     expect(await page.locator('#kind').inputValue()).toBe('cadres');
     const rows = await page.getByTestId('import-problems').locator('tbody tr').allTextContents();
     expect(rows[0]).toBe('6姓名*姓名：不能为空');
     expect(rows).toContain('9所在单位单位：不是已知单位（请先导入单位）');
     // All or nothing: refused, nothing written.
-    expect(await importFile('cadres-utf8-bom.csv', 'all')).toBe('未导入：有 7 行存在问题。请修正后重试，或选择“只导入无问题的行”。');
+    expect(await importFile('cadres-utf8-bom.csv', 'all')).toBe(
+      '未导入：有 7 行存在问题。请修正后重试，或选择“只导入无问题的行”。',
+    );
     expect(await importFile('cadres-utf8-bom.csv', 'good')).toContain('干部花名册：新增 4');
   });
 
   test('XLSX is read inside the extension; GBK CSV too; re-import changes nothing', async () => {
     await page.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles(join(FIXTURES, 'records.xlsx'));
-    await expect.poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 }).toBe('共读取 15 行：可导入 5 条，有问题 10 行（将被跳过）');
+    await expect
+      .poll(() => page.getByTestId('import-summary').textContent(), { timeout: 20_000 })
+      .toBe('共读取 15 行：可导入 5 条，有问题 10 行（将被跳过）');
     // The title line above the header was recognised as such.
-    expect(await page.getByLabel('表头行').locator('option:checked').textContent()).toMatch(/^第 2 行：干部编号 \| 姓名/);
+    expect(await page.getByLabel('表头行').locator('option:checked').textContent()).toMatch(
+      /^第 2 行：干部编号 \| 姓名/,
+    );
     expect(await importFile('records-gbk.csv', 'good')).toContain('红蓝黄黑点记录：新增 5');
     await saveScreenshot(page, 'import-page');
     expect(await importFile('records-gbk.csv', 'good')).toBe('文件内容与现有档案一致，没有新增或更新。');
@@ -74,7 +93,10 @@ describe('import page', () => {
 
   test("exports one cadre's dossier as JSON that parses back", async () => {
     await page.getByLabel('只导出一名干部的档案（干部编号，可选）').fill('C002');
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 JSON（可完整导回）' }).click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 JSON（可完整导回）' }).click(),
+    ]);
     expect(file.suggestedFilename()).toMatch(/^dossiers-C002-\d{4}-\d{2}-\d{2}\.json$/);
     const parsed = parseExportJson(readFileSync((await file.path())!, 'utf8'));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -92,7 +114,9 @@ describe('import page', () => {
     const confirm = page.getByTestId('undo-confirm');
     await confirm.waitFor();
     expect(await confirm.getByRole('heading').textContent()).toBe('撤销导入“records-gbk.csv”');
-    expect(await page.getByTestId('undo-effects').locator('li').allTextContents()).toEqual(['撤回 5 条记录（标为已撤销，不删除）']);
+    expect(await page.getByTestId('undo-effects').locator('li').allTextContents()).toEqual([
+      '撤回 5 条记录（标为已撤销，不删除）',
+    ]);
     expect(await page.getByTestId('undo-units').textContent()).toMatch(/^涉及 \d+ 个单位：/);
     expect(await history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).count()).toBe(0);
     await expectAccessible(page, 'import: undo confirmation open');
@@ -106,7 +130,9 @@ describe('import page', () => {
     await confirm.getByLabel('撤销理由（必填）').fill('重复报送');
     await confirm.getByRole('button', { name: '确认撤销此次导入' }).click();
     // The row now says who undid it and why, struck through; the re-import (nothing new) stays.
-    await expect.poll(() => history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).textContent()).toContain('重复报送');
+    await expect
+      .poll(() => history.locator('tbody tr.undone', { hasText: 'records-gbk.csv' }).textContent())
+      .toContain('重复报送');
     expect(await page.getByTestId('undo-outcome').textContent()).toBe('已撤销导入“records-gbk.csv”（重复报送）。');
 
     const ws = await nodeWorkspace(server.url, token);
@@ -114,8 +140,11 @@ describe('import page', () => {
       const end = Date.now() + 20_000;
       const revoked = async () => {
         await ws.openUnits();
-        const all = await Promise.all(['U01', 'U02', 'U03', 'U04'].map(async (c) => (await ws.unit(c)).dossiers.records.list()));
-        return all.flat().filter((e) => e.ok && e.value.status === 'revoked' && e.value.revoked?.reason === '重复报送').length;
+        const all = await Promise.all(
+          ['U01', 'U02', 'U03', 'U04'].map(async (c) => (await ws.unit(c)).dossiers.records.list()),
+        );
+        return all.flat().filter((e) => e.ok && e.value.status === 'revoked' && e.value.revoked?.reason === '重复报送')
+          .length;
       };
       while ((await revoked()) < 5 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
       expect(await revoked()).toBe(5);

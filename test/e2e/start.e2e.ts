@@ -28,11 +28,15 @@ interface Started {
 
 async function start(dataDir: string): Promise<Started> {
   // Its own process group, so the test can send Ctrl-C's SIGINT the way a terminal does.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--no-build', '--data', dataDir, '--port', '0', '--portal-port', '0'], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'demo/start.ts', '--no-build', '--data', dataDir, '--port', '0', '--portal-port', '0'],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
@@ -43,7 +47,11 @@ async function start(dataDir: string): Promise<Started> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const line = (key: string) => new RegExp(`^ {2}${key}: (\\S+)$`, 'm').exec(out)?.[1] ?? '';
-  return { child, out: () => out, lines: { extension: line('extension'), server: line('server'), token: line('token'), portal: line('portal') } };
+  return {
+    child,
+    out: () => out,
+    lines: { extension: line('extension'), server: line('server'), token: line('token'), portal: line('portal') },
+  };
 }
 
 async function ctrlC(s: Started): Promise<number | null> {
@@ -56,9 +64,13 @@ async function ctrlC(s: Started): Promise<number | null> {
 /** Names of the badge buttons (closed shadow roots) as the accessibility tree exposes them. */
 async function badgeLabels(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { role?: { value: string }; name?: { value: string } }[];
+  };
   await cdp.detach();
-  return nodes.filter((n) => n.role?.value === 'button' && (n.name?.value ?? '').includes(' · ')).map((n) => n.name!.value);
+  return nodes
+    .filter((n) => n.role?.value === 'button' && (n.name?.value ?? '').includes(' · '))
+    .map((n) => n.name!.value);
 }
 
 const canConnect = (url: string) =>
@@ -116,7 +128,12 @@ describe('npm start', () => {
     // A cadre with a black dot and a name no one else in the city has: its badge must say so.
     const names = new Map<string, number>();
     for (const c of city.cadres) names.set(c.name, (names.get(c.name) ?? 0) + 1);
-    const black = city.records.find((r) => r.colour === 'black' && r.subject.type === 'cadre' && names.get(city.cadres.find((c) => c.id === r.subject.id)!.name) === 1)!;
+    const black = city.records.find(
+      (r) =>
+        r.colour === 'black' &&
+        r.subject.type === 'cadre' &&
+        names.get(city.cadres.find((c) => c.id === r.subject.id)!.name) === 1,
+    )!;
     const cadre = city.cadres.find((c) => c.id === black.subject.id)!;
 
     // The expected label, computed by the same library from the same server as the officer.
@@ -131,7 +148,11 @@ describe('npm start', () => {
       }
       const summary = ws.index.all().find((x) => x.type === 'cadre' && x.id === cadre.id)!;
       expect(summary.dots.black).toBeGreaterThanOrEqual(1);
-      expected = accessibleName({ kind: 'subject', subject: summary, by: 'unique' }, cadre.name, overlayTextFrom(messages));
+      expected = accessibleName(
+        { kind: 'subject', subject: summary, by: 'unique' },
+        cadre.name,
+        overlayTextFrom(messages),
+      );
     } finally {
       await ws.close();
     }
@@ -141,7 +162,10 @@ describe('npm start', () => {
     const roster = city.cadres.filter((c) => c.unitCode === cadre.unitCode);
     // Every name in the legacy (GBK) roster gets a badge, and the black-dot cadre's says 黑点.
     await expect
-      .poll(async () => (await badgeLabels(page)).filter((l) => roster.some((c) => l.startsWith(`${c.name} · `))).length, { timeout: 90_000 })
+      .poll(
+        async () => (await badgeLabels(page)).filter((l) => roster.some((c) => l.startsWith(`${c.name} · `))).length,
+        { timeout: 90_000 },
+      )
       .toBeGreaterThanOrEqual(roster.length);
     expect(await badgeLabels(page)).toContain(expected);
     expect(expected).toMatch(/黑点\d/);

@@ -4,7 +4,14 @@ import { addMonths, today } from '../../core/dates.ts';
 import type { Cadre, DotRecord } from '../../core/model/schemas.ts';
 import { expectAccessible } from './support/axe.ts';
 import { seed, type SeedData } from './support/seed.ts';
-import { enrol, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 
 /**
  * The unit page (单位画像) on a bureau whose own dossier is clean while its people are not: eleven
@@ -14,9 +21,33 @@ import { enrol, launchExtension, saveScreenshot, startTestServer, type Extension
  * 处分" read as a contradiction of the D beside it (issue 11, item 6).
  */
 const ago = (months: number) => addMonths(today(), -months);
-const person = (id: string, name: string, post: string): Cadre => ({ id, name, aliases: [], gender: 'male', birth: '1975-03', unitCode: 'A01', post, rank: '副处级' });
-const rec = (id: string, cadre: string, colour: DotRecord['colour'], kind: string, decisionDate: string, extra: Partial<DotRecord> = {}): DotRecord => ({
-  id, subject: { type: 'cadre', id: cadre }, colour, kind, decisionDate, sourceDept: '市纪委监委', summary: `${kind}记录`, status: 'active', ...extra,
+const person = (id: string, name: string, post: string): Cadre => ({
+  id,
+  name,
+  aliases: [],
+  gender: 'male',
+  birth: '1975-03',
+  unitCode: 'A01',
+  post,
+  rank: '副处级',
+});
+const rec = (
+  id: string,
+  cadre: string,
+  colour: DotRecord['colour'],
+  kind: string,
+  decisionDate: string,
+  extra: Partial<DotRecord> = {},
+): DotRecord => ({
+  id,
+  subject: { type: 'cadre', id: cadre },
+  colour,
+  kind,
+  decisionDate,
+  sourceDept: '市纪委监委',
+  summary: `${kind}记录`,
+  status: 'active',
+  ...extra,
 });
 const NAMES = ['王强', '刘洋', '陈静', '杨帆', '赵磊', '黄敏', '周涛', '吴娜'];
 const CITY: SeedData = {
@@ -32,37 +63,62 @@ const CITY: SeedData = {
     { ...person('C301', '孙丽', '局长'), unitCode: 'B02' },
   ],
   records: [
-    rec('R101', 'C101', 'black', 'party-post-removal', ago(5), { docNumber: '澜纪发〔2026〕7号', summary: '违规插手工程项目' }),
+    rec('R101', 'C101', 'black', 'party-post-removal', ago(5), {
+      docNumber: '澜纪发〔2026〕7号',
+      summary: '违规插手工程项目',
+    }),
     rec('R102', 'C102', 'yellow', 'reminder-talk', ago(8), { summary: '履行一岗双责不到位' }),
     rec('R103', 'C102', 'yellow', 'admonishment', ago(2), { summary: '违规使用公务用车' }),
     rec('R104', 'C200', 'red', 'commendation', ago(20), { summary: '防汛抢险表现突出' }),
     rec('R105', 'C201', 'blue', 'personal-matters-report', ago(10), { summary: '报告个人有关事项' }),
-    { ...rec('R106', 'C101', 'yellow', 'unit-problem-clue', ago(14), { summary: '机关食堂管理不规范' }), subject: { type: 'unit', id: 'A01' }, rectificationDue: ago(11), rectifiedOn: ago(12) },
+    {
+      ...rec('R106', 'C101', 'yellow', 'unit-problem-clue', ago(14), { summary: '机关食堂管理不规范' }),
+      subject: { type: 'unit', id: 'A01' },
+      rectificationDue: ago(11),
+      rectifiedOn: ago(12),
+    },
   ],
-  clues: [{ id: 'L101', subject: { type: 'cadre', id: 'C103' }, summary: '反映其违规发放补贴', received: ago(1), source: '信访举报', stage: 'preliminary' }],
+  clues: [
+    {
+      id: 'L101',
+      subject: { type: 'cadre', id: 'C103' },
+      summary: '反映其违规发放补贴',
+      received: ago(1),
+      source: '信访举报',
+      stage: 'preliminary',
+    },
+  ],
 };
 /** What the dossiers themselves say: names, posts, summaries, document numbers (quoted data, in Chinese in any locale). */
-const DATA = [...CITY.units.map((u) => u.name), ...CITY.cadres!.flatMap((c) => [c.name, c.post]), ...CITY.records!.flatMap((r) => [r.summary, r.docNumber ?? '', r.sourceDept]), '反映其违规发放补贴'].filter(Boolean);
+const DATA = [
+  ...CITY.units.map((u) => u.name),
+  ...CITY.cadres!.flatMap((c) => [c.name, c.post]),
+  ...CITY.records!.flatMap((r) => [r.summary, r.docNumber ?? '', r.sourceDept]),
+  '反映其违规发放补贴',
+].filter(Boolean);
 
 /** Contrast ratio of two CSS colours as the browser computes them. */
 async function contrast(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((el) => {
-    const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
-    const lum = (c: number[]) => {
-      const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-    };
-    let bg = 'rgb(255, 255, 255)';
-    for (let e: Element | null = el; e; e = e.parentElement) {
-      const c = getComputedStyle(e).backgroundColor;
-      if (c && !c.startsWith('rgba(0, 0, 0, 0)') && c !== 'transparent') {
-        bg = c;
-        break;
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: number[]) => {
+        const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      let bg = 'rgb(255, 255, 255)';
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (c && !c.startsWith('rgba(0, 0, 0, 0)') && c !== 'transparent') {
+          bg = c;
+          break;
+        }
       }
-    }
-    const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(bg))];
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-  });
+      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(bg))];
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    });
 }
 
 describe('unit page (单位画像)', () => {
@@ -72,9 +128,31 @@ describe('unit page (单位画像)', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    await seed(server.url, server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] }), CITY);
+    await seed(
+      server.url,
+      server.token({
+        user: 'admin',
+        name: '管理员',
+        grants: [
+          { role: 'admin', doc: 'workspace' },
+          { role: 'editor', doc: 'unit:*' },
+        ],
+      }),
+      CITY,
+    );
     ext = await launchExtension();
-    await enrol(ext, server.url, server.token({ user: 'wang', name: '王审查', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] }));
+    await enrol(
+      ext,
+      server.url,
+      server.token({
+        user: 'wang',
+        name: '王审查',
+        grants: [
+          { role: 'viewer', doc: 'workspace' },
+          { role: 'viewer', doc: 'unit:*' },
+        ],
+      }),
+    );
     page = await ext.page('units.html#A01');
     await page.setViewportSize({ width: 1280, height: 900 });
   }, 120_000);
@@ -91,12 +169,21 @@ describe('unit page (单位画像)', () => {
     await expect(own.textContent()).resolves.toContain('机关食堂管理不规范');
     await expect(own.textContent()).resolves.toContain('已于');
     await expect(people.locator('dd[data-grade=D]').textContent()).resolves.toBe('1');
-    await expect(people.getByTestId('unit-people-warned').locator('li a').allTextContents()).resolves.toEqual(['欧阳芳', '李明']);
-    await expect(people.getByTestId('unit-people-in-period').textContent()).resolves.toMatch(/张伟.*等次 D.*影响期至 \d{4}年\d{1,2}月\d{1,2}日/);
+    await expect(people.getByTestId('unit-people-warned').locator('li a').allTextContents()).resolves.toEqual([
+      '欧阳芳',
+      '李明',
+    ]);
+    await expect(people.getByTestId('unit-people-in-period').textContent()).resolves.toMatch(
+      /张伟.*等次 D.*影响期至 \d{4}年\d{1,2}月\d{1,2}日/,
+    );
     // The grade says what it rests on, the shares below their thresholds included.
     const basis = page.getByTestId('unit-grade-basis');
-    await expect(basis.textContent()).resolves.toContain('所属干部中最低等次 1 / 11 名（9%）；达到 10% 时单位等次降为最低');
-    await expect(basis.textContent()).resolves.toContain('所属干部中有预警 2 / 11 名（18%）；达到 20% 时单位等次降为“需关注”');
+    await expect(basis.textContent()).resolves.toContain(
+      '所属干部中最低等次 1 / 11 名（9%）；达到 10% 时单位等次降为最低',
+    );
+    await expect(basis.textContent()).resolves.toContain(
+      '所属干部中有预警 2 / 11 名（18%）；达到 20% 时单位等次降为“需关注”',
+    );
     // No internal id anywhere a person reads.
     const text = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(text).not.toMatch(/\b(R1\d\d|L101|C[123]\d\d)\b/);
@@ -109,14 +196,18 @@ describe('unit page (单位画像)', () => {
     const table = page.getByTestId('table-dots-by-year');
     await page.locator('[data-chart="dots-by-year"]').getByText('数据表').click();
     const yearOfBlack = ago(5).slice(0, 4);
-    const blackCell = table.locator('tbody tr', { has: page.locator(`th:text-is("${yearOfBlack}")`) }).locator('td').nth(0);
+    const blackCell = table
+      .locator('tbody tr', { has: page.locator(`th:text-is("${yearOfBlack}")`) })
+      .locator('td')
+      .nth(0);
     await expect(blackCell.textContent()).resolves.toMatch(/^1 查看名单/);
     await blackCell.getByRole('button').click();
     await expect.poll(() => page.getByTestId('drill-list').locator('li a').allTextContents()).toEqual(['张伟']);
     await expectAccessible(page, 'units: drill-down and data table');
     await page.getByRole('button', { name: '关闭名单' }).click();
 
-    const names = () => page.locator('table.cadres tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cadre')));
+    const names = () =>
+      page.locator('table.cadres tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cadre')));
     await expect(names().then((n) => n.slice(0, 3))).resolves.toEqual(['C101', 'C103', 'C102']);
     await page.getByRole('button', { name: /^姓名/ }).click();
     // 陈静 (chen) comes first in pinyin order.

@@ -6,7 +6,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../sync-server/cli.ts';
 import { expectAccessible } from './support/axe.ts';
-import { enrol, launchExtension, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  saveScreenshot,
+  seededServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 
 /**
  * 查阅留痕 end to end: an officer opens a dossier in the side panel while the server is down, closes
@@ -33,9 +40,19 @@ describe('view log', () => {
 
   // Each launch loads its own copy of the build; a manifest key keeps the extension's id (and so its
   // IndexedDB and settings in the profile) the same across the restart, as an installed one's is.
-  const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .publicKey.export({ type: 'spki', format: 'der' })
+    .toString('base64');
   const sameExtension = { userDataDir: '', patch: { manifest: (m: Record<string, unknown>) => void (m.key = key) } };
-  const viewerToken = () => server.token({ user: 'wang', name: '王丽', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'viewer', doc: 'unit:*' }] });
+  const viewerToken = () =>
+    server.token({
+      user: 'wang',
+      name: '王丽',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'viewer', doc: 'unit:*' },
+      ],
+    });
   const connection = (p: Page) => p.getByTestId('status-line').getAttribute('data-connection');
   /** Entries waiting in the device's queue (core/sync/view-queue.ts), read from an extension page. */
   const queued = (p: Page) =>
@@ -54,7 +71,9 @@ describe('view log', () => {
           };
         }),
     );
-  async function cliViews(...args: string[]): Promise<{ user: string; name: string; subject: { id: string }; view: string }[]> {
+  async function cliViews(
+    ...args: string[]
+  ): Promise<{ user: string; name: string; subject: { id: string }; view: string }[]> {
     const lines: string[] = [];
     await runCli(['views', '--data', server.dataDir, ...args, '--json'], { out: (line) => lines.push(line) });
     return JSON.parse(lines[0] ?? '[]');
@@ -67,7 +86,9 @@ describe('view log', () => {
     const first = await officer.page('sidepanel.html#cadre/C001');
     await expect.poll(() => first.locator('[data-record-id]').count(), { timeout: 30_000 }).toBe(3);
     await expect.poll(() => connection(first), { timeout: 20_000 }).toBe('online');
-    await expect.poll(() => cliViews('--subject', 'C001'), { timeout: 20_000 }).toEqual([expect.objectContaining({ user: 'wang', view: 'sidepanel' })]);
+    await expect
+      .poll(() => cliViews('--subject', 'C001'), { timeout: 20_000 })
+      .toEqual([expect.objectContaining({ user: 'wang', view: 'sidepanel' })]);
     await first.close();
 
     await server.stop();
@@ -76,7 +97,9 @@ describe('view log', () => {
     await expect.poll(() => connection(offline), { timeout: 20_000 }).toBe('offline');
     // Queued, and sealed like everything kept on the device (README "Encrypted at rest"): an id
     // and ciphertext, no subject, view or user readable.
-    await expect.poll(() => queued(offline), { timeout: 10_000 }).toEqual([{ id: expect.any(String), sealed: expect.anything() }]);
+    await expect
+      .poll(() => queued(offline), { timeout: 10_000 })
+      .toEqual([{ id: expect.any(String), sealed: expect.anything() }]);
     await offline.close();
     // The browser goes too; the queue is on disk in the profile.
     await officer.close();
@@ -86,34 +109,64 @@ describe('view log', () => {
     expect(await cliViews('--subject', 'C002')).toEqual([]);
 
     await server.restart();
-    await expect.poll(() => cliViews('--subject', 'C002'), { timeout: 90_000, interval: 1000 }).toEqual([
-      expect.objectContaining({ user: 'wang', name: '王丽', subject: { type: 'cadre', id: 'C002' }, view: 'sidepanel' }),
-    ]);
+    await expect
+      .poll(() => cliViews('--subject', 'C002'), { timeout: 90_000, interval: 1000 })
+      .toEqual([
+        expect.objectContaining({
+          user: 'wang',
+          name: '王丽',
+          subject: { type: 'cadre', id: 'C002' },
+          view: 'sidepanel',
+        }),
+      ]);
     await expect.poll(() => queued(options), { timeout: 10_000 }).toEqual([]);
     // The same over HTTP, for an administrator over everything, and for nobody else.
     const adminToken = server.token({ user: 'root', name: '系统管理员', grants: [{ role: 'admin', doc: '*' }] });
-    const answer = (await (await fetch(`${server.httpUrl}/views?subject=C002`, { headers: { Authorization: `Bearer ${adminToken}` } })).json()) as { views: unknown[] };
-    expect(answer.views).toEqual([expect.objectContaining({ user: 'wang', subject: { type: 'cadre', id: 'C002' }, unit: 'A01', view: 'sidepanel' })]);
-    expect((await fetch(`${server.httpUrl}/views?subject=C002`, { headers: { Authorization: `Bearer ${viewerToken()}` } })).status).toBe(403);
+    const answer = (await (
+      await fetch(`${server.httpUrl}/views?subject=C002`, { headers: { Authorization: `Bearer ${adminToken}` } })
+    ).json()) as { views: unknown[] };
+    expect(answer.views).toEqual([
+      expect.objectContaining({ user: 'wang', subject: { type: 'cadre', id: 'C002' }, unit: 'A01', view: 'sidepanel' }),
+    ]);
+    expect(
+      (await fetch(`${server.httpUrl}/views?subject=C002`, { headers: { Authorization: `Bearer ${viewerToken()}` } }))
+        .status,
+    ).toBe(403);
     await options.close();
   });
 
   test('the printable dossier, a page of search results, an export and a review are logged too, each as its view', async () => {
     const sheet = await officer!.page('dossier.html#cadre/C001');
     await sheet.getByTestId('dossier-sheet').waitFor({ timeout: 30_000 });
-    await expect.poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 }).toContainEqual(expect.objectContaining({ user: 'wang', view: 'print' }));
+    await expect
+      .poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 })
+      .toContainEqual(expect.objectContaining({ user: 'wang', view: 'print' }));
     await sheet.close();
 
     const search = await officer!.page('search.html');
-    await expect.poll(() => search.getByTestId('search-results').locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(() => search.getByTestId('search-results').locator('tbody tr').count(), { timeout: 30_000 })
+      .toBe(2);
     await search.getByRole('button', { name: '导出 CSV' }).click();
     const logged = async () => (await cliViews('--user', 'wang')).map((e) => `${e.subject.id} ${e.view}`).sort();
-    await expect.poll(logged, { timeout: 30_000 }).toEqual(['C001 export', 'C001 print', 'C001 search', 'C001 sidepanel', 'C002 export', 'C002 search', 'C002 sidepanel']);
+    await expect
+      .poll(logged, { timeout: 30_000 })
+      .toEqual([
+        'C001 export',
+        'C001 print',
+        'C001 search',
+        'C001 sidepanel',
+        'C002 export',
+        'C002 search',
+        'C002 sidepanel',
+      ]);
     await search.close();
 
     // An integrity review that finds 张伟 reads his records out: logged as a review.
     const review = await officer!.page('review.html');
-    await expect.poll(() => review.getByTestId('review-scope').textContent(), { timeout: 30_000 }).toContain('1 个单位，2 名干部');
+    await expect
+      .poll(() => review.getByTestId('review-scope').textContent(), { timeout: 30_000 })
+      .toContain('1 个单位，2 名干部');
     await review.locator('#rq-letterNo').fill('澜组干函〔2026〕1号');
     await review.locator('#rq-requester').fill('中共澜江市委组织部');
     await review.locator('#rq-purpose').selectOption('promotion');
@@ -121,7 +174,9 @@ describe('view log', () => {
     await review.locator('#rq-people').fill('张伟');
     await review.getByRole('button', { name: '开始审查' }).click();
     await review.locator('table.results tbody tr').first().waitFor({ timeout: 30_000 });
-    await expect.poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 }).toContainEqual(expect.objectContaining({ user: 'wang', view: 'review' }));
+    await expect
+      .poll(() => cliViews('--subject', 'C001'), { timeout: 30_000 })
+      .toContainEqual(expect.objectContaining({ user: 'wang', view: 'review' }));
     await review.close();
   });
 
@@ -133,7 +188,11 @@ describe('view log', () => {
     await refused.close();
 
     admin = await launchExtension();
-    await enrol(admin, server.url, server.token({ user: 'root', name: '系统管理员', grants: [{ role: 'admin', doc: '*' }] }));
+    await enrol(
+      admin,
+      server.url,
+      server.token({ user: 'root', name: '系统管理员', grants: [{ role: 'admin', doc: '*' }] }),
+    );
     const options = await admin.page('options.html');
     await options.getByTestId('open-view-log').waitFor();
     await options.close();
@@ -143,11 +202,14 @@ describe('view log', () => {
     const results = page.getByTestId('views-results');
     // Asked again until this device's copy of the dossiers knows the name (the first sync).
     await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: '查询' }).click();
-        await results.or(page.getByTestId('views-error')).waitFor();
-        return results.locator('tbody tr').count();
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: '查询' }).click();
+          await results.or(page.getByTestId('views-error')).waitFor();
+          return results.locator('tbody tr').count();
+        },
+        { timeout: 30_000 },
+      )
       .toBe(3)
       .catch(async (error: unknown) => {
         await saveScreenshot(page, 'view-log-failed');
@@ -163,7 +225,9 @@ describe('view log', () => {
 
     // From the user's name to what they viewed: both dossiers, from every view.
     await results.getByRole('button', { name: '王丽' }).first().click();
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('用户 王丽 查阅过的档案');
+    await expect
+      .poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 })
+      .toBe('用户 王丽 查阅过的档案');
     // Newest first: the printable dossier, the search page, the export and the review come after the side panel's two.
     await expect.poll(() => results.locator('tbody tr').count(), { timeout: 10_000 }).toBe(8);
     const views = await results.locator('tbody tr td:nth-child(4)').allTextContents();

@@ -20,8 +20,26 @@ describe('workflow settings (admins)', () => {
     await seed(server.url, admin, {
       units: [{ code: 'ZF09', name: '澜江市林业局', aliases: [], kind: 'government' }],
       cadres: [
-        { id: 'C4', name: '刘政忠', aliases: [], gender: 'male', birth: '1978-01', unitCode: 'ZF09', post: '局长', rank: '正处级' },
-        { id: 'C5', name: '丁某', aliases: [], gender: 'male', birth: '1985-01', unitCode: 'ZF09', post: '副局长', rank: '副处级' },
+        {
+          id: 'C4',
+          name: '刘政忠',
+          aliases: [],
+          gender: 'male',
+          birth: '1978-01',
+          unitCode: 'ZF09',
+          post: '局长',
+          rank: '正处级',
+        },
+        {
+          id: 'C5',
+          name: '丁某',
+          aliases: [],
+          gender: 'male',
+          birth: '1985-01',
+          unitCode: 'ZF09',
+          post: '副局长',
+          rank: '副处级',
+        },
       ],
     });
     ext = await launchExtension();
@@ -40,7 +58,9 @@ describe('workflow settings (admins)', () => {
     await page.locator('#rq-purpose').selectOption('promotion');
     await page.locator('#rq-people').fill('刘政忠');
     await page.getByRole('button', { name: '开始审查' }).click();
-    await expect.poll(() => page.locator('#draft-blocked').textContent()).toBe('发文设置中尚未填写联系人和电话，不能拟稿（回复函附注须写明）。');
+    await expect
+      .poll(() => page.locator('#draft-blocked').textContent())
+      .toBe('发文设置中尚未填写联系人和电话，不能拟稿（回复函附注须写明）。');
 
     await page.getByRole('link', { name: '发文设置' }).click();
     const form = page.getByTestId('commission-settings');
@@ -48,7 +68,9 @@ describe('workflow settings (admins)', () => {
     await expectAccessible(page, 'letter settings');
     await page.locator('#set-number').fill('澜纪函');
     await page.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => page.locator('#set-number-err').textContent()).toBe('发文字号格式：须包含 {year} 和 {n}，如 澜纪函〔{year}〕{n}号');
+    await expect
+      .poll(() => page.locator('#set-number-err').textContent())
+      .toBe('发文字号格式：须包含 {year} 和 {n}，如 澜纪函〔{year}〕{n}号');
     await expectAccessible(page, 'letter settings with an error');
     await page.locator('#set-number').fill('澜纪函〔{year}〕{n}号');
     await page.locator('#set-name').fill('中共澜江市纪律检查委员会');
@@ -71,7 +93,10 @@ describe('workflow settings (admins)', () => {
   test('who gets a card is set by post words and unit kind', async () => {
     const cards = await ext.page('cards.html');
     await cards.setViewportSize({ width: 1280, height: 900 });
-    const preview = () => cards.locator('[data-testid=issue-preview] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-holder')));
+    const preview = () =>
+      cards
+        .locator('[data-testid=issue-preview] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-holder')));
     await expect.poll(preview, { timeout: 30_000 }).toEqual(['C4']);
     await cards.getByTestId('card-settings').locator('summary').click();
     await expectAccessible(cards, 'card settings open');
@@ -80,7 +105,9 @@ describe('workflow settings (admins)', () => {
     await cards.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => cards.getByTestId('card-settings').locator('[role=status]').textContent()).toBe('已保存。');
     await expect.poll(preview).toEqual(['C4', 'C5']);
-    await expect(cards.locator('[data-testid=issue-preview] tr[data-holder=C5]').textContent()).resolves.toContain('政府党组副职');
+    await expect(cards.locator('[data-testid=issue-preview] tr[data-holder=C5]').textContent()).resolves.toContain(
+      '政府党组副职',
+    );
     await cards.close();
   });
 });

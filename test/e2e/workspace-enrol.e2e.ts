@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { extensionStorage, indexedDbNames, launchExtension, saveScreenshot, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  extensionStorage,
+  indexedDbNames,
+  launchExtension,
+  saveScreenshot,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 
 /** Enrolment from the options page against the real server: the token decides who you are. */
 describe('options page: enrolment', () => {
@@ -41,9 +49,15 @@ describe('options page: enrolment', () => {
     await page.getByRole('button', { name: '连接' }).click();
     await expect.poll(() => page.getByTestId('whoami-name').textContent()).toContain('张三');
     const rows = await page.locator('table tbody tr').allTextContents();
-    expect(rows).toEqual(['档案：全部单位编辑人员阅读并编辑', '批注：全部单位批注人员阅读并批注', '工作区配置与单位目录查阅人员只读']);
+    expect(rows).toEqual([
+      '档案：全部单位编辑人员阅读并编辑',
+      '批注：全部单位批注人员阅读并批注',
+      '工作区配置与单位目录查阅人员只读',
+    ]);
     // The background's sync status is shown here too.
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 15_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 15_000 })
+      .toBe('online');
     await saveScreenshot(page, 'options-enrolled');
     // The token is kept only in extension storage, and never shown back in the page.
     expect(await page.content()).not.toContain(token);
@@ -54,7 +68,9 @@ describe('options page: enrolment', () => {
     const page = await ext.page('options.html');
     await page.locator('#language').selectOption('en');
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('Dossier Lens · Settings');
-    await expect.poll(() => page.locator('table tbody tr').first().textContent()).toBe('Dossiers: all unitsEditorRead and edit');
+    await expect
+      .poll(() => page.locator('table tbody tr').first().textContent())
+      .toBe('Dossiers: all unitsEditorRead and edit');
     await page.locator('#language').selectOption('auto');
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('政治生态档案助手 · 设置');
     await page.close();
@@ -62,7 +78,9 @@ describe('options page: enrolment', () => {
 
   test('disconnect forgets the token and stops syncing; the copies on this device stay for next time', async () => {
     const page = await ext.page('options.html');
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 15_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 15_000 })
+      .toBe('online');
     const before = await indexedDbNames(page);
     expect(before.length).toBeGreaterThan(0);
     await page.getByRole('button', { name: '断开连接' }).click();

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { enrol, extensionStorage, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  extensionStorage,
+  launchExtension,
+  startTestServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -14,19 +21,55 @@ describe('background workspace: partial grants', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    const admin = server.token({
+      user: 'admin',
+      name: '管理员',
+      grants: [
+        { role: 'admin', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     await seed(server.url, admin, {
       units: [
         { code: 'A01', name: '市财政局', aliases: [], kind: 'government' },
         { code: 'B01', name: '市教育局', aliases: [], kind: 'government' },
       ],
       cadres: [
-        { id: 'C001', name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'A01', post: '局长', rank: '正处级' },
-        { id: 'C101', name: '张敏', aliases: [], gender: 'female', birth: '1978-06', unitCode: 'B01', post: '局长', rank: '正处级' },
+        {
+          id: 'C001',
+          name: '张伟',
+          aliases: [],
+          gender: 'male',
+          birth: '1975-03',
+          unitCode: 'A01',
+          post: '局长',
+          rank: '正处级',
+        },
+        {
+          id: 'C101',
+          name: '张敏',
+          aliases: [],
+          gender: 'female',
+          birth: '1978-06',
+          unitCode: 'B01',
+          post: '局长',
+          rank: '正处级',
+        },
       ],
     });
     ext = await launchExtension();
-    await enrol(ext, server.url, server.token({ user: 'carol', name: '王五', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:A0*' }] }));
+    await enrol(
+      ext,
+      server.url,
+      server.token({
+        user: 'carol',
+        name: '王五',
+        grants: [
+          { role: 'viewer', doc: 'workspace' },
+          { role: 'editor', doc: 'unit:A0*' },
+        ],
+      }),
+    );
   });
   afterAll(async () => {
     await ext?.close();
@@ -42,8 +85,17 @@ describe('background workspace: partial grants', () => {
   test('the status reaches online and only the granted unit is in the index', async () => {
     const page = await ext.page('options.html');
     // Enrolment kept the grants beside the connection.
-    expect(await extensionStorage(page)).toMatchObject({ grants: { grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:A0*' }] } });
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    expect(await extensionStorage(page)).toMatchObject({
+      grants: {
+        grants: [
+          { role: 'viewer', doc: 'workspace' },
+          { role: 'editor', doc: 'unit:A0*' },
+        ],
+      },
+    });
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     await expect.poll(() => search(page, '张'), { timeout: 10_000 }).toEqual(['A01/C001']);
     // No database was made for the unit outside the grants.
     const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
@@ -63,7 +115,9 @@ describe('background workspace: partial grants', () => {
     await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 20_000 }).toContain('张伟');
     // Online means every document the panel opened is in step: a refused notes:A01 would stay
     // offline (closed with 403) and be listed in the status line.
-    await expect.poll(() => panel.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect
+      .poll(() => panel.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     expect(await panel.getByTestId('status-line').locator('.denied').count()).toBe(0);
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
     expect(metrics).toContain('dossierlens_refusals_total{reason="forbidden"} 0');
@@ -74,10 +128,15 @@ describe('background workspace: partial grants', () => {
     const page = await ext.page('options.html');
     const stored = (await extensionStorage(page)).grants as { for: string; grants: unknown[] };
     // As if what is stored were out of date (an administrator has since widened the grants).
-    await page.evaluate((g) => (globalThis as any).chrome.storage.local.set({ grants: g }), { for: stored.for, grants: [{ role: 'viewer', doc: 'workspace' }] });
+    await page.evaluate((g) => (globalThis as any).chrome.storage.local.set({ grants: g }), {
+      for: stored.for,
+      grants: [{ role: 'viewer', doc: 'workspace' }],
+    });
     await expect.poll(async () => (await extensionStorage(page)).grants, { timeout: 15_000 }).toEqual(stored);
     await expect.poll(() => search(page, '张'), { timeout: 10_000 }).toEqual(['A01/C001']);
-    await expect.poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 }).toBe('online');
+    await expect
+      .poll(() => page.getByTestId('status-line').getAttribute('data-connection'), { timeout: 20_000 })
+      .toBe('online');
     await page.close();
   });
 });

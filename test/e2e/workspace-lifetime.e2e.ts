@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorToken, enrol, launchExtension, seededServer, stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  editorToken,
+  enrol,
+  launchExtension,
+  seededServer,
+  stopBackground,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 
 /**
  * The MV3 lifetime decision (extension/lib/lifetime.ts): the browser may stop the background at
@@ -31,9 +39,9 @@ describe('the background survives being stopped, offline', () => {
 
     // The search message wakes the worker; it answers once the workspace is open from IndexedDB.
     await panel.getByLabel('搜索干部或单位').fill('欧阳');
-    await expect.poll(() => panel.locator('.results li').allTextContents(), { timeout: 20_000 }).toEqual([
-      expect.stringContaining('欧阳芳'),
-    ]);
+    await expect
+      .poll(() => panel.locator('.results li').allTextContents(), { timeout: 20_000 })
+      .toEqual([expect.stringContaining('欧阳芳')]);
     expect(worker.running()).toBe(true);
     await panel.locator('.results button').click();
     await expect.poll(() => panel.locator('#dossier-name').textContent(), { timeout: 10_000 }).toContain('欧阳芳');

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { saveScreenshot, twoOfficers, type ExtensionBrowser, type TestServer, type TwoOfficers } from './support/index.ts';
+import {
+  saveScreenshot,
+  twoOfficers,
+  type ExtensionBrowser,
+  type TestServer,
+  type TwoOfficers,
+} from './support/index.ts';
 
 /**
  * Two officers edit the same dossier while the server is down (different records, and the same
@@ -73,23 +79,38 @@ describe('offline edits in two browsers converge', () => {
     // Each side sees its own work at once and counts what the server has not confirmed yet.
     await expect.poll(() => pa.getByTestId('unconfirmed').textContent()).toMatch(/^\d+ 项本地更改待确认$/);
     await expect(records(pa)).resolves.toEqual(expect.arrayContaining([expect.stringContaining('甲：个人事项报告')]));
-    await expect(records(pa)).resolves.not.toEqual(expect.arrayContaining([expect.stringContaining('乙：个人事项报告')]));
+    await expect(records(pa)).resolves.not.toEqual(
+      expect.arrayContaining([expect.stringContaining('乙：个人事项报告')]),
+    );
 
     await server.restart();
     for (const p of [pa, pb]) {
-      await expect.poll(() => records(p), { timeout: 45_000 }).toEqual(
-        expect.arrayContaining([expect.stringContaining('甲：个人事项报告'), expect.stringContaining('乙：个人事项报告')]),
-      );
-      await expect.poll(() => p.getByTestId('annotations').textContent(), { timeout: 20_000 }).toMatch(/甲离线批注[\s\S]*乙离线批注|乙离线批注[\s\S]*甲离线批注/);
+      await expect
+        .poll(() => records(p), { timeout: 45_000 })
+        .toEqual(
+          expect.arrayContaining([
+            expect.stringContaining('甲：个人事项报告'),
+            expect.stringContaining('乙：个人事项报告'),
+          ]),
+        );
+      await expect
+        .poll(() => p.getByTestId('annotations').textContent(), { timeout: 20_000 })
+        .toMatch(/甲离线批注[\s\S]*乙离线批注|乙离线批注[\s\S]*甲离线批注/);
     }
     // Each is told what the other did meanwhile, and the record is marked.
     const arrivals = /上次查看以来同事更新了 [1-9]\d* 条记录、1 条批注/;
     await expect.poll(() => pa.getByTestId('arrivals').textContent(), { timeout: 10_000 }).toMatch(arrivals);
-    await expect(pa.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain('上次查看后更新');
+    await expect(pa.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain(
+      '上次查看后更新',
+    );
     await saveScreenshot(pa, 'sidepanel-after-offline', { fullPage: false });
     // Same result on both sides, record by record; the doubly revoked record has one winner.
-    await expect.poll(async () => JSON.stringify(await records(pa)), { timeout: 10_000 }).toBe(JSON.stringify(await records(pb)));
-    await expect(pa.locator('.revocation').allTextContents()).resolves.toEqual([expect.stringMatching(/撤销：(甲|乙)的理由$/)]);
+    await expect
+      .poll(async () => JSON.stringify(await records(pa)), { timeout: 10_000 })
+      .toBe(JSON.stringify(await records(pb)));
+    await expect(pa.locator('.revocation').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/撤销：(甲|乙)的理由$/),
+    ]);
     expect(await records(pa)).toHaveLength(5);
     await pb.close();
 
@@ -104,14 +125,20 @@ describe('offline edits in two browsers converge', () => {
     await pa.close();
     let reopened = await reopenA();
     await expect.poll(() => reopened.getByTestId('arrivals').textContent(), { timeout: 10_000 }).toBe(noticeBefore);
-    await expect(reopened.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent()).resolves.toContain('上次查看后更新');
-    await expect(reopened.locator('[data-record-id]', { hasText: '甲：个人事项报告' }).textContent()).resolves.not.toContain('上次查看后更新');
+    await expect(
+      reopened.locator('[data-record-id]', { hasText: '乙：个人事项报告' }).textContent(),
+    ).resolves.toContain('上次查看后更新');
+    await expect(
+      reopened.locator('[data-record-id]', { hasText: '甲：个人事项报告' }).textContent(),
+    ).resolves.not.toContain('上次查看后更新');
     await reopened.getByTestId('arrivals').getByRole('button', { name: '知道了' }).click();
     await expect.poll(() => reopened.getByTestId('arrivals').count()).toBe(0);
     await reopened.close();
     reopened = await reopenA();
     // Settled: the annotations are shown, so the notes document is open and could have reported.
-    await expect.poll(() => reopened.getByTestId('annotations').textContent(), { timeout: 20_000 }).toContain('乙离线批注');
+    await expect
+      .poll(() => reopened.getByTestId('annotations').textContent(), { timeout: 20_000 })
+      .toContain('乙离线批注');
     expect(await reopened.getByTestId('arrivals').count()).toBe(0);
     expect(await reopened.locator('.tag.new').count()).toBe(0);
     await reopened.close();

@@ -16,9 +16,20 @@ describe('preset portals and the options page in English', () => {
     browsers.push(ext);
     const options = await ext.page('options.html');
     const registered = () =>
-      options.evaluate(async () => ((await (globalThis as any).chrome.scripting.getRegisteredContentScripts()) as { id: string; matches: string[]; js: string[] }[]));
+      options.evaluate(
+        async () =>
+          (await (globalThis as any).chrome.scripting.getRegisteredContentScripts()) as {
+            id: string;
+            matches: string[];
+            js: string[];
+          }[],
+      );
     await expect.poll(registered, { timeout: 10_000 }).toEqual([
-      expect.objectContaining({ id: 'dossier-lens-overlay', matches: ['http://127.0.0.1/*'], js: ['content-scripts/overlay.js'] }),
+      expect.objectContaining({
+        id: 'dossier-lens-overlay',
+        matches: ['http://127.0.0.1/*'],
+        js: ['content-scripts/overlay.js'],
+      }),
     ]);
     const item = options.locator('ul.portals li', { hasText: 'http://127.0.0.1/*' });
     await expect(item.textContent()).resolves.toContain('单位预设');
@@ -38,7 +49,10 @@ describe('preset portals and the options page in English', () => {
     await expect(options.locator('ul.portals').count()).resolves.toBe(0);
     const state = await options.evaluate(async () => {
       const c = (globalThis as any).chrome;
-      return { scripts: await c.scripting.getRegisteredContentScripts(), origins: (await c.permissions.getAll()).origins };
+      return {
+        scripts: await c.scripting.getRegisteredContentScripts(),
+        origins: (await c.permissions.getAll()).origins,
+      };
     });
     expect(state).toEqual({ scripts: [], origins: [] });
   });

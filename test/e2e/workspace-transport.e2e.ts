@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Cadre, Unit } from '../../core/model/schemas.ts';
-import { enrol, launchExtension, startTestServer, stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  launchExtension,
+  startTestServer,
+  stopBackground,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 import { seed } from './support/seed.ts';
 
 /**
@@ -12,9 +19,26 @@ import { seed } from './support/seed.ts';
  */
 
 const UNITS = 40;
-const units: Unit[] = Array.from({ length: UNITS }, (_, i) => ({ code: `T${String(i + 1).padStart(2, '0')}`, name: `测试第${i + 1}局`, aliases: [], kind: 'government' }));
+const units: Unit[] = Array.from({ length: UNITS }, (_, i) => ({
+  code: `T${String(i + 1).padStart(2, '0')}`,
+  name: `测试第${i + 1}局`,
+  aliases: [],
+  kind: 'government',
+}));
 const cadres: Cadre[] = units.flatMap((u, i) =>
-  [0, 1, 2].map((j) => ({ id: `${u.code}-C${j}`, name: `干部${i}号${j}`, aliases: [], gender: 'male', birth: '1975-03', unitCode: u.code, post: '副局长', rank: '副处级' }) as Cadre),
+  [0, 1, 2].map(
+    (j) =>
+      ({
+        id: `${u.code}-C${j}`,
+        name: `干部${i}号${j}`,
+        aliases: [],
+        gender: 'male',
+        birth: '1975-03',
+        unitCode: u.code,
+        post: '副局长',
+        rank: '副处级',
+      }) as Cadre,
+  ),
 );
 const last = cadres.at(-1)!;
 /** The workspace, every unit, and the user's own document (alerts already told: extension/lib/alert-host.ts). */
@@ -36,7 +60,14 @@ describe('the sync transport', () => {
     server = await startTestServer();
     const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: '*' }] });
     await seed(server.url, admin, { units, cadres });
-    token = server.token({ user: 'alice', name: '张三', grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+    token = server.token({
+      user: 'alice',
+      name: '张三',
+      grants: [
+        { role: 'viewer', doc: 'workspace' },
+        { role: 'editor', doc: 'unit:*' },
+      ],
+    });
     ext = await launchExtension();
   }, 120_000);
   afterAll(async () => {
@@ -69,7 +100,9 @@ describe('the sync transport', () => {
     await expect.poll(() => worker.running(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => connection(options), { timeout: 30_000 }).toBe('online');
     await expect.poll(() => metric(server, 'dossierlens_connections'), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => metric(server, 'dossierlens_open_documents'), { timeout: 10_000 }).toBe(BACKGROUND_DOCUMENTS);
+    await expect
+      .poll(() => metric(server, 'dossierlens_open_documents'), { timeout: 10_000 })
+      .toBe(BACKGROUND_DOCUMENTS);
     await options.close();
   });
 

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nodeWorkspace } from './support/seed.ts';
-import { enrol, extensionStorage, indexedDbNames, launchExtension, saveScreenshot, seededServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import {
+  enrol,
+  extensionStorage,
+  indexedDbNames,
+  launchExtension,
+  saveScreenshot,
+  seededServer,
+  type ExtensionBrowser,
+  type TestServer,
+} from './support/index.ts';
 
 describe('a viewer reads but cannot write; wiping the device leaves nothing behind', () => {
   let server: TestServer;
@@ -37,8 +46,14 @@ describe('a viewer reads but cannot write; wiping the device leaves nothing behi
     const { dossiers, synced } = await forced.unit('A01');
     await synced.whenSynced();
     const put = dossiers.records.put({
-      id: 'FORCED', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning',
-      decisionDate: '2025-01-01', sourceDept: '伪造', summary: '伪造的处分', status: 'active',
+      id: 'FORCED',
+      subject: { type: 'cadre', id: 'C001' },
+      colour: 'black',
+      kind: 'party-warning',
+      decisionDate: '2025-01-01',
+      sourceDept: '伪造',
+      summary: '伪造的处分',
+      status: 'active',
     });
     expect(put.ok).toBe(true); // accepted locally: the library does not police roles, the server does
     await expect.poll(() => forced.status().denied.map((d) => d.doc), { timeout: 10_000 }).toContain('unit:A01');
@@ -66,7 +81,9 @@ describe('a viewer reads but cannot write; wiping the device leaves nothing behi
 
     await options.getByRole('button', { name: '清除本机数据' }).click();
     await options.getByRole('button', { name: '确认清除' }).click();
-    await expect.poll(() => options.getByRole('status').last().textContent(), { timeout: 20_000 }).toMatch(/已清除，删除了 \d+ 个本地数据库/);
+    await expect
+      .poll(() => options.getByRole('status').last().textContent(), { timeout: 20_000 })
+      .toMatch(/已清除，删除了 \d+ 个本地数据库/);
     // The open side panel lets go of its copies and shows that it is no longer connected.
     await expect.poll(() => panel.locator('body').textContent(), { timeout: 10_000 }).toContain('尚未连接同步服务器');
     await expect.poll(() => indexedDbNames(options), { timeout: 10_000 }).toEqual([]);

@@ -8,7 +8,14 @@
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { encodeSyncStep1, encodeUpdate, messageSync, syncStep1, syncStep2, syncUpdate } from '../../sync-server/protocol.ts';
+import {
+  encodeSyncStep1,
+  encodeUpdate,
+  messageSync,
+  syncStep1,
+  syncStep2,
+  syncUpdate,
+} from '../../sync-server/protocol.ts';
 
 export class AckingWriter {
   readonly doc = new Y.Doc();
@@ -87,7 +94,10 @@ export class AckingWriter {
 }
 
 /** For each writer whose acknowledged edits storage lacks: how many are missing. */
-export function missingAcknowledged(stored: Y.Doc, writers: readonly AckingWriter[]): { clientID: number; acked: number; stored: number }[] {
+export function missingAcknowledged(
+  stored: Y.Doc,
+  writers: readonly AckingWriter[],
+): { clientID: number; acked: number; stored: number }[] {
   const vector = Y.decodeStateVector(Y.encodeStateVector(stored));
   return writers
     .map((writer) => ({ clientID: writer.clientID, acked: writer.acked, stored: vector.get(writer.clientID) ?? 0 }))

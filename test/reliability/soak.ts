@@ -73,7 +73,9 @@ interface CycleResult {
 }
 
 const storeBytes = () =>
-  ['dossier-lens.sqlite', 'dossier-lens.sqlite-wal'].map((name) => join(data.dir, name)).reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
+  ['dossier-lens.sqlite', 'dossier-lens.sqlite-wal']
+    .map((name) => join(data.dir, name))
+    .reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
 
 const data = tempDataDir();
 const startedAt = new Date();
@@ -81,15 +83,26 @@ const loadBefore = loadavg();
 const tokens = new Map<string, string>();
 const token = (user: string, role: 'editor' | 'viewer' = 'editor') => {
   const key = `${user}:${role}`;
-  if (!tokens.has(key)) tokens.set(key, issueToken(data.dir, { user, name: user, grants: [{ role, doc: 'unit:*' }], ttlSeconds: 24 * 3600 }).token);
+  if (!tokens.has(key))
+    tokens.set(
+      key,
+      issueToken(data.dir, { user, name: user, grants: [{ role, doc: 'unit:*' }], ttlSeconds: 24 * 3600 }).token,
+    );
   return tokens.get(key)!;
 };
 
 async function metrics(url: string): Promise<Sample | null> {
   try {
-    const text = await (await fetch(`${url.replace('ws:', 'http:')}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const text = await (
+      await fetch(`${url.replace('ws:', 'http:')}/metrics`, { signal: AbortSignal.timeout(2000) })
+    ).text();
     const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'mu').exec(text)?.[1] ?? NaN);
-    return { at: Date.now(), rss: read('process_resident_memory_bytes'), heap: read('nodejs_heap_used_bytes'), connections: read('dossierlens_connections') };
+    return {
+      at: Date.now(),
+      rss: read('process_resident_memory_bytes'),
+      heap: read('nodejs_heap_used_bytes'),
+      connections: read('dossierlens_connections'),
+    };
   } catch {
     return null; // between a kill and the restart
   }
@@ -121,7 +134,9 @@ async function storedState(url: string, doc: string): Promise<Y.Doc> {
 async function main(): Promise<void> {
   // Every stock client registers a process 'exit' listener (y-websocket); hundreds are expected here.
   process.setMaxListeners(0);
-  say(`soak: ${cycles} SIGKILL cycles of ${cycleSeconds} s, ${clientCount} clients over ${docCount} documents (load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`);
+  say(
+    `soak: ${cycles} SIGKILL cycles of ${cycleSeconds} s, ${clientCount} clients over ${docCount} documents (load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`,
+  );
   const first = await spawnServer(data.dir, ['--log-level', 'warn']);
   let server = first;
   const port = new URL(first.url).port;
@@ -166,7 +181,9 @@ async function main(): Promise<void> {
 
   for (let cycle = 1; cycle <= cycles; cycle++) {
     const cycleStart = Date.now();
-    const writers = await Promise.all(ackDocs.flatMap((doc) => [0, 1].map(() => AckingWriter.open(url, doc, token(`acker-${cycle % 5}`)))));
+    const writers = await Promise.all(
+      ackDocs.flatMap((doc) => [0, 1].map(() => AckingWriter.open(url, doc, token(`acker-${cycle % 5}`)))),
+    );
     let next = 0;
     const stream = setInterval(() => {
       for (const writer of writers) {
@@ -187,9 +204,15 @@ async function main(): Promise<void> {
     const restartMs = Date.now() - restartBegan;
     let missing = 0;
     for (const doc of ackDocs) {
-      const lost = missingAcknowledged(await storedState(url, doc), writers.filter((w) => w.docName === doc));
+      const lost = missingAcknowledged(
+        await storedState(url, doc),
+        writers.filter((w) => w.docName === doc),
+      );
       missing += lost.reduce((sum, entry) => sum + (entry.acked - entry.stored), 0);
-      for (const entry of lost) failures.push(`cycle ${cycle}: ${doc}: clientID ${entry.clientID} had ${entry.acked} edits acknowledged, storage holds ${entry.stored}`);
+      for (const entry of lost)
+        failures.push(
+          `cycle ${cycle}: ${doc}: clientID ${entry.clientID} had ${entry.acked} edits acknowledged, storage holds ${entry.stored}`,
+        );
     }
     const acked = writers.reduce((sum, w) => sum + w.acked, 0);
     totalAcked += acked;
@@ -203,7 +226,9 @@ async function main(): Promise<void> {
       restartMs,
       storeBytes: storeBytes(),
     });
-    say(`soak: cycle ${cycle}/${cycles}: killed after ${killAfter} ms, ${acked} acknowledged edits checked, ${missing} missing, restart ${restartMs} ms`);
+    say(
+      `soak: cycle ${cycle}/${cycles}: killed after ${killAfter} ms, ${acked} acknowledged edits checked, ${missing} missing, restart ${restartMs} ms`,
+    );
   }
 
   // Stop writing; every client must come back, hand over what it kept and hold what the server holds.
@@ -231,7 +256,9 @@ async function main(): Promise<void> {
   const convergeMs = Date.now() - converge;
   clearInterval(sampler);
   const finalMetrics = await fetch(`${url.replace('ws:', 'http:')}/metrics`).then((r) => r.text());
-  const refusals = [...finalMetrics.matchAll(/^dossierlens_refusals_total\{reason="([^"]+)"\} (\d+)$/gmu)].filter((m) => m[2] !== '0').map((m) => `${m[1]} ${m[2]}`);
+  const refusals = [...finalMetrics.matchAll(/^dossierlens_refusals_total\{reason="([^"]+)"\} (\d+)$/gmu)]
+    .filter((m) => m[2] !== '0')
+    .map((m) => `${m[1]} ${m[2]}`);
   for (const client of clients) client.destroy();
   await kill(server.child);
   data.remove();
@@ -255,7 +282,9 @@ async function main(): Promise<void> {
     durationMs: Date.now() - startedAt.getTime(),
   });
   writeFileSync(values.out!, report);
-  say(`soak: wrote ${values.out}; ${failures.length === 0 ? 'nothing lost, every client converged' : `${failures.length} failure(s)`}`);
+  say(
+    `soak: wrote ${values.out}; ${failures.length === 0 ? 'nothing lost, every client converged' : `${failures.length} failure(s)`}`,
+  );
   process.exit(failures.length === 0 ? 0 : 1);
 }
 
@@ -296,7 +325,10 @@ function renderReport(r: {
     '',
     '| cycle | killed after | acknowledged edits | missing after restart | max RSS | connections | restart | store on disk |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.results.map((c) => `| ${c.cycle} | ${(c.killedAfterMs / 1000).toFixed(1)} s | ${c.ackedEdits.toLocaleString('en')} | ${c.missingAcked} | ${c.maxRss > 0 ? `${mib(c.maxRss)} MiB` : '—'} | ${c.connections} | ${(c.restartMs / 1000).toFixed(1)} s | ${mib(c.storeBytes)} MiB |`),
+    ...r.results.map(
+      (c) =>
+        `| ${c.cycle} | ${(c.killedAfterMs / 1000).toFixed(1)} s | ${c.ackedEdits.toLocaleString('en')} | ${c.missingAcked} | ${c.maxRss > 0 ? `${mib(c.maxRss)} MiB` : '—'} | ${c.connections} | ${(c.restartMs / 1000).toFixed(1)} s | ${mib(c.storeBytes)} MiB |`,
+    ),
     '',
     '## Failures',
     '',

@@ -46,7 +46,17 @@ describe('npm run cli -- import', () => {
     // runCli writes through importSheet's default sink (stdout); capture it for this call.
     process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
     try {
-      await runCli(['import', '--file', join(FIXTURES, 'units-utf8.csv'), '--server', server.url, '--token', token, '--mode', 'good-rows']);
+      await runCli([
+        'import',
+        '--file',
+        join(FIXTURES, 'units-utf8.csv'),
+        '--server',
+        server.url,
+        '--token',
+        token,
+        '--mode',
+        'good-rows',
+      ]);
     } finally {
       process.stdout.write = prev;
     }
@@ -54,14 +64,18 @@ describe('npm run cli -- import', () => {
     expect(out.join('')).toContain('第 8 行［单位类别］单位类别：不是已知的单位类别');
     expect(out.join('')).not.toContain(token);
 
-    expect((await run(['--file', join(FIXTURES, 'cadres-utf8-bom.csv'), '--mode', 'good-rows'])).at(-1)).toMatch(/^导入完成 imp-\S+　cadres：新增 4，更新 0，未变 0$/);
+    expect((await run(['--file', join(FIXTURES, 'cadres-utf8-bom.csv'), '--mode', 'good-rows'])).at(-1)).toMatch(
+      /^导入完成 imp-\S+　cadres：新增 4，更新 0，未变 0$/,
+    );
   });
 
   it('all-or-nothing by default: a file with bad rows changes nothing and says why, in English on request', async () => {
     const lines = await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--locale', 'en']);
     expect(lines[0]).toBe('kind: records  header on line 1  rows read 15  importable 5  bad rows 10');
     expect(lines).toContain('  line 8 [生效日期] Effective date: is before the decision date');
-    expect(lines.at(-1)).toBe('Nothing imported: 10 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.');
+    expect(lines.at(-1)).toBe(
+      'Nothing imported: 10 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.',
+    );
     expect(process.exitCode).toBe(1);
     process.exitCode = 0;
     expect((await run(['--list'])).some((l) => l.includes('records-gbk.csv'))).toBe(false);
@@ -77,14 +91,19 @@ describe('npm run cli -- import', () => {
     } finally {
       process.stdout.write = prev;
     }
-    return out.join('').split('\n').filter((l) => l !== '');
+    return out
+      .join('')
+      .split('\n')
+      .filter((l) => l !== '');
   }
 
   it('good rows, then the same file again is a no-op, then undo and list through npm run cli', async () => {
     const first = await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows']);
     const id = /导入完成 (imp-\S+)/.exec(first.at(-1)!)![1]!;
     expect(first.at(-1)).toContain('records：新增 5，更新 0，未变 0');
-    expect((await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows'])).at(-1)).toContain('records：新增 0，更新 0，未变 5');
+    expect((await run(['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows'])).at(-1)).toContain(
+      'records：新增 0，更新 0，未变 5',
+    );
     expect(await viaCli(['--undo', id, '--reason', '重复报送'])).toEqual([`已撤销导入 ${id}（涉及 4 个单位）`]);
     const listed = await viaCli(['--list']);
     expect(listed.find((l) => l.startsWith(id))).toMatch(/records \+5 ~0 =0 {2}\(undone .* by clerk\)/);
@@ -106,20 +125,55 @@ describe('npm run cli -- import', () => {
     // after this test's own 30 s limit. The grants the server reports (GET /whoami) already say the
     // token may write no unit document, so the command says so before writing anything.
     await expect(
-      importSheet(['--file', join(FIXTURES, 'cards-gbk.csv'), '--mode', 'good-rows', '--locale', 'en', '--server', server.url, '--token', viewer], (l) => lines.push(l)),
-    ).rejects.toThrow(/^This token may not write any unit's dossiers \(its grants: viewer on \*\), so it cannot import cards\. Importing needs a token with the editor role/u);
+      importSheet(
+        [
+          '--file',
+          join(FIXTURES, 'cards-gbk.csv'),
+          '--mode',
+          'good-rows',
+          '--locale',
+          'en',
+          '--server',
+          server.url,
+          '--token',
+          viewer,
+        ],
+        (l) => lines.push(l),
+      ),
+    ).rejects.toThrow(
+      /^This token may not write any unit's dossiers \(its grants: viewer on \*\), so it cannot import cards\. Importing needs a token with the editor role/u,
+    );
     expect(lines.join('\n')).not.toMatch(/Imported/u);
     expect(await run(['--list'])).toEqual(before);
   }, 30_000);
 
-  it('a clerk\'s token (editor on units, viewer on the workspace): the import is confirmed by the server and reported', async () => {
-    const clerk = server.token('clerk2', [{ role: 'editor', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }]);
+  it("a clerk's token (editor on units, viewer on the workspace): the import is confirmed by the server and reported", async () => {
+    const clerk = server.token('clerk2', [
+      { role: 'editor', doc: 'unit:*' },
+      { role: 'viewer', doc: 'workspace' },
+    ]);
     const lines: string[] = [];
-    await importSheet(['--file', join(FIXTURES, 'cards-gbk.csv'), '--mode', 'good-rows', '--server', server.url, '--token', clerk, '--by', 'clerk2'], (l) => lines.push(l));
+    await importSheet(
+      [
+        '--file',
+        join(FIXTURES, 'cards-gbk.csv'),
+        '--mode',
+        'good-rows',
+        '--server',
+        server.url,
+        '--token',
+        clerk,
+        '--by',
+        'clerk2',
+      ],
+      (l) => lines.push(l),
+    );
     const id = /^导入完成 (imp-\S+)　cards：新增 [1-9]/u.exec(lines.at(-1)!)?.[1];
     expect(id).toBeDefined();
     // Another connection finds it on the server.
-    expect((await run(['--list'])).find((l) => l.startsWith(id!))).toMatch(/clerk2 {2}cards-gbk\.csv {2}cards \+[1-9]/u);
+    expect((await run(['--list'])).find((l) => l.startsWith(id!))).toMatch(
+      /clerk2 {2}cards-gbk\.csv {2}cards \+[1-9]/u,
+    );
   }, 30_000);
 
   /**
@@ -129,7 +183,10 @@ describe('npm run cli -- import', () => {
    */
   const clues = join(FIXTURES, 'clues-utf8.csv');
   const importWith = (tok: string, extra: string[] = []) =>
-    importSheet(['--file', clues, '--mode', 'good-rows', '--server', server.url, '--token', tok, ...extra], () => undefined);
+    importSheet(
+      ['--file', clues, '--mode', 'good-rows', '--server', server.url, '--token', tok, ...extra],
+      () => undefined,
+    );
   /** What an import's failure was, for asserting its words and its cause. */
   const failure = async (p: Promise<unknown>): Promise<Error> => {
     try {
@@ -146,9 +203,21 @@ describe('npm run cli -- import', () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         join(import.meta.dirname, '../../node_modules/.bin/tsx'),
-        [join(import.meta.dirname, '../../sync-server/cli.ts'), 'import', '--file', clues, '--server', server.url, '--token', unitsOnly, '--locale', 'en'],
+        [
+          join(import.meta.dirname, '../../sync-server/cli.ts'),
+          'import',
+          '--file',
+          clues,
+          '--server',
+          server.url,
+          '--token',
+          unitsOnly,
+          '--locale',
+          'en',
+        ],
         { env: { ...process.env, DOSSIER_LENS_DEBUG: '' } },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
       );
     });
     expect(result.code).toBe(1);
@@ -172,7 +241,11 @@ describe('npm run cli -- import', () => {
     const before = await run(['--list']);
     const revoked = server.token('otto', [{ role: 'admin', doc: '*' }]);
     await revoke(server.dataDir, { user: 'otto' });
-    const forged = mintToken(randomBytes(32), { user: 'mallory', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token;
+    const forged = mintToken(randomBytes(32), {
+      user: 'mallory',
+      grants: [{ role: 'admin', doc: '*' }],
+      ttlSeconds: 3600,
+    }).token;
     for (const bad of [revoked, forged]) {
       const error = await failure(importWith(bad, ['--locale', 'en']));
       expect(error.message).toBe(
@@ -185,10 +258,15 @@ describe('npm run cli -- import', () => {
 
   it('after those refusals, the same file imports with a token that has the grants', async () => {
     const lines: string[] = [];
-    await importSheet(['--file', clues, '--mode', 'good-rows', '--server', server.url, '--token', token, '--by', 'clerk'], (l) => lines.push(l));
+    await importSheet(
+      ['--file', clues, '--mode', 'good-rows', '--server', server.url, '--token', token, '--by', 'clerk'],
+      (l) => lines.push(l),
+    );
     const id = /^导入完成 (imp-\S+)　clues：新增 [1-9]/u.exec(lines.at(-1)!)?.[1];
     expect(id).toBeDefined();
-    expect((await run(['--list'])).find((l) => l.startsWith(id!))).toMatch(/clerk {2}clues-utf8\.csv {2}clues \+[1-9]/u);
+    expect((await run(['--list'])).find((l) => l.startsWith(id!))).toMatch(
+      /clerk {2}clues-utf8\.csv {2}clues \+[1-9]/u,
+    );
   });
 });
 
@@ -208,7 +286,10 @@ describe('npm run cli -- import with a token limited to some units', () => {
     server = await startTestServer(data.dir);
     admin = server.token('admin', [{ role: 'admin', doc: '*' }]);
     for (const file of ['units-utf8.csv', 'cadres-utf8-bom.csv']) {
-      await importSheet(['--file', join(FIXTURES, file), '--mode', 'good-rows', '--server', server.url, '--token', admin], () => undefined);
+      await importSheet(
+        ['--file', join(FIXTURES, file), '--mode', 'good-rows', '--server', server.url, '--token', admin],
+        () => undefined,
+      );
     }
     spanning = join(data.dir, '跨单位处分登记.csv');
     writeFileSync(
@@ -240,7 +321,11 @@ describe('npm run cli -- import with a token limited to some units', () => {
     try {
       const records: Record<string, string[]> = {};
       for (const code of target.unitCodes().sort()) {
-        records[code] = target.unit(code).records.list().flatMap((e) => (e.ok ? [e.value.docNumber ?? ''] : [])).sort();
+        records[code] = target
+          .unit(code)
+          .records.list()
+          .flatMap((e) => (e.ok ? [e.value.docNumber ?? ''] : []))
+          .sort();
       }
       return { records, imports: listImports(target) };
     } finally {
@@ -256,7 +341,10 @@ describe('npm run cli -- import with a token limited to some units', () => {
   ];
 
   it('a clerk with editor on one unit imports a file spanning several units: their rows land on the server, the others are reported by line, --list shows the import', async () => {
-    const clerk = server.token('clerk-a01', [{ role: 'editor', doc: 'unit:U01' }, { role: 'viewer', doc: 'workspace' }]);
+    const clerk = server.token('clerk-a01', [
+      { role: 'editor', doc: 'unit:U01' },
+      { role: 'viewer', doc: 'workspace' },
+    ]);
     const before = await onServer();
 
     // A dry run reports the same, and writes nothing.
@@ -267,8 +355,12 @@ describe('npm run cli -- import with a token limited to some units', () => {
     const strict = await importAs(clerk, ['--file', spanning, '--locale', 'en']);
     expect(process.exitCode).toBe(1);
     process.exitCode = 0;
-    expect(strict).toContain("  line 5 [单位] Unit: belongs to a unit outside this token's access (it may not write that unit's dossiers)");
-    expect(strict).toContain('  line 3 [干部编号] Cadre ID: is not on the roster of any unit this token can access (the cadre may be in a unit outside its access, or not on the roster yet)');
+    expect(strict).toContain(
+      "  line 5 [单位] Unit: belongs to a unit outside this token's access (it may not write that unit's dossiers)",
+    );
+    expect(strict).toContain(
+      '  line 3 [干部编号] Cadre ID: is not on the roster of any unit this token can access (the cadre may be in a unit outside its access, or not on the roster yet)',
+    );
     expect(strict.at(-1)).toBe(
       "Nothing imported: 3 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows. 3 of them are outside this token's access and cannot be imported with it; --mode good-rows imports the rows within its access that have no problems.",
     );
@@ -284,17 +376,28 @@ describe('npm run cli -- import with a token limited to some units', () => {
     expect(after.records).toEqual({ ...before.records, U01: ['示办〔2023〕2号', '示组发〔2023〕8号'] });
     expect(after.records.U02).toEqual([]);
     expect(after.records.U03).toEqual([]);
-    expect(after.imports.find((i) => i.id === id)).toMatchObject({ by: 'clerk-a01', fileName: '跨单位处分登记.csv', units: ['U01'], counts: { records: { created: 2, updated: 0, unchanged: 0 } } });
+    expect(after.imports.find((i) => i.id === id)).toMatchObject({
+      by: 'clerk-a01',
+      fileName: '跨单位处分登记.csv',
+      units: ['U01'],
+      counts: { records: { created: 2, updated: 0, unchanged: 0 } },
+    });
 
     // The clerk's own --list shows it.
     const listed = await importAs(clerk, ['--list']);
-    expect(listed.find((l) => l.startsWith(id!))).toMatch(/ {2}clerk-a01 {2}跨单位处分登记\.csv {2}records \+2 ~0 =0$/u);
+    expect(listed.find((l) => l.startsWith(id!))).toMatch(
+      / {2}clerk-a01 {2}跨单位处分登记\.csv {2}records \+2 ~0 =0$/u,
+    );
     // And no unit outside the token was dialled (each would have been refused with HTTP 403).
     expect(server.logs.filter((l) => l.includes('clerk-a01 has no grant'))).toEqual([]);
   }, 30_000);
 
   it('editor on one unit and viewer on the others: rows of the others are reported as outside its access, and nothing is written to them', async () => {
-    const clerk = server.token('clerk-b', [{ role: 'editor', doc: 'unit:U01' }, { role: 'viewer', doc: 'unit:*' }, { role: 'viewer', doc: 'workspace' }]);
+    const clerk = server.token('clerk-b', [
+      { role: 'editor', doc: 'unit:U01' },
+      { role: 'viewer', doc: 'unit:*' },
+      { role: 'viewer', doc: 'workspace' },
+    ]);
     const before = await onServer();
     const lines = await importAs(clerk, ['--file', spanning, '--mode', 'good-rows']);
     // It can read U02's roster, so C002 is known and the reason is exact.
@@ -304,7 +407,9 @@ describe('npm run cli -- import with a token limited to some units', () => {
     expect((await onServer()).records).toEqual(before.records);
 
     // Nor is an import that reached units it may only read undone in part: not at all, and it says why.
-    const cityWide = (await importAs(admin, ['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows'])).at(-1)!;
+    const cityWide = (await importAs(admin, ['--file', join(FIXTURES, 'records-gbk.csv'), '--mode', 'good-rows'])).at(
+      -1,
+    )!;
     const id = /^导入完成 (imp-\S+)/u.exec(cityWide)![1]!;
     await expect(importAs(clerk, ['--undo', id, '--locale', 'en'])).rejects.toThrow(
       `Not undone: import ${id} touched units this token may not write (unit:U02, unit:U03, unit:U04); undo it with a token that has the editor role on them. Nothing was changed on the server.`,
@@ -324,9 +429,19 @@ describe('npm run cli -- import with a token limited to some units', () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         join(import.meta.dirname, '../../node_modules/.bin/tsx'),
-        [join(import.meta.dirname, '../../sync-server/cli.ts'), 'import', '--file', spanning, '--server', server.url, '--token', noUnits],
+        [
+          join(import.meta.dirname, '../../sync-server/cli.ts'),
+          'import',
+          '--file',
+          spanning,
+          '--server',
+          server.url,
+          '--token',
+          noUnits,
+        ],
         { env: { ...process.env, DOSSIER_LENS_DEBUG: '' } },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
       );
     });
     expect(result.code).toBe(1);
@@ -337,8 +452,11 @@ describe('npm run cli -- import with a token limited to some units', () => {
     expect(await onServer()).toEqual(before);
   }, 30_000);
 
-  it('the import page\'s target (a workspace opened with the token\'s grants) opens only the units they cover', async () => {
-    const clerk = server.token('clerk-page', [{ role: 'editor', doc: 'unit:U01' }, { role: 'viewer', doc: 'workspace' }]);
+  it("the import page's target (a workspace opened with the token's grants) opens only the units they cover", async () => {
+    const clerk = server.token('clerk-page', [
+      { role: 'editor', doc: 'unit:U01' },
+      { role: 'viewer', doc: 'workspace' },
+    ]);
     // As extension/lib/connection-workspace.ts opens it, in Node.
     const ws = await openWorkspace({
       serverUrl: server.url,
@@ -346,13 +464,21 @@ describe('npm run cli -- import with a token limited to some units', () => {
       persistence: 'none',
       crossTab: false,
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      grants: [{ role: 'editor', doc: 'unit:U01' }, { role: 'viewer', doc: 'workspace' }],
+      grants: [
+        { role: 'editor', doc: 'unit:U01' },
+        { role: 'viewer', doc: 'workspace' },
+      ],
     });
     try {
       const target = await workspaceTarget(ws, { readiness: 'synced' });
       expect(target.unitCodes()).toEqual(['U01']);
       await target.ensureUnits(['U01', 'U02', 'U03']);
-      expect(ws.docs().map((d) => d.name).sort()).toEqual(['unit:U01', 'workspace']);
+      expect(
+        ws
+          .docs()
+          .map((d) => d.name)
+          .sort(),
+      ).toEqual(['unit:U01', 'workspace']);
       expect(target.access?.canWrite('unit:U01')).toBe(true);
       expect(target.access?.canWrite('unit:U02')).toBe(false);
       expect(() => target.unit('U02')).toThrow("unit:U02 is outside this token's access");

@@ -22,21 +22,40 @@ const AT = '2024-06-30T08:00:00.000Z';
 
 async function loaded(): Promise<MemoryTarget> {
   const t = memoryTarget();
-  for (const f of ['units-utf8.csv', 'cadres-utf8-bom.csv', 'records-gbk.csv', 'flags.xlsx', 'clues-utf8.csv', 'cards-gbk.csv']) {
-    const p = prepareImport(await readTable(fixture(f), f), { today: TODAY, config, directory: directoryFromTarget(t) });
+  for (const f of [
+    'units-utf8.csv',
+    'cadres-utf8-bom.csv',
+    'records-gbk.csv',
+    'flags.xlsx',
+    'clues-utf8.csv',
+    'cards-gbk.csv',
+  ]) {
+    const p = prepareImport(await readTable(fixture(f), f), {
+      today: TODAY,
+      config,
+      directory: directoryFromTarget(t),
+    });
     applyImport(t, p, { id: `imp-${f.replace(/\W/g, '')}`, by: 'clerk', at: AT, fileName: f }, 'good-rows');
   }
   return t;
 }
 
-const sortById = <T extends { id?: string; code?: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.id ?? a.code).localeCompare(String(b.id ?? b.code)));
+const sortById = <T extends { id?: string; code?: string }>(xs: T[]) =>
+  [...xs].sort((a, b) => String(a.id ?? a.code).localeCompare(String(b.id ?? b.code)));
 
 describe('export', () => {
   it('JSON round-trips: parse(export(x)) equals x', async () => {
     const t = await loaded();
     const { data, invalid } = collectExport(t, { kind: 'all' }, AT);
     expect(invalid).toBe(0);
-    expect([data.units.length, data.cadres.length, data.records.length, data.flags.length, data.clues.length, data.cards.length]).toEqual([4, 4, 5, 2, 3, 2]);
+    expect([
+      data.units.length,
+      data.cadres.length,
+      data.records.length,
+      data.flags.length,
+      data.clues.length,
+      data.cards.length,
+    ]).toEqual([4, 4, 5, 2, 3, 2]);
     const back = parseExportJson(exportJson(data));
     expect(back).toEqual({ ok: true, value: data });
   });
@@ -48,17 +67,43 @@ describe('export', () => {
     const parsed = parseExportJson(exportJson(data));
     if (!parsed.ok) throw new Error('export did not parse');
     const r = restoreExport(fresh, parsed.value, { id: 'imp-json', by: 'admin', at: AT, fileName: 'export.json' });
-    expect(r).toMatchObject({ ok: true, applied: true, counts: { units: { created: 4 }, cadres: { created: 4 }, records: { created: 5 }, flags: { created: 2 }, clues: { created: 3 }, cards: { created: 2 } } });
+    expect(r).toMatchObject({
+      ok: true,
+      applied: true,
+      counts: {
+        units: { created: 4 },
+        cadres: { created: 4 },
+        records: { created: 5 },
+        flags: { created: 2 },
+        clues: { created: 3 },
+        cards: { created: 2 },
+      },
+    });
     const again = collectExport(fresh, { kind: 'all' }, AT).data;
-    const strip = <T extends object>(xs: T[]) => sortById(xs.map((x) => ({ ...x, importId: undefined })) as (T & { id?: string })[]);
-    for (const k of ['cadres', 'records', 'flags', 'clues', 'cards'] as const) expect(strip(again[k] as object[]), k).toEqual(strip(data[k] as object[]));
+    const strip = <T extends object>(xs: T[]) =>
+      sortById(xs.map((x) => ({ ...x, importId: undefined })) as (T & { id?: string })[]);
+    for (const k of ['cadres', 'records', 'flags', 'clues', 'cards'] as const)
+      expect(strip(again[k] as object[]), k).toEqual(strip(data[k] as object[]));
     expect(listImports(fresh).map((i) => i.id)).toEqual(['imp-json']);
   });
 
   it('JSON import refuses a tampered file, naming the field', () => {
-    const bad = JSON.stringify({ format: 'dossier-lens/export', version: 1, exportedAt: AT, units: [], cadres: [{ id: 'C1', name: '王芳', gender: 'x', birth: '1980-01', unitCode: 'U1', post: '科长', rank: '科员' }], records: [], flags: [], clues: [], cards: [] });
+    const bad = JSON.stringify({
+      format: 'dossier-lens/export',
+      version: 1,
+      exportedAt: AT,
+      units: [],
+      cadres: [{ id: 'C1', name: '王芳', gender: 'x', birth: '1980-01', unitCode: 'U1', post: '科长', rank: '科员' }],
+      records: [],
+      flags: [],
+      clues: [],
+      cards: [],
+    });
     const r = parseExportJson(bad, 'en');
-    expect(r).toMatchObject({ ok: false, errors: [{ path: 'cadres.0.gender', message: 'Gender: must be male or female' }] });
+    expect(r).toMatchObject({
+      ok: false,
+      errors: [{ path: 'cadres.0.gender', message: 'Gender: must be male or female' }],
+    });
     expect(parseExportJson('{', 'en')).toMatchObject({ ok: false });
   });
 
@@ -79,13 +124,27 @@ describe('export', () => {
     for (const via of ['csv', 'xlsx'] as const) {
       const fresh = memoryTarget();
       for (const s of sheets) {
-        const table = via === 'csv' ? await readTable(sheetToCsv(s), 'x.csv') : await readTable(xlsx, 'x.xlsx', s.title);
-        const p = prepareImport(table, { today: TODAY, config, directory: directoryFromTarget(fresh), kind: s.kind as ImportKind });
+        const table =
+          via === 'csv' ? await readTable(sheetToCsv(s), 'x.csv') : await readTable(xlsx, 'x.xlsx', s.title);
+        const p = prepareImport(table, {
+          today: TODAY,
+          config,
+          directory: directoryFromTarget(fresh),
+          kind: s.kind as ImportKind,
+        });
         expect(p.problems, `${via} ${s.kind}`).toEqual([]);
-        expect(applyImport(fresh, p, { id: `imp-${via}-${s.kind}`, by: 'clerk', at: AT, fileName: `x.${via}` }, 'all-or-nothing').ok).toBe(true);
+        expect(
+          applyImport(
+            fresh,
+            p,
+            { id: `imp-${via}-${s.kind}`, by: 'clerk', at: AT, fileName: `x.${via}` },
+            'all-or-nothing',
+          ).ok,
+        ).toBe(true);
       }
       const again = collectExport(fresh, { kind: 'all' }, AT).data;
-      const strip = <T extends object>(xs: T[]) => sortById(xs.map((x) => ({ ...x, importId: undefined })) as (T & { id?: string })[]);
+      const strip = <T extends object>(xs: T[]) =>
+        sortById(xs.map((x) => ({ ...x, importId: undefined })) as (T & { id?: string })[]);
       expect(strip(again.cadres)).toEqual(strip(data.cadres));
       expect(strip(again.records)).toEqual(strip(data.records));
       expect(strip(again.flags)).toEqual(strip(data.flags));

@@ -45,9 +45,15 @@ describe('importing the fixture files', () => {
       [8, '单位类别', 'unit.kind'],
       [9, '单位名称', 'required'],
     ]);
-    expect(p.problems[0]!.message).toEqual({ zh: '单位类别：不是已知的单位类别', en: 'Unit kind: is not a known unit kind' });
+    expect(p.problems[0]!.message).toEqual({
+      zh: '单位类别：不是已知的单位类别',
+      en: 'Unit kind: is not a known unit kind',
+    });
     expect(result.counts).toEqual({ units: { created: 4, updated: 0, unchanged: 0 } });
-    expect(t.workspace.units.get('U04')).toMatchObject({ ok: true, value: { name: '东城区青石镇', parentCode: 'U03', kind: 'township', aliases: ['青石镇'] } });
+    expect(t.workspace.units.get('U04')).toMatchObject({
+      ok: true,
+      value: { name: '东城区青石镇', parentCode: 'U03', kind: 'township', aliases: ['青石镇'] },
+    });
   });
 
   it('cadres (UTF-8 with BOM, starred headers, names for units): every defect reported, good rows filed under their unit', async () => {
@@ -64,8 +70,14 @@ describe('importing the fixture files', () => {
     ]);
     expect(p.problems.map((x) => x.message.en)).toContain('Unit: is not a known unit (import the units first)');
     // 财政局 is U02's short name; 1980年5月 stays month-precise, as personnel files keep it.
-    expect(t.unit('U02').cadres.get('C002')).toMatchObject({ ok: true, value: { name: '王芳', unitCode: 'U02', birth: '1980-05', gender: 'female', aliases: ['王小芳'] } });
-    expect(t.unit('U01').cadres.get('C001')).toMatchObject({ ok: true, value: { name: '欧阳明远', post: '部长', birth: '1972-03' } });
+    expect(t.unit('U02').cadres.get('C002')).toMatchObject({
+      ok: true,
+      value: { name: '王芳', unitCode: 'U02', birth: '1980-05', gender: 'female', aliases: ['王小芳'] },
+    });
+    expect(t.unit('U01').cadres.get('C001')).toMatchObject({
+      ok: true,
+      value: { name: '欧阳明远', post: '部长', birth: '1972-03' },
+    });
     expect(t.unit('U04').cadres.get('C003')).toMatchObject({ ok: true, value: { birth: '1985-11-02' } });
   });
 
@@ -95,14 +107,29 @@ describe('importing the fixture files', () => {
     });
     expect(p.notes.map((x) => [x.line, x.column, x.key])).toEqual([[5, '决定日期', 'import.monthOnly']]);
     expect(result.counts).toEqual({ records: { created: 5, updated: 0, unchanged: 0 } });
-    const u02 = t.unit('U02').records.list().flatMap((e) => (e.ok ? [e.value] : []));
+    const u02 = t
+      .unit('U02')
+      .records.list()
+      .flatMap((e) => (e.ok ? [e.value] : []));
     expect(u02.map((r) => [r.kind, r.colour, r.decisionDate, r.effectiveDate ?? null]).sort()).toEqual([
       ['admonishment', 'yellow', '2021-03-05', null],
       ['gov-demerit', 'black', '2022-07-01', '2022-07-08'],
     ]);
     // Two cadres share the name 王芳; the id decides which dossier the 党内警告 joins.
-    expect(t.unit('U04').records.list()).toMatchObject([{ ok: true, value: { kind: 'party-warning', decisionDate: '2018-06-15', docNumber: '示纪〔2018〕12号', subject: { id: 'C003' } } }]);
-    expect(t.unit('U03').records.list()).toMatchObject([{ ok: true, value: { kind: 'personal-matters-report', decisionDate: '2023-04-01' } }]);
+    expect(t.unit('U04').records.list()).toMatchObject([
+      {
+        ok: true,
+        value: {
+          kind: 'party-warning',
+          decisionDate: '2018-06-15',
+          docNumber: '示纪〔2018〕12号',
+          subject: { id: 'C003' },
+        },
+      },
+    ]);
+    expect(t.unit('U03').records.list()).toMatchObject([
+      { ok: true, value: { kind: 'personal-matters-report', decisionDate: '2023-04-01' } },
+    ]);
   });
 
   it('records (XLSX with real date cells and a title row) give the same dossiers as the GBK CSV', async () => {
@@ -122,19 +149,32 @@ describe('importing the fixture files', () => {
       [6, '监督渠道', 'flag.unknownChannel'],
       [7, '核查状态', 'flag.status'],
     ]);
-    expect(t.unit('U02').flags.list()).toMatchObject([{ ok: true, value: { item: 'gambling', channel: 'community', date: '2023-05-06', status: 'verifying' } }]);
-    expect(t.unit('U03').flags.list()).toMatchObject([{ ok: true, value: { item: 'banquets', channel: 'public-report', date: '2023-09-01', status: 'substantiated' } }]);
+    expect(t.unit('U02').flags.list()).toMatchObject([
+      { ok: true, value: { item: 'gambling', channel: 'community', date: '2023-05-06', status: 'verifying' } },
+    ]);
+    expect(t.unit('U03').flags.list()).toMatchObject([
+      { ok: true, value: { item: 'banquets', channel: 'public-report', date: '2023-09-01', status: 'substantiated' } },
+    ]);
 
     const clues = await load(t, 'clues-utf8.csv');
     expect(report(clues.preview)).toEqual([
       [5, 'Cadre ID', 'import.noSubject'],
       [6, 'Stage', 'clue.stage'],
     ]);
-    expect(t.unit('U02').clues.list().map((e) => e.ok && [e.value.subject.type, e.value.stage]).sort()).toEqual([
+    expect(
+      t
+        .unit('U02')
+        .clues.list()
+        .map((e) => e.ok && [e.value.subject.type, e.value.stage])
+        .sort(),
+    ).toEqual([
       ['cadre', 'preliminary'],
       ['unit', 'inquiry'],
     ]);
-    expect(t.unit('U03').clues.get('XS-2023-003')).toMatchObject({ ok: true, value: { stage: 'case', subject: { type: 'cadre', id: 'C004' } } });
+    expect(t.unit('U03').clues.get('XS-2023-003')).toMatchObject({
+      ok: true,
+      value: { stage: 'case', subject: { type: 'cadre', id: 'C004' } },
+    });
 
     const cards = await load(t, 'cards-gbk.csv');
     expect(report(cards.preview)).toEqual([
@@ -142,7 +182,17 @@ describe('importing the fixture files', () => {
       [6, '单位', 'import.cardHolderUnit'],
     ]);
     expect(t.unit('U01').cards.list()).toMatchObject([
-      { ok: true, value: { quarter: '2024Q1', holderId: 'C001', items: [{ text: '召开党风廉政建设专题会议', state: 'done' }, { text: '开展廉政谈话', state: 'pending' }] } },
+      {
+        ok: true,
+        value: {
+          quarter: '2024Q1',
+          holderId: 'C001',
+          items: [
+            { text: '召开党风廉政建设专题会议', state: 'done' },
+            { text: '开展廉政谈话', state: 'pending' },
+          ],
+        },
+      },
     ]);
     expect(t.unit('U03').cards.list()).toMatchObject([{ ok: true, value: { quarter: '2024Q2', holderId: 'C004' } }]);
   });
@@ -154,7 +204,15 @@ describe('importing the fixture files', () => {
     const before = vectors();
     const ws = Y.encodeStateVector(t.workspace.doc);
     const snap = t.snapshot();
-    for (const f of ['units-utf8.csv', 'cadres-utf8-bom.csv', 'records-gbk.csv', 'records.xlsx', 'flags.xlsx', 'clues-utf8.csv', 'cards-gbk.csv']) {
+    for (const f of [
+      'units-utf8.csv',
+      'cadres-utf8-bom.csv',
+      'records-gbk.csv',
+      'records.xlsx',
+      'flags.xlsx',
+      'clues-utf8.csv',
+      'cards-gbk.csv',
+    ]) {
       const again = await load(t, f, `again-${f.replace(/\W/g, '')}`);
       expect(again.result.applied).toBe(false);
     }
@@ -166,7 +224,12 @@ describe('importing the fixture files', () => {
     expect(again.length).toBeGreaterThan(0);
     for (const i of again) for (const c of Object.values(i.counts)) expect([c.created, c.updated]).toEqual([0, 0]);
     for (const code of before.keys()) {
-      expect(t.unit(code).records.list().every((e) => e.ok && !e.value.importId?.startsWith('again-'))).toBe(true);
+      expect(
+        t
+          .unit(code)
+          .records.list()
+          .every((e) => e.ok && !e.value.importId?.startsWith('again-')),
+      ).toBe(true);
     }
   });
 
@@ -174,7 +237,12 @@ describe('importing the fixture files', () => {
     await roster();
     const snap = t.snapshot();
     const p = await preview(t, 'records-gbk.csv');
-    const r = applyImport(t, p, { id: 'imp-strict', by: 'clerk', at: AT, fileName: 'records-gbk.csv' }, 'all-or-nothing');
+    const r = applyImport(
+      t,
+      p,
+      { id: 'imp-strict', by: 'clerk', at: AT, fileName: 'records-gbk.csv' },
+      'all-or-nothing',
+    );
     expect(r).toEqual({ ok: false, reason: 'bad-rows', lines: [7, 8, 9, 10, 11, 12, 13, 14, 15, 16], errors: [] });
     expect(t.snapshot()).toEqual(snap);
     expect(listImports(t).map((i) => i.id)).not.toContain('imp-strict');
@@ -186,12 +254,27 @@ describe('importing the fixture files', () => {
     const before = t.snapshot();
     // A corrected file from the department: C002's post changed, plus a new cadre.
     const table = await readTable(fixture('cadres-utf8-bom.csv'));
-    table.rows = [table.rows[0]!, { line: 2, cells: ['C002', '王芳', '女', '1980年5月', 'U02', '局长', '正处级', '王小芳'] }, { line: 3, cells: ['C011', '欧阳丽', '女', '1990.02', 'U02', '科员', '科员', ''] }];
+    table.rows = [
+      table.rows[0]!,
+      { line: 2, cells: ['C002', '王芳', '女', '1980年5月', 'U02', '局长', '正处级', '王小芳'] },
+      { line: 3, cells: ['C011', '欧阳丽', '女', '1990.02', 'U02', '科员', '科员', ''] },
+    ];
     const p = prepareImport(table, { today: TODAY, config, directory: directoryFromTarget(t) });
-    const r = applyImport(t, p, { id: 'imp-fix', by: 'clerk', at: '2024-06-30T08:30:00.000Z', fileName: '更正.csv' }, 'all-or-nothing');
+    const r = applyImport(
+      t,
+      p,
+      { id: 'imp-fix', by: 'clerk', at: '2024-06-30T08:30:00.000Z', fileName: '更正.csv' },
+      'all-or-nothing',
+    );
     expect(r).toMatchObject({ ok: true, counts: { cadres: { created: 1, updated: 1, unchanged: 0 } } });
     expect(t.unit('U02').cadres.get('C002')).toMatchObject({ value: { post: '局长', rank: '正处级' } });
-    expect(listImports(t)[0]).toMatchObject({ id: 'imp-fix', by: 'clerk', fileName: '更正.csv', units: ['U02'], counts: { cadres: { created: 1, updated: 1 } } });
+    expect(listImports(t)[0]).toMatchObject({
+      id: 'imp-fix',
+      by: 'clerk',
+      fileName: '更正.csv',
+      units: ['U02'],
+      counts: { cadres: { created: 1, updated: 1 } },
+    });
 
     const undo = undoImport(t, 'imp-fix', { by: 'admin', at: '2024-06-30T09:00:00.000Z', reason: '文件有误' });
     expect(undo).toEqual({ ok: true, units: ['U02'], errors: [] });
@@ -202,7 +285,11 @@ describe('importing the fixture files', () => {
   it('undo of a records import withdraws every record it brought, in every unit it touched', async () => {
     await roster();
     await load(t, 'records-gbk.csv', 'imp-rec');
-    expect(listImports(t).find((i) => i.id === 'imp-rec')?.units.sort()).toEqual(['U01', 'U02', 'U03', 'U04']);
+    expect(
+      listImports(t)
+        .find((i) => i.id === 'imp-rec')
+        ?.units.sort(),
+    ).toEqual(['U01', 'U02', 'U03', 'U04']);
     expect(undoImport(t, 'imp-rec', { by: 'admin', at: '2024-06-30T09:00:00.000Z', reason: '重复报送' }).ok).toBe(true);
     const all = ['U01', 'U02', 'U03', 'U04'].flatMap((c) => t.unit(c).records.list());
     expect(all).toHaveLength(5);
@@ -213,7 +300,8 @@ describe('importing the fixture files', () => {
   it('re-importing a file undone by mistake brings its records back, except one an officer revoked; undo withdraws them again', async () => {
     await roster();
     await load(t, 'records-gbk.csv', 'imp-rec');
-    const records = () => ['U01', 'U02', 'U03', 'U04'].flatMap((c) => t.unit(c).records.list()).flatMap((e) => (e.ok ? [e.value] : []));
+    const records = () =>
+      ['U01', 'U02', 'U03', 'U04'].flatMap((c) => t.unit(c).records.list()).flatMap((e) => (e.ok ? [e.value] : []));
     const [byHand, ...others] = records();
     const officer = { by: 'officer', at: '2024-06-30T08:45:00.000Z', reason: '处分已被撤销' };
     const unitOf = (id: string) => t.unit(t.unitCodes().find((c) => t.unit(c).records.get(id))!);
@@ -226,9 +314,16 @@ describe('importing the fixture files', () => {
     expect(status()).toEqual({ ...Object.fromEntries(others.map((r) => [r.id, 'active'])), [byHand!.id]: 'revoked' });
     expect(records().find((r) => r.id === byHand!.id)?.revoked).toEqual(officer);
 
-    expect(undoImport(t, 'imp-again', { by: 'admin', at: '2024-06-30T10:00:00.000Z', reason: '确实重复' }).ok).toBe(true);
+    expect(undoImport(t, 'imp-again', { by: 'admin', at: '2024-06-30T10:00:00.000Z', reason: '确实重复' }).ok).toBe(
+      true,
+    );
     expect(records().every((r) => r.status === 'revoked')).toBe(true);
-    expect(records().filter((r) => r.revoked?.reason === '确实重复').map((r) => r.id).sort()).toEqual(others.map((r) => r.id).sort());
+    expect(
+      records()
+        .filter((r) => r.revoked?.reason === '确实重复')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(others.map((r) => r.id).sort());
   });
 });
 
@@ -251,7 +346,12 @@ describe('importing with a token limited to some units', () => {
     rosterPartial: () => !!opts.partial,
   });
   const prepared = async (file: string, access: ImportAccess) =>
-    prepareImport(await readTable(fixture(file), file), { today: TODAY, config, directory: directoryFromTarget(t), access });
+    prepareImport(await readTable(fixture(file), file), {
+      today: TODAY,
+      config,
+      directory: directoryFromTarget(t),
+      access,
+    });
 
   it('clues for units outside the token are reported as such, the bad rows within it as before, and the rest imports', async () => {
     const p = await prepared('clues-utf8.csv', accessTo(['U01', 'U02']));
@@ -267,7 +367,11 @@ describe('importing with a token limited to some units', () => {
     expect(outsideAccessLines(p)).toEqual([4]);
     expect(p.badLines).toEqual([4, 5, 6]);
     const r = applyImport(t, p, { id: 'imp-clues', by: 'clerk', at: AT, fileName: 'clues-utf8.csv' }, 'good-rows');
-    expect(r).toMatchObject({ ok: true, counts: { clues: { created: 2, updated: 0, unchanged: 0 } }, skippedLines: [4, 5, 6] });
+    expect(r).toMatchObject({
+      ok: true,
+      counts: { clues: { created: 2, updated: 0, unchanged: 0 } },
+      skippedLines: [4, 5, 6],
+    });
     expect(t.unit('U03').clues.list()).toEqual([]);
   });
 
@@ -291,13 +395,24 @@ describe('importing with a token limited to some units', () => {
 
   it('units need the directory: a token without admin on the workspace has every row reported, one with it files only the unit documents it may write', async () => {
     const refused = await prepared('units-utf8.csv', accessTo(['U01']));
-    expect(report(refused).filter(([, , key]) => key === 'import.directoryReadOnly').map(([line]) => line)).toEqual([3, 4, 5, 6, 8, 9]);
+    expect(
+      report(refused)
+        .filter(([, , key]) => key === 'import.directoryReadOnly')
+        .map(([line]) => line),
+    ).toEqual([3, 4, 5, 6, 8, 9]);
     expect(refused.entities).toEqual([]);
 
     const fresh = memoryTarget();
     fresh.access = accessTo(['U01'], { directory: true });
-    const p = prepareImport(await readTable(fixture('units-utf8.csv'), 'units-utf8.csv'), { today: TODAY, config, directory: directoryFromTarget(fresh), access: fresh.access });
-    expect(applyImport(fresh, p, { id: 'imp-units', by: 'admin', at: AT, fileName: 'units-utf8.csv' }, 'good-rows')).toMatchObject({ ok: true, counts: { units: { created: 4 } } });
+    const p = prepareImport(await readTable(fixture('units-utf8.csv'), 'units-utf8.csv'), {
+      today: TODAY,
+      config,
+      directory: directoryFromTarget(fresh),
+      access: fresh.access,
+    });
+    expect(
+      applyImport(fresh, p, { id: 'imp-units', by: 'admin', at: AT, fileName: 'units-utf8.csv' }, 'good-rows'),
+    ).toMatchObject({ ok: true, counts: { units: { created: 4 } } });
     expect(fresh.unitCodes()).toEqual(['U01']);
   });
 
@@ -306,7 +421,14 @@ describe('importing with a token limited to some units', () => {
     const before = t.snapshot();
     t.access = accessTo(['U01', 'U02']);
     const r = applyImport(t, p, { id: 'imp-outside', by: 'clerk', at: AT, fileName: 'records-gbk.csv' }, 'good-rows');
-    expect(r).toMatchObject({ ok: false, reason: 'refused', errors: [{ key: 'import.outsideAccess', path: 'unit:U04' }, { key: 'import.outsideAccess', path: 'unit:U03' }] });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'refused',
+      errors: [
+        { key: 'import.outsideAccess', path: 'unit:U04' },
+        { key: 'import.outsideAccess', path: 'unit:U03' },
+      ],
+    });
     expect(t.snapshot()).toEqual(before);
     expect(listImports(t).map((i) => i.id)).not.toContain('imp-outside');
   });

@@ -6,7 +6,8 @@ import type { ImportTarget } from '../../core/import/index.ts';
 
 /** Helpers shared by the import tests: fixture bytes and an in-memory set of documents. */
 
-export const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/imports', name)));
+export const fixture = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/imports', name)));
 
 export const TODAY = '2024-06-30';
 
@@ -38,7 +39,13 @@ export function memoryTarget(): MemoryTarget {
     snapshot() {
       const out: Record<string, unknown> = { workspace: workspace.units.list() };
       for (const [code, u] of units) {
-        out[code] = { cadres: u.cadres.list(), records: u.records.list(), flags: u.flags.list(), clues: u.clues.list(), cards: u.cards.list() };
+        out[code] = {
+          cadres: u.cadres.list(),
+          records: u.records.list(),
+          flags: u.flags.list(),
+          clues: u.clues.list(),
+          cards: u.cards.list(),
+        };
       }
       return out;
     },

@@ -25,34 +25,48 @@ describe('unit codes', () => {
   });
 
   it('every code of the demo city is already in its one spelling', () => {
-    for (const unit of generateCity().units) expect(normaliseUnitCode(unit.code) === unit.code && isUnitCode(unit.code)).toBe(true);
+    for (const unit of generateCity().units)
+      expect(normaliseUnitCode(unit.code) === unit.code && isUnitCode(unit.code)).toBe(true);
   });
 
   it('an import files full-width and lower-case codes under the one spelling and reports look-alikes by line', async () => {
     const t = memoryTarget();
-    const units = await csv('单位代码,单位名称,上级单位,单位类别\nＵ０１,示例市委组织部,,党委部门\n u02 ,示例市财政局,ｕ０１,政府部门\n\u041003,西里尔字母,,政府部门\nU0\u200b4,零宽字符,,政府部门\n');
+    const units = await csv(
+      '单位代码,单位名称,上级单位,单位类别\nＵ０１,示例市委组织部,,党委部门\n u02 ,示例市财政局,ｕ０１,政府部门\n\u041003,西里尔字母,,政府部门\nU0\u200b4,零宽字符,,政府部门\n',
+    );
     const preview = prepareImport(units, { today: TODAY, config, directory: directoryFromTarget(t) });
     expect(preview.problems.map((p) => [p.line, p.column, p.key])).toEqual([
       [4, '单位代码', 'unitCode.format'],
       [5, '单位代码', 'unitCode.format'],
     ]);
-    expect(applyImport(t, preview, { id: 'units-1', by: 'clerk', at: AT, fileName: 'units.csv' }, 'good-rows').ok).toBe(true);
+    expect(applyImport(t, preview, { id: 'units-1', by: 'clerk', at: AT, fileName: 'units.csv' }, 'good-rows').ok).toBe(
+      true,
+    );
     expect(t.workspace.units.list().map((e) => e.ok && [e.value.code, e.value.parentCode])).toEqual([
       ['U01', undefined],
       ['U02', 'U01'],
     ]);
 
-    const cadres = await csv('干部编号,姓名,性别,出生年月,所在单位,现任职务,职级\nC001,欧阳明远,男,1972.03,ｕ０１,部长,正处级\nC002,王芳,女,1980.05,u02,副局长,副处级\n');
+    const cadres = await csv(
+      '干部编号,姓名,性别,出生年月,所在单位,现任职务,职级\nC001,欧阳明远,男,1972.03,ｕ０１,部长,正处级\nC002,王芳,女,1980.05,u02,副局长,副处级\n',
+    );
     const filed = prepareImport(cadres, { today: TODAY, config, directory: directoryFromTarget(t) });
     expect(filed.problems).toEqual([]);
-    expect(applyImport(t, filed, { id: 'cadres-1', by: 'clerk', at: AT, fileName: 'cadres.csv' }, 'good-rows').ok).toBe(true);
+    expect(applyImport(t, filed, { id: 'cadres-1', by: 'clerk', at: AT, fileName: 'cadres.csv' }, 'good-rows').ok).toBe(
+      true,
+    );
     expect(t.unit('U01').cadres.get('C001')).toMatchObject({ ok: true, value: { unitCode: 'U01' } });
     expect(t.unit('U02').cadres.get('C002')).toMatchObject({ ok: true, value: { unitCode: 'U02' } });
   });
 
   it('a directory entry stored under another spelling reads as invalid, never as a second unit', () => {
     const doc = new Y.Doc();
-    doc.getMap('units').set('\uff35\uff10\uff11', JSON.stringify({ code: '\uff35\uff10\uff11', name: '全角', kind: 'government', aliases: [] }));
+    doc
+      .getMap('units')
+      .set(
+        '\uff35\uff10\uff11',
+        JSON.stringify({ code: '\uff35\uff10\uff11', name: '全角', kind: 'government', aliases: [] }),
+      );
     const entry = workspaceDoc(doc).units.list()[0]!;
     expect(entry.ok).toBe(false);
     expect(!entry.ok && entry.errors.map((e) => e.key)).toContain('unitCode.format');

@@ -16,7 +16,10 @@ describe('decodeText', () => {
     expect(decodeText(new TextEncoder().encode(text))).toEqual({ text, encoding: 'utf-8' });
   });
   it('strips a UTF-8 BOM', () => {
-    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]))).toEqual({ text, encoding: 'utf-8-bom' });
+    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]))).toEqual({
+      text,
+      encoding: 'utf-8-bom',
+    });
   });
   it('falls back to GB18030 when strict UTF-8 fails', () => {
     expect(decodeText(encodeGbk(text))).toEqual({ text, encoding: 'gb18030' });
@@ -47,9 +50,12 @@ describe('parseClerkDate', () => {
   ])('%s → %s (%s)', (raw, date, precision) => {
     expect(parseClerkDate(raw)).toEqual({ date, precision });
   });
-  it.each(['', '去年三月', '2019-02-30', '2019.13', '2019-6-12-1', '19-06-12', '12/06/2019', '2019年'])('rejects %j', (raw) => {
-    expect(parseClerkDate(raw)).toBeUndefined();
-  });
+  it.each(['', '去年三月', '2019-02-30', '2019.13', '2019-6-12-1', '19-06-12', '12/06/2019', '2019年'])(
+    'rejects %j',
+    (raw) => {
+      expect(parseClerkDate(raw)).toBeUndefined();
+    },
+  );
 });
 
 describe('csvRows', () => {
@@ -68,20 +74,49 @@ describe('csvRows', () => {
 
 describe('column guessing', () => {
   it('maps Chinese headers with required markers and bracketed notes', () => {
-    const m = guessMapping('records', ['序号', '干部编号*', '姓名', '处分种类', '批准日期（年月日）', '生效日期', '来源部门', '发文字号', '事由']);
-    expect(m).toMatchObject({ cadreId: 1, name: 2, kind: 3, decisionDate: 4, effectiveDate: 5, sourceDept: 6, docNumber: 7, summary: 8 });
+    const m = guessMapping('records', [
+      '序号',
+      '干部编号*',
+      '姓名',
+      '处分种类',
+      '批准日期（年月日）',
+      '生效日期',
+      '来源部门',
+      '发文字号',
+      '事由',
+    ]);
+    expect(m).toMatchObject({
+      cadreId: 1,
+      name: 2,
+      kind: 3,
+      decisionDate: 4,
+      effectiveDate: 5,
+      sourceDept: 6,
+      docNumber: 7,
+      summary: 8,
+    });
     expect(m.colour).toBeUndefined();
   });
   it('maps English headers regardless of case and spacing', () => {
     expect(guessMapping('cadres', ['Cadre ID', 'NAME', 'Gender', 'Date of birth', 'Unit', 'Post', 'Rank'])).toEqual({
-      id: 0, name: 1, gender: 2, birth: 3, unit: 4, post: 5, rank: 6,
+      id: 0,
+      name: 1,
+      gender: 2,
+      birth: 3,
+      unit: 4,
+      post: 5,
+      rank: 6,
     });
   });
   it('gives an exact spelling priority over a looser one (单位代码 is the code, not the name)', () => {
     expect(guessMapping('units', ['单位名称', '单位代码', '单位类别'])).toMatchObject({ code: 1, name: 0, kind: 2 });
   });
   it('finds the header row under a title and tells the kind of file', () => {
-    const rows = [{ cells: ['2024年度负面清单事项登记表'] }, { cells: ['填报单位：示例市纪委'] }, { cells: ['干部编号', '姓名', '负面清单事项', '监督渠道', '发现日期', '情况摘要'] }];
+    const rows = [
+      { cells: ['2024年度负面清单事项登记表'] },
+      { cells: ['填报单位：示例市纪委'] },
+      { cells: ['干部编号', '姓名', '负面清单事项', '监督渠道', '发现日期', '情况摘要'] },
+    ];
     expect(detectLayout(rows)).toMatchObject({ headerIndex: 2, kind: 'flags' });
     expect(detectLayout([{ cells: ['甲', '乙'] }])).toBeUndefined();
   });

@@ -20,7 +20,12 @@ export function city(copies = 1): DemoCity {
     const p = `K${i}`;
     const code = (x: string) => `${p}${x}`;
     return {
-      units: c.units.map((u) => ({ ...u, code: code(u.code), name: `${u.name}${i}`, ...(u.parentCode ? { parentCode: code(u.parentCode) } : {}) })),
+      units: c.units.map((u) => ({
+        ...u,
+        code: code(u.code),
+        name: `${u.name}${i}`,
+        ...(u.parentCode ? { parentCode: code(u.parentCode) } : {}),
+      })),
       cadres: c.cadres.map((x) => ({ ...x, id: code(x.id), unitCode: code(x.unitCode) })),
       records: c.records.map((r) => ({ ...r, subject: { ...r.subject, id: code(r.subject.id) } })),
       flags: c.flags.map((f) => ({ ...f, cadreId: code(f.cadreId) })),

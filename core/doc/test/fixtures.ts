@@ -4,7 +4,17 @@ import type { Cadre, DotRecord, Flag } from '../../model/schemas.ts';
 export const fixedClock = () => '2024-05-01T08:00:00.000Z';
 
 export function cadre(id: string, extra: Partial<Cadre> = {}): Cadre {
-  return { id, name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'A01', post: '局长', rank: '正处级', ...extra };
+  return {
+    id,
+    name: '张伟',
+    aliases: [],
+    gender: 'male',
+    birth: '1975-03',
+    unitCode: 'A01',
+    post: '局长',
+    rank: '正处级',
+    ...extra,
+  };
 }
 
 export function record(id: string, cadreId: string, extra: Partial<DotRecord> = {}): DotRecord {
@@ -23,7 +33,16 @@ export function record(id: string, cadreId: string, extra: Partial<DotRecord> = 
 }
 
 export function flag(id: string, cadreId: string, extra: Partial<Flag> = {}): Flag {
-  return { id, cadreId, item: 'gambling', channel: 'community', date: '2023-11-02', status: 'reported', summary: '社区反映参与赌博', ...extra };
+  return {
+    id,
+    cadreId,
+    item: 'gambling',
+    channel: 'community',
+    date: '2023-11-02',
+    status: 'reported',
+    summary: '社区反映参与赌博',
+    ...extra,
+  };
 }
 
 /** Exchanges all missing updates both ways, as a reconnect would. */

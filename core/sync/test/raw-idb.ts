@@ -18,7 +18,17 @@ export async function rawValues(name: string): Promise<Uint8Array[]> {
     ),
   );
   db.close();
-  return all.flat().map((v) => (typeof v === 'string' ? new TextEncoder().encode(v) : v instanceof ArrayBuffer ? new Uint8Array(v) : v instanceof Uint8Array ? v : new TextEncoder().encode(JSON.stringify(v))));
+  return all
+    .flat()
+    .map((v) =>
+      typeof v === 'string'
+        ? new TextEncoder().encode(v)
+        : v instanceof ArrayBuffer
+          ? new Uint8Array(v)
+          : v instanceof Uint8Array
+            ? v
+            : new TextEncoder().encode(JSON.stringify(v)),
+    );
 }
 
 /** Whether any value holds `text`, in UTF-8 or UTF-16 (LE). */

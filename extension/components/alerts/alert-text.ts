@@ -13,7 +13,11 @@ import { date, kindLabel } from '../city/labels.ts';
  * condition no longer holds), the text falls back to what the alert itself recorded.
  */
 
-export const KIND_LABEL: Record<AlertKind, MessageKey> = { warning: 'alerts_kindWarning', overdue: 'alerts_kindOverdue', 'period-ending': 'alerts_kindPeriodEnding' };
+export const KIND_LABEL: Record<AlertKind, MessageKey> = {
+  warning: 'alerts_kindWarning',
+  overdue: 'alerts_kindOverdue',
+  'period-ending': 'alerts_kindPeriodEnding',
+};
 
 const TRIGGER_LABEL = {
   'open-clue': 'alerts_triggerOpenClue',
@@ -22,7 +26,11 @@ const TRIGGER_LABEL = {
   'overdue-rectification': 'alerts_triggerOverdueRectification',
 } as const satisfies Record<string, MessageKey>;
 
-export function alertText(a: Alert, rows: { cadre?: CadreRow; unit?: UnitRow }, config: Pick<WorkspaceConfig, 'kinds' | 'negativeList'>): string {
+export function alertText(
+  a: Alert,
+  rows: { cadre?: CadreRow; unit?: UnitRow },
+  config: Pick<WorkspaceConfig, 'kinds' | 'negativeList'>,
+): string {
   const locale = uiLocale();
   const data = rows.cadre ?? rows.unit;
   const look = data ? lookupOf(data) : lookupOf({ clues: [] });
@@ -30,10 +38,16 @@ export function alertText(a: Alert, rows: { cadre?: CadreRow; unit?: UnitRow }, 
   switch (d.what) {
     case 'warning': {
       const w = rows.cadre?.warnings.find((x) => x.trigger === d.trigger && x.refs.some((r) => d.refs.includes(r)));
-      return w ? explain(withReadableRefs(w, look, locale), locale, { kinds: config.kinds, negativeList: config.negativeList }) : t(TRIGGER_LABEL[d.trigger]);
+      return w
+        ? explain(withReadableRefs(w, look, locale), locale, { kinds: config.kinds, negativeList: config.negativeList })
+        : t(TRIGGER_LABEL[d.trigger]);
     }
     case 'clue-overdue':
-      return t(d.rectification ? 'alerts_clueRectificationOverdue' : 'alerts_clueOverdue', clueLabel(look.clue(d.clue), locale), date(d.due));
+      return t(
+        d.rectification ? 'alerts_clueRectificationOverdue' : 'alerts_clueOverdue',
+        clueLabel(look.clue(d.clue), locale),
+        date(d.due),
+      );
     case 'rectification-overdue':
       return t('alerts_rectificationOverdue', recordLabel(look.record(d.record), locale), date(d.due));
     case 'card-overdue':

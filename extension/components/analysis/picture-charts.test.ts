@@ -12,21 +12,51 @@ import { pictureCharts } from './picture-charts.ts';
 describe('analysis charts over the workflows', () => {
   const docs = fixtureDocs();
   recordCardEvent(docs.get('A01')!, 'K1', { id: 'e1', type: 'received', on: '2025-01-10' });
-  recordCardEvent(docs.get('A01')!, 'K1', { id: 'e2', type: 'report', on: '2025-03-20', itemId: '1', text: '开展廉政谈话' });
+  recordCardEvent(docs.get('A01')!, 'K1', {
+    id: 'e2',
+    type: 'report',
+    on: '2025-03-20',
+    itemId: '1',
+    text: '开展廉政谈话',
+  });
   const rows = fixtureRows(AS_OF, docs);
-  const charts = pictureCharts(picture(rows.cadres, rows.units, { kind: 'city' }, { from: '2024-01-01', to: AS_OF }, DEFAULT_GRADE_SCHEME), chartWords(defaultConfig()));
+  const charts = pictureCharts(
+    picture(rows.cadres, rows.units, { kind: 'city' }, { from: '2024-01-01', to: AS_OF }, DEFAULT_GRADE_SCHEME),
+    chartWords(defaultConfig()),
+  );
   const chart = (id: string) => charts.find((c) => c.id === id)!;
 
   test('clues by stage: every stage of the workflow, in order, with its label', () => {
     expect(chart('clues').spec.categories).toEqual(CLUE_STAGES.map((s) => STAGE_LABELS[s].zh));
     // Drawn with the stages down the side, where no label is dropped for want of room.
     expect(chart('clues').spec.horizontal).toBe(true);
-    expect(chart('clues').table.rows.map((r) => r.label)).toEqual(['受理', '交办', '谈话函询', '初步核实', '暂存待查', '立案审查调查', '组织处理', '监察建议书', '整改报告', '了结']);
+    expect(chart('clues').table.rows.map((r) => r.label)).toEqual([
+      '受理',
+      '交办',
+      '谈话函询',
+      '初步核实',
+      '暂存待查',
+      '立案审查调查',
+      '组织处理',
+      '监察建议书',
+      '整改报告',
+      '了结',
+    ]);
   });
 
   test('reminder cards: duties by state from the cards’ events, and the cards sent, summed up, late and followed up', () => {
     const table = chart('cards').table;
-    expect(table.columns).toEqual(['季度', '发卡人次', '已落实', '待落实', '已逾期', '已总结', '逾期未签收', '逾期未总结', '跟进处理']);
+    expect(table.columns).toEqual([
+      '季度',
+      '发卡人次',
+      '已落实',
+      '待落实',
+      '已逾期',
+      '已总结',
+      '逾期未签收',
+      '逾期未总结',
+      '跟进处理',
+    ]);
     expect(table.rows.map((r) => [r.label, ...r.cells.map((c) => c.value)])).toEqual([
       ['2025Q1', 1, 2, 0, 0, 0, 0, 1, 0],
       ['2025Q2', 1, 0, 1, 0, 0, 1, 0, 0],

@@ -41,7 +41,17 @@ export async function analysisReport(opts: {
     title(t('report_title', opts.scopeName)),
     subtitle(t('report_period', date(p.period.from), date(p.period.to))),
     heading(`${n(0)}${t('report_overview')}`),
-    para(t('report_overviewText', opts.scopeName, num(p.unitCount), num(p.cadreCount), date(p.period.to), num(p.warned.count), num(p.inPeriod.count))),
+    para(
+      t(
+        'report_overviewText',
+        opts.scopeName,
+        num(p.unitCount),
+        num(p.cadreCount),
+        date(p.period.to),
+        num(p.warned.count),
+        num(p.inPeriod.count),
+      ),
+    ),
   ];
   let i = 1;
   for (const c of charts) {
@@ -52,18 +62,37 @@ export async function analysisReport(opts: {
     }
     const h = heightFor(c.spec.categories.length, c.spec.horizontal ?? false);
     body.push(image(await chartPng(barOption(c.spec, PAPER), CHART_WIDTH, h), CHART_WIDTH, h, c.spec.description));
-    body.push(table(c.table.columns, c.table.rows.map((r) => [r.label, ...r.cells.map((x) => (typeof x.value === 'number' ? num(x.value) : x.value))])));
+    body.push(
+      table(
+        c.table.columns,
+        c.table.rows.map((r) => [
+          r.label,
+          ...r.cells.map((x) => (typeof x.value === 'number' ? num(x.value) : x.value)),
+        ]),
+      ),
+    );
   }
   body.push(heading(`${n(i)}${t('report_warned')}`));
-  const warned = p.warned.subjects.flatMap((s) => (s.type === 'cadre' && opts.rows.cadreById.has(s.id) ? [opts.rows.cadreById.get(s.id)!] : []));
+  const warned = p.warned.subjects.flatMap((s) =>
+    s.type === 'cadre' && opts.rows.cadreById.has(s.id) ? [opts.rows.cadreById.get(s.id)!] : [],
+  );
   if (warned.length === 0) body.push(para(t('report_warnedNone')));
   else
     body.push(
       table(
         [t('search_colName'), t('search_colUnit'), t('report_why')],
-        warned.map((c) => [c.name, `${c.unitName} ${c.post}`, c.warnings.map((w) => explain(withReadableRefs(w, lookupOf(c), locale), locale, vocab)).join(' ')]),
+        warned.map((c) => [
+          c.name,
+          `${c.unitName} ${c.post}`,
+          c.warnings.map((w) => explain(withReadableRefs(w, lookupOf(c), locale), locale, vocab)).join(' '),
+        ]),
       ),
     );
-  const doc = officialDocument({ title: t('report_title', opts.scopeName), children: body, stamp, watermark: await watermarkPng(stamp) });
+  const doc = officialDocument({
+    title: t('report_title', opts.scopeName),
+    children: body,
+    stamp,
+    watermark: await watermarkPng(stamp),
+  });
   return toBlob(doc);
 }

@@ -13,7 +13,10 @@ const PAGE: Record<PaperSize, { width: number; height: number }> = {
   A4: { width: 11906, height: 16838 },
 };
 const SERIF = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' };
-const line = (text: string, opts: { size?: number; bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) =>
+const line = (
+  text: string,
+  opts: { size?: number; bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {},
+) =>
   new Paragraph({
     ...(opts.align ? { alignment: opts.align } : {}),
     spacing: { after: 80 },
@@ -35,7 +38,9 @@ export async function cardWord(card: PrintedCard, size: PaperSize, url: string):
           line(card.holderLine),
           ...card.items.map((item, i) => line(`${i + 1}．${item}`)),
           line(card.deadlines, { size: 21 }),
-          new Paragraph({ children: [new ImageRun({ type: 'png', data: qr, transformation: { width: 96, height: 96 } })] }),
+          new Paragraph({
+            children: [new ImageRun({ type: 'png', data: qr, transformation: { width: 96, height: 96 } })],
+          }),
           line(card.scan, { size: 21 }),
         ],
       },

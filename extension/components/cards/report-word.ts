@@ -6,12 +6,22 @@ import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow,
  */
 
 const SERIF = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋' };
-const text = (s: string, opts: { bold?: boolean; size?: number; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) =>
-  new Paragraph({ ...(opts.align ? { alignment: opts.align } : {}), children: [new TextRun({ text: s, font: SERIF, bold: opts.bold ?? false, size: opts.size ?? 24 })] });
+const text = (
+  s: string,
+  opts: { bold?: boolean; size?: number; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {},
+) =>
+  new Paragraph({
+    ...(opts.align ? { alignment: opts.align } : {}),
+    children: [new TextRun({ text: s, font: SERIF, bold: opts.bold ?? false, size: opts.size ?? 24 })],
+  });
 
 function table(header: string[], rows: string[][]): Table {
-  const row = (cells: string[], bold: boolean) => new TableRow({ children: cells.map((c) => new TableCell({ children: [text(c, { bold })] })) });
-  return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [row(header, true), ...rows.map((r) => row(r, false))] });
+  const row = (cells: string[], bold: boolean) =>
+    new TableRow({ children: cells.map((c) => new TableCell({ children: [text(c, { bold })] })) });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [row(header, true), ...rows.map((r) => row(r, false))],
+  });
 }
 
 export interface ReportInput {

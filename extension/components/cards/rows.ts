@@ -15,7 +15,12 @@ export interface CardRow extends CardView {
   holder?: Cadre;
 }
 
-export function cardRows(units: ReadonlyMap<string, UnitDossiers>, unitOf: (code: string) => Unit | undefined, asOf: string, config: Pick<ReminderCardsConfig, 'receiptDays' | 'summaryDays'>): { rows: CardRow[]; invalid: number } {
+export function cardRows(
+  units: ReadonlyMap<string, UnitDossiers>,
+  unitOf: (code: string) => Unit | undefined,
+  asOf: string,
+  config: Pick<ReminderCardsConfig, 'receiptDays' | 'summaryDays'>,
+): { rows: CardRow[]; invalid: number } {
   const rows: CardRow[] = [];
   let invalid = 0;
   for (const [code, dossiers] of units) {
@@ -23,10 +28,20 @@ export function cardRows(units: ReadonlyMap<string, UnitDossiers>, unitOf: (code
     invalid += bad.length;
     for (const view of cards) {
       const holder = dossiers.cadres.get(view.card.holderId);
-      rows.push({ ...view, unitCode: code, unitName: unitOf(code)?.name ?? code, ...(holder?.ok ? { holder: holder.value } : {}) });
+      rows.push({
+        ...view,
+        unitCode: code,
+        unitName: unitOf(code)?.name ?? code,
+        ...(holder?.ok ? { holder: holder.value } : {}),
+      });
     }
   }
-  return { rows: rows.sort((a, b) => (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : a.card.holderId < b.card.holderId ? -1 : 1)), invalid };
+  return {
+    rows: rows.sort((a, b) =>
+      a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : a.card.holderId < b.card.holderId ? -1 : 1,
+    ),
+    invalid,
+  };
 }
 
 export function allCadres(units: ReadonlyMap<string, UnitDossiers>): Cadre[] {
@@ -34,7 +49,10 @@ export function allCadres(units: ReadonlyMap<string, UnitDossiers>): Cadre[] {
 }
 
 /** Every card and event in scope, for the quarterly report. */
-export function allCardsAndEvents(units: ReadonlyMap<string, UnitDossiers>): { cards: ReminderCard[]; events: CardEvent[] } {
+export function allCardsAndEvents(units: ReadonlyMap<string, UnitDossiers>): {
+  cards: ReminderCard[];
+  events: CardEvent[];
+} {
   const cards: ReminderCard[] = [];
   const events: CardEvent[] = [];
   for (const d of units.values()) {
@@ -53,4 +71,5 @@ export function routeOf(hash: string): CardsRoute {
   return hash === '#report' ? { page: 'report' } : { page: 'cards' };
 }
 
-export const cardHash = (unitCode: string, cardId: string): string => `#card/${encodeURIComponent(unitCode)}/${encodeURIComponent(cardId)}`;
+export const cardHash = (unitCode: string, cardId: string): string =>
+  `#card/${encodeURIComponent(unitCode)}/${encodeURIComponent(cardId)}`;

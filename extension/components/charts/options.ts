@@ -71,16 +71,27 @@ export function barOption(spec: BarSpec, palette: Palette = PAPER): ChartOption 
   const category = {
     type: 'category' as const,
     data: spec.categories,
-    axisLabel: { color: palette.text, interval: 0, ...(horizontal ? { width: 150, overflow: 'truncate' as const } : { hideOverlap: true }) },
+    axisLabel: {
+      color: palette.text,
+      interval: 0,
+      ...(horizontal ? { width: 150, overflow: 'truncate' as const } : { hideOverlap: true }),
+    },
     axisLine: { lineStyle: { color: palette.grid } },
     ...(horizontal ? { inverse: true } : {}),
   };
-  const value = { type: 'value' as const, minInterval: 1, axisLabel: { color: palette.soft }, splitLine: { lineStyle: { color: palette.grid } } };
+  const value = {
+    type: 'value' as const,
+    minInterval: 1,
+    axisLabel: { color: palette.soft },
+    splitLine: { lineStyle: { color: palette.grid } },
+  };
   const stacked = spec.series.some((s) => s.stack);
   return {
     backgroundColor: 'transparent',
     // Single quotes: the SVG renderer writes this into a style attribute (the report's images).
-    textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif" },
+    textStyle: {
+      fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif",
+    },
     aria: { enabled: true, label: { enabled: true, description: spec.description }, decal: { show: true } },
     legend: { show: spec.series.length > 1, top: 0, textStyle: { color: palette.text } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -94,9 +105,17 @@ export function barOption(spec: BarSpec, palette: Palette = PAPER): ChartOption 
       data: s.values,
       ...(s.stack ? { stack: s.stack } : {}),
       barMaxWidth: 28,
-      itemStyle: { color: s.colour ? palette.dots[s.colour] : palette.series[i % palette.series.length], decal: s.colour ? DOT_DECALS[s.colour] : SERIES_DECALS[i % SERIES_DECALS.length]! },
+      itemStyle: {
+        color: s.colour ? palette.dots[s.colour] : palette.series[i % palette.series.length],
+        decal: s.colour ? DOT_DECALS[s.colour] : SERIES_DECALS[i % SERIES_DECALS.length]!,
+      },
       // Numbers on the bars: no need to read a value off an axis or tell colours apart.
-      label: { show: true, position: stacked ? 'inside' : horizontal ? 'right' : 'top', color: stacked ? '#ffffff' : palette.text, formatter: (p: { value: unknown }) => (Number(p.value) > 0 ? String(p.value) : '') },
+      label: {
+        show: true,
+        position: stacked ? 'inside' : horizontal ? 'right' : 'top',
+        color: stacked ? '#ffffff' : palette.text,
+        formatter: (p: { value: unknown }) => (Number(p.value) > 0 ? String(p.value) : ''),
+      },
       emphasis: { focus: 'series' },
     })),
   };

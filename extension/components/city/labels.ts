@@ -24,16 +24,28 @@ const UNIT_KIND: Record<UnitKind, MessageKey> = {
   other: 'city_unitKindOther',
 };
 const RANK: Record<Rank, MessageKey> = {
-  正厅级: 'city_rank0', 副厅级: 'city_rank1', 正处级: 'city_rank2', 副处级: 'city_rank3', 正科级: 'city_rank4', 副科级: 'city_rank5', 科员: 'city_rank6',
+  正厅级: 'city_rank0',
+  副厅级: 'city_rank1',
+  正处级: 'city_rank2',
+  副处级: 'city_rank3',
+  正科级: 'city_rank4',
+  副科级: 'city_rank5',
+  科员: 'city_rank6',
 };
-const FLAG_STATUS: Record<FlagStatus, MessageKey> = { reported: 'flagReported', verifying: 'flagVerifying', substantiated: 'flagSubstantiated', unfounded: 'flagUnfounded' };
+const FLAG_STATUS: Record<FlagStatus, MessageKey> = {
+  reported: 'flagReported',
+  verifying: 'flagVerifying',
+  substantiated: 'flagSubstantiated',
+  unfounded: 'flagUnfounded',
+};
 
 export const unitKindLabel = (k: UnitKind) => t(UNIT_KIND[k]);
 export const rankLabel = (r: Rank | undefined) => (r ? t(RANK[r]) : '—');
 export const flagStatusLabel = (s: FlagStatus) => t(FLAG_STATUS[s]);
 export const stageLabel = (s: ClueStage) => label(STAGE_LABELS[s]);
 /** A clue's stage as its steps left it, a closed one named by how it closed (rows' `clueProgress`). */
-export const clueStageText = (progress: ReadonlyMap<string, ClueProgress>, c: Clue) => label(clueStageLabel(progress.get(c.id) ?? c));
+export const clueStageText = (progress: ReadonlyMap<string, ClueProgress>, c: Clue) =>
+  label(clueStageLabel(progress.get(c.id) ?? c));
 export const colourLabel = (c: Colour) => t(DOT_LABEL[c]);
 export const regionLabel = (r: string) => r || t('city_regionNone');
 
@@ -58,4 +70,10 @@ export const listOf = (items: readonly string[]) => items.join(t('city_listSep')
 export const num = (n: number) => new Intl.NumberFormat(uiLocale()).format(n);
 /** A moment (ISO time) in the UI language and the device's zone, to the minute. */
 export const moment = (iso: string) =>
-  new Intl.DateTimeFormat(uiLocale(), { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  new Intl.DateTimeFormat(uiLocale(), {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));

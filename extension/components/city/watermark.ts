@@ -23,7 +23,9 @@ export function watermarkCanvas(text: string, width = 600, height = 900): HTMLCa
 }
 
 export async function watermarkPng(text: string): Promise<Uint8Array> {
-  const blob = await new Promise<Blob>((resolve, reject) => watermarkCanvas(text).toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob failed'))), 'image/png'));
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    watermarkCanvas(text).toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob failed'))), 'image/png'),
+  );
   return new Uint8Array(await blob.arrayBuffer());
 }
 

@@ -33,27 +33,53 @@ const CELL = 21; // 10.5 pt (五号)
 const TEXT_WIDTH_MM = 156;
 
 export const title = (text: string) =>
-  new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text, bold: true, font: TITLE_FONT, size: 40 })] });
+  new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { after: 240 },
+    children: [new TextRun({ text, bold: true, font: TITLE_FONT, size: 40 })],
+  });
 
-export const subtitle = (text: string) => new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text, font: BODY_FONT, size: BODY })] });
+export const subtitle = (text: string) =>
+  new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { after: 240 },
+    children: [new TextRun({ text, font: BODY_FONT, size: BODY })],
+  });
 
 export const heading = (text: string) =>
-  new Paragraph({ spacing: { before: 240, after: 120 }, keepNext: true, children: [new TextRun({ text, font: HEAD_FONT, size: 32 })] });
+  new Paragraph({
+    spacing: { before: 240, after: 120 },
+    keepNext: true,
+    children: [new TextRun({ text, font: HEAD_FONT, size: 32 })],
+  });
 
 export const para = (text: string, opts: { bold?: boolean; indent?: boolean } = {}) =>
-  new Paragraph({ spacing: { after: 80, line: 400 }, ...(opts.indent === false ? {} : { indent: { firstLine: 560 } }), children: [new TextRun({ text, font: BODY_FONT, size: BODY, ...(opts.bold ? { bold: true } : {}) })] });
+  new Paragraph({
+    spacing: { after: 80, line: 400 },
+    ...(opts.indent === false ? {} : { indent: { firstLine: 560 } }),
+    children: [new TextRun({ text, font: BODY_FONT, size: BODY, ...(opts.bold ? { bold: true } : {}) })],
+  });
 
 const border = { style: BorderStyle.SINGLE, size: 4, color: '808080' };
 const cellOf = (text: string, head: boolean) =>
   new TableCell({
     borders: { top: border, bottom: border, left: border, right: border },
-    children: [new Paragraph({ children: [new TextRun({ text, font: head ? HEAD_FONT : BODY_FONT, size: CELL, ...(head ? { bold: true } : {}) })] })],
+    children: [
+      new Paragraph({
+        children: [
+          new TextRun({ text, font: head ? HEAD_FONT : BODY_FONT, size: CELL, ...(head ? { bold: true } : {}) }),
+        ],
+      }),
+    ],
   });
 
 export function table(columns: readonly string[], rows: readonly (readonly string[])[]): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [new TableRow({ tableHeader: true, children: columns.map((c) => cellOf(c, true)) }), ...rows.map((r) => new TableRow({ children: r.map((c) => cellOf(c, false)) }))],
+    rows: [
+      new TableRow({ tableHeader: true, children: columns.map((c) => cellOf(c, true)) }),
+      ...rows.map((r) => new TableRow({ children: r.map((c) => cellOf(c, false)) })),
+    ],
   });
 }
 
@@ -62,13 +88,25 @@ export function image(png: Uint8Array, width: number, height: number, alt: strin
   const w = Math.round((TEXT_WIDTH_MM / 25.4) * 96);
   return new Paragraph({
     alignment: AlignmentType.CENTER,
-    children: [new ImageRun({ type: 'png', data: png, transformation: { width: w, height: Math.round((w * height) / width) }, altText: { name: alt, title: alt, description: alt } })],
+    children: [
+      new ImageRun({
+        type: 'png',
+        data: png,
+        transformation: { width: w, height: Math.round((w * height) / width) },
+        altText: { name: alt, title: alt, description: alt },
+      }),
+    ],
   });
 }
 
 /** The watermark image behind the text of every page, and the same words as a header line. */
 function watermarkHeader(text: string, watermark: Uint8Array | undefined): Header {
-  const children: Paragraph[] = [new Paragraph({ alignment: AlignmentType.RIGHT, children: [new TextRun({ text, font: BODY_FONT, size: 18, color: '808080' })] })];
+  const children: Paragraph[] = [
+    new Paragraph({
+      alignment: AlignmentType.RIGHT,
+      children: [new TextRun({ text, font: BODY_FONT, size: 18, color: '808080' })],
+    }),
+  ];
   if (watermark) {
     children.push(
       new Paragraph({
@@ -77,7 +115,11 @@ function watermarkHeader(text: string, watermark: Uint8Array | undefined): Heade
             type: 'png',
             data: watermark,
             transformation: { width: 600, height: 900 },
-            floating: { behindDocument: true, horizontalPosition: { relative: HorizontalPositionRelativeFrom.PAGE, offset: 600_000 }, verticalPosition: { relative: VerticalPositionRelativeFrom.PAGE, offset: 900_000 } },
+            floating: {
+              behindDocument: true,
+              horizontalPosition: { relative: HorizontalPositionRelativeFrom.PAGE, offset: 600_000 },
+              verticalPosition: { relative: VerticalPositionRelativeFrom.PAGE, offset: 900_000 },
+            },
           }),
         ],
       }),
@@ -86,7 +128,12 @@ function watermarkHeader(text: string, watermark: Uint8Array | undefined): Heade
   return new Header({ children });
 }
 
-export function officialDocument(opts: { title: string; children: ISectionOptions['children']; stamp: string; watermark?: Uint8Array }): Document {
+export function officialDocument(opts: {
+  title: string;
+  children: ISectionOptions['children'];
+  stamp: string;
+  watermark?: Uint8Array;
+}): Document {
   return new Document({
     creator: 'Dossier Lens',
     title: opts.title,
@@ -95,7 +142,12 @@ export function officialDocument(opts: { title: string; children: ISectionOption
         properties: {
           page: {
             size: { width: 11906, height: 16838 },
-            margin: { top: convertMillimetersToTwip(37), bottom: convertMillimetersToTwip(35), left: convertMillimetersToTwip(28), right: convertMillimetersToTwip(26) },
+            margin: {
+              top: convertMillimetersToTwip(37),
+              bottom: convertMillimetersToTwip(35),
+              left: convertMillimetersToTwip(28),
+              right: convertMillimetersToTwip(26),
+            },
           },
         },
         headers: { default: watermarkHeader(opts.stamp, opts.watermark) },

@@ -15,7 +15,11 @@ export interface BoardRow extends ClueView {
   subjectName: string;
 }
 
-export function boardRows(units: ReadonlyMap<string, UnitDossiers>, unitOf: (code: string) => Unit | undefined, asOf: string): { rows: BoardRow[]; invalid: number } {
+export function boardRows(
+  units: ReadonlyMap<string, UnitDossiers>,
+  unitOf: (code: string) => Unit | undefined,
+  asOf: string,
+): { rows: BoardRow[]; invalid: number } {
   const rows: BoardRow[] = [];
   let invalid = 0;
   for (const [code, dossiers] of units) {
@@ -47,7 +51,9 @@ export const NO_FILTER: BoardFilter = { stage: 'open', unit: '', assignee: '', o
 export function filterRows(rows: readonly BoardRow[], f: BoardFilter): BoardRow[] {
   const text = f.text.trim();
   return rows
-    .filter((r) => (f.stage === 'all' ? true : f.stage === 'open' ? r.progress.stage !== 'closed' : r.progress.stage === f.stage))
+    .filter((r) =>
+      f.stage === 'all' ? true : f.stage === 'open' ? r.progress.stage !== 'closed' : r.progress.stage === f.stage,
+    )
     .filter((r) => !f.unit || r.unitCode === f.unit)
     .filter((r) => !f.assignee || r.progress.assignee === f.assignee)
     .filter((r) => !f.overdueOnly || r.progress.overdue)
@@ -57,12 +63,19 @@ export function filterRows(rows: readonly BoardRow[], f: BoardFilter): BoardRow[
       const da = a.progress.deadline && !a.progress.deadline.met ? a.progress.deadline.due : '9999';
       const db = b.progress.deadline && !b.progress.deadline.met ? b.progress.deadline.due : '9999';
       if (da !== db) return da < db ? -1 : 1;
-      return a.clue.received < b.clue.received ? 1 : a.clue.received > b.clue.received ? -1 : a.clue.id < b.clue.id ? -1 : 1;
+      return a.clue.received < b.clue.received
+        ? 1
+        : a.clue.received > b.clue.received
+          ? -1
+          : a.clue.id < b.clue.id
+            ? -1
+            : 1;
     });
 }
 
 /** The assignees in use, for the filter. */
-export const assigneesOf = (rows: readonly BoardRow[]): string[] => [...new Set(rows.flatMap((r) => (r.progress.assignee ? [r.progress.assignee] : [])))].sort();
+export const assigneesOf = (rows: readonly BoardRow[]): string[] =>
+  [...new Set(rows.flatMap((r) => (r.progress.assignee ? [r.progress.assignee] : [])))].sort();
 
 /** `#clue/<id>` → the clue id. */
 export function clueFromHash(hash: string): string | undefined {

@@ -6,7 +6,10 @@ import { t } from '../../lib/i18n.ts';
  * printable dossier): which deadline (办理期限, or a 监察建议书's 整改期限) and whether it is met or
  * overdue, as the clue's progress says.
  */
-export function deadlineWords(p: Pick<ClueProgress, 'deadline' | 'overdue'> | undefined, date: (d: string) => string): { when: string; state?: { met: boolean; text: string } } | undefined {
+export function deadlineWords(
+  p: Pick<ClueProgress, 'deadline' | 'overdue'> | undefined,
+  date: (d: string) => string,
+): { when: string; state?: { met: boolean; text: string } } | undefined {
   const d = p?.deadline;
   if (!d) return undefined;
   const when = t(d.setAt === 'recommendation' ? 'clues_rectifyBy' : 'clues_dueBy', date(d.due));

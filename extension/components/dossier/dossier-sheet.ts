@@ -4,7 +4,16 @@ import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import type { Colour } from '../../../core/model/vocabulary.ts';
 import { explain } from '../../../core/rules/explain.ts';
 import { label, t, uiLocale } from '../../lib/i18n.ts';
-import { colourLabel, date, flagStatusLabel, gradeLabel, itemLabel, kindLabel, paren, rankLabel } from '../city/labels.ts';
+import {
+  colourLabel,
+  date,
+  flagStatusLabel,
+  gradeLabel,
+  itemLabel,
+  kindLabel,
+  paren,
+  rankLabel,
+} from '../city/labels.ts';
 import { DOT_GLYPH } from '../sidepanel/dots.ts';
 import { cardSection, clueSections } from './work-sections.ts';
 
@@ -45,7 +54,12 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
   };
   const gender = row.gender ? t(row.gender === 'male' ? 'dossier_male' : 'dossier_female') : '—';
   const sections: SheetSection[] = [
-    { id: 'grade', title: t('dossier_gradeHeading', row.grade, gradeLabel(config, row.grade)), lines: row.reasons.map(say), empty: '' },
+    {
+      id: 'grade',
+      title: t('dossier_gradeHeading', row.grade, gradeLabel(config, row.grade)),
+      lines: row.reasons.map(say),
+      empty: '',
+    },
     { id: 'warnings', title: t('dossier_warnings'), lines: row.warnings.map(say), empty: t('dossier_none') },
     { id: 'periods', title: t('dossier_periods'), lines: row.periods.map(say), empty: t('dossier_none') },
     ...ORDER.map((colour): SheetSection => {
@@ -55,9 +69,21 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
         title: `${DOT_GLYPH[colour]} ${colourLabel(colour)}${paren(records.filter((r) => r.status !== 'revoked').length)}`,
         lines: [],
         table: {
-          columns: [t('dossier_colDate'), t('dossier_colKind'), t('dossier_colDocNumber'), t('dossier_colSource'), t('dossier_colSummary')],
+          columns: [
+            t('dossier_colDate'),
+            t('dossier_colKind'),
+            t('dossier_colDocNumber'),
+            t('dossier_colSource'),
+            t('dossier_colSummary'),
+          ],
           rows: records.map((r) => ({
-            cells: [date(r.decisionDate), kindLabel(config, r.kind), r.docNumber ?? '—', r.sourceDept, r.revoked ? `${r.summary}${paren(t('dossier_revoked', r.revoked.reason))}` : r.summary],
+            cells: [
+              date(r.decisionDate),
+              kindLabel(config, r.kind),
+              r.docNumber ?? '—',
+              r.sourceDept,
+              r.revoked ? `${r.summary}${paren(t('dossier_revoked', r.revoked.reason))}` : r.summary,
+            ],
             struck: r.status === 'revoked',
           })),
         },
@@ -69,8 +95,16 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
       title: t('dossier_flags'),
       lines: [],
       table: {
-        columns: [t('dossier_colDate'), t('dossier_colItem'), t('dossier_colChannel'), t('dossier_colStatus'), t('dossier_colSummary')],
-        rows: row.flags.map((f) => ({ cells: [date(f.date), itemLabel(config, f.item), channel(f.channel), flagStatusLabel(f.status), f.summary] })),
+        columns: [
+          t('dossier_colDate'),
+          t('dossier_colItem'),
+          t('dossier_colChannel'),
+          t('dossier_colStatus'),
+          t('dossier_colSummary'),
+        ],
+        rows: row.flags.map((f) => ({
+          cells: [date(f.date), itemLabel(config, f.item), channel(f.channel), flagStatusLabel(f.status), f.summary],
+        })),
       },
       empty: t('dossier_none'),
     },

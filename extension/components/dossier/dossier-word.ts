@@ -17,7 +17,15 @@ export async function dossierWord(sheet: DossierSheet, stamp: string): Promise<B
   for (const s of sheet.sections) {
     children.push(heading(s.title));
     for (const line of s.lines) children.push(para(line));
-    if (s.table && s.table.rows.length > 0) children.push(table(s.table.columns, s.table.rows.map((r) => (r.struck ? r.cells.map((c, i) => (i === 0 ? `${c}${paren(t('revoked'))}` : c)) : r.cells))));
+    if (s.table && s.table.rows.length > 0)
+      children.push(
+        table(
+          s.table.columns,
+          s.table.rows.map((r) =>
+            r.struck ? r.cells.map((c, i) => (i === 0 ? `${c}${paren(t('revoked'))}` : c)) : r.cells,
+          ),
+        ),
+      );
     else if (s.lines.length === 0 && s.empty) children.push(para(s.empty));
   }
   return toBlob(officialDocument({ title: sheet.title, children, stamp, watermark: await watermarkPng(stamp) }));

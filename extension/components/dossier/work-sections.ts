@@ -22,7 +22,9 @@ function deadlineText(p: ClueProgress | undefined): string {
 }
 
 export function clueSections(row: CadreRow): SheetSection[] {
-  const clues = [...row.clues].sort((a, b) => (a.received < b.received ? -1 : a.received > b.received ? 1 : a.id < b.id ? -1 : 1));
+  const clues = [...row.clues].sort((a, b) =>
+    a.received < b.received ? -1 : a.received > b.received ? 1 : a.id < b.id ? -1 : 1,
+  );
   const progress = (id: string) => row.clueProgress.get(id);
   const steps = clues.flatMap((c) => {
     const p = progress(c.id);
@@ -34,7 +36,15 @@ export function clueSections(row: CadreRow): SheetSection[] {
         s.due ? (s.stage === 'recommendation' ? t('clues_rectifyBy', date(s.due)) : t('clues_dueBy', date(s.due))) : '',
         s.note ?? '',
       ].filter(Boolean);
-      return { cells: [c.summary, date(s.on), label(clueStageLabel({ stage: s.stage, ...closing })), `${s.docTitle ?? ''}${s.docNumber ? paren(s.docNumber) : ''}` || '—', listOf(details) || '—'] };
+      return {
+        cells: [
+          c.summary,
+          date(s.on),
+          label(clueStageLabel({ stage: s.stage, ...closing })),
+          `${s.docTitle ?? ''}${s.docNumber ? paren(s.docNumber) : ''}` || '—',
+          listOf(details) || '—',
+        ],
+      };
     });
   });
   return [
@@ -43,10 +53,28 @@ export function clueSections(row: CadreRow): SheetSection[] {
       title: t('dossier_clues'),
       lines: [],
       table: {
-        columns: [t('dossier_colReceived'), t('dossier_colSummary'), t('dossier_colSource'), t('dossier_colStage'), t('clues_colAssignee'), t('dossier_colDue'), t('dossier_colOutcome')],
+        columns: [
+          t('dossier_colReceived'),
+          t('dossier_colSummary'),
+          t('dossier_colSource'),
+          t('dossier_colStage'),
+          t('clues_colAssignee'),
+          t('dossier_colDue'),
+          t('dossier_colOutcome'),
+        ],
         rows: clues.map((c) => {
           const p = progress(c.id);
-          return { cells: [date(c.received), c.summary, c.source, clueStageText(row.clueProgress, c), p?.assignee ?? c.assignee ?? '—', deadlineText(p), c.outcome ?? '—'] };
+          return {
+            cells: [
+              date(c.received),
+              c.summary,
+              c.source,
+              clueStageText(row.clueProgress, c),
+              p?.assignee ?? c.assignee ?? '—',
+              deadlineText(p),
+              c.outcome ?? '—',
+            ],
+          };
         }),
       },
       empty: t('dossier_none'),
@@ -55,7 +83,16 @@ export function clueSections(row: CadreRow): SheetSection[] {
       id: 'clue-steps',
       title: t('dossier_clueSteps'),
       lines: [],
-      table: { columns: [t('dossier_colClue'), t('clues_stepDate'), t('dossier_colStage'), t('dossier_colDocument'), t('dossier_colDetails')], rows: steps },
+      table: {
+        columns: [
+          t('dossier_colClue'),
+          t('clues_stepDate'),
+          t('dossier_colStage'),
+          t('dossier_colDocument'),
+          t('dossier_colDetails'),
+        ],
+        rows: steps,
+      },
       empty: t('dossier_none'),
     },
   ];
@@ -63,13 +100,22 @@ export function clueSections(row: CadreRow): SheetSection[] {
 
 export function cardSection(row: CadreRow, config: Pick<WorkspaceConfig, 'kinds'>): SheetSection {
   const records = new Map(row.allRecords.map((r) => [r.id, r]));
-  const cards = [...row.cards].sort((a, b) => (a.card.quarter < b.card.quarter ? -1 : a.card.quarter > b.card.quarter ? 1 : 0));
+  const cards = [...row.cards].sort((a, b) =>
+    a.card.quarter < b.card.quarter ? -1 : a.card.quarter > b.card.quarter ? 1 : 0,
+  );
   return {
     id: 'cards',
     title: t('dossier_cards'),
     lines: [],
     table: {
-      columns: [t('analysis_quarter'), t('cards_issuedOn'), t('cards_colStage'), t('cards_colItems'), t('cards_summary'), t('cards_colFollowups')],
+      columns: [
+        t('analysis_quarter'),
+        t('cards_issuedOn'),
+        t('cards_colStage'),
+        t('cards_colItems'),
+        t('cards_summary'),
+        t('cards_colFollowups'),
+      ],
       rows: cards.map(({ card, progress: p }) => {
         const late = overdueWords(p);
         const followups = p.followups.map((f) => {

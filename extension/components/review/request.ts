@@ -25,7 +25,9 @@ export interface RequestDraft {
   people: string;
 }
 
-export type DraftErrors = Partial<Record<'letterNo' | 'requester' | 'received' | 'purpose' | 'year' | 'asOf' | 'people', string>>;
+export type DraftErrors = Partial<
+  Record<'letterNo' | 'requester' | 'received' | 'purpose' | 'year' | 'asOf' | 'people', string>
+>;
 
 export interface CheckedRequest {
   request: ReviewRequest;
@@ -37,7 +39,11 @@ export interface CheckedRequest {
 export type Checked = ({ ok: true } & CheckedRequest) | { ok: false; errors: DraftErrors };
 
 /** The letter's own fields, by the labels the form shows them with. */
-const FIELD = { letterNo: 'review_letterNo', requester: 'review_requester', received: 'review_received' } as const satisfies Record<string, MessageKey>;
+const FIELD = {
+  letterNo: 'review_letterNo',
+  requester: 'review_requester',
+  received: 'review_received',
+} as const satisfies Record<string, MessageKey>;
 
 /**
  * Validates the draft with the core schema (purpose, year, as-of date, people) plus the letter's
@@ -49,9 +55,14 @@ export function checkDraft(draft: RequestDraft, locale: Locale): Checked {
   for (const f of ['letterNo', 'requester', 'received'] as const) {
     if (draft[f].trim() === '') errors[f] = `${tIn(locale, FIELD[f])}${sep}${tIn(locale, 'errRequired')}`;
   }
-  if (!errors.received && !isIsoDate(draft.received.trim())) errors.received = `${tIn(locale, FIELD.received)}${sep}${tIn(locale, 'review_badDate')}`;
+  if (!errors.received && !isIsoDate(draft.received.trim()))
+    errors.received = `${tIn(locale, FIELD.received)}${sep}${tIn(locale, 'review_badDate')}`;
   const yearText = draft.year.trim();
-  const input: Record<string, unknown> = { purpose: draft.purpose, asOf: draft.asOf.trim(), people: splitPeople(draft.people) };
+  const input: Record<string, unknown> = {
+    purpose: draft.purpose,
+    asOf: draft.asOf.trim(),
+    people: splitPeople(draft.people),
+  };
   // Annual appraisal needs a year; for a commendation it is optional; other purposes have none.
   if (draft.purpose === 'annual-appraisal' || (draft.purpose === 'commendation' && yearText !== '')) {
     input.year = /^\d+$/.test(yearText) ? Number(yearText) : yearText === '' ? undefined : NaN;
@@ -64,7 +75,13 @@ export function checkDraft(draft: RequestDraft, locale: Locale): Checked {
     }
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, request: parsed.output as ReviewRequest, letterNo: draft.letterNo.trim(), requester: draft.requester.trim(), received: draft.received.trim() };
+  return {
+    ok: true,
+    request: parsed.output as ReviewRequest,
+    letterNo: draft.letterNo.trim(),
+    requester: draft.requester.trim(),
+    received: draft.received.trim(),
+  };
 }
 
 function fieldOf(e: FieldError): keyof DraftErrors | undefined {

@@ -9,7 +9,13 @@ import { cadreQuerySchema, emptyQuery, type CadreQuery } from '../../../core/mod
 
 export function queryToHash(q: CadreQuery): string {
   const set = Object.fromEntries(
-    Object.entries(q).filter(([k, x]) => x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0) && !(k === 'sort' && JSON.stringify(x) === JSON.stringify(emptyQuery().sort))),
+    Object.entries(q).filter(
+      ([k, x]) =>
+        x !== undefined &&
+        x !== '' &&
+        !(Array.isArray(x) && x.length === 0) &&
+        !(k === 'sort' && JSON.stringify(x) === JSON.stringify(emptyQuery().sort)),
+    ),
   );
   return Object.keys(set).length ? `#q=${encodeURIComponent(JSON.stringify(set))}` : '';
 }

@@ -8,11 +8,17 @@ import { openConnectionWorkspace } from '../../lib/connection-workspace.ts';
  * review and the unit pictures). Units that join the directory later (an import, an admin) are
  * opened as they appear, as the background does for the overlay's index.
  */
-async function followUnits(ws: Workspace, onUnits: (units: Map<string, UnitDossiers>, authors: Map<string, Authors>) => void): Promise<() => void> {
+async function followUnits(
+  ws: Workspace,
+  onUnits: (units: Map<string, UnitDossiers>, authors: Map<string, Authors>) => void,
+): Promise<() => void> {
   const load = async () => {
     const codes = await ws.openUnits();
     const open = await Promise.all(codes.map(async (code) => [code, await ws.unit(code)] as const));
-    onUnits(new Map(open.map(([code, u]) => [code, u.dossiers])), new Map(open.map(([code, u]) => [code, u.synced.authors])));
+    onUnits(
+      new Map(open.map(([code, u]) => [code, u.dossiers])),
+      new Map(open.map(([code, u]) => [code, u.synced.authors])),
+    );
   };
   await load();
   return observeDoc(ws.workspaceSynced.doc, () => void load().catch(() => undefined));

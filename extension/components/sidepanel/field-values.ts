@@ -14,14 +14,33 @@ import { DOT_LABEL } from './dots.ts';
 
 type Vocab = Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>;
 
-const DATE_FIELDS = new Set(['decisionDate', 'effectiveDate', 'rectificationDue', 'rectifiedOn', 'date', 'statusChangedAt', 'received', 'due', 'birth', 'issuedOn']);
+const DATE_FIELDS = new Set([
+  'decisionDate',
+  'effectiveDate',
+  'rectificationDue',
+  'rectifiedOn',
+  'date',
+  'statusChangedAt',
+  'received',
+  'due',
+  'birth',
+  'issuedOn',
+]);
 
 export const FLAG_STATUS_KEYS: Record<(typeof FLAG_STATUSES)[number], MessageKey> = {
-  reported: 'flagReported', verifying: 'flagVerifying', substantiated: 'flagSubstantiated', unfounded: 'flagUnfounded',
+  reported: 'flagReported',
+  verifying: 'flagVerifying',
+  substantiated: 'flagSubstantiated',
+  unfounded: 'flagUnfounded',
 };
-const RECORD_STATUS_KEYS: Record<(typeof RECORD_STATUSES)[number], MessageKey> = { active: 'recordActive', revoked: 'revoked', expired: 'expired' };
+const RECORD_STATUS_KEYS: Record<(typeof RECORD_STATUSES)[number], MessageKey> = {
+  active: 'recordActive',
+  revoked: 'revoked',
+  expired: 'expired',
+};
 
-const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
+const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
+  typeof v === 'string' && (list as readonly string[]).includes(v);
 
 export function fieldName(field: string): string {
   return fieldLabel(field, uiLocale());
@@ -35,7 +54,8 @@ export function valueText(collection: string, field: string, value: unknown, con
   if (field === 'colour' && isOneOf<Colour>(COLOURS, value)) return t(DOT_LABEL[value]);
   if (field === 'stage' && isOneOf(CLUE_STAGES, value)) return label(STAGE_LABELS[value]);
   if (field === 'status' && collection === 'flags' && isOneOf(FLAG_STATUSES, value)) return t(FLAG_STATUS_KEYS[value]);
-  if (field === 'status' && collection === 'records' && isOneOf(RECORD_STATUSES, value)) return t(RECORD_STATUS_KEYS[value]);
+  if (field === 'status' && collection === 'records' && isOneOf(RECORD_STATUSES, value))
+    return t(RECORD_STATUS_KEYS[value]);
   if (DATE_FIELDS.has(field) && typeof value === 'string') return formatDate(value);
   if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'string') return value;

@@ -14,7 +14,11 @@ import { fieldName, valueText } from './field-values.ts';
 type Vocab = Pick<WorkspaceConfig, 'kinds' | 'negativeList' | 'channels'>;
 
 const NOUN: Record<Exclude<HistoryEvent['collection'], 'annotations'>, MessageKey> = {
-  records: 'historyNounRecords', flags: 'historyNounFlags', clues: 'historyNounClues', cadres: 'historyNounCadres', cards: 'historyNounCards',
+  records: 'historyNounRecords',
+  flags: 'historyNounFlags',
+  clues: 'historyNounClues',
+  cadres: 'historyNounCadres',
+  cards: 'historyNounCards',
 };
 
 /** Fields a change shows; bookkeeping that travels with another change stays out. */
@@ -42,14 +46,28 @@ function entityName(e: HistoryEvent, config: Vocab, withSummary = true): string 
   }
 }
 
-function fieldsText(e: HistoryEvent, fields: { field: string; before: unknown; after: unknown }[], config: Vocab): string {
+function fieldsText(
+  e: HistoryEvent,
+  fields: { field: string; before: unknown; after: unknown }[],
+  config: Vocab,
+): string {
   const shown = fields.filter((f) => !QUIET.has(f.field));
-  return joinClauses(shown.map((f) => t('historyFieldChange', fieldName(f.field), valueText(e.collection, f.field, f.before, config), valueText(e.collection, f.field, f.after, config))));
+  return joinClauses(
+    shown.map((f) =>
+      t(
+        'historyFieldChange',
+        fieldName(f.field),
+        valueText(e.collection, f.field, f.before, config),
+        valueText(e.collection, f.field, f.after, config),
+      ),
+    ),
+  );
 }
 
 export function historyText(e: HistoryEvent, config: Vocab): string {
   const c = e.change;
-  if (c.kind === 'annotated') return t(c.reply ? 'historyReplied' : 'historyAnnotated', c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text);
+  if (c.kind === 'annotated')
+    return t(c.reply ? 'historyReplied' : 'historyAnnotated', c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text);
   if (e.collection === 'annotations') return '';
   const noun = t(NOUN[e.collection]);
   const name = entityName(e, config);
@@ -58,11 +76,21 @@ export function historyText(e: HistoryEvent, config: Vocab): string {
       return t('historyAdded', noun, name);
     case 'imported': {
       const what = c.fields.length > 0 ? joinClauses([name, fieldsText(e, c.fields, config)]) : name;
-      const key = c.action === 'created' ? 'historyImportCreated' : c.action === 'reinstated' ? 'historyImportReinstated' : 'historyImportUpdated';
+      const key =
+        c.action === 'created'
+          ? 'historyImportCreated'
+          : c.action === 'reinstated'
+            ? 'historyImportReinstated'
+            : 'historyImportUpdated';
       return t(key, c.fileName, noun, c.action === 'updated' ? what : name);
     }
     case 'import-undone': {
-      const key = c.action === 'revoked' ? 'historyUndoRevoked' : c.action === 'removed' ? 'historyUndoRemoved' : 'historyUndoRestored';
+      const key =
+        c.action === 'revoked'
+          ? 'historyUndoRevoked'
+          : c.action === 'removed'
+            ? 'historyUndoRemoved'
+            : 'historyUndoRestored';
       return t(key, c.fileName, c.reason, noun, name);
     }
     case 'corrected':

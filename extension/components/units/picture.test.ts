@@ -17,8 +17,15 @@ describe('unit picture', () => {
     expect(p.people.lowest.map((c) => c.name)).toEqual(['张伟']);
     expect(p.people.warned.map((c) => c.name)).toEqual(['欧阳芳']);
     expect(p.people.inPeriod.map((c) => c.name)).toEqual(['张伟']);
-    expect([p.people.lowestShare, p.people.lowestThreshold, p.people.warnedShare, p.people.warnedThreshold]).toEqual([0.5, 0.1, 0.5, 0.2]);
-    expect(p.people.byGrade.map((g) => [g.grade, g.cadres.length])).toEqual([['A', 0], ['B', 0], ['C', 1], ['D', 1]]);
+    expect([p.people.lowestShare, p.people.lowestThreshold, p.people.warnedShare, p.people.warnedThreshold]).toEqual([
+      0.5, 0.1, 0.5, 0.2,
+    ]);
+    expect(p.people.byGrade.map((g) => [g.grade, g.cadres.length])).toEqual([
+      ['A', 0],
+      ['B', 0],
+      ['C', 1],
+      ['D', 1],
+    ]);
   });
 
   test('cadres sort by grade worst first, by name in pinyin order, ties broken by name then id', () => {

@@ -54,7 +54,12 @@ export type SortKey = 'grade' | 'name' | 'warnings';
 /** Worst grade first by default (that is who an officer looks for); ties by name, then id. */
 export function sortCadres(rows: readonly CadreRow[], key: SortKey, descending: boolean): CadreRow[] {
   const cmp = (a: CadreRow, b: CadreRow): number =>
-    key === 'grade' ? a.level - b.level : key === 'warnings' ? a.warnings.length - b.warnings.length : a.name.localeCompare(b.name, 'zh-CN');
-  const tie = (a: CadreRow, b: CadreRow) => a.name.localeCompare(b.name, 'zh-CN') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    key === 'grade'
+      ? a.level - b.level
+      : key === 'warnings'
+        ? a.warnings.length - b.warnings.length
+        : a.name.localeCompare(b.name, 'zh-CN');
+  const tie = (a: CadreRow, b: CadreRow) =>
+    a.name.localeCompare(b.name, 'zh-CN') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return [...rows].sort((a, b) => (descending ? -cmp(a, b) : cmp(a, b)) || tie(a, b));
 }

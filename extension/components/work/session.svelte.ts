@@ -61,7 +61,9 @@ export class WorkSession {
   }
 
   get grants(): Grants {
-    return this.connection?.grants ?? (this.connection ? identityFromToken(this.connection.token)?.grants : undefined) ?? [];
+    return (
+      this.connection?.grants ?? (this.connection ? identityFromToken(this.connection.token)?.grants : undefined) ?? []
+    );
   }
 
   canWrite(docName: string): boolean {
@@ -78,12 +80,17 @@ export class WorkSession {
     const ws = this.ws;
     const open = this.units;
     if (!ws) return [];
-    return watchDoc(ws.workspaceSynced.doc, () => ws.workspace.units.list().flatMap((e) => (e.ok && open.has(e.value.code) ? [e.value] : [])));
+    return watchDoc(ws.workspaceSynced.doc, () =>
+      ws.workspace.units.list().flatMap((e) => (e.ok && open.has(e.value.code) ? [e.value] : [])),
+    );
   }
 
   /** Reads across every open unit document, re-run when any of them changes. */
   acrossUnits<T>(read: (units: Map<string, UnitDossiers>) => T): T {
     const open = this.units;
-    return watchDoc([...open.values()].map((u) => u.doc), () => read(open));
+    return watchDoc(
+      [...open.values()].map((u) => u.doc),
+      () => read(open),
+    );
   }
 }

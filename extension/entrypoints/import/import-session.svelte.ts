@@ -54,7 +54,15 @@ export class ImportSession {
       // The token's grants (target.access): rows for units it may not write are reported and skipped.
       return {
         preview: watchTarget(target, () =>
-          prepareImport(table, { today: today(), config: target.workspace.config.get().value, directory: directoryFromTarget(target), kind, mapping, headerIndex, ...(target.access ? { access: target.access } : {}) }),
+          prepareImport(table, {
+            today: today(),
+            config: target.workspace.config.get().value,
+            directory: directoryFromTarget(target),
+            kind,
+            mapping,
+            headerIndex,
+            ...(target.access ? { access: target.access } : {}),
+          }),
         ),
       };
     } catch (e) {
@@ -112,9 +120,19 @@ export class ImportSession {
     try {
       await this.target.ensureUnits(unitsTouched(preview));
       const now = new Date();
-      const r = applyImport(this.target, preview, { id: newImportId(now), by: this.who || 'officer', at: now.toISOString(), fileName: this.fileName }, this.mode);
+      const r = applyImport(
+        this.target,
+        preview,
+        { id: newImportId(now), by: this.who || 'officer', at: now.toISOString(), fileName: this.fileName },
+        this.mode,
+      );
       if (r.ok) {
-        this.outcome = { ok: true, text: r.applied ? t('import_imported', this.fileName, formatDateTime(now.toISOString()), countsText(r.counts)) : t('import_nothingNew') };
+        this.outcome = {
+          ok: true,
+          text: r.applied
+            ? t('import_imported', this.fileName, formatDateTime(now.toISOString()), countsText(r.counts))
+            : t('import_nothingNew'),
+        };
       } else if (r.reason === 'bad-rows') {
         this.outcome = { ok: false, text: t('import_refusedBad', formatNumber(r.lines.length)) };
       } else {

@@ -8,19 +8,35 @@ import { label, t, uiLocale, type MessageKey } from '../../lib/i18n.ts';
 /** The import page's words for kinds and counts, from the shared catalogue. */
 
 export const KIND_KEYS: Record<ImportKind, MessageKey> = {
-  units: 'import_kindUnits', cadres: 'import_kindCadres', records: 'import_kindRecords',
-  flags: 'import_kindFlags', clues: 'import_kindClues', cards: 'import_kindCards',
+  units: 'import_kindUnits',
+  cadres: 'import_kindCadres',
+  records: 'import_kindRecords',
+  flags: 'import_kindFlags',
+  clues: 'import_kindClues',
+  cards: 'import_kindCards',
 };
 
 export const NOUN_KEYS: Record<UnitCollectionName, MessageKey> = {
-  cadres: 'import_nounCadres', records: 'import_nounRecords', flags: 'import_nounFlags', clues: 'import_nounClues', cards: 'import_nounCards',
+  cadres: 'import_nounCadres',
+  records: 'import_nounRecords',
+  flags: 'import_nounFlags',
+  clues: 'import_nounClues',
+  cards: 'import_nounCards',
 };
 
 type Counts = Record<string, { created: number; updated: number; unchanged: number }>;
 
 export function countsText(counts: Counts): string {
   return joinClauses(
-    Object.entries(counts).map(([k, c]) => t('import_counts', k in KIND_KEYS ? t(KIND_KEYS[k as ImportKind]) : k, formatNumber(c.created), formatNumber(c.updated), formatNumber(c.unchanged))),
+    Object.entries(counts).map(([k, c]) =>
+      t(
+        'import_counts',
+        k in KIND_KEYS ? t(KIND_KEYS[k as ImportKind]) : k,
+        formatNumber(c.created),
+        formatNumber(c.updated),
+        formatNumber(c.unchanged),
+      ),
+    ),
   );
 }
 
@@ -38,5 +54,7 @@ export function errorText(e: unknown): string {
  * document), the accessors' messages (already localised) otherwise; each reason once.
  */
 export function refusalText(errors: readonly FieldError[]): string {
-  return joinClauses([...new Set(errors.map((e) => (e.key.startsWith('import.') ? importMessage(e.key, uiLocale()) : e.message)))]);
+  return joinClauses([
+    ...new Set(errors.map((e) => (e.key.startsWith('import.') ? importMessage(e.key, uiLocale()) : e.message))),
+  ]);
 }

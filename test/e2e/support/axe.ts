@@ -42,12 +42,22 @@ export async function axeViolations(page: Page, opts: { exclude?: string[] } = {
 
 function describe(violations: AxeViolation[]): string {
   return violations
-    .map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`)
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `    ${n.target.join(' ')} — ${n.failureSummary ?? ''}`)
+          .join('\n')}`,
+    )
     .join('\n');
 }
 
 /** Fails with a readable list when the page, in its current state, has a serious or critical violation. */
-export async function expectAccessible(page: Page, state: string, opts: { exclude?: string[] } = {}): Promise<AxeViolation[]> {
+export async function expectAccessible(
+  page: Page,
+  state: string,
+  opts: { exclude?: string[] } = {},
+): Promise<AxeViolation[]> {
   const violations = await axeViolations(page, opts);
   const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(blocking, `${state}: axe found\n${describe(blocking)}`).toEqual([]);

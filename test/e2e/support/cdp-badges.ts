@@ -37,7 +37,10 @@ export const attr = (n: CdpNode, name: string) => {
 };
 
 export function countStyles(n: CdpNode): number {
-  return (n.nodeName === 'STYLE' || n.nodeName === 'LINK' ? 1 : 0) + (n.children ?? []).reduce((a, c) => a + countStyles(c), 0);
+  return (
+    (n.nodeName === 'STYLE' || n.nodeName === 'LINK' ? 1 : 0) +
+    (n.children ?? []).reduce((a, c) => a + countStyles(c), 0)
+  );
 }
 
 function badgeButton(host: CdpNode): CdpNode | undefined {
@@ -54,7 +57,8 @@ function badgeButton(host: CdpNode): CdpNode | undefined {
 }
 
 /** A large table's layer host: its closed root holds the pane the table's badges are drawn in. */
-export const isLayer = (host: CdpNode) => host.shadowRoots?.[0]?.children?.some((c) => c.nodeName === 'DIV' && attr(c, 'class') === 'pane') ?? false;
+export const isLayer = (host: CdpNode) =>
+  host.shadowRoots?.[0]?.children?.some((c) => c.nodeName === 'DIV' && attr(c, 'class') === 'pane') ?? false;
 
 function subtreeText(n: CdpNode): string {
   return n.nodeType === 3 ? n.nodeValue : (n.children ?? []).map(subtreeText).join('');
@@ -84,8 +88,7 @@ export async function badges(page: Page): Promise<SeenBadge[]> {
           ownStyles: countStyles(root),
           hostAttributes: (c.attributes ?? []).filter((_, i) => i % 2 === 0),
         });
-      }
-      else walk(c);
+      } else walk(c);
     }
     for (const s of n.shadowRoots ?? []) walk(s);
     if (n.contentDocument) walk(n.contentDocument);
@@ -104,12 +107,18 @@ export async function piercedDocument(page: Page): Promise<CdpNode> {
 /** Names of the buttons in the accessibility tree (what a screen reader announces). */
 export async function accessibleButtons(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { role?: { value: string }; name?: { value: string } }[];
+  };
   await cdp.detach();
   return nodes.filter((n) => n.role?.value === 'button').map((n) => n.name?.value ?? '');
 }
 
-export async function clickBackendNode(page: Page, backendNodeId: number, how: 'click' | 'hover' = 'click'): Promise<void> {
+export async function clickBackendNode(
+  page: Page,
+  backendNodeId: number,
+  how: 'click' | 'hover' = 'click',
+): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
   const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId })) as { model: { content: number[] } };
@@ -131,7 +140,9 @@ export async function focusBackendNode(page: Page, backendNodeId: number): Promi
 /** The texts in the accessibility tree (what a screen reader can reach: rendered, not display: none). */
 export async function accessibleTexts(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { role?: { value: string }; name?: { value: string } }[];
+  };
   await cdp.detach();
   return nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value ?? '');
 }
@@ -142,7 +153,13 @@ export async function accessibleTexts(page: Page): Promise<string[]> {
  */
 export async function accessibleButtonsInOrder(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
-  type Node = { nodeId: string; parentId?: string; childIds?: string[]; role?: { value: string }; name?: { value: string } };
+  type Node = {
+    nodeId: string;
+    parentId?: string;
+    childIds?: string[];
+    role?: { value: string };
+    name?: { value: string };
+  };
   const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Node[] };
   await cdp.detach();
   const byId = new Map(nodes.map((n) => [n.nodeId, n]));

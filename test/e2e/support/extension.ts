@@ -18,7 +18,8 @@ export const CHROME_BUILD = process.env.DL_CHROME_BUILD ?? join(ROOT, '.output/c
  * UPDATE_SCREENSHOTS=1, so that an ordinary test run leaves the working tree clean; otherwise
  * under test/.tmp (ignored by git), to look at after a run.
  */
-export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'test/.tmp/screenshots');
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'test/.tmp/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Builds the Chrome MV3 extension unless a build is already there (or E2E_REBUILD=1). */
@@ -86,7 +87,11 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     headless: false, // --headless=new below: the old headless mode cannot load extensions
     locale: opts.locale ?? 'zh-CN',
     // Chromium picks the extension's message bundle from the process locale, not from --lang.
-    env: { ...process.env, LANG: `${(opts.locale ?? 'zh-CN').replace('-', '_')}.UTF-8`, LANGUAGE: (opts.locale ?? 'zh-CN').replace('-', '_') },
+    env: {
+      ...process.env,
+      LANG: `${(opts.locale ?? 'zh-CN').replace('-', '_')}.UTF-8`,
+      LANGUAGE: (opts.locale ?? 'zh-CN').replace('-', '_'),
+    },
     viewport: { width: 420, height: 900 },
     // Playwright disables extensions by default; this is the one place we want them.
     ignoreDefaultArgs: ['--disable-extensions', ...(opts.backForwardCache ? ['--disable-back-forward-cache'] : [])],

@@ -106,7 +106,12 @@ export async function firefoxBadges(ext: FirefoxExtension, page: Page): Promise<
 }
 
 /** Clicks a badge (or only moves the mouse over it) where it is drawn, as a user would. */
-export async function clickBadge(ext: FirefoxExtension, page: Page, badge: FirefoxBadge, how: 'click' | 'hover' = 'click'): Promise<void> {
+export async function clickBadge(
+  ext: FirefoxExtension,
+  page: Page,
+  badge: FirefoxBadge,
+  how: 'click' | 'hover' = 'click',
+): Promise<void> {
   const r = await ext.bidi<{ type: string; result?: { value: [string, { value: number }][] } }>('script.callFunction', {
     functionDeclaration: `(b) => { b.scrollIntoView({ block: 'center' }); const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; }`,
     target: { context: badge.button.context, sandbox: 'dossier-lens-test' },
@@ -115,7 +120,8 @@ export async function clickBadge(ext: FirefoxExtension, page: Page, badge: Firef
   });
   if (r.type !== 'success' || !r.result) throw new Error(`badge ${badge.label} cannot be measured`);
   const at = Object.fromEntries(r.result.value.map(([k, v]) => [k, v.value])) as { x: number; y: number };
-  if (badge.button.context !== contextId(page)) throw new Error('clickBadge: badges in frames are not clicked by these tests');
+  if (badge.button.context !== contextId(page))
+    throw new Error('clickBadge: badges in frames are not clicked by these tests');
   if (how === 'click') await page.mouse.click(at.x, at.y);
   else await page.mouse.move(at.x, at.y);
 }

@@ -81,7 +81,9 @@ export async function launchFirefoxExtension(opts: FirefoxLaunchOptions = {}): P
     },
   });
   // puppeteer's own BiDi connection; its type is internal.
-  const connection = (browser as unknown as { connection: { send(m: string, p: object): Promise<{ result: unknown }> } }).connection;
+  const connection = (
+    browser as unknown as { connection: { send(m: string, p: object): Promise<{ result: unknown }> } }
+  ).connection;
   const bidi = async <T>(method: string, params: object) => (await connection.send(method, params)).result as T;
   try {
     if (opts.install !== false) {
@@ -102,7 +104,11 @@ export async function launchFirefoxExtension(opts: FirefoxLaunchOptions = {}): P
       // puppeteer's goto never sees a moz-extension navigation finish (the tab moves to the
       // extension process); BiDi's own navigate does.
       try {
-        await bidi('browsingContext.navigate', { context: contextId(page), url: `${origin}/${path}`, wait: 'complete' });
+        await bidi('browsingContext.navigate', {
+          context: contextId(page),
+          url: `${origin}/${path}`,
+          wait: 'complete',
+        });
       } catch (e) {
         await page.close();
         throw e;
@@ -127,7 +133,9 @@ export function contextId(page: Page): string {
   return (page.mainFrame() as unknown as { _id: string })._id;
 }
 
-type EvalResult = { type: 'success'; result: { type: string; value?: unknown } } | { type: 'exception'; exceptionDetails: { text: string } };
+type EvalResult =
+  | { type: 'success'; result: { type: string; value?: unknown } }
+  | { type: 'exception'; exceptionDetails: { text: string } };
 
 async function evaluateIn(ff: FirefoxExtension, context: string, expression: string): Promise<unknown> {
   const r = await ff.bidi<EvalResult>('script.evaluate', { expression, target: { context }, awaitPromise: true });
@@ -143,10 +151,14 @@ export async function dossierTabs(ff: FirefoxExtension): Promise<string[]> {
 
 /** Text of `selector` (default the body) in the dossier tab at `url`. */
 export async function tabText(ff: FirefoxExtension, url: string, selector = 'body'): Promise<string> {
-  const { contexts } = await ff.bidi<{ contexts: { url: string; context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
+  const { contexts } = await ff.bidi<{ contexts: { url: string; context: string }[] }>('browsingContext.getTree', {
+    maxDepth: 0,
+  });
   const tab = contexts.find((c) => c.url === url);
   if (!tab) return '';
-  return String((await evaluateIn(ff, tab.context, `document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`)) ?? '');
+  return String(
+    (await evaluateIn(ff, tab.context, `document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`)) ?? '',
+  );
 }
 
 /**
@@ -158,7 +170,11 @@ export async function sidebarText(ff: FirefoxExtension, selector = 'body'): Prom
   const page = await ff.page('options.html');
   try {
     return String(
-      (await evaluateIn(ff, contextId(page), `(browser.extension.getViews({ type: 'sidebar' })[0]?.document.querySelector(${JSON.stringify(selector)})?.textContent ?? '')`)) ?? '',
+      (await evaluateIn(
+        ff,
+        contextId(page),
+        `(browser.extension.getViews({ type: 'sidebar' })[0]?.document.querySelector(${JSON.stringify(selector)})?.textContent ?? '')`,
+      )) ?? '',
     );
   } finally {
     await page.close();
@@ -167,7 +183,10 @@ export async function sidebarText(ff: FirefoxExtension, selector = 'body'): Prom
 
 /** Closes the sidebar as the user would with its close button (in the browser's own window). */
 export async function closeSidebar(ff: FirefoxExtension): Promise<void> {
-  const { contexts } = await ff.bidi<{ contexts: { url: string; context: string }[] }>('browsingContext.getTree', { maxDepth: 0, 'moz:scope': 'chrome' });
+  const { contexts } = await ff.bidi<{ contexts: { url: string; context: string }[] }>('browsingContext.getTree', {
+    maxDepth: 0,
+    'moz:scope': 'chrome',
+  });
   const window = contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
   if (!window) throw new Error('no browser window');
   await evaluateIn(ff, window.context, 'SidebarController.hide()');

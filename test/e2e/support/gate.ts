@@ -108,7 +108,10 @@ class FrameGate {
         doc = ''; // not an envelope: the server closes the socket for it, as it would without us
       }
     }
-    const held = frame.opcode === 0 && this.fragmentOf ? this.fragmentOf.held : doc !== '' && (this.isHeld(doc) || this.waiting.some((w) => w.doc === doc));
+    const held =
+      frame.opcode === 0 && this.fragmentOf
+        ? this.fragmentOf.held
+        : doc !== '' && (this.isHeld(doc) || this.waiting.some((w) => w.doc === doc));
     this.fragmentOf = frame.fin ? undefined : { doc, held };
     if (held) this.waiting.push({ doc, frame: frame.bytes });
     else this.upstream.write(frame.bytes);
@@ -169,7 +172,11 @@ export async function gatedProxy(targetPort: number): Promise<Gate> {
       const request = head.subarray(0, end).toString('latin1');
       const doc = documentOfPath(/^[A-Z]+ (\S+)/.exec(request)?.[1] ?? '/');
       const upgrade = /^upgrade:\s*websocket/im.test(request);
-      const protocols = /^sec-websocket-protocol:(.*)$/im.exec(request)?.[1]?.split(',').map((p) => p.trim()) ?? [];
+      const protocols =
+        /^sec-websocket-protocol:(.*)$/im
+          .exec(request)?.[1]
+          ?.split(',')
+          .map((p) => p.trim()) ?? [];
       const upgradeRequest = { client, head, multiplexed: upgrade && protocols.includes(MULTIPLEX_SUBPROTOCOL) };
       if (upgrade && isHeld(doc)) pending.push({ doc, ...upgradeRequest });
       else forward(upgradeRequest);

@@ -71,10 +71,19 @@ export function inPrivateMount(binary: string, source: string, target: string): 
  * beside the organisation's: Chromium keeps DevTools — which Playwright drives pages through —
  * off the pages of policy-installed extensions unless DeveloperToolsAvailability allows them.
  */
-export async function launchManagedChromium(folders: PolicyFolders): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchManagedChromium(
+  folders: PolicyFolders,
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   mkdirSync(folders.chromiumPolicies, { recursive: true });
-  writeFileSync(join(folders.chromiumPolicies, 'test-devtools.json'), JSON.stringify({ DeveloperToolsAvailability: 1 }));
-  const wrapper = inPrivateMount(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', folders.chromiumEtc, '/etc/chromium');
+  writeFileSync(
+    join(folders.chromiumPolicies, 'test-devtools.json'),
+    JSON.stringify({ DeveloperToolsAvailability: 1 }),
+  );
+  const wrapper = inPrivateMount(
+    process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    folders.chromiumEtc,
+    '/etc/chromium',
+  );
   const profile = mkdtempSync(join(tmpdir(), 'dl-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: wrapper.path,

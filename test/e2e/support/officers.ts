@@ -8,14 +8,29 @@ import { startTestServer, type TestServer } from './server.ts';
  */
 export async function seededServer(): Promise<{ server: TestServer; admin: string }> {
   const server = await startTestServer();
-  const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }] });
+  const admin = server.token({
+    user: 'admin',
+    name: '管理员',
+    grants: [
+      { role: 'admin', doc: 'workspace' },
+      { role: 'editor', doc: 'unit:*' },
+    ],
+  });
   await seed(server.url, admin, SMALL_CITY);
   return { server, admin };
 }
 
 /** An officer who edits dossiers and annotations on every unit and reads the workspace. */
 export function editorToken(server: TestServer, user: string, name: string): string {
-  return server.token({ user, name, grants: [{ role: 'viewer', doc: 'workspace' }, { role: 'editor', doc: 'unit:*' }, { role: 'editor', doc: 'notes:*' }] });
+  return server.token({
+    user,
+    name,
+    grants: [
+      { role: 'viewer', doc: 'workspace' },
+      { role: 'editor', doc: 'unit:*' },
+      { role: 'editor', doc: 'notes:*' },
+    ],
+  });
 }
 
 export interface TwoOfficers {

@@ -30,28 +30,182 @@ export const PORTAL_SEED: SeedData = {
     { code: 'U04', name: '市卫生健康委员会', aliases: [], kind: 'government' },
   ],
   cadres: [
-    { id: 'C001', name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'U02', post: '副局长', rank: '副处级' },
-    { id: 'C002', name: '张伟', aliases: [], gender: 'male', birth: '1970-08', unitCode: 'U01', post: '局长', rank: '正处级' },
-    { id: 'C003', name: '王芳', aliases: ['王小芳'], gender: 'female', birth: '1982-01', unitCode: 'U01', post: '办公室主任', rank: '正科级' },
-    { id: 'C004', name: '欧阳明', aliases: [], gender: 'male', birth: '1979-05', unitCode: 'U03', post: '科长', rank: '正科级' },
-    { id: 'C005', name: '李娜', aliases: [], gender: 'female', birth: '1985-12', unitCode: 'U04', post: '副主任', rank: '副处级' },
+    {
+      id: 'C001',
+      name: '张伟',
+      aliases: [],
+      gender: 'male',
+      birth: '1975-03',
+      unitCode: 'U02',
+      post: '副局长',
+      rank: '副处级',
+    },
+    {
+      id: 'C002',
+      name: '张伟',
+      aliases: [],
+      gender: 'male',
+      birth: '1970-08',
+      unitCode: 'U01',
+      post: '局长',
+      rank: '正处级',
+    },
+    {
+      id: 'C003',
+      name: '王芳',
+      aliases: ['王小芳'],
+      gender: 'female',
+      birth: '1982-01',
+      unitCode: 'U01',
+      post: '办公室主任',
+      rank: '正科级',
+    },
+    {
+      id: 'C004',
+      name: '欧阳明',
+      aliases: [],
+      gender: 'male',
+      birth: '1979-05',
+      unitCode: 'U03',
+      post: '科长',
+      rank: '正科级',
+    },
+    {
+      id: 'C005',
+      name: '李娜',
+      aliases: [],
+      gender: 'female',
+      birth: '1985-12',
+      unitCode: 'U04',
+      post: '副主任',
+      rank: '副处级',
+    },
     // A name a hostile or careless writer put markup in: it must stay text everywhere.
-    { id: 'C006', name: '钱七<img src=x onerror=__pwned=9>', aliases: [], gender: 'male', birth: '1990-02', unitCode: 'U01', post: '科员', rank: '科员' },
+    {
+      id: 'C006',
+      name: '钱七<img src=x onerror=__pwned=9>',
+      aliases: [],
+      gender: 'male',
+      birth: '1990-02',
+      unitCode: 'U01',
+      post: '科员',
+      rank: '科员',
+    },
     // A black dot whose influence period is long over (form-table.html): the card says so.
-    { id: 'C007', name: '赵敏', aliases: [], gender: 'female', birth: '1980-04', unitCode: 'U04', post: '科长', rank: '正科级' },
+    {
+      id: 'C007',
+      name: '赵敏',
+      aliases: [],
+      gender: 'female',
+      birth: '1980-04',
+      unitCode: 'U04',
+      post: '科长',
+      rank: '正科级',
+    },
   ],
   records: [
-    { id: 'R1', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: '2025-06-12', sourceDept: '市纪委监委', summary: '违规收受礼品', status: 'active' },
-    { id: 'R2', subject: { type: 'cadre', id: 'C001' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: '2025-09-01', sourceDept: '市纪委监委', summary: '提醒谈话', status: 'active' },
-    { id: 'R3', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'commendation', decisionDate: '2024-05-10', sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active' },
-    { id: 'R4', subject: { type: 'cadre', id: 'C002' }, colour: 'red', kind: 'excellent-appraisal', decisionDate: '2025-01-10', sourceDept: '市委组织部', summary: '年度考核优秀', status: 'active' },
-    { id: 'R5', subject: { type: 'cadre', id: 'C003' }, colour: 'blue', kind: 'post-change', decisionDate: '2025-03-01', sourceDept: '市委组织部', summary: '职务变动', status: 'active' },
-    { id: 'R6', subject: { type: 'cadre', id: 'C004' }, colour: 'yellow', kind: 'admonishment', decisionDate: '2025-04-01', sourceDept: '市纪委监委', summary: '诫勉', status: 'active' },
-    { id: 'R7', subject: { type: 'cadre', id: 'C005' }, colour: 'red', kind: 'award', decisionDate: '2025-02-01', sourceDept: '市卫生健康委员会', summary: '通报表扬', status: 'active' },
-    { id: 'R10', subject: { type: 'cadre', id: 'C007' }, colour: 'black', kind: 'party-serious-warning', decisionDate: '2020-07-21', sourceDept: '市纪委监委', summary: '违规发放津贴', status: 'active' },
-    { id: 'R8', subject: { type: 'cadre', id: 'C006' }, colour: 'black', kind: 'gov-demerit', decisionDate: '2025-07-01', sourceDept: '市纪委监委', summary: '<script>__pwned=8</script>', status: 'active' },
+    {
+      id: 'R1',
+      subject: { type: 'cadre', id: 'C001' },
+      colour: 'black',
+      kind: 'party-warning',
+      decisionDate: '2025-06-12',
+      sourceDept: '市纪委监委',
+      summary: '违规收受礼品',
+      status: 'active',
+    },
+    {
+      id: 'R2',
+      subject: { type: 'cadre', id: 'C001' },
+      colour: 'yellow',
+      kind: 'reminder-talk',
+      decisionDate: '2025-09-01',
+      sourceDept: '市纪委监委',
+      summary: '提醒谈话',
+      status: 'active',
+    },
+    {
+      id: 'R3',
+      subject: { type: 'cadre', id: 'C002' },
+      colour: 'red',
+      kind: 'commendation',
+      decisionDate: '2024-05-10',
+      sourceDept: '市委组织部',
+      summary: '年度嘉奖',
+      status: 'active',
+    },
+    {
+      id: 'R4',
+      subject: { type: 'cadre', id: 'C002' },
+      colour: 'red',
+      kind: 'excellent-appraisal',
+      decisionDate: '2025-01-10',
+      sourceDept: '市委组织部',
+      summary: '年度考核优秀',
+      status: 'active',
+    },
+    {
+      id: 'R5',
+      subject: { type: 'cadre', id: 'C003' },
+      colour: 'blue',
+      kind: 'post-change',
+      decisionDate: '2025-03-01',
+      sourceDept: '市委组织部',
+      summary: '职务变动',
+      status: 'active',
+    },
+    {
+      id: 'R6',
+      subject: { type: 'cadre', id: 'C004' },
+      colour: 'yellow',
+      kind: 'admonishment',
+      decisionDate: '2025-04-01',
+      sourceDept: '市纪委监委',
+      summary: '诫勉',
+      status: 'active',
+    },
+    {
+      id: 'R7',
+      subject: { type: 'cadre', id: 'C005' },
+      colour: 'red',
+      kind: 'award',
+      decisionDate: '2025-02-01',
+      sourceDept: '市卫生健康委员会',
+      summary: '通报表扬',
+      status: 'active',
+    },
+    {
+      id: 'R10',
+      subject: { type: 'cadre', id: 'C007' },
+      colour: 'black',
+      kind: 'party-serious-warning',
+      decisionDate: '2020-07-21',
+      sourceDept: '市纪委监委',
+      summary: '违规发放津贴',
+      status: 'active',
+    },
+    {
+      id: 'R8',
+      subject: { type: 'cadre', id: 'C006' },
+      colour: 'black',
+      kind: 'gov-demerit',
+      decisionDate: '2025-07-01',
+      sourceDept: '市纪委监委',
+      summary: '<script>__pwned=8</script>',
+      status: 'active',
+    },
   ],
-  flags: [{ id: 'F1', cadreId: 'C005', item: 'banquets', channel: 'public-report', date: '2025-10-08', status: 'verifying', summary: '接受宴请' }],
+  flags: [
+    {
+      id: 'F1',
+      cadreId: 'C005',
+      item: 'banquets',
+      channel: 'public-report',
+      date: '2025-10-08',
+      status: 'verifying',
+      summary: '接受宴请',
+    },
+  ],
 };
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.json': 'application/json', '.js': 'text/javascript' };
@@ -67,7 +221,11 @@ export function startFixtureServer(): Promise<{ origin: string; server: Server }
       res.writeHead(404).end();
     }
   });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    ),
+  );
 }
 
 /**
@@ -92,7 +250,8 @@ export async function expectedIndex(serverUrl: string, token: string, cadres: nu
  * a name N cadres share; `name` is the text the badge is about.
  */
 export function expectedLabel(index: SubjectSummary[], who: string, name: string): string {
-  if (who.startsWith('?')) return accessibleName({ kind: 'ambiguous', candidates: new Array(Number(who.slice(1))).fill(index[0]) }, name, tx);
+  if (who.startsWith('?'))
+    return accessibleName({ kind: 'ambiguous', candidates: new Array(Number(who.slice(1))).fill(index[0]) }, name, tx);
   const type = who.startsWith('U') ? 'unit' : 'cadre';
   const s = index.find((x) => x.type === type && x.id === who);
   if (!s) throw new Error(`${type} ${who} not in the index`);

@@ -23,7 +23,13 @@ export interface SeedData {
 
 /** Opens a Node workspace (in memory) as the given token's user. Close it when done. */
 export function nodeWorkspace(serverUrl: string, token: string): Promise<Workspace> {
-  return openWorkspace({ serverUrl, token, persistence: 'none', crossTab: false, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket });
+  return openWorkspace({
+    serverUrl,
+    token,
+    persistence: 'none',
+    crossTab: false,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
 }
 
 /** Writes `data` (the token needs admin on `workspace` and editor on `unit:*`) and waits for the server's acknowledgement. */
@@ -32,16 +38,20 @@ export async function seed(serverUrl: string, adminToken: string, data: SeedData
   try {
     await ws.workspaceSynced.whenSynced();
     for (const unit of data.units) must(ws.workspace.units.put(unit), `unit ${unit.code}`);
-    for (const [section, value] of Object.entries(data.config ?? {}) as [keyof WorkspaceConfig, never][]) must(ws.workspace.config.set(section, value), `config ${section}`);
+    for (const [section, value] of Object.entries(data.config ?? {}) as [keyof WorkspaceConfig, never][])
+      must(ws.workspace.config.set(section, value), `config ${section}`);
     for (const unit of data.units) {
       const { dossiers, synced } = await ws.unit(unit.code);
       await synced.whenSynced();
       initUnitDoc(dossiers.doc, unit.code);
       for (const c of data.cadres ?? []) if (c.unitCode === unit.code) must(dossiers.cadres.put(c), `cadre ${c.id}`);
       const inUnit = (s: { type: string; id: string }) =>
-        s.type === 'unit' ? s.id === unit.code : (data.cadres ?? []).some((c) => c.id === s.id && c.unitCode === unit.code);
+        s.type === 'unit'
+          ? s.id === unit.code
+          : (data.cadres ?? []).some((c) => c.id === s.id && c.unitCode === unit.code);
       for (const r of data.records ?? []) if (inUnit(r.subject)) must(dossiers.records.put(r), `record ${r.id}`);
-      for (const f of data.flags ?? []) if (inUnit({ type: 'cadre', id: f.cadreId })) must(dossiers.flags.put(f), `flag ${f.id}`);
+      for (const f of data.flags ?? [])
+        if (inUnit({ type: 'cadre', id: f.cadreId })) must(dossiers.flags.put(f), `flag ${f.id}`);
       for (const c of data.clues ?? []) if (inUnit(c.subject)) must(dossiers.clues.put(c), `clue ${c.id}`);
     }
     await ws.whenConfirmed();
@@ -64,27 +74,79 @@ const monthsAgo = (n: number) => addMonths(today(), -n);
 export const SMALL_CITY: SeedData = {
   units: [{ code: 'A01', name: '市财政局', aliases: [], kind: 'government' }],
   cadres: [
-    { id: 'C001', name: '张伟', aliases: [], gender: 'male', birth: '1975-03', unitCode: 'A01', post: '局长', rank: '正处级' },
-    { id: 'C002', name: '欧阳芳', aliases: [], gender: 'female', birth: '1980-11', unitCode: 'A01', post: '副局长', rank: '副处级' },
+    {
+      id: 'C001',
+      name: '张伟',
+      aliases: [],
+      gender: 'male',
+      birth: '1975-03',
+      unitCode: 'A01',
+      post: '局长',
+      rank: '正处级',
+    },
+    {
+      id: 'C002',
+      name: '欧阳芳',
+      aliases: [],
+      gender: 'female',
+      birth: '1980-11',
+      unitCode: 'A01',
+      post: '副局长',
+      rank: '副处级',
+    },
   ],
   records: [
     {
-      id: 'R001', subject: { type: 'cadre', id: 'C001' }, colour: 'red', kind: 'commendation', decisionDate: monthsAgo(30),
-      sourceDept: '市委组织部', summary: '年度嘉奖', status: 'active',
+      id: 'R001',
+      subject: { type: 'cadre', id: 'C001' },
+      colour: 'red',
+      kind: 'commendation',
+      decisionDate: monthsAgo(30),
+      sourceDept: '市委组织部',
+      summary: '年度嘉奖',
+      status: 'active',
     },
     {
-      id: 'R002', subject: { type: 'cadre', id: 'C001' }, colour: 'black', kind: 'party-warning', decisionDate: monthsAgo(5),
-      sourceDept: '市纪委监委', docNumber: '市纪发〔2025〕12号', summary: '违规收受礼品', status: 'active',
+      id: 'R002',
+      subject: { type: 'cadre', id: 'C001' },
+      colour: 'black',
+      kind: 'party-warning',
+      decisionDate: monthsAgo(5),
+      sourceDept: '市纪委监委',
+      docNumber: '市纪发〔2025〕12号',
+      summary: '违规收受礼品',
+      status: 'active',
     },
     {
-      id: 'R003', subject: { type: 'cadre', id: 'C001' }, colour: 'yellow', kind: 'reminder-talk', decisionDate: monthsAgo(2),
-      sourceDept: '市纪委监委', summary: '提醒谈话：工作作风', status: 'active',
+      id: 'R003',
+      subject: { type: 'cadre', id: 'C001' },
+      colour: 'yellow',
+      kind: 'reminder-talk',
+      decisionDate: monthsAgo(2),
+      sourceDept: '市纪委监委',
+      summary: '提醒谈话：工作作风',
+      status: 'active',
     },
   ],
   flags: [
-    { id: 'F001', cadreId: 'C001', item: 'banquets', channel: 'public-report', date: monthsAgo(1), status: 'verifying', summary: '接受管理服务对象宴请' },
+    {
+      id: 'F001',
+      cadreId: 'C001',
+      item: 'banquets',
+      channel: 'public-report',
+      date: monthsAgo(1),
+      status: 'verifying',
+      summary: '接受管理服务对象宴请',
+    },
   ],
   clues: [
-    { id: 'L001', subject: { type: 'cadre', id: 'C001' }, summary: '反映其亲属经商问题', received: monthsAgo(1), source: '信访举报', stage: 'preliminary' },
+    {
+      id: 'L001',
+      subject: { type: 'cadre', id: 'C001' },
+      summary: '反映其亲属经商问题',
+      received: monthsAgo(1),
+      source: '信访举报',
+      stage: 'preliminary',
+    },
   ],
 };

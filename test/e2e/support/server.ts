@@ -69,5 +69,6 @@ export async function startTestServer(): Promise<TestServer> {
 /** Mints a token in-process with the server's own token module and the data directory's secret. */
 export function mintToken(dataDir: string, t: TokenRequest): string {
   const grants = [...(t.grants ?? []), ...(t.docs ?? []).map((doc) => ({ role: t.role ?? 'viewer', doc }))];
-  return mint(loadOrCreateSecret(dataDir), { user: t.user, name: t.name, grants, ttlSeconds: t.ttlSeconds ?? 8 * 3600 }).token;
+  return mint(loadOrCreateSecret(dataDir), { user: t.user, name: t.name, grants, ttlSeconds: t.ttlSeconds ?? 8 * 3600 })
+    .token;
 }
