@@ -4,33 +4,8 @@
  * command or administrator's SQL short of dropping them can rewrite who looked at what.
  */
 import type pg from 'pg';
-import type { ViewEntry, ViewLogStorage, ViewQuery } from './types.ts';
-
-interface ViewRow {
-  seq: number;
-  id: string;
-  user: string;
-  name: string;
-  subject_type: 'cadre' | 'unit';
-  subject_id: string;
-  unit: string;
-  view: string;
-  client_time: number;
-  time: number;
-}
-
-const fromRow = (row: ViewRow): ViewEntry => ({
-  seq: row.seq,
-  id: row.id,
-  user: row.user,
-  name: row.name,
-  subjectType: row.subject_type,
-  subjectId: row.subject_id,
-  unit: row.unit,
-  view: row.view,
-  clientTime: row.client_time,
-  time: row.time,
-});
+import type { ViewLogStorage, ViewQuery } from './types.ts';
+import { fromRow, type ViewRow } from './view-rows.ts';
 
 export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
   return {

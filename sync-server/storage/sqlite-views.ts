@@ -6,7 +6,8 @@
  * anything; the triggers keep honest tools honest, backups keep the history.)
  */
 import type Database from 'better-sqlite3';
-import type { ViewEntry, ViewLogStorage, ViewQuery, ViewToRecord } from './types.ts';
+import type { ViewLogStorage, ViewQuery, ViewToRecord } from './types.ts';
+import { fromRow, type ViewRow } from './view-rows.ts';
 
 export const viewLogSchema = `
 CREATE TABLE IF NOT EXISTS views (
@@ -29,32 +30,6 @@ CREATE TRIGGER IF NOT EXISTS views_no_update BEFORE UPDATE ON views
 CREATE TRIGGER IF NOT EXISTS views_no_delete BEFORE DELETE ON views
   BEGIN SELECT RAISE(ABORT, 'the view log is append-only'); END;
 `;
-
-interface ViewRow {
-  seq: number;
-  id: string;
-  user: string;
-  name: string;
-  subject_type: 'cadre' | 'unit';
-  subject_id: string;
-  unit: string;
-  view: string;
-  client_time: number;
-  time: number;
-}
-
-const fromRow = (row: ViewRow): ViewEntry => ({
-  seq: row.seq,
-  id: row.id,
-  user: row.user,
-  name: row.name,
-  subjectType: row.subject_type,
-  subjectId: row.subject_id,
-  unit: row.unit,
-  view: row.view,
-  clientTime: row.client_time,
-  time: row.time,
-});
 
 export function sqliteViewLog(db: Database.Database): ViewLogStorage {
   db.exec(viewLogSchema);

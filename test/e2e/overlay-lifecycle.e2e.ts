@@ -8,7 +8,7 @@ import {
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
-import { nodeWorkspace, seed } from './support/seed.ts';
+import { putRecordElsewhere, seed } from './support/seed.ts';
 import { PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
 
 /**
@@ -97,25 +97,16 @@ describe('the overlay before registration and across the back/forward cache', ()
     // Its port was closed while it slept; a colleague's change must reach it again.
     const wangFang = async () => (await badges(page)).find((b) => b.label.startsWith('王　芳'))?.label ?? '';
     expect(await wangFang()).not.toContain('红点1');
-    const ws = await nodeWorkspace(server.url, admin);
-    try {
-      const { dossiers, synced } = await ws.unit('U01');
-      await synced.whenSynced();
-      const put = dossiers.records.put({
-        id: 'R9',
-        subject: { type: 'cadre', id: 'C003' },
-        colour: 'red',
-        kind: 'commendation',
-        decisionDate: '2025-08-01',
-        sourceDept: '市委组织部',
-        summary: '嘉奖',
-        status: 'active',
-      });
-      expect(put.ok).toBe(true);
-      await ws.whenConfirmed();
-    } finally {
-      await ws.close();
-    }
+    await putRecordElsewhere(server.url, admin, 'U01', {
+      id: 'R9',
+      subject: { type: 'cadre', id: 'C003' },
+      colour: 'red',
+      kind: 'commendation',
+      decisionDate: '2025-08-01',
+      sourceDept: '市委组织部',
+      summary: '嘉奖',
+      status: 'active',
+    });
     await expect.poll(wangFang, { timeout: 20_000 }).toContain('红点1');
     await page.close();
   });

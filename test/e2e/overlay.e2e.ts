@@ -30,7 +30,7 @@ import {
   startFixtureServer,
   tx,
 } from './support/portal-fixtures.ts';
-import { nodeWorkspace, seed } from './support/seed.ts';
+import { putRecordElsewhere, seed } from './support/seed.ts';
 
 /**
  * The portal overlay end to end: dossiers seeded through the real server, an officer enrolled
@@ -729,25 +729,16 @@ describe('portal overlay', () => {
     const wangFang = async () => (await badges(page)).find((b) => b.after === '王芳')?.label ?? '';
     await expect.poll(wangFang, { timeout: 20_000 }).toBe(want('王芳', 'C003')[1]);
     expect(await wangFang()).not.toContain('红点');
-    const ws = await nodeWorkspace(server.url, admin);
-    try {
-      const { dossiers, synced } = await ws.unit('U01');
-      await synced.whenSynced();
-      const put = dossiers.records.put({
-        id: 'R9',
-        subject: { type: 'cadre', id: 'C003' },
-        colour: 'red',
-        kind: 'commendation',
-        decisionDate: '2025-08-01',
-        sourceDept: '市委组织部',
-        summary: '嘉奖',
-        status: 'active',
-      });
-      expect(put.ok).toBe(true);
-      await ws.whenConfirmed();
-    } finally {
-      await ws.close();
-    }
+    await putRecordElsewhere(server.url, admin, 'U01', {
+      id: 'R9',
+      subject: { type: 'cadre', id: 'C003' },
+      colour: 'red',
+      kind: 'commendation',
+      decisionDate: '2025-08-01',
+      sourceDept: '市委组织部',
+      summary: '嘉奖',
+      status: 'active',
+    });
     await expect.poll(wangFang, { timeout: 20_000 }).toContain('红点1');
     await page.close();
   });

@@ -32,6 +32,25 @@ export function nodeWorkspace(serverUrl: string, token: string): Promise<Workspa
   });
 }
 
+/** A colleague elsewhere adds `record` to unit `unitCode`'s dossiers and waits for the server's acknowledgement. */
+export async function putRecordElsewhere(
+  serverUrl: string,
+  token: string,
+  unitCode: string,
+  record: DotRecord,
+): Promise<void> {
+  const ws = await nodeWorkspace(serverUrl, token);
+  try {
+    const { dossiers, synced } = await ws.unit(unitCode);
+    await synced.whenSynced();
+    const put = dossiers.records.put(record);
+    if (!put.ok) throw new Error(`record ${record.id} refused: ${JSON.stringify(put)}`);
+    await ws.whenConfirmed();
+  } finally {
+    await ws.close();
+  }
+}
+
 /** Writes `data` (the token needs admin on `workspace` and editor on `unit:*`) and waits for the server's acknowledgement. */
 export async function seed(serverUrl: string, adminToken: string, data: SeedData): Promise<void> {
   const ws = await nodeWorkspace(serverUrl, adminToken);
