@@ -31,7 +31,7 @@ describe('links to the full-tab pages', () => {
   /** Focuses `link` with the keyboard (Tab until it has focus) and presses Enter; returns the tab it opened. */
   async function activateByKeyboard(page: Page, name: RegExp): Promise<Page> {
     const link = page.getByRole('navigation', { name: '工作页面' }).getByRole('link', { name });
-    for (let i = 0; i < 40 && !(await link.evaluate((el) => el === document.activeElement)); i++)
+    for (let i = 0; i < 200 && !(await link.evaluate((el) => el === document.activeElement)); i++)
       await page.keyboard.press('Tab');
     expect(await link.evaluate((el) => el === document.activeElement)).toBe(true);
     const opened = ext.context.waitForEvent('page');
