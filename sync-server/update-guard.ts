@@ -2,9 +2,10 @@
  * The gate every write passes before it is stored: an update is refused unless the server is sure
  * it can apply it now and load it again after a restart, and it claims no one else's clientIDs.
  *
- * Each loaded document keeps a second Y.Doc, the staging copy: the durable state plus the writes
- * accepted but not yet on disk (documents.ts applies those to the durable doc once committed). A
- * candidate update is checked in this order, cheapest first, and refused at the first failure:
+ * Each loaded document keeps, from its first write on, a second Y.Doc, the staging copy: the
+ * durable state plus the writes accepted but not yet on disk (documents.ts applies those to the
+ * durable doc once committed). A candidate update is checked in this order, cheapest first, and
+ * refused at the first failure:
  *
  *   malformed          does not decode                                      → close 4400
  *   too-many-clients   more distinct clientIDs (structs or deletes) than
@@ -99,12 +100,20 @@ export const decodeStructs = (update: Uint8Array): DecodedUpdate => Y.decodeUpda
 export const isEmptyUpdate = ({ structs, ds }: DecodedUpdate): boolean => structs.length === 0 && ds.clients.size === 0;
 
 export class StagedDocument {
-  private staging: Y.Doc;
+  /**
+   * Made on the first write, not on load: copying a document costs an encode and an apply of all
+   * of it (~0.6 s of CPU for the 10,000-cadre city's 99 documents, BENCHMARKS.md "Sync server"),
+   * and a new device only reads. Until then the durable doc is all there is (nothing in flight).
+   */
+  private copy: Y.Doc | null = null;
   /** Accepted updates the durable doc has not applied yet, oldest first. */
   private readonly inFlight: Uint8Array[] = [];
 
-  constructor(private readonly durable: Y.Doc) {
-    this.staging = copyOf(durable, []);
+  constructor(private readonly durable: Y.Doc) {}
+
+  private get staging(): Y.Doc {
+    this.copy ??= copyOf(this.durable, this.inFlight);
+    return this.copy;
   }
 
   /**
@@ -183,6 +192,8 @@ export class StagedDocument {
 
   /** A change the durable doc received from elsewhere (another process's write). */
   external(update: Uint8Array): void {
+    // Not copied yet: the copy, when made, is made from the durable doc, which has it.
+    if (this.copy === null) return;
     try {
       Y.applyUpdate(this.staging, update);
     } catch {
@@ -191,12 +202,13 @@ export class StagedDocument {
   }
 
   destroy(): void {
-    this.staging.destroy();
+    this.copy?.destroy();
+    this.copy = null;
   }
 
+  /** Forget the copy; the next check makes it again from the durable doc and what is in flight. */
   private rebuild(): void {
-    this.staging.destroy();
-    this.staging = copyOf(this.durable, this.inFlight);
+    this.destroy();
   }
 }
 

@@ -1,0 +1,220 @@
+/**
+ * A new device's first sync of the 10,000-cadre city, server side only: no browser, no IndexedDB.
+ * `npx tsx test/bench/server-cold-sync.ts [--root DIR] [--runs N] [--clients N]`.
+ *
+ * The store is seeded as test/bench/sync-transport.ts seeds it (10,000 cadres × 10 records over 98
+ * unit documents and the workspace, one update each, written straight into SQLite), once; every run
+ * starts the server (`--root`'s sync-server, so another checkout can be measured against the same
+ * data and this client) on a fresh copy of it and times:
+ *
+ * - **cold**: `--clients` stock y-websocket clients (a socket per document, as the reference client
+ *   does), all at once, until each holds every document (the server loads each from storage first);
+ * - **warm**: one more stock client, once every document is loaded;
+ * - **mux cold / warm**: the same, on a server restarted on a fresh copy, with one bare multiplexed
+ *   socket (core/sync/multiplex-wire.ts) carrying all 99 documents, each answer applied to a Y.Doc;
+ *
+ * and the server's CPU time (user + system) over each phase, with the load average beside it.
+ * `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'` is passed to the server's node (profiles).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { encodeOpen, envelope, envelopePrefix, MULTIPLEX_SUBPROTOCOL, readEnvelope } from '../../core/sync/multiplex-wire.ts';
+import { initUnitDoc } from '../../core/doc/unit-doc.ts';
+import { workspaceDoc } from '../../core/doc/workspace-doc.ts';
+import { encodeSyncStep1, encodeSyncStep2 } from '../../sync-server/protocol.ts';
+import { cpuMicros, stopChild, waitForLine } from './bench-clients.ts';
+import { oursPerUnitDocs, population } from './layout-data.ts';
+
+const arg = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+};
+const root = resolve(arg('--root') ?? fileURLToPath(new URL('../..', import.meta.url)));
+const runs = Number(arg('--runs') ?? 3);
+const clients = Number(arg('--clients') ?? 1);
+// Every stock client registers a process 'exit' listener (y-websocket); hundreds are expected here.
+process.setMaxListeners(0);
+
+type StorageModule = typeof import('../../sync-server/storage/sqlite.ts');
+type AdminModule = typeof import('../../sync-server/admin.ts');
+
+/** The store as sync-transport.ts writes it, with `root`'s own storage module (its schema). */
+async function seed(dir: string): Promise<string[]> {
+  const { openSqliteStorage } = (await import(join(root, 'sync-server/storage/sqlite.ts'))) as StorageModule;
+  const people = population(10_000);
+  const docs = oursPerUnitDocs(people);
+  const codes = [...new Set(people.cadres.map((c) => c.unitCode))];
+  const workspace = new Y.Doc();
+  const directory = workspaceDoc(workspace);
+  for (const code of codes) directory.units.put({ code, name: `单位${code}`, aliases: [], kind: 'government' });
+  const storage = openSqliteStorage(dir);
+  const entry = (doc: string, ydoc: Y.Doc) => ({ doc, data: Y.encodeStateAsUpdate(ydoc), user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] });
+  await storage.commitUpdates([entry('workspace', workspace), ...docs.map((ydoc, i) => (initUnitDoc(ydoc, codes[i]!), entry(`unit:${codes[i]}`, ydoc)))]);
+  await storage.close();
+  return ['workspace', ...codes.map((code) => `unit:${code}`)];
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  startMs: number;
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+  const { issueToken } = (await import(join(root, 'sync-server/admin.ts'))) as AdminModule;
+  // The per-user socket cap (32 with multiplexing) came with the hardening; the old server has none.
+  const caps = readFileSync(join(root, 'sync-server/main.ts'), 'utf8').includes('--max-connections-per-user') ? ['--max-connections-per-user', '100000'] : [];
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...caps], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = (await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u))[1]!;
+  const token = issueToken(dataDir, { user: 'officer', name: 'bench', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token;
+  return { child, url, token, startMs: performance.now() - started };
+}
+
+/** A stock y-websocket client per document, until every one has synced. */
+async function stockClient(server: Server, docs: string[]): Promise<() => void> {
+  const providers = docs.map(
+    (doc) =>
+      new WebsocketProvider(server.url, doc, new Y.Doc(), {
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+        disableBc: true,
+        params: { token: server.token },
+      }),
+  );
+  await Promise.all(providers.map((p) => (p.synced ? undefined : new Promise((done) => p.once('sync', done)))));
+  return () => providers.forEach((p) => p.destroy());
+}
+
+/** One multiplexed socket carrying every document; resolves once each has its step 2 applied. */
+function muxClient(server: Server, docs: string[]): Promise<() => void> {
+  const ws = new WebSocket(`${server.url}/${docs[0]}?token=${server.token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], { perMessageDeflate: false });
+  ws.binaryType = 'nodebuffer';
+  const ydocs = new Map(docs.map((doc) => [doc, new Y.Doc()]));
+  const waiting = new Set(docs);
+  const nothing = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()));
+  return new Promise((done, fail) => {
+    ws.on('message', (data: Buffer) => {
+      const { doc, prefixLength } = readEnvelope(data);
+      const frame = data.subarray(prefixLength);
+      if (frame[0] !== 0) return;
+      if (frame[1] === 0) ws.send(envelope(envelopePrefix(doc), nothing));
+      if (frame[1] === 1) {
+        // message type, sync type, then the update as a var-length byte array: let Yjs read it.
+        Y.applyUpdate(ydocs.get(doc)!, readUpdate(frame));
+        waiting.delete(doc);
+        if (waiting.size === 0) done(() => ws.close());
+      }
+    });
+    ws.once('open', () => {
+      const step1 = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
+      for (const doc of docs) {
+        ws.send(encodeOpen(envelopePrefix(doc)));
+        ws.send(envelope(envelopePrefix(doc), step1));
+      }
+    });
+    ws.once('error', fail);
+  });
+}
+
+function readUpdate(frame: Buffer): Uint8Array {
+  let offset = 2;
+  let length = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = frame[offset++]!;
+    length += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) break;
+  }
+  return frame.subarray(offset, offset + length);
+}
+
+interface Phase {
+  ms: number;
+  cpuMs: number;
+}
+
+async function timed(server: Server, work: () => Promise<(() => void)[]>): Promise<Phase & { close: () => void }> {
+  const cpu = cpuMicros(server.child.pid!);
+  const started = performance.now();
+  const closers = await work();
+  return { ms: performance.now() - started, cpuMs: (cpuMicros(server.child.pid!) - cpu) / 1000, close: () => closers.forEach((close) => close()) };
+}
+
+interface Run {
+  start: number;
+  cold: Phase;
+  warm: Phase;
+  muxCold: Phase;
+  muxWarm: Phase;
+  load: number;
+}
+
+async function run(template: string, docs: string[]): Promise<Run> {
+  const load = loadavg()[0]!;
+  const dir = mkdtempSync(join(tmpdir(), 'dl-cold-sync-run-'));
+  try {
+    cpSync(template, join(dir, 'stock'), { recursive: true });
+    cpSync(template, join(dir, 'mux'), { recursive: true });
+    const stock = await startServer(join(dir, 'stock'));
+    const cold = await timed(stock, () => Promise.all(Array.from({ length: clients }, () => stockClient(stock, docs))));
+    const warm = await timed(stock, async () => [await stockClient(stock, docs)]);
+    cold.close();
+    warm.close();
+    await stopChild(stock.child);
+    const mux = await startServer(join(dir, 'mux'));
+    const muxCold = await timed(mux, () => Promise.all(Array.from({ length: clients }, () => muxClient(mux, docs))));
+    const muxWarm = await timed(mux, async () => [await muxClient(mux, docs)]);
+    muxCold.close();
+    muxWarm.close();
+    await stopChild(mux.child);
+    return { start: stock.startMs, cold, warm, muxCold, muxWarm, load: Math.max(load, loadavg()[0]!) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const summary = (values: number[]) => `${Math.round(median(values))} (${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))})`;
+
+async function main(): Promise<void> {
+  const template = mkdtempSync(join(tmpdir(), 'dl-cold-sync-'));
+  try {
+    const docs = await seed(template);
+    console.log(`server ${root}, ${docs.length} documents, ${clients} client(s) cold, ${runs} runs`);
+    const results: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await run(template, docs);
+      results.push(r);
+      console.log(
+        `run ${i + 1}: start ${r.start.toFixed(0)} ms; stock cold ${r.cold.ms.toFixed(0)} ms (server CPU ${r.cold.cpuMs.toFixed(0)}), warm ${r.warm.ms.toFixed(0)} (${r.warm.cpuMs.toFixed(0)}); ` +
+          `mux cold ${r.muxCold.ms.toFixed(0)} (${r.muxCold.cpuMs.toFixed(0)}), warm ${r.muxWarm.ms.toFixed(0)} (${r.muxWarm.cpuMs.toFixed(0)}); load ${r.load.toFixed(1)}`,
+      );
+    }
+    console.log('median (range), ms:');
+    console.log(`  server start          ${summary(results.map((r) => r.start))}`);
+    console.log(`  stock cold            ${summary(results.map((r) => r.cold.ms))}   server CPU ${summary(results.map((r) => r.cold.cpuMs))}`);
+    console.log(`  stock warm            ${summary(results.map((r) => r.warm.ms))}   server CPU ${summary(results.map((r) => r.warm.cpuMs))}`);
+    console.log(`  mux cold              ${summary(results.map((r) => r.muxCold.ms))}   server CPU ${summary(results.map((r) => r.muxCold.cpuMs))}`);
+    console.log(`  mux warm              ${summary(results.map((r) => r.muxWarm.ms))}   server CPU ${summary(results.map((r) => r.muxWarm.cpuMs))}`);
+    console.log(`  load average (1 min)  ${results.map((r) => r.load.toFixed(1)).join(', ')}`);
+  } finally {
+    rmSync(template, { recursive: true, force: true });
+  }
+}
+
+await main();
+// Stock clients leave timers behind (y-websocket); the figures are printed.
+process.exit(0);
