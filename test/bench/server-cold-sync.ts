@@ -24,7 +24,13 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { encodeOpen, envelope, envelopePrefix, MULTIPLEX_SUBPROTOCOL, readEnvelope } from '../../core/sync/multiplex-wire.ts';
+import {
+  encodeOpen,
+  envelope,
+  envelopePrefix,
+  MULTIPLEX_SUBPROTOCOL,
+  readEnvelope,
+} from '../../core/sync/multiplex-wire.ts';
 import { initUnitDoc } from '../../core/doc/unit-doc.ts';
 import { workspaceDoc } from '../../core/doc/workspace-doc.ts';
 import { encodeSyncStep1, encodeSyncStep2 } from '../../sync-server/protocol.ts';
@@ -54,8 +60,20 @@ async function seed(dir: string): Promise<string[]> {
   const directory = workspaceDoc(workspace);
   for (const code of codes) directory.units.put({ code, name: `单位${code}`, aliases: [], kind: 'government' });
   const storage = openSqliteStorage(dir);
-  const entry = (doc: string, ydoc: Y.Doc) => ({ doc, data: Y.encodeStateAsUpdate(ydoc), user: 'bench', name: 'bench', time: Date.now(), hash: '', clientIds: [], newBindings: [] });
-  await storage.commitUpdates([entry('workspace', workspace), ...docs.map((ydoc, i) => (initUnitDoc(ydoc, codes[i]!), entry(`unit:${codes[i]}`, ydoc)))]);
+  const entry = (doc: string, ydoc: Y.Doc) => ({
+    doc,
+    data: Y.encodeStateAsUpdate(ydoc),
+    user: 'bench',
+    name: 'bench',
+    time: Date.now(),
+    hash: '',
+    clientIds: [],
+    newBindings: [],
+  });
+  await storage.commitUpdates([
+    entry('workspace', workspace),
+    ...docs.map((ydoc, i) => (initUnitDoc(ydoc, codes[i]!), entry(`unit:${codes[i]}`, ydoc))),
+  ]);
   await storage.close();
   return ['workspace', ...codes.map((code) => `unit:${code}`)];
 }
@@ -70,14 +88,37 @@ interface Server {
 async function startServer(dataDir: string): Promise<Server> {
   const { issueToken } = (await import(join(root, 'sync-server/admin.ts'))) as AdminModule;
   // The per-user socket cap (32 with multiplexing) came with the hardening; the old server has none.
-  const caps = readFileSync(join(root, 'sync-server/main.ts'), 'utf8').includes('--max-connections-per-user') ? ['--max-connections-per-user', '100000'] : [];
+  const caps = readFileSync(join(root, 'sync-server/main.ts'), 'utf8').includes('--max-connections-per-user')
+    ? ['--max-connections-per-user', '100000']
+    : [];
   const started = performance.now();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--data', dataDir, '--log-level', 'warn', ...caps], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      'sync-server/main.ts',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...caps,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = (await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u))[1]!;
-  const token = issueToken(dataDir, { user: 'officer', name: 'bench', grants: [{ role: 'admin', doc: '*' }], ttlSeconds: 3600 }).token;
+  const token = issueToken(dataDir, {
+    user: 'officer',
+    name: 'bench',
+    grants: [{ role: 'admin', doc: '*' }],
+    ttlSeconds: 3600,
+  }).token;
   return { child, url, token, startMs: performance.now() - started };
 }
 
@@ -97,7 +138,9 @@ async function stockClient(server: Server, docs: string[]): Promise<() => void> 
 
 /** One multiplexed socket carrying every document; resolves once each has its step 2 applied. */
 function muxClient(server: Server, docs: string[]): Promise<() => void> {
-  const ws = new WebSocket(`${server.url}/${docs[0]}?token=${server.token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], { perMessageDeflate: false });
+  const ws = new WebSocket(`${server.url}/${docs[0]}?token=${server.token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], {
+    perMessageDeflate: false,
+  });
   ws.binaryType = 'nodebuffer';
   const ydocs = new Map(docs.map((doc) => [doc, new Y.Doc()]));
   const waiting = new Set(docs);
@@ -146,7 +189,11 @@ async function timed(server: Server, work: () => Promise<(() => void)[]>): Promi
   const cpu = cpuMicros(server.child.pid!);
   const started = performance.now();
   const closers = await work();
-  return { ms: performance.now() - started, cpuMs: (cpuMicros(server.child.pid!) - cpu) / 1000, close: () => closers.forEach((close) => close()) };
+  return {
+    ms: performance.now() - started,
+    cpuMs: (cpuMicros(server.child.pid!) - cpu) / 1000,
+    close: () => closers.forEach((close) => close()),
+  };
 }
 
 interface Run {
@@ -187,7 +234,8 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-const summary = (values: number[]) => `${Math.round(median(values))} (${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))})`;
+const summary = (values: number[]) =>
+  `${Math.round(median(values))} (${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))})`;
 
 async function main(): Promise<void> {
   const template = mkdtempSync(join(tmpdir(), 'dl-cold-sync-'));
@@ -205,10 +253,18 @@ async function main(): Promise<void> {
     }
     console.log('median (range), ms:');
     console.log(`  server start          ${summary(results.map((r) => r.start))}`);
-    console.log(`  stock cold            ${summary(results.map((r) => r.cold.ms))}   server CPU ${summary(results.map((r) => r.cold.cpuMs))}`);
-    console.log(`  stock warm            ${summary(results.map((r) => r.warm.ms))}   server CPU ${summary(results.map((r) => r.warm.cpuMs))}`);
-    console.log(`  mux cold              ${summary(results.map((r) => r.muxCold.ms))}   server CPU ${summary(results.map((r) => r.muxCold.cpuMs))}`);
-    console.log(`  mux warm              ${summary(results.map((r) => r.muxWarm.ms))}   server CPU ${summary(results.map((r) => r.muxWarm.cpuMs))}`);
+    console.log(
+      `  stock cold            ${summary(results.map((r) => r.cold.ms))}   server CPU ${summary(results.map((r) => r.cold.cpuMs))}`,
+    );
+    console.log(
+      `  stock warm            ${summary(results.map((r) => r.warm.ms))}   server CPU ${summary(results.map((r) => r.warm.cpuMs))}`,
+    );
+    console.log(
+      `  mux cold              ${summary(results.map((r) => r.muxCold.ms))}   server CPU ${summary(results.map((r) => r.muxCold.cpuMs))}`,
+    );
+    console.log(
+      `  mux warm              ${summary(results.map((r) => r.muxWarm.ms))}   server CPU ${summary(results.map((r) => r.muxWarm.cpuMs))}`,
+    );
     console.log(`  load average (1 min)  ${results.map((r) => r.load.toFixed(1)).join(', ')}`);
   } finally {
     rmSync(template, { recursive: true, force: true });
