@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addMonths, today } from '../../core/dates.ts';
 import { expectAccessible } from './support/axe.ts';
-import { nodeWorkspace, seed, type SeedData } from './support/seed.ts';
+import { nodeWorkspace, seed, SMALL_CITY, type SeedData } from './support/seed.ts';
 import {
   enrol,
   launchExtension,
@@ -24,30 +24,10 @@ import {
  */
 
 const ago = (months: number) => addMonths(today(), -months);
+// The small city's unit and two cadres (support/seed.ts), with one yellow dot of its own.
 const CITY: SeedData = {
-  units: [{ code: 'A01', name: '市财政局', aliases: [], kind: 'government' }],
-  cadres: [
-    {
-      id: 'C001',
-      name: '张伟',
-      aliases: [],
-      gender: 'male',
-      birth: '1975-03',
-      unitCode: 'A01',
-      post: '局长',
-      rank: '正处级',
-    },
-    {
-      id: 'C002',
-      name: '欧阳芳',
-      aliases: [],
-      gender: 'female',
-      birth: '1980-11',
-      unitCode: 'A01',
-      post: '副局长',
-      rank: '副处级',
-    },
-  ],
+  units: SMALL_CITY.units,
+  cadres: SMALL_CITY.cadres,
   records: [
     {
       id: 'R1',

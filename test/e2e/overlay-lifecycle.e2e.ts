@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import { badges } from './support/cdp-badges.ts';
-import {
-  launchExtension,
-  startTestServer,
-  stopBackground,
-  type ExtensionBrowser,
-  type TestServer,
-} from './support/index.ts';
-import { putRecordElsewhere, seed } from './support/seed.ts';
-import { PORTAL_SEED, startFixtureServer } from './support/portal-fixtures.ts';
+import { stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { openPortalScene } from './support/portal-scene.ts';
+import { putRecordElsewhere } from './support/seed.ts';
 
 /**
  * The overlay's life around the page's (issue 18, small things): a tab opened before the overlay
@@ -22,39 +16,14 @@ describe('the overlay before registration and across the back/forward cache', ()
   let fixtures: { origin: string; server: Server };
   let admin: string;
 
+  let close: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({
-      user: 'seed',
-      name: '种子',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, PORTAL_SEED);
-    const officer = server.token({
-      user: 'officer',
-      name: '李四',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'viewer', doc: 'unit:*' },
-      ],
-    });
-    fixtures = await startFixtureServer();
-    ext = await launchExtension({ portals: ['http://127.0.0.1/*'], backForwardCache: true });
-    const options = await ext.page('options.html');
-    await options.getByLabel('服务器地址').fill(server.url);
-    await options.getByLabel('访问令牌').fill(officer);
-    await options.getByRole('button', { name: '连接' }).click();
-    await options.getByTestId('whoami-name').getByText('李四').waitFor({ timeout: 20_000 });
-    await options.close();
+    ({ server, admin, fixtures, ext, close } = await openPortalScene({ backForwardCache: true }));
   });
 
   afterAll(async () => {
-    await ext?.close();
-    await server?.close();
-    fixtures?.server.close();
+    await close?.();
   });
 
   test('a portal tab opened before the overlay is registered gets its badges without a reload', async () => {

@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import {
-  launchExtension,
-  saveScreenshot,
-  startTestServer,
-  type ExtensionBrowser,
-  type TestServer,
-} from './support/index.ts';
+import { saveScreenshot, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import {
   accessibleButtons,
   accessibleButtonsInOrder,
@@ -21,16 +15,9 @@ import {
   type CdpNode,
 } from './support/cdp-badges.ts';
 import { expectAccessible } from './support/axe.ts';
-import {
-  dossierOnlyStrings,
-  expectedIndex,
-  expectedLabel,
-  PORTAL_CADRES,
-  PORTAL_SEED,
-  startFixtureServer,
-  tx,
-} from './support/portal-fixtures.ts';
-import { putRecordElsewhere, seed } from './support/seed.ts';
+import { dossierOnlyStrings, expectedIndex, expectedLabel, PORTAL_CADRES, tx } from './support/portal-fixtures.ts';
+import { openPortalScene } from './support/portal-scene.ts';
+import { putRecordElsewhere } from './support/seed.ts';
 
 /**
  * The portal overlay end to end: dossiers seeded through the real server, an officer enrolled
@@ -231,6 +218,7 @@ describe('portal overlay', () => {
   let fixtures: { origin: string; server: Server };
   let index: SubjectSummary[] = [];
   let admin = '';
+  let close: (() => Promise<void>) | undefined;
 
   const subject = (type: 'cadre' | 'unit', id: string) => {
     const s = index.find((x) => x.type === type && x.id === id);
@@ -357,41 +345,13 @@ describe('portal overlay', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({
-      user: 'seed',
-      name: '种子',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, PORTAL_SEED);
-    const officer = server.token({
-      user: 'officer',
-      name: '李四',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'viewer', doc: 'unit:*' },
-      ],
-    });
-
+    let officer: string;
+    ({ server, admin, officer, fixtures, ext, close } = await openPortalScene());
     index = await expectedIndex(server.url, officer, PORTAL_CADRES);
-
-    fixtures = await startFixtureServer();
-    ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
-    const options = await ext.page('options.html');
-    await options.getByLabel('服务器地址').fill(server.url);
-    await options.getByLabel('访问令牌').fill(officer);
-    await options.getByRole('button', { name: '连接' }).click();
-    await options.getByTestId('whoami-name').getByText('李四').waitFor({ timeout: 20_000 });
-    await options.close();
   });
 
   afterAll(async () => {
-    await ext?.close();
-    await server?.close();
-    fixtures?.server.close();
+    await close?.();
   });
 
   test('legacy GBK roster: right badges on right names, none on look-alikes, ambiguity shown', async () => {
