@@ -54,3 +54,10 @@ export class SyncRefusedError extends Error {
     this.name = 'SyncRefusedError';
   }
 }
+
+/** Why a wait ends once the server has closed the document for good, or refused it (DocStatus `closed`). */
+export function closedError(doc: string, closed: { code: number; reason: string; httpStatus?: RefusalStatus }) {
+  return closed.httpStatus !== undefined
+    ? new SyncRefusedError(doc, 'refused', closed.reason, closed.httpStatus)
+    : new SyncRefusedError(doc, 'closed', `${closed.code} ${closed.reason}`);
+}
