@@ -1,16 +1,16 @@
 import { today as todayInChina } from '../dates.ts';
-import type { WorkspaceConfig } from '../model/config.ts';
-import type { Unit } from '../model/schemas.ts';
 import { notesDocName, REGISTER_DOC, unitDocName, WORKSPACE_DOC, type DocKind } from '../doc/names.ts';
 import { registerDoc } from '../doc/register-doc.ts';
 import { notes as notesAccessor } from '../doc/notes-doc.ts';
 import { observeDoc } from '../doc/observe.ts';
-import { unitDossiers, type UnitDossiers } from '../doc/unit-doc.ts';
+import { unitDossiers } from '../doc/unit-doc.ts';
 import { workspaceDoc } from '../doc/workspace-doc.ts';
 import { createLocalIndex } from './local-index.ts';
-import { aggregate, type WorkspaceStatus } from './status.ts';
-import { summariseUnitDoc } from './summaries.ts';
-import { decodeIndexCache, encodeIndexCache, indexStamp, INDEX_CACHE_KEY } from './index-cache.ts';
+import { aggregate } from './status.ts';
+import { INDEX_CACHE_KEY } from './index-cache.ts';
+import { unitIndexer } from './unit-indexer.ts';
+import { decodeUnitList, encodeUnitList, UNIT_LIST_KEY } from './unit-list.ts';
+import { statusBursts } from './status-bursts.ts';
 import { openSyncedDoc, syncProtocols, type SyncedDoc } from './synced-doc.ts';
 import { createSharedConnection } from './multiplex.ts';
 import { decodeStateCache, keepStates, STATE_CACHE_KEY } from './state-cache.ts';
@@ -27,7 +27,9 @@ export type { OpenNotes, OpenRegister, OpenUnit, Workspace, WorkspaceOptions } f
  * server; typed accessors over them; sync status; and the local index of every subject in scope.
  * Usable wherever there is a WebSocket (and IndexedDB for persistence): the extension, an
  * organisation's own portal, Node (pass `ws` as WebSocketPolyfill and persistence 'none').
- * The contract (options, the interface returned) is workspace-types.ts.
+ * The contract (options, the interface returned) is workspace-types.ts; keeping the index current
+ * is unit-indexer.ts, the status for listeners status-bursts.ts, and the units remembered from the
+ * last session unit-list.ts. This module decides which documents are open and when they connect.
  */
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const serverUrl = options.serverUrl.replace(/\/+$/, '');
@@ -40,7 +42,6 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const opened = new Map<string, SyncedDoc>();
   const notesDocs = new Map<string, Promise<OpenNotes>>();
   const stops: (() => void)[] = [];
-  const statusListeners = new Set<(s: WorkspaceStatus) => void>();
   const index = createLocalIndex();
   let closed = false;
   const maxBackoffTime = options.maxBackoffTime ?? 30_000;
@@ -80,12 +81,6 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       ...(options.cipher ? { cipher: options.cipher } : {}),
     });
   };
-  /**
-   * Aggregating is O(documents), and a hundred documents syncing change their status hundreds of
-   * times in a burst: listeners hear the latest once the burst's tasks have run, and nothing is
-   * aggregated while nobody listens (e.g. a CLI import).
-   */
-  let statusTimer: ReturnType<typeof setTimeout> | undefined;
   // Every document's state, for the next start (state-cache.ts); not the workspace document's.
   const states = keepStates({
     docs: () => opened.values(),
@@ -94,18 +89,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const rememberStatesLater = () => {
     if (useCache && !closed) states.later();
   };
-  const tellStatus = () => {
-    statusTimer = undefined;
-    if (closed || statusListeners.size === 0) return;
-    const s = status();
-    for (const l of statusListeners) l(s);
-  };
   /** A document becomes part of the workspace: its status counts, connect/setToken/close reach it. */
   const register = (synced: SyncedDoc): SyncedDoc => {
     opened.set(synced.name, synced);
     stops.push(
       synced.onStatus(() => {
-        if (statusListeners.size > 0) statusTimer ??= setTimeout(tellStatus, 0);
+        bursts.changed();
         if (synced.kind !== 'workspace') rememberStatesLater();
       }),
     );
@@ -119,6 +108,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     offerState?: Uint8Array,
   ): SyncedDoc => register(create(name, kind, shouldConnect, readAhead, connectAtOnce, offerState));
   const status = () => aggregate([...opened.values()].map((d) => d.status()));
+  const bursts = statusBursts(status, () => closed);
 
   const useCache = persistence === 'indexeddb' && (options.indexCache ?? true);
   const readable = (name: string) => !options.grants || canRead(options.grants, name);
@@ -186,73 +176,23 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const nothingHere = (name: string) => storedHere !== undefined && !storedHere.has(prefix + name);
   void listed.catch(() => undefined);
 
-  /** Index cache writes, debounced per unit: the latest entries and the stamp they were made at. */
-  const pendingCache = new Map<string, { synced: SyncedDoc; text: string; timer: ReturnType<typeof setTimeout> }>();
-  const flushCache = (code: string) => {
-    const p = pendingCache.get(code);
-    if (!p) return Promise.resolve();
-    clearTimeout(p.timer);
-    pendingCache.delete(code);
-    return p.synced.writeLocal(INDEX_CACHE_KEY, p.text);
-  };
-
-  /** Configuration and directory, read and validated once per workspace-document change. */
-  let view: { config: WorkspaceConfig; lookup: (code: string) => Unit | undefined } | undefined;
-  const dropView = () => {
-    view = undefined;
-  };
-  // Before observers run: the re-grading below (an afterTransaction observer) must see the change.
-  wsSynced.doc.on('beforeObserverCalls', dropView);
-  stops.push(() => wsSynced.doc.off('beforeObserverCalls', dropView));
-  const workspaceView = () => {
-    if (!view) {
-      const units = new Map<string, Unit>();
-      for (const e of workspace.units.list()) if (e.ok) units.set(e.id, e.value);
-      view = { config: workspace.config.get().value, lookup: (code) => units.get(code) };
-    }
-    return view;
-  };
-
-  const summarise = (code: string, dossiers: UnitDossiers, synced: SyncedDoc) => {
-    if (closed) return;
-    const { config, lookup } = workspaceView();
-    const asOf = today();
-    const entries = summariseUnitDoc(dossiers, {
-      config,
-      unit: lookup,
-      unitCode: code,
-      asOf,
-      locale,
-      ...(options.rules ? { rules: options.rules } : {}),
-    });
-    index.setUnit(code, entries);
-    rememberStatesLater();
-    if (!useCache) return;
-    const text = encodeIndexCache(indexStamp(synced.doc, wsSynced.doc, asOf, locale), entries);
-    const previous = pendingCache.get(code);
-    if (previous) clearTimeout(previous.timer);
-    pendingCache.set(code, { synced, text, timer: setTimeout(() => void flushCache(code), 1000) });
-  };
-
-  /** Units shown from the cache, recomputed one per macrotask so opening never blocks for long. */
-  const toRevalidate: { code: string; run: () => void }[] = [];
-  let revalidating: ReturnType<typeof setTimeout> | undefined;
-  const pump = () => {
-    revalidating = undefined;
-    const next = toRevalidate.shift();
-    if (!next || closed) return;
-    next.run();
-    revalidating = setTimeout(pump, 0);
-  };
-  const revalidateLater = (code: string, run: () => void) => {
-    toRevalidate.push({ code, run });
-    revalidating ??= setTimeout(pump, options.revalidateAfterMs ?? 2000);
-  };
+  const indexer = unitIndexer({
+    index,
+    workspaceSynced: wsSynced,
+    workspace,
+    locale,
+    today,
+    rules: options.rules,
+    useCache,
+    revalidateAfterMs: options.revalidateAfterMs ?? 2000,
+    closed: () => closed,
+    indexed: rememberStatesLater,
+  });
 
   // Configuration or directory changes re-grade every open unit.
   stops.push(
     observeDoc(wsSynced.doc, () => {
-      for (const [code, p] of units) void p.then((u) => summarise(code, u.dossiers, u.synced));
+      for (const [code, p] of units) void p.then((u) => indexer.summarise(code, u.dossiers, u.synced));
     }),
   );
 
@@ -277,13 +217,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
           if (shouldConnect) early.connect();
           else early.disconnect();
         }
-        stops.push(observeDoc(synced.doc, () => summarise(code, dossiers, synced)));
-        // Stamped after the read: if anything arrived meanwhile, the stamp no longer matches.
-        const cached = decodeIndexCache(cachedText, indexStamp(synced.doc, wsSynced.doc, today(), locale));
-        if (cached && !closed) {
-          index.setUnit(code, cached);
-          revalidateLater(code, () => summarise(code, dossiers, synced));
-        } else summarise(code, dossiers, synced);
+        stops.push(observeDoc(synced.doc, () => indexer.summarise(code, dossiers, synced)));
+        indexer.opened(code, dossiers, synced, cachedText);
         return { synced, dossiers };
       })();
       units.set(code, p);
@@ -355,12 +290,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
     },
     docs: () => [...opened.values()],
     status,
-    onStatus(listener) {
-      statusListeners.add(listener);
-      return () => {
-        statusListeners.delete(listener);
-      };
-    },
+    onStatus: bursts.onStatus,
     index,
     async whenConfirmed() {
       await Promise.all([...opened.values()].map((d) => d.whenConfirmed()));
@@ -384,13 +314,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       clearTimeout(prefetchTimer);
       for (const code of [...prefetched.keys()]) dropPrefetched(code);
       // Keep the latest index entries and states for the next start before letting go of the documents.
-      await Promise.all([...pendingCache.keys()].map(flushCache));
+      await indexer.flush();
       await states.flush();
       closed = true;
-      if (revalidating !== undefined) clearTimeout(revalidating);
-      clearTimeout(statusTimer);
+      indexer.stop();
+      bursts.stop();
       for (const stop of stops) stop();
-      statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.destroy()));
       shared?.close();
     },
@@ -399,13 +328,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       clearTimeout(prefetchTimer);
       await Promise.all([...prefetched.values()].map((d) => d.destroy()));
       prefetched.clear();
-      if (revalidating !== undefined) clearTimeout(revalidating);
-      clearTimeout(statusTimer);
+      indexer.stop();
+      bursts.stop();
       states.stop();
-      for (const p of pendingCache.values()) clearTimeout(p.timer);
-      pendingCache.clear();
       for (const stop of stops) stop();
-      statusListeners.clear();
       await Promise.all([...opened.values()].map((d) => d.clear()));
       shared?.close();
       // Documents opened in earlier sessions but not in this one.
@@ -417,20 +343,5 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   };
 }
 
-/** Kept beside the workspace document: the unit codes `openUnits()` opened last, as JSON. */
-const UNIT_LIST_KEY = 'openedUnits';
+/** How long units remembered from the last session wait to be asked for before they are closed. */
 const PREFETCH_KEEP_MS = 10_000;
-
-function encodeUnitList(codes: readonly string[]): string {
-  return JSON.stringify(codes);
-}
-
-function decodeUnitList(text: string | undefined): string[] {
-  if (!text) return [];
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [];
-  } catch {
-    return [];
-  }
-}
