@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revoke } from '../../sync-server/admin.ts';
 import { loadOrCreateSecret, mintToken } from '../../sync-server/token.ts';
-import { startTestServer, tempDataDir, type TestServer } from '../../sync-server/testing.ts';
+import { serverForThisFile } from './test/server.ts';
 import {
   DEFAULT_UNLOCK_POLICY,
   type Holder,
@@ -20,16 +20,7 @@ import {
  * The store is memory (the extension's is browser storage: extension/lib/data-key.ts).
  */
 
-let server: TestServer;
-let data: { dir: string; remove(): void };
-beforeAll(async () => {
-  data = tempDataDir();
-  server = await startTestServer(data.dir);
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
-});
+const server = serverForThisFile();
 
 function memoryStore(): KeyStore & { discarded: number; restart(): void } {
   let keyring: Keyring | undefined;
@@ -49,8 +40,8 @@ function memoryStore(): KeyStore & { discarded: number; restart(): void } {
 }
 
 const holder = (user: string): Holder => ({
-  serverUrl: server.url,
-  token: server.token(user, [{ role: 'viewer', doc: 'unit:*' }]),
+  serverUrl: server().url,
+  token: server().token(user, [{ role: 'viewer', doc: 'unit:*' }]),
   user,
 });
 const offline: typeof fetchDeviceKey = async () => ({ ok: false, reason: 'unreachable' });
@@ -103,7 +94,7 @@ describe('unlocking the data key', () => {
     const rex = holder('rex');
     expect((await unlock(store, rex, DEFAULT_UNLOCK_POLICY)).ok).toBe(true);
     store.restart();
-    const secret = loadOrCreateSecret(data.dir);
+    const secret = loadOrCreateSecret(server().dataDir);
     const old = mintToken(secret, {
       user: 'rex',
       grants: [{ role: 'viewer', doc: 'unit:*' }],
@@ -112,7 +103,7 @@ describe('unlocking the data key', () => {
     });
     const expired = { ...rex, token: old.token };
     expect(await unlock(store, expired, DEFAULT_UNLOCK_POLICY)).toEqual({ ok: false, locked: 'refused' });
-    await revoke(data.dir, { user: 'rex' });
+    await revoke(server().dataDir, { user: 'rex' });
     expect(await unlock(store, rex, DEFAULT_UNLOCK_POLICY)).toEqual({ ok: false, locked: 'revoked' });
   });
 

@@ -1,12 +1,13 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, tempDataDir, waitFor, type TestServer } from '../../sync-server/testing.ts';
+import { waitFor } from '../../sync-server/testing.ts';
 import { newDataKey, recordCipher } from './at-rest.ts';
 import { dbPrefix, openWorkspace, type WorkspaceOptions } from './workspace.ts';
 import { cadre, record } from '../doc/test/fixtures.ts';
 import { databasesHere } from './databases.ts';
 import { holds, rawValues } from './test/raw-idb.ts';
+import { serverForThisFile } from './test/server.ts';
 
 /**
  * A whole workspace sealed with the device's data key, against the real server: every byte it
@@ -14,20 +15,11 @@ import { holds, rawValues } from './test/raw-idb.ts';
  * with it the next start, offline, has the dossiers, the index and the unsent edits back.
  */
 
-let server: TestServer;
-let data: { dir: string; remove(): void };
-beforeAll(async () => {
-  data = tempDataDir();
-  server = await startTestServer(data.dir);
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
-});
+const server = serverForThisFile();
 
 const options = (extra: Partial<WorkspaceOptions>): WorkspaceOptions => ({
-  serverUrl: server.url,
-  token: server.token('dana', [{ role: 'admin', doc: '*' }]),
+  serverUrl: server().url,
+  token: server().token('dana', [{ role: 'admin', doc: '*' }]),
   WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
   crossTab: false,
   confirmDebounceMs: 20,
@@ -61,7 +53,7 @@ describe('a sealed workspace', () => {
     });
     await first.close();
 
-    const names = [...((await databasesHere()) ?? [])].filter((n) => n.startsWith(dbPrefix(server.url)));
+    const names = [...((await databasesHere()) ?? [])].filter((n) => n.startsWith(dbPrefix(server().url)));
     expect(names.length).toBeGreaterThanOrEqual(2);
     const stored = (await Promise.all(names.map(rawValues))).flat();
     for (const secret of SECRETS) expect(holds(stored, secret), secret).toBe(false);
