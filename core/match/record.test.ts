@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SubjectSummary } from '../model/summary.ts';
 import { buildMatcher, matchContext } from './matcher.ts';
 import { widenToRecord } from './record.ts';
+import { cadreIn as cadre } from './test/fixtures.ts';
 
-const cadre = (id: string, name: string, unitName: string, post = ''): SubjectSummary => ({
-  type: 'cadre',
-  id,
-  name,
-  aliases: [],
-  unitCode: `U-${unitName}`,
-  unitName,
-  post,
-  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B',
-  gradeReason: '',
-  warnings: [],
-  flags: 0,
-  periods: [],
-  invalid: 0,
-});
 const matcher = buildMatcher([
   cadre('C001', '张伟', '市交通运输局', '副局长'),
   cadre('C002', '张伟', '市教育局', '局长'),

@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { advanced, peekSyncStep1, stateVectorOf, unconfirmedChanges } from './confirmation.ts';
 import { aggregate, connectionOf, type DocStatus } from './status.ts';
 import { createLocalIndex } from './local-index.ts';
-import type { SubjectSummary } from '../model/summary.ts';
+import { subjectSummary } from '../match/test/fixtures.ts';
 
 describe('confirmation', () => {
   it('counts what the server’s state vector does not cover of this device’s own writes', () => {
@@ -109,21 +109,8 @@ describe('status', () => {
 });
 
 describe('local index', () => {
-  const entry = (type: 'cadre' | 'unit', id: string, name: string, aliases: string[] = []): SubjectSummary => ({
-    type,
-    id,
-    name,
-    aliases,
-    unitCode: 'A01',
-    unitName: '市财政局',
-    dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-    grade: 'B',
-    gradeReason: '',
-    warnings: [],
-    flags: 0,
-    periods: [],
-    invalid: 0,
-  });
+  const entry = (type: 'cadre' | 'unit', id: string, name: string, aliases: string[] = []) =>
+    subjectSummary(id, name, { type, aliases, unitCode: 'A01', unitName: '市财政局' });
 
   it('replaces one unit’s entries without touching another’s, and tells listeners which unit changed', () => {
     const index = createLocalIndex();

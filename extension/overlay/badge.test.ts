@@ -5,23 +5,9 @@ import type { SubjectSummary } from '../../core/model/summary.ts';
 import { accessibleName, loudness, markGlyph, pillSegments, segmentKey, signatureOf } from './badge.ts';
 import { cardLines, describe as describeCard } from './card.ts';
 import { overlayTextFrom } from './text-table.ts';
+import { subjectSummary } from '../../core/match/test/fixtures.ts';
 
-const base: SubjectSummary = {
-  type: 'cadre',
-  id: 'C001',
-  name: '张伟',
-  aliases: [],
-  unitCode: 'U01',
-  unitName: '市教育局',
-  post: '局长',
-  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B',
-  gradeReason: '',
-  warnings: [],
-  flags: 0,
-  periods: [],
-  invalid: 0,
-};
+const base = subjectSummary('C001', '张伟', { post: '局长' });
 const s = (over: Partial<SubjectSummary>) => ({
   kind: 'subject' as const,
   subject: { ...base, ...over },

@@ -2,27 +2,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import zh from '../public/_locales/zh_CN/messages.json';
 import type { Resolution } from '../../core/match/matcher.ts';
-import type { SubjectSummary } from '../../core/model/summary.ts';
+import { subjectSummary } from '../../core/match/test/fixtures.ts';
 import { createBadge, type Badge } from './badge.ts';
 import { BadgeBook } from './book.ts';
 import { overlayTextFrom } from './text-table.ts';
 
-const subject: SubjectSummary = {
-  type: 'cadre',
-  id: 'C003',
-  name: '王芳',
-  aliases: [],
-  unitCode: 'U01',
-  unitName: '市教育局',
-  post: '',
-  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B',
-  gradeReason: '',
-  warnings: [],
-  flags: 0,
-  periods: [],
-  invalid: 0,
-};
+const subject = subjectSummary('C003', '王芳', { post: '' });
 const r: Resolution = { kind: 'subject', subject, by: 'unique' };
 const text = overlayTextFrom(zh);
 

@@ -2,23 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Resolution } from '../../core/match/matcher.ts';
 import type { SubjectSummary } from '../../core/model/summary.ts';
 import { peopleOnPage } from './page-summary.ts';
+import { subjectSummary } from '../../core/match/test/fixtures.ts';
 
-const subject = (id: string, more: Partial<SubjectSummary> = {}): SubjectSummary => ({
-  type: 'cadre',
-  id,
-  name: `人${id}`,
-  aliases: [],
-  unitCode: 'U01',
-  unitName: '市教育局',
-  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B',
-  gradeReason: '',
-  warnings: [],
-  flags: 0,
-  periods: [],
-  invalid: 0,
-  ...more,
-});
+const subject = (id: string, more: Partial<SubjectSummary> = {}) => subjectSummary(id, `人${id}`, more);
 const host = (isConnected = true) => ({ isConnected }) as HTMLElement;
 const named = (s: SubjectSummary): Resolution => ({ kind: 'subject', subject: s, by: 'unique' });
 

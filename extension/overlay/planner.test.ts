@@ -2,27 +2,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import zh from '../public/_locales/zh_CN/messages.json';
 import { buildMatcher, type Resolution } from '../../core/match/matcher.ts';
-import type { SubjectSummary } from '../../core/model/summary.ts';
+import { cadreIn as cadre } from '../../core/match/test/fixtures.ts';
 import { Planner } from './planner.ts';
 import { overlayTextFrom } from './text-table.ts';
 import type { Plan, Tracked } from './tracked.ts';
 
-const cadre = (id: string, name: string, unitName: string, post = ''): SubjectSummary => ({
-  type: 'cadre',
-  id,
-  name,
-  aliases: [],
-  unitCode: `U-${unitName}`,
-  unitName,
-  post,
-  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B',
-  gradeReason: '',
-  warnings: [],
-  flags: 0,
-  periods: [],
-  invalid: 0,
-});
 const matcher = buildMatcher([
   cadre('C001', '张伟', '市交通运输局', '副局长'),
   cadre('C002', '张伟', '市教育局', '局长'),

@@ -1,26 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import zh from '../public/_locales/zh_CN/messages.json';
-import type { SubjectSummary } from '../../core/model/summary.ts';
+import { cadreIn as cadre } from '../../core/match/test/fixtures.ts';
 import { OverlayScanner } from './scanner.ts';
 import { overlayTextFrom } from './text-table.ts';
-
-const cadre = (id: string, name: string, unitName: string): SubjectSummary => ({
-  type: 'cadre',
-  id,
-  name,
-  aliases: [],
-  unitCode: `U-${unitName}`,
-  unitName,
-  post: '',
-  dots: { red: 0, blue: 0, yellow: 0, black: 0 },
-  grade: 'B',
-  gradeReason: '',
-  warnings: [],
-  flags: 0,
-  periods: [],
-  invalid: 0,
-});
 
 let scanner: OverlayScanner | undefined;
 afterEach(() => {
