@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { annotationSchema } from '../model/schemas.ts';
 import { canonicalCheck } from './canonical.ts';
-import { cadre, flag, record } from './test/fixtures.ts';
+import { annotation, cadre, clue as clueOf, flag, record, reminderCard } from './test/fixtures.ts';
 import { UNIT_COLLECTIONS, type UnitCollectionName } from './unit-collections.ts';
 
 /**
@@ -13,23 +13,8 @@ import { UNIT_COLLECTIONS, type UnitCollectionName } from './unit-collections.ts
  */
 
 const revoked = { by: 'li', at: '2024-05-02T09:00:00.000Z', reason: '重复录入' };
-const clue = {
-  id: 'k1',
-  subject: { type: 'cadre', id: 'c1' },
-  summary: '反映收受礼金',
-  received: '2024-01-10',
-  source: '信访',
-  stage: 'preliminary',
-  due: '2024-03-01',
-};
-const card = {
-  id: 'card1',
-  quarter: '2024Q1',
-  holderId: 'c1',
-  unitCode: 'A01',
-  issuedOn: '2024-01-05',
-  items: [{ id: 'i1', text: '一季一提醒', state: 'done', note: '已谈话' }],
-};
+const clue = clueOf('k1', 'c1', { due: '2024-03-01' });
+const card = reminderCard('card1', 'c1', { items: [{ id: 'i1', text: '一季一提醒', state: 'done', note: '已谈话' }] });
 
 /** Valid entities of every unit collection, as `put` stores them (optional members included). */
 const VALID: Record<UnitCollectionName, Record<string, unknown>[]> = {
@@ -128,16 +113,9 @@ describe('canonical check', () => {
   });
 
   it('declines every value of a schema it does not understand (here a variant)', () => {
-    const annotation = {
-      id: 'a1',
-      subject: { type: 'cadre', id: 'c1' },
-      anchor: { kind: 'dossier' },
-      text: '请核实',
-      author: 'li',
-      at: '2024-05-02T09:00:00.000Z',
-    };
-    expect(v.safeParse(annotationSchema, annotation).success).toBe(true);
-    expect(canonicalCheck(annotationSchema)(annotation)).toBe(false);
+    const note = annotation('a1', 'c1', { author: 'li', at: '2024-05-02T09:00:00.000Z' });
+    expect(v.safeParse(annotationSchema, note).success).toBe(true);
+    expect(canonicalCheck(annotationSchema)(note)).toBe(false);
     expect(canonicalCheck(v.pipe(v.string(), v.toUpperCase()))('ABC')).toBe(false);
   });
 

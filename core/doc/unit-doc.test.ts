@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { allDossiers, dossierOf, initUnitDoc, unitDossiers } from './unit-doc.ts';
-import { cadre, fixedClock, flag, record, sync } from './test/fixtures.ts';
+import { cadre, clue, fixedClock, flag, record, reminderCard, sync } from './test/fixtures.ts';
 
 const open = (doc = new Y.Doc()) => unitDossiers(doc, { now: fixedClock });
 
@@ -297,22 +297,8 @@ describe('dossier views', () => {
       subject: { type: 'unit', id: 'A01' },
     });
     u.flags.put(flag('f1', 'c1'));
-    u.clues.put({
-      id: 'k1',
-      subject: { type: 'cadre', id: 'c1' },
-      summary: '反映收受礼金',
-      received: '2024-01-10',
-      source: '信访',
-      stage: 'preliminary',
-    });
-    u.cards.put({
-      id: 'card1',
-      quarter: '2024Q1',
-      holderId: 'c1',
-      unitCode: 'A01',
-      issuedOn: '2024-01-05',
-      items: [{ id: 'i1', text: '一季一提醒', state: 'done' }],
-    });
+    u.clues.put(clue('k1', 'c1'));
+    u.cards.put(reminderCard('card1', 'c1'));
 
     const d = dossierOf(u, { type: 'cadre', id: 'c1' });
     expect(d.cadre?.name).toBe('张伟');

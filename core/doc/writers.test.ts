@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { notes } from './notes-doc.ts';
 import { unitDossiers } from './unit-doc.ts';
-import { cadre, fixedClock, record, sync } from './test/fixtures.ts';
+import { annotation, cadre, fixedClock, record, sync } from './test/fixtures.ts';
 
 /**
  * Which clientID wrote each value a view shows as authored: the base of an entity, each
@@ -52,23 +52,9 @@ describe('writers', () => {
 
   it('of an annotation', () => {
     const { a, b } = officers();
-    notes(a).add({
-      id: 'n1',
-      subject: { type: 'cadre', id: 'c1' },
-      anchor: { kind: 'dossier' },
-      text: '请核实',
-      author: '张三',
-      at: fixedClock(),
-    });
+    notes(a).add(annotation('n1', 'c1'));
     sync(a, b);
-    notes(b).add({
-      id: 'n2',
-      subject: { type: 'cadre', id: 'c1' },
-      anchor: { kind: 'dossier' },
-      text: '已核实',
-      author: '张三',
-      at: fixedClock(),
-    });
+    notes(b).add(annotation('n2', 'c1', { text: '已核实' }));
     sync(a, b);
     const n = notes(reloaded(a));
     expect(n.annotations.writerOf('n1')).toBe(101);

@@ -8,7 +8,7 @@ import { loadOrCreateSecret } from '../../sync-server/token.ts';
 import { unitDossiers } from '../doc/unit-doc.ts';
 import { notes } from '../doc/notes-doc.ts';
 import { writerOf } from '../doc/writers.ts';
-import { cadre, record } from '../doc/test/fixtures.ts';
+import { annotation, cadre, record } from '../doc/test/fixtures.ts';
 import { openSyncedDoc, type SyncedDoc } from './synced-doc.ts';
 
 /**
@@ -97,14 +97,7 @@ describe('authors', () => {
     const alice = open('notes:AU2', 'alice', '张三', 'editor');
     const bob = open('notes:AU2', 'bob', '李四', 'editor');
     await Promise.all([alice.whenSynced(), bob.whenSynced()]);
-    notes(bob.doc).add({
-      id: 'n1',
-      subject: { type: 'cadre', id: 'c1' },
-      anchor: { kind: 'dossier' },
-      text: '请核实',
-      author: '张三',
-      at: new Date().toISOString(),
-    });
+    notes(bob.doc).add(annotation('n1', 'c1', { at: new Date().toISOString() }));
     const at = notes(alice.doc);
     await waitFor(() => at.annotations.get('n1') !== undefined, 'bob’s note at alice');
     await waitFor(

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { Cadre, DotRecord, Flag } from '../../model/schemas.ts';
+import type { Annotation, Cadre, Clue, DotRecord, Flag, ReminderCard } from '../../model/schemas.ts';
 
 export const fixedClock = () => '2024-05-01T08:00:00.000Z';
 
@@ -41,6 +41,43 @@ export function flag(id: string, cadreId: string, extra: Partial<Flag> = {}): Fl
     date: '2023-11-02',
     status: 'reported',
     summary: '社区反映参与赌博',
+    ...extra,
+  };
+}
+
+export function clue(id: string, cadreId: string, extra: Partial<Clue> = {}): Clue {
+  return {
+    id,
+    subject: { type: 'cadre', id: cadreId },
+    summary: '反映收受礼金',
+    received: '2024-01-10',
+    source: '信访',
+    stage: 'preliminary',
+    ...extra,
+  };
+}
+
+export function reminderCard(id: string, holderId: string, extra: Partial<ReminderCard> = {}): ReminderCard {
+  return {
+    id,
+    quarter: '2024Q1',
+    holderId,
+    unitCode: 'A01',
+    issuedOn: '2024-01-05',
+    items: [{ id: 'i1', text: '一季一提醒', state: 'done' }],
+    ...extra,
+  };
+}
+
+/** A note on a cadre's whole dossier. */
+export function annotation(id: string, cadreId: string, extra: Partial<Annotation> = {}): Annotation {
+  return {
+    id,
+    subject: { type: 'cadre', id: cadreId },
+    anchor: { kind: 'dossier' },
+    text: '请核实',
+    author: '张三',
+    at: fixedClock(),
     ...extra,
   };
 }
