@@ -15,7 +15,8 @@ function rows(table: string[][]): string[][] {
   return table.map((row) =>
     widenToRecord(matcher, matchContext(matcher, row, 'record'), row, outer).map((m) => {
       const term = row[m.segment]!.slice(m.start, m.end);
-      return `${term}→${m.resolution.kind === 'subject' ? m.resolution.subject.id : `?${m.resolution.candidates.length}`}`;
+      const r = m.resolution;
+      return `${term}→${r.kind === 'subject' ? r.subject.id : `?${r.candidates.length}`}`;
     }),
   );
 }

@@ -27,9 +27,15 @@ import { httpUrl, identityFromToken } from './whoami.ts';
  */
 
 export interface Authors {
-  /** The author of content written with `clientId` (the server's, or this device's user), or undefined while nobody knows. */
+  /**
+   * The author of content written with `clientId` (the server's, or this device's user), or
+   * undefined while nobody knows.
+   */
   get(clientId: number | undefined): Person | undefined;
-  /** The same with how sure it is: the server's word, this device's write not yet listed by it, or unknown (core/doc/writers.ts). */
+  /**
+   * The same with how sure it is: the server's word, this device's write not yet listed by it, or
+   * unknown (core/doc/writers.ts).
+   */
   author(clientId: number | undefined): Author;
   /** This device's writes are on the server: ask for their bindings if one is not known yet. */
   ownWritesConfirmed(): void;

@@ -111,9 +111,9 @@ export async function fetchViews(
 export async function recordViewsNow(serverUrl: string, token: string, views: ViewRecord[]): Promise<void> {
   for (let i = 0; i < views.length; i += MAX_VIEWS_PER_BATCH) {
     const answer = await sendViews(serverUrl, token, views.slice(i, i + MAX_VIEWS_PER_BATCH));
-    if (!answer.ok)
-      throw new Error(
-        `the server did not record the views for the view log (${'refused' in answer ? 'refused' : `HTTP ${answer.status ?? 'unreachable'}`})`,
-      );
+    if (!answer.ok) {
+      const why = 'refused' in answer ? 'refused' : `HTTP ${answer.status ?? 'unreachable'}`;
+      throw new Error(`the server did not record the views for the view log (${why})`);
+    }
   }
 }

@@ -119,7 +119,8 @@ describe('planning badges', () => {
 
   it('never reads text in inputs, text areas or scripts', () => {
     document.body.innerHTML =
-      '<table><tr><td><input value="张伟"></td><td><textarea>张伟</textarea></td><td><script>"王芳"</script></td></tr></table>';
+      '<table><tr><td><input value="张伟"></td><td><textarea>张伟</textarea></td>' +
+      '<td><script>"王芳"</script></td></tr></table>';
     expect(planBody().says).toEqual([]);
   });
 

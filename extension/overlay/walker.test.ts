@@ -127,7 +127,8 @@ describe('walker', () => {
 
   it('lists a record’s non-blank text, with its web components’ shadow text, in order', () => {
     document.body.innerHTML =
-      '<table><tr id="row"><td>张伟</td><td> </td><td><x-unit id="u"></x-unit></td><td><script>x</script></td></tr></table>';
+      '<table><tr id="row"><td>张伟</td><td> </td><td><x-unit id="u"></x-unit></td>' +
+      '<td><script>x</script></td></tr></table>';
     document.getElementById('u')!.attachShadow({ mode: 'open' }).innerHTML = '<span>市发改委</span>';
     expect(textNodesIn(document.getElementById('row')!).map((t) => t.data)).toEqual(['张伟', '市发改委']);
   });
