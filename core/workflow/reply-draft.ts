@@ -1,6 +1,6 @@
 import type { Clue, DotRecord } from '../model/schemas.ts';
 import type { Label } from '../model/vocabulary.ts';
-import type { Vocabulary } from '../rules/explain.ts';
+import type { Vocabulary } from '../rules/labels.ts';
 import type { SubjectData } from '../rules/reasons.ts';
 import type { Opinion, ReviewedPerson, ReviewResult } from '../rules/review.ts';
 import { citeBoth, type CitationContext } from './citations.ts';
