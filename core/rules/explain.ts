@@ -2,7 +2,6 @@ import type { IsoDate } from '../dates.ts';
 import { formatDate, localised, pick, type Locale } from '../model/i18n.ts';
 import type { ClueStage } from '../model/vocabulary.ts';
 import {
-  BLOCK_LABELS,
   CLUE_CONSEQUENCE,
   EFFECT_LABELS,
   itemLabel,
@@ -16,6 +15,7 @@ import {
 } from './labels.ts';
 import type { GradeBasis, Reason, ReviewPurpose } from './reasons.ts';
 import { clueRef, datedRecords, list, recordRefs, warningSource } from './ref-names.ts';
+import { periodTerms } from './period-terms.ts';
 import { citation, type SourceId } from './sources.ts';
 
 /**
@@ -25,91 +25,73 @@ import { citation, type SourceId } from './sources.ts';
  * reason rests on is named by ref-names.ts.
  */
 
-// What the edges read from here (the extension, the CLI, the workflow).
+// The extension, the CLI and the e2e tests import these from here (labels.ts and ref-names.ts hold them).
 export { formatDate } from '../model/i18n.ts';
-export {
-  BLOCK_LABELS,
-  CLUE_CONSEQUENCE,
-  EFFECT_LABELS,
-  itemLabel,
-  kindLabel,
-  OPINION_LABELS,
-  PURPOSE_LABELS,
-  STAGE_LABELS,
-  type RefLookup,
-  type Vocabulary,
-} from './labels.ts';
+export { kindLabel, STAGE_LABELS, type Vocabulary } from './labels.ts';
 export { refsOf } from './ref-names.ts';
 
 type Of<C extends Reason['code']> = Extract<Reason, { code: C }>;
 
-/** A period's terms, as both the dossier (explain) and the reply letter (citations.ts) state them. */
-export interface PeriodTerms {
-  blocks: string;
-  span: string;
-  probation: string;
-  cited: string;
+/** The names a sentence uses, in one locale and vocabulary (a class: explain runs for every subject). */
+class Namer {
+  readonly refs: boolean;
+  private readonly locale: Locale;
+  private readonly vocab: Vocabulary;
+  constructor(locale: Locale, vocab: Vocabulary) {
+    this.locale = locale;
+    this.vocab = vocab;
+    this.refs = vocab.refs !== undefined;
+  }
+  date(d: IsoDate) {
+    return formatDate(d, this.locale);
+  }
+  kind(kind: string) {
+    return kindLabel(kind, this.locale, this.vocab);
+  }
+  item(item: string) {
+    return itemLabel(item, this.locale, this.vocab);
+  }
+  stage(stage: ClueStage) {
+    return pick(STAGE_LABELS[stage], this.locale);
+  }
+  consequence(stage: ClueStage) {
+    return pick(CLUE_CONSEQUENCE[stage], this.locale);
+  }
+  effect(r: Of<'appraisal'>) {
+    return pick(EFFECT_LABELS[r.effect], this.locale);
+  }
+  list(ids: readonly string[]) {
+    return list(ids, this.locale);
+  }
+  records(ids: readonly string[], plural?: boolean) {
+    return recordRefs(ids, this.locale, this.vocab, plural);
+  }
+  dated(ids: readonly string[], plural?: boolean) {
+    return datedRecords(ids, this.locale, this.vocab, plural);
+  }
+  clues(ids: readonly string[]) {
+    return clueRef(ids, this.locale, this.vocab);
+  }
+  source(r: { source: SourceId }) {
+    return citation(r.source, this.locale);
+  }
+  rule(r: Of<'warning'>) {
+    return warningSource(r, this.locale, this.vocab);
+  }
+  terms(r: Of<'period'>) {
+    return periodTerms(r, this.locale);
+  }
+  purpose(purpose: ReviewPurpose) {
+    return pick(PURPOSE_LABELS[purpose], this.locale);
+  }
+  /** A grade's warning cause, without its own "Warning:" and full stop. */
+  warning(r: Of<'grade'>) {
+    if (!r.cause) return '';
+    return explain(r.cause, this.locale, this.vocab)
+      .replace(/^预警：|^Warning: /, '')
+      .replace(/[。.]$/, '');
+  }
 }
-
-const TERMS = localised({
-  'zh-CN': {
-    blocks: '，',
-    sources: '；',
-    permanent: (from: string) => `自${from}起长期有效`,
-    span: (from: string, until: string) => `自${from}至${until}`,
-    probation: (until: string) => `（察看期至${until}）`,
-  },
-  en: {
-    blocks: '; ',
-    sources: '; ',
-    permanent: (from) => `from ${from}, permanent`,
-    span: (from, until) => `from ${from} to ${until}`,
-    probation: (until) => ` (probation until ${until})`,
-  },
-});
-
-export function periodTerms(r: Of<'period'>, locale: Locale): PeriodTerms {
-  const t = TERMS(locale);
-  const date = (d: IsoDate) => formatDate(d, locale);
-  // 选拔任用条例 art. 24 is what turns any running period into "not a promotion candidate".
-  const sources: SourceId[] =
-    r.applies === 'promotion' && r.source !== 'selection-24' ? [r.source, 'selection-24'] : [r.source];
-  return {
-    blocks: (r.applies ? [r.applies] : r.blocks).map((b) => pick(BLOCK_LABELS[b], locale)).join(t.blocks),
-    span: r.until === null ? t.permanent(date(r.from)) : t.span(date(r.from), date(r.until)),
-    probation: r.probationUntil ? t.probation(date(r.probationUntil)) : '',
-    cited: sources.map((s) => citation(s, locale)).join(t.sources),
-  };
-}
-
-/** The names a sentence uses, in one locale and vocabulary. */
-function namer(locale: Locale, vocab: Vocabulary) {
-  return {
-    refs: vocab.refs !== undefined,
-    date: (d: IsoDate) => formatDate(d, locale),
-    kind: (kind: string) => kindLabel(kind, locale, vocab),
-    item: (item: string) => itemLabel(item, locale, vocab),
-    stage: (stage: ClueStage) => pick(STAGE_LABELS[stage], locale),
-    consequence: (stage: ClueStage) => pick(CLUE_CONSEQUENCE[stage], locale),
-    effect: (r: Of<'appraisal'>) => pick(EFFECT_LABELS[r.effect], locale),
-    list: (ids: readonly string[]) => list(ids, locale),
-    records: (ids: readonly string[], plural?: boolean) => recordRefs(ids, locale, vocab, plural),
-    dated: (ids: readonly string[], plural?: boolean) => datedRecords(ids, locale, vocab, plural),
-    clues: (ids: readonly string[]) => clueRef(ids, locale, vocab),
-    source: (r: { source: SourceId }) => citation(r.source, locale),
-    rule: (r: Of<'warning'>) => warningSource(r, locale, vocab),
-    terms: (r: Of<'period'>) => periodTerms(r, locale),
-    purpose: (purpose: ReviewPurpose) => pick(PURPOSE_LABELS[purpose], locale),
-    /** A grade's warning cause, without its own "Warning:" and full stop. */
-    warning: (r: Of<'grade'>) =>
-      r.cause
-        ? explain(r.cause, locale, vocab)
-            .replace(/^预警：|^Warning: /, '')
-            .replace(/[。.]$/, '')
-        : '',
-  };
-}
-type Namer = ReturnType<typeof namer>;
 
 type Say<C extends Reason['code']> = (r: Of<C>, n: Namer) => string;
 
@@ -120,7 +102,8 @@ interface Sentences {
   note: (r: Of<'note-measure'> | Of<'unknown-kind'>, n: Namer) => string;
   warning: { [T in Of<'warning'>['trigger']]: Say<'warning'> };
   grade: (grade: string, text: string) => string;
-  basis: { [B in GradeBasis]: Say<'grade'> };
+  /** Every basis but yellow, whose parts are joined by yellowParts. */
+  basis: { [B in Exclude<GradeBasis, 'yellow'>]: Say<'grade'> };
   yellow: { dots: (count: number, months: number) => string; until: (kind: string, until: string) => string };
   latest: (kind: string, date: string) => string;
   parts: string;
@@ -168,7 +151,6 @@ const SENTENCES = localised<Sentences>({
         return `处于党纪政务处分影响期内：${c ? n.kind(c.kind) : ''}${until}（${c ? n.source(c) : ''}）`;
       },
       warning: (r, n) => `有${r.count}项预警：${n.warning(r)}`,
-      yellow: (r, n) => yellowParts(r, n, 'zh-CN'),
       red: (r) => `近${r.months}个月内${r.count}个红点，无不良情况`,
       default: () => '无影响期内的处分、预警或近期黄点，红点未达最高等次条件',
       'unit-lowest-share': (r) => `所属${r.of}名干部中${r.count}名为最低等次（${pct(r.count!, r.of!)}）`,
@@ -227,7 +209,6 @@ const SENTENCES = localised<Sentences>({
         return `in a sanction's influence period: ${c ? n.kind(c.kind) : ''}${until} (${c ? n.source(c) : ''})`;
       },
       warning: (r, n) => `${r.count} active warning(s): ${n.warning(r)}`,
-      yellow: (r, n) => yellowParts(r, n, 'en'),
       red: (r) => `${r.count} red dots in the last ${r.months} months and nothing adverse`,
       default: () => 'no sanction period, warning or recent yellow dot; not enough red dots for the top grade',
       'unit-lowest-share': (r) => `${r.count} of its ${r.of} cadres at the lowest grade (${pct(r.count!, r.of!)})`,
@@ -258,8 +239,7 @@ const SENTENCES = localised<Sentences>({
 });
 
 /** A yellow grade's basis: the dots in the window and the running period or latest measure. */
-function yellowParts(r: Of<'grade'>, n: Namer, locale: Locale): string {
-  const s = SENTENCES(locale);
+function yellowParts(r: Of<'grade'>, n: Namer, s: Sentences): string {
   const c = r.cause;
   const parts: string[] = [];
   if (r.count) parts.push(s.yellow.dots(r.count, r.months!));
@@ -271,7 +251,7 @@ function yellowParts(r: Of<'grade'>, n: Namer, locale: Locale): string {
 /** The sentence for one reason, in the user's language. */
 export function explain(reason: Reason, locale: Locale, vocab: Vocabulary = {}): string {
   const s = SENTENCES(locale);
-  const n = namer(locale, vocab);
+  const n = new Namer(locale, vocab);
   switch (reason.code) {
     case 'period':
       return s.period(reason, n);
@@ -286,7 +266,10 @@ export function explain(reason: Reason, locale: Locale, vocab: Vocabulary = {}):
     case 'warning':
       return s.warning[reason.trigger](reason, n);
     case 'grade':
-      return s.grade(reason.grade, s.basis[reason.basis](reason, n));
+      return s.grade(
+        reason.grade,
+        reason.basis === 'yellow' ? yellowParts(reason, n, s) : s.basis[reason.basis](reason, n),
+      );
     case 'clear':
       return s.clear(reason.purpose, reason.year, n);
   }

@@ -1,6 +1,7 @@
 import { aside, formatDate, inBoth, localised, pick, type Label, type Locale } from '../model/i18n.ts';
 import type { Clue, DotRecord } from '../model/schemas.ts';
-import { explain, periodTerms, type PeriodTerms } from '../rules/explain.ts';
+import { explain } from '../rules/explain.ts';
+import { periodTerms, type PeriodTerms } from '../rules/period-terms.ts';
 import {
   CLUE_CONSEQUENCE,
   EFFECT_LABELS,
