@@ -24,3 +24,6 @@ export function clientArgs(values: {
     token: values.token ?? process.env.DOSSIER_LENS_TOKEN,
   };
 }
+
+/** Where a command's report goes unless a test collects it. */
+export const printLine = (line: string): void => void process.stdout.write(line + '\n');

@@ -49,7 +49,7 @@ import type { Grant } from '../core/sync/scope.ts';
 import { SyncRefusedError } from '../core/sync/refusal.ts';
 import { grantsFor } from '../core/sync/whoami.ts';
 import { openWorkspace, type Workspace } from '../core/sync/workspace.ts';
-import { clientArgs, CLIENT_OPTIONS } from './client-args.ts';
+import { clientArgs, CLIENT_OPTIONS, printLine } from './client-args.ts';
 import { IMPORT_TEXT } from './import-text.ts';
 
 export interface RemoteTarget extends WorkspaceTarget {
@@ -154,10 +154,7 @@ export function formatReport(preview: ImportPreview, locale: Locale): string[] {
   ];
 }
 
-export async function importSheet(
-  argv: string[],
-  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
-): Promise<void> {
+export async function importSheet(argv: string[], out: (line: string) => void = printLine): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -27,7 +27,7 @@ import { citationContext, draftFrom } from '../core/workflow/reply-draft.ts';
 import { purposeScope, replyLetter } from '../core/workflow/reply-letter.ts';
 import { letterDocument } from '../core/workflow/reply-word.ts';
 import { namesFromTable, subjectsOf, unsettledNames } from '../core/workflow/review-input.ts';
-import { clientArgs, CLIENT_OPTIONS } from './client-args.ts';
+import { clientArgs, CLIENT_OPTIONS, printLine } from './client-args.ts';
 import { openImportTarget } from './import-sheet.ts';
 import { recordViewsNow } from '../core/sync/view-log.ts';
 
@@ -82,10 +82,7 @@ function requestFrom(
   return parsed.output as ReviewRequest;
 }
 
-export async function reviewCommand(
-  argv: string[],
-  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
-): Promise<void> {
+export async function reviewCommand(argv: string[], out: (line: string) => void = printLine): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
