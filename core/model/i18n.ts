@@ -42,7 +42,7 @@ const WORDS = localised({
     aside: (text: string) => `（${text}）`,
   },
   en: {
-    /** ISO, which reads the same in every English-speaking convention. */
+    /** ISO: unambiguous whatever order of day and month the reader is used to. */
     date: (date) => date,
     labelled: (label, text) => `${label}: ${text}`,
     aside: (text) => ` (${text})`,
