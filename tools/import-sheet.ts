@@ -44,11 +44,13 @@ import {
   type WorkspaceTarget,
 } from '../core/import/index.ts';
 import { today as todayIn } from '../core/dates.ts';
-import type { Locale } from '../core/model/messages.ts';
+import { pick, type Locale } from '../core/model/i18n.ts';
 import type { Grant } from '../core/sync/scope.ts';
 import { SyncRefusedError } from '../core/sync/refusal.ts';
 import { grantsFor } from '../core/sync/whoami.ts';
 import { openWorkspace, type Workspace } from '../core/sync/workspace.ts';
+import { clientArgs, CLIENT_OPTIONS, printLine } from './client-args.ts';
+import { IMPORT_TEXT } from './import-text.ts';
 
 export interface RemoteTarget extends WorkspaceTarget {
   workspaceClient: Workspace;
@@ -108,45 +110,13 @@ export async function openImportTarget(serverUrl: string, token: string): Promis
  */
 export function explainRefusal(error: unknown, locale: Locale, nothingWritten = false): unknown {
   if (!(error instanceof SyncRefusedError)) return error;
-  const zh = locale === 'zh-CN';
+  const say = IMPORT_TEXT(locale);
   if (error.kind === 'refused') {
-    const unchanged = nothingWritten
-      ? zh
-        ? '服务器上的数据未作任何更改。'
-        : ' Nothing was changed on the server.'
-      : '';
-    const words =
-      error.httpStatus === 403
-        ? zh
-          ? `该令牌无权访问 ${error.doc}（HTTP 403）。导入需要能读取 workspace 文档并写入单位文档的令牌（例如 unit:* 的 editor 与 workspace 的 viewer），请向管理员申请。`
-          : `The token has no grant on ${error.doc} (HTTP 403). Importing needs a token that can read the workspace document and write the unit documents (e.g. editor on unit:* and viewer on workspace); ask the administrator for one.`
-        : zh
-          ? `服务器不接受该令牌（${error.doc}：HTTP 401）。令牌可能已过期、已被吊销，或不是本服务器签发的，请向管理员申请新令牌。`
-          : `The server does not accept the token (${error.doc}: HTTP 401). It may have expired, been revoked, or not have been issued by this server; ask the administrator for a new one.`;
-    return new Error(words + unchanged, { cause: error });
+    const words = error.httpStatus === 403 ? say.noGrant(error.doc) : say.notAccepted(error.doc);
+    return new Error(words + (nothingWritten ? say.nothingChanged : ''), { cause: error });
   }
-  if (error.kind === 'denied') {
-    return new Error(
-      zh
-        ? `服务器拒绝保存导入（${error.doc}：${error.reason}）。导入需要对单位文档有 editor 或 admin 权限的令牌；被拒绝的更改未保存到服务器。`
-        : `The server refused to store the import (${error.doc}: ${error.reason}). Importing needs a token with the editor or admin role on the unit documents; the refused changes were not saved on the server.`,
-      { cause: error },
-    );
-  }
-  return new Error(
-    zh
-      ? `服务器断开了连接（${error.doc}：${error.reason}）。令牌可能已过期、被吊销或无权访问该文档。`
-      : `The server closed the connection (${error.doc}: ${error.reason}). The token may have expired, been revoked, or not grant this document.`,
-    { cause: error },
-  );
-}
-
-/** "viewer on workspace, editor on unit:A01" / "workspace 的 viewer、unit:A01 的 editor". */
-function grantsText(grants: readonly Grant[] | undefined, locale: Locale): string {
-  if (!grants || grants.length === 0) return locale === 'zh-CN' ? '无' : 'none';
-  return locale === 'zh-CN'
-    ? grants.map((g) => `${g.doc} 的 ${g.role}`).join('、')
-    : grants.map((g) => `${g.role} on ${g.doc}`).join(', ');
+  const words = error.kind === 'denied' ? say.denied(error.doc, error.reason) : say.closed(error.doc, error.reason);
+  return new Error(words, { cause: error });
 }
 
 /**
@@ -160,62 +130,41 @@ export function noImportAccess(
 ): Error | undefined {
   const access = target.access;
   if (!access) return undefined;
-  const zh = locale === 'zh-CN';
-  const has = grantsText(target.grants, locale);
-  if (preview.kind === 'units') {
-    if (access.canWrite('workspace')) return undefined;
-    return new Error(
-      zh
-        ? `该令牌无权修改单位名录（其授权：${has}）。导入单位需要 workspace 的 admin 权限，请向管理员申请。服务器上的数据未作任何更改。`
-        : `This token may not change the unit directory (its grants: ${has}). Importing units needs admin on workspace; ask the administrator. Nothing was changed on the server.`,
-    );
-  }
-  if (access.canWriteSomeUnit()) return undefined;
-  return new Error(
-    zh
-      ? `该令牌无权写入任何单位的档案（其授权：${has}），无法导入 ${preview.kind}。导入需要对相关单位有 editor 权限的令牌（例如 unit:A01 的 editor 与 workspace 的 viewer），请向管理员申请。服务器上的数据未作任何更改。`
-      : `This token may not write any unit's dossiers (its grants: ${has}), so it cannot import ${preview.kind}. Importing needs a token with the editor role on the units concerned (e.g. editor on unit:A01 and viewer on workspace); ask the administrator for one. Nothing was changed on the server.`,
-  );
+  const say = IMPORT_TEXT(locale);
+  // "viewer on workspace, editor on unit:A01" / "workspace 的 viewer、unit:A01 的 editor".
+  const has = say.grants(target.grants ?? []);
+  if (preview.kind === 'units') return access.canWrite('workspace') ? undefined : new Error(say.noDirectoryAccess(has));
+  return access.canWriteSomeUnit() ? undefined : new Error(say.noUnitAccess(has, preview.kind));
 }
 
 export function formatReport(preview: ImportPreview, locale: Locale): string[] {
-  const zh = locale === 'zh-CN';
-  const outside = outsideAccessLines(preview).length;
-  const lines = [
-    zh
-      ? `类型：${preview.kind}　表头在第 ${preview.headerLine} 行　读取 ${preview.rowsRead} 行　可导入 ${preview.entities.length} 条　有问题 ${preview.badLines.length} 行${outside > 0 ? `（其中 ${outside} 行超出本令牌的权限范围）` : ''}`
-      : `kind: ${preview.kind}  header on line ${preview.headerLine}  rows read ${preview.rowsRead}  importable ${preview.entities.length}  bad rows ${preview.badLines.length}${outside > 0 ? ` (${outside} outside this token's access)` : ''}`,
+  const say = IMPORT_TEXT(locale);
+  const summary = say.summary({
+    kind: preview.kind,
+    headerLine: preview.headerLine,
+    rowsRead: preview.rowsRead,
+    importable: preview.entities.length,
+    bad: preview.badLines.length,
+    outside: outsideAccessLines(preview).length,
+  });
+  return [
+    summary,
+    ...preview.problems.map((p) => say.problem(p.line, p.column, pick(p.message, locale))),
+    ...preview.notes.map((p) => say.note(p.line, p.column, pick(p.message, locale))),
   ];
-  for (const p of preview.problems)
-    lines.push(
-      zh ? `  第 ${p.line} 行［${p.column}］${p.message.zh}` : `  line ${p.line} [${p.column}] ${p.message.en}`,
-    );
-  for (const p of preview.notes)
-    lines.push(
-      zh
-        ? `  提示：第 ${p.line} 行［${p.column}］${p.message.zh}`
-        : `  note: line ${p.line} [${p.column}] ${p.message.en}`,
-    );
-  return lines;
 }
 
-export async function importSheet(
-  argv: string[],
-  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
-): Promise<void> {
+export async function importSheet(argv: string[], out: (line: string) => void = printLine): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...CLIENT_OPTIONS,
       file: { type: 'string' },
-      server: { type: 'string' },
-      token: { type: 'string' },
       kind: { type: 'string' },
       mode: { type: 'string' },
       sheet: { type: 'string' },
       by: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      locale: { type: 'string' },
-      json: { type: 'boolean' },
       list: { type: 'boolean' },
       undo: { type: 'string' },
       reason: { type: 'string' },
@@ -223,9 +172,8 @@ export async function importSheet(
     },
     strict: true,
   });
-  const locale: Locale = values.locale === 'en' ? 'en' : 'zh-CN';
-  const serverUrl = values.server ?? process.env.DOSSIER_LENS_SERVER ?? 'ws://127.0.0.1:1234';
-  const token = values.token ?? process.env.DOSSIER_LENS_TOKEN;
+  const { locale, serverUrl, token } = clientArgs(values);
+  const say = IMPORT_TEXT(locale);
   if (!token)
     throw new Error('give --token (or set DOSSIER_LENS_TOKEN): imports write as a client of the running server');
   const by = values.by ?? process.env.USER ?? 'cli';
@@ -266,7 +214,8 @@ export async function importSheet(
         const counts = Object.entries(i.counts)
           .map(([k, c]) => `${k} +${c.created} ~${c.updated} =${c.unchanged}`)
           .join(' ');
-        return `${i.id}  ${i.at}  ${i.by}  ${i.fileName}  ${counts}${i.undone ? `  (undone ${i.undone.at} by ${i.undone.by})` : ''}`;
+        const undone = i.undone ? `  (undone ${i.undone.at} by ${i.undone.by})` : '';
+        return `${i.id}  ${i.at}  ${i.by}  ${i.fileName}  ${counts}${undone}`;
       });
     }
     if (values.undo) {
@@ -274,23 +223,13 @@ export async function importSheet(
       const r = undoImport(target, values.undo, {
         by,
         at: new Date().toISOString(),
-        reason: values.reason ?? (locale === 'zh-CN' ? '撤销导入' : 'import undone'),
+        reason: values.reason ?? say.undoReason,
       });
       const outside = r.errors.filter((e) => e.key === 'import.outsideAccess').map((e) => e.path);
-      if (outside.length > 0) {
-        throw new Error(
-          locale === 'zh-CN'
-            ? `未撤销：导入 ${values.undo} 涉及本令牌无权写入的单位（${outside.join('、')}），须由对这些单位有 editor 权限的令牌撤销。服务器上的数据未作任何更改。`
-            : `Not undone: import ${values.undo} touched units this token may not write (${outside.join(', ')}); undo it with a token that has the editor role on them. Nothing was changed on the server.`,
-        );
-      }
+      if (outside.length > 0) throw new Error(say.undoOutside(values.undo, outside));
       if (!r.ok)
         throw new Error(r.units.length === 0 ? `no import ${values.undo}` : r.errors.map((e) => e.message).join('; '));
-      return [
-        locale === 'zh-CN'
-          ? `已撤销导入 ${values.undo}（涉及 ${r.units.length} 个单位）`
-          : `undid import ${values.undo} in ${r.units.length} unit(s)`,
-      ];
+      return [say.undone(values.undo, r.units.length)];
     }
     if (!values.file) throw new Error('give --file FILE.csv|FILE.xlsx');
     const bytes = new Uint8Array(readFileSync(values.file));
@@ -333,24 +272,12 @@ export async function importSheet(
       const outside = outsideAccessLines(preview).length;
       return [
         result.reason === 'bad-rows'
-          ? locale === 'zh-CN'
-            ? `未导入：有 ${result.lines.length} 行存在问题（整批导入模式）。修正后重试，或使用 --mode good-rows 只导入无问题的行。` +
-              (outside > 0
-                ? `其中 ${outside} 行超出本令牌的权限范围，无法用本令牌导入；--mode good-rows 会导入权限范围内无问题的行。`
-                : '')
-            : `Nothing imported: ${result.lines.length} row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows.` +
-              (outside > 0
-                ? ` ${outside} of them are outside this token's access and cannot be imported with it; --mode good-rows imports the rows within its access that have no problems.`
-                : '')
-          : `${locale === 'zh-CN' ? '未导入' : 'Nothing imported'}: ${result.reason} ${result.errors.map((e) => e.message).join('; ')}`,
+          ? say.badRows(result.lines.length, outside)
+          : `${say.notImported}: ${result.reason} ${result.errors.map((e) => e.message).join('; ')}`,
       ];
     }
-    const counts = Object.entries(result.counts).map(([k, c]) =>
-      locale === 'zh-CN'
-        ? `${k}：新增 ${c.created}，更新 ${c.updated}，未变 ${c.unchanged}`
-        : `${k}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`,
-    );
-    return [`${locale === 'zh-CN' ? '导入完成' : 'Imported'} ${result.id}　${counts.join('；')}`];
+    const counts = Object.entries(result.counts).map(([k, c]) => say.counts(k, c));
+    return [`${say.imported} ${result.id}　${counts.join('；')}`];
   }
 }
 

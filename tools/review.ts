@@ -19,13 +19,15 @@ import { Packer } from 'docx';
 import * as v from 'valibot';
 import { today as todayIn } from '../core/dates.ts';
 import { readTable } from '../core/import/table.ts';
-import { describeIssues, type Locale } from '../core/model/messages.ts';
-import { OPINION_LABELS } from '../core/rules/explain.ts';
+import { localised, pick, type Locale } from '../core/model/i18n.ts';
+import { describeIssues } from '../core/model/messages.ts';
+import { OPINION_LABELS } from '../core/rules/labels.ts';
 import { reviewBatch, reviewRequestSchema, type ReviewRequest } from '../core/rules/review.ts';
 import { citationContext, draftFrom } from '../core/workflow/reply-draft.ts';
 import { purposeScope, replyLetter } from '../core/workflow/reply-letter.ts';
 import { letterDocument } from '../core/workflow/reply-word.ts';
 import { namesFromTable, subjectsOf, unsettledNames } from '../core/workflow/review-input.ts';
+import { clientArgs, CLIENT_OPTIONS, printLine } from './client-args.ts';
 import { openImportTarget } from './import-sheet.ts';
 import { recordViewsNow } from '../core/sync/view-log.ts';
 
@@ -35,6 +37,27 @@ const PURPOSE_ARGS = {
   commendation: 'commendation',
   reserve: 'reserve-cadre',
 } as const;
+
+const SAY = localised({
+  'zh-CN': {
+    noNames: (file: string) => `${file} 中没有姓名`,
+    unsettled: (n: number) => `以下 ${n} 个姓名需要核对，未生成回复函：`,
+    notFound: (line: number, query: string) => `  第 ${line} 行 ${query}：政治生态档案中未查到此人`,
+    sameName: (line: number, query: string, who: readonly string[]) =>
+      `  第 ${line} 行 ${query}：同名 ${who.length} 人（${who.join('；')}），请改用干部编号`,
+    request: '来函',
+    written: (file: string) => `回复函已写入 ${file}`,
+  },
+  en: {
+    noNames: (file) => `no names in ${file}`,
+    unsettled: (n) => `${n} name(s) need settling; no letter was written:`,
+    notFound: (line, query) => `  line ${line} ${query}: not in the dossiers`,
+    sameName: (line, query, who) =>
+      `  line ${line} ${query}: ${who.length} people of that name (${who.join('; ')}); use the cadre id`,
+    request: 'letter',
+    written: (file) => `letter written to ${file}`,
+  },
+});
 
 /** A mistake in the arguments (exit 2, like the other commands' usage errors). */
 export class ReviewUsageError extends Error {}
@@ -59,15 +82,11 @@ function requestFrom(
   return parsed.output as ReviewRequest;
 }
 
-export async function reviewCommand(
-  argv: string[],
-  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
-): Promise<void> {
+export async function reviewCommand(argv: string[], out: (line: string) => void = printLine): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      server: { type: 'string' },
-      token: { type: 'string' },
+      ...CLIENT_OPTIONS,
       purpose: { type: 'string' },
       year: { type: 'string' },
       'as-of': { type: 'string' },
@@ -75,20 +94,16 @@ export async function reviewCommand(
       out: { type: 'string' },
       'request-no': { type: 'string' },
       requester: { type: 'string' },
-      locale: { type: 'string' },
-      json: { type: 'boolean' },
     },
     strict: true,
   });
-  const locale: Locale = values.locale === 'en' ? 'en' : 'zh-CN';
-  const zh = locale === 'zh-CN';
-  const serverUrl = values.server ?? process.env.DOSSIER_LENS_SERVER ?? 'ws://127.0.0.1:1234';
-  const token = values.token ?? process.env.DOSSIER_LENS_TOKEN;
+  const { locale, serverUrl, token } = clientArgs(values);
+  const say = SAY(locale);
   if (!token) throw new ReviewUsageError('give --token (or set DOSSIER_LENS_TOKEN)');
   if (!values.file) throw new ReviewUsageError('give --file names.csv|names.xlsx');
   if (!values.out && !values.json) throw new ReviewUsageError('give --out reply.docx (or --json)');
   const names = namesFromTable((await readTable(new Uint8Array(readFileSync(values.file)), values.file)).rows);
-  if (names.length === 0) throw new ReviewUsageError(zh ? `${values.file} 中没有姓名` : `no names in ${values.file}`);
+  if (names.length === 0) throw new ReviewUsageError(say.noNames(values.file));
   const request = requestFrom(
     values,
     names.map((n) => n.name),
@@ -111,27 +126,18 @@ export async function reviewCommand(
       process.exitCode = 1;
       if (values.json)
         return out(JSON.stringify({ unsettled: unsettled.map((u) => ({ ...u, line: names[u.row]!.line })) }));
-      out(
-        zh
-          ? `以下 ${unsettled.length} 个姓名需要核对，未生成回复函：`
-          : `${unsettled.length} name(s) need settling; no letter was written:`,
-      );
+      out(say.unsettled(unsettled.length));
       for (const u of unsettled) {
         const line = names[u.row]!.line;
-        if (u.match === 'not-found')
+        if (u.match === 'not-found') out(say.notFound(line, u.query));
+        else
           out(
-            zh
-              ? `  第 ${line} 行 ${u.query}：政治生态档案中未查到此人`
-              : `  line ${line} ${u.query}: not in the dossiers`,
+            say.sameName(
+              line,
+              u.query,
+              u.candidates.map((c) => `${unitName(c.unitCode)} ${c.post} ${c.cadreId}`),
+            ),
           );
-        else {
-          const who = u.candidates.map((c) => `${unitName(c.unitCode)} ${c.post} ${c.cadreId}`).join(zh ? '；' : '; ');
-          out(
-            zh
-              ? `  第 ${line} 行 ${u.query}：同名 ${u.candidates.length} 人（${who}），请改用干部编号`
-              : `  line ${line} ${u.query}: ${u.candidates.length} people of that name (${who}); use the cadre id`,
-          );
-        }
       }
       return;
     }
@@ -156,7 +162,7 @@ export async function reviewCommand(
     );
     const batch = {
       id: 'cli',
-      requestNo: values['request-no'] ?? (zh ? '来函' : 'letter'),
+      requestNo: values['request-no'] ?? say.request,
       requester: values.requester ?? config.commission.addressee,
       received: todayIn(),
       purpose: request.purpose,
@@ -181,7 +187,7 @@ export async function reviewCommand(
             unit: p.unitName,
             post: p.post,
             opinion: p.opinion,
-            reasons: p.reasons.map((r) => (zh ? r.zh : r.en)),
+            reasons: p.reasons.map((r) => pick(r, locale)),
           })),
           ...(values.out ? { out: values.out } : {}),
         }),
@@ -190,10 +196,8 @@ export async function reviewCommand(
     }
     out(letter.title);
     for (const p of drafted.draft.people)
-      out(
-        `  ${p.name}（${p.unitName} ${p.post}）：${zh ? OPINION_LABELS[p.opinion].zh : OPINION_LABELS[p.opinion].en}`,
-      );
-    if (values.out) out(zh ? `回复函已写入 ${values.out}` : `letter written to ${values.out}`);
+      out(`  ${p.name}（${p.unitName} ${p.post}）：${pick(OPINION_LABELS[p.opinion], locale)}`);
+    if (values.out) out(say.written(values.out));
   } finally {
     await target.workspaceClient.close();
   }

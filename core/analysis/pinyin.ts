@@ -26,7 +26,10 @@ export function pinyinKeys(name: string): { full: string; initials: string } {
   return out;
 }
 
-/** Whether `text` (lower case, Latin letters only) spells `name` in pinyin: from the start of a syllable run, or its initials. */
+/**
+ * Whether `text` (lower case, Latin letters only) spells `name` in pinyin: from the start of a
+ * syllable run, or its initials.
+ */
 export function pinyinMatches(name: string, text: string): boolean {
   const k = pinyinKeys(name);
   return k.full.includes(text) || k.initials.startsWith(text);

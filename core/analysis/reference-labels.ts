@@ -1,5 +1,4 @@
-import { formatDate } from '../rules/explain.ts';
-import type { Locale } from '../model/messages.ts';
+import { formatDate, pick, type Label, type Locale } from '../model/i18n.ts';
 import type { Clue, DotRecord, Flag } from '../model/schemas.ts';
 import type { Reason } from '../rules/reasons.ts';
 
@@ -31,18 +30,26 @@ export function lookupOf(data: {
 
 const short = (s: string, n = 24) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** What stands in for a reference whose entity is missing or invalid. */
+const UNREADABLE = {
+  record: { zh: '（记录不可读）', en: '(unreadable record)' },
+  clue: { zh: '（线索不可读）', en: '(unreadable clue)' },
+  flag: { zh: '（事项不可读）', en: '(unreadable item)' },
+} as const satisfies Record<string, Label>;
+
 export function recordLabel(r: DotRecord | undefined, locale: Locale): string {
-  if (!r) return locale === 'zh-CN' ? '（记录不可读）' : '(unreadable record)';
+  if (!r) return pick(UNREADABLE.record, locale);
   return r.docNumber ?? formatDate(r.decisionDate, locale);
 }
 
+/** A clue by what it reports; the quotation marks are the same in both locales. */
 export function clueLabel(c: Clue | undefined, locale: Locale): string {
-  if (!c) return locale === 'zh-CN' ? '（线索不可读）' : '(unreadable clue)';
-  return locale === 'zh-CN' ? `“${short(c.summary)}”` : `“${short(c.summary)}”`;
+  if (!c) return pick(UNREADABLE.clue, locale);
+  return `“${short(c.summary)}”`;
 }
 
 export function flagLabel(f: Flag | undefined, locale: Locale): string {
-  if (!f) return locale === 'zh-CN' ? '（事项不可读）' : '(unreadable item)';
+  if (!f) return pick(UNREADABLE.flag, locale);
   return short(f.summary);
 }
 

@@ -1,7 +1,8 @@
 import type * as v from 'valibot';
 import * as Y from 'yjs';
 import type { IsoDate } from '../dates.ts';
-import { messageFor, fieldLabel, type Locale } from '../model/messages.ts';
+import { labelled } from '../model/i18n.ts';
+import { fieldLabel, messageFor, type Locale } from '../model/messages.ts';
 import { isAfterToday } from '../model/schemas.ts';
 import { canonicalCheck } from './canonical.ts';
 import { writerOf, writersOfArray } from './writers.ts';
@@ -9,6 +10,8 @@ import {
   decodeEntity,
   encodeEntity,
   fieldError,
+  keyedError,
+  refusal,
   isPlainObject,
   sameJson,
   stripUndefined,
@@ -207,29 +210,19 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
       ok: false,
       id: entry.id,
       raw,
-      errors: late.map((f) =>
-        fieldError(
-          f,
-          'date.future',
-          `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('date.future', ctx.locale)}`,
-        ),
-      ),
+      errors: late.map((f) => keyedError(f, 'date.future', ctx.locale)),
     };
   }
 
   function idMismatch() {
-    return fieldError(
-      def.idField,
-      'id.mismatch',
-      `${fieldLabel(def.idField, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('id.mismatch', ctx.locale)}`,
-    );
+    return keyedError(def.idField, 'id.mismatch', ctx.locale);
   }
 
   function notFound(id: string) {
     return fieldError(
       def.idField,
       'entity.notFound',
-      `${fieldLabel(def.idField, ctx.locale)} ${id}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('entity.notFound', ctx.locale)}`,
+      labelled(`${fieldLabel(def.idField, ctx.locale)} ${id}`, messageFor('entity.notFound', ctx.locale), ctx.locale),
     );
   }
 
@@ -239,16 +232,7 @@ export function collection<T>(doc: Y.Doc, def: CollectionDef<any>, ctx: DocConte
     if (!map.has(id)) return { ok: false, errors: [notFound(id)] };
     for (const f of Object.keys(changes)) {
       if (!fieldSet.has(f) || f === def.idField) {
-        return {
-          ok: false,
-          errors: [
-            fieldError(
-              f,
-              'field.notEditable',
-              `${fieldLabel(f, ctx.locale)}${ctx.locale === 'zh-CN' ? '：' : ': '}${messageFor('field.notEditable', ctx.locale)}`,
-            ),
-          ],
-        };
+        return refusal(f, 'field.notEditable', ctx.locale);
       }
     }
     const current = correctionsOf(id);

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { describeIssues, fieldLabel, messageFor, type FieldError, type Locale } from '../model/messages.ts';
+import { describeIssues, fieldMessage, type FieldError, type Locale } from '../model/messages.ts';
 
 /**
  * What a read returns. Anything in a shared document may have been written by a buggy or hostile
@@ -66,13 +66,14 @@ export function fieldError(field: string, key: string, message: string): FieldEr
   return { path: field, field, key, message };
 }
 
-/** A write refused for one field, in the user's language: "承办部门：交办须写明承办部门". */
+/** A keyed error about one field, in the user's language: "承办部门：交办须写明承办部门". */
+export function keyedError(field: string, key: string, locale: Locale): FieldError {
+  return fieldError(field, key, fieldMessage(field, key, locale));
+}
+
+/** A write refused for one field (see `keyedError`). */
 export function refusal(field: string, key: string, locale: Locale): { ok: false; errors: FieldError[] } {
-  const sep = locale === 'zh-CN' ? '：' : ': ';
-  return {
-    ok: false,
-    errors: [fieldError(field, key, `${fieldLabel(field, locale)}${sep}${messageFor(key, locale)}`)],
-  };
+  return { ok: false, errors: [keyedError(field, key, locale)] };
 }
 
 /** Drops `undefined` members so stored objects compare and encode the same way everywhere. */

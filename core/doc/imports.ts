@@ -1,12 +1,12 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { describeIssues, fieldLabel, messageFor, type FieldError } from '../model/messages.ts';
+import { describeIssues, type FieldError } from '../model/messages.ts';
 import { idSchema } from '../model/schemas.ts';
 import type { DocContext } from './collection.ts';
 import {
   decodeEntity,
   encodeEntity,
-  fieldError,
+  keyedError,
   isPlainObject,
   sameJson,
   stripUndefined,
@@ -103,14 +103,13 @@ function sameAsStored(name: UnitCollectionName, row: unknown, stored: unknown): 
 
 export function importLog(doc: Y.Doc, dossiers: UnitDossiers, ctx: DocContext): ImportLog {
   const map = doc.getMap<unknown>(IMPORTS);
-  const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
   const importError = (key: string): ImportResult => ({
     ok: false,
     rejected: [
       {
         collection: 'import',
         index: -1,
-        errors: [fieldError('id', key, `${fieldLabel('id', ctx.locale)}${sep}${messageFor(key, ctx.locale)}`)],
+        errors: [keyedError('id', key, ctx.locale)],
       },
     ],
   });

@@ -2,8 +2,7 @@ import type * as Y from 'yjs';
 import { annotationSchema, type Annotation, type Subject } from '../model/schemas.ts';
 import { collection, type Collection } from './collection.ts';
 import { docContext, type AccessorOptions } from './context.ts';
-import { fieldError, type Entry, type WriteResult } from './entry.ts';
-import { fieldLabel, messageFor } from '../model/messages.ts';
+import { refusal, type Entry, type WriteResult } from './entry.ts';
 import { META } from './migrations.ts';
 
 /**
@@ -46,17 +45,7 @@ export function notes(doc: Y.Doc, opts: AccessorOptions = {}): Notes {
     reply(parentId, reply) {
       const parent = annotations.get(parentId);
       if (!parent?.ok) {
-        const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
-        return {
-          ok: false,
-          errors: [
-            fieldError(
-              'replyTo',
-              'entity.notFound',
-              `${fieldLabel('replyTo', ctx.locale)}${sep}${messageFor('entity.notFound', ctx.locale)}`,
-            ),
-          ],
-        };
+        return refusal('replyTo', 'entity.notFound', ctx.locale);
       }
       // Replies attach to the thread's root so threads stay one level deep, as in the side panel.
       const rootId = parent.value.replyTo ?? parent.value.id;

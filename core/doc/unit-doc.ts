@@ -10,12 +10,12 @@ import {
   type Subject,
   type Unit,
 } from '../model/schemas.ts';
-import { describeIssues, fieldLabel, messageFor } from '../model/messages.ts';
+import { describeIssues } from '../model/messages.ts';
 import type { FlagStatus } from '../model/vocabulary.ts';
 import { collection, type Collection } from './collection.ts';
 import { UNIT_COLLECTIONS, type UnitCollectionName } from './unit-collections.ts';
 import { docContext, type AccessorOptions } from './context.ts';
-import { fieldError, type Entry, type WriteResult } from './entry.ts';
+import { refusal, type Entry, type WriteResult } from './entry.ts';
 import { importLog, type ImportLog } from './imports.ts';
 import { META } from './migrations.ts';
 import type { CardEvent, ClueStep } from '../model/workflow-schemas.ts';
@@ -100,17 +100,7 @@ export function unitDossiers(doc: Y.Doc, opts: AccessorOptions = {}): UnitDossie
           const from = current.value.status;
           if (from === status) return { ok: true, changed: false };
           if (!FLAG_TRANSITIONS[from].includes(status)) {
-            const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
-            return {
-              ok: false,
-              errors: [
-                fieldError(
-                  'status',
-                  'flag.transition',
-                  `${fieldLabel('status', ctx.locale)}${sep}${messageFor('flag.transition', ctx.locale)}`,
-                ),
-              ],
-            };
+            return refusal('status', 'flag.transition', ctx.locale);
           }
         }
         // An invalid or missing flag falls through to editFields, which reports why.

@@ -16,7 +16,8 @@ import {
   type Unit,
 } from '../model/schemas.ts';
 import { FIELDS, type ImportKind } from './fields.ts';
-import { STAGE_LABELS } from '../rules/explain.ts';
+import { importMessage } from './messages.ts';
+import { STAGE_LABELS } from '../rules/labels.ts';
 
 /**
  * Export of a dossier or of a unit's dossiers. JSON is the faithful form: every entity as the
@@ -60,7 +61,7 @@ export function parseExportJson(
           path: '',
           field: '',
           key: 'json',
-          message: locale === 'zh-CN' ? '不是有效的 JSON 文件' : 'not a valid JSON file',
+          message: importMessage('json', locale),
         },
       ],
     };

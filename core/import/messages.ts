@@ -1,10 +1,11 @@
-import { messageFor, type Locale } from '../model/messages.ts';
+import { inBoth, labelled, localised, pick, type Label, type Locale } from '../model/i18n.ts';
+import { messageFor } from '../model/messages.ts';
 
 /**
  * Messages the import adds to the model's (core/model/messages.ts): problems that only exist
  * between rows and files, such as an unknown cadre id or a column that is missing.
  */
-const IMPORT_MESSAGES: Record<string, { zh: string; en: string }> = {
+const IMPORT_MESSAGES: Record<string, Label> = {
   'import.missingColumn': { zh: '文件中没有这一列（必填）', en: 'this required column is not in the file' },
   'import.unknownCadre': {
     zh: '干部编号不在花名册中（请先导入花名册）',
@@ -31,12 +32,16 @@ const IMPORT_MESSAGES: Record<string, { zh: string; en: string }> = {
   },
   'import.cadreOutsideAccess': {
     zh: '不在本令牌可访问单位的花名册中（可能属于权限范围外的单位，或尚未导入花名册）',
-    en: 'is not on the roster of any unit this token can access (the cadre may be in a unit outside its access, or not on the roster yet)',
+    en:
+      'is not on the roster of any unit this token can access ' +
+      '(the cadre may be in a unit outside its access, or not on the roster yet)',
   },
   'import.directoryReadOnly': {
     zh: '本令牌无权修改单位名录（需要 workspace 的 admin 权限）',
     en: 'this token may not change the unit directory (that needs admin on workspace)',
   },
+  // A backup file (export.ts) that is not JSON at all.
+  json: { zh: '不是有效的 JSON 文件', en: 'not a valid JSON file' },
 };
 
 /** Problems that say the row is outside the token's access, not that it is wrong: see `outsideAccessLines`. */
@@ -46,27 +51,24 @@ export const ACCESS_KEYS: ReadonlySet<string> = new Set([
   'import.directoryReadOnly',
 ]);
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+/** A report's text in both locales, as an import preview keeps it. */
+export type Bilingual = Label;
 
 export function importMessage(key: string, locale: Locale): string {
   const m = IMPORT_MESSAGES[key];
-  if (m) return locale === 'zh-CN' ? m.zh : m.en;
-  return messageFor(key, locale);
+  return m ? pick(m, locale) : messageFor(key, locale);
 }
+
+const READ_AS = localised({
+  'zh-CN': { readAs: (raw: string, as: string) => `“${raw}”读作“${as}”` },
+  en: { readAs: (raw, as) => `“${raw}” read as “${as}”` },
+});
 
 /** A note that a cell was understood through one of the accepted spellings: "“赌博”读作“组织或参与赌博”". */
 export function readAsMessage(fieldLabel: Bilingual, raw: string, readAs: Bilingual): Bilingual {
-  return {
-    zh: `${fieldLabel.zh}：“${raw}”读作“${readAs.zh}”`,
-    en: `${fieldLabel.en}: “${raw}” read as “${readAs.en}”`,
-  };
+  return inBoth((l) => labelled(pick(fieldLabel, l), READ_AS(l).readAs(raw, pick(readAs, l)), l));
 }
 
 export function bilingual(key: string, fieldLabel?: Bilingual): Bilingual {
-  const zh = importMessage(key, 'zh-CN');
-  const en = importMessage(key, 'en');
-  return fieldLabel ? { zh: `${fieldLabel.zh}：${zh}`, en: `${fieldLabel.en}: ${en}` } : { zh, en };
+  return inBoth((l) => (fieldLabel ? labelled(pick(fieldLabel, l), importMessage(key, l), l) : importMessage(key, l)));
 }

@@ -147,7 +147,9 @@ export function prepareImport(table: Table, opts: PrepareOptions): ImportPreview
   if (!kind) {
     throw new ImportLayoutError({
       zh: '无法识别表头：请确认第一行（或标题下的一行）是列名，并选择导入类型',
-      en: 'Could not recognise the header row: check that the column names are in the first rows, and choose the import type',
+      en:
+        'Could not recognise the header row: check that the column names are in the first rows, ' +
+        'and choose the import type',
     });
   }
   const headerRow = table.rows[headerIndex];

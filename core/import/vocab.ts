@@ -1,7 +1,7 @@
 import type { ImportAliases, WorkspaceConfig } from '../model/config.ts';
 import { resolveKind } from '../model/config.ts';
 import { CLUE_STAGES, type ClueStage, type FlagStatus } from '../model/vocabulary.ts';
-import { STAGE_LABELS } from '../rules/explain.ts';
+import { STAGE_LABELS } from '../rules/labels.ts';
 import type { Bilingual } from './messages.ts';
 
 /**

@@ -1,4 +1,5 @@
 import type * as v from 'valibot';
+import { labelled, pick, type Label, type Locale } from './i18n.ts';
 
 /**
  * Validation messages in both locales. Schemas carry keys; this turns a valibot issue into a
@@ -6,9 +7,9 @@ import type * as v from 'valibot';
  * "决定日期：日期不能晚于今天" / "Decision date: the date is in the future".
  */
 
-export type Locale = 'zh-CN' | 'en';
+export type { Locale } from './i18n.ts';
 
-export const FIELD_LABELS: Record<string, { zh: string; en: string }> = {
+export const FIELD_LABELS: Record<string, Label> = {
   id: { zh: '编号', en: 'ID' },
   code: { zh: '单位代码', en: 'Unit code' },
   name: { zh: '姓名/名称', en: 'Name' },
@@ -86,7 +87,7 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string }> = {
   replyNumber: { zh: '发文字号格式', en: 'Reply-number pattern' },
 };
 
-const MESSAGES: Record<string, { zh: string; en: string }> = {
+const MESSAGES: Record<string, Label> = {
   required: { zh: '不能为空', en: 'is required' },
   'type.string': { zh: '应为文本', en: 'must be text' },
   'id.format': { zh: '只能包含字母、数字和 - _ . :', en: 'may contain only letters, digits and - _ . :' },
@@ -192,14 +193,17 @@ function pathOf(issue: v.BaseIssue<unknown>): (string | number)[] {
 
 export function fieldLabel(field: string, locale: Locale): string {
   const l = FIELD_LABELS[field];
-  if (!l) return field;
-  return locale === 'zh-CN' ? l.zh : l.en;
+  return l ? pick(l, locale) : field;
 }
 
 export function messageFor(key: string, locale: Locale): string {
   const m = MESSAGES[key];
-  if (!m) return key;
-  return locale === 'zh-CN' ? m.zh : m.en;
+  return m ? pick(m, locale) : key;
+}
+
+/** A keyed message about a field, the way every error names it: "承办部门：交办须写明承办部门". */
+export function fieldMessage(field: string, key: string, locale: Locale): string {
+  return labelled(fieldLabel(field, locale), messageFor(key, locale), locale);
 }
 
 /** Turns issues into one error per field, in the user's language. */
@@ -210,13 +214,11 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[], locale: 
     // valibot's own messages (e.g. "Invalid type: Expected string") are English; anything we did
     // not key is reported as a type error so the user never reads a library's wording.
     const key = MESSAGES[issue.message] ? issue.message : issue.kind === 'schema' ? 'type.string' : issue.message;
-    const label = field ? fieldLabel(field, locale) : '';
-    const msg = messageFor(key, locale);
     return {
       path: path.join('.'),
       field,
       key,
-      message: label ? (locale === 'zh-CN' ? `${label}：${msg}` : `${label}: ${msg}`) : msg,
+      message: field ? fieldMessage(field, key, locale) : messageFor(key, locale),
     };
   });
 }

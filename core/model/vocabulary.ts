@@ -1,3 +1,5 @@
+import type { Label } from './i18n.ts';
+
 /**
  * The default vocabularies: dot colours, record kinds per colour, negative-list items, report
  * channels, clue stages. These are data, not code: a workspace may edit them (see config.ts), and
@@ -10,10 +12,7 @@
 export const COLOURS = ['red', 'blue', 'yellow', 'black'] as const;
 export type Colour = (typeof COLOURS)[number];
 
-export interface Label {
-  zh: string;
-  en: string;
-}
+export type { Label };
 
 export interface KindDef {
   id: string;

@@ -14,8 +14,14 @@ import { dateSchema, fieldCheck, idSchema, quarterSchema } from './schemas.ts';
  * 监察建议书 was issued), which is domain data the officer enters.
  */
 
-const text = v.pipe(v.string('type.string'), v.trim(), v.minLength(1, 'required'), v.maxLength(4000, 'text.length'));
-const optText = v.optional(v.pipe(v.string('type.string'), v.trim(), v.maxLength(4000, 'text.length')));
+/** A step's free text (a note, a comment, a name), trimmed: required, or optional. */
+export const text = v.pipe(
+  v.string('type.string'),
+  v.trim(),
+  v.minLength(1, 'required'),
+  v.maxLength(4000, 'text.length'),
+);
+export const optText = v.optional(v.pipe(v.string('type.string'), v.trim(), v.maxLength(4000, 'text.length')));
 /**
  * How many steps of the same thing the writer knew of: orders steps entered on the same day (two
  * written offline at once share a number and fall back to their ids, the same on every peer).

@@ -7,6 +7,7 @@ export * from './warnings.ts';
 export * from './grade.ts';
 export * from './review.ts';
 export * from './review-units.ts';
+export * from './labels.ts';
 export * from './explain.ts';
 export * from './summarise.ts';
 export * from './aggregates.ts';

@@ -1,4 +1,4 @@
-import type { Label } from '../model/vocabulary.ts';
+import { pick, type Label, type Locale } from '../model/i18n.ts';
 
 /**
  * Every rule the engine applies names where it comes from, so an officer reading an opinion can
@@ -79,7 +79,6 @@ export const SOURCES = {
 
 export type SourceId = keyof typeof SOURCES;
 
-export function citation(id: SourceId, locale: 'zh-CN' | 'en'): string {
-  const s = SOURCES[id];
-  return locale === 'zh-CN' ? s.zh : s.en;
+export function citation(id: SourceId, locale: Locale): string {
+  return pick(SOURCES[id], locale);
 }

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../dates.ts';
 import type { Clue, DotRecord } from '../model/schemas.ts';
 import type { ClueStage, Label } from '../model/vocabulary.ts';
-import { STAGE_LABELS } from '../rules/explain.ts';
+import { STAGE_LABELS } from '../rules/labels.ts';
 import type { ClueStep, HandlerKind } from '../model/workflow-schemas.ts';
 
 /**

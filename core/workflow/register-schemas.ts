@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { dateSchema, fieldCheck, idSchema } from '../model/schemas.ts';
-import { seqSchema } from '../model/workflow-schemas.ts';
+import { optText, seqSchema, text } from '../model/workflow-schemas.ts';
 import { PURPOSES, OPINIONS } from '../rules/review.ts';
 import type { ReviewPurpose } from '../rules/reasons.ts';
 
@@ -13,8 +13,6 @@ import type { ReviewPurpose } from '../rules/reasons.ts';
  * same next year, whatever the dossiers say by then.
  */
 
-const text = v.pipe(v.string('type.string'), v.trim(), v.minLength(1, 'required'), v.maxLength(4000, 'text.length'));
-const optText = v.optional(v.pipe(v.string('type.string'), v.trim(), v.maxLength(4000, 'text.length')));
 const label = v.object({ zh: v.string('type.string'), en: v.string('type.string') });
 const purposeSchema = v.picklist(Object.keys(PURPOSES) as ReviewPurpose[], 'review.purpose');
 const opinionSchema = v.picklist(OPINIONS, 'review.opinion');

@@ -1,6 +1,6 @@
 import type { Clue, DotRecord } from '../model/schemas.ts';
-import type { Label } from '../model/vocabulary.ts';
-import type { Vocabulary } from '../rules/explain.ts';
+import { inBoth, labelled, pick, type Label } from '../model/i18n.ts';
+import type { Vocabulary } from '../rules/labels.ts';
 import type { SubjectData } from '../rules/reasons.ts';
 import type { Opinion, ReviewedPerson, ReviewResult } from '../rules/review.ts';
 import { citeBoth, type CitationContext } from './citations.ts';
@@ -29,6 +29,9 @@ export interface Override {
   reason: string;
 }
 
+/** How an officer's override is introduced: "经研究：…". */
+const CONSIDERED: Label = { zh: '经研究', en: 'On consideration' };
+
 /** The reasons a reply gives for one person: none for a plain "no objection". */
 export function reasonLines(
   person: Extract<ReviewedPerson, { match: 'found' }>,
@@ -38,9 +41,7 @@ export function reasonLines(
   const opinion = override?.opinion ?? person.opinion;
   const facts = person.reasons.filter((r) => r.code !== 'clear').map((r) => citeBoth(r, ctx));
   const lines = opinion === 'no-objection' && !override ? [] : facts;
-  return override
-    ? [...lines, { zh: `经研究：${override.reason}`, en: `On consideration: ${override.reason}` }]
-    : lines;
+  return override ? [...lines, inBoth((locale) => labelled(pick(CONSIDERED, locale), override.reason, locale))] : lines;
 }
 
 export type DraftOutcome =

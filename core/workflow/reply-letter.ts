@@ -1,7 +1,7 @@
-import type { Locale } from '../model/messages.ts';
+import { formatDate } from '../model/i18n.ts';
 import type { Commission } from '../model/workflow-config.ts';
-import { formatDate, OPINION_LABELS, opinionText, PURPOSE_LABELS } from '../rules/explain.ts';
-import type { ReviewPurpose } from '../rules/reasons.ts';
+import { opinionText } from '../rules/explain.ts';
+import { OPINION_LABELS, purposeScope } from '../rules/labels.ts';
 import type { Opinion } from '../rules/review.ts';
 import { replyNumber } from './approval.ts';
 import type { Draft, DraftPerson, ReviewBatch } from './register-schemas.ts';
@@ -56,13 +56,8 @@ export function chineseNumber(n: number): string {
   return `${tens === 1 ? '' : CN_DIGITS[tens]}十${ones ? CN_DIGITS[ones] : ''}`;
 }
 
-/** "2018年度考核" / "the annual appraisal for 2018": the purpose with the year asked about, if any. */
-export function purposeScope(purpose: ReviewPurpose, year: number | undefined, locale: Locale): string {
-  const zh = locale === 'zh-CN';
-  const label = zh ? PURPOSE_LABELS[purpose].zh : PURPOSE_LABELS[purpose].en;
-  if (year === undefined) return label;
-  return zh ? `${year}年度${label.replace(/^年度/, '')}` : `${label} for ${year}`;
-}
+// The review page and the CLI name a request's purpose as the letter does.
+export { purposeScope };
 
 const GROUPS: { opinion: Opinion; zh: string }[] = [
   { opinion: 'objection', zh: '有不同意见的' },
@@ -119,7 +114,9 @@ export function replyLetter(input: LetterInput): ReplyLetter {
     replyNo: input.replyNo ?? replyNumber(commission.replyNumber, Number(input.date.slice(0, 4)), undefined),
     title: `关于${first}${counted}同志党风廉政情况的意见回复`,
     addressee: `${batch.requester}：`,
-    opening: `你单位${batch.requestNo}收悉。根据${scope}工作需要，经查阅我委政治生态档案（截至${formatDate(batch.asOf, zh)}），现将${first}${counted}同志党风廉政情况回复如下：`,
+    opening:
+      `你单位${batch.requestNo}收悉。根据${scope}工作需要，经查阅我委政治生态档案（截至${formatDate(batch.asOf, zh)}），` +
+      `现将${first}${counted}同志党风廉政情况回复如下：`,
     sections,
     ...(draft.unknown.length
       ? { unknown: `另，来函所列${draft.unknown.join('、')}，我委政治生态档案中未查到，请核对后另行函询。` }
