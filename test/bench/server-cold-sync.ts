@@ -16,7 +16,7 @@
  * and the server's CPU time (user + system) over each phase, with the load average beside it.
  * `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'` is passed to the server's node (profiles).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,18 +24,9 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  encodeOpen,
-  envelope,
-  envelopePrefix,
-  MULTIPLEX_SUBPROTOCOL,
-  readEnvelope,
-} from '../../core/sync/multiplex-wire.ts';
-import { initUnitDoc } from '../../core/doc/unit-doc.ts';
-import { workspaceDoc } from '../../core/doc/workspace-doc.ts';
-import { encodeSyncStep1, encodeSyncStep2 } from '../../sync-server/protocol.ts';
-import { cpuMicros, stopChild, waitForLine } from './bench-clients.ts';
-import { oursPerUnitDocs, population } from './layout-data.ts';
+import { connectMultiplexed, cpuMicros, frameUpdate, stopChild } from './support/protocol-clients.ts';
+import { seedLargeCity } from './support/seed-store.ts';
+import { envWords, spawnOurServer } from './support/servers.ts';
 
 const arg = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -53,29 +44,10 @@ type AdminModule = typeof import('../../sync-server/admin.ts');
 /** The store as sync-transport.ts writes it, with `root`'s own storage module (its schema). */
 async function seed(dir: string): Promise<string[]> {
   const { openSqliteStorage } = (await import(join(root, 'sync-server/storage/sqlite.ts'))) as StorageModule;
-  const people = population(10_000);
-  const docs = oursPerUnitDocs(people);
-  const codes = [...new Set(people.cadres.map((c) => c.unitCode))];
-  const workspace = new Y.Doc();
-  const directory = workspaceDoc(workspace);
-  for (const code of codes) directory.units.put({ code, name: `单位${code}`, aliases: [], kind: 'government' });
   const storage = openSqliteStorage(dir);
-  const entry = (doc: string, ydoc: Y.Doc) => ({
-    doc,
-    data: Y.encodeStateAsUpdate(ydoc),
-    user: 'bench',
-    name: 'bench',
-    time: Date.now(),
-    hash: '',
-    clientIds: [],
-    newBindings: [],
-  });
-  await storage.commitUpdates([
-    entry('workspace', workspace),
-    ...docs.map((ydoc, i) => (initUnitDoc(ydoc, codes[i]!), entry(`unit:${codes[i]}`, ydoc))),
-  ]);
+  const { docs } = await seedLargeCity(storage);
   await storage.close();
-  return ['workspace', ...codes.map((code) => `unit:${code}`)];
+  return docs;
 }
 
 interface Server {
@@ -92,27 +64,11 @@ async function startServer(dataDir: string): Promise<Server> {
     ? ['--max-connections-per-user', '100000']
     : [];
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      'tsx',
-      'sync-server/main.ts',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-      ...caps,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = (await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u))[1]!;
+  const { child, url } = await spawnOurServer(dataDir, {
+    root,
+    node: [...envWords('BENCH_NODE_ARGS'), '--import', 'tsx'],
+    args: caps,
+  });
   const token = issueToken(dataDir, {
     user: 'officer',
     name: 'bench',
@@ -138,46 +94,17 @@ async function stockClient(server: Server, docs: string[]): Promise<() => void> 
 
 /** One multiplexed socket carrying every document; resolves once each has its step 2 applied. */
 function muxClient(server: Server, docs: string[]): Promise<() => void> {
-  const ws = new WebSocket(`${server.url}/${docs[0]}?token=${server.token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], {
-    perMessageDeflate: false,
-  });
-  ws.binaryType = 'nodebuffer';
   const ydocs = new Map(docs.map((doc) => [doc, new Y.Doc()]));
   const waiting = new Set(docs);
-  const nothing = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()));
   return new Promise((done, fail) => {
-    ws.on('message', (data: Buffer) => {
-      const { doc, prefixLength } = readEnvelope(data);
-      const frame = data.subarray(prefixLength);
-      if (frame[0] !== 0) return;
-      if (frame[1] === 0) ws.send(envelope(envelopePrefix(doc), nothing));
-      if (frame[1] === 1) {
-        // message type, sync type, then the update as a var-length byte array: let Yjs read it.
-        Y.applyUpdate(ydocs.get(doc)!, readUpdate(frame));
-        waiting.delete(doc);
-        if (waiting.size === 0) done(() => ws.close());
-      }
+    const opening = connectMultiplexed({ url: server.url, query: `?token=${server.token}` }, docs, (frame, doc) => {
+      if (frame[0] !== 0 || frame[1] !== 1) return;
+      Y.applyUpdate(ydocs.get(doc)!, frameUpdate(frame)!);
+      waiting.delete(doc);
+      if (waiting.size === 0) void opening.then((ws) => done(() => ws.close()));
     });
-    ws.once('open', () => {
-      const step1 = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
-      for (const doc of docs) {
-        ws.send(encodeOpen(envelopePrefix(doc)));
-        ws.send(envelope(envelopePrefix(doc), step1));
-      }
-    });
-    ws.once('error', fail);
+    opening.catch(fail);
   });
-}
-
-function readUpdate(frame: Buffer): Uint8Array {
-  let offset = 2;
-  let length = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = frame[offset++]!;
-    length += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) break;
-  }
-  return frame.subarray(offset, offset + length);
 }
 
 interface Phase {

@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MULTIPLEX_SUBPROTOCOL, encodeOpen, envelope, envelopePrefix } from '../../core/sync/multiplex-wire.ts';
-import { encodeSyncStep1, encodeUpdate } from '../../sync-server/protocol.ts';
+import { encodeSyncStep1 } from '../../sync-server/protocol.ts';
+import { smallDocUpdate } from './support/idle-documents.ts';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -41,11 +42,6 @@ const collect = () => {
 };
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-const small = (i: number) => {
-  const doc = new Y.Doc();
-  doc.getMap('cadres').set(`c${i}`, { name: '张三', unit: 'A01', grade: 'good' });
-  return encodeUpdate(Y.encodeStateAsUpdate(doc));
-};
 const step1 = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
 
 async function open(url: string, protocols: string[] = []): Promise<WebSocket> {
@@ -76,7 +72,7 @@ async function measure(mode: Mode): Promise<number> {
       for (let i = 0; i < DOCUMENTS; i++) {
         const ws = await open(`${server.url}/unit:idle${i}?token=${token}`);
         ws.send(step1);
-        ws.send(small(i));
+        ws.send(smallDocUpdate(i));
         sockets.push(ws);
       }
     } else {
@@ -87,7 +83,7 @@ async function measure(mode: Mode): Promise<number> {
           const prefix = envelopePrefix(`unit:idle${i}`);
           ws.send(encodeOpen(prefix));
           ws.send(envelope(prefix, step1));
-          ws.send(envelope(prefix, small(i)));
+          ws.send(envelope(prefix, smallDocUpdate(i)));
         }
         sockets.push(ws);
       }
