@@ -17,11 +17,11 @@ import { build } from 'esbuild'; // vite's own bundler, already installed with i
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import * as Y from 'yjs';
 import { unitDossiers } from '../../core/doc/unit-doc.ts';
 import { defaultConfig } from '../../core/model/config.ts';
 import { summariseUnitDoc } from '../../core/sync/summaries.ts';
+import { launchChromium } from './support/chromium.ts';
 import { naiveDoc, oursDoc, oursPerUnitDocs, population, RECORDS_PER_CADRE } from './layout-data.ts';
 
 function timeLoadAll(updates: Uint8Array[], runs: number): number {
@@ -169,10 +169,7 @@ async function chromiumRun(): Promise<void> {
         .end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     if (process.env.BENCH_DEBUG) {

@@ -16,7 +16,9 @@
  *   npx tsx test/bench/overlay-insert.ts
  *   ROWS=250,500,1000 STYLES=inline npx tsx test/bench/overlay-insert.ts
  */
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { QUIET, launchChromium } from './support/chromium.ts';
+import { plainRoster } from './support/roster-page.ts';
 
 type Style = 'inline' | 'strict' | 'absolute' | 'layer';
 const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) ?? [
@@ -27,18 +29,6 @@ const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) 
 ];
 /** Table sizes; `ROWS=250,500 npx tsx test/bench/overlay-insert.ts` for the inline threshold. */
 const ROWS = process.env.ROWS?.split(',').map(Number) ?? [1000, 10000];
-
-function rosterHtml(rows: number): string {
-  const body: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    body.push(
-      `<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`,
-    );
-  }
-  return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>roster</title>
-<style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head>
-<body><h3>干部名册</h3><table id="t"><tbody>${body.join('')}</tbody></table></body></html>`;
-}
 
 interface Out {
   layerInsertMs: number | null;
@@ -138,16 +128,7 @@ async function measure(page: Page, style: Style): Promise<Out> {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launchChromium(QUIET);
   const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' / ');
   const lines = [
     '| rows | host | 1 host (ms) | 100 hosts (ms) | 500 hosts (ms) | commits of 100: longest (ms) | of which > 50 ms | long tasks (longest, ms) |',
@@ -156,7 +137,7 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     for (const rows of ROWS) {
-      const html = rosterHtml(rows);
+      const html = plainRoster(rows);
       for (const style of STYLES) {
         await page.setContent(html);
         const o = await measure(page, style);
