@@ -286,17 +286,45 @@ async function main() {
   const lines: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    lines.push(
-      '| page | variant | badges | of which layered | all badges (ms) | first-view badges (ms) | our script (ms) | of which index build | longest slice (ms) | longest task, incl. layout (ms) | tasks > 50 ms | main-thread total (ms) | JS heap added (kB) | DOM nodes added |',
-    );
+    const head = [
+      'page',
+      'variant',
+      'badges',
+      'of which layered',
+      'all badges (ms)',
+      'first-view badges (ms)',
+      'our script (ms)',
+      'of which index build',
+      'longest slice (ms)',
+      'longest task, incl. layout (ms)',
+      'tasks > 50 ms',
+      'main-thread total (ms)',
+      'JS heap added (kB)',
+      'DOM nodes added',
+    ];
+    lines.push(`| ${head.join(' | ')} |`);
     lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const [name, p] of pages) {
       for (const variant of ['bare', 'naive', 'overlay'] as const) {
         const res = await runVariant(page, `http://127.0.0.1:${port}/${name}`, variant, bundle, index, p.knownRows);
         const f = (x: number | null) => (x === null ? '—' : x.toFixed(0));
-        lines.push(
-          `| ${name} | ${variant} | ${res.badges < 0 ? 0 : res.badges} | ${res.layered} | ${f(res.allMs)} | ${f(res.inViewMs)} | ${f(res.scriptMs)} | ${f(res.buildMs)} | ${f(res.maxSliceMs)}${res.maxSlicePhase ? ` (${res.maxSlicePhase})` : ''} | ${f(res.longestTaskMs)} | ${res.longTasks} | ${f(res.taskMs)} | ${f(res.heapKb)} | ${res.nodes} |`,
-        );
+        const cells = [
+          name,
+          variant,
+          res.badges < 0 ? 0 : res.badges,
+          res.layered,
+          f(res.allMs),
+          f(res.inViewMs),
+          f(res.scriptMs),
+          f(res.buildMs),
+          `${f(res.maxSliceMs)}${res.maxSlicePhase ? ` (${res.maxSlicePhase})` : ''}`,
+          f(res.longestTaskMs),
+          res.longTasks,
+          f(res.taskMs),
+          f(res.heapKb),
+          res.nodes,
+        ];
+        lines.push(`| ${cells.join(' | ')} |`);
         console.error(lines.at(-1));
       }
     }

@@ -173,26 +173,27 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const r = await run(template, docs);
       results.push(r);
+      const phase = (p: Phase) => `${p.ms.toFixed(0)} (${p.cpuMs.toFixed(0)})`;
       console.log(
-        `run ${i + 1}: start ${r.start.toFixed(0)} ms; stock cold ${r.cold.ms.toFixed(0)} ms (server CPU ${r.cold.cpuMs.toFixed(0)}), warm ${r.warm.ms.toFixed(0)} (${r.warm.cpuMs.toFixed(0)}); ` +
-          `mux cold ${r.muxCold.ms.toFixed(0)} (${r.muxCold.cpuMs.toFixed(0)}), warm ${r.muxWarm.ms.toFixed(0)} (${r.muxWarm.cpuMs.toFixed(0)}); load ${r.load.toFixed(1)}`,
+        `run ${i + 1}: start ${r.start.toFixed(0)} ms; ` +
+          `stock cold ${r.cold.ms.toFixed(0)} ms (server CPU ${r.cold.cpuMs.toFixed(0)}), warm ${phase(r.warm)}; ` +
+          `mux cold ${phase(r.muxCold)}, warm ${phase(r.muxWarm)}; load ${r.load.toFixed(1)}`,
       );
     }
     console.log('median (range), ms:');
-    console.log(`  server start          ${summary(results.map((r) => r.start))}`);
-    console.log(
-      `  stock cold            ${summary(results.map((r) => r.cold.ms))}   server CPU ${summary(results.map((r) => r.cold.cpuMs))}`,
-    );
-    console.log(
-      `  stock warm            ${summary(results.map((r) => r.warm.ms))}   server CPU ${summary(results.map((r) => r.warm.cpuMs))}`,
-    );
-    console.log(
-      `  mux cold              ${summary(results.map((r) => r.muxCold.ms))}   server CPU ${summary(results.map((r) => r.muxCold.cpuMs))}`,
-    );
-    console.log(
-      `  mux warm              ${summary(results.map((r) => r.muxWarm.ms))}   server CPU ${summary(results.map((r) => r.muxWarm.cpuMs))}`,
-    );
-    console.log(`  load average (1 min)  ${results.map((r) => r.load.toFixed(1)).join(', ')}`);
+    const line = (label: string, figures: string) => console.log(`  ${label.padEnd(22)}${figures}`);
+    line('server start', summary(results.map((r) => r.start)));
+    const phases = {
+      'stock cold': 'cold',
+      'stock warm': 'warm',
+      'mux cold': 'muxCold',
+      'mux warm': 'muxWarm',
+    } as const;
+    for (const [label, key] of Object.entries(phases)) {
+      const ms = summary(results.map((r) => r[key].ms));
+      line(label, `${ms}   server CPU ${summary(results.map((r) => r[key].cpuMs))}`);
+    }
+    line('load average (1 min)', results.map((r) => r.load.toFixed(1)).join(', '));
   } finally {
     rmSync(template, { recursive: true, force: true });
   }

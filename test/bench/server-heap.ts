@@ -109,8 +109,7 @@ await measure('per-document');
 for (const mode of modes) {
   const kb: number[] = [];
   for (let i = 0; i < runs; i++) kb.push(await measure(mode));
-  process.stdout.write(
-    `  ${mode === 'per-document' ? 'a socket per document' : `${PER_SOCKET} documents per multiplexed socket`}: ${kb.map((x) => x.toFixed(2)).join(', ')} kB\n`,
-  );
+  const label = mode === 'per-document' ? 'a socket per document' : `${PER_SOCKET} documents per multiplexed socket`;
+  process.stdout.write(`  ${label}: ${kb.map((x) => x.toFixed(2)).join(', ')} kB\n`);
 }
 process.exit(0);

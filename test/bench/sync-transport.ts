@@ -13,8 +13,8 @@
  * has answered (it takes seconds after the browser starts; an officer enrols later than that):
  * 1. enrolment: from the click on 连接 until the background's status says every document
  *    (workspace + units) is online, as pushed to the options page; and the sockets the server holds;
- * 2. background restart: 2 s after enrolment, the service worker stopped (what the browser does after ~30 s idle), then
- *    woken by a page connecting to it, until every document is online again;
+ * 2. background restart: 2 s after enrolment, the service worker stopped (what the browser does
+ *    after ~30 s idle), then woken by a page connecting to it, until every document is online again;
  * 3. dossier first (another fresh profile): the side panel opened on the last unit's cadre as soon
  *    as enrolment completes, until its name and records show.
  */
@@ -272,7 +272,9 @@ async function main(): Promise<void> {
           const r = await run(pop, mode);
           results[mode].push(r);
           process.stdout.write(
-            `  ${pop.name}, ${mode}: enrolment ${r.enrolMs} ms (${r.connections} sockets), restart ${r.restartMs} ms (${r.connectionsAfterRestart} sockets), dossier first ${r.dossierMs} ms (${r.dossierAfterEnrolMs} after enrolment) — load ${loadavg()}\n`,
+            `  ${pop.name}, ${mode}: enrolment ${r.enrolMs} ms (${r.connections} sockets), ` +
+              `restart ${r.restartMs} ms (${r.connectionsAfterRestart} sockets), ` +
+              `dossier first ${r.dossierMs} ms (${r.dossierAfterEnrolMs} after enrolment) — load ${loadavg()}\n`,
           );
         }
       }
@@ -283,16 +285,28 @@ async function main(): Promise<void> {
       const ratio = (key: keyof RunResult) =>
         (median(results.shared.map((r) => r[key])) / median(results['per-document'].map((r) => r[key]))).toFixed(2) +
         '×';
-      rows.push(
-        `| ${pop.name}: enrolment → every document online (ms) | ${cell('per-document', 'enrolMs')} | ${cell('shared', 'enrolMs')} | ${ratio('enrolMs')} |`,
-        `| ${pop.name}: background restart → online again (ms) | ${cell('per-document', 'restartMs')} | ${cell('shared', 'restartMs')} | ${ratio('restartMs')} |`,
-        `| ${pop.name}: enrolment → last unit's dossier shown (ms) | ${cell('per-document', 'dossierMs')} | ${cell('shared', 'dossierMs')} | ${ratio('dossierMs')} |`,
-        `| ${pop.name}: … of which after enrolment completed (ms) | ${cell('per-document', 'dossierAfterEnrolMs')} | ${cell('shared', 'dossierAfterEnrolMs')} | ${ratio('dossierAfterEnrolMs')} |`,
-        `| ${pop.name}: sockets the server holds for the device | ${cell('per-document', 'connections')} | ${cell('shared', 'connections')} | |`,
-      );
+      const measures: [string, keyof RunResult][] = [
+        ['enrolment → every document online (ms)', 'enrolMs'],
+        ['background restart → online again (ms)', 'restartMs'],
+        ["enrolment → last unit's dossier shown (ms)", 'dossierMs'],
+        ['… of which after enrolment completed (ms)', 'dossierAfterEnrolMs'],
+        ['sockets the server holds for the device', 'connections'],
+      ];
+      for (const [label, key] of measures) {
+        // The socket counts have no ratio; the empty cell stays `| |`.
+        const versus = key === 'connections' ? '' : ratio(key);
+        const row = `| ${pop.name}: ${label} | ${cell('per-document', key)} | ${cell('shared', key)} | ${versus}`;
+        rows.push(`${row.trimEnd()} |`);
+      }
     }
+    const head = [
+      `measure (median of ${RUNS}, range)`,
+      'one socket per document',
+      'one shared socket',
+      'shared / per-document',
+    ].join(' | ');
     process.stdout.write(
-      `\n| measure (median of ${RUNS}, range) | one socket per document | one shared socket | shared / per-document |\n|---|---:|---:|---:|\n${rows.join('\n')}\n\nload average at the end: ${loadavg()}\n`,
+      `\n| ${head} |\n|---|---:|---:|---:|\n${rows.join('\n')}\n\nload average at the end: ${loadavg()}\n`,
     );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
