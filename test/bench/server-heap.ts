@@ -9,7 +9,7 @@
  * when it has no multiplexing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,12 @@ async function measure(mode: Mode): Promise<number> {
   const { startServer } = await import(join(root, 'sync-server/server.ts'));
   const { issueToken } = await import(join(root, 'sync-server/admin.ts'));
   const dataDir = mkdtempSync(join(tmpdir(), 'dl-heap-'));
-  const server = await startServer({ port: 0, dataDir, logLevel: 'error', logSink: () => undefined });
+  // The bench's one user holds 1,000 stock sockets: above the per-user cap (32 with multiplexing)
+  // that came with the hardening; an older server has no such option.
+  const caps = readFileSync(join(root, 'sync-server/server.ts'), 'utf8').includes('maxConnectionsPerUser')
+    ? { maxConnectionsPerUser: 100_000 }
+    : {};
+  const server = await startServer({ port: 0, dataDir, logLevel: 'error', logSink: () => undefined, ...caps });
   const token: string = issueToken(dataDir, {
     user: 'bench',
     grants: [{ role: 'editor', doc: 'unit:*' }],
@@ -70,17 +75,17 @@ async function measure(mode: Mode): Promise<number> {
     const before = process.memoryUsage().heapUsed;
     if (mode === 'per-document') {
       for (let i = 0; i < DOCUMENTS; i++) {
-        const ws = await open(`${server.url}/unit:idle${i}?token=${token}`);
+        const ws = await open(`${server.url}/unit:IDLE${i}?token=${token}`);
         ws.send(step1);
         ws.send(smallDocUpdate(i));
         sockets.push(ws);
       }
     } else {
       for (let first = 0; first < DOCUMENTS; first += PER_SOCKET) {
-        const ws = await open(`${server.url}/unit:idle${first}?token=${token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL]);
+        const ws = await open(`${server.url}/unit:IDLE${first}?token=${token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL]);
         if (ws.protocol !== MULTIPLEX_SUBPROTOCOL) throw new Error(`${root}: this server does not multiplex`);
         for (let i = first; i < first + PER_SOCKET; i++) {
-          const prefix = envelopePrefix(`unit:idle${i}`);
+          const prefix = envelopePrefix(`unit:IDLE${i}`);
           ws.send(encodeOpen(prefix));
           ws.send(envelope(prefix, step1));
           ws.send(envelope(prefix, smallDocUpdate(i)));
