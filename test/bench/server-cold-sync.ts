@@ -2,8 +2,9 @@
  * A new device's first sync of the 10,000-cadre city, server side only: no browser, no IndexedDB.
  * `npx tsx test/bench/server-cold-sync.ts [--root DIR] [--runs N] [--clients N]`.
  *
- * The store is seeded as test/bench/sync-transport.ts seeds it (10,000 cadres × 10 records over 98
- * unit documents and the workspace, one update each, written straight into SQLite), once; every run
+ * The store is seeded as test/bench/sync-transport.ts seeds it (support/seed-store.ts: 10,000 cadres
+ * × 10 records over 98 unit documents and the workspace, one update each, written straight into
+ * SQLite), once; every run
  * starts the server (`--root`'s sync-server, so another checkout can be measured against the same
  * data and this client) on a fresh copy of it and times:
  *
@@ -41,7 +42,7 @@ process.setMaxListeners(0);
 type StorageModule = typeof import('../../sync-server/storage/sqlite.ts');
 type AdminModule = typeof import('../../sync-server/admin.ts');
 
-/** The store as sync-transport.ts writes it, with `root`'s own storage module (its schema). */
+/** The large city's store, written with `root`'s own storage module (its schema). */
 async function seed(dir: string): Promise<string[]> {
   const { openSqliteStorage } = (await import(join(root, 'sync-server/storage/sqlite.ts'))) as StorageModule;
   const storage = openSqliteStorage(dir);
