@@ -17,11 +17,11 @@ import { build } from 'esbuild'; // vite's own bundler, already installed with i
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import * as Y from 'yjs';
 import { unitDossiers } from '../../core/doc/unit-doc.ts';
 import { defaultConfig } from '../../core/model/config.ts';
 import { summariseUnitDoc } from '../../core/sync/summaries.ts';
+import { launchChromium } from './support/chromium.ts';
 import { naiveDoc, oursDoc, oursPerUnitDocs, population, RECORDS_PER_CADRE } from './layout-data.ts';
 
 function timeLoadAll(updates: Uint8Array[], runs: number): number {
@@ -140,13 +140,18 @@ const header = [
   'ours as 98 unit docs: size / load',
   'ours as 98 unit docs: local index',
 ];
+/** A table's head and separator, after a blank line unless it is the first thing printed. */
+function printHead(head: string[], blankLine = true): void {
+  console.log(`${blankLine ? '\n' : ''}| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => '---').join('|')}|`);
+}
+const printRow = (cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
+
 if (!workspaceOnly) {
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log(
-    `\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`,
-  );
+  printHead(header, false);
+  for (const r of rows) printRow(r);
+  const day = new Date().toISOString().slice(0, 10);
+  console.log(`\nNode ${process.version}, ${day}; load = new Y.Doc + Y.applyUpdate of the full state, median of runs.`);
 }
 
 /** The same documents through y-indexeddb in Chromium, served from loopback (IndexedDB needs an origin). */
@@ -169,10 +174,7 @@ async function chromiumRun(): Promise<void> {
         .end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     if (process.env.BENCH_DEBUG) {
@@ -181,25 +183,35 @@ async function chromiumRun(): Promise<void> {
       page.on('crash', () => console.error('page crashed'));
     }
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    type Workspace = { cold: number; warm: number; warmWorkspace: number; raw: number; entries: number; units: number };
+    const workspaceBench = (cadres: number, sealed: boolean): Promise<Workspace> =>
+      page.evaluate(([n, runs, sealed]) => (globalThis as any).runWorkspaceBench(n, runs, sealed), [
+        cadres,
+        workspaceRuns,
+        sealed,
+      ] as const);
     if (!workspaceOnly) {
-      const head = [
+      printHead([
         'cadres × records',
         'naive (1 doc)',
         'ours (1 doc)',
         'ratio',
         'ours as unit docs',
         'ours as unit docs + local index',
-      ];
-      console.log(`\n| ${head.join(' | ')} |`);
-      console.log(`|${head.map(() => '---').join('|')}|`);
+      ]);
       for (const cadres of [1072, 10_000]) {
         const r = await page.evaluate(([n, runs]) => (globalThis as any).runLayoutBench(n, runs), [
           cadres,
           cadres > 5000 ? 3 : 5,
         ] as const);
-        console.log(
-          `| ${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE} | ${fmtMs(r.naive)} | ${fmtMs(r.ours)} | ${(r.naive / r.ours).toFixed(1)}× | ${fmtMs(r.perUnit)} (${r.units} docs) | ${fmtMs(r.perUnitIndexed)} |`,
-        );
+        printRow([
+          `${cadres.toLocaleString('en')} × ${RECORDS_PER_CADRE}`,
+          fmtMs(r.naive),
+          fmtMs(r.ours),
+          `${(r.naive / r.ours).toFixed(1)}×`,
+          `${fmtMs(r.perUnit)} (${r.units} docs)`,
+          fmtMs(r.perUnitIndexed),
+        ]);
       }
       console.log(
         `\nChromium ${browser.version()}: open = new Y.Doc + IndexeddbPersistence until whenSynced, median of runs.`,
@@ -207,56 +219,51 @@ async function chromiumRun(): Promise<void> {
     }
     if (atRest) {
       // Today's store and the sealed one, in the same page and run, one after the other.
-      const head = [
+      printHead([
         'cadres',
         'from cache, today',
         'from cache, encrypted',
         'ratio',
         'index computed, today',
         'index computed, encrypted',
-      ];
-      console.log(`\n| ${head.join(' | ')} |`);
-      console.log(`|${head.map(() => '---').join('|')}|`);
+      ]);
       for (const cadres of [1072, 10_000]) {
-        const plain = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, false), [
-          cadres,
-          workspaceRuns,
-        ] as const);
-        const sealed = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs, true), [
-          cadres,
-          workspaceRuns,
-        ] as const);
-        console.log(
-          `| ${cadres.toLocaleString('en')} | ${fmtMs(plain.warm)} | ${fmtMs(sealed.warm)} | ${(sealed.warm / plain.warm).toFixed(2)}× | ${fmtMs(plain.cold)} | ${fmtMs(sealed.cold)} |`,
-        );
+        const plain = await workspaceBench(cadres, false);
+        const sealed = await workspaceBench(cadres, true);
+        printRow([
+          cadres.toLocaleString('en'),
+          fmtMs(plain.warm),
+          fmtMs(sealed.warm),
+          `${(sealed.warm / plain.warm).toFixed(2)}×`,
+          fmtMs(plain.cold),
+          fmtMs(sealed.cold),
+        ]);
       }
-      console.log(
-        `\nChromium ${browser.version()}: openWorkspace + openUnits from IndexedDB, not connected, median of ${workspaceRuns}.`,
-      );
+      const what = 'openWorkspace + openUnits from IndexedDB, not connected';
+      console.log(`\nChromium ${browser.version()}: ${what}, median of ${workspaceRuns}.`);
       return;
     }
-    const head2 = [
+    printHead([
       'cadres',
       'openWorkspace + openUnits, index computed',
       'same, index from cache',
       'of which openWorkspace (cache)',
       'raw y-indexeddb open of the same 99 docs',
       'index entries',
-    ];
-    console.log(`\n| ${head2.join(' | ')} |`);
-    console.log(`|${head2.map(() => '---').join('|')}|`);
+    ]);
     for (const cadres of [1072, 10_000]) {
-      const r = await page.evaluate(([n, runs]) => (globalThis as any).runWorkspaceBench(n, runs), [
-        cadres,
-        workspaceRuns,
-      ] as const);
-      console.log(
-        `| ${cadres.toLocaleString('en')} (${r.units} units) | ${fmtMs(r.cold)} | ${fmtMs(r.warm)} | ${fmtMs(r.warmWorkspace)} | ${fmtMs(r.raw)} | ${r.entries.toLocaleString('en')} |`,
-      );
+      const r = await workspaceBench(cadres, false);
+      printRow([
+        `${cadres.toLocaleString('en')} (${r.units} units)`,
+        fmtMs(r.cold),
+        fmtMs(r.warm),
+        fmtMs(r.warmWorkspace),
+        fmtMs(r.raw),
+        r.entries.toLocaleString('en'),
+      ]);
     }
-    console.log(
-      `\nChromium ${browser.version()}: the sync client from IndexedDB, not connected (core/sync/workspace.ts), median of ${workspaceRuns}.`,
-    );
+    const what = 'the sync client from IndexedDB, not connected (core/sync/workspace.ts)';
+    console.log(`\nChromium ${browser.version()}: ${what}, median of ${workspaceRuns}.`);
   } finally {
     await browser.close();
     server.close();

@@ -33,22 +33,27 @@ const RUNS = Number(process.env.RUNS ?? 3);
 
 function rosterHtml(rows: { name: string; id: string; unit: string; post: string }[], title: string): Uint8Array {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const cells = (tag: 'td' | 'th', values: string[]) => values.map((v) => `<${tag}>${v}</${tag}>`).join('');
   const body = rows
-    .map(
-      (r, i) =>
-        `<tr><td>${i + 1}</td><td>${esc(r.id)}</td><td><a href="#p${i}">${esc(r.name)}</a></td><td>${esc(r.unit)}</td><td>${esc(r.post)}</td><td>—</td><td>—</td><td>—</td></tr>`,
-    )
+    .map((r, i) => {
+      const name = `<a href="#p${i}">${esc(r.name)}</a>`;
+      return `<tr>${cells('td', [String(i + 1), esc(r.id), name, esc(r.unit), esc(r.post), '—', '—', '—'])}</tr>`;
+    })
     .join('');
+  const head = cells('th', ['序号', '干部编号', '姓名', '工作单位', '现任职务', '备注', '备注', '备注']);
   return encodeGbk(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="gbk"><title>${title}</title>
 <style>body{font:12px SimSun,serif} td,th{border:1px solid #9ab;padding:2px 6px;white-space:nowrap}</style></head>
-<body><h3>${title}</h3><table id="roster"><tr><th>序号</th><th>干部编号</th><th>姓名</th><th>工作单位</th><th>现任职务</th><th>备注</th><th>备注</th><th>备注</th></tr>${body}</table></body></html>`);
+<body><h3>${title}</h3><table id="roster"><tr>${head}</tr>${body}</table></body></html>`);
 }
 
 /** Installed in the content script's isolated world: badge insertion times, in view or not. */
 const WATCH = `(() => {
   if (window.__coldWatch) return;
   const w = window.__coldWatch = { times: [], firstInView: null };
-  const inView = (el) => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.width > 0; };
+  const inView = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < innerHeight && r.width > 0;
+  };
   const seen = (el) => {
     const t = performance.now();
     w.times.push(t);
@@ -63,7 +68,9 @@ const WATCH = `(() => {
     if (panes.has(pane)) return;
     panes.add(pane);
     for (const s of pane.children) if (!s.classList.contains('proxy')) seen(s);
-    new MutationObserver((recs) => { for (const r of recs) for (const n of r.addedNodes) if (n.nodeType === 1 && n.classList.contains('spot') && !n.classList.contains('proxy') && n.style.visibility !== 'hidden') seen(n); })
+    const isSpot = (n) => n.nodeType === 1 && n.classList.contains('spot') && !n.classList.contains('proxy')
+      && n.style.visibility !== 'hidden';
+    new MutationObserver((recs) => { for (const r of recs) for (const n of r.addedNodes) if (isSpot(n)) seen(n); })
       .observe(pane, { childList: true });
   };
   const isHost = (n) => n.nodeType === 1 && n.tagName === 'SPAN' && chrome.dom.openOrClosedShadowRoot(n) !== null;
@@ -169,7 +176,7 @@ async function main(): Promise<void> {
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
   const ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
-  const rows: string[] = [];
+  const rows: string[][] = [];
   try {
     await enrol(
       ext,
@@ -202,9 +209,15 @@ async function main(): Promise<void> {
       for (const kind of ['warm', 'cold'] as const) {
         const vs = results[kind];
         const fromLoad = (v: Visit, x: number | null) => (x === null ? NaN : x - v.load);
-        rows.push(
-          `| ${path.slice(1, -5)} (${p.names} names) | ${kind} | ${ms(median(vs.map((v) => fromLoad(v, v.firstInView))))} | ${ms(median(vs.map((v) => fromLoad(v, v.all))))} | ${median(vs.map((v) => v.count))} | ${vs.map((v) => `${ms(fromLoad(v, v.firstInView))}/${ms(fromLoad(v, v.all))}`).join(', ')} |`,
-        );
+        const each = vs.map((v) => `${ms(fromLoad(v, v.firstInView))}/${ms(fromLoad(v, v.all))}`).join(', ');
+        rows.push([
+          `${path.slice(1, -5)} (${p.names} names)`,
+          kind,
+          ms(median(vs.map((v) => fromLoad(v, v.firstInView)))),
+          ms(median(vs.map((v) => fromLoad(v, v.all)))),
+          String(median(vs.map((v) => v.count))),
+          each,
+        ]);
       }
     }
   } finally {
@@ -212,9 +225,17 @@ async function main(): Promise<void> {
     http.close();
     await server.close();
   }
-  process.stdout.write(
-    `\n| page | background | first badges in view (ms after load) | all badges (ms after load) | badges | runs (first/all) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
-  );
+  const head = [
+    'page',
+    'background',
+    'first badges in view (ms after load)',
+    'all badges (ms after load)',
+    'badges',
+    'runs (first/all)',
+  ];
+  const table = [head, ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  table.splice(1, 0, `|${head.map(() => '---').join('|')}|`);
+  process.stdout.write(`\n${table.join('\n')}\n`);
 }
 
 await main();

@@ -15,20 +15,12 @@
  *
  *   npx tsx test/bench/overlay-frames.ts [rows]
  */
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/chromium.ts';
+import { plainRoster } from './support/roster-page.ts';
 
 const KINDS = ['none', 'row-colour', 'cell-text', 'body-div', 'layer-pane'] as const;
 type Kind = (typeof KINDS)[number];
 const FRAMES = 20;
-
-function rosterHtml(rows: number): string {
-  const body: string[] = [];
-  for (let i = 0; i < rows; i++)
-    body.push(
-      `<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`,
-    );
-  return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head><body><h3>干部名册</h3><table id="t"><tbody>${body.join('')}</tbody></table></body></html>`;
-}
 
 interface TraceEvent {
   name: string;
@@ -40,18 +32,18 @@ interface TraceEvent {
 async function main() {
   // `npm run bench` passes its own flags (--write) on to every benchmark: only a number counts.
   const rows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu'],
-  });
-  const lines = [
-    `| change before each frame (${rows} rows, ${FRAMES} frames) | PrePaint per frame (ms) | Layout per frame (ms) | Paint per frame (ms) |`,
-    '|---|---:|---:|---:|',
+  const browser = await launchChromium();
+  const head = [
+    `change before each frame (${rows} rows, ${FRAMES} frames)`,
+    'PrePaint per frame (ms)',
+    'Layout per frame (ms)',
+    'Paint per frame (ms)',
   ];
+  const lines = [`| ${head.join(' | ')} |`, '|---|---:|---:|---:|'];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     for (const kind of KINDS) {
-      await page.setContent(rosterHtml(rows));
+      await page.setContent(plainRoster(rows));
       // tsx compiles the evaluated function with esbuild's keepNames, which calls a __name helper.
       await page.evaluate('globalThis.__name = (f) => f');
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
@@ -73,7 +65,9 @@ async function main() {
             table.after(layer);
             const r = table.getBoundingClientRect();
             pane = document.createElement('div');
-            pane.style.cssText = `position:absolute;left:0;top:${-r.height}px;width:${r.width}px;height:${r.height}px;contain:strict;pointer-events:none`;
+            pane.style.cssText =
+              `position:absolute;left:0;top:${-r.height}px;width:${r.width}px;height:${r.height}px;` +
+              'contain:strict;pointer-events:none';
             layer.append(pane);
           }
           await frame();
@@ -83,7 +77,8 @@ async function main() {
             else if (kind === 'cell-text') row.cells[4]!.firstChild!.textContent = `科员${i}`;
             else if (kind !== 'none') {
               const spot = document.createElement('span');
-              spot.style.cssText = `position:absolute;left:60px;top:${i * 170}px;width:12px;height:16px;background:#c5221f`;
+              spot.style.cssText =
+                `position:absolute;left:60px;top:${i * 170}px;width:12px;height:16px;` + 'background:#c5221f';
               (pane ?? document.body).append(spot);
             }
             await frame();

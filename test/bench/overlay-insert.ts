@@ -16,7 +16,9 @@
  *   npx tsx test/bench/overlay-insert.ts
  *   ROWS=250,500,1000 STYLES=inline npx tsx test/bench/overlay-insert.ts
  */
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { QUIET, launchChromium } from './support/chromium.ts';
+import { plainRoster } from './support/roster-page.ts';
 
 type Style = 'inline' | 'strict' | 'absolute' | 'layer';
 const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) ?? [
@@ -27,18 +29,6 @@ const STYLES: Style[] = (process.env.STYLES?.split(',') as Style[] | undefined) 
 ];
 /** Table sizes; `ROWS=250,500 npx tsx test/bench/overlay-insert.ts` for the inline threshold. */
 const ROWS = process.env.ROWS?.split(',').map(Number) ?? [1000, 10000];
-
-function rosterHtml(rows: number): string {
-  const body: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    body.push(
-      `<tr><td>${i + 1}</td><td>王芳${i % 97}</td><td>G${100000 + i}</td><td>县教育局</td><td>科员</td><td>1978-0${1 + (i % 9)}</td></tr>`,
-    );
-  }
-  return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>roster</title>
-<style>body{font:14px sans-serif;margin:8px}td{border:1px solid #ccc;padding:2px 6px}</style></head>
-<body><h3>干部名册</h3><table id="t"><tbody>${body.join('')}</tbody></table></body></html>`;
-}
 
 interface Out {
   layerInsertMs: number | null;
@@ -56,7 +46,8 @@ async function measure(page: Page, style: Style): Promise<Out> {
     void document.body.offsetHeight;
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(
-      ':host{all:initial}.p{display:inline-flex;height:18px;border:1px solid #555;border-radius:9px;font:12px/16px sans-serif;padding:0 5px;white-space:nowrap}',
+      ':host{all:initial}.p{display:inline-flex;height:18px;border:1px solid #555;border-radius:9px;' +
+        'font:12px/16px sans-serif;padding:0 5px;white-space:nowrap}',
     );
     const set = (e: HTMLElement, props: Record<string, string>) => {
       for (const [k, v] of Object.entries(props)) e.style.setProperty(k, v, 'important');
@@ -138,33 +129,42 @@ async function measure(page: Page, style: Style): Promise<Out> {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launchChromium(QUIET);
   const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' / ');
-  const lines = [
-    '| rows | host | 1 host (ms) | 100 hosts (ms) | 500 hosts (ms) | commits of 100: longest (ms) | of which > 50 ms | long tasks (longest, ms) |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|',
+  const head = [
+    'rows',
+    'host',
+    '1 host (ms)',
+    '100 hosts (ms)',
+    '500 hosts (ms)',
+    'commits of 100: longest (ms)',
+    'of which > 50 ms',
+    'long tasks (longest, ms)',
   ];
+  const lines = [`| ${head.join(' | ')} |`, '|---:|---|---:|---:|---:|---:|---:|---:|'];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     for (const rows of ROWS) {
-      const html = rosterHtml(rows);
+      const html = plainRoster(rows);
       for (const style of STYLES) {
         await page.setContent(html);
         const o = await measure(page, style);
         const over = o.chunkedCommitsMs.filter((x) => x > 50).length;
         const label = style + (o.layerInsertMs === null ? '' : ` (layer inserted: ${o.layerInsertMs.toFixed(1)} ms)`);
-        lines.push(
-          `| ${rows} | ${label} | ${f(o.single['1'] ?? [])} | ${f(o.single['100'] ?? [])} | ${f(o.single['500'] ?? [])} | ${Math.max(...o.chunkedCommitsMs).toFixed(0)} (of ${o.chunkedCommitsMs.length}) | ${over} | ${o.longTasksMs.length ? `${o.longTasksMs.length} (${Math.max(...o.longTasksMs).toFixed(0)})` : '0'} |`,
-        );
+        const longTasks = o.longTasksMs.length
+          ? `${o.longTasksMs.length} (${Math.max(...o.longTasksMs).toFixed(0)})`
+          : '0';
+        const cells = [
+          String(rows),
+          label,
+          f(o.single['1'] ?? []),
+          f(o.single['100'] ?? []),
+          f(o.single['500'] ?? []),
+          `${Math.max(...o.chunkedCommitsMs).toFixed(0)} (of ${o.chunkedCommitsMs.length})`,
+          String(over),
+          longTasks,
+        ];
+        lines.push(`| ${cells.join(' | ')} |`);
         console.error(lines.at(-1));
       }
     }

@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- NAME ...] [-- --write]`: run every benchmark in test/bench, one after the
  * other (they measure time; running them together would measure each other). A file that
- * another benchmark file names as a module path (e.g. overlay-page.ts, bundled by overlay.ts) is a helper, not a
- * benchmark. NAME arguments select benchmarks by file name (`npm run bench -- server`); other
- * arguments (`--write`) are passed on to each benchmark.
+ * another file of test/bench names as a module path (e.g. overlay-page.ts, bundled by overlay.ts)
+ * is a helper, not a benchmark, as is everything in test/bench/support. NAME arguments select
+ * benchmarks by file name (`npm run bench -- server`); other arguments (`--write`) are passed on
+ * to each benchmark.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -13,12 +14,15 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const root = join(dir, '..', '..');
 const files = readdirSync(dir).filter((file) => file.endsWith('.ts') && file !== 'run.ts');
-const sources = new Map(files.map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+// support/ holds the helpers the benchmarks share; they too may name a file here (a preload).
+const support = readdirSync(join(dir, 'support')).map((file) => join('support', file));
+const sources = new Map([...files, ...support].map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
 // Named as a module path (an import, a preload, a bundle entry), not in passing in a comment:
 // server-gc.ts's comment names server.ts, which is still a benchmark.
-const named = (text: string, file: string) => text.includes(`'./${file}'`) || text.includes(`test/bench/${file}'`);
+const named = (text: string, file: string) =>
+  text.includes(`'./${file}'`) || text.includes(`'../${file}'`) || text.includes(`test/bench/${file}'`);
 const helpers = new Set(
-  files.filter((file) => files.some((other) => other !== file && named(sources.get(other)!, file))),
+  files.filter((file) => [...sources].some(([other, text]) => other !== file && named(text, file))),
 );
 const args = process.argv.slice(2);
 const names = args.filter((arg) => !arg.startsWith('-'));

@@ -8,117 +8,48 @@
  * reached every peer of their document 5 s after the last was sent.
  * `npx tsx test/bench/scaleout.ts [--write]` (--write replaces BENCHMARKS.md's "## Several instances").
  * Diagnostics: BENCH_ROUNDS=n, BENCH_SETUPS=sqlite,cluster (fan-out of those only, no idle/cold),
- * BENCH_COLOCATE=1 (a document's peers on its writer's instance), BENCH_EXTRA="--flag value" (to our servers).
+ * BENCH_COLOCATE=1 (a document's peers on its writer's instance), BENCH_EXTRA="--flag value" (to our
+ * servers).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as decoding from 'lib0/decoding';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
-import { issueToken } from '../../sync-server/admin.ts';
-import { encodeUpdate } from '../../sync-server/protocol.ts';
+import type WebSocket from 'ws';
 import { openPostgresStorage } from '../../sync-server/storage/postgres.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
 import { type TestSchema, servicesFor, tempSchema, testRedisUrl } from '../../sync-server/testing-services.ts';
 import { secretFileName } from '../../sync-server/token.ts';
-import {
-  collectedRssKb,
-  connect,
-  cpuMicros,
-  freePort,
-  markers,
-  percentile,
-  stopChild,
-  waitForLine,
-} from './bench-clients.ts';
+import { markdownTable, writeResults } from './support/benchmarks-md.ts';
+import { FanOutLoad } from './support/fan-out.ts';
+import { idleConnections, rssGrowthKb } from './support/idle-documents.ts';
+import { connect, cpuMicros, sleep, timeToFullText } from './support/protocol-clients.ts';
+import { type BenchServer, benchToken, envWords, startOurs, startReference } from './support/servers.ts';
+import { storedUpdate, typedUpdates } from './support/seed-store.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const gcPreload = ['--expose-gc', '--import', 'tsx', '--import', './test/bench/server-gc.ts'];
-const limits = [
-  '--messages-per-second',
-  '1000000',
-  '--message-burst',
-  '1000000',
-  '--bytes-per-second',
-  '1000000000',
-  '--byte-burst',
-  '1000000000',
-  '--max-queued-messages',
-  '1000000',
-  '--max-connections',
-  '100000',
-  '--max-connections-per-user',
-  '100000',
-  '--log-level',
-  'warn',
-];
-
-interface Instance {
-  child: ChildProcess;
-  url: string;
-  query: string;
-}
-
-const stop = stopChild;
-
-async function startOurs(dataDir: string, extra: string[], token: string): Promise<Instance> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...gcPreload,
-      'sync-server/main.ts',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      ...limits,
-      ...extra,
-      ...(process.env.BENCH_EXTRA?.split(' ').filter(Boolean) ?? []),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const match = await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u);
-  return { child, url: match[1]!, query: `?token=${token}` };
-}
-
-async function startReference(): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...gcPreload, 'node_modules/@y/websocket-server/src/server.js'], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await waitForLine(child, /running at/u);
-  return { child, url: `ws://127.0.0.1:${port}`, query: '' };
-}
 
 type Setup = 'reference' | 'sqlite' | 'postgres' | 'cluster';
 
-/** Start a setup: its instances, and how to stop them. */
-async function start(setup: Setup, tmp: string, schema: TestSchema | null): Promise<Instance[]> {
+/** One of our instances, given BENCH_EXTRA's flags after `args`. */
+const startInstance = (dataDir: string, token: string, args: string[]) =>
+  startOurs(dataDir, { token, args: [...args, ...envWords('BENCH_EXTRA')] });
+
+/** Start a setup: its instances (the bench user's token signed by the first and valid on all). */
+async function start(setup: Setup, tmp: string, schema: TestSchema | null): Promise<BenchServer[]> {
   if (setup === 'reference') return [await startReference()];
   const dirs = Array.from({ length: setup === 'cluster' ? 3 : 1 }, (_, i) => join(tmp, `${setup}-${Date.now()}-${i}`));
-  const token = issueToken(dirs[0]!, {
-    user: 'bench',
-    grants: [{ role: 'editor', doc: 'unit:*' }],
-    ttlSeconds: 3600,
-  }).token;
+  const token = benchToken(dirs[0]!);
   for (const dir of dirs.slice(1)) {
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(dirs[0]!, secretFileName), join(dir, secretFileName));
   }
-  const extra =
+  const args =
     setup === 'sqlite'
       ? []
       : setup === 'postgres'
         ? ['--store', schema!.url]
         : ['--store', schema!.url, '--pubsub', testRedisUrl];
-  return Promise.all(dirs.map((dir) => startOurs(dir, extra, token)));
+  return Promise.all(dirs.map((dir) => startInstance(dir, token, args)));
 }
 
 interface FanOut {
@@ -132,7 +63,7 @@ interface FanOut {
   commitMs: number;
 }
 
-async function meanCommitMs(instances: Instance[]): Promise<number> {
+async function meanCommitMs(instances: BenchServer[]): Promise<number> {
   let sum = 0;
   let count = 0;
   for (const instance of instances) {
@@ -143,33 +74,13 @@ async function meanCommitMs(instances: Instance[]): Promise<number> {
   return (sum / count) * 1000;
 }
 
-/** 10 documents × (1 writer + 10 peers); with several instances, a document's peers sit on the instances its writer is not on. */
-async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOut> {
-  const sentAt = new Map<string, number>();
-  const remaining = new Map<string, number>();
-  const latencies: number[] = [];
-  let measuring = false;
-  let completed = 0;
-  const onComplete: ((doc: number) => void)[] = [];
-  const receive = (frame: Buffer) => {
-    const now = performance.now();
-    for (const [doc, seq] of markers(frame)) {
-      const key = `${doc}.${seq}`;
-      const sent = sentAt.get(key);
-      if (sent === undefined) continue;
-      if (measuring) latencies.push(now - sent);
-      const left = (remaining.get(key) ?? 0) - 1;
-      if (left > 0) remaining.set(key, left);
-      else {
-        remaining.delete(key);
-        sentAt.delete(key);
-        completed++;
-        onComplete[doc]?.(doc);
-      }
-    }
-  };
+/**
+ * 10 documents × (1 writer + 10 peers); with several instances, a document's peers sit on the
+ * instances its writer is not on.
+ */
+async function fanOut(instances: BenchServer[], docs = 10, peersPerDoc = 10, phaseMs = 2000): Promise<FanOut> {
+  const load = new FanOutLoad(peersPerDoc);
   const sockets: WebSocket[] = [];
-  const writers: { ws: WebSocket; ydoc: Y.Doc; seq: number }[] = [];
   const stamp = Date.now();
   for (let d = 0; d < docs; d++) {
     const name = `unit:SCALE${d}-${stamp}`;
@@ -178,133 +89,45 @@ async function fanOut(instances: Instance[], docs = 10, peersPerDoc = 10, phaseM
       instances.length === 1 || process.env.BENCH_COLOCATE
         ? [instances[home]!]
         : instances.filter((_, i) => i !== home);
-    for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(others[p % others.length]!, name, receive));
+    for (let p = 0; p < peersPerDoc; p++) sockets.push(await connect(others[p % others.length]!, name, load.receive));
     const ws = await connect(instances[home]!, name);
     sockets.push(ws);
-    writers.push({ ws, ydoc: new Y.Doc(), seq: 0 });
+    load.addWriter(ws);
   }
   await sleep(500);
-  const send = (d: number) => {
-    const writer = writers[d]!;
-    const seq = writer.seq++;
-    let update: Uint8Array | null = null;
-    const capture = (u: Uint8Array) => {
-      update = u;
-    };
-    writer.ydoc.on('update', capture);
-    writer.ydoc.getMap('m').set('edit', `~${d}.${seq}~`);
-    writer.ydoc.off('update', capture);
-    sentAt.set(`${d}.${seq}`, performance.now());
-    remaining.set(`${d}.${seq}`, peersPerDoc);
-    writer.ws.send(encodeUpdate(update!));
-    sent++;
-  };
-  const cpuBefore = instances.reduce((sum, i) => sum + cpuMicros(i.child.pid!), 0);
-  let sent = 0;
-  measuring = true;
-  const ticker = setInterval(() => {
-    for (let d = 0; d < docs; d++) send(d);
-  }, 20);
-  await sleep(phaseMs);
-  clearInterval(ticker);
-  await sleep(300);
-  measuring = false;
-  let running = true;
-  for (let d = 0; d < docs; d++) onComplete[d] = (doc) => running && send(doc);
-  completed = 0;
-  const started = performance.now();
-  for (let d = 0; d < docs; d++) for (let i = 0; i < 16; i++) send(d);
-  await sleep(phaseMs);
-  const done = completed;
-  const elapsed = (performance.now() - started) / 1000;
-  running = false;
+  const cpu = () => instances.reduce((sum, i) => sum + cpuMicros(i.child.pid!), 0);
+  const cpuBefore = cpu();
+  await load.steady(phaseMs);
+  const { perSecond } = await load.saturate(phaseMs);
   // Every edit sent must reach every peer of its document (merged frames keep each marker).
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && remaining.size > 0) await sleep(50);
-  const lost = remaining.size;
-  const cpu = instances.reduce((sum, i) => sum + cpuMicros(i.child.pid!), 0) - cpuBefore;
+  while (Date.now() < deadline && load.undelivered > 0) await sleep(50);
+  const lost = load.undelivered;
+  const cpuUsed = cpu() - cpuBefore;
   const commitMs = instances[0]!.query === '' ? NaN : await meanCommitMs(instances);
   for (const ws of sockets) ws.terminate();
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    perSecond: done / elapsed,
-    lost,
-    cpuMicrosPerEdit: cpu / sent,
-    commitMs,
-  };
+  const { p50, p99 } = load.latency();
+  return { p50, p99, perSecond, lost, cpuMicrosPerEdit: cpuUsed / load.sent, commitMs };
 }
 
 /** RSS growth per idle document: 500 connections, each with its own small document. */
-async function idlePerDocKb(server: Instance, count = 500): Promise<number> {
-  const before = await collectedRssKb(server.child);
-  const sockets: WebSocket[] = [];
-  const stamp = Date.now();
-  for (let batch = 0; batch < count; batch += 50) {
-    sockets.push(
-      ...(await Promise.all(
-        Array.from({ length: 50 }, async (_, i) => {
-          const ws = await connect(server, `unit:IDLE${batch + i}-${stamp}`);
-          const ydoc = new Y.Doc();
-          ydoc.getMap('cadres').set(`c${batch + i}`, { name: '张三', unit: 'A01', grade: 'good' });
-          ws.send(encodeUpdate(Y.encodeStateAsUpdate(ydoc)));
-          return ws;
-        }),
-      )),
-    );
-  }
-  await sleep(1500);
-  const after = await collectedRssKb(server.child);
-  for (const ws of sockets) ws.terminate();
-  return (after - before) / count;
+async function idlePerDocKb(server: BenchServer, count = 500): Promise<number> {
+  return (await rssGrowthKb(server, idleConnections(server, count, 50))) / count;
 }
 
 /** A document of 10,000 one-character updates, stored row by row; ms until a fresh client holds it all. */
 async function coldLoad(setup: 'sqlite' | 'postgres', tmp: string, schema: TestSchema): Promise<number> {
   const doc = 'unit:COLD';
-  const source = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  source.on('update', (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < 10_000; i++) source.getText('t').insert(i, `${i % 10}`);
-  const rows = updates.map((data) => ({
-    doc,
-    data,
-    user: 'bench',
-    name: 'bench',
-    time: Date.now(),
-    hash: '',
-    clientIds: [],
-    newBindings: [],
-  }));
+  const { updates, text } = typedUpdates(10_000);
   const dir = join(tmp, `cold-${setup}`);
-  const token = issueToken(dir, { user: 'bench', grants: [{ role: 'editor', doc: 'unit:*' }], ttlSeconds: 3600 }).token;
+  const token = benchToken(dir);
   const storage = setup === 'sqlite' ? openSqliteStorage(dir) : await openPostgresStorage(schema.url);
-  await storage.commitUpdates(rows);
+  await storage.commitUpdates(updates.map((data) => storedUpdate(doc, data)));
   await storage.close();
-  const server = await startOurs(dir, setup === 'sqlite' ? [] : ['--store', schema.url], token);
+  const server = await startInstance(dir, token, setup === 'sqlite' ? [] : ['--store', schema.url]);
   await sleep(300);
-  const ydoc = new Y.Doc();
-  const started = performance.now();
-  let ms = NaN;
-  const done = new Promise<void>((resolve) =>
-    ydoc.on('update', () => {
-      if (ydoc.getText('t').length === 10_000) {
-        ms = performance.now() - started;
-        resolve();
-      }
-    }),
-  );
-  const ws = await connect(server, doc, (frame) => {
-    if (frame[0] !== 0 || (frame[1] !== 1 && frame[1] !== 2)) return;
-    const decoder = decoding.createDecoder(frame);
-    decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder);
-    Y.applyUpdate(ydoc, decoding.readVarUint8Array(decoder));
-  });
-  await Promise.race([done, sleep(20_000)]);
-  ws.terminate();
-  await stop(server.child);
+  const { ms } = await timeToFullText(server, doc, text, 20_000);
+  await server.stop();
   return ms;
 }
 
@@ -315,7 +138,7 @@ async function main() {
   if (!(await servicesFor('the several-instances benchmark', ['postgres', 'redis']))) return;
   const tmp = mkdtempSync(join(tmpdir(), 'dossier-lens-scaleout-'));
   const schemas: TestSchema[] = [];
-  const running: ChildProcess[] = [];
+  const running: BenchServer[] = [];
   try {
     const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
     const setups = (process.env.BENCH_SETUPS?.split(',') ?? ['reference', 'sqlite', 'postgres', 'cluster']) as Setup[];
@@ -325,10 +148,10 @@ async function main() {
         const schema = setup === 'postgres' || setup === 'cluster' ? tempSchema() : null;
         if (schema) schemas.push(schema);
         const instances = await start(setup, tmp, schema);
-        running.push(...instances.map((i) => i.child));
+        running.push(...instances);
         process.stderr.write(`round ${round + 1}/${rounds}: ${setup} fan-out…\n`);
         results.get(setup)!.push(await fanOut(instances));
-        await Promise.all(instances.map((i) => stop(i.child)));
+        await Promise.all(instances.map((i) => i.stop()));
         await schema?.drop();
       }
     }
@@ -338,10 +161,10 @@ async function main() {
       const schema = tempSchema();
       schemas.push(schema);
       const [instance] = await start(setup, tmp, schema);
-      running.push(instance!.child);
+      running.push(instance!);
       process.stderr.write(`${setup}: idle documents, cold load…\n`);
       idle[setup] = await idlePerDocKb(instance!);
-      await stop(instance!.child);
+      await instance!.stop();
       cold[setup] = await coldLoad(setup, tmp, schema);
       await schema.drop();
     }
@@ -353,18 +176,40 @@ async function main() {
       postgres: '(b) one instance, PostgreSQL',
       cluster: '(c) three instances, PostgreSQL + Redis, peers on other instances',
     };
+    const head = [
+      'setup',
+      'p50 ms',
+      'p99 ms',
+      'edits/s to all 10 peers',
+      'lost',
+      'p99 / (a)',
+      'server CPU per edit (µs, all instances)',
+      'mean commit (ms)',
+    ];
+    const row = (s: Setup) => [
+      names[s],
+      f(m(s, 'p50'), 2),
+      f(m(s, 'p99'), 2),
+      f(m(s, 'perSecond'), 0),
+      String(lost(s)),
+      `${f(m(s, 'p99') / m('sqlite', 'p99'), 2)}×`,
+      f(m(s, 'cpuMicrosPerEdit'), 0),
+      f(m(s, 'commitMs'), 2),
+    ];
     const table = [
-      '| setup | p50 ms | p99 ms | edits/s to all 10 peers | lost | p99 / (a) | server CPU per edit (µs, all instances) | mean commit (ms) |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
-      ...setups.map(
-        (s) =>
-          `| ${names[s]} | ${f(m(s, 'p50'), 2)} | ${f(m(s, 'p99'), 2)} | ${f(m(s, 'perSecond'), 0)} | ${lost(s)} | ${f(m(s, 'p99') / m('sqlite', 'p99'), 2)}× | ${f(m(s, 'cpuMicrosPerEdit'), 0)} | ${f(m(s, 'commitMs'), 2)} |`,
-      ),
+      markdownTable(head, setups.map(row)),
       '',
-      '| measure | SQLite | PostgreSQL |',
-      '|---|---:|---:|',
-      `| idle document with its connection, RSS growth (kB each, 500 documents) | ${f(idle.sqlite!)} | ${f(idle.postgres!)} |`,
-      `| cold load, 10,000 stored updates (ms to full content) | ${f(cold.sqlite!, 0)} | ${f(cold.postgres!, 0)} |`,
+      markdownTable(
+        ['measure', 'SQLite', 'PostgreSQL'],
+        [
+          [
+            'idle document with its connection, RSS growth (kB each, 500 documents)',
+            f(idle.sqlite!),
+            f(idle.postgres!),
+          ],
+          ['cold load, 10,000 stored updates (ms to full content)', f(cold.sqlite!, 0), f(cold.postgres!, 0)],
+        ],
+      ),
     ].join('\n');
     const samples = `Rounds (p50/p99 ms, edits/s): ${setups
       .map(
@@ -378,29 +223,12 @@ async function main() {
     process.stdout.write(
       `\nSeveral instances (${new Date().toISOString()}, node ${process.version})\n${table}\n\n${samples}\n`,
     );
-    if (write) writeSection(table, samples);
+    if (write) writeResults('Several instances', 'shared 2-core box', table, samples);
   } finally {
-    for (const child of running) await stop(child).catch(() => undefined);
+    for (const server of running) await server.stop().catch(() => undefined);
     for (const schema of schemas) await schema.drop().catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** Replace only the results under "## Several instances" in BENCHMARKS.md (notes above `<!-- results -->` stay). */
-function writeSection(table: string, samples: string): void {
-  const file = join(root, 'BENCHMARKS.md');
-  const text = readFileSync(file, 'utf8');
-  const marker = '\n## Several instances\n';
-  const begin = text.indexOf(marker);
-  const end = begin < 0 ? -1 : text.indexOf('\n## ', begin + marker.length);
-  const previous = begin < 0 ? '' : text.slice(begin + marker.length, end < 0 ? undefined : end);
-  const notes = previous.split('<!-- results -->')[0]?.trim() ?? '';
-  const body = `${notes ? notes + '\n\n' : ''}<!-- results -->\nLast run ${new Date().toISOString().slice(0, 16)}Z, node ${process.version}, shared 2-core box:\n\n${table}\n\n${samples}\n`;
-  const section = `${marker}\n${body}`;
-  writeFileSync(
-    file,
-    begin < 0 ? `${text.trimEnd()}\n${section}` : `${text.slice(0, begin)}${section}${end < 0 ? '' : text.slice(end)}`,
-  );
 }
 
 await main();

@@ -2,8 +2,9 @@
  * A new device's first sync of the 10,000-cadre city, server side only: no browser, no IndexedDB.
  * `npx tsx test/bench/server-cold-sync.ts [--root DIR] [--runs N] [--clients N]`.
  *
- * The store is seeded as test/bench/sync-transport.ts seeds it (10,000 cadres × 10 records over 98
- * unit documents and the workspace, one update each, written straight into SQLite), once; every run
+ * The store is seeded as test/bench/sync-transport.ts seeds it (support/seed-store.ts: 10,000 cadres
+ * × 10 records over 98 unit documents and the workspace, one update each, written straight into
+ * SQLite), once; every run
  * starts the server (`--root`'s sync-server, so another checkout can be measured against the same
  * data and this client) on a fresh copy of it and times:
  *
@@ -16,7 +17,7 @@
  * and the server's CPU time (user + system) over each phase, with the load average beside it.
  * `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'` is passed to the server's node (profiles).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,18 +25,9 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  encodeOpen,
-  envelope,
-  envelopePrefix,
-  MULTIPLEX_SUBPROTOCOL,
-  readEnvelope,
-} from '../../core/sync/multiplex-wire.ts';
-import { initUnitDoc } from '../../core/doc/unit-doc.ts';
-import { workspaceDoc } from '../../core/doc/workspace-doc.ts';
-import { encodeSyncStep1, encodeSyncStep2 } from '../../sync-server/protocol.ts';
-import { cpuMicros, stopChild, waitForLine } from './bench-clients.ts';
-import { oursPerUnitDocs, population } from './layout-data.ts';
+import { connectMultiplexed, cpuMicros, frameUpdate, stopChild } from './support/protocol-clients.ts';
+import { seedLargeCity } from './support/seed-store.ts';
+import { envWords, spawnOurServer } from './support/servers.ts';
 
 const arg = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -50,32 +42,13 @@ process.setMaxListeners(0);
 type StorageModule = typeof import('../../sync-server/storage/sqlite.ts');
 type AdminModule = typeof import('../../sync-server/admin.ts');
 
-/** The store as sync-transport.ts writes it, with `root`'s own storage module (its schema). */
+/** The large city's store, written with `root`'s own storage module (its schema). */
 async function seed(dir: string): Promise<string[]> {
   const { openSqliteStorage } = (await import(join(root, 'sync-server/storage/sqlite.ts'))) as StorageModule;
-  const people = population(10_000);
-  const docs = oursPerUnitDocs(people);
-  const codes = [...new Set(people.cadres.map((c) => c.unitCode))];
-  const workspace = new Y.Doc();
-  const directory = workspaceDoc(workspace);
-  for (const code of codes) directory.units.put({ code, name: `单位${code}`, aliases: [], kind: 'government' });
   const storage = openSqliteStorage(dir);
-  const entry = (doc: string, ydoc: Y.Doc) => ({
-    doc,
-    data: Y.encodeStateAsUpdate(ydoc),
-    user: 'bench',
-    name: 'bench',
-    time: Date.now(),
-    hash: '',
-    clientIds: [],
-    newBindings: [],
-  });
-  await storage.commitUpdates([
-    entry('workspace', workspace),
-    ...docs.map((ydoc, i) => (initUnitDoc(ydoc, codes[i]!), entry(`unit:${codes[i]}`, ydoc))),
-  ]);
+  const { docs } = await seedLargeCity(storage);
   await storage.close();
-  return ['workspace', ...codes.map((code) => `unit:${code}`)];
+  return docs;
 }
 
 interface Server {
@@ -92,27 +65,11 @@ async function startServer(dataDir: string): Promise<Server> {
     ? ['--max-connections-per-user', '100000']
     : [];
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      'tsx',
-      'sync-server/main.ts',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-      ...caps,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = (await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u))[1]!;
+  const { child, url } = await spawnOurServer(dataDir, {
+    root,
+    node: [...envWords('BENCH_NODE_ARGS'), '--import', 'tsx'],
+    args: caps,
+  });
   const token = issueToken(dataDir, {
     user: 'officer',
     name: 'bench',
@@ -138,46 +95,17 @@ async function stockClient(server: Server, docs: string[]): Promise<() => void> 
 
 /** One multiplexed socket carrying every document; resolves once each has its step 2 applied. */
 function muxClient(server: Server, docs: string[]): Promise<() => void> {
-  const ws = new WebSocket(`${server.url}/${docs[0]}?token=${server.token}`, ['dossierlens', MULTIPLEX_SUBPROTOCOL], {
-    perMessageDeflate: false,
-  });
-  ws.binaryType = 'nodebuffer';
   const ydocs = new Map(docs.map((doc) => [doc, new Y.Doc()]));
   const waiting = new Set(docs);
-  const nothing = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()));
   return new Promise((done, fail) => {
-    ws.on('message', (data: Buffer) => {
-      const { doc, prefixLength } = readEnvelope(data);
-      const frame = data.subarray(prefixLength);
-      if (frame[0] !== 0) return;
-      if (frame[1] === 0) ws.send(envelope(envelopePrefix(doc), nothing));
-      if (frame[1] === 1) {
-        // message type, sync type, then the update as a var-length byte array: let Yjs read it.
-        Y.applyUpdate(ydocs.get(doc)!, readUpdate(frame));
-        waiting.delete(doc);
-        if (waiting.size === 0) done(() => ws.close());
-      }
+    const opening = connectMultiplexed({ url: server.url, query: `?token=${server.token}` }, docs, (frame, doc) => {
+      if (frame[0] !== 0 || frame[1] !== 1) return;
+      Y.applyUpdate(ydocs.get(doc)!, frameUpdate(frame)!);
+      waiting.delete(doc);
+      if (waiting.size === 0) void opening.then((ws) => done(() => ws.close()));
     });
-    ws.once('open', () => {
-      const step1 = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
-      for (const doc of docs) {
-        ws.send(encodeOpen(envelopePrefix(doc)));
-        ws.send(envelope(envelopePrefix(doc), step1));
-      }
-    });
-    ws.once('error', fail);
+    opening.catch(fail);
   });
-}
-
-function readUpdate(frame: Buffer): Uint8Array {
-  let offset = 2;
-  let length = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = frame[offset++]!;
-    length += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) break;
-  }
-  return frame.subarray(offset, offset + length);
 }
 
 interface Phase {
@@ -246,26 +174,27 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const r = await run(template, docs);
       results.push(r);
+      const phase = (p: Phase) => `${p.ms.toFixed(0)} (${p.cpuMs.toFixed(0)})`;
       console.log(
-        `run ${i + 1}: start ${r.start.toFixed(0)} ms; stock cold ${r.cold.ms.toFixed(0)} ms (server CPU ${r.cold.cpuMs.toFixed(0)}), warm ${r.warm.ms.toFixed(0)} (${r.warm.cpuMs.toFixed(0)}); ` +
-          `mux cold ${r.muxCold.ms.toFixed(0)} (${r.muxCold.cpuMs.toFixed(0)}), warm ${r.muxWarm.ms.toFixed(0)} (${r.muxWarm.cpuMs.toFixed(0)}); load ${r.load.toFixed(1)}`,
+        `run ${i + 1}: start ${r.start.toFixed(0)} ms; ` +
+          `stock cold ${r.cold.ms.toFixed(0)} ms (server CPU ${r.cold.cpuMs.toFixed(0)}), warm ${phase(r.warm)}; ` +
+          `mux cold ${phase(r.muxCold)}, warm ${phase(r.muxWarm)}; load ${r.load.toFixed(1)}`,
       );
     }
     console.log('median (range), ms:');
-    console.log(`  server start          ${summary(results.map((r) => r.start))}`);
-    console.log(
-      `  stock cold            ${summary(results.map((r) => r.cold.ms))}   server CPU ${summary(results.map((r) => r.cold.cpuMs))}`,
-    );
-    console.log(
-      `  stock warm            ${summary(results.map((r) => r.warm.ms))}   server CPU ${summary(results.map((r) => r.warm.cpuMs))}`,
-    );
-    console.log(
-      `  mux cold              ${summary(results.map((r) => r.muxCold.ms))}   server CPU ${summary(results.map((r) => r.muxCold.cpuMs))}`,
-    );
-    console.log(
-      `  mux warm              ${summary(results.map((r) => r.muxWarm.ms))}   server CPU ${summary(results.map((r) => r.muxWarm.cpuMs))}`,
-    );
-    console.log(`  load average (1 min)  ${results.map((r) => r.load.toFixed(1)).join(', ')}`);
+    const line = (label: string, figures: string) => console.log(`  ${label.padEnd(22)}${figures}`);
+    line('server start', summary(results.map((r) => r.start)));
+    const phases = {
+      'stock cold': 'cold',
+      'stock warm': 'warm',
+      'mux cold': 'muxCold',
+      'mux warm': 'muxWarm',
+    } as const;
+    for (const [label, key] of Object.entries(phases)) {
+      const ms = summary(results.map((r) => r[key].ms));
+      line(label, `${ms}   server CPU ${summary(results.map((r) => r[key].cpuMs))}`);
+    }
+    line('load average (1 min)', results.map((r) => r.load.toFixed(1)).join(', '));
   } finally {
     rmSync(template, { recursive: true, force: true });
   }

@@ -13,28 +13,24 @@
  * has answered (it takes seconds after the browser starts; an officer enrols later than that):
  * 1. enrolment: from the click on 连接 until the background's status says every document
  *    (workspace + units) is online, as pushed to the options page; and the sockets the server holds;
- * 2. background restart: 2 s after enrolment, the service worker stopped (what the browser does after ~30 s idle), then
- *    woken by a page connecting to it, until every document is online again;
+ * 2. background restart: 2 s after enrolment, the service worker stopped (what the browser does
+ *    after ~30 s idle), then woken by a page connecting to it, until every document is online again;
  * 3. dossier first (another fresh profile): the side panel opened on the last unit's cadre as soon
  *    as enrolment completes, until its name and records show.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import * as Y from 'yjs';
 import { generateCity } from '../../core/demo/index.ts';
-import { initUnitDoc } from '../../core/doc/unit-doc.ts';
-import { workspaceDoc } from '../../core/doc/workspace-doc.ts';
 import { issueToken } from '../../sync-server/admin.ts';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite.ts';
 import { ensureBuilt, launchExtension, stopBackground, type ExtensionBrowser } from '../e2e/support/extension.ts';
-import { oursPerUnitDocs, population } from './layout-data.ts';
+import { sleep, stopChild, waitForLine } from './support/protocol-clients.ts';
+import { seedLargeCity } from './support/seed-store.ts';
+import { repoRoot as root, spawnOurServer } from './support/servers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
   const i = argv.indexOf(name);
@@ -57,26 +53,7 @@ interface Population {
   target: { id: string; name: string };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
-  const lines = createInterface({ input: child.stdout! });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${what} exited early (${code})`)));
-    lines.on('line', (line) => {
-      const match = pattern.exec(line);
-      if (match) resolve(match);
-    });
-  });
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
 
 /** `npm start`'s own first start: the demo city through the import, into `dir/sync-server`. */
 async function demoCity(dir: string): Promise<Population> {
@@ -106,30 +83,8 @@ async function demoCity(dir: string): Promise<Population> {
 
 /** 10,000 cadres × 10 records in 98 unit documents, committed as one update each. */
 async function largeCity(dir: string): Promise<Population> {
-  const people = population(10_000);
-  const docs = oursPerUnitDocs(people);
-  const codes = [...new Set(people.cadres.map((c) => c.unitCode))];
-  const workspace = new Y.Doc();
-  const directory = workspaceDoc(workspace);
-  for (const code of codes) directory.units.put({ code, name: `单位${code}`, aliases: [], kind: 'government' });
   const storage = openSqliteStorage(dir);
-  const entry = (doc: string, ydoc: Y.Doc) => ({
-    doc,
-    data: Y.encodeStateAsUpdate(ydoc),
-    user: 'bench',
-    name: 'bench',
-    time: Date.now(),
-    hash: '',
-    clientIds: [],
-    newBindings: [],
-  });
-  await storage.commitUpdates([
-    entry('workspace', workspace),
-    ...docs.map((ydoc, i) => {
-      initUnitDoc(ydoc, codes[i]!);
-      return entry(`unit:${codes[i]}`, ydoc);
-    }),
-  ]);
+  const { people, codes } = await seedLargeCity(storage);
   await storage.close();
   const lastCode = codes.at(-1)!;
   const cadre = people.cadres.filter((c) => c.unitCode === lastCode).at(-1)!;
@@ -149,24 +104,7 @@ interface RunningServer {
 }
 
 async function server(dataDir: string, mode: Mode): Promise<RunningServer> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'sync-server/main.ts',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-      '--multiplex',
-      mode === 'shared' ? 'true' : 'false',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = (await waitForLine(child, /listening (ws:\/\/[^\s"]+)/u, 'server'))[1]!;
+  const { child, url } = await spawnOurServer(dataDir, { args: ['--multiplex', mode === 'shared' ? 'true' : 'false'] });
   const token = issueToken(dataDir, {
     user: 'officer',
     name: '测试用户',
@@ -180,7 +118,7 @@ async function server(dataDir: string, mode: Mode): Promise<RunningServer> {
       const text = await (await fetch(`${url.replace('ws:', 'http:')}/metrics`)).text();
       return Number(new RegExp(`^${name} (\\d+)$`, 'mu').exec(text)?.[1]);
     },
-    stop: () => stop(child),
+    stop: () => stopChild(child),
   };
 }
 
@@ -334,7 +272,9 @@ async function main(): Promise<void> {
           const r = await run(pop, mode);
           results[mode].push(r);
           process.stdout.write(
-            `  ${pop.name}, ${mode}: enrolment ${r.enrolMs} ms (${r.connections} sockets), restart ${r.restartMs} ms (${r.connectionsAfterRestart} sockets), dossier first ${r.dossierMs} ms (${r.dossierAfterEnrolMs} after enrolment) — load ${loadavg()}\n`,
+            `  ${pop.name}, ${mode}: enrolment ${r.enrolMs} ms (${r.connections} sockets), ` +
+              `restart ${r.restartMs} ms (${r.connectionsAfterRestart} sockets), ` +
+              `dossier first ${r.dossierMs} ms (${r.dossierAfterEnrolMs} after enrolment) — load ${loadavg()}\n`,
           );
         }
       }
@@ -345,16 +285,28 @@ async function main(): Promise<void> {
       const ratio = (key: keyof RunResult) =>
         (median(results.shared.map((r) => r[key])) / median(results['per-document'].map((r) => r[key]))).toFixed(2) +
         '×';
-      rows.push(
-        `| ${pop.name}: enrolment → every document online (ms) | ${cell('per-document', 'enrolMs')} | ${cell('shared', 'enrolMs')} | ${ratio('enrolMs')} |`,
-        `| ${pop.name}: background restart → online again (ms) | ${cell('per-document', 'restartMs')} | ${cell('shared', 'restartMs')} | ${ratio('restartMs')} |`,
-        `| ${pop.name}: enrolment → last unit's dossier shown (ms) | ${cell('per-document', 'dossierMs')} | ${cell('shared', 'dossierMs')} | ${ratio('dossierMs')} |`,
-        `| ${pop.name}: … of which after enrolment completed (ms) | ${cell('per-document', 'dossierAfterEnrolMs')} | ${cell('shared', 'dossierAfterEnrolMs')} | ${ratio('dossierAfterEnrolMs')} |`,
-        `| ${pop.name}: sockets the server holds for the device | ${cell('per-document', 'connections')} | ${cell('shared', 'connections')} | |`,
-      );
+      const measures: [string, keyof RunResult][] = [
+        ['enrolment → every document online (ms)', 'enrolMs'],
+        ['background restart → online again (ms)', 'restartMs'],
+        ["enrolment → last unit's dossier shown (ms)", 'dossierMs'],
+        ['… of which after enrolment completed (ms)', 'dossierAfterEnrolMs'],
+        ['sockets the server holds for the device', 'connections'],
+      ];
+      for (const [label, key] of measures) {
+        // The socket counts have no ratio; the empty cell stays `| |`.
+        const versus = key === 'connections' ? '' : ratio(key);
+        const row = `| ${pop.name}: ${label} | ${cell('per-document', key)} | ${cell('shared', key)} | ${versus}`;
+        rows.push(`${row.trimEnd()} |`);
+      }
     }
+    const head = [
+      `measure (median of ${RUNS}, range)`,
+      'one socket per document',
+      'one shared socket',
+      'shared / per-document',
+    ].join(' | ');
     process.stdout.write(
-      `\n| measure (median of ${RUNS}, range) | one socket per document | one shared socket | shared / per-document |\n|---|---:|---:|---:|\n${rows.join('\n')}\n\nload average at the end: ${loadavg()}\n`,
+      `\n| ${head} |\n|---|---:|---:|---:|\n${rows.join('\n')}\n\nload average at the end: ${loadavg()}\n`,
     );
   } finally {
     rmSync(tmp, { recursive: true, force: true });

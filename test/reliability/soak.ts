@@ -17,7 +17,7 @@
  *   server holds, and the server holds every edit every client made.
  * The process exits 1 if anything was lost or did not converge.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,7 @@ import * as Y from 'yjs';
 import { issueToken } from '../../sync-server/admin.ts';
 import { spawnServer, tempDataDir, waitFor } from '../../sync-server/testing.ts';
 import { AckingWriter, missingAcknowledged } from './acking-writer.ts';
+import { type CycleResult, renderReport } from './soak-report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,25 +52,12 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
 
 interface Sample {
   at: number;
   rss: number;
   heap: number;
   connections: number;
-}
-
-interface CycleResult {
-  cycle: number;
-  killedAfterMs: number;
-  ackedEdits: number;
-  missingAcked: number;
-  maxRss: number;
-  connections: number;
-  restartMs: number;
-  /** The store on disk (database and WAL) after the restart: what the server's memory follows. */
-  storeBytes: number;
 }
 
 const storeBytes = () =>
@@ -135,7 +123,8 @@ async function main(): Promise<void> {
   // Every stock client registers a process 'exit' listener (y-websocket); hundreds are expected here.
   process.setMaxListeners(0);
   say(
-    `soak: ${cycles} SIGKILL cycles of ${cycleSeconds} s, ${clientCount} clients over ${docCount} documents (load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`,
+    `soak: ${cycles} SIGKILL cycles of ${cycleSeconds} s, ${clientCount} clients over ${docCount} documents ` +
+      `(load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`,
   );
   const first = await spawnServer(data.dir, ['--log-level', 'warn']);
   let server = first;
@@ -211,7 +200,8 @@ async function main(): Promise<void> {
       missing += lost.reduce((sum, entry) => sum + (entry.acked - entry.stored), 0);
       for (const entry of lost)
         failures.push(
-          `cycle ${cycle}: ${doc}: clientID ${entry.clientID} had ${entry.acked} edits acknowledged, storage holds ${entry.stored}`,
+          `cycle ${cycle}: ${doc}: clientID ${entry.clientID} had ${entry.acked} edits acknowledged, ` +
+            `storage holds ${entry.stored}`,
         );
     }
     const acked = writers.reduce((sum, w) => sum + w.acked, 0);
@@ -227,7 +217,8 @@ async function main(): Promise<void> {
       storeBytes: storeBytes(),
     });
     say(
-      `soak: cycle ${cycle}/${cycles}: killed after ${killAfter} ms, ${acked} acknowledged edits checked, ${missing} missing, restart ${restartMs} ms`,
+      `soak: cycle ${cycle}/${cycles}: killed after ${killAfter} ms, ${acked} acknowledged edits checked, ` +
+        `${missing} missing, restart ${restartMs} ms`,
     );
   }
 
@@ -267,6 +258,11 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const rssSeries = samples.map((s) => s.rss);
   const report = renderReport({
+    startedAt,
+    loadBefore,
+    clientCount,
+    docCount,
+    cycleSeconds,
     results,
     failures,
     totalEdits,
@@ -282,60 +278,9 @@ async function main(): Promise<void> {
     durationMs: Date.now() - startedAt.getTime(),
   });
   writeFileSync(values.out!, report);
-  say(
-    `soak: wrote ${values.out}; ${failures.length === 0 ? 'nothing lost, every client converged' : `${failures.length} failure(s)`}`,
-  );
+  const outcome = failures.length === 0 ? 'nothing lost, every client converged' : `${failures.length} failure(s)`;
+  say(`soak: wrote ${values.out}; ${outcome}`);
   process.exit(failures.length === 0 ? 0 : 1);
-}
-
-function renderReport(r: {
-  results: CycleResult[];
-  failures: string[];
-  totalEdits: number;
-  totalAcked: number;
-  converged: boolean;
-  convergeMs: number;
-  refusals: string[];
-  rssFirst: number;
-  rssMax: number;
-  rssLast: number;
-  heapMax: number;
-  loadAfter: number[];
-  durationMs: number;
-}): string {
-  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-  const lines = [
-    '# Reliability',
-    '',
-    'Written by `npm run soak` (test/reliability/soak.ts); run it again to regenerate this file. The',
-    'shorter checks run inside `npm test`: the authorisation matrix (sync-server/authz-matrix.test.ts),',
-    'a seeded fuzzer of hostile frames and updates (sync-server/fuzz.test.ts), the attacks of issue 10',
-    '(sync-server/attacks.test.ts, requests.test.ts, datadir.test.ts, integrity.test.ts) and three',
-    'SIGKILLs with several writers (sync-server/crash.test.ts).',
-    '',
-    '## Last soak',
-    '',
-    `- When: ${startedAt.toISOString()}, ${(r.durationMs / 60_000).toFixed(1)} minutes; ${cpus().length} CPU cores shared with other work, load average ${load(loadBefore)} before and ${load(r.loadAfter)} after (figures measured on a busy machine are slower, never less correct).`,
-    `- Load: ${clientCount} stock y-websocket clients over ${docCount} documents, each writing an edit about once a second through every kill (${r.totalEdits.toLocaleString('en')} edits in all), plus 8 acknowledging writers per cycle streaming into 4 documents of their own.`,
-    `- Kills: ${r.results.length} SIGKILLs of the server at a seeded random moment of each ${cycleSeconds} s cycle, each followed by a restart on the same data directory and port.`,
-    `- Acknowledged writes: ${r.totalAcked.toLocaleString('en')} edits the server had acknowledged (its sync step 1 state vector) before a kill; missing after the restart: **${r.results.reduce((s, c) => s + c.missingAcked, 0)}**.`,
-    `- Convergence: ${r.converged ? `**every client converged**: after writing stopped, each of the ${clientCount} clients held exactly the server's state, and the server held every edit every client made (${(r.convergeMs / 1000).toFixed(1)} s after the last restart)` : '**not every client converged** (see failures)'}.`,
-    `- Server memory (RSS from /metrics every 2 s): ${mib(r.rssFirst)} MiB first, ${mib(r.rssMax)} MiB at most, ${mib(r.rssLast)} MiB last; V8 heap at most ${mib(r.heapMax)} MiB. Each restart is a fresh process that loads the documents again, so memory follows the data (the store on disk, last column; every loaded document is held twice, durable and staging, update-guard.ts), not the number of kills or of clients.`,
-    `- Refusals the server counted: ${r.refusals.length === 0 ? 'none' : r.refusals.join(', ')}. All clients are honest: \`awareness-id\` counts colleagues' presence that stock clients relay and the server drops by design (presence.ts); \`pending\` counts live edits that overtook the step 2 after a reconnect, dropped quietly and sent again with it (update-guard.ts).`,
-    '',
-    '| cycle | killed after | acknowledged edits | missing after restart | max RSS | connections | restart | store on disk |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.results.map(
-      (c) =>
-        `| ${c.cycle} | ${(c.killedAfterMs / 1000).toFixed(1)} s | ${c.ackedEdits.toLocaleString('en')} | ${c.missingAcked} | ${c.maxRss > 0 ? `${mib(c.maxRss)} MiB` : '—'} | ${c.connections} | ${(c.restartMs / 1000).toFixed(1)} s | ${mib(c.storeBytes)} MiB |`,
-    ),
-    '',
-    '## Failures',
-    '',
-    ...(r.failures.length === 0 ? ['None.'] : r.failures.map((f) => `- ${f}`)),
-    '',
-  ];
-  return lines.join('\n');
 }
 
 main().catch((error: Error) => {
