@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { enrol, launchExtension, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { accessibleTexts, badges, clickBackendNode, focusBackendNode } from './support/cdp-badges.ts';
-import { PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
-import { seed } from './support/seed.ts';
+import { startFixtureServer, tx } from './support/portal-fixtures.ts';
+import { portalServer } from './support/portal-scene.ts';
 
 /**
  * The real build run as the older Chromium kernels the README supports would run it (minimum 109):
@@ -40,16 +40,7 @@ describe('older Chromium kernels: the fallbacks', () => {
   let token = '';
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({
-      user: 'seed',
-      name: '种子',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, PORTAL_SEED);
+    ({ server } = await portalServer());
     token = server.token({
       user: 'officer',
       name: '李四',

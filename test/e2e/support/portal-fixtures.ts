@@ -7,11 +7,12 @@ import { accessibleName } from '../../../extension/overlay/badge.ts';
 import { overlayTextFrom } from '../../../extension/overlay/text-table.ts';
 import type { SubjectSummary } from '../../../core/model/summary.ts';
 import { ROOT } from './extension.ts';
+import type { DotRecord } from '../../../core/model/schemas.ts';
 import { nodeWorkspace, type SeedData } from './seed.ts';
 
 /**
  * The project's fixture portals (test/fixtures/portals) and the dossiers their names refer to,
- * shared by the overlay scenes in Chromium (overlay.e2e.ts) and Firefox (firefox.e2e.ts).
+ * shared by the overlay scenes in Chromium (overlay-*.e2e.ts) and Firefox (firefox.e2e.ts).
  */
 
 const FIXTURES = join(ROOT, 'test/fixtures/portals');
@@ -206,6 +207,18 @@ export const PORTAL_SEED: SeedData = {
       summary: '接受宴请',
     },
   ],
+};
+
+/** A commendation for 王芳 (C003) that a colleague records elsewhere while her badge is on screen. */
+export const WANG_FANG_COMMENDATION: DotRecord = {
+  id: 'R9',
+  subject: { type: 'cadre', id: 'C003' },
+  colour: 'red',
+  kind: 'commendation',
+  decisionDate: '2025-08-01',
+  sourceDept: '市委组织部',
+  summary: '嘉奖',
+  status: 'active',
 };
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.json': 'application/json', '.js': 'text/javascript' };

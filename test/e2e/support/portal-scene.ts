@@ -1,13 +1,35 @@
 import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import type { SubjectSummary } from '../../../core/model/summary.ts';
+import { badges } from './cdp-badges.ts';
 import { launchExtension, type ExtensionBrowser } from './extension.ts';
-import { PORTAL_SEED, startFixtureServer } from './portal-fixtures.ts';
+import type { Want } from './fixture-badges.ts';
+import { expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './portal-fixtures.ts';
 import { seed } from './seed.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 /**
- * The overlay scenes' common stage: a real server seeded with the fixture portals' dossiers, the
- * fixture portals on loopback (preset as portals), and officer 李四 (viewer everywhere) enrolled
- * in the built extension through the options page. `admin` can write as a colleague elsewhere.
+ * A real server holding the fixture portals' dossiers, seeded through the sync path by `admin`
+ * (who can also write as a colleague elsewhere later).
+ */
+export async function portalServer(): Promise<{ server: TestServer; admin: string }> {
+  const server = await startTestServer();
+  const admin = server.token({
+    user: 'seed',
+    name: '种子',
+    grants: [
+      { role: 'admin', doc: 'workspace' },
+      { role: 'editor', doc: 'unit:*' },
+    ],
+  });
+  await seed(server.url, admin, PORTAL_SEED);
+  return { server, admin };
+}
+
+/**
+ * The overlay scenes' common stage: the portal server, the fixture portals on loopback (preset as
+ * portals), and officer 李四 (viewer everywhere) enrolled in the built extension through the
+ * options page.
  */
 export interface PortalScene {
   server: TestServer;
@@ -19,16 +41,7 @@ export interface PortalScene {
 }
 
 export async function openPortalScene(opts: { backForwardCache?: boolean } = {}): Promise<PortalScene> {
-  const server = await startTestServer();
-  const admin = server.token({
-    user: 'seed',
-    name: '种子',
-    grants: [
-      { role: 'admin', doc: 'workspace' },
-      { role: 'editor', doc: 'unit:*' },
-    ],
-  });
-  await seed(server.url, admin, PORTAL_SEED);
+  const { server, admin } = await portalServer();
   const officer = server.token({
     user: 'officer',
     name: '李四',
@@ -55,6 +68,54 @@ export async function openPortalScene(opts: { backForwardCache?: boolean } = {})
       await ext.close();
       await server.close();
       fixtures.server.close();
+    },
+  };
+}
+
+/**
+ * The portal scene with what the overlay tests read it by: the index the extension will hold (the
+ * expected badges are spelled from it) and small readers of the pages and the background.
+ */
+export interface OverlayStage extends PortalScene {
+  index: SubjectSummary[];
+  /** The index's summary of a cadre or unit (throws when it is not there). */
+  subject(type: 'cadre' | 'unit', id: string): SubjectSummary;
+  want: Want;
+  /** The page's badges as [the text they follow, their accessible name], in document order. */
+  seen(page: Page): Promise<[string, string][]>;
+  /** A new tab on the fixture portal page `file`. */
+  open(file: string): Promise<Page>;
+  /** What the last badge click asked the side panel to show (a subject, or candidates to choose from). */
+  panelTarget(): Promise<unknown>;
+}
+
+export async function openOverlayStage(): Promise<OverlayStage> {
+  const scene = await openPortalScene();
+  const index = await expectedIndex(scene.server.url, scene.officer, PORTAL_CADRES);
+  type Session = {
+    storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } };
+  };
+  return {
+    ...scene,
+    index,
+    subject(type, id) {
+      const s = index.find((x) => x.type === type && x.id === id);
+      if (!s) throw new Error(`${type} ${id} not in the index`);
+      return s;
+    },
+    want: (after, who, name = after) => [after, expectedLabel(index, who, name)],
+    seen: async (page) => (await badges(page)).map((b) => [b.after, b.label] as [string, string]),
+    async open(file) {
+      const page = await scene.ext.context.newPage();
+      await page.goto(`${scene.fixtures.origin}/${file}`);
+      return page;
+    },
+    async panelTarget() {
+      const stored = await scene.ext.background.evaluate(
+        async () =>
+          (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget,
+      );
+      return stored?.target;
     },
   };
 }
