@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import type { Page } from 'puppeteer-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import type { TestServer } from './support/server.ts';
+import { editorToken, type TestServer } from './support/index.ts';
 import {
   closeSidebar,
   dossierTabs,
@@ -15,6 +15,7 @@ import { clickBadge, firefoxBadges } from './support/firefox-dom.ts';
 import { fixtureBadges, type Want } from './support/fixture-badges.ts';
 import {
   dossierOnlyStrings,
+  runProbe,
   expectedIndex,
   expectedLabel,
   PORTAL_CADRES,
@@ -71,16 +72,7 @@ describe('Firefox ESR: the core scenes', () => {
     fixtures?.server.close();
   });
 
-  const officer = () =>
-    server.token({
-      user: 'officer',
-      name: '李四',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-        { role: 'editor', doc: 'notes:*' },
-      ],
-    });
+  const officer = () => editorToken(server, 'officer', '李四');
 
   test('enrol from the options page: who the server says we are', async () => {
     const token = officer();
@@ -133,12 +125,7 @@ describe('Firefox ESR: the core scenes', () => {
       await expect
         .poll(async () => (await firefoxBadges(ff, page)).length, { timeout: 20_000 })
         .toBeGreaterThanOrEqual(1);
-      await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate(
-        (f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f),
-        forbidden,
-      );
-      expect(found, file).toEqual([]);
+      expect(await runProbe(page, fixtures.origin, forbidden), file).toEqual([]);
       await page.close();
     }
   });

@@ -72,6 +72,11 @@ describe('older Chromium kernels: the fallbacks', () => {
       .locator('#dossier-name')
       .textContent({ timeout: 1000 })
       .catch(() => '');
+  /** The dossier opened in a tab, the only one: at `hash`, showing `name`. */
+  const expectDossierTab = async (ext: ExtensionBrowser, hash: string, name: string) => {
+    await expect.poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 }).toEqual([hash]);
+    await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain(name);
+  };
 
   test('Chromium 109–113: the badge card shows without popovers; the dossier opens in one tab that follows later clicks', async () => {
     const ext = await launchExtension({ portals: ['http://127.0.0.1/*'], patch: CHROMIUM_109 });
@@ -96,16 +101,10 @@ describe('older Chromium kernels: the fallbacks', () => {
 
       // Enter opens the dossier: no side panel, so in a tab.
       await page.keyboard.press('Enter');
-      await expect
-        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
-        .toEqual(['#cadre/C005']);
-      await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('李娜');
+      await expectDossierTab(ext, '#cadre/C005', '李娜');
       // The next badge reuses that tab.
       await clickBackendNode(page, await badgeOf(page, '欧阳明'));
-      await expect
-        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
-        .toEqual(['#cadre/C004']);
-      await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('欧阳明');
+      await expectDossierTab(ext, '#cadre/C004', '欧阳明');
     } finally {
       await ext.close();
     }
@@ -122,10 +121,7 @@ describe('older Chromium kernels: the fallbacks', () => {
       await enrol(ext, server.url, token);
       const page = await roster(ext);
       await clickBackendNode(page, await badgeOf(page, '欧阳明'));
-      await expect
-        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
-        .toEqual(['#cadre/C004']);
-      await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('欧阳明');
+      await expectDossierTab(ext, '#cadre/C004', '欧阳明');
     } finally {
       await ext.close();
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { saveScreenshot } from './support/index.ts';
 import {
   accessibleButtons,
@@ -11,8 +11,8 @@ import {
 import { expectAccessible } from './support/axe.ts';
 import { fixtureBadges, LETTER_P2 } from './support/fixture-badges.ts';
 import { largeExpected, layeredBadges } from './support/large-roster.ts';
-import { dossierOnlyStrings } from './support/portal-fixtures.ts';
-import { openOverlayStage, type OverlayStage } from './support/portal-scene.ts';
+import { dossierOnlyStrings, runProbe } from './support/portal-fixtures.ts';
+import { useOverlayStage } from './support/portal-scene.ts';
 
 /**
  * Which names on the fixture portals get which badge, and what the page can learn from them:
@@ -25,18 +25,10 @@ import { openOverlayStage, type OverlayStage } from './support/portal-scene.ts';
  * badge card its own (overlay-card.e2e.ts).
  */
 describe('portal overlay: the badges on the fixture portals', () => {
-  let stage: OverlayStage;
-
-  beforeAll(async () => {
-    stage = await openOverlayStage();
-  });
-
-  afterAll(async () => {
-    await stage?.close();
-  });
+  const stage = useOverlayStage();
 
   test('legacy GBK roster: right badges on right names, none on look-alikes, ambiguity shown', async () => {
-    const { open, seen, want } = stage;
+    const { open, seen, want } = stage();
     const page = await open('legacy-gbk.html');
     // The page decoded as GBK (its only charset signal is the meta tag).
     expect(await page.locator('#roster tr').nth(3).locator('td').nth(1).textContent()).toBe('王芳芳');
@@ -57,7 +49,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   });
 
   test('profile form: text badged, inputs, textarea and editable regions never; open shadow roots yes', async () => {
-    const { open, seen, want } = stage;
+    const { open, seen, want } = stage();
     const page = await open('profile.html');
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(fixtureBadges(want)['profile.html']);
     // What the user is typing stays exactly as typed.
@@ -68,7 +60,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   });
 
   test('prose letter: each sentence resolves its own 张伟; look-alikes none; srcdoc frame scanned', async () => {
-    const { open, seen, want } = stage;
+    const { open, seen, want } = stage();
     const page = await open('letter.html');
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(fixtureBadges(want)['letter.html']);
     // The page's text nodes are untouched: the paragraph is still one text node with its text.
@@ -77,7 +69,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   });
 
   test('SPA: badges arrive with the rows and follow pagination', async () => {
-    const { open, seen, want } = stage;
+    const { open, seen, want } = stage();
     const page = await open('spa.html');
     const expected = fixtureBadges(want);
     const page1 = expected['spa.html'];
@@ -98,7 +90,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   });
 
   test('per-portal hints: a div-laid-out profile resolves by its record; free-text columns get no person badge', async () => {
-    const { ext, open, seen, want } = stage;
+    const { ext, open, seen, want } = stage();
     // Without hints the profile is too long to be one card: the name's context is its own row.
     let page = await open('hints.html');
     await expect
@@ -124,7 +116,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   });
 
   test('cadre information form laid out as a table: the name resolves by 干部编号 in another row; the id gets no badge of its own', async () => {
-    const { open, seen, want } = stage;
+    const { open, seen, want } = stage();
     const page = await open('form-table.html');
     // Form A: 张伟 (in the page's link) with C001 and 市交通运输局 in other rows; form B: 张伟 with
     // C002 only; form C: 赵敏 with C007. No badge on the ids.
@@ -139,7 +131,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
       ['legacy-gbk.html', '李娜'],
       ['form-table.html', '张伟'],
     ] as const) {
-      const page = await stage.open(file);
+      const page = await stage().open(file);
       await expect
         .poll(async () => (await badges(page)).some((b) => b.label.startsWith(`${name} · `)), { timeout: 20_000 })
         .toBe(true);
@@ -173,7 +165,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   // ---- what the page can see: nothing of the dossiers ----------------------------------------
 
   test('hostile strings: matched as text, nothing executed, the privacy probe finds nothing', async () => {
-    const { open, seen, want } = stage;
+    const { open, seen, want } = stage();
     const page = await open('hostile.html');
     await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(fixtureBadges(want)['hostile.html']);
     // Hover every badge (builds its card from the dossier's strings), then look for effects.
@@ -183,7 +175,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
   });
 
   test('privacy probe: a page script walking the DOM finds no dossier content on any fixture', async () => {
-    const { index, open, fixtures } = stage;
+    const { index, open, fixtures } = stage();
     const forbidden = dossierOnlyStrings(index);
     for (const file of [
       'legacy-gbk.html',
@@ -199,12 +191,7 @@ describe('portal overlay: the badges on the fixture portals', () => {
       const large = file === 'roster-large.html';
       const count = async () => (large ? (await layeredBadges(page)).length : (await badges(page)).length);
       await expect.poll(count, { timeout: 20_000 }).toBeGreaterThanOrEqual(large ? largeExpected(index).length : 1);
-      await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate(
-        (f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f),
-        forbidden,
-      );
-      expect(found, file).toEqual([]);
+      expect(await runProbe(page, fixtures.origin, forbidden), file).toEqual([]);
       await page.close();
     }
   });

@@ -10,11 +10,11 @@ import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  seededServer,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
-import { seed, type SeedData } from './support/seed.ts';
+import type { SeedData } from './support/seed.ts';
 
 /**
  * The integrity-review reply as an office sends it: a request answered from the dossiers (the
@@ -150,22 +150,12 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
   let drafter: ExtensionBrowser;
   let second: ExtensionBrowser;
   let page: Page;
-  let admin: string;
 
   const row = (p: Page, name: string) => p.locator('table.results tbody tr', { hasText: name });
   const token = (user: string, name: string) => server.token({ user, name, grants: [...grants] });
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({
-      user: 'admin',
-      name: '管理员',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, CITY);
+    ({ server } = await seededServer(CITY));
     [drafter, second] = await Promise.all([launchExtension(), launchExtension()]);
     await enrol(drafter, server.url, token('ana', '拟稿人甲'));
     await enrol(second, server.url, token('bo', '审核人乙'));

@@ -286,6 +286,18 @@ export function dossierOnlyStrings(index: SubjectSummary[]): string[] {
   return [...forbidden];
 }
 
+/** A page of either browser driver (Playwright's or Puppeteer's), as far as the probe needs it. */
+interface ProbedPage {
+  addScriptTag(o: { url: string }): Promise<unknown>;
+  evaluate(fn: (f: string[]) => string[], forbidden: string[]): Promise<string[]>;
+}
+
+/** Runs the privacy probe (fixtures/portals/probe.js) in `page`: what of `forbidden` it found there. */
+export async function runProbe(page: ProbedPage, origin: string, forbidden: string[]): Promise<string[]> {
+  await page.addScriptTag({ url: `${origin}/probe.js` });
+  return page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), forbidden);
+}
+
 /** Polls outside a test (expect.poll is for tests): setup waits for the synced index. */
 export async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,30 +1,20 @@
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { SubjectSummary } from '../../../core/model/summary.ts';
 import { badges } from './cdp-badges.ts';
 import { launchExtension, type ExtensionBrowser } from './extension.ts';
 import type { Want } from './fixture-badges.ts';
 import { expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './portal-fixtures.ts';
-import { seed } from './seed.ts';
-import { startTestServer, type TestServer } from './server.ts';
+import { seededServer, viewerToken } from './officers.ts';
+import type { TestServer } from './server.ts';
 
 /**
  * A real server holding the fixture portals' dossiers, seeded through the sync path by `admin`
  * (who can also write as a colleague elsewhere later).
  */
-export async function portalServer(): Promise<{ server: TestServer; admin: string }> {
-  const server = await startTestServer();
-  const admin = server.token({
-    user: 'seed',
-    name: '种子',
-    grants: [
-      { role: 'admin', doc: 'workspace' },
-      { role: 'editor', doc: 'unit:*' },
-    ],
-  });
-  await seed(server.url, admin, PORTAL_SEED);
-  return { server, admin };
-}
+export const portalServer = (): Promise<{ server: TestServer; admin: string }> =>
+  seededServer(PORTAL_SEED, { user: 'seed', name: '种子' });
 
 /**
  * The overlay scenes' common stage: the portal server, the fixture portals on loopback (preset as
@@ -42,14 +32,7 @@ export interface PortalScene {
 
 export async function openPortalScene(opts: { backForwardCache?: boolean } = {}): Promise<PortalScene> {
   const { server, admin } = await portalServer();
-  const officer = server.token({
-    user: 'officer',
-    name: '李四',
-    grants: [
-      { role: 'viewer', doc: 'workspace' },
-      { role: 'viewer', doc: 'unit:*' },
-    ],
-  });
+  const officer = viewerToken(server, 'officer', '李四');
   const fixtures = await startFixtureServer();
   const ext = await launchExtension({ portals: ['http://127.0.0.1/*'], ...opts });
   const options = await ext.page('options.html');
@@ -89,6 +72,14 @@ export interface OverlayStage extends PortalScene {
   panelTarget(): Promise<unknown>;
 }
 
+/** The side panel's target after a click on a 张伟 the page cannot decide: choose between the two. */
+export const CHOOSE_ZHANG_WEI = {
+  candidates: expect.arrayContaining([
+    { type: 'cadre', id: 'C001' },
+    { type: 'cadre', id: 'C002' },
+  ]),
+};
+
 export async function openOverlayStage(): Promise<OverlayStage> {
   const scene = await openPortalScene();
   const index = await expectedIndex(scene.server.url, scene.officer, PORTAL_CADRES);
@@ -117,5 +108,23 @@ export async function openOverlayStage(): Promise<OverlayStage> {
       );
       return stored?.target;
     },
+  };
+}
+
+/**
+ * A file's overlay stage: opened before its tests, closed after them (call it in the `describe`).
+ * The tests read the stage through the returned function once it is open.
+ */
+export function useOverlayStage(): () => OverlayStage {
+  let stage: OverlayStage | undefined;
+  beforeAll(async () => {
+    stage = await openOverlayStage();
+  });
+  afterAll(async () => {
+    await stage?.close();
+  });
+  return () => {
+    if (!stage) throw new Error('the overlay stage is not open (useOverlayStage outside a describe?)');
+    return stage;
   };
 }
