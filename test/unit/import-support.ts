@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -6,8 +7,7 @@ import type { ImportTarget } from '../../core/import/index.ts';
 
 /** Helpers shared by the import tests: fixture bytes and an in-memory set of documents. */
 
-export const fixture = (name: string): Uint8Array =>
-  new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/imports', name)));
+export const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, name)));
 
 export const TODAY = '2024-06-30';
 
@@ -50,4 +50,23 @@ export function memoryTarget(): MemoryTarget {
       return out;
     },
   };
+}
+
+/** Where the import fixtures are (test/fixtures/imports), for tests that pass a file's path. */
+export const FIXTURES = join(import.meta.dirname, '../fixtures/imports');
+
+/**
+ * `npm run cli -- <args>` in a process of its own, as a shell runs it: its exit code (null when a
+ * signal ended it) and what it printed. Debug output is off, so stderr holds only the messages.
+ */
+export function cliProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      join(import.meta.dirname, '../../node_modules/.bin/tsx'),
+      [join(import.meta.dirname, '../../sync-server/cli.ts'), ...args],
+      { env: { ...process.env, DOSSIER_LENS_DEBUG: '' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
 }
