@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { unitDossiers, workspaceDoc, type UnitDossiers } from '../../core/doc/index.ts';
-import type { ImportTarget } from '../../core/import/index.ts';
+import {
+  applyImport,
+  directoryFromTarget,
+  prepareImport,
+  readTable,
+  type ImportPreview,
+  type ImportTarget,
+} from '../../core/import/index.ts';
+import { defaultConfig } from '../../core/model/index.ts';
 
 /** Helpers shared by the import tests: fixture bytes and an in-memory set of documents. */
 
@@ -70,3 +78,30 @@ export function cliProcess(args: string[]): Promise<{ code: number | null; stdou
     );
   });
 }
+
+export const config = defaultConfig();
+/** When the tests' imports happen (the clerk's clock). */
+export const AT = '2024-06-30T08:00:00.000Z';
+
+/** What importing fixture `file` into `t` would do (the preview a clerk sees before applying). */
+export async function preview(t: MemoryTarget, file: string): Promise<ImportPreview> {
+  const table = await readTable(fixture(file), file);
+  return prepareImport(table, { today: TODAY, config, directory: directoryFromTarget(t) });
+}
+
+/** Imports fixture `file` into `t` (its good rows), as clerk; throws when the import fails. */
+export async function load(t: MemoryTarget, file: string, id = `imp-${file.replace(/\W/g, '')}`) {
+  const p = await preview(t, file);
+  const r = applyImport(t, p, { id, by: 'clerk', at: AT, fileName: file }, 'good-rows');
+  if (!r.ok) throw new Error(`import of ${file} failed: ${r.reason}`);
+  return { preview: p, result: r };
+}
+
+/** The units and the cadres' rosters, which the other files' rows are filed against. */
+export async function roster(t: MemoryTarget): Promise<void> {
+  await load(t, 'units-utf8.csv');
+  await load(t, 'cadres-utf8-bom.csv');
+}
+
+/** The report as [line, column, key] triples: what a clerk reads, minus the wording. */
+export const report = (p: ImportPreview) => p.problems.map((x) => [x.line, x.column, x.key]);
