@@ -80,7 +80,10 @@ describe('alerts (预警提醒)', () => {
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         .end(
-          '<!doctype html><title>干部名册</title><table><tr><td>张伟</td><td>市财政局</td><td>局长</td></tr><tr><td>欧阳芳</td><td>市财政局</td><td>副局长</td></tr></table>',
+          '<!doctype html><title>干部名册</title><table>' +
+            '<tr><td>张伟</td><td>市财政局</td><td>局长</td></tr>' +
+            '<tr><td>欧阳芳</td><td>市财政局</td><td>副局长</td></tr>' +
+            '</table>',
         ),
     );
     await new Promise<void>((ok) => portal.listen(0, '127.0.0.1', ok));

@@ -15,7 +15,10 @@ import { portalServer } from './support/portal-scene.ts';
  * - Chromium 114–115: a side panel, but no `sidePanel.open()` (116).
  */
 
-/** Chromium 109–113: what it does with the manifest's side panel (ignores it), and no popover API in the overlay's world. */
+/**
+ * Chromium 109–113: what it does with the manifest's side panel (ignores it), and no popover API in
+ * the overlay's world.
+ */
 const CHROMIUM_109 = {
   manifest: (m: Record<string, unknown>) => {
     m.permissions = (m.permissions as string[]).filter((p) => p !== 'sidePanel');

@@ -357,7 +357,8 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await ask(page, { purpose: 'promotion', asOf: '2019-03-01', people: '李明' });
     await expect.poll(() => row(page, '李明').getAttribute('data-outcome')).toBe('objection');
     await expect(row(page, '李明').locator('.reasons li').first().textContent()).resolves.toBe(
-      '2018年6月15日党内警告处分（市纪发〔2018〕12号），影响期自2018年6月15日至2019年6月14日，期间不得提拔或晋升职务、职级（《中国共产党纪律处分条例》第十条；《党政领导干部选拔任用工作条例》第二十四条）。',
+      '2018年6月15日党内警告处分（市纪发〔2018〕12号），影响期自2018年6月15日至2019年6月14日，' +
+        '期间不得提拔或晋升职务、职级（《中国共产党纪律处分条例》第十条；《党政领导干部选拔任用工作条例》第二十四条）。',
     );
     await ask(page, { purpose: 'promotion', asOf: '2019-06-15', people: '李明' });
     await expect.poll(() => row(page, '李明').getAttribute('data-outcome')).toBe('no-objection');

@@ -88,7 +88,10 @@ const CITY: SeedData = {
     },
   ],
 };
-/** What the dossiers themselves say: names, posts, summaries, document numbers (quoted data, in Chinese in any locale). */
+/**
+ * What the dossiers themselves say: names, posts, summaries, document numbers (quoted data, in
+ * Chinese in any locale).
+ */
 const DATA = [
   ...CITY.units.map((u) => u.name),
   ...CITY.cadres!.flatMap((c) => [c.name, c.post]),

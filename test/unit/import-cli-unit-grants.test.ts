@@ -17,7 +17,10 @@ describe('npm run cli -- import with a token limited to some units', () => {
   const data = tempDataDir();
   let server: TestServer;
   let admin: string;
-  /** Rows for U01 (lines 2 and 4), U02 (line 3, by cadre ID) and U03 (line 5 by unit name, line 6 by cadre ID and unit). */
+  /**
+   * Rows for U01 (lines 2 and 4), U02 (line 3, by cadre ID) and U03 (line 5 by unit name, line 6
+   * by cadre ID and unit).
+   */
   let spanning: string;
 
   beforeAll(async () => {
@@ -100,7 +103,9 @@ describe('npm run cli -- import with a token limited to some units', () => {
       '  line 3 [干部编号] Cadre ID: is not on the roster of any unit this token can access (the cadre may be in a unit outside its access, or not on the roster yet)',
     );
     expect(strict.at(-1)).toBe(
-      "Nothing imported: 3 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows. 3 of them are outside this token's access and cannot be imported with it; --mode good-rows imports the rows within its access that have no problems.",
+      'Nothing imported: 3 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows. ' +
+        "3 of them are outside this token's access and cannot be imported with it; " +
+        '--mode good-rows imports the rows within its access that have no problems.',
     );
     expect(await onServer()).toEqual(before);
 
@@ -150,7 +155,8 @@ describe('npm run cli -- import with a token limited to some units', () => {
     )!;
     const id = /^导入完成 (imp-\S+)/u.exec(cityWide)![1]!;
     await expect(importAs(clerk, ['--undo', id, '--locale', 'en'])).rejects.toThrow(
-      `Not undone: import ${id} touched units this token may not write (unit:U02, unit:U03, unit:U04); undo it with a token that has the editor role on them. Nothing was changed on the server.`,
+      `Not undone: import ${id} touched units this token may not write (unit:U02, unit:U03, unit:U04); ` +
+        `undo it with a token that has the editor role on them. Nothing was changed on the server.`,
     );
     expect((await onServer()).imports.find((i) => i.id === id)).toMatchObject({ units: ['U01', 'U02', 'U03', 'U04'] });
     expect((await onServer()).imports.find((i) => i.id === id)?.undone).toBeUndefined();
@@ -160,14 +166,18 @@ describe('npm run cli -- import with a token limited to some units', () => {
     const noUnits = server.token('clerk-none', [{ role: 'viewer', doc: 'workspace' }]);
     const before = await onServer();
     const message =
-      "This token may not write any unit's dossiers (its grants: viewer on workspace), so it cannot import records. Importing needs a token with the editor role on the units concerned (e.g. editor on unit:A01 and viewer on workspace); ask the administrator for one. Nothing was changed on the server.";
+      "This token may not write any unit's dossiers (its grants: viewer on workspace), so it cannot import records. " +
+      'Importing needs a token with the editor role on the units concerned ' +
+      '(e.g. editor on unit:A01 and viewer on workspace); ask the administrator for one. ' +
+      'Nothing was changed on the server.';
     for (const extra of [[], ['--dry-run'], ['--mode', 'good-rows']]) {
       await expect(importAs(noUnits, ['--file', spanning, '--locale', 'en', ...extra])).rejects.toThrow(message);
     }
     const result = await cliProcess(['import', '--file', spanning, '--server', server.url, '--token', noUnits]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      '该令牌无权写入任何单位的档案（其授权：workspace 的 viewer），无法导入 records。导入需要对相关单位有 editor 权限的令牌（例如 unit:A01 的 editor 与 workspace 的 viewer），请向管理员申请。服务器上的数据未作任何更改。',
+      '该令牌无权写入任何单位的档案（其授权：workspace 的 viewer），无法导入 records。' +
+        '导入需要对相关单位有 editor 权限的令牌（例如 unit:A01 的 editor 与 workspace 的 viewer），请向管理员申请。服务器上的数据未作任何更改。',
     );
     expect(result.stdout + result.stderr).not.toContain(noUnits);
     expect(await onServer()).toEqual(before);

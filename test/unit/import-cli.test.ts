@@ -208,7 +208,10 @@ describe('npm run cli -- import', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'The token has no grant on workspace (HTTP 403). Importing needs a token that can read the workspace document and write the unit documents (e.g. editor on unit:* and viewer on workspace); ask the administrator for one. Nothing was changed on the server.',
+      'The token has no grant on workspace (HTTP 403). ' +
+        'Importing needs a token that can read the workspace document and write the unit documents ' +
+        '(e.g. editor on unit:* and viewer on workspace); ask the administrator for one. ' +
+        'Nothing was changed on the server.',
     );
     expect(result.stdout + result.stderr).not.toContain(unitsOnly);
     expect(await run(['--list'])).toEqual(before);
@@ -217,7 +220,8 @@ describe('npm run cli -- import', () => {
   it('a token without a grant on the workspace, through importSheet: a SyncRefusedError with HTTP 403 as the cause, in Chinese by default', async () => {
     const error = await failure(importWith(server.token('nina2', [{ role: 'editor', doc: 'unit:*' }])));
     expect(error.message).toBe(
-      '该令牌无权访问 workspace（HTTP 403）。导入需要能读取 workspace 文档并写入单位文档的令牌（例如 unit:* 的 editor 与 workspace 的 viewer），请向管理员申请。服务器上的数据未作任何更改。',
+      '该令牌无权访问 workspace（HTTP 403）。' +
+        '导入需要能读取 workspace 文档并写入单位文档的令牌（例如 unit:* 的 editor 与 workspace 的 viewer），请向管理员申请。服务器上的数据未作任何更改。',
     );
     expect(error.cause).toBeInstanceOf(SyncRefusedError);
     expect(error.cause).toMatchObject({ kind: 'refused', httpStatus: 403, doc: 'workspace' });
@@ -235,7 +239,9 @@ describe('npm run cli -- import', () => {
     for (const bad of [revoked, forged]) {
       const error = await failure(importWith(bad, ['--locale', 'en']));
       expect(error.message).toBe(
-        'The server does not accept the token (workspace: HTTP 401). It may have expired, been revoked, or not have been issued by this server; ask the administrator for a new one. Nothing was changed on the server.',
+        'The server does not accept the token (workspace: HTTP 401). ' +
+          'It may have expired, been revoked, or not have been issued by this server; ' +
+          'ask the administrator for a new one. Nothing was changed on the server.',
       );
       expect(error.cause).toMatchObject({ name: 'SyncRefusedError', kind: 'refused', httpStatus: 401 });
     }

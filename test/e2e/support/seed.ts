@@ -59,7 +59,10 @@ export async function writeElsewhere(
 export const putRecordElsewhere = (serverUrl: string, token: string, unitCode: string, record: DotRecord) =>
   writeElsewhere(serverUrl, token, unitCode, (dossiers) => dossiers.records.put(record));
 
-/** Writes `data` (the token needs admin on `workspace` and editor on `unit:*`) and waits for the server's acknowledgement. */
+/**
+ * Writes `data` (the token needs admin on `workspace` and editor on `unit:*`) and waits for the
+ * server's acknowledgement.
+ */
 export async function seed(serverUrl: string, adminToken: string, data: SeedData): Promise<void> {
   const ws = await nodeWorkspace(serverUrl, adminToken);
   try {
