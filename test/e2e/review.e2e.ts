@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addMonths, today as chinaToday } from '../../core/dates.ts';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import { DEFAULT_COMMISSION } from '../../core/model/workflow-config.ts';
 import { formatDate } from '../../core/rules/explain.ts';
 import { expectAccessible } from './support/axe.ts';
@@ -30,46 +31,17 @@ const CITY: SeedData = {
     { code: 'B02', name: '市教育局', aliases: [], kind: 'government' },
   ],
   cadres: [
-    {
-      id: 'C101',
-      name: '李明',
-      aliases: [],
-      gender: 'male',
-      birth: '1972-05',
-      unitCode: 'A01',
-      post: '副局长',
-      rank: '副处级',
-    },
-    {
-      id: 'C201',
+    cadre('C101', { name: '李明', birth: '1972-05', post: '副局长', rank: '副处级' }),
+    cadre('C201', { name: '王芳', gender: 'female', birth: '1981-02', post: '预算科科长', rank: '正科级' }),
+    cadre('C301', {
       name: '王芳',
-      aliases: [],
-      gender: 'female',
-      birth: '1981-02',
-      unitCode: 'A01',
-      post: '预算科科长',
-      rank: '正科级',
-    },
-    {
-      id: 'C301',
-      name: '王芳',
-      aliases: [],
       gender: 'female',
       birth: '1976-09',
       unitCode: 'B02',
       post: '副局长',
       rank: '副处级',
-    },
-    {
-      id: 'C401',
-      name: '赵强',
-      aliases: [],
-      gender: 'male',
-      birth: '1979-12',
-      unitCode: 'B02',
-      post: '局长',
-      rank: '正处级',
-    },
+    }),
+    cadre('C401', { name: '赵强', birth: '1979-12', unitCode: 'B02' }),
   ],
   records: [
     {

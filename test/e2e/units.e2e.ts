@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Cadre, DotRecord } from '../../core/model/schemas.ts';
+import { rec as cityRecord } from '../../core/analysis/test/fixture.ts';
+import { cadre } from '../../core/doc/test/fixtures.ts';
+import type { DotRecord } from '../../core/model/schemas.ts';
 import { expectAccessible } from './support/axe.ts';
 import { monthsAgo, type SeedData } from './support/seed.ts';
 import {
@@ -20,34 +22,18 @@ import {
  * 20 % — and before this page showed its own dossier and its people apart, "B 较好 · 无影响期内的
  * 处分" read as a contradiction of the D beside it (issue 11, item 6).
  */
-const person = (id: string, name: string, post: string): Cadre => ({
-  id,
-  name,
-  aliases: [],
-  gender: 'male',
-  birth: '1975-03',
-  unitCode: 'A01',
-  post,
-  rank: '副处级',
-});
+
+/** A cadre of the bureau: core's fixture cadre (born 1975-03, at A01) with a name, a post and 副处级. */
+const person = (id: string, name: string, post: string) => cadre(id, { name, post, rank: '副处级' });
+/** A record of the commission's (core's city fixture) on cadre `cadreId`, summarised by its kind. */
 const rec = (
   id: string,
-  cadre: string,
+  cadreId: string,
   colour: DotRecord['colour'],
   kind: string,
   decisionDate: string,
   extra: Partial<DotRecord> = {},
-): DotRecord => ({
-  id,
-  subject: { type: 'cadre', id: cadre },
-  colour,
-  kind,
-  decisionDate,
-  sourceDept: '市纪委监委',
-  summary: `${kind}记录`,
-  status: 'active',
-  ...extra,
-});
+) => cityRecord(id, { type: 'cadre', id: cadreId }, colour, kind, decisionDate, { summary: `${kind}记录`, ...extra });
 const NAMES = ['王强', '刘洋', '陈静', '杨帆', '赵磊', '黄敏', '周涛', '吴娜'];
 const CITY: SeedData = {
   units: [

@@ -26,7 +26,6 @@ import {
  * every encoding and layout a department sends, every defect reported by line, column and reason,
  * and a token limited to some units. Importing again and undoing: import-undo.test.ts.
  */
-
 describe('importing the fixture files', () => {
   let t: MemoryTarget;
   beforeEach(() => {
