@@ -100,7 +100,8 @@ describe('npm run cli -- import with a token limited to some units', () => {
       "  line 5 [单位] Unit: belongs to a unit outside this token's access (it may not write that unit's dossiers)",
     );
     expect(strict).toContain(
-      '  line 3 [干部编号] Cadre ID: is not on the roster of any unit this token can access (the cadre may be in a unit outside its access, or not on the roster yet)',
+      '  line 3 [干部编号] Cadre ID: is not on the roster of any unit this token can access ' +
+        '(the cadre may be in a unit outside its access, or not on the roster yet)',
     );
     expect(strict.at(-1)).toBe(
       'Nothing imported: 3 row(s) have problems (all-or-nothing). Fix them, or use --mode good-rows. ' +
