@@ -2,14 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { addMonths, today } from '../../core/dates.ts';
+import { today } from '../../core/dates.ts';
 import { expectAccessible } from './support/axe.ts';
-import { nodeWorkspace, seed, SMALL_CITY, type SeedData } from './support/seed.ts';
+import { monthsAgo, SMALL_CITY, writeElsewhere, type SeedData } from './support/seed.ts';
 import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  seededServer,
+  unitEditorToken,
+  viewerToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
@@ -23,7 +25,6 @@ import {
  * optional one-line summary counts the people there and who is under warning.
  */
 
-const ago = (months: number) => addMonths(today(), -months);
 // The small city's unit and two cadres (support/seed.ts), with one yellow dot of its own.
 const CITY: SeedData = {
   units: SMALL_CITY.units,
@@ -34,7 +35,7 @@ const CITY: SeedData = {
       subject: { type: 'cadre', id: 'C002' },
       colour: 'yellow',
       kind: 'reminder-talk',
-      decisionDate: ago(3),
+      decisionDate: monthsAgo(3),
       sourceDept: '市纪委监委',
       summary: '提醒谈话：工作作风',
       status: 'active',
@@ -70,39 +71,25 @@ describe('alerts (预警提醒)', () => {
   let b: ExtensionBrowser;
   let inboxA: Page;
   let inboxB: Page;
+  /** Bob, the colleague who writes (from a Node client, not a browser). */
+  const bob = () => unitEditorToken(server, 'bob', '李四');
 
   beforeAll(async () => {
-    server = await startTestServer();
-    await seed(
-      server.url,
-      server.token({
-        user: 'admin',
-        name: '管理员',
-        grants: [
-          { role: 'admin', doc: 'workspace' },
-          { role: 'editor', doc: 'unit:*' },
-        ],
-      }),
-      CITY,
-    );
+    ({ server } = await seededServer(CITY));
     portal = createServer((_req, res) =>
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         .end(
-          '<!doctype html><title>干部名册</title><table><tr><td>张伟</td><td>市财政局</td><td>局长</td></tr><tr><td>欧阳芳</td><td>市财政局</td><td>副局长</td></tr></table>',
+          '<!doctype html><title>干部名册</title><table>' +
+            '<tr><td>张伟</td><td>市财政局</td><td>局长</td></tr>' +
+            '<tr><td>欧阳芳</td><td>市财政局</td><td>副局长</td></tr>' +
+            '</table>',
         ),
     );
     await new Promise<void>((ok) => portal.listen(0, '127.0.0.1', ok));
     origin = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
     [a, b] = await Promise.all([launchExtension({ portals: ['http://127.0.0.1/*'] }), launchExtension()]);
-    const alice = server.token({
-      user: 'alice',
-      name: '张三',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'viewer', doc: 'unit:*' },
-      ],
-    });
+    const alice = viewerToken(server, 'alice', '张三');
     await enrol(a, server.url, alice);
     await enrol(b, server.url, alice);
     [inboxA, inboxB] = await Promise.all([a.page('alerts.html'), b.page('alerts.html')]);
@@ -127,21 +114,8 @@ describe('alerts (预警提醒)', () => {
       expect([...(await notifications(inboxA)), ...(await notifications(inboxB))]).toEqual([]);
 
       const before = new Date().toISOString();
-      const bob = await nodeWorkspace(
-        server.url,
-        server.token({
-          user: 'bob',
-          name: '李四',
-          grants: [
-            { role: 'viewer', doc: 'workspace' },
-            { role: 'editor', doc: 'unit:*' },
-          ],
-        }),
-      );
-      try {
-        const { dossiers, synced } = await bob.unit('A01');
-        await synced.whenSynced();
-        const put = dossiers.records.put({
+      await writeElsewhere(server.url, bob(), 'A01', (dossiers) =>
+        dossiers.records.put({
           id: 'R2',
           subject: { type: 'cadre', id: 'C002' },
           colour: 'yellow',
@@ -151,12 +125,8 @@ describe('alerts (预警提醒)', () => {
           docNumber: '澜纪诫〔2026〕7号',
           summary: '诫勉：违规使用公务用车',
           status: 'active',
-        });
-        expect(put.ok).toBe(true);
-        await bob.whenConfirmed();
-      } finally {
-        await bob.close();
-      }
+        }),
+      );
 
       // One notification, about 欧阳芳's warning, on whichever device claimed it first.
       const all = async () => [...(await notifications(inboxA)), ...(await notifications(inboxB))];
@@ -211,35 +181,17 @@ describe('alerts (预警提醒)', () => {
       // A substantiated negative-list item puts 张伟 under warning: in the inbox, but no notification.
       const shown = (await notifications(inboxA)).length;
       const before = new Date().toISOString();
-      const bob = await nodeWorkspace(
-        server.url,
-        server.token({
-          user: 'bob',
-          name: '李四',
-          grants: [
-            { role: 'viewer', doc: 'workspace' },
-            { role: 'editor', doc: 'unit:*' },
-          ],
+      await writeElsewhere(server.url, bob(), 'A01', (dossiers) =>
+        dossiers.flags.put({
+          id: 'F1',
+          cadreId: 'C001',
+          item: 'gambling',
+          channel: 'community',
+          date: today(),
+          status: 'substantiated',
+          summary: '节假日参与打牌赌博',
         }),
       );
-      try {
-        const { dossiers, synced } = await bob.unit('A01');
-        await synced.whenSynced();
-        expect(
-          dossiers.flags.put({
-            id: 'F1',
-            cadreId: 'C001',
-            item: 'gambling',
-            channel: 'community',
-            date: today(),
-            status: 'substantiated',
-            summary: '节假日参与打牌赌博',
-          }).ok,
-        ).toBe(true);
-        await bob.whenConfirmed();
-      } finally {
-        await bob.close();
-      }
       await expect
         .poll(() => inboxA.getByTestId('alerts-inbox').locator('li').first().textContent(), { timeout: 60_000 })
         .toContain('张伟');

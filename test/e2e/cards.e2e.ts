@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { today as chinaToday } from '../../core/dates.ts';
 import { DEFAULT_REMINDER_CARDS } from '../../core/model/workflow-config.ts';
 import { quarterOf } from '../../core/workflow/card-flow.ts';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import { expectAccessible } from './support/axe.ts';
 import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  seededServer,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
-import { seed } from './support/seed.ts';
 
 /**
  * A quarter of reminder cards (一季一提醒、一季一总结, seed 看点1): the quarter's list set in the
@@ -32,75 +32,22 @@ describe('reminder cards: a quarter issued, acknowledged, reported, escalated, r
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({
-      user: 'admin',
-      name: '管理员',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, {
+    let admin: string;
+    ({ server, admin } = await seededServer({
       units: [
         { code: 'QX01', name: '澜江市澄溪区', aliases: [], kind: 'government' },
         { code: 'XZ01', name: '澄溪区青石镇', aliases: [], kind: 'township', parentCode: 'QX01' },
         { code: 'ZF09', name: '澜江市林业局', aliases: [], kind: 'government' },
       ],
       cadres: [
-        {
-          id: 'C1',
-          name: '彭剑锋',
-          aliases: [],
-          gender: 'male',
-          birth: '1975-01',
-          unitCode: 'QX01',
-          post: '县（区）委书记',
-          rank: '正处级',
-        },
-        {
-          id: 'C2',
-          name: '单铸飞',
-          aliases: [],
-          gender: 'male',
-          birth: '1976-01',
-          unitCode: 'QX01',
-          post: '副县（区）长',
-          rank: '副处级',
-        },
-        {
-          id: 'C3',
-          name: '熊振',
-          aliases: [],
-          gender: 'male',
-          birth: '1980-01',
-          unitCode: 'XZ01',
-          post: '党委书记',
-          rank: '正科级',
-        },
-        {
-          id: 'C4',
-          name: '刘政忠',
-          aliases: [],
-          gender: 'male',
-          birth: '1978-01',
-          unitCode: 'ZF09',
-          post: '局长',
-          rank: '正处级',
-        },
-        {
-          id: 'C5',
-          name: '丁某',
-          aliases: [],
-          gender: 'male',
-          birth: '1985-01',
-          unitCode: 'ZF09',
-          post: '副局长',
-          rank: '副处级',
-        },
+        cadre('C1', { name: '彭剑锋', birth: '1975-01', unitCode: 'QX01', post: '县（区）委书记' }),
+        cadre('C2', { name: '单铸飞', birth: '1976-01', unitCode: 'QX01', post: '副县（区）长', rank: '副处级' }),
+        cadre('C3', { name: '熊振', birth: '1980-01', unitCode: 'XZ01', post: '党委书记', rank: '正科级' }),
+        cadre('C4', { name: '刘政忠', birth: '1978-01', unitCode: 'ZF09' }),
+        cadre('C5', { name: '丁某', birth: '1985-01', unitCode: 'ZF09', post: '副局长', rank: '副处级' }),
       ],
       config: { reminderCards: { ...DEFAULT_REMINDER_CARDS, issuer: '中共澜江市委' } },
-    });
+    }));
     ext = await launchExtension();
     await enrol(ext, server.url, admin);
     page = await ext.page('cards.html');

@@ -7,13 +7,14 @@ import type { DemoCity } from '../../core/demo/index.ts';
 import { QUERIES_DOC } from '../../core/doc/names.ts';
 import { sharedQueries } from '../../core/doc/queries-doc.ts';
 import { expectAccessible } from './support/axe.ts';
-import { loadDemoCity } from './support/demo-city.ts';
+import { demoCityServer } from './support/demo-city.ts';
 import { nodeWorkspace } from './support/seed.ts';
 import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  unitEditorToken,
+  viewerToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
@@ -33,26 +34,12 @@ const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement
 describe('city-wide pages (干部查询 · 分析研判 · 廉政档案)', () => {
   let server: TestServer;
   let ext: ExtensionBrowser;
-  let admin: string;
   let city: DemoCity;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({ user: 'loader', name: '导入员', grants: [{ role: 'admin', doc: '*' }] });
-    city = await loadDemoCity(server.url, admin);
+    ({ server, city } = await demoCityServer());
     ext = await launchExtension();
-    await enrol(
-      ext,
-      server.url,
-      server.token({
-        user: 'li',
-        name: '李审查',
-        grants: [
-          { role: 'viewer', doc: 'workspace' },
-          { role: 'editor', doc: 'unit:*' },
-        ],
-      }),
-    );
+    await enrol(ext, server.url, unitEditorToken(server, 'li', '李审查'));
   }, 240_000);
   afterAll(async () => {
     await ext?.close();
@@ -101,17 +88,7 @@ describe('city-wide pages (干部查询 · 分析研判 · 廉政档案)', () =>
       await page.getByLabel('将当前查询保存为').fill('乡镇有黑点的干部');
       await page.getByRole('button', { name: '保存并共享' }).click();
       await expect.poll(() => page.getByTestId('saved-queries').textContent()).toContain('乡镇有黑点的干部');
-      const colleague = await nodeWorkspace(
-        server.url,
-        server.token({
-          user: 'wang',
-          name: '王审查',
-          grants: [
-            { role: 'viewer', doc: 'workspace' },
-            { role: 'viewer', doc: 'unit:*' },
-          ],
-        }),
-      );
+      const colleague = await nodeWorkspace(server.url, viewerToken(server, 'wang', '王审查'));
       try {
         const synced = await colleague.doc(QUERIES_DOC, 'queries');
         await synced.whenSynced();

@@ -1,16 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_COMMISSION } from '../../core/model/workflow-config.ts';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import { expectAccessible } from './support/axe.ts';
 import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  seededServer,
+  unitEditorToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
-import { seed } from './support/seed.ts';
 
 /**
  * The seed article's canteen case played through the clue board (看点3): "一条反映市直某局食堂管理
@@ -26,32 +27,12 @@ describe('problem clues: the canteen case, stage by stage', () => {
   let dossier: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({
-      user: 'admin',
-      name: '管理员',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, {
+    ({ server } = await seededServer({
       units: [
         { code: 'ZF08', name: '澜江市司法局', aliases: ['市司法局'], kind: 'government' },
         { code: 'ZF09', name: '澜江市财政局', aliases: [], kind: 'government' },
       ],
-      cadres: [
-        {
-          id: 'LJ0101',
-          name: '周建国',
-          aliases: [],
-          gender: 'male',
-          birth: '1970-03',
-          unitCode: 'ZF08',
-          post: '局长',
-          rank: '正处级',
-        },
-      ],
+      cadres: [cadre('LJ0101', { name: '周建国', birth: '1970-03', unitCode: 'ZF08' })],
       // An imported clue from before clues had steps: it stands where its file put it.
       clues: [
         {
@@ -74,21 +55,10 @@ describe('problem clues: the canteen case, stage by stage', () => {
           ],
         },
       },
-    });
+    }));
     ext = await launchExtension();
     // 第四监督检查室's officer: writes the unit dossiers, reads the workspace.
-    await enrol(
-      ext,
-      server.url,
-      server.token({
-        user: 'li',
-        name: '李明',
-        grants: [
-          { role: 'viewer', doc: 'workspace' },
-          { role: 'editor', doc: 'unit:*' },
-        ],
-      }),
-    );
+    await enrol(ext, server.url, unitEditorToken(server, 'li', '李明'));
     board = await ext.page('clues.html');
     await board.setViewportSize({ width: 1280, height: 900 });
     dossier = await ext.page('sidepanel.html#unit/ZF08');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import type { Page } from 'puppeteer-core';
 import type { SubjectSummary } from '../../core/model/summary.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { editorToken, type TestServer } from './support/index.ts';
 import {
   closeSidebar,
   dossierTabs,
@@ -12,15 +12,17 @@ import {
   type FirefoxExtension,
 } from './support/firefox.ts';
 import { clickBadge, firefoxBadges } from './support/firefox-dom.ts';
+import { fixtureBadges, type Want } from './support/fixture-badges.ts';
 import {
   dossierOnlyStrings,
+  runProbe,
   expectedIndex,
   expectedLabel,
   PORTAL_CADRES,
-  PORTAL_SEED,
   startFixtureServer,
 } from './support/portal-fixtures.ts';
-import { nodeWorkspace, seed } from './support/seed.ts';
+import { portalServer } from './support/portal-scene.ts';
+import { nodeWorkspace } from './support/seed.ts';
 
 /**
  * The core scenes in Firefox ESR: the built `.output/firefox-mv2` installed in a real headless
@@ -35,7 +37,7 @@ describe('Firefox ESR: the core scenes', () => {
   let index: SubjectSummary[] = [];
   let admin = '';
 
-  const want = (after: string, who: string, name = after): [string, string] => [after, expectedLabel(index, who, name)];
+  const want: Want = (after, who, name = after) => [after, expectedLabel(index, who, name)];
   const seen = async (page: Page) => (await firefoxBadges(ff, page)).map((b) => [b.after, b.label] as [string, string]);
   const text = (page: Page, selector: string) => page.$eval(selector, (e) => e.textContent ?? '').catch(() => '');
   const session = async () => {
@@ -59,16 +61,7 @@ describe('Firefox ESR: the core scenes', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({
-      user: 'seed',
-      name: '种子',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, PORTAL_SEED);
+    ({ server, admin } = await portalServer());
     fixtures = await startFixtureServer();
     ff = await launchFirefoxExtension({ portals: ['http://127.0.0.1/*'] });
   });
@@ -79,16 +72,7 @@ describe('Firefox ESR: the core scenes', () => {
     fixtures?.server.close();
   });
 
-  const officer = () =>
-    server.token({
-      user: 'officer',
-      name: '李四',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-        { role: 'editor', doc: 'notes:*' },
-      ],
-    });
+  const officer = () => editorToken(server, 'officer', '李四');
 
   test('enrol from the options page: who the server says we are', async () => {
     const token = officer();
@@ -104,82 +88,30 @@ describe('Firefox ESR: the core scenes', () => {
   });
 
   test('badges on the fixture portals: GBK roster, profile form, letter with a frame, SPA, hostile strings', async () => {
+    const expected = fixtureBadges(want);
     let page = await ff.open(`${fixtures.origin}/legacy-gbk.html`);
     expect(await page.$eval('#roster tr:nth-child(4) td:nth-child(2)', (e) => e.textContent)).toBe('王芳芳');
-    await expect
-      .poll(() => seen(page), { timeout: 20_000 })
-      .toEqual([
-        want('张伟', 'C001'),
-        want('市交通运输局', 'U02'),
-        want('张伟', 'C002'),
-        want('市教育局', 'U01'),
-        want('市教育局', 'U01'),
-        want('张伟', '?2'),
-        want('市财政局', 'U03'),
-        want('欧阳明', 'C004'),
-        want('市财政局', 'U03'),
-        want('李娜', 'C005'),
-        want('市卫生健康委员会', 'U04'),
-        want('王　芳', 'C003'),
-        want('市教育局', 'U01'),
-      ]);
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected['legacy-gbk.html']);
     for (const b of await firefoxBadges(ff, page)) expect([b.mode, b.hostAttributes]).toEqual(['closed', ['style']]);
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/profile.html`);
-    await expect
-      .poll(() => seen(page), { timeout: 20_000 })
-      .toEqual([
-        want('王芳', 'C003'),
-        want('市教育局', 'U01'),
-        want('考察组成员：李娜（市卫生健康委员会）', 'C005', '李娜'),
-        want('考察组成员：李娜（市卫生健康委员会）', 'U04', '市卫生健康委员会'),
-      ]);
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected['profile.html']);
     expect(await page.$eval('#candidate', (e) => (e as HTMLInputElement).value)).toBe('张伟');
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/letter.html`);
-    const p2 = '经研究，市教育局局长张伟同志拟参加年度评优。另，市交通运输局副局长张伟同志已于上月调离原岗位。';
-    const p3 = '张伟同志的有关情况另行报送。王芳芳同志、欧阳明华同志不在本次范围，会议由王芳主持。';
-    await expect
-      .poll(() => seen(page), { timeout: 20_000 })
-      .toEqual([
-        want(p2, 'U01', '市教育局'),
-        want(p2, 'C002', '张伟'),
-        want(p2, 'U02', '市交通运输局'),
-        want(p2, 'C001', '张伟'),
-        want(p3, '?2', '张伟'),
-        want(p3, 'C003', '王芳'),
-        want('附件：欧阳明同志简历', 'C004', '欧阳明'),
-      ]);
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected['letter.html']);
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/spa.html`);
-    const page1 = [
-      want('张伟', 'C002'),
-      want('市教育局', 'U01'),
-      want('王芳', 'C003'),
-      want('市教育局', 'U01'),
-      want('市教育局', 'U01'),
-    ];
-    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(page1);
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected['spa.html']);
     await page.click('#page2');
-    await expect
-      .poll(() => seen(page), { timeout: 20_000 })
-      .toEqual([want('李娜', 'C005'), want('市卫生健康委员会', 'U04')]);
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected['spa.html?page=2']);
     await page.close();
 
     page = await ff.open(`${fixtures.origin}/hostile.html`);
-    await expect
-      .poll(() => seen(page), { timeout: 20_000 })
-      .toEqual([
-        want(`<img src=x onerror="window.__pwned='cell'">王芳`, 'C003', '王芳'),
-        want('市教育局', 'U01'),
-        want('钱七<img src=x onerror=__pwned=9>', 'C006'),
-        want('市教育局', 'U01'),
-        want(`"><script>window.__pwned='script'</script>欧阳明`, 'C004', '欧阳明'),
-        want('市财政局', 'U03'),
-      ]);
+    await expect.poll(() => seen(page), { timeout: 20_000 }).toEqual(expected['hostile.html']);
     // Hovering builds each card from the dossier's strings: nothing may run.
     for (const b of await firefoxBadges(ff, page)) await clickBadge(ff, page, b, 'hover');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
@@ -193,12 +125,7 @@ describe('Firefox ESR: the core scenes', () => {
       await expect
         .poll(async () => (await firefoxBadges(ff, page)).length, { timeout: 20_000 })
         .toBeGreaterThanOrEqual(1);
-      await page.addScriptTag({ url: `${fixtures.origin}/probe.js` });
-      const found = await page.evaluate(
-        (f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f),
-        forbidden,
-      );
-      expect(found, file).toEqual([]);
+      expect(await runProbe(page, fixtures.origin, forbidden), file).toEqual([]);
       await page.close();
     }
   });

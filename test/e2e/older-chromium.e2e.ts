@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { enrol, launchExtension, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { accessibleTexts, badges, clickBackendNode, focusBackendNode } from './support/cdp-badges.ts';
-import { PORTAL_SEED, startFixtureServer, tx } from './support/portal-fixtures.ts';
-import { seed } from './support/seed.ts';
+import { startFixtureServer, tx } from './support/portal-fixtures.ts';
+import { portalServer } from './support/portal-scene.ts';
 
 /**
  * The real build run as the older Chromium kernels the README supports would run it (minimum 109):
@@ -15,7 +15,10 @@ import { seed } from './support/seed.ts';
  * - Chromium 114–115: a side panel, but no `sidePanel.open()` (116).
  */
 
-/** Chromium 109–113: what it does with the manifest's side panel (ignores it), and no popover API in the overlay's world. */
+/**
+ * Chromium 109–113: what it does with the manifest's side panel (ignores it), and no popover API in
+ * the overlay's world.
+ */
 const CHROMIUM_109 = {
   manifest: (m: Record<string, unknown>) => {
     m.permissions = (m.permissions as string[]).filter((p) => p !== 'sidePanel');
@@ -40,16 +43,7 @@ describe('older Chromium kernels: the fallbacks', () => {
   let token = '';
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({
-      user: 'seed',
-      name: '种子',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, PORTAL_SEED);
+    ({ server } = await portalServer());
     token = server.token({
       user: 'officer',
       name: '李四',
@@ -81,6 +75,11 @@ describe('older Chromium kernels: the fallbacks', () => {
       .locator('#dossier-name')
       .textContent({ timeout: 1000 })
       .catch(() => '');
+  /** The dossier opened in a tab, the only one: at `hash`, showing `name`. */
+  const expectDossierTab = async (ext: ExtensionBrowser, hash: string, name: string) => {
+    await expect.poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 }).toEqual([hash]);
+    await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain(name);
+  };
 
   test('Chromium 109–113: the badge card shows without popovers; the dossier opens in one tab that follows later clicks', async () => {
     const ext = await launchExtension({ portals: ['http://127.0.0.1/*'], patch: CHROMIUM_109 });
@@ -105,16 +104,10 @@ describe('older Chromium kernels: the fallbacks', () => {
 
       // Enter opens the dossier: no side panel, so in a tab.
       await page.keyboard.press('Enter');
-      await expect
-        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
-        .toEqual(['#cadre/C005']);
-      await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('李娜');
+      await expectDossierTab(ext, '#cadre/C005', '李娜');
       // The next badge reuses that tab.
       await clickBackendNode(page, await badgeOf(page, '欧阳明'));
-      await expect
-        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
-        .toEqual(['#cadre/C004']);
-      await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('欧阳明');
+      await expectDossierTab(ext, '#cadre/C004', '欧阳明');
     } finally {
       await ext.close();
     }
@@ -131,10 +124,7 @@ describe('older Chromium kernels: the fallbacks', () => {
       await enrol(ext, server.url, token);
       const page = await roster(ext);
       await clickBackendNode(page, await badgeOf(page, '欧阳明'));
-      await expect
-        .poll(() => dossierTabs(ext).map((p) => new URL(p.url()).hash), { timeout: 10_000 })
-        .toEqual(['#cadre/C004']);
-      await expect.poll(() => dossierName(dossierTabs(ext)[0]!), { timeout: 20_000 }).toContain('欧阳明');
+      await expectDossierTab(ext, '#cadre/C004', '欧阳明');
     } finally {
       await ext.close();
     }

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import {
-  editorToken,
-  enrol,
-  launchExtension,
-  seededServer,
-  type ExtensionBrowser,
-  type TestServer,
-} from './support/index.ts';
+import { oneOfficer, type ExtensionBrowser } from './support/index.ts';
 
 /**
  * The full-tab pages (integrity review, unit pictures, import) are reachable from the options
@@ -15,17 +8,14 @@ import {
  * navigation marks the page it is on, the import page included.
  */
 describe('links to the full-tab pages', () => {
-  let server: TestServer;
   let ext: ExtensionBrowser;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ({ server } = await seededServer());
-    ext = await launchExtension();
-    await enrol(ext, server.url, editorToken(server, 'alice', '张三'));
+    ({ ext, close } = await oneOfficer());
   });
   afterAll(async () => {
-    await ext?.close();
-    await server?.close();
+    await close?.();
   });
 
   /** Focuses `link` with the keyboard (Tab until it has focus) and presses Enter; returns the tab it opened. */

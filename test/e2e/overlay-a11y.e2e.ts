@@ -11,12 +11,12 @@ import {
   piercedDocument,
   type CdpNode,
 } from './support/cdp-badges.ts';
-import { loadDemoCity } from './support/demo-city.ts';
+import { demoCityServer } from './support/demo-city.ts';
 import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  viewerToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
@@ -48,23 +48,10 @@ describe('the overlay on the demo roster, for keyboard and screen reader users',
   let city: DemoCity;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({ user: 'loader', name: '导入员', grants: [{ role: 'admin', doc: '*' }] });
-    city = await loadDemoCity(server.url, admin);
+    ({ server, city } = await demoCityServer());
     portal = await startPortal({ host: '127.0.0.1', port: 0 });
     ext = await launchExtension({ portals: ['http://127.0.0.1/*'] });
-    await enrol(
-      ext,
-      server.url,
-      server.token({
-        user: 'li',
-        name: '李审查',
-        grants: [
-          { role: 'viewer', doc: 'workspace' },
-          { role: 'viewer', doc: 'unit:*' },
-        ],
-      }),
-    );
+    await enrol(ext, server.url, viewerToken(server, 'li', '李审查'));
   }, 300_000);
   afterAll(async () => {
     await ext?.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Server } from 'node:http';
 import { badges } from './support/cdp-badges.ts';
 import { stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
+import { WANG_FANG_COMMENDATION } from './support/portal-fixtures.ts';
 import { openPortalScene } from './support/portal-scene.ts';
 import { putRecordElsewhere } from './support/seed.ts';
 
@@ -66,16 +67,7 @@ describe('the overlay before registration and across the back/forward cache', ()
     // Its port was closed while it slept; a colleague's change must reach it again.
     const wangFang = async () => (await badges(page)).find((b) => b.label.startsWith('王　芳'))?.label ?? '';
     expect(await wangFang()).not.toContain('红点1');
-    await putRecordElsewhere(server.url, admin, 'U01', {
-      id: 'R9',
-      subject: { type: 'cadre', id: 'C003' },
-      colour: 'red',
-      kind: 'commendation',
-      decisionDate: '2025-08-01',
-      sourceDept: '市委组织部',
-      summary: '嘉奖',
-      status: 'active',
-    });
+    await putRecordElsewhere(server.url, admin, 'U01', WANG_FANG_COMMENDATION);
     await expect.poll(wangFang, { timeout: 20_000 }).toContain('红点1');
     await page.close();
   });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addMonths, today as chinaToday } from '../../core/dates.ts';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import { DEFAULT_COMMISSION } from '../../core/model/workflow-config.ts';
 import { formatDate } from '../../core/rules/explain.ts';
 import { expectAccessible } from './support/axe.ts';
@@ -10,11 +11,11 @@ import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  seededServer,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
-import { seed, type SeedData } from './support/seed.ts';
+import type { SeedData } from './support/seed.ts';
 
 /**
  * The integrity-review reply as an office sends it: a request answered from the dossiers (the
@@ -30,46 +31,17 @@ const CITY: SeedData = {
     { code: 'B02', name: '市教育局', aliases: [], kind: 'government' },
   ],
   cadres: [
-    {
-      id: 'C101',
-      name: '李明',
-      aliases: [],
-      gender: 'male',
-      birth: '1972-05',
-      unitCode: 'A01',
-      post: '副局长',
-      rank: '副处级',
-    },
-    {
-      id: 'C201',
+    cadre('C101', { name: '李明', birth: '1972-05', post: '副局长', rank: '副处级' }),
+    cadre('C201', { name: '王芳', gender: 'female', birth: '1981-02', post: '预算科科长', rank: '正科级' }),
+    cadre('C301', {
       name: '王芳',
-      aliases: [],
-      gender: 'female',
-      birth: '1981-02',
-      unitCode: 'A01',
-      post: '预算科科长',
-      rank: '正科级',
-    },
-    {
-      id: 'C301',
-      name: '王芳',
-      aliases: [],
       gender: 'female',
       birth: '1976-09',
       unitCode: 'B02',
       post: '副局长',
       rank: '副处级',
-    },
-    {
-      id: 'C401',
-      name: '赵强',
-      aliases: [],
-      gender: 'male',
-      birth: '1979-12',
-      unitCode: 'B02',
-      post: '局长',
-      rank: '正处级',
-    },
+    }),
+    cadre('C401', { name: '赵强', birth: '1979-12', unitCode: 'B02' }),
   ],
   records: [
     {
@@ -150,22 +122,12 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
   let drafter: ExtensionBrowser;
   let second: ExtensionBrowser;
   let page: Page;
-  let admin: string;
 
   const row = (p: Page, name: string) => p.locator('table.results tbody tr', { hasText: name });
   const token = (user: string, name: string) => server.token({ user, name, grants: [...grants] });
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = server.token({
-      user: 'admin',
-      name: '管理员',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, CITY);
+    ({ server } = await seededServer(CITY));
     [drafter, second] = await Promise.all([launchExtension(), launchExtension()]);
     await enrol(drafter, server.url, token('ana', '拟稿人甲'));
     await enrol(second, server.url, token('bo', '审核人乙'));
@@ -367,7 +329,8 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
     await ask(page, { purpose: 'promotion', asOf: '2019-03-01', people: '李明' });
     await expect.poll(() => row(page, '李明').getAttribute('data-outcome')).toBe('objection');
     await expect(row(page, '李明').locator('.reasons li').first().textContent()).resolves.toBe(
-      '2018年6月15日党内警告处分（市纪发〔2018〕12号），影响期自2018年6月15日至2019年6月14日，期间不得提拔或晋升职务、职级（《中国共产党纪律处分条例》第十条；《党政领导干部选拔任用工作条例》第二十四条）。',
+      '2018年6月15日党内警告处分（市纪发〔2018〕12号），影响期自2018年6月15日至2019年6月14日，' +
+        '期间不得提拔或晋升职务、职级（《中国共产党纪律处分条例》第十条；《党政领导干部选拔任用工作条例》第二十四条）。',
     );
     await ask(page, { purpose: 'promotion', asOf: '2019-06-15', people: '李明' });
     await expect.poll(() => row(page, '李明').getAttribute('data-outcome')).toBe('no-objection');

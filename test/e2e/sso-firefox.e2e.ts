@@ -47,7 +47,9 @@ describe('Firefox ESR: single sign-on', () => {
     await expect.poll(loginContext, { timeout: 20_000 }).toBeDefined();
     const context = (await loginContext())!;
     const filled = await ff.bidi<{ type: string }>('script.evaluate', {
-      expression: `(() => { const f = document.querySelector('form'); f.login.value = 'alice'; f.password.value = 'any password'; f.submit(); return true; })()`,
+      expression:
+        "(() => { const f = document.querySelector('form'); " +
+        "f.login.value = 'alice'; f.password.value = 'any password'; f.submit(); return true; })()",
       target: { context },
       awaitPromise: false,
       userActivation: true,

@@ -1,14 +1,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { addMonths, today } from '../../core/dates.ts';
-import type { Cadre, DotRecord } from '../../core/model/schemas.ts';
+import { rec as cityRecord } from '../../core/analysis/test/fixture.ts';
+import { cadre } from '../../core/doc/test/fixtures.ts';
+import type { DotRecord } from '../../core/model/schemas.ts';
 import { expectAccessible } from './support/axe.ts';
-import { seed, type SeedData } from './support/seed.ts';
+import { monthsAgo, type SeedData } from './support/seed.ts';
 import {
   enrol,
   launchExtension,
   saveScreenshot,
-  startTestServer,
+  seededServer,
+  viewerToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
@@ -20,35 +22,18 @@ import {
  * 20 % — and before this page showed its own dossier and its people apart, "B 较好 · 无影响期内的
  * 处分" read as a contradiction of the D beside it (issue 11, item 6).
  */
-const ago = (months: number) => addMonths(today(), -months);
-const person = (id: string, name: string, post: string): Cadre => ({
-  id,
-  name,
-  aliases: [],
-  gender: 'male',
-  birth: '1975-03',
-  unitCode: 'A01',
-  post,
-  rank: '副处级',
-});
+
+/** A cadre of the bureau: core's fixture cadre (born 1975-03, at A01) with a name, a post and 副处级. */
+const person = (id: string, name: string, post: string) => cadre(id, { name, post, rank: '副处级' });
+/** A record of the commission's (core's city fixture) on cadre `cadreId`, summarised by its kind. */
 const rec = (
   id: string,
-  cadre: string,
+  cadreId: string,
   colour: DotRecord['colour'],
   kind: string,
   decisionDate: string,
   extra: Partial<DotRecord> = {},
-): DotRecord => ({
-  id,
-  subject: { type: 'cadre', id: cadre },
-  colour,
-  kind,
-  decisionDate,
-  sourceDept: '市纪委监委',
-  summary: `${kind}记录`,
-  status: 'active',
-  ...extra,
-});
+) => cityRecord(id, { type: 'cadre', id: cadreId }, colour, kind, decisionDate, { summary: `${kind}记录`, ...extra });
 const NAMES = ['王强', '刘洋', '陈静', '杨帆', '赵磊', '黄敏', '周涛', '吴娜'];
 const CITY: SeedData = {
   units: [
@@ -63,19 +48,19 @@ const CITY: SeedData = {
     { ...person('C301', '孙丽', '局长'), unitCode: 'B02' },
   ],
   records: [
-    rec('R101', 'C101', 'black', 'party-post-removal', ago(5), {
+    rec('R101', 'C101', 'black', 'party-post-removal', monthsAgo(5), {
       docNumber: '澜纪发〔2026〕7号',
       summary: '违规插手工程项目',
     }),
-    rec('R102', 'C102', 'yellow', 'reminder-talk', ago(8), { summary: '履行一岗双责不到位' }),
-    rec('R103', 'C102', 'yellow', 'admonishment', ago(2), { summary: '违规使用公务用车' }),
-    rec('R104', 'C200', 'red', 'commendation', ago(20), { summary: '防汛抢险表现突出' }),
-    rec('R105', 'C201', 'blue', 'personal-matters-report', ago(10), { summary: '报告个人有关事项' }),
+    rec('R102', 'C102', 'yellow', 'reminder-talk', monthsAgo(8), { summary: '履行一岗双责不到位' }),
+    rec('R103', 'C102', 'yellow', 'admonishment', monthsAgo(2), { summary: '违规使用公务用车' }),
+    rec('R104', 'C200', 'red', 'commendation', monthsAgo(20), { summary: '防汛抢险表现突出' }),
+    rec('R105', 'C201', 'blue', 'personal-matters-report', monthsAgo(10), { summary: '报告个人有关事项' }),
     {
-      ...rec('R106', 'C101', 'yellow', 'unit-problem-clue', ago(14), { summary: '机关食堂管理不规范' }),
+      ...rec('R106', 'C101', 'yellow', 'unit-problem-clue', monthsAgo(14), { summary: '机关食堂管理不规范' }),
       subject: { type: 'unit', id: 'A01' },
-      rectificationDue: ago(11),
-      rectifiedOn: ago(12),
+      rectificationDue: monthsAgo(11),
+      rectifiedOn: monthsAgo(12),
     },
   ],
   clues: [
@@ -83,13 +68,16 @@ const CITY: SeedData = {
       id: 'L101',
       subject: { type: 'cadre', id: 'C103' },
       summary: '反映其违规发放补贴',
-      received: ago(1),
+      received: monthsAgo(1),
       source: '信访举报',
       stage: 'preliminary',
     },
   ],
 };
-/** What the dossiers themselves say: names, posts, summaries, document numbers (quoted data, in Chinese in any locale). */
+/**
+ * What the dossiers themselves say: names, posts, summaries, document numbers (quoted data, in
+ * Chinese in any locale).
+ */
 const DATA = [
   ...CITY.units.map((u) => u.name),
   ...CITY.cadres!.flatMap((c) => [c.name, c.post]),
@@ -127,32 +115,9 @@ describe('unit page (单位画像)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    await seed(
-      server.url,
-      server.token({
-        user: 'admin',
-        name: '管理员',
-        grants: [
-          { role: 'admin', doc: 'workspace' },
-          { role: 'editor', doc: 'unit:*' },
-        ],
-      }),
-      CITY,
-    );
+    ({ server } = await seededServer(CITY));
     ext = await launchExtension();
-    await enrol(
-      ext,
-      server.url,
-      server.token({
-        user: 'wang',
-        name: '王审查',
-        grants: [
-          { role: 'viewer', doc: 'workspace' },
-          { role: 'viewer', doc: 'unit:*' },
-        ],
-      }),
-    );
+    await enrol(ext, server.url, viewerToken(server, 'wang', '王审查'));
     page = await ext.page('units.html#A01');
     await page.setViewportSize({ width: 1280, height: 900 });
   }, 120_000);
@@ -195,7 +160,7 @@ describe('unit page (单位画像)', () => {
     await expect.poll(() => chart.count()).toBeGreaterThan(3);
     const table = page.getByTestId('table-dots-by-year');
     await page.locator('[data-chart="dots-by-year"]').getByText('数据表').click();
-    const yearOfBlack = ago(5).slice(0, 4);
+    const yearOfBlack = monthsAgo(5).slice(0, 4);
     const blackCell = table
       .locator('tbody tr', { has: page.locator(`th:text-is("${yearOfBlack}")`) })
       .locator('td')

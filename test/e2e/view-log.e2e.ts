@@ -11,6 +11,7 @@ import {
   launchExtension,
   saveScreenshot,
   seededServer,
+  viewerToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
@@ -44,15 +45,7 @@ describe('view log', () => {
     .publicKey.export({ type: 'spki', format: 'der' })
     .toString('base64');
   const sameExtension = { userDataDir: '', patch: { manifest: (m: Record<string, unknown>) => void (m.key = key) } };
-  const viewerToken = () =>
-    server.token({
-      user: 'wang',
-      name: '王丽',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'viewer', doc: 'unit:*' },
-      ],
-    });
+  const wangLi = () => viewerToken(server, 'wang', '王丽');
   const connection = (p: Page) => p.getByTestId('status-line').getAttribute('data-connection');
   /** Entries waiting in the device's queue (core/sync/view-queue.ts), read from an extension page. */
   const queued = (p: Page) =>
@@ -81,7 +74,7 @@ describe('view log', () => {
 
   test('a dossier opened offline is logged once the server is back, under the user who opened it', async () => {
     officer = await launchExtension({ ...sameExtension, userDataDir: profile });
-    await enrol(officer, server.url, viewerToken());
+    await enrol(officer, server.url, wangLi());
     // Online first, so the unit's documents are on the device.
     const first = await officer.page('sidepanel.html#cadre/C001');
     await expect.poll(() => first.locator('[data-record-id]').count(), { timeout: 30_000 }).toBe(3);
@@ -129,7 +122,7 @@ describe('view log', () => {
       expect.objectContaining({ user: 'wang', subject: { type: 'cadre', id: 'C002' }, unit: 'A01', view: 'sidepanel' }),
     ]);
     expect(
-      (await fetch(`${server.httpUrl}/views?subject=C002`, { headers: { Authorization: `Bearer ${viewerToken()}` } }))
+      (await fetch(`${server.httpUrl}/views?subject=C002`, { headers: { Authorization: `Bearer ${wangLi()}` } }))
         .status,
     ).toBe(403);
     await options.close();

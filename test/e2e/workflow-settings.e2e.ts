@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import { expectAccessible } from './support/axe.ts';
 import { enrol, launchExtension, startTestServer, type ExtensionBrowser, type TestServer } from './support/index.ts';
 import { seed } from './support/seed.ts';
@@ -20,26 +21,8 @@ describe('workflow settings (admins)', () => {
     await seed(server.url, admin, {
       units: [{ code: 'ZF09', name: '澜江市林业局', aliases: [], kind: 'government' }],
       cadres: [
-        {
-          id: 'C4',
-          name: '刘政忠',
-          aliases: [],
-          gender: 'male',
-          birth: '1978-01',
-          unitCode: 'ZF09',
-          post: '局长',
-          rank: '正处级',
-        },
-        {
-          id: 'C5',
-          name: '丁某',
-          aliases: [],
-          gender: 'male',
-          birth: '1985-01',
-          unitCode: 'ZF09',
-          post: '副局长',
-          rank: '副处级',
-        },
+        cadre('C4', { name: '刘政忠', birth: '1978-01', unitCode: 'ZF09' }),
+        cadre('C5', { name: '丁某', birth: '1985-01', unitCode: 'ZF09', post: '副局长', rank: '副处级' }),
       ],
     });
     ext = await launchExtension();

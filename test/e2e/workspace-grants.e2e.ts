@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import {
   enrol,
   extensionStorage,
   launchExtension,
-  startTestServer,
+  seededServer,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
-import { seed } from './support/seed.ts';
 
 /**
  * A token with partial access: editor on one unit of a directory of two. The background opens only
@@ -20,43 +20,13 @@ describe('background workspace: partial grants', () => {
   let ext: ExtensionBrowser;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const admin = server.token({
-      user: 'admin',
-      name: '管理员',
-      grants: [
-        { role: 'admin', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
-    await seed(server.url, admin, {
+    ({ server } = await seededServer({
       units: [
         { code: 'A01', name: '市财政局', aliases: [], kind: 'government' },
         { code: 'B01', name: '市教育局', aliases: [], kind: 'government' },
       ],
-      cadres: [
-        {
-          id: 'C001',
-          name: '张伟',
-          aliases: [],
-          gender: 'male',
-          birth: '1975-03',
-          unitCode: 'A01',
-          post: '局长',
-          rank: '正处级',
-        },
-        {
-          id: 'C101',
-          name: '张敏',
-          aliases: [],
-          gender: 'female',
-          birth: '1978-06',
-          unitCode: 'B01',
-          post: '局长',
-          rank: '正处级',
-        },
-      ],
-    });
+      cadres: [cadre('C001'), cadre('C101', { name: '张敏', gender: 'female', birth: '1978-06', unitCode: 'B01' })],
+    }));
     ext = await launchExtension();
     await enrol(
       ext,

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  editorToken,
-  enrol,
-  launchExtension,
-  seededServer,
-  stopBackground,
-  type ExtensionBrowser,
-  type TestServer,
-} from './support/index.ts';
+import { oneOfficer, stopBackground, type ExtensionBrowser, type TestServer } from './support/index.ts';
 
 /**
  * The MV3 lifetime decision (extension/lib/lifetime.ts): the browser may stop the background at
@@ -17,15 +9,13 @@ import {
 describe('the background survives being stopped, offline', () => {
   let server: TestServer;
   let ext: ExtensionBrowser;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ({ server } = await seededServer());
-    ext = await launchExtension();
-    await enrol(ext, server.url, editorToken(server, 'alice', '张三'));
+    ({ server, ext, close } = await oneOfficer());
   });
   afterAll(async () => {
-    await ext?.close();
-    await server?.close();
+    await close?.();
   });
 
   test('search and a dossier still work after the service worker is stopped with the server down', async () => {

@@ -6,6 +6,7 @@ import {
   launchExtension,
   startTestServer,
   stopBackground,
+  unitEditorToken,
   type ExtensionBrowser,
   type TestServer,
 } from './support/index.ts';
@@ -60,14 +61,7 @@ describe('the sync transport', () => {
     server = await startTestServer();
     const admin = server.token({ user: 'admin', name: '管理员', grants: [{ role: 'admin', doc: '*' }] });
     await seed(server.url, admin, { units, cadres });
-    token = server.token({
-      user: 'alice',
-      name: '张三',
-      grants: [
-        { role: 'viewer', doc: 'workspace' },
-        { role: 'editor', doc: 'unit:*' },
-      ],
-    });
+    token = unitEditorToken(server, 'alice', '张三');
     ext = await launchExtension();
   }, 120_000);
   afterAll(async () => {

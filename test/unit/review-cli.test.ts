@@ -3,6 +3,7 @@ import mammoth from 'mammoth';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cadre } from '../../core/doc/test/fixtures.ts';
 import { runCli, UsageError } from '../../sync-server/cli.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../../sync-server/testing.ts';
 import { seed } from '../e2e/support/seed.ts';
@@ -24,46 +25,24 @@ describe('npm run cli -- review', () => {
         { code: 'ZF10', name: '澜江市教育局', aliases: [], kind: 'government' },
       ],
       cadres: [
-        {
-          id: 'LJ0007',
-          name: '张某',
-          aliases: [],
-          gender: 'male',
-          birth: '1972-05',
-          unitCode: 'ZF09',
-          post: '副局长',
-          rank: '副处级',
-        },
-        {
-          id: 'LJ0201',
+        cadre('LJ0007', { name: '张某', birth: '1972-05', unitCode: 'ZF09', post: '副局长', rank: '副处级' }),
+        cadre('LJ0201', {
           name: '王芳',
-          aliases: [],
           gender: 'female',
           birth: '1981-02',
           unitCode: 'ZF09',
           post: '预算科科长',
           rank: '正科级',
-        },
-        {
-          id: 'LJ0301',
+        }),
+        cadre('LJ0301', {
           name: '王芳',
-          aliases: [],
           gender: 'female',
           birth: '1976-09',
           unitCode: 'ZF10',
           post: '副局长',
           rank: '副处级',
-        },
-        {
-          id: 'LJ0401',
-          name: '赵强',
-          aliases: [],
-          gender: 'male',
-          birth: '1979-12',
-          unitCode: 'ZF10',
-          post: '局长',
-          rank: '正处级',
-        },
+        }),
+        cadre('LJ0401', { name: '赵强', birth: '1979-12', unitCode: 'ZF10' }),
       ],
       records: [
         {
@@ -90,6 +69,9 @@ describe('npm run cli -- review', () => {
     data.remove();
   });
 
+  /** The seed's question: who may be commended for 2018, asked on 2019-08-06. */
+  const COMMENDATION_2018 = ['--purpose', 'commendation', '--year', '2018', '--as-of', '2019-08-06'];
+
   async function review(args: string[]): Promise<{ lines: string[]; exitCode: number }> {
     const out: string[] = [];
     const prev = process.stdout.write;
@@ -115,18 +97,7 @@ describe('npm run cli -- review', () => {
     const names = join(data.dir, 'names.csv');
     writeFileSync(names, '序号,姓名\n1,张某\n2,王芳\n3,赵强\n4,张三丰\n');
     const out = join(data.dir, 'unsettled.docx');
-    const { lines, exitCode } = await review([
-      '--purpose',
-      'commendation',
-      '--year',
-      '2018',
-      '--as-of',
-      '2019-08-06',
-      '--file',
-      names,
-      '--out',
-      out,
-    ]);
+    const { lines, exitCode } = await review([...COMMENDATION_2018, '--file', names, '--out', out]);
     expect(exitCode).toBe(1);
     expect(lines).toEqual([
       '以下 2 个姓名需要核对，未生成回复函：',
@@ -149,12 +120,7 @@ describe('npm run cli -- review', () => {
     await book.xlsx.writeFile(names);
     const out = join(data.dir, 'reply.docx');
     const { lines, exitCode } = await review([
-      '--purpose',
-      'commendation',
-      '--year',
-      '2018',
-      '--as-of',
-      '2019-08-06',
+      ...COMMENDATION_2018,
       '--file',
       names,
       '--out',
@@ -180,19 +146,7 @@ describe('npm run cli -- review', () => {
     );
     for (const id of ['R-a5b08a27', 'LJ0007', 'LJ0301', 'ZF09']) expect(text).not.toContain(id);
 
-    const json = await review([
-      '--purpose',
-      'commendation',
-      '--year',
-      '2018',
-      '--as-of',
-      '2019-08-06',
-      '--file',
-      names,
-      '--json',
-      '--locale',
-      'en',
-    ]);
+    const json = await review([...COMMENDATION_2018, '--file', names, '--json', '--locale', 'en']);
     const answer = JSON.parse(json.lines[0]!);
     expect(answer).toMatchObject({
       title: '关于张某等3名同志党风廉政情况的意见回复',

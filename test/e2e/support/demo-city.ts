@@ -3,6 +3,7 @@ import { demoFiles, generateCity, loadFiles, type DemoCity } from '../../../core
 import { defaultConfig } from '../../../core/model/config.ts';
 import { unitsTouched } from '../../../core/import/workspace-target.ts';
 import { openImportTarget } from '../../../tools/import-sheet.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 /**
  * The demo city 澜江市 (98 units, 1,072 cadres) loaded into a test server the way `npm start`
@@ -26,4 +27,11 @@ export async function loadDemoCity(serverUrl: string, adminToken: string): Promi
     await target.close();
   }
   return city;
+}
+
+/** A test server holding the demo city, loaded by an admin (导入员) as `npm start` loads it. */
+export async function demoCityServer(): Promise<{ server: TestServer; city: DemoCity }> {
+  const server = await startTestServer();
+  const admin = server.token({ user: 'loader', name: '导入员', grants: [{ role: 'admin', doc: '*' }] });
+  return { server, city: await loadDemoCity(server.url, admin) };
 }

@@ -4,7 +4,7 @@ import { contextId, type FirefoxExtension } from './firefox.ts';
 /**
  * Reading the overlay's badges in Firefox. They live in closed shadow roots, which no page
  * script can enter; WebDriver BiDi's node serialization can (`includeShadowTree: 'all'`), as
- * DevTools' `pierce` does in Chromium (overlay.e2e.ts). Each serialized node carries a shared id,
+ * DevTools' `pierce` does in Chromium (overlay-badges.e2e.ts). Each serialized node carries a shared id,
  * so a badge found this way can be measured and clicked like any element.
  */
 
@@ -113,7 +113,9 @@ export async function clickBadge(
   how: 'click' | 'hover' = 'click',
 ): Promise<void> {
   const r = await ext.bidi<{ type: string; result?: { value: [string, { value: number }][] } }>('script.callFunction', {
-    functionDeclaration: `(b) => { b.scrollIntoView({ block: 'center' }); const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; }`,
+    functionDeclaration:
+      "(b) => { b.scrollIntoView({ block: 'center' }); const r = b.getBoundingClientRect(); " +
+      'return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; }',
     target: { context: badge.button.context, sandbox: 'dossier-lens-test' },
     arguments: [{ sharedId: badge.button.sharedId }],
     awaitPromise: false,

@@ -173,7 +173,8 @@ export async function sidebarText(ff: FirefoxExtension, selector = 'body'): Prom
       (await evaluateIn(
         ff,
         contextId(page),
-        `(browser.extension.getViews({ type: 'sidebar' })[0]?.document.querySelector(${JSON.stringify(selector)})?.textContent ?? '')`,
+        "(browser.extension.getViews({ type: 'sidebar' })[0]?.document" +
+          `.querySelector(${JSON.stringify(selector)})?.textContent ?? '')`,
       )) ?? '',
     );
   } finally {

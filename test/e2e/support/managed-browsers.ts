@@ -58,7 +58,9 @@ export function inPrivateMount(binary: string, source: string, target: string): 
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   writeFileSync(
     path,
-    `#!/bin/sh\nexec unshare --mount --propagation private /bin/sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' ${quote(source)} ${quote(target)} ${quote(binary)} "$@"\n`,
+    '#!/bin/sh\n' +
+      `exec unshare --mount --propagation private /bin/sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' ` +
+      `${quote(source)} ${quote(target)} ${quote(binary)} "$@"\n`,
   );
   chmodSync(path, 0o755);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };

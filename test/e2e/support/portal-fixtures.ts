@@ -7,11 +7,12 @@ import { accessibleName } from '../../../extension/overlay/badge.ts';
 import { overlayTextFrom } from '../../../extension/overlay/text-table.ts';
 import type { SubjectSummary } from '../../../core/model/summary.ts';
 import { ROOT } from './extension.ts';
+import type { DotRecord } from '../../../core/model/schemas.ts';
 import { nodeWorkspace, type SeedData } from './seed.ts';
 
 /**
  * The project's fixture portals (test/fixtures/portals) and the dossiers their names refer to,
- * shared by the overlay scenes in Chromium (overlay.e2e.ts) and Firefox (firefox.e2e.ts).
+ * shared by the overlay scenes in Chromium (overlay-*.e2e.ts) and Firefox (firefox.e2e.ts).
  */
 
 const FIXTURES = join(ROOT, 'test/fixtures/portals');
@@ -208,6 +209,18 @@ export const PORTAL_SEED: SeedData = {
   ],
 };
 
+/** A commendation for 王芳 (C003) that a colleague records elsewhere while her badge is on screen. */
+export const WANG_FANG_COMMENDATION: DotRecord = {
+  id: 'R9',
+  subject: { type: 'cadre', id: 'C003' },
+  colour: 'red',
+  kind: 'commendation',
+  decisionDate: '2025-08-01',
+  sourceDept: '市委组织部',
+  summary: '嘉奖',
+  status: 'active',
+};
+
 const TYPES: Record<string, string> = { '.html': 'text/html', '.json': 'application/json', '.js': 'text/javascript' };
 
 export function startFixtureServer(): Promise<{ origin: string; server: Server }> {
@@ -271,6 +284,18 @@ export function dossierOnlyStrings(index: SubjectSummary[]): string[] {
     for (const p of s.endedPeriods ?? []) forbidden.add(p);
   }
   return [...forbidden];
+}
+
+/** A page of either browser driver (Playwright's or Puppeteer's), as far as the probe needs it. */
+interface ProbedPage {
+  addScriptTag(o: { url: string }): Promise<unknown>;
+  evaluate(fn: (f: string[]) => string[], forbidden: string[]): Promise<string[]>;
+}
+
+/** Runs the privacy probe (fixtures/portals/probe.js) in `page`: what of `forbidden` it found there. */
+export async function runProbe(page: ProbedPage, origin: string, forbidden: string[]): Promise<string[]> {
+  await page.addScriptTag({ url: `${origin}/probe.js` });
+  return page.evaluate((f) => (window as unknown as { __probe(f: string[]): string[] }).__probe(f), forbidden);
 }
 
 /** Polls outside a test (expect.poll is for tests): setup waits for the synced index. */

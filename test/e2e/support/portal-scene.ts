@@ -1,13 +1,25 @@
 import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { SubjectSummary } from '../../../core/model/summary.ts';
+import { badges } from './cdp-badges.ts';
 import { launchExtension, type ExtensionBrowser } from './extension.ts';
-import { PORTAL_SEED, startFixtureServer } from './portal-fixtures.ts';
-import { seed } from './seed.ts';
-import { startTestServer, type TestServer } from './server.ts';
+import type { Want } from './fixture-badges.ts';
+import { expectedIndex, expectedLabel, PORTAL_CADRES, PORTAL_SEED, startFixtureServer } from './portal-fixtures.ts';
+import { seededServer, viewerToken } from './officers.ts';
+import type { TestServer } from './server.ts';
 
 /**
- * The overlay scenes' common stage: a real server seeded with the fixture portals' dossiers, the
- * fixture portals on loopback (preset as portals), and officer 李四 (viewer everywhere) enrolled
- * in the built extension through the options page. `admin` can write as a colleague elsewhere.
+ * A real server holding the fixture portals' dossiers, seeded through the sync path by `admin`
+ * (who can also write as a colleague elsewhere later).
+ */
+export const portalServer = (): Promise<{ server: TestServer; admin: string }> =>
+  seededServer(PORTAL_SEED, { user: 'seed', name: '种子' });
+
+/**
+ * The overlay scenes' common stage: the portal server, the fixture portals on loopback (preset as
+ * portals), and officer 李四 (viewer everywhere) enrolled in the built extension through the
+ * options page.
  */
 export interface PortalScene {
   server: TestServer;
@@ -19,24 +31,8 @@ export interface PortalScene {
 }
 
 export async function openPortalScene(opts: { backForwardCache?: boolean } = {}): Promise<PortalScene> {
-  const server = await startTestServer();
-  const admin = server.token({
-    user: 'seed',
-    name: '种子',
-    grants: [
-      { role: 'admin', doc: 'workspace' },
-      { role: 'editor', doc: 'unit:*' },
-    ],
-  });
-  await seed(server.url, admin, PORTAL_SEED);
-  const officer = server.token({
-    user: 'officer',
-    name: '李四',
-    grants: [
-      { role: 'viewer', doc: 'workspace' },
-      { role: 'viewer', doc: 'unit:*' },
-    ],
-  });
+  const { server, admin } = await portalServer();
+  const officer = viewerToken(server, 'officer', '李四');
   const fixtures = await startFixtureServer();
   const ext = await launchExtension({ portals: ['http://127.0.0.1/*'], ...opts });
   const options = await ext.page('options.html');
@@ -56,5 +52,79 @@ export async function openPortalScene(opts: { backForwardCache?: boolean } = {})
       await server.close();
       fixtures.server.close();
     },
+  };
+}
+
+/**
+ * The portal scene with what the overlay tests read it by: the index the extension will hold (the
+ * expected badges are spelled from it) and small readers of the pages and the background.
+ */
+export interface OverlayStage extends PortalScene {
+  index: SubjectSummary[];
+  /** The index's summary of a cadre or unit (throws when it is not there). */
+  subject(type: 'cadre' | 'unit', id: string): SubjectSummary;
+  want: Want;
+  /** The page's badges as [the text they follow, their accessible name], in document order. */
+  seen(page: Page): Promise<[string, string][]>;
+  /** A new tab on the fixture portal page `file`. */
+  open(file: string): Promise<Page>;
+  /** What the last badge click asked the side panel to show (a subject, or candidates to choose from). */
+  panelTarget(): Promise<unknown>;
+}
+
+/** The side panel's target after a click on a 张伟 the page cannot decide: choose between the two. */
+export const CHOOSE_ZHANG_WEI = {
+  candidates: expect.arrayContaining([
+    { type: 'cadre', id: 'C001' },
+    { type: 'cadre', id: 'C002' },
+  ]),
+};
+
+export async function openOverlayStage(): Promise<OverlayStage> {
+  const scene = await openPortalScene();
+  const index = await expectedIndex(scene.server.url, scene.officer, PORTAL_CADRES);
+  type Session = {
+    storage: { session: { get(k: string): Promise<Record<string, { target: unknown } | undefined>> } };
+  };
+  return {
+    ...scene,
+    index,
+    subject(type, id) {
+      const s = index.find((x) => x.type === type && x.id === id);
+      if (!s) throw new Error(`${type} ${id} not in the index`);
+      return s;
+    },
+    want: (after, who, name = after) => [after, expectedLabel(index, who, name)],
+    seen: async (page) => (await badges(page)).map((b) => [b.after, b.label] as [string, string]),
+    async open(file) {
+      const page = await scene.ext.context.newPage();
+      await page.goto(`${scene.fixtures.origin}/${file}`);
+      return page;
+    },
+    async panelTarget() {
+      const stored = await scene.ext.background.evaluate(
+        async () =>
+          (await (globalThis as unknown as { chrome: Session }).chrome.storage.session.get('panelTarget')).panelTarget,
+      );
+      return stored?.target;
+    },
+  };
+}
+
+/**
+ * A file's overlay stage: opened before its tests, closed after them (call it in the `describe`).
+ * The tests read the stage through the returned function once it is open.
+ */
+export function useOverlayStage(): () => OverlayStage {
+  let stage: OverlayStage | undefined;
+  beforeAll(async () => {
+    stage = await openOverlayStage();
+  });
+  afterAll(async () => {
+    await stage?.close();
+  });
+  return () => {
+    if (!stage) throw new Error('the overlay stage is not open (useOverlayStage outside a describe?)');
+    return stage;
   };
 }

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { addMonths, today } from '../../../core/dates.ts';
-import { initUnitDoc } from '../../../core/doc/unit-doc.ts';
+import { cadre } from '../../../core/doc/test/fixtures.ts';
+import { initUnitDoc, type UnitDossiers } from '../../../core/doc/unit-doc.ts';
 import type { Cadre, DotRecord, Flag, Clue, Unit } from '../../../core/model/schemas.ts';
 import type { WorkspaceConfig } from '../../../core/model/config.ts';
 import { openWorkspace, type Workspace } from '../../../core/sync/index.ts';
@@ -32,26 +33,36 @@ export function nodeWorkspace(serverUrl: string, token: string): Promise<Workspa
   });
 }
 
-/** A colleague elsewhere adds `record` to unit `unitCode`'s dossiers and waits for the server's acknowledgement. */
-export async function putRecordElsewhere(
+/**
+ * A colleague elsewhere writes to unit `unitCode`'s dossiers (`write` returns the accessor's
+ * result; a refusal throws) and waits for the server's acknowledgement.
+ */
+export async function writeElsewhere(
   serverUrl: string,
   token: string,
   unitCode: string,
-  record: DotRecord,
+  write: (dossiers: UnitDossiers) => { ok: boolean },
 ): Promise<void> {
   const ws = await nodeWorkspace(serverUrl, token);
   try {
     const { dossiers, synced } = await ws.unit(unitCode);
     await synced.whenSynced();
-    const put = dossiers.records.put(record);
-    if (!put.ok) throw new Error(`record ${record.id} refused: ${JSON.stringify(put)}`);
+    const result = write(dossiers);
+    if (!result.ok) throw new Error(`write to ${unitCode} refused: ${JSON.stringify(result)}`);
     await ws.whenConfirmed();
   } finally {
     await ws.close();
   }
 }
 
-/** Writes `data` (the token needs admin on `workspace` and editor on `unit:*`) and waits for the server's acknowledgement. */
+/** A colleague elsewhere adds `record` to unit `unitCode`'s dossiers and waits for the server's acknowledgement. */
+export const putRecordElsewhere = (serverUrl: string, token: string, unitCode: string, record: DotRecord) =>
+  writeElsewhere(serverUrl, token, unitCode, (dossiers) => dossiers.records.put(record));
+
+/**
+ * Writes `data` (the token needs admin on `workspace` and editor on `unit:*`) and waits for the
+ * server's acknowledgement.
+ */
 export async function seed(serverUrl: string, adminToken: string, data: SeedData): Promise<void> {
   const ws = await nodeWorkspace(serverUrl, adminToken);
   try {
@@ -83,36 +94,20 @@ function must(result: { ok: boolean; errors?: { message: string }[] }, what: str
   if (!result.ok) throw new Error(`seed: ${what} refused: ${(result.errors ?? []).map((e) => e.message).join('; ')}`);
 }
 
-const monthsAgo = (n: number) => addMonths(today(), -n);
+/** The date `n` months before today (Shanghai time): seeded periods and warnings stay current. */
+export const monthsAgo = (n: number) => addMonths(today(), -n);
 
 /**
  * A small city: one bureau, two cadres (one with a history), enough to exercise every section.
+ * 张伟 (C001) is core's fixture cadre as it stands (core/doc/test/fixtures.ts).
  * Dates are relative to today so the influence periods and warnings are running whenever the
  * tests run.
  */
 export const SMALL_CITY: SeedData = {
   units: [{ code: 'A01', name: '市财政局', aliases: [], kind: 'government' }],
   cadres: [
-    {
-      id: 'C001',
-      name: '张伟',
-      aliases: [],
-      gender: 'male',
-      birth: '1975-03',
-      unitCode: 'A01',
-      post: '局长',
-      rank: '正处级',
-    },
-    {
-      id: 'C002',
-      name: '欧阳芳',
-      aliases: [],
-      gender: 'female',
-      birth: '1980-11',
-      unitCode: 'A01',
-      post: '副局长',
-      rank: '副处级',
-    },
+    cadre('C001'),
+    cadre('C002', { name: '欧阳芳', gender: 'female', birth: '1980-11', post: '副局长', rank: '副处级' }),
   ],
   records: [
     {
