@@ -62,8 +62,10 @@ function otherScript(text: string, locale: 'zh-CN' | 'en', data: string[]): stri
     .replace(/\S+\.(?:csv|xlsx|json|html)\b/g, ' ')
     .replace(/\b[A-Z]{1,3}-?\d[\w-]*\b/g, ' ');
   if (locale === 'en') return (rest.match(/\p{Script=Han}+/gu) ?? []).filter((w) => w !== '简体中文');
-  // Format and encoding names, grade letters and each language's own name are the same in both.
-  const allowed = new Set(['CSV', 'XLSX', 'JSON', 'utf', 'gb', 'English', 'Dossier', 'Lens']);
+  // Format and encoding names, grade letters and each language's own name are the same in both;
+  // so is PIN (离线解锁 PIN), which Chinese UIs write in Latin letters. The options page shows the
+  // PIN section once it has read the lock state and policy, so the word is there in some runs only.
+  const allowed = new Set(['CSV', 'XLSX', 'JSON', 'utf', 'gb', 'English', 'Dossier', 'Lens', 'PIN']);
   return (rest.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !allowed.has(w));
 }
 
