@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { ViewLogStorage, ViewQuery } from './types.ts';
+import { postgresPlaceholder, viewsQuery } from './queries.ts';
 import { fromRow, type ViewRow } from './view-rows.ts';
 
 export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
@@ -31,16 +32,8 @@ export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
       return rowCount ?? 0;
     },
     async views(query: ViewQuery) {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (query.subjectId !== undefined) where.push(`subject_id = $${params.push(query.subjectId)}`);
-      if (query.user !== undefined) where.push(`"user" = $${params.push(query.user)}`);
-      if (query.since !== undefined) where.push(`time >= $${params.push(query.since)}`);
-      const limit = `$${params.push(query.limit ?? 1000)}`;
-      const { rows } = await pool.query<ViewRow>(
-        `SELECT * FROM (SELECT * FROM views ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}) AS recent ORDER BY seq`,
-        params,
-      );
+      const { text, params } = viewsQuery(query, postgresPlaceholder);
+      const { rows } = await pool.query<ViewRow>(text, params);
       return rows.map(fromRow);
     },
   };

@@ -10,10 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { issuedAtMs } from '../token.ts';
-import { createHash } from 'node:crypto';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { openCommitMark } from './commit-mark.ts';
 import { verifySqlite } from './sqlite-verify.ts';
+import { type AuditRow, auditEntries, auditQuery, sqlitePlaceholder } from './queries.ts';
 import { sqliteViewLog } from './sqlite-views.ts';
 import type {
   AuditEntry,
@@ -25,6 +25,7 @@ import type {
   StoredDocument,
   UpdateToCommit,
 } from './types.ts';
+import { sha256, toBytes } from './values.ts';
 
 export const databaseFileName = 'dossier-lens.sqlite';
 
@@ -86,19 +87,6 @@ CREATE TABLE IF NOT EXISTS quarantine (
   time INTEGER NOT NULL
 );
 `;
-
-interface AuditRow {
-  seq: number;
-  doc: string;
-  user: string;
-  name: string;
-  time: number;
-  size: number;
-  hash: string;
-  client_ids: string;
-}
-
-const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage {
   mkdirSync(dataDir, { recursive: true });
@@ -197,43 +185,13 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   const commitMany = db.transaction((updates: UpdateToCommit[]): number[] => updates.map(commitOne));
 
   const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
-    statements.upsertSnapshot.run(
-      doc,
-      Buffer.from(snapshot),
-      throughSeq,
-      Date.now(),
-      createHash('sha256').update(snapshot).digest('hex'),
-    );
+    statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now(), sha256(snapshot));
     statements.clearThrough.run(doc, throughSeq);
   });
 
-  const auditQuery = (query: AuditQuery): AuditEntry[] => {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.doc !== undefined) {
-      where.push('doc = ?');
-      params.push(query.doc);
-    }
-    if (query.user !== undefined) {
-      where.push('user = ?');
-      params.push(query.user);
-    }
-    const limit = Math.max(1, Math.min(query.limit ?? 1000, 100_000));
-    const rows = db
-      .prepare<(string | number)[], AuditRow>(
-        `SELECT seq, doc, user, name, time, size, hash, client_ids FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}`,
-      )
-      .all(...params);
-    return rows.reverse().map((row) => ({
-      seq: row.seq,
-      doc: row.doc,
-      user: row.user,
-      name: row.name,
-      time: row.time,
-      size: row.size,
-      hash: row.hash,
-      clientIds: JSON.parse(row.client_ids) as number[],
-    }));
+  const audit = (query: AuditQuery): AuditEntry[] => {
+    const { text, params } = auditQuery(query, sqlitePlaceholder);
+    return auditEntries(db.prepare<(string | number)[], AuditRow>(text).all(...params));
   };
   // 查阅留痕: its own table, append-only (sqlite-views.ts).
   const viewLog = sqliteViewLog(db);
@@ -273,7 +231,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       };
     },
     async audit(query) {
-      return auditQuery(query);
+      return audit(query);
     },
     async revoke(target, time) {
       const user = 'user' in target ? target.user : null;
