@@ -40,20 +40,41 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   logs: string[];
   token(user: string, grants: Grant[] | [Role, string], ttlSeconds?: number): string;
+  /** Every token `token` issued, and any a test adds: what the logs must never contain. */
+  minted: string[];
 }
 
 export async function startTestServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const logs: string[] = [];
   const server = await startServer({ port: 0, dataDir, logSink: (line) => logs.push(line), ...options });
+  const minted: string[] = [];
   return Object.assign(server, {
     dataDir,
     logs,
+    minted,
     token(user: string, grants: Grant[] | [Role, string], ttlSeconds = 3600) {
       const list: Grant[] =
         typeof grants[0] === 'string' ? [{ role: grants[0] as Role, doc: grants[1] as string }] : (grants as Grant[]);
-      return issueToken(dataDir, { user, grants: list, ttlSeconds }).token;
+      const { token } = issueToken(dataDir, { user, grants: list, ttlSeconds });
+      minted.push(token);
+      return token;
     },
   });
+}
+
+/** `run` against a server of its own on a fresh data directory, closed and removed afterwards. */
+export async function withTestServer<T>(
+  options: Partial<ServerOptions>,
+  run: (server: TestServer) => Promise<T>,
+): Promise<T> {
+  const data = tempDataDir();
+  const server = await startTestServer(data.dir, options);
+  try {
+    return await run(server);
+  } finally {
+    await server.close();
+    data.remove();
+  }
 }
 
 /** A stock y-websocket 3 client in Node, token in the query string or as a subprotocol. */
