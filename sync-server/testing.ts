@@ -28,7 +28,7 @@ import {
 import type { Grant, Role } from './access.ts';
 import { issueToken } from './admin.ts';
 import { encodeAwarenessEntries } from './presence.ts';
-import { encodeAwareness } from './protocol.ts';
+import { encodeAwareness, encodeSyncStep1 } from './protocol.ts';
 import { type RunningServer, type ServerOptions, startServer } from './server.ts';
 
 export function tempDataDir(): { dir: string; remove(): void } {
@@ -160,6 +160,8 @@ export interface MuxClient {
   /** Close messages received, by document. */
   closes: Map<string, { code: number; reason: string }>;
   open(doc: string): void;
+  /** Opens `doc` and sends sync step 1 from `ydoc`, as the sync library does. */
+  start(doc: string, ydoc?: Y.Doc): void;
   leave(doc: string): void;
   send(doc: string, message: Uint8Array): void;
   closed: Promise<{ code: number; reason: string }>;
@@ -184,6 +186,10 @@ export function muxClient(url: string, token: string, path = 'workspace'): Promi
     messages: (doc) => received.get(doc) ?? [],
     closes,
     open: (doc) => ws.send(encodeOpen(envelopePrefix(doc))),
+    start: (doc, ydoc = new Y.Doc()) => {
+      client.open(doc);
+      client.send(doc, encodeSyncStep1(Y.encodeStateVector(ydoc)));
+    },
     leave: (doc) => ws.send(encodeLeave(envelopePrefix(doc))),
     send: (doc, message) => ws.send(envelope(envelopePrefix(doc), message)),
     closed,
