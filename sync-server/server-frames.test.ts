@@ -9,10 +9,9 @@ import * as encoding from 'lib0/encoding';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { exportDocument } from './admin.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness } from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
-import { rawClient, synced, waitFor, withTestServer } from './testing.ts';
+import { rawClient, storedDoc, synced, waitFor, withTestServer } from './testing.ts';
 import { expectNoTokenInLogs, useFileServer } from './testing-fixture.ts';
 
 const { server, stock: client } = useFileServer({ idleUnloadMs: 100 });
@@ -24,12 +23,6 @@ function token(
   ttlSeconds = 3600,
 ): string {
   return server.token(user, [role, doc], ttlSeconds);
-}
-
-async function storedState(doc: string): Promise<Y.Doc> {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, await exportDocument(server.dataDir, doc));
-  return ydoc;
 }
 
 describe('bad input', () => {
@@ -80,7 +73,7 @@ describe('bad input', () => {
     impostor.getMap('m').set('impersonated', 1);
     raw.ws.send(encodeUpdate(forged!));
     await waitFor(() => raw.frames.some((frame) => frame[0] === messageAuth), 'permission denied');
-    expect((await storedState('unit:C01')).getMap('m').has('impersonated')).toBe(false);
+    expect((await storedDoc(server.dataDir, 'unit:C01')).getMap('m').has('impersonated')).toBe(false);
     expect(alice.doc.getMap('m').has('impersonated')).toBe(false);
     raw.ws.close();
   });

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { backup, exportDocument, importDocument, readAudit } from './admin.ts';
 import { encodeSyncStep1, encodeUpdate, messageSync, syncStep1, syncStep2 } from './protocol.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import { rawClient, startTestServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { rawClient, startTestServer, stockClient, storedDoc, synced, tempDataDir, waitFor } from './testing.ts';
 import { expectNoTokenInLogs, useFileServer } from './testing-fixture.ts';
 
 const { server, stock: client } = useFileServer({ idleUnloadMs: 100 });
@@ -34,12 +34,6 @@ function updateOf(change: (doc: Y.Doc) => void, clientID?: number): Uint8Array {
   change(doc);
   if (captured === null) throw new Error('no update');
   return captured;
-}
-
-async function storedState(doc: string): Promise<Y.Doc> {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, await exportDocument(server.dataDir, doc));
-  return ydoc;
 }
 
 describe('durable acknowledgement', () => {
@@ -157,7 +151,7 @@ describe('admin operations against a running server', () => {
     source.getMap('cadres').set('imported', { name: '李四' });
     await importDocument(server.dataDir, 'unit:I01', Y.encodeStateAsUpdate(source), 'cli:import');
     await waitFor(() => watcher.doc.getMap('cadres').has('imported'), 'the imported content to reach the client');
-    expect((await storedState('unit:I01')).getMap('cadres').get('imported')).toEqual({ name: '李四' });
+    expect((await storedDoc(server.dataDir, 'unit:I01')).getMap('cadres').get('imported')).toEqual({ name: '李四' });
     const copy = tempDataDir();
     try {
       await backup(server.dataDir, join(copy.dir, 'backup'));

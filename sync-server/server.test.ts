@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { exportDocument, readAudit, revoke } from './admin.ts';
+import { readAudit, revoke } from './admin.ts';
 import { encodeSyncStep1, encodeUpdate, messageAuth } from './protocol.ts';
-import { rawClient, synced, upgradeStatus, waitFor } from './testing.ts';
+import { rawClient, storedDoc, synced, upgradeStatus, waitFor } from './testing.ts';
 import { expectNoTokenInLogs, useFileServer } from './testing-fixture.ts';
 import { mintToken } from './token.ts';
 
@@ -39,12 +39,6 @@ function updateOf(change: (doc: Y.Doc) => void, clientID?: number): Uint8Array {
   return captured;
 }
 
-async function storedState(doc: string): Promise<Y.Doc> {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, await exportDocument(server.dataDir, doc));
-  return ydoc;
-}
-
 describe('stock clients', () => {
   it('converge, with the token in the query or as a subprotocol (echoed as dossierlens only)', async () => {
     const a = client('unit:A01', token('alice', 'editor'));
@@ -55,7 +49,9 @@ describe('stock clients', () => {
     b.doc.getMap('cadres').set('c2', { name: '赵六' });
     await waitFor(() => a.doc.getMap('cadres').size === 2 && b.doc.getMap('cadres').size === 2, 'convergence');
     expect(a.doc.getMap('cadres').toJSON()).toEqual(b.doc.getMap('cadres').toJSON());
-    expect((await storedState('unit:A01')).getMap('cadres').toJSON()).toEqual(a.doc.getMap('cadres').toJSON());
+    expect((await storedDoc(server.dataDir, 'unit:A01')).getMap('cadres').toJSON()).toEqual(
+      a.doc.getMap('cadres').toJSON(),
+    );
   });
 });
 
@@ -70,7 +66,7 @@ describe('viewers', () => {
     editor.doc.getMap('records').set('r1', { kind: 'blue' });
     await waitFor(() => viewer.doc.getMap('records').has('r1'), 'the viewer to receive the edit');
     expect(editor.doc.getMap('records').has('forged')).toBe(false);
-    expect((await storedState('unit:V01')).getMap('records').has('forged')).toBe(false);
+    expect((await storedDoc(server.dataDir, 'unit:V01')).getMap('records').has('forged')).toBe(false);
     expect((await readAudit(server.dataDir, { user: 'victor' })).length).toBe(0);
   });
 

@@ -26,7 +26,7 @@ import {
   readEnvelope,
 } from '../core/sync/multiplex-wire.ts';
 import type { Grant, Role } from './access.ts';
-import { issueToken } from './admin.ts';
+import { exportDocument, issueToken } from './admin.ts';
 import { encodeAwarenessEntries } from './presence.ts';
 import { encodeAwareness, encodeSyncStep1 } from './protocol.ts';
 import { type RunningServer, type ServerOptions, startServer } from './server.ts';
@@ -75,6 +75,13 @@ export async function withTestServer<T>(
     await server.close();
     data.remove();
   }
+}
+
+/** What the store in `dataDir` holds of `doc` (the CLI's export), as a Y.Doc. */
+export async function storedDoc(dataDir: string, doc: string): Promise<Y.Doc> {
+  const ydoc = new Y.Doc();
+  Y.applyUpdate(ydoc, await exportDocument(dataDir, doc));
+  return ydoc;
 }
 
 /** A stock y-websocket 3 client in Node, token in the query string or as a subprotocol. */
