@@ -3,30 +3,25 @@
  * colleague"), reproduced over real sockets against a real SQLite file: each one fails on the
  * server as it was, and must leave the document serving everyone else with nothing bad stored.
  */
-import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { readAudit } from './admin.ts';
-import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness } from './protocol.ts';
-import { awarenessClientIds } from './presence.ts';
+import { encodeSyncStep1, encodeUpdate, messageAuth } from './protocol.ts';
 import { hashUpdate } from './attribution.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import {
   type RawClient,
   type TestServer,
-  awarenessFrame,
-  manyClientIdsUpdate,
-  nestedChain,
   rawClient,
   startTestServer,
   storedDoc,
   synced,
   tempDataDir,
-  updatesOf,
   waitFor,
   withTestServer,
 } from './testing.ts';
+import { awarenessFrame, manyClientIdsUpdate, nestedChain, presentIds, updatesOf } from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 
 const { server, providers, stock } = useFileServer({ idleUnloadMs: 50 });
@@ -48,16 +43,6 @@ async function raw(doc: string, user: string, target: TestServer = server): Prom
 }
 
 /** The clientIDs whose presence `connection` has been told about. */
-function presentIds(connection: RawClient): number[] {
-  return connection.frames
-    .filter((frame) => frame[0] === messageAwareness)
-    .flatMap((frame) => {
-      const decoder = decoding.createDecoder(frame);
-      decoding.readVarUint(decoder);
-      return awarenessClientIds(decoding.readVarUint8Array(decoder));
-    });
-}
-
 /** One struct under `clientID`, at `clock` (a document that "already wrote" that much). */
 function structAt(clientID: number, clock: number): Uint8Array {
   const doc = new Y.Doc();
@@ -88,7 +73,7 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await synced(alice);
     const bob = await raw('unit:K01', 'bob');
-    await waitFor(() => presentIds(bob).includes(alice.doc.clientID), 'alice’s presence at bob');
+    await waitFor(() => presentIds(bob.frames).includes(alice.doc.clientID), 'alice’s presence at bob');
     const refusedBefore = server.metrics.refusalCount('pending');
     bob.ws.send(encodeUpdate(structAt(alice.doc.clientID, 1_000_000)));
     await waitFor(() => server.metrics.refusalCount('pending') > refusedBefore, 'bob’s forged write to be refused');
@@ -115,7 +100,7 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await synced(alice);
     const bob = await raw('unit:K02', 'bob');
-    await waitFor(() => presentIds(bob).includes(alice.doc.clientID), 'alice’s presence at bob');
+    await waitFor(() => presentIds(bob.frames).includes(alice.doc.clientID), 'alice’s presence at bob');
     bob.ws.send(encodeUpdate(structAt(alice.doc.clientID, 0)));
     await waitFor(() => denied(bob), 'bob’s forged write to be refused');
     await aliceWritesFive(alice, 'unit:K02');
@@ -131,7 +116,7 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
       alice.awareness.setLocalStateField('user', { name: 'alice' });
       await synced(alice);
       const bob = await raw('unit:K03', 'bob', target);
-      await waitFor(() => presentIds(bob).includes(aliceDoc.clientID), 'alice’s presence at bob');
+      await waitFor(() => presentIds(bob.frames).includes(aliceDoc.clientID), 'alice’s presence at bob');
       bob.ws.close();
       alice.disconnect();
       await waitFor(() => target.metrics.documentsLoaded === 0, 'the unload');

@@ -13,7 +13,8 @@ import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { AckingWriter, missingAcknowledged } from '../test/reliability/acking-writer.ts';
 import { issueToken } from './admin.ts';
-import { rawHttpStatus, spawnServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { spawnServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { rawHttpStatus } from './testing-frames.ts';
 
 const data = tempDataDir();
 afterAll(() => data.remove());

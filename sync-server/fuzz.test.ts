@@ -17,16 +17,8 @@ import * as Y from 'yjs';
 import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { replayStored } from './replay.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import {
-  awarenessFrame,
-  manyClientIdsUpdate,
-  nestedChain,
-  rawClient,
-  stockClient,
-  synced,
-  updatesOf,
-  waitFor,
-} from './testing.ts';
+import { rawClient, stockClient, synced, waitFor } from './testing.ts';
+import { awarenessFrame, manyClientIdsUpdate, nestedChain, updatesOf } from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 import { maxTypeDepth } from './update-guard.ts';
 

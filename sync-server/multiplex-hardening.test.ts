@@ -6,33 +6,35 @@
  * upgrade; the close timeout cuts off a multiplexed peer that ignores the close frame. attacks.test.ts
  * and requests.test.ts try the same on per-document sockets; authz-matrix.test.ts runs every cell on both.
  */
-import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { MULTIPLEX_SUBPROTOCOL, encodeOpen, envelopePrefix } from '../core/sync/multiplex-wire.ts';
 import { readAudit } from './admin.ts';
-import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness, messageSync, syncStep1 } from './protocol.ts';
-import { awarenessClientIds } from './presence.ts';
+import { encodeSyncStep1, encodeUpdate, messageAuth, syncStep1 } from './protocol.ts';
 import {
   type MuxClient,
   type TestServer,
-  awarenessFrame,
-  handMadeSocket,
-  manyClientIdsUpdate,
   muxClient,
-  nestedChain,
-  rawHttpStatus,
   startTestServer,
   stockClient,
   storedDoc,
   synced,
   tempDataDir,
-  updatesOf,
   upgradeStatus,
   waitFor,
   withTestServer,
 } from './testing.ts';
+import {
+  awarenessFrame,
+  handMadeSocket,
+  manyClientIdsUpdate,
+  nestedChain,
+  presentIds,
+  rawHttpStatus,
+  syncPayloads,
+  updatesOf,
+} from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 
 const { server, sockets, stock, mux: muxAs } = useFileServer();
@@ -50,11 +52,7 @@ async function mux(user: string, docs: string[], target: TestServer = server, ro
 
 /** The server's answers to step 1 on `doc` (its state vectors): one arrives after every write before it. */
 const stateVectors = (socket: MuxClient, doc: string) =>
-  socket.messages(doc).flatMap((m) => {
-    const decoder = decoding.createDecoder(m);
-    if (decoding.readVarUint(decoder) !== messageSync || decoding.readVarUint(decoder) !== syncStep1) return [];
-    return [Y.decodeStateVector(decoding.readVarUint8Array(decoder))];
-  });
+  syncPayloads(socket.messages(doc), syncStep1).map((vector) => Y.decodeStateVector(vector));
 
 /** Write on `doc` over the socket and wait until the server has answered a step 1 sent after it. */
 async function writeOver(socket: MuxClient, doc: string, author: Y.Doc, change: () => void): Promise<void> {
@@ -63,16 +61,6 @@ async function writeOver(socket: MuxClient, doc: string, author: Y.Doc, change: 
   socket.send(doc, encodeSyncStep1(Y.encodeStateVector(author)));
   await waitFor(() => stateVectors(socket, doc).length > before || socket.closes.has(doc), `the answer on ${doc}`);
 }
-
-const presentIds = (socket: MuxClient, doc: string) =>
-  socket
-    .messages(doc)
-    .filter((m) => m[0] === messageAwareness)
-    .flatMap((m) => {
-      const decoder = decoding.createDecoder(m);
-      decoding.readVarUint(decoder);
-      return awarenessClientIds(decoding.readVarUint8Array(decoder));
-    });
 
 describe('the update guard, per document on a multiplexed socket', () => {
   it('closes only the document of 3,000 nested maps (4422), stores nothing of it, and the socket’s other document keeps writing', async () => {
@@ -124,7 +112,7 @@ describe('the update guard, per document on a multiplexed socket', () => {
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await synced(alice);
     const bob = await mux('bob', ['unit:MK01']);
-    await waitFor(() => presentIds(bob, 'unit:MK01').includes(alice.doc.clientID), 'alice’s presence at bob');
+    await waitFor(() => presentIds(bob.messages('unit:MK01')).includes(alice.doc.clientID), 'alice’s presence at bob');
     const forger = new Y.Doc();
     forger.clientID = alice.doc.clientID;
     bob.send('unit:MK01', encodeUpdate(updatesOf(forger, () => forger.getMap('m').set('forged', 'by bob'))));

@@ -7,17 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1 } from './protocol.ts';
-import {
-  type TestServer,
-  handMadeSocket,
-  rawClient,
-  rawHttpStatus,
-  stockClient,
-  synced,
-  upgradeStatus,
-  waitFor,
-  withTestServer,
-} from './testing.ts';
+import { type TestServer, rawClient, stockClient, synced, upgradeStatus, waitFor, withTestServer } from './testing.ts';
+import { handMadeSocket, rawHttpStatus } from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 
 const unhandled: unknown[] = [];

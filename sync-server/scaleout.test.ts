@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { revoke } from './admin.ts';
-import { awarenessFrame } from './testing.ts';
+import { awarenessFrame } from './testing-frames.ts';
 import { closeCodes, encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { type Cluster, startCluster } from './scaleout-testing.ts';
 import { openPostgresStorage } from './storage/postgres.ts';
