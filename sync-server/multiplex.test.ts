@@ -22,6 +22,7 @@ import {
 } from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
 import { type MuxClient, synced, upgradeStatus, waitFor, withTestServer } from './testing.ts';
+import { updateOf } from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 
 const { server, stock, mux } = useFileServer({ idleUnloadMs: 100 }, { settle: true });
@@ -33,14 +34,6 @@ const editor = (user: string) =>
   ]);
 
 const kinds = (messages: Uint8Array[]) => messages.map((m) => [m[0], m[1]]);
-
-function updateOf(change: (doc: Y.Doc) => void): Uint8Array {
-  const doc = new Y.Doc();
-  let captured: Uint8Array | null = null;
-  doc.on('update', (update: Uint8Array) => (captured = update));
-  change(doc);
-  return captured!;
-}
 
 /** What the server holds of `doc`: its step 2 answer to an empty step 1 (after what was sent before it). */
 async function stateOn(socket: MuxClient, doc: string): Promise<Y.Doc> {

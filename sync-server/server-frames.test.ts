@@ -14,16 +14,7 @@ import { awarenessClientIds } from './presence.ts';
 import { rawClient, storedDoc, synced, waitFor, withTestServer } from './testing.ts';
 import { expectNoTokenInLogs, useFileServer } from './testing-fixture.ts';
 
-const { server, stock: client } = useFileServer({ idleUnloadMs: 100 });
-
-function token(
-  user: string,
-  role: 'viewer' | 'annotator' | 'editor' | 'admin',
-  doc = 'unit:*',
-  ttlSeconds = 3600,
-): string {
-  return server.token(user, [role, doc], ttlSeconds);
-}
+const { server, stock: client, token } = useFileServer({ idleUnloadMs: 100 });
 
 describe('bad input', () => {
   it.each([

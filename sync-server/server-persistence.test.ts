@@ -11,30 +11,10 @@ import { backup, exportDocument, importDocument, readAudit } from './admin.ts';
 import { encodeSyncStep1, encodeUpdate, messageSync, syncStep1, syncStep2 } from './protocol.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import { rawClient, startTestServer, stockClient, storedDoc, synced, tempDataDir, waitFor } from './testing.ts';
+import { updateOf } from './testing-frames.ts';
 import { expectNoTokenInLogs, useFileServer } from './testing-fixture.ts';
 
-const { server, stock: client } = useFileServer({ idleUnloadMs: 100 });
-
-function token(
-  user: string,
-  role: 'viewer' | 'annotator' | 'editor' | 'admin',
-  doc = 'unit:*',
-  ttlSeconds = 3600,
-): string {
-  return server.token(user, [role, doc], ttlSeconds);
-}
-
-function updateOf(change: (doc: Y.Doc) => void, clientID?: number): Uint8Array {
-  const doc = new Y.Doc();
-  if (clientID !== undefined) doc.clientID = clientID;
-  let captured: Uint8Array | null = null;
-  doc.on('update', (update: Uint8Array) => {
-    captured = update;
-  });
-  change(doc);
-  if (captured === null) throw new Error('no update');
-  return captured;
-}
+const { server, stock: client, token } = useFileServer({ idleUnloadMs: 100 });
 
 describe('durable acknowledgement', () => {
   it('answers step 1 with step 2 then the server’s own state vector, which covers what was sent', async () => {

@@ -13,31 +13,11 @@ import * as Y from 'yjs';
 import { readAudit, revoke } from './admin.ts';
 import { encodeSyncStep1, encodeUpdate, messageAuth } from './protocol.ts';
 import { rawClient, storedDoc, synced, upgradeStatus, waitFor } from './testing.ts';
+import { updateOf } from './testing-frames.ts';
 import { expectNoTokenInLogs, useFileServer } from './testing-fixture.ts';
 import { mintToken } from './token.ts';
 
-const { server, stock: client } = useFileServer({ idleUnloadMs: 100 });
-
-function token(
-  user: string,
-  role: 'viewer' | 'annotator' | 'editor' | 'admin',
-  doc = 'unit:*',
-  ttlSeconds = 3600,
-): string {
-  return server.token(user, [role, doc], ttlSeconds);
-}
-
-function updateOf(change: (doc: Y.Doc) => void, clientID?: number): Uint8Array {
-  const doc = new Y.Doc();
-  if (clientID !== undefined) doc.clientID = clientID;
-  let captured: Uint8Array | null = null;
-  doc.on('update', (update: Uint8Array) => {
-    captured = update;
-  });
-  change(doc);
-  if (captured === null) throw new Error('no update');
-  return captured;
-}
+const { server, stock: client, token } = useFileServer({ idleUnloadMs: 100 });
 
 describe('stock clients', () => {
   it('converge, with the token in the query or as a subprotocol (echoed as dossierlens only)', async () => {

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import type { Role } from './access.ts';
 import type { ServerOptions } from './server.ts';
 import {
   type MuxClient,
@@ -36,6 +37,8 @@ export interface FileServer {
     ydoc?: Y.Doc,
     target?: TestServer,
   ): WebsocketProvider;
+  /** A token for `user` of `role` on `doc` (every unit unless said). */
+  token(user: string, role: Role, doc?: string, ttlSeconds?: number): string;
   /** A bare multiplexed socket (testing.ts, `muxClient`), closed after the test. */
   mux(token: string, path?: string, target?: TestServer): Promise<MuxClient>;
 }
@@ -79,6 +82,7 @@ export function useFileServer(
       providers.push(provider);
       return provider;
     },
+    token: (user, role, doc = 'unit:*', ttlSeconds = 3600) => server.token(user, [role, doc], ttlSeconds),
     async mux(token, path, target = server) {
       const socket = await muxClient(target.url, token, path);
       sockets.push(socket);

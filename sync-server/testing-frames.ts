@@ -93,6 +93,19 @@ export function updatesOf(doc: Y.Doc, change: () => void): Uint8Array {
   return Y.mergeUpdates(captured);
 }
 
+/** The update `change` makes on a fresh document (of `clientID`, when given). */
+export function updateOf(change: (doc: Y.Doc) => void, clientID?: number): Uint8Array {
+  const doc = new Y.Doc();
+  if (clientID !== undefined) doc.clientID = clientID;
+  let captured: Uint8Array | null = null;
+  doc.on('update', (update: Uint8Array) => {
+    captured = update;
+  });
+  change(doc);
+  if (captured === null) throw new Error('no update');
+  return captured;
+}
+
 /** A chain of `depth` nested Y.Maps under root.deep, and the update deleting it (11 bytes). */
 export function nestedChain(depth: number, clientID = 777): { nested: Uint8Array; deleteRoot: Uint8Array } {
   const doc = new Y.Doc({ gc: false });

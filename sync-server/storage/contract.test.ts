@@ -72,9 +72,10 @@ function contentOf(stored: { snapshot: Uint8Array | null; updates: { data: Uint8
   return doc.getMap('m').toJSON();
 }
 
+/** `refusesTakenClientIds`: an update with a clientID bound to another user is refused whole (a shared store). */
 const backends = [
-  { name: 'SQLite', open: sqlite, up: true },
-  { name: 'PostgreSQL', open: postgres, up: postgresUp },
+  { name: 'SQLite', open: sqlite, up: true, refusesTakenClientIds: false },
+  { name: 'PostgreSQL', open: postgres, up: postgresUp, refusesTakenClientIds: true },
 ];
 
 for (const backend of backends) {
@@ -129,7 +130,7 @@ for (const backend of backends) {
       ]);
     });
 
-    it('binds clientIDs: presence claims, writing makes an author, old presence-only claims go', async () => {
+    it('binds clientIDs: presence claims, writing makes an author, nobody takes one over, old presence-only claims go', async () => {
       const storage = await backend.open();
       const day = 24 * 3600 * 1000;
       const now = Date.now();
@@ -145,11 +146,23 @@ for (const backend of backends) {
       );
       await storage.commitUpdates([{ ...write('unit:B01', new Uint8Array([0, 0]), 'alice', [11]), name: '张三' }]);
       expect(await storage.authors('unit:B01')).toEqual([{ clientId: 11, user: 'alice', name: '张三' }]);
+      // Nobody takes a binding over: mallory's update claims alice's 12 and a new 31; 31 becomes
+      // mallory's, 12 stays alice's. A shared store refuses the whole update (types.ts), so mallory
+      // holds 31 as a presence-only claim; SQLite, behind its one server's guard, stores the update.
+      const [seq] = await storage.commitUpdates([
+        { ...write('unit:B01', new Uint8Array([0, 0]), 'mallory', [12, 31]), name: '王五' },
+      ]);
+      expect(seq === 0).toBe(backend.refusesTakenClientIds);
+      expect(await storage.authors('unit:B01')).toEqual([
+        { clientId: 11, user: 'alice', name: '张三' },
+        ...(backend.refusesTakenClientIds ? [] : [{ clientId: 31, user: 'mallory', name: '王五' }]),
+      ]);
       expect(await storage.pruneReservations(now - 30 * day)).toBe(1);
       expect((await storage.loadDocument('unit:B01')).bindings).toEqual(
         new Map([
           [11, 'alice'],
           [12, 'alice'],
+          [31, 'mallory'],
         ]),
       );
     });
