@@ -1,10 +1,10 @@
 /**
  * The HTTP side: health and metrics for operators; `whoami`, `history` and `authors` for the extension
  * (Authorization: Bearer <token>, same checks as the WebSocket upgrade); `/views`, the view log
- * (view-log.ts); `/admin/*` for the CLI
- * (admin-http.ts); `/extension/<file>` for browsers updating the packaged extension
- * (extension-files.ts); `/sso/*` for single sign-on (sso/http.ts). Every request first passes origins.ts (a target that parses, an allowed Host
- * and Origin); CORS answers name only an allowed origin. `/healthz` answers 503 with the list of
+ * (view-log.ts); `/admin/*` for the CLI (admin-http.ts); `/extension/<file>` for browsers updating
+ * the packaged extension (extension-files.ts); `/sso/*` for single sign-on (sso/http.ts). Every
+ * request first passes origins.ts (a target that parses, an allowed Host and Origin); CORS answers
+ * name only an allowed origin (http-replies.ts). `/healthz` answers 503 with the list of
  * problems while the store is known to be damaged (health.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -151,12 +151,18 @@ function callbackPage(policy: OriginPolicy, url: URL, res: ServerResponse): void
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': `default-src 'none'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`,
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `script-src 'sha256-${scriptHash}'`,
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; '),
   });
   // `target` matched the pattern above: letters, digits, '-', ':' and '/', nothing to escape.
   res.end(
     `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>统一身份认证 · Dossier Lens</title>` +
-      `<meta name="dl-target" content="${target}"></head><body><main><p id="note">正在返回扩展… Returning to the extension…</p></main>` +
+      `<meta name="dl-target" content="${target}"></head>` +
+      `<body><main><p id="note">正在返回扩展… Returning to the extension…</p></main>` +
       `<script>${callbackScript}</script></body></html>`,
   );
 }

@@ -37,7 +37,9 @@ export async function verifyPostgres(
       problems.push({
         kind: 'lost-writes',
         seq: mark,
-        detail: `the database holds writes up to seq ${stored}, but this instance committed and acknowledged seq ${mark}`,
+        detail:
+          `the database holds writes up to seq ${stored}, ` +
+          `but this instance committed and acknowledged seq ${mark}`,
       });
     }
   } catch (error) {

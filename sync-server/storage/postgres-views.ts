@@ -15,7 +15,8 @@ export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
       // One statement, so one transaction: a batch is recorded whole or not at all.
       const { rowCount } = await pool.query(
         `INSERT INTO views (id, "user", name, subject_type, subject_id, unit, view, client_time, time)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::bigint[], $9::bigint[])
          ON CONFLICT ("user", id) DO NOTHING`,
         [
           entries.map((e) => e.id),

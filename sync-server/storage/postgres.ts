@@ -175,7 +175,8 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
       if (kept.length === 0) return;
       await pool.query(
         `INSERT INTO quarantine (seq, doc, data, error, time)
-         SELECT l.seq, l.doc, l.data, q.error, $3 FROM log l JOIN unnest($1::bigint[], $2::text[]) AS q(seq, error) ON l.seq = q.seq
+         SELECT l.seq, l.doc, l.data, q.error, $3
+         FROM log l JOIN unnest($1::bigint[], $2::text[]) AS q(seq, error) ON l.seq = q.seq
          WHERE l.doc = $4 ON CONFLICT (seq) DO NOTHING`,
         [kept.map((u) => u.seq), kept.map((u) => u.error), Date.now(), doc],
       );

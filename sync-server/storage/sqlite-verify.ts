@@ -61,7 +61,9 @@ export function verifySqlite(db: Database.Database, dataDir: string, full: boole
       problems.push({
         kind: 'lost-writes',
         seq: mark,
-        detail: `storage holds writes up to seq ${stored}, but seq ${mark} was committed and acknowledged: up to ${mark - stored} acknowledged writes are missing`,
+        detail:
+          `storage holds writes up to seq ${stored}, but seq ${mark} was committed and acknowledged: ` +
+          `up to ${mark - stored} acknowledged writes are missing`,
       });
     }
   });

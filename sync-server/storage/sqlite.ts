@@ -129,7 +129,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     ),
     insertBinding: db.prepare<[string, number, string, number, string]>(
       `INSERT INTO client_bindings (doc, client_id, user, time, name, wrote) VALUES (?, ?, ?, ?, ?, 1)
-       ON CONFLICT (doc, client_id) DO UPDATE SET wrote = 1 WHERE client_bindings.wrote = 0 AND client_bindings.user = excluded.user`,
+       ON CONFLICT (doc, client_id) DO UPDATE SET wrote = 1
+         WHERE client_bindings.wrote = 0 AND client_bindings.user = excluded.user`,
     ),
     reserveBinding: db.prepare<[string, number, string, number, string]>(
       'INSERT OR IGNORE INTO client_bindings (doc, client_id, user, time, name, wrote) VALUES (?, ?, ?, ?, ?, 0)',
@@ -140,7 +141,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     pruneReservations: db.prepare<[number]>('DELETE FROM client_bindings WHERE wrote = 0 AND time < ?'),
     upsertSnapshot: db.prepare<[string, Buffer, number, number, string]>(
       `INSERT INTO snapshots (doc, data, through_seq, time, hash) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time, hash = excluded.hash`,
+       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq,
+         time = excluded.time, hash = excluded.hash`,
     ),
     clearThrough: db.prepare<[string, number]>(
       'UPDATE log SET data = NULL WHERE doc = ? AND seq <= ? AND data IS NOT NULL',

@@ -131,7 +131,10 @@ export interface ViewQuery {
 }
 
 export interface ViewLogStorage {
-  /** Append in one transaction; an entry whose (user, id) is already recorded is skipped. Resolves with how many were new. */
+  /**
+   * Append in one transaction; an entry whose (user, id) is already recorded is skipped. Resolves
+   * with how many were new.
+   */
   recordViews(entries: ViewToRecord[]): Promise<number>;
   views(query: ViewQuery): Promise<ViewEntry[]>;
 }
