@@ -226,7 +226,10 @@ afterAll(() => {
   for (const watcher of watchers.values()) watcher.ws.close();
 });
 
-/** A token in the row's state, for a user of its own (so revoking one revokes nothing else), and the document it is tried on. */
+/**
+ * A token in the row's state, for a user of its own (so revoking one revokes nothing else), and
+ * the document it is tried on.
+ */
 async function tokenFor(row: Row): Promise<{ token: string; doc: string; user: string }> {
   const user = `${row.state}-${row.role}-${row.family}-${counter++}`;
   const granted = row.family === 'queries' || row.family === 'user' ? 'workspace' : namedDocOf[row.family];

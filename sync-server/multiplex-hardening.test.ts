@@ -34,6 +34,7 @@ import {
   rawHttpStatus,
   syncPayloads,
   updatesOf,
+  upgradeHeaders,
 } from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 
@@ -177,8 +178,8 @@ describe('the shared upgrade', () => {
   const muxUpgrade = (target: TestServer, token: string, headers: string) =>
     rawHttpStatus(
       target.port,
-      `GET / HTTP/1.1\r\n${headers}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
-        `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: dossierlens, auth.${token}, ${MULTIPLEX_SUBPROTOCOL}\r\n\r\n`,
+      `GET / HTTP/1.1\r\n${headers}${upgradeHeaders}` +
+        `Sec-WebSocket-Protocol: dossierlens, auth.${token}, ${MULTIPLEX_SUBPROTOCOL}\r\n\r\n`,
     );
 
   it('checks Origin and Host for a multiplexed socket as for any other', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1 } from './protocol.ts';
 import { type TestServer, rawClient, stockClient, synced, upgradeStatus, waitFor, withTestServer } from './testing.ts';
-import { handMadeSocket, rawHttpStatus } from './testing-frames.ts';
+import { handMadeSocket, rawHttpStatus, upgradeHeaders } from './testing-frames.ts';
 import { useFileServer } from './testing-fixture.ts';
 
 const unhandled: unknown[] = [];
@@ -30,8 +30,6 @@ async function stillServing(target: TestServer = server): Promise<void> {
 }
 
 describe('malformed request targets', () => {
-  const upgradeHeaders =
-    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
   it.each([
     ['GET //x:y', 'GET //x:y HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
     ['OPTIONS //x:y', 'OPTIONS //x:y HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: chrome-extension://abc\r\n\r\n'],
@@ -51,7 +49,8 @@ describe('malformed request targets', () => {
     expect(
       await rawHttpStatus(
         server.port,
-        `GET //x:y HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: https://page.example\r\nSec-Fetch-Mode: cors\r\n\r\n`,
+        `GET //x:y HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+          'Origin: https://page.example\r\nSec-Fetch-Mode: cors\r\n\r\n',
       ),
     ).toBe(400);
     await stillServing();
@@ -74,7 +73,7 @@ describe('Host (DNS rebinding)', () => {
     expect(
       await rawHttpStatus(
         server.port,
-        `GET /unit:A01?token=${token} HTTP/1.1\r\nHost: rebound.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        `GET /unit:A01?token=${token} HTTP/1.1\r\nHost: rebound.example\r\n${upgradeHeaders}\r\n`,
       ),
     ).toBe(421);
     // IP literals and localhost cannot be rebound.
@@ -127,8 +126,7 @@ describe('Origin', () => {
 function upgradeWithOrigin(target: TestServer, doc: string, token: string, origin: string): Promise<number> {
   return rawHttpStatus(
     target.port,
-    `GET /${doc}?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nOrigin: ${origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    `GET /${doc}?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nOrigin: ${origin}\r\n${upgradeHeaders}\r\n`,
   );
 }
 

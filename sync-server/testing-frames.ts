@@ -11,6 +11,11 @@ import * as Y from 'yjs';
 import { awarenessClientIds, encodeAwarenessEntries } from './presence.ts';
 import { encodeAwareness, messageAwareness, messageSync } from './protocol.ts';
 
+/** The headers that make a request a WebSocket upgrade (a fixed key: these tests read the status only). */
+export const upgradeHeaders =
+  'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
+
 /**
  * Sends `request` as raw bytes on a new TCP connection and resolves with the status code of the
  * answer (0 when the server closed without one). For requests `fetch` and `ws` refuse to make.
