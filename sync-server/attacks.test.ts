@@ -13,6 +13,7 @@ import { openSqliteStorage } from './storage/sqlite.ts';
 import {
   type RawClient,
   type TestServer,
+  presenceSeenBy,
   rawClient,
   startTestServer,
   storedDoc,
@@ -267,10 +268,7 @@ describe('presence', () => {
   it('drops a 900 KB presence state instead of relaying it to every peer', async () => {
     const alice = client('unit:P02', 'alice');
     await synced(alice);
-    const seen: number[] = [];
-    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
-      seen.push(...added, ...updated),
-    );
+    const seen = presenceSeenBy(alice);
     const mallory = await rawClient(server.url, 'unit:P02', server.token('mallory', ['viewer', 'unit:*']));
     const before = server.metrics.refusalCount('presence-size');
     mallory.ws.send(

@@ -16,6 +16,7 @@ import {
   type MuxClient,
   type TestServer,
   muxClient,
+  presenceSeenBy,
   startTestServer,
   stockClient,
   storedDoc,
@@ -133,10 +134,7 @@ describe('presence on a multiplexed socket', () => {
   it('shows who the token says, whatever name the client wrote, and drops an oversized state', async () => {
     const alice = client('unit:MP01', 'alice');
     await synced(alice);
-    const seen: number[] = [];
-    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
-      seen.push(...added, ...updated),
-    );
+    const seen = presenceSeenBy(alice);
     const vic = await mux('vic', ['unit:MP01'], server, 'viewer');
     vic.send(
       'unit:MP01',

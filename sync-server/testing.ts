@@ -96,6 +96,15 @@ export function stockClient(
   });
 }
 
+/** The clientIDs whose presence `provider` sees added or updated from now on, in order. */
+export function presenceSeenBy(provider: WebsocketProvider): number[] {
+  const seen: number[] = [];
+  provider.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
+    seen.push(...added, ...updated),
+  );
+  return seen;
+}
+
 /** Poll `predicate` until it holds; reject with `what` after `timeoutMs`. A wait, not an assertion on time. */
 export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
