@@ -99,3 +99,22 @@ export function expectNoTokenInLogs(server: TestServer): void {
     expect(text).not.toContain(value.split('.')[2]!);
   }
 }
+
+/**
+ * What a test pushes onto `cleanups` runs after it, last pushed first (a server before its
+ * directory); `dir()` is a fresh data directory removed then.
+ */
+export function useCleanups(): { cleanups: (() => unknown)[]; dir(): string } {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    cleanups,
+    dir() {
+      const data = tempDataDir();
+      cleanups.push(() => data.remove());
+      return data.dir;
+    },
+  };
+}

@@ -253,3 +253,10 @@ export async function spawnServer(
   });
   return { child, url, stdout };
 }
+
+/** SIGKILL a server started by `spawnServer`; resolves once it has exited. */
+export function killServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  return exited;
+}

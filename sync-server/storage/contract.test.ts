@@ -3,32 +3,25 @@
  * and PostgreSQL in a schema of its own (skipped off CI with a message when PostgreSQL is down).
  * Then what only a shared store has to keep: two instances (two pools) on one database.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hashUpdate } from '../attribution.ts';
-import { tempDataDir } from '../testing.ts';
+import { useCleanups } from '../testing-fixture.ts';
 import { servicesFor, tempSchema } from '../testing-services.ts';
 import { openPostgresStorage, type PostgresStorage } from './postgres.ts';
 import { migrations } from './postgres-schema.ts';
 import { openSqliteStorage } from './sqlite.ts';
 import type { Storage, UpdateToCommit } from './types.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, dir } = useCleanups();
 
 const postgresUp = await servicesFor('PostgreSQL storage contract (sync-server/storage/contract.test.ts)', [
   'postgres',
 ]);
 
 async function sqlite(): Promise<Storage> {
-  const data = tempDataDir();
-  const storage = openSqliteStorage(data.dir);
-  cleanups.push(
-    () => data.remove(),
-    () => storage.close(),
-  );
+  const storage = openSqliteStorage(dir());
+  cleanups.push(() => storage.close());
   return storage;
 }
 
