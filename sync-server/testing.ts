@@ -13,16 +13,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  MULTIPLEX_SUBPROTOCOL,
-  encodeLeave,
-  encodeOpen,
-  envelope,
-  envelopePrefix,
-  messageClose,
-  readClose,
-  readEnvelope,
-} from '../core/sync/multiplex-wire.ts';
+import * as wire from '../core/sync/multiplex-wire.ts';
 import type { Grant, Role } from './access.ts';
 import { exportDocument, issueToken } from './admin.ts';
 import { encodeSyncStep1 } from './protocol.ts';
@@ -181,14 +172,14 @@ export interface MuxClient {
 }
 
 export function muxClient(url: string, token: string, path = 'workspace'): Promise<MuxClient> {
-  const ws = new WebSocket(`${url}/${path}`, ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL]);
+  const ws = new WebSocket(`${url}/${path}`, ['dossierlens', `auth.${token}`, wire.MULTIPLEX_SUBPROTOCOL]);
   ws.binaryType = 'nodebuffer';
   const received = new Map<string, Uint8Array[]>();
   const closes = new Map<string, { code: number; reason: string }>();
   ws.on('message', (data: Buffer) => {
     const bytes = new Uint8Array(data);
-    const { doc, type, decoder, prefixLength } = readEnvelope(bytes);
-    if (type === messageClose) closes.set(doc, readClose(decoder));
+    const { doc, type, decoder, prefixLength } = wire.readEnvelope(bytes);
+    if (type === wire.messageClose) closes.set(doc, wire.readClose(decoder));
     else received.set(doc, [...(received.get(doc) ?? []), bytes.subarray(prefixLength)]);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -198,13 +189,13 @@ export function muxClient(url: string, token: string, path = 'workspace'): Promi
     ws,
     messages: (doc) => received.get(doc) ?? [],
     closes,
-    open: (doc) => ws.send(encodeOpen(envelopePrefix(doc))),
+    open: (doc) => ws.send(wire.encodeOpen(wire.envelopePrefix(doc))),
     start: (doc, ydoc = new Y.Doc()) => {
       client.open(doc);
       client.send(doc, encodeSyncStep1(Y.encodeStateVector(ydoc)));
     },
-    leave: (doc) => ws.send(encodeLeave(envelopePrefix(doc))),
-    send: (doc, message) => ws.send(envelope(envelopePrefix(doc), message)),
+    leave: (doc) => ws.send(wire.encodeLeave(wire.envelopePrefix(doc))),
+    send: (doc, message) => ws.send(wire.envelope(wire.envelopePrefix(doc), message)),
     closed,
   };
   return new Promise((resolve, reject) => {
