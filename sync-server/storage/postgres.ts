@@ -11,7 +11,8 @@
  *   lets the next ones go, which number above it. Below that horizon every write is committed, so
  *   `changesSince` cursors never skip one that was still in flight on another instance.
  * - ClientIDs: a clientID bound to another user (primary key (doc, client_id)) refuses the update
- *   that writes with it: `commitUpdates` answers 0 for it and stores nothing of it.
+ *   that writes with it: `commitUpdates` answers 0 for it and stores neither the update nor its
+ *   audit entry; its new clientIDs stay claimed by its writer, as presence would claim them.
  * - Compaction (postgres-compact.ts): one instance per document at a time, never folding away an
  *   update another instance committed meanwhile.
  * - Another instance may fold rows past this instance's cursor: `changesSince` hands the
