@@ -1,8 +1,9 @@
 /**
- * The setup most of the server's test files share: one server on a fresh data directory, started
- * before the file's (or the describe block's) tests and closed, directory removed, after them; and
- * the stock clients and multiplexed sockets a test opens through it, closed after each test.
- * Kept apart from testing.ts, which the benchmarks import outside vitest.
+ * The setup the server's test files share, as vitest hooks: `useFileServer`, one server on a fresh
+ * data directory, started before the file's (or the describe block's) tests and closed, directory
+ * removed, after them, with the stock clients and multiplexed sockets a test opens through it
+ * closed after each test; `useCleanups`, what a test leaves to undo; `expectNoTokenInLogs`.
+ * Kept apart from testing.ts, which benchmarks and scripts import outside vitest.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
@@ -22,7 +23,7 @@ import {
 export interface FileServer {
   /**
    * The server, usable at module scope: it stands for the one started before the first test (a
-   * property read before then throws).
+   * property read before then throws), so helpers defined beside the tests can name it.
    */
   server: TestServer;
   /** Destroyed after each test. */
