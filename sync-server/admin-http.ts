@@ -14,7 +14,9 @@ import { type Grant, isDocName } from './access.ts';
 import { revokeNow } from './admin.ts';
 import { authenticate, authorize, bearerToken } from './auth.ts';
 import { hashUpdate } from './attribution.ts';
-import type { DocumentRegistry, Peer } from './documents.ts';
+import { json, readBody } from './http-replies.ts';
+import type { DocumentRegistry } from './documents.ts';
+import type { Peer } from './shared-document.ts';
 import type { Health } from './health.ts';
 import type { Logger } from './log.ts';
 import { checkIntegrity } from './integrity.ts';
@@ -38,30 +40,6 @@ const revokeSchema = v.union([
   v.object({ jti: v.pipe(v.string(), v.minLength(1)) }),
 ]);
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-/** The request body, or null once it passes `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 const adminOnEverything = (grants: readonly Grant[]) =>
   grants.some((grant) => grant.doc === '*' && grant.role === 'admin');
 
@@ -72,12 +50,12 @@ export async function handleAdmin(
   url: URL,
 ): Promise<void> {
   if (req.headers.origin !== undefined)
-    return send(res, 403, { error: 'admin requests come from the CLI, not a browser' });
-  if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+    return json(res, 403, { error: 'admin requests come from the CLI, not a browser' });
+  if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
   const auth = await authenticate(context.secret, context.storage, bearerToken(req.headers.authorization));
   if (!auth.ok) {
     context.metrics.refuse('unauthorized');
-    return send(res, 401, { error: 'unauthorized', reason: auth.reason });
+    return json(res, 401, { error: 'unauthorized', reason: auth.reason });
   }
   const { payload } = auth;
   context.log.info('admin request', {
@@ -87,23 +65,23 @@ export async function handleAdmin(
   });
   switch (url.pathname) {
     case '/admin/revoke': {
-      if (!adminOnEverything(payload.grants)) return send(res, 403, { error: 'revoking needs admin on *' });
+      if (!adminOnEverything(payload.grants)) return json(res, 403, { error: 'revoking needs admin on *' });
       const body = await readBody(req, 4096);
       let target: v.InferOutput<typeof revokeSchema>;
       try {
         target = v.parse(revokeSchema, JSON.parse(body?.toString('utf8') ?? ''));
       } catch {
-        return send(res, 400, { error: 'expected {"user": …} or {"jti": …}' });
+        return json(res, 400, { error: 'expected {"user": …} or {"jti": …}' });
       }
-      return send(res, 200, await revokeNow(context.storage, target));
+      return json(res, 200, await revokeNow(context.storage, target));
     }
     case '/admin/import': {
       const doc = url.searchParams.get('doc') ?? '';
-      if (!isDocName(doc)) return send(res, 400, { error: 'doc must be a document name' });
+      if (!isDocName(doc)) return json(res, 400, { error: 'doc must be a document name' });
       if (authorize(payload.grants, doc, payload.sub)?.role !== 'admin')
-        return send(res, 403, { error: `importing needs admin on ${doc}` });
+        return json(res, 403, { error: `importing needs admin on ${doc}` });
       const body = await readBody(req, context.updateLimits.maxDocumentBytes);
-      if (body === null) return send(res, 413, { error: `larger than ${context.updateLimits.maxDocumentBytes} bytes` });
+      if (body === null) return json(res, 413, { error: `larger than ${context.updateLimits.maxDocumentBytes} bytes` });
       const update = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
       const result = await importUpdate(
         context.registry,
@@ -112,21 +90,21 @@ export async function handleAdmin(
         { user: payload.sub, name: url.searchParams.get('name') ?? payload.name },
         context.updateLimits,
       );
-      if ('refused' in result) return send(res, 422, { error: result.refused });
-      return send(res, 200, { doc, seq: result.seq, size: update.byteLength });
+      if ('refused' in result) return json(res, 422, { error: result.refused });
+      return json(res, 200, { doc, seq: result.seq, size: update.byteLength });
     }
     case '/admin/check': {
-      if (!adminOnEverything(payload.grants)) return send(res, 403, { error: 'checking needs admin on *' });
+      if (!adminOnEverything(payload.grants)) return json(res, 403, { error: 'checking needs admin on *' });
       const report = await checkIntegrity(
         context.storage,
         context.dataDir,
         { full: url.searchParams.has('full'), clear: url.searchParams.has('clear') },
         context.health,
       );
-      return send(res, 200, report);
+      return json(res, 200, report);
     }
     default:
-      return send(res, 404, { error: 'not found' });
+      return json(res, 404, { error: 'not found' });
   }
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { Grant } from './access.ts';
 import { hashUpdate } from './attribution.ts';
+import { formatTable } from './cli-table.ts';
 import { postAdmin } from './admin-remote.ts';
 import { withDataDir } from './datadir-lock.ts';
 import { type IntegrityReport, checkIntegrity } from './integrity.ts';
@@ -200,15 +201,7 @@ export function formatAuditTable(entries: AuditEntry[]): string {
     entry.hash.slice(0, 12),
     entry.clientIds.join(','),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return formatTable(header, rows);
 }
 
 export const readUpdateFile = (file: string): Uint8Array => new Uint8Array(readFileSync(file));

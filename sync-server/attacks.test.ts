@@ -3,44 +3,29 @@
  * colleague"), reproduced over real sockets against a real SQLite file: each one fails on the
  * server as it was, and must leave the document serving everyone else with nothing bad stored.
  */
-import * as decoding from 'lib0/decoding';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { exportDocument, readAudit } from './admin.ts';
-import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness } from './protocol.ts';
-import { awarenessClientIds } from './presence.ts';
+import { readAudit } from './admin.ts';
+import { encodeSyncStep1, encodeUpdate, messageAuth } from './protocol.ts';
 import { hashUpdate } from './attribution.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
 import {
   type RawClient,
   type TestServer,
-  awarenessFrame,
-  manyClientIdsUpdate,
-  nestedChain,
+  presenceSeenBy,
   rawClient,
   startTestServer,
-  stockClient,
+  storedDoc,
   synced,
   tempDataDir,
-  updatesOf,
   waitFor,
+  withTestServer,
 } from './testing.ts';
+import { awarenessFrame, manyClientIdsUpdate, nestedChain, presentIds, updatesOf } from './testing-frames.ts';
+import { useFileServer } from './testing-fixture.ts';
 
-const data = tempDataDir();
-let server: TestServer;
-const providers: WebsocketProvider[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer(data.dir, { idleUnloadMs: 50 });
-});
-afterEach(() => {
-  for (const provider of providers.splice(0)) provider.destroy();
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
-});
+const { server, providers, stock } = useFileServer({ idleUnloadMs: 50 });
 
 function client(
   doc: string,
@@ -49,15 +34,7 @@ function client(
   ydoc?: Y.Doc,
   target: TestServer = server,
 ): WebsocketProvider {
-  const provider = stockClient(target.url, doc, target.token(user, [role as 'editor', 'unit:*']), 'query', ydoc);
-  providers.push(provider);
-  return provider;
-}
-
-async function stored(doc: string, dir = data.dir): Promise<Y.Doc> {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, await exportDocument(dir, doc));
-  return ydoc;
+  return stock(doc, target.token(user, [role as 'editor', 'unit:*']), 'query', ydoc, target);
 }
 
 async function raw(doc: string, user: string, target: TestServer = server): Promise<RawClient> {
@@ -67,16 +44,6 @@ async function raw(doc: string, user: string, target: TestServer = server): Prom
 }
 
 /** The clientIDs whose presence `connection` has been told about. */
-function presentIds(connection: RawClient): number[] {
-  return connection.frames
-    .filter((frame) => frame[0] === messageAwareness)
-    .flatMap((frame) => {
-      const decoder = decoding.createDecoder(frame);
-      decoding.readVarUint(decoder);
-      return awarenessClientIds(decoding.readVarUint8Array(decoder));
-    });
-}
-
 /** One struct under `clientID`, at `clock` (a document that "already wrote" that much). */
 function structAt(clientID: number, clock: number): Uint8Array {
   const doc = new Y.Doc();
@@ -93,7 +60,7 @@ async function aliceWritesFive(alice: WebsocketProvider, doc: string): Promise<v
   for (let i = 0; i < 5; i++) alice.doc.getMap('m').set(`alice-${i}`, i);
   const deadline = Date.now() + 5000;
   for (;;) {
-    const snapshot = await stored(doc);
+    const snapshot = await storedDoc(server.dataDir, doc);
     if ([0, 1, 2, 3, 4].every((i) => snapshot.getMap('m').get(`alice-${i}`) === i)) return;
     if (Date.now() > deadline)
       throw new Error(`alice's edits in ${doc}: ${JSON.stringify(snapshot.getMap('m').toJSON())}`);
@@ -107,12 +74,12 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await synced(alice);
     const bob = await raw('unit:K01', 'bob');
-    await waitFor(() => presentIds(bob).includes(alice.doc.clientID), 'alice’s presence at bob');
+    await waitFor(() => presentIds(bob.frames).includes(alice.doc.clientID), 'alice’s presence at bob');
     const refusedBefore = server.metrics.refusalCount('pending');
     bob.ws.send(encodeUpdate(structAt(alice.doc.clientID, 1_000_000)));
     await waitFor(() => server.metrics.refusalCount('pending') > refusedBefore, 'bob’s forged write to be refused');
     await aliceWritesFive(alice, 'unit:K01');
-    expect((await stored('unit:K01')).getMap('m').has('forged')).toBe(false);
+    expect((await storedDoc(server.dataDir, 'unit:K01')).getMap('m').has('forged')).toBe(false);
 
     // Reconnect and reload: still everything.
     alice.disconnect();
@@ -125,7 +92,7 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
       () => reloaded.doc.getMap('m').get('after-reconnect') === true,
       'alice’s edit after reconnecting at a peer',
     );
-    expect((await readAudit(data.dir, { doc: 'unit:K01', user: 'bob' })).length).toBe(0);
+    expect((await readAudit(server.dataDir, { doc: 'unit:K01', user: 'bob' })).length).toBe(0);
     bob.ws.close();
   });
 
@@ -134,7 +101,7 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await synced(alice);
     const bob = await raw('unit:K02', 'bob');
-    await waitFor(() => presentIds(bob).includes(alice.doc.clientID), 'alice’s presence at bob');
+    await waitFor(() => presentIds(bob.frames).includes(alice.doc.clientID), 'alice’s presence at bob');
     bob.ws.send(encodeUpdate(structAt(alice.doc.clientID, 0)));
     await waitFor(() => denied(bob), 'bob’s forged write to be refused');
     await aliceWritesFive(alice, 'unit:K02');
@@ -150,7 +117,7 @@ describe('a colleague cannot silence anyone present (clientID binding)', () => {
       alice.awareness.setLocalStateField('user', { name: 'alice' });
       await synced(alice);
       const bob = await raw('unit:K03', 'bob', target);
-      await waitFor(() => presentIds(bob).includes(aliceDoc.clientID), 'alice’s presence at bob');
+      await waitFor(() => presentIds(bob.frames).includes(aliceDoc.clientID), 'alice’s presence at bob');
       bob.ws.close();
       alice.disconnect();
       await waitFor(() => target.metrics.documentsLoaded === 0, 'the unload');
@@ -185,7 +152,7 @@ describe('one writer cannot make a document unloadable', () => {
     honest.doc.getMap('records').set('r2', '{"summary":"still serving"}');
     const reader = client('unit:N01', 'vera', 'viewer');
     await waitFor(() => reader.doc.getMap('records').has('r2'), 'the document to keep serving');
-    expect((await readAudit(data.dir, { doc: 'unit:N01', user: 'mallory' })).length).toBe(0);
+    expect((await readAudit(server.dataDir, { doc: 'unit:N01', user: 'mallory' })).length).toBe(0);
     for (const provider of providers.splice(0)) provider.destroy();
     await waitFor(() => server.metrics.documentsLoaded === 0, 'the unload');
     const again = client('unit:N01', 'vera', 'viewer');
@@ -217,7 +184,7 @@ describe('one writer cannot make a document unloadable', () => {
     );
     await storage.close();
 
-    const recovered = await stored('unit:N02', dir.dir);
+    const recovered = await storedDoc(dir.dir, 'unit:N02');
     expect(recovered.getMap('records').toJSON()).toMatchObject({
       before: '{"summary":"before"}',
       after: '{"summary":"after"}',
@@ -246,13 +213,11 @@ describe('limits on what one update or document may hold', () => {
     await synced(alice);
     alice.doc.getMap('m').set('k', 1);
     await waitFor(() => server.metrics.updatesTotal > 0, 'a write');
-    expect((await readAudit(data.dir, { doc: 'unit:Z01', user: 'mallory' })).length).toBe(0);
+    expect((await readAudit(server.dataDir, { doc: 'unit:Z01', user: 'mallory' })).length).toBe(0);
   });
 
   it('closes one user who would add more than their daily share (4413); colleagues keep writing', async () => {
-    const dir = tempDataDir();
-    const capped = await startTestServer(dir.dir, { maxDocumentBytes: 1024 * 1024, maxDailyBytesPerUser: 64 * 1024 });
-    try {
+    await withTestServer({ maxDocumentBytes: 1024 * 1024, maxDailyBytesPerUser: 64 * 1024 }, async (capped) => {
       const mallory = await rawClient(capped.url, 'unit:Z03', capped.token('mallory', ['editor', 'unit:*']));
       mallory.ws.send(encodeSyncStep1(new Uint8Array([0])));
       const grower = new Y.Doc();
@@ -265,16 +230,11 @@ describe('limits on what one update or document may hold', () => {
       const reader = client('unit:Z03', 'vera', 'viewer', undefined, capped);
       await waitFor(() => reader.doc.getText('mine').length === 30_000, 'alice’s edit at a reader');
       expect(reader.doc.getText('t').length).toBe(60_000);
-    } finally {
-      await capped.close();
-      dir.remove();
-    }
+    });
   });
 
   it('closes a writer who would grow a document past its cap (4413); the document stays readable', async () => {
-    const dir = tempDataDir();
-    const capped = await startTestServer(dir.dir, { maxDocumentBytes: 64 * 1024, maxDailyBytesPerUser: 1024 * 1024 });
-    try {
+    await withTestServer({ maxDocumentBytes: 64 * 1024, maxDailyBytesPerUser: 1024 * 1024 }, async (capped) => {
       const mallory = await rawClient(capped.url, 'unit:Z02', capped.token('mallory', ['editor', 'unit:*']));
       mallory.ws.send(encodeSyncStep1(new Uint8Array([0])));
       const grower = new Y.Doc();
@@ -286,10 +246,7 @@ describe('limits on what one update or document may hold', () => {
       const reader = client('unit:Z02', 'vera', 'viewer', undefined, capped);
       await synced(reader);
       expect(reader.doc.getText('t').length).toBe(60_000);
-    } finally {
-      await capped.close();
-      dir.remove();
-    }
+    });
   });
 });
 
@@ -311,10 +268,7 @@ describe('presence', () => {
   it('drops a 900 KB presence state instead of relaying it to every peer', async () => {
     const alice = client('unit:P02', 'alice');
     await synced(alice);
-    const seen: number[] = [];
-    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
-      seen.push(...added, ...updated),
-    );
+    const seen = presenceSeenBy(alice);
     const mallory = await rawClient(server.url, 'unit:P02', server.token('mallory', ['viewer', 'unit:*']));
     const before = server.metrics.refusalCount('presence-size');
     mallory.ws.send(
@@ -347,7 +301,7 @@ describe('honest races the guard must not punish', () => {
       () => reconnecting.frames.filter((frame) => frame[0] === 0 && frame[1] === 0).length >= 2,
       'the second answer',
     );
-    const state = await stored('unit:H01');
+    const state = await storedDoc(server.dataDir, 'unit:H01');
     expect(state.getMap('m').toJSON()).toEqual({ offline: 1, live: 2 });
     expect(denied(reconnecting)).toBe(false);
     reconnecting.ws.close();

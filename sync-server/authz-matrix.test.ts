@@ -26,33 +26,16 @@
  * someone else's `user:` document).
  */
 import { randomBytes } from 'node:crypto';
-import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { notes } from '../core/doc/notes-doc.ts';
 import type { Grant, Role } from './access.ts';
-import { exportDocument, importDocument, revoke } from './admin.ts';
-import {
-  encodeSyncStep1,
-  encodeUpdate,
-  messageAuth,
-  messageAwareness,
-  messageSync,
-  syncStep1,
-  syncStep2,
-} from './protocol.ts';
-import { awarenessClientIds } from './presence.ts';
-import {
-  type RawClient,
-  type TestServer,
-  awarenessFrame,
-  muxClient,
-  rawClient,
-  startTestServer,
-  tempDataDir,
-  updatesOf,
-  waitFor,
-} from './testing.ts';
+import { importDocument, revoke } from './admin.ts';
+import { encodeSyncStep1, syncStep2 } from './protocol.ts';
+import { type RawClient, rawClient, storedDoc, waitFor } from './testing.ts';
+import { awarenessFrame, presentIds, syncPayloads, updatesOf } from './testing-frames.ts';
+import { connect, sendWrite } from './testing-channel.ts';
+import { useFileServer } from './testing-fixture.ts';
 import { loadOrCreateSecret, mintToken } from './token.ts';
 
 const matrix = `
@@ -216,8 +199,7 @@ const otherDocOf: Record<Exclude<Family, 'user'>, string> = {
   queries: 'unit:*',
 };
 
-const data = tempDataDir();
-let server: TestServer;
+const { server } = useFileServer();
 let http: string;
 let watchers: Map<string, RawClient>;
 let counter = 0;
@@ -229,25 +211,25 @@ function seedUpdate(): Uint8Array {
 }
 
 beforeAll(async () => {
-  server = await startTestServer(data.dir);
   http = server.url.replace('ws:', 'http:');
   // Content to read, and a watcher per document for presence (user documents: see `attempt`).
   watchers = new Map();
   for (const doc of [...Object.values(namedDocOf), 'queries']) {
-    await importDocument(data.dir, doc, seedUpdate(), 'cli:seed');
+    await importDocument(server.dataDir, doc, seedUpdate(), 'cli:seed');
     const watcher = await rawClient(server.url, doc, server.token('watcher', [{ role: 'viewer', doc: '*' }]));
     watcher.ws.send(encodeSyncStep1(new Uint8Array([0])));
     watchers.set(doc, watcher);
   }
 });
 
-afterAll(async () => {
+afterAll(() => {
   for (const watcher of watchers.values()) watcher.ws.close();
-  await server.close();
-  data.remove();
 });
 
-/** A token in the row's state, for a user of its own (so revoking one revokes nothing else), and the document it is tried on. */
+/**
+ * A token in the row's state, for a user of its own (so revoking one revokes nothing else), and
+ * the document it is tried on.
+ */
 async function tokenFor(row: Row): Promise<{ token: string; doc: string; user: string }> {
   const user = `${row.state}-${row.role}-${row.family}-${counter++}`;
   const granted = row.family === 'queries' || row.family === 'user' ? 'workspace' : namedDocOf[row.family];
@@ -261,85 +243,22 @@ async function tokenFor(row: Row): Promise<{ token: string; doc: string; user: s
         : namedDocOf[row.family];
   const wrong = row.family === 'user' ? '*' : otherDocOf[row.family];
   const grants: Grant[] = [{ role: row.role, doc: row.state === 'wrong-document' ? wrong : granted }];
-  const secret = row.state === 'forged' ? randomBytes(32) : loadOrCreateSecret(data.dir);
+  const secret = row.state === 'forged' ? randomBytes(32) : loadOrCreateSecret(server.dataDir);
   const now = row.state === 'expired' ? Date.now() - 2 * 3600_000 : Date.now();
   const { token } = mintToken(secret, { user, grants, ttlSeconds: 3600, now });
-  if (row.state === 'revoked') await revoke(data.dir, { user });
+  if (row.state === 'revoked') await revoke(server.dataDir, { user });
   return { token, doc, user };
-}
-
-/** One document as the row's attempt sees it, on a socket of its own or opened on a multiplexed one. */
-interface Channel {
-  frames(): Uint8Array[];
-  send(message: Uint8Array): void;
-  /** The server closed this document: its code. */
-  closedWith(): number | undefined;
-  close(): void;
-}
-
-async function connect(transport: Transport, doc: string, token: string): Promise<Channel | string> {
-  try {
-    if (transport === 'socket') {
-      const client = await rawClient(server.url, doc, token);
-      let code: number | undefined;
-      void client.closed.then((closed) => (code = closed.code));
-      return {
-        frames: () => client.frames,
-        send: (m) => client.ws.send(m),
-        closedWith: () => code,
-        close: () => client.ws.close(),
-      };
-    }
-    const mux = await muxClient(server.url, token, '');
-    mux.open(doc);
-    return {
-      frames: () => mux.messages(doc),
-      send: (m) => mux.send(doc, m),
-      closedWith: () => mux.closes.get(doc)?.code,
-      close: () => mux.ws.close(),
-    };
-  } catch (error) {
-    const status = /HTTP (\d{3})/u.exec((error as Error).message)?.[1];
-    if (status === undefined) throw error;
-    return status;
-  }
-}
-
-function syncPayloads(channel: Channel, sub: number): Uint8Array[] {
-  return channel.frames().flatMap((frame) => {
-    const decoder = decoding.createDecoder(frame);
-    if (decoding.readVarUint(decoder) !== messageSync || decoding.readVarUint(decoder) !== sub) return [];
-    return [decoding.readVarUint8Array(decoder)];
-  });
-}
-
-async function stored(doc: string): Promise<Y.Doc> {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, await exportDocument(data.dir, doc));
-  return ydoc;
-}
-
-/** Send `update`, then wait for the verdict: refused in-band, or on disk (the server's step 1 covers it). */
-async function sendWrite(channel: Channel, author: Y.Doc, update: Uint8Array): Promise<'✓' | '✗'> {
-  const deniedBefore = channel.frames().filter((frame) => frame[0] === messageAuth).length;
-  const answersBefore = syncPayloads(channel, syncStep1).length;
-  channel.send(encodeUpdate(update));
-  channel.send(encodeSyncStep1(Y.encodeStateVector(author)));
-  await waitFor(() => syncPayloads(channel, syncStep1).length > answersBefore, 'the server’s state vector', 15_000);
-  if (channel.frames().filter((frame) => frame[0] === messageAuth).length > deniedBefore) return '✗';
-  const vector = Y.decodeStateVector(syncPayloads(channel, syncStep1).at(-1)!);
-  return (vector.get(author.clientID) ?? 0) > 0 ? '✓' : '✗';
 }
 
 /** A user document's content, written by its owner (nobody else may, not even the CLI's admin). */
 async function seedUserDoc(doc: string): Promise<void> {
   const owner = doc.slice('user:'.length);
-  const { token } = mintToken(loadOrCreateSecret(data.dir), {
+  const { token } = mintToken(loadOrCreateSecret(server.dataDir), {
     user: owner,
     grants: [{ role: 'viewer', doc: 'workspace' }],
     ttlSeconds: 600,
   });
-  const channel = await connect('socket', doc, token);
+  const channel = await connect(server.url, 'socket', doc, token);
   if (typeof channel === 'string') throw new Error(`seeding ${doc}: HTTP ${channel}`);
   const author = new Y.Doc();
   const written = await sendWrite(
@@ -365,7 +284,7 @@ async function attempt(row: Row, transport: Transport): Promise<Record<Operation
     body: new Blob([new Uint8Array(updatesOf(new Y.Doc(), () => undefined))]),
   });
   outcome.admin = admin.status === 200 ? '✓' : String(admin.status);
-  const channel = await connect(transport, doc, token);
+  const channel = await connect(server.url, transport, doc, token);
   if (typeof channel === 'string') {
     for (const op of ['read', 'write', 'annotate', 'presence'] as const) outcome[op] = channel;
     return outcome;
@@ -376,7 +295,7 @@ async function attempt(row: Row, transport: Transport): Promise<Record<Operation
   try {
     channel.send(encodeSyncStep1(new Uint8Array([0])));
     await waitFor(
-      () => syncPayloads(channel, syncStep2).length > 0 || channel.closedWith() !== undefined,
+      () => syncPayloads(channel.frames(), syncStep2).length > 0 || channel.closedWith() !== undefined,
       'the document’s content',
       15_000,
     );
@@ -385,7 +304,7 @@ async function attempt(row: Row, transport: Transport): Promise<Record<Operation
       return outcome;
     }
     const received = new Y.Doc();
-    Y.applyUpdate(received, syncPayloads(channel, syncStep2)[0]!);
+    Y.applyUpdate(received, syncPayloads(channel.frames(), syncStep2)[0]!);
     outcome.read =
       received.getMap('seed').get('present') === true && history.status === 200 ? '✓' : `✗ (history ${history.status})`;
 
@@ -408,22 +327,13 @@ async function attempt(row: Row, transport: Transport): Promise<Record<Operation
       if (!result.ok) throw new Error('the annotation itself is invalid');
     });
     outcome.annotate = await sendWrite(channel, annotator, annotation);
-    if (outcome.write === '✓') expect((await stored(doc)).getMap('m').get(`k${counter}`)).toBe(row.role);
+    if (outcome.write === '✓')
+      expect((await storedDoc(server.dataDir, doc)).getMap('m').get(`k${counter}`)).toBe(row.role);
 
     const presenceId = 900_000 + counter;
     channel.send(awarenessFrame([{ id: presenceId, clock: 1, state: JSON.stringify({ user: { name: row.role } }) }]));
     const watcher = ownWatcher ?? watchers.get(doc)!;
-    await waitFor(
-      () =>
-        watcher.frames.some((frame) => {
-          if (frame[0] !== messageAwareness) return false;
-          const decoder = decoding.createDecoder(frame);
-          decoding.readVarUint(decoder);
-          return awarenessClientIds(decoding.readVarUint8Array(decoder)).includes(presenceId);
-        }),
-      'the presence at another connection',
-      15_000,
-    );
+    await waitFor(() => presentIds(watcher.frames).includes(presenceId), 'the presence at another connection', 15_000);
     outcome.presence = '✓';
   } finally {
     channel.close();

@@ -158,9 +158,8 @@ export async function runCli(
         );
       else {
         const grants = payload.grants.map((grant) => `${grant.role}:${grant.doc}`).join(' ');
-        io.out(
-          `# ${payload.sub} (${payload.name}) ${grants}; jti ${payload.jti}; expires ${new Date(payload.exp * 1000).toISOString()}`,
-        );
+        const expires = new Date(payload.exp * 1000).toISOString();
+        io.out(`# ${payload.sub} (${payload.name}) ${grants}; jti ${payload.jti}; expires ${expires}`);
       }
       io.out(minted.token);
       return;
@@ -172,9 +171,9 @@ export async function runCli(
         dataDir,
         values.user !== undefined ? { user: values.user } : { jti: check(nonEmpty, values.jti, '--jti') },
       );
-      io.out(
-        `revoked ${revocation.user !== null ? `every token of user ${revocation.user} issued so far` : `token ${revocation.jti}`}; open connections close within a second`,
-      );
+      const what =
+        revocation.user !== null ? `every token of user ${revocation.user} issued so far` : `token ${revocation.jti}`;
+      io.out(`revoked ${what}; open connections close within a second`);
       return;
     }
     case 'audit': {
@@ -240,9 +239,8 @@ export async function runCli(
       else {
         if (report.cleared) io.out('cleared the alarm: the problems reported before are acknowledged');
         for (const problem of report.problems) {
-          io.out(
-            `${problem.kind}: ${problem.detail}${problem.doc !== undefined ? ` (doc ${problem.doc}${problem.seq !== undefined ? `, seq ${problem.seq}` : ''})` : ''}`,
-          );
+          const seq = problem.seq !== undefined ? `, seq ${problem.seq}` : '';
+          io.out(`${problem.kind}: ${problem.detail}${problem.doc !== undefined ? ` (doc ${problem.doc}${seq})` : ''}`);
         }
         for (const q of kept)
           io.out(`quarantined: ${q.doc} seq ${q.seq} (${new Date(q.time).toISOString()}): ${q.error}`);

@@ -18,10 +18,11 @@
  * after an update is answered with a state vector that includes that update.
  * Authentication and authorisation happened before (auth.ts: at the upgrade, or when a
  * multiplexed socket opened the document); revocation and expiry are enforced while connected by
- * the server's sweep (server.ts), which closes the socket.
+ * the server's sweep (sweep.ts), which closes the socket.
  */
 import type { Access } from './auth.ts';
-import type { DocumentRegistry, Peer, SharedDocument } from './documents.ts';
+import type { DocumentRegistry } from './documents.ts';
+import type { Peer, SharedDocument } from './shared-document.ts';
 import { ConnectionLimiter, type Limits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Metrics, RefusalReason } from './metrics.ts';

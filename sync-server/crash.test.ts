@@ -7,18 +7,17 @@
  * an observer saw and every edit a writer had acknowledged is stored. Three rounds, one directory.
  * (`npm run soak` does the same for longer: test/reliability/soak.ts.)
  */
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { AckingWriter, missingAcknowledged } from '../test/reliability/acking-writer.ts';
 import { issueToken } from './admin.ts';
-import { rawHttpStatus, spawnServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { killServer, spawnServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { rawHttpStatus } from './testing-frames.ts';
 
 const data = tempDataDir();
 afterAll(() => data.remove());
 
-const killed = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
 const docs = ['unit:K01', 'unit:K02'];
 
 describe('kill -9', () => {
@@ -64,8 +63,7 @@ describe('kill -9', () => {
             'edits to stream',
             30_000,
           );
-          const exited = killed(child);
-          child.kill('SIGKILL');
+          const exited = killServer(child);
           clearInterval(stream);
           await exited;
           for (const [doc, observer] of observers)
@@ -75,11 +73,7 @@ describe('kill -9', () => {
         } finally {
           clearInterval(stream);
           for (const observer of observers.values()) observer.destroy();
-          if (child.exitCode === null && child.signalCode === null) {
-            const exited = killed(child);
-            child.kill('SIGKILL');
-            await exited;
-          }
+          if (child.exitCode === null && child.signalCode === null) await killServer(child);
         }
 
         const restarted = await spawnServer(data.dir);
@@ -96,9 +90,7 @@ describe('kill -9', () => {
             expect({ doc, missingSeen, missingAcked }).toEqual({ doc, missingSeen: [], missingAcked: [] });
           }
         } finally {
-          const stopped = killed(restarted.child);
-          restarted.child.kill('SIGKILL');
-          await stopped;
+          await killServer(restarted.child);
         }
       }
       for (const doc of docs) expect(everSeen.get(doc)!.size).toBeGreaterThanOrEqual(600);
@@ -131,9 +123,7 @@ describe('malformed requests', () => {
         expect((await fetch(`${url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);
         expect(exitCode).toBeNull();
       } finally {
-        const stopped = killed(child);
-        child.kill('SIGKILL');
-        await stopped;
+        await killServer(child);
       }
     },
   );
@@ -171,8 +161,7 @@ describe('SIGTERM', () => {
       const checker = stockClient(restarted.url, 'unit:T01', token);
       await waitFor(() => checker.doc.getText('t').toString() === 'before shutdown', 'the content after restart');
       checker.destroy();
-      restarted.child.kill('SIGKILL');
-      await killed(restarted.child);
+      await killServer(restarted.child);
     },
   );
 });

@@ -36,7 +36,8 @@ export class DataDirLocked extends Error {
   ) {
     super(
       holder
-        ? `${dataDir} is in use by ${holder.what} (pid ${holder.pid} on ${holder.host}, since ${holder.since}${holder.url ? `, ${holder.url}` : ''}); stop it first, or let it do the work`
+        ? `${dataDir} is in use by ${holder.what} (pid ${holder.pid} on ${holder.host}, since ${holder.since}` +
+            `${holder.url ? `, ${holder.url}` : ''}); stop it first, or let it do the work`
         : `${dataDir} is in use by another process`,
     );
     this.name = 'DataDirLocked';

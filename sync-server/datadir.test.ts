@@ -2,29 +2,14 @@
  * One writer per data directory: a second server refuses to start and says which process holds
  * the directory; the CLI's writing commands go through the running server, or take the same lock.
  */
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { exportDocument, importDocument, revoke } from './admin.ts';
 import { DataDirLocked, lockDataDir } from './datadir-lock.ts';
-import { rawClient, spawnServer, startTestServer, tempDataDir, waitFor } from './testing.ts';
+import { killServer, rawClient, spawnServer, startTestServer, waitFor } from './testing.ts';
+import { useCleanups } from './testing-fixture.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function dir() {
-  const data = tempDataDir();
-  cleanups.push(() => data.remove());
-  return data.dir;
-}
-
-const stop = (child: ChildProcess) => {
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  return exited;
-};
+const { cleanups, dir } = useCleanups();
 
 describe('a second server on the same data directory', () => {
   it(
@@ -33,10 +18,10 @@ describe('a second server on the same data directory', () => {
     async () => {
       const dataDir = dir();
       const first = await spawnServer(dataDir);
-      cleanups.push(() => stop(first.child));
+      cleanups.push(() => killServer(first.child));
       const second = await spawnServer(dataDir).then(
         (started) => {
-          cleanups.push(() => stop(started.child));
+          cleanups.push(() => killServer(started.child));
           return null;
         },
         (error: Error & { code?: number; stderr?: string }) => error,
@@ -60,7 +45,7 @@ describe('a second server on the same data directory', () => {
       const again = await startTestServer(dataDir);
       await again.close();
       const killed = await spawnServer(dataDir);
-      await stop(killed.child);
+      await killServer(killed.child);
       const afterKill = await startTestServer(dataDir);
       await afterKill.close();
     },

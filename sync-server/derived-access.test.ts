@@ -2,19 +2,11 @@
  * The two documents whose access is derived (core/sync/access.ts), enforced by a real
  * server on loopback: a user's own `user:<sub>` document, and the shared `queries` document.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WebsocketProvider } from 'y-websocket';
+import { describe, expect, it } from 'vitest';
 import { derivedRole } from '../core/sync/access.ts';
 import { canWrite, effectiveRole, isDocName } from './access.ts';
-import {
-  type TestServer,
-  startTestServer,
-  stockClient,
-  synced,
-  tempDataDir,
-  upgradeStatus,
-  waitFor,
-} from './testing.ts';
+import { synced, upgradeStatus, waitFor } from './testing.ts';
+import { useFileServer } from './testing-fixture.ts';
 import type { Grant } from './access.ts';
 
 describe('the rule', () => {
@@ -71,25 +63,7 @@ describe('the rule', () => {
 });
 
 describe('enforced on connection', () => {
-  const data = tempDataDir();
-  let server: TestServer;
-  const providers: WebsocketProvider[] = [];
-  const client = (doc: string, token: string) => {
-    const p = stockClient(server.url, doc, token);
-    providers.push(p);
-    return p;
-  };
-
-  beforeAll(async () => {
-    server = await startTestServer(data.dir);
-  });
-  afterEach(() => {
-    for (const p of providers.splice(0)) p.destroy();
-  });
-  afterAll(async () => {
-    await server.close();
-    data.remove();
-  });
+  const { server, stock: client } = useFileServer();
 
   it("nobody but the owner opens a user's document, not even an admin of everything", async () => {
     const alice = server.token('alice', [

@@ -3,21 +3,14 @@
  * renewal keeps the device unlockable), another user or device gets another, and a revoked token or
  * a missing device id gets none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { revoke } from './admin.ts';
-import { type TestServer, startTestServer, tempDataDir } from './testing.ts';
+import { useFileServer } from './testing-fixture.ts';
 
-const data = tempDataDir();
-let server: TestServer;
+const { server } = useFileServer();
 let http: string;
-
-beforeAll(async () => {
-  server = await startTestServer(data.dir);
+beforeAll(() => {
   http = server.url.replace('ws:', 'http:');
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
 });
 
 async function deviceKey(
@@ -49,7 +42,7 @@ describe('GET /device-key', () => {
     expect((await deviceKey(server.token('wang', ['viewer', 'unit:*']), '../../etc')).status).toBe(400);
     const token = server.token('rex', ['viewer', 'unit:*']);
     expect((await deviceKey(token, DEVICE)).status).toBe(200);
-    await revoke(data.dir, { user: 'rex' });
+    await revoke(server.dataDir, { user: 'rex' });
     const refused = await deviceKey(token, DEVICE);
     expect(refused).toEqual({ status: 401, body: { error: 'unauthorized', reason: 'revoked' } });
   });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { optionsFrom } from './main.ts';
-import { startTestServer, tempDataDir, type TestServer } from './testing.ts';
+import { type TestServer, startTestServer, tempDataDir } from './testing.ts';
 
 describe('GET /extension/<file>: the packaged extension, served with --extension-dir', () => {
   const data = tempDataDir();

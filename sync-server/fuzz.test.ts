@@ -12,25 +12,14 @@
  * Reproducible: the seed is printed on failure; FUZZ_SEED=<n> replays a run.
  */
 import * as encoding from 'lib0/encoding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebsocketProvider } from 'y-websocket';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { replayStored } from './replay.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import {
-  type TestServer,
-  awarenessFrame,
-  manyClientIdsUpdate,
-  nestedChain,
-  rawClient,
-  startTestServer,
-  stockClient,
-  synced,
-  tempDataDir,
-  updatesOf,
-  waitFor,
-} from './testing.ts';
+import { rawClient, stockClient, synced, waitFor } from './testing.ts';
+import { awarenessFrame, manyClientIdsUpdate, nestedChain, updatesOf } from './testing-frames.ts';
+import { useFileServer } from './testing-fixture.ts';
 import { maxTypeDepth } from './update-guard.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261206);
@@ -166,30 +155,19 @@ function corpus(): Uint8Array[] {
   return out;
 }
 
-const data = tempDataDir();
-let server: TestServer;
-const honest: WebsocketProvider[] = [];
+// The honest colleagues' clients are destroyed after the test, the server after the file.
+const { server, providers: honest } = useFileServer({
+  idleUnloadMs: 200,
+  maxDocumentBytes: 4 * 1024 * 1024,
+  maxDailyBytesPerUser: 256 * 1024,
+  maxFrameBytes: 2 * 1024 * 1024,
+  messagesPerSecond: 200,
+  messageBurst: 300,
+  closeTimeoutMs: 300,
+  handshakeTimeoutMs: 2000,
+  maxConnectionsPerUser: 64,
+});
 const tally = new Map<string, Map<number, number>>();
-
-beforeAll(async () => {
-  server = await startTestServer(data.dir, {
-    idleUnloadMs: 200,
-    maxDocumentBytes: 4 * 1024 * 1024,
-    maxDailyBytesPerUser: 256 * 1024,
-    maxFrameBytes: 2 * 1024 * 1024,
-    messagesPerSecond: 200,
-    messageBurst: 300,
-    closeTimeoutMs: 300,
-    handshakeTimeoutMs: 2000,
-    maxConnectionsPerUser: 64,
-  });
-});
-
-afterAll(async () => {
-  for (const provider of honest) provider.destroy();
-  await server.close();
-  data.remove();
-});
 
 describe('seeded fuzzer of hostile frames and updates', () => {
   it(`keeps serving, stays within memory and stores nothing invalid (seed ${seed})`, { timeout: 120_000 }, async () => {
@@ -282,7 +260,7 @@ describe('seeded fuzzer of hostile frames and updates', () => {
     expect(heapGrowth).toBeLessThan(200 * 1024 * 1024);
 
     // Nothing invalid stored.
-    const storage = openSqliteStorage(data.dir);
+    const storage = openSqliteStorage(server.dataDir);
     try {
       for (const doc of docs) {
         const stored = await storage.loadDocument(doc);

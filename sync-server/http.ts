@@ -1,10 +1,10 @@
 /**
  * The HTTP side: health and metrics for operators; `whoami`, `history` and `authors` for the extension
  * (Authorization: Bearer <token>, same checks as the WebSocket upgrade); `/views`, the view log
- * (view-log.ts); `/admin/*` for the CLI
- * (admin-http.ts); `/extension/<file>` for browsers updating the packaged extension
- * (extension-files.ts); `/sso/*` for single sign-on (sso/http.ts). Every request first passes origins.ts (a target that parses, an allowed Host
- * and Origin); CORS answers name only an allowed origin. `/healthz` answers 503 with the list of
+ * (view-log.ts); `/admin/*` for the CLI (admin-http.ts); `/extension/<file>` for browsers updating
+ * the packaged extension (extension-files.ts); `/sso/*` for single sign-on (sso/http.ts). Every
+ * request first passes origins.ts (a target that parses, an allowed Host and Origin); CORS answers
+ * name only an allowed origin (http-replies.ts). `/healthz` answers 503 with the list of
  * problems while the store is known to be damaged (health.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +12,8 @@ import { isDocName } from './access.ts';
 import { type AdminContext, handleAdmin } from './admin-http.ts';
 import { authenticate, authorize, bearerToken } from './auth.ts';
 import { EXTENSION_PREFIX, serveExtensionFile } from './extension-files.ts';
-import { type OriginPolicy, originAllowed, refuseRequest, requestUrl } from './origins.ts';
+import { corsHeaders, json } from './http-replies.ts';
+import { type OriginPolicy, refuseRequest, requestUrl } from './origins.ts';
 import { handleViews } from './view-log.ts';
 import { handleSso } from './sso/http.ts';
 import type { SsoService } from './sso/service.ts';
@@ -24,23 +25,6 @@ export interface HttpContext extends AdminContext {
   extensionDir?: string | undefined;
   /** Single sign-on (`--sso-config`); none: /sso/* answers 404. */
   sso?: SsoService | undefined;
-}
-
-function corsHeaders(policy: OriginPolicy, req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  if (typeof origin !== 'string' || !originAllowed(policy, origin)) return {};
-  return {
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-    'Access-Control-Max-Age': '600',
-    Vary: 'Origin',
-  };
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 export async function handleHttp(context: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

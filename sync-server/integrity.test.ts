@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { checkStore } from './admin.ts';
 import { hashUpdate } from './attribution.ts';
@@ -14,18 +14,10 @@ import { runCli } from './cli.ts';
 import { commitMarkFileName } from './storage/commit-mark.ts';
 import { databaseFileName, openSqliteStorage } from './storage/sqlite.ts';
 import { secretFileName } from './token.ts';
-import { startTestServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { startTestServer, stockClient, synced, waitFor } from './testing.ts';
+import { useCleanups } from './testing-fixture.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function dir(): string {
-  const data = tempDataDir();
-  cleanups.push(() => data.remove());
-  return data.dir;
-}
+const { cleanups, dir } = useCleanups();
 
 /** `count` updates, one commit each, each one a text holding `marker` and its number. */
 function updates(count: number, marker = 'MARKER'): Uint8Array[] {

@@ -8,7 +8,8 @@ describe('token bucket', () => {
     expect(bucket.take(1, 50)).toBe(false); // half a token refilled
     expect(bucket.take(1, 100)).toBe(true); // one token per 100 ms at 10/s
     expect(bucket.take(1, 100)).toBe(false);
-    expect([1, 2, 3, 4, 5, 6].map(() => bucket.take(1, 10_000))).toEqual([true, true, true, true, true, false]); // capped at the burst
+    // Capped at the burst.
+    expect([1, 2, 3, 4, 5, 6].map(() => bucket.take(1, 10_000))).toEqual([true, true, true, true, true, false]);
   });
 });
 

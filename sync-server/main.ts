@@ -1,7 +1,7 @@
 /**
  * `npm run server -- [--host H] [--port P] [--data DIR] [--sync normal|full] [--<limit> N ...]`
  *
- * Every option of `startServer` (server.ts, `serverOptionsSchema`) is a kebab-case flag and an
+ * Every option of `startServer` (server-options.ts, `serverOptionsSchema`) is a kebab-case flag and an
  * environment variable DOSSIER_LENS_<UPPER_SNAKE> (the flag wins): --host/DOSSIER_LENS_HOST
  * (default 127.0.0.1), --port/DOSSIER_LENS_PORT (1234; 0 = any free port),
  * --data/DOSSIER_LENS_DATA (.data/sync-server), --sync, --idle-unload-ms, --compact-every,
@@ -24,7 +24,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { DataDirLocked } from './datadir-lock.ts';
-import { serverOptionsSchema, startServer } from './server.ts';
+import { serverOptionsSchema } from './server-options.ts';
+import { startServer } from './server.ts';
 
 export const defaultDataDir = '.data/sync-server';
 

@@ -72,12 +72,14 @@ export class Metrics {
     metric(
       'dossierlens_store_problems',
       'gauge',
-      'Known problems with the store: damage, lost acknowledged writes, unreadable updates (0 = healthy; see /healthz).',
+      'Known problems with the store: damage, lost acknowledged writes, unreadable updates ' +
+        '(0 = healthy; see /healthz).',
       this.storeProblems,
     );
     if (this.dependencies.size > 0) {
       lines.push(
-        '# HELP dossierlens_dependency_up Whether a service the server depends on answered its last check (1) or not (0).',
+        '# HELP dossierlens_dependency_up ' +
+          'Whether a service the server depends on answered its last check (1) or not (0).',
       );
       lines.push('# TYPE dossierlens_dependency_up gauge');
       for (const [name, up] of this.dependencies)

@@ -5,29 +5,26 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAudit, revoke } from './admin.ts';
 import { runCli } from './cli.ts';
 import { openPostgresStorage } from './storage/postgres.ts';
 import { openSqliteStorage } from './storage/sqlite.ts';
-import { startTestServer, stockClient, synced, tempDataDir, waitFor } from './testing.ts';
+import { startTestServer, stockClient, synced, waitFor } from './testing.ts';
+import { useCleanups } from './testing-fixture.ts';
 import { servicesFor, tempSchema } from './testing-services.ts';
 import { secretFileName } from './token.ts';
 
 const up = await servicesFor('cli migrate to PostgreSQL (sync-server/migrate.test.ts)', ['postgres']);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, dir } = useCleanups();
 
 describe.skipIf(!up)('cli migrate', () => {
   it('copies documents, audit, bindings and revocations, verified and resumable', async () => {
-    const source = tempDataDir();
-    cleanups.push(() => source.remove());
+    const source = dir();
     const schema = tempSchema();
     cleanups.push(() => schema.drop());
-    const server = await startTestServer(source.dir, { compactEvery: 5 });
+    const server = await startTestServer(source, { compactEvery: 5 });
     const writers = ['unit:M01', 'unit:M02'].map((doc) =>
       stockClient(server.url, doc, server.token('alice', ['editor', doc])),
     );
@@ -37,10 +34,10 @@ describe.skipIf(!up)('cli migrate', () => {
     await waitFor(() => server.metrics.updatesTotal >= 13, 'every write stored');
     for (const writer of writers) writer.destroy();
     await server.close();
-    await revoke(source.dir, { user: 'mallory' });
-    const audit = await readAudit(source.dir, { user: 'alice' });
+    await revoke(source, { user: 'mallory' });
+    const audit = await readAudit(source, { user: 'alice' });
     // Two entries of the view log (查阅留痕): append-only, so they must move too.
-    const sqlite = openSqliteStorage(source.dir);
+    const sqlite = openSqliteStorage(source);
     await sqlite.recordViews(
       ['v-000001', 'v-000002'].map((id, i) => ({
         id,
@@ -58,7 +55,7 @@ describe.skipIf(!up)('cli migrate', () => {
     await sqlite.close();
 
     const lines: string[] = [];
-    await runCli(['migrate', '--from', source.dir, '--to', schema.url], { out: (line) => lines.push(line) });
+    await runCli(['migrate', '--from', source, '--to', schema.url], { out: (line) => lines.push(line) });
     expect(lines).toEqual([
       'copied unit:M01: state vector and content hash match',
       'copied unit:M02: state vector and content hash match',
@@ -70,7 +67,7 @@ describe.skipIf(!up)('cli migrate', () => {
     cleanups.push(() => storage.close());
     await storage.pool.query("UPDATE migrated_documents SET verified = false WHERE doc = 'unit:M01'");
     lines.length = 0;
-    await runCli(['migrate', '--from', source.dir, '--to', schema.url], { out: (line) => lines.push(line) });
+    await runCli(['migrate', '--from', source, '--to', schema.url], { out: (line) => lines.push(line) });
     expect(lines).toEqual([
       'copied unit:M01: state vector and content hash match',
       'migrated 1 document(s) (1 already done), 1 revocation(s) and 2 view-log entries',
@@ -85,10 +82,9 @@ describe.skipIf(!up)('cli migrate', () => {
     expect(await storage.verify({ full: true })).toEqual([]);
 
     // A server on the new store serves what the old one held, and numbers new writes after it.
-    const next = tempDataDir();
-    cleanups.push(() => next.remove());
-    copyFileSync(join(source.dir, secretFileName), join(next.dir, secretFileName));
-    const instance = await startTestServer(next.dir, { store: schema.url });
+    const next = dir();
+    copyFileSync(join(source, secretFileName), join(next, secretFileName));
+    const instance = await startTestServer(next, { store: schema.url });
     cleanups.push(() => instance.close());
     const reader = stockClient(instance.url, 'unit:M01', instance.token('alice', ['editor', 'unit:M01']));
     cleanups.push(() => reader.destroy());
@@ -99,12 +95,11 @@ describe.skipIf(!up)('cli migrate', () => {
     const entries = await storage.audit({ doc: 'unit:M01' });
     expect(entries.at(-1)!.seq).toBeGreaterThan(Math.max(...audit.map((entry) => entry.seq)));
     // The CLI's commands on the instance's data directory reach the shared database.
-    expect(await readAudit(next.dir, { doc: 'unit:M01' })).toEqual(entries);
+    expect(await readAudit(next, { doc: 'unit:M01' })).toEqual(entries);
   });
 
   it('refuses a target that already took writes of its own', async () => {
-    const source = tempDataDir();
-    cleanups.push(() => source.remove());
+    const source = dir();
     const schema = tempSchema();
     cleanups.push(() => schema.drop());
     const storage = await openPostgresStorage(schema.url);
@@ -121,10 +116,10 @@ describe.skipIf(!up)('cli migrate', () => {
         newBindings: [],
       },
     ]);
-    const server = await startTestServer(source.dir);
+    const server = await startTestServer(source);
     await server.close();
-    await expect(
-      runCli(['migrate', '--from', source.dir, '--to', schema.url], { out: () => undefined }),
-    ).rejects.toThrow(/already holds writes of its own/u);
+    await expect(runCli(['migrate', '--from', source, '--to', schema.url], { out: () => undefined })).rejects.toThrow(
+      /already holds writes of its own/u,
+    );
   });
 });

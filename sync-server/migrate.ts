@@ -103,8 +103,10 @@ export async function migrateStore(
           await client.query(`DELETE FROM ${table} WHERE doc = $1`, [doc]);
         const copy = async (table: string, columns: string[], rows: Row[]) => {
           for (const row of rows) {
+            const names = columns.map((c) => `"${c}"`).join(', ');
+            const values = columns.map((_, i) => `$${i + 1}`).join(', ');
             await client.query(
-              `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+              `INSERT INTO ${table} (${names}) VALUES (${values})`,
               columns.map((c) => row[c] ?? null),
             );
           }
@@ -129,7 +131,8 @@ export async function migrateStore(
           source.prepare('SELECT * FROM quarantine WHERE doc = ?').all(doc) as Row[],
         );
         await client.query(
-          'INSERT INTO migrated_documents (doc, source, state_vector, hash, verified, time) VALUES ($1, $2, $3, $4, false, $5)',
+          `INSERT INTO migrated_documents (doc, source, state_vector, hash, verified, time)
+           VALUES ($1, $2, $3, $4, false, $5)`,
           [doc, from, Buffer.from(expected.stateVector), expected.hash, Date.now()],
         );
         await client.query('COMMIT');
@@ -156,7 +159,9 @@ export async function migrateStore(
     for (const row of revocations) {
       // New ids (only cursors): a target whose instances already revoked something keeps both.
       await pool.query(
-        'INSERT INTO revocations ("user", jti, time) SELECT $1::text, $2::text, $3::bigint WHERE NOT EXISTS (SELECT 1 FROM revocations WHERE "user" IS NOT DISTINCT FROM $1 AND jti IS NOT DISTINCT FROM $2 AND time = $3)',
+        `INSERT INTO revocations ("user", jti, time) SELECT $1::text, $2::text, $3::bigint
+         WHERE NOT EXISTS (SELECT 1 FROM revocations
+                           WHERE "user" IS NOT DISTINCT FROM $1 AND jti IS NOT DISTINCT FROM $2 AND time = $3)`,
         [row.user, row.jti, row.time],
       );
     }
@@ -186,7 +191,8 @@ export async function migrateStore(
       "SELECT setval(pg_get_serial_sequence('log', 'seq'), coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM log",
     );
     say(
-      `migrated ${report.copied.length} document(s) (${report.skipped.length} already done), ${report.revocations} revocation(s) and ${report.views} view-log entr${report.views === 1 ? 'y' : 'ies'}`,
+      `migrated ${report.copied.length} document(s) (${report.skipped.length} already done), ` +
+        `${report.revocations} revocation(s) and ${report.views} view-log entr${report.views === 1 ? 'y' : 'ies'}`,
     );
     return report;
   } finally {

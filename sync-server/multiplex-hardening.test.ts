@@ -6,73 +6,55 @@
  * upgrade; the close timeout cuts off a multiplexed peer that ignores the close frame. attacks.test.ts
  * and requests.test.ts try the same on per-document sockets; authz-matrix.test.ts runs every cell on both.
  */
-import * as decoding from 'lib0/decoding';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { MULTIPLEX_SUBPROTOCOL, encodeOpen, envelopePrefix } from '../core/sync/multiplex-wire.ts';
-import { exportDocument, readAudit } from './admin.ts';
-import { encodeSyncStep1, encodeUpdate, messageAuth, messageAwareness, messageSync, syncStep1 } from './protocol.ts';
-import { awarenessClientIds } from './presence.ts';
+import { readAudit } from './admin.ts';
+import { encodeSyncStep1, encodeUpdate, messageAuth, syncStep1 } from './protocol.ts';
 import {
   type MuxClient,
   type TestServer,
+  muxClient,
+  presenceSeenBy,
+  startTestServer,
+  stockClient,
+  storedDoc,
+  synced,
+  tempDataDir,
+  upgradeStatus,
+  waitFor,
+  withTestServer,
+} from './testing.ts';
+import {
   awarenessFrame,
   handMadeSocket,
   manyClientIdsUpdate,
-  muxClient,
   nestedChain,
+  presentIds,
   rawHttpStatus,
-  startTestServer,
-  stockClient,
-  synced,
-  tempDataDir,
+  syncPayloads,
   updatesOf,
-  upgradeStatus,
-  waitFor,
-} from './testing.ts';
+  upgradeHeaders,
+} from './testing-frames.ts';
+import { useFileServer } from './testing-fixture.ts';
 
-const data = tempDataDir();
-let server: TestServer;
-const providers: WebsocketProvider[] = [];
-const sockets: MuxClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer(data.dir);
-});
-afterEach(() => {
-  for (const provider of providers.splice(0)) provider.destroy();
-  for (const socket of sockets.splice(0)) socket.ws.close();
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
-});
+const { server, sockets, stock, mux: muxAs } = useFileServer();
 
 function client(doc: string, user: string, role = 'editor', target: TestServer = server): WebsocketProvider {
-  const provider = stockClient(target.url, doc, target.token(user, [role as 'editor', 'unit:*']), 'query');
-  providers.push(provider);
-  return provider;
+  return stock(doc, target.token(user, [role as 'editor', 'unit:*']), 'query', undefined, target);
 }
 
 /** A multiplexed socket of `user` with `docs` open, each greeted with a step 1. */
 async function mux(user: string, docs: string[], target: TestServer = server, role = 'editor'): Promise<MuxClient> {
-  const socket = await muxClient(target.url, target.token(user, [role as 'editor', 'unit:*']), '');
-  sockets.push(socket);
-  for (const doc of docs) {
-    socket.open(doc);
-    socket.send(doc, encodeSyncStep1(new Uint8Array([0])));
-  }
+  const socket = await muxAs(target.token(user, [role as 'editor', 'unit:*']), '', target);
+  for (const doc of docs) socket.start(doc);
   return socket;
 }
 
 /** The server's answers to step 1 on `doc` (its state vectors): one arrives after every write before it. */
 const stateVectors = (socket: MuxClient, doc: string) =>
-  socket.messages(doc).flatMap((m) => {
-    const decoder = decoding.createDecoder(m);
-    if (decoding.readVarUint(decoder) !== messageSync || decoding.readVarUint(decoder) !== syncStep1) return [];
-    return [Y.decodeStateVector(decoding.readVarUint8Array(decoder))];
-  });
+  syncPayloads(socket.messages(doc), syncStep1).map((vector) => Y.decodeStateVector(vector));
 
 /** Write on `doc` over the socket and wait until the server has answered a step 1 sent after it. */
 async function writeOver(socket: MuxClient, doc: string, author: Y.Doc, change: () => void): Promise<void> {
@@ -81,22 +63,6 @@ async function writeOver(socket: MuxClient, doc: string, author: Y.Doc, change: 
   socket.send(doc, encodeSyncStep1(Y.encodeStateVector(author)));
   await waitFor(() => stateVectors(socket, doc).length > before || socket.closes.has(doc), `the answer on ${doc}`);
 }
-
-async function stored(doc: string, dir = data.dir): Promise<Y.Doc> {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, await exportDocument(dir, doc));
-  return ydoc;
-}
-
-const presentIds = (socket: MuxClient, doc: string) =>
-  socket
-    .messages(doc)
-    .filter((m) => m[0] === messageAwareness)
-    .flatMap((m) => {
-      const decoder = decoding.createDecoder(m);
-      decoding.readVarUint(decoder);
-      return awarenessClientIds(decoding.readVarUint8Array(decoder));
-    });
 
 describe('the update guard, per document on a multiplexed socket', () => {
   it('closes only the document of 3,000 nested maps (4422), stores nothing of it, and the socket’s other document keeps writing', async () => {
@@ -110,8 +76,8 @@ describe('the update guard, per document on a multiplexed socket', () => {
     expect(mallory.closes.get('unit:MN01')!.code).toBe(4422);
     const other = new Y.Doc();
     await writeOver(mallory, 'unit:MN02', other, () => other.getMap('m').set('still', 'open'));
-    expect((await stored('unit:MN02')).getMap('m').get('still')).toBe('open');
-    expect((await readAudit(data.dir, { doc: 'unit:MN01', user: 'mallory' })).length).toBe(0);
+    expect((await storedDoc(server.dataDir, 'unit:MN02')).getMap('m').get('still')).toBe('open');
+    expect((await readAudit(server.dataDir, { doc: 'unit:MN01', user: 'mallory' })).length).toBe(0);
     honest.doc.getMap('m').set('after', true);
     const reader = client('unit:MN01', 'vera', 'viewer');
     await waitFor(() => reader.doc.getMap('m').get('after') === true, 'the document to keep serving');
@@ -123,13 +89,11 @@ describe('the update guard, per document on a multiplexed socket', () => {
     await waitFor(() => mallory.closes.has('unit:MZ01'), 'the document’s close');
     expect(mallory.closes.get('unit:MZ01')!.code).toBe(4422);
     expect(mallory.ws.readyState).toBe(mallory.ws.OPEN);
-    expect((await readAudit(data.dir, { doc: 'unit:MZ01', user: 'mallory' })).length).toBe(0);
+    expect((await readAudit(server.dataDir, { doc: 'unit:MZ01', user: 'mallory' })).length).toBe(0);
   });
 
   it('closes a document that would grow past its cap (4413); it stays readable', async () => {
-    const dir = tempDataDir();
-    const capped = await startTestServer(dir.dir, { maxDocumentBytes: 64 * 1024, maxDailyBytesPerUser: 1024 * 1024 });
-    try {
+    await withTestServer({ maxDocumentBytes: 64 * 1024, maxDailyBytesPerUser: 1024 * 1024 }, async (capped) => {
       const mallory = await mux('mallory', ['unit:MZ02'], capped);
       const grower = new Y.Doc();
       for (let i = 0; i < 3; i++)
@@ -142,10 +106,7 @@ describe('the update guard, per document on a multiplexed socket', () => {
       const reader = client('unit:MZ02', 'vera', 'viewer', capped);
       await synced(reader);
       expect(reader.doc.getText('t').length).toBe(60_000);
-    } finally {
-      await capped.close();
-      dir.remove();
-    }
+    });
   });
 
   it('refuses B’s write under A’s clientID read from A’s presence; A’s edits are stored', async () => {
@@ -153,7 +114,7 @@ describe('the update guard, per document on a multiplexed socket', () => {
     alice.awareness.setLocalStateField('user', { name: 'alice' });
     await synced(alice);
     const bob = await mux('bob', ['unit:MK01']);
-    await waitFor(() => presentIds(bob, 'unit:MK01').includes(alice.doc.clientID), 'alice’s presence at bob');
+    await waitFor(() => presentIds(bob.messages('unit:MK01')).includes(alice.doc.clientID), 'alice’s presence at bob');
     const forger = new Y.Doc();
     forger.clientID = alice.doc.clientID;
     bob.send('unit:MK01', encodeUpdate(updatesOf(forger, () => forger.getMap('m').set('forged', 'by bob'))));
@@ -164,8 +125,8 @@ describe('the update guard, per document on a multiplexed socket', () => {
     alice.doc.getMap('m').set('alice', 1);
     const reader = client('unit:MK01', 'vera', 'viewer');
     await waitFor(() => reader.doc.getMap('m').get('alice') === 1, 'alice’s edit at a reader');
-    expect((await stored('unit:MK01')).getMap('m').get('alice')).toBe(1);
-    expect((await stored('unit:MK01')).getMap('m').has('forged')).toBe(false);
+    expect((await storedDoc(server.dataDir, 'unit:MK01')).getMap('m').get('alice')).toBe(1);
+    expect((await storedDoc(server.dataDir, 'unit:MK01')).getMap('m').has('forged')).toBe(false);
   });
 });
 
@@ -173,10 +134,7 @@ describe('presence on a multiplexed socket', () => {
   it('shows who the token says, whatever name the client wrote, and drops an oversized state', async () => {
     const alice = client('unit:MP01', 'alice');
     await synced(alice);
-    const seen: number[] = [];
-    alice.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
-      seen.push(...added, ...updated),
-    );
+    const seen = presenceSeenBy(alice);
     const vic = await mux('vic', ['unit:MP01'], server, 'viewer');
     vic.send(
       'unit:MP01',
@@ -218,8 +176,8 @@ describe('the shared upgrade', () => {
   const muxUpgrade = (target: TestServer, token: string, headers: string) =>
     rawHttpStatus(
       target.port,
-      `GET / HTTP/1.1\r\n${headers}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
-        `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: dossierlens, auth.${token}, ${MULTIPLEX_SUBPROTOCOL}\r\n\r\n`,
+      `GET / HTTP/1.1\r\n${headers}${upgradeHeaders}` +
+        `Sec-WebSocket-Protocol: dossierlens, auth.${token}, ${MULTIPLEX_SUBPROTOCOL}\r\n\r\n`,
     );
 
   it('checks Origin and Host for a multiplexed socket as for any other', async () => {
@@ -256,9 +214,7 @@ describe('the shared upgrade', () => {
   });
 
   it('destroys a multiplexed peer that keeps sending after our close frame', async () => {
-    const dir = tempDataDir();
-    const strict = await startTestServer(dir.dir, { messagesPerSecond: 5, messageBurst: 5, closeTimeoutMs: 200 });
-    try {
+    await withTestServer({ messagesPerSecond: 5, messageBurst: 5, closeTimeoutMs: 200 }, async (strict) => {
       const token = strict.token('flo', ['editor', 'unit:*']);
       const peer = await handMadeSocket(strict.port, '/', ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL]);
       const open = encodeOpen(envelopePrefix('unit:ML01'));
@@ -275,9 +231,6 @@ describe('the shared upgrade', () => {
       const provider = stockClient(strict.url, 'unit:S01', strict.token('sam', ['editor', 'unit:*']));
       await synced(provider);
       provider.destroy();
-    } finally {
-      await strict.close();
-      dir.remove();
-    }
+    });
   });
 });

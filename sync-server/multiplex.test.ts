@@ -3,15 +3,12 @@
  * real SQLite file: many documents on one socket, each authorised, limited, acknowledged and
  * refused as if it had a socket of its own, side by side with stock clients on the same documents.
  */
-import { randomBytes } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
-import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WebsocketProvider } from 'y-websocket';
+import { describe, expect, it } from 'vitest';
 import { encodeAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { exportDocument, revoke } from './admin.ts';
+import { exportDocument } from './admin.ts';
 import {
   MULTIPLEX_SUBPROTOCOL,
   encodeAwareness,
@@ -24,35 +21,11 @@ import {
   syncStep2,
 } from './protocol.ts';
 import { awarenessClientIds } from './presence.ts';
-import {
-  type MuxClient,
-  type TestServer,
-  muxClient,
-  startTestServer,
-  stockClient,
-  synced,
-  tempDataDir,
-  upgradeStatus,
-  waitFor,
-} from './testing.ts';
+import { type MuxClient, synced, upgradeStatus, waitFor, withTestServer } from './testing.ts';
+import { updateOf } from './testing-frames.ts';
+import { useFileServer } from './testing-fixture.ts';
 
-const data = tempDataDir();
-let server: TestServer;
-const providers: WebsocketProvider[] = [];
-const sockets: MuxClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer(data.dir, { idleUnloadMs: 100 });
-});
-afterEach(async () => {
-  for (const provider of providers.splice(0)) provider.destroy();
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  await waitFor(() => server.metrics.connections === 0, 'every socket to close');
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
-});
+const { server, stock, mux } = useFileServer({ idleUnloadMs: 100 }, { settle: true });
 
 const editor = (user: string) =>
   server.token(user, [
@@ -60,33 +33,7 @@ const editor = (user: string) =>
     { role: 'viewer', doc: 'workspace' },
   ]);
 
-async function mux(token: string, path?: string, on = server): Promise<MuxClient> {
-  const socket = await muxClient(on.url, token, path);
-  sockets.push(socket);
-  return socket;
-}
-
-function stock(doc: string, token: string): WebsocketProvider {
-  const provider = stockClient(server.url, doc, token);
-  providers.push(provider);
-  return provider;
-}
-
-/** Opens `doc` on the socket and sends sync step 1 from `ydoc`, as the sync library does. */
-function start(socket: MuxClient, doc: string, ydoc = new Y.Doc()): void {
-  socket.open(doc);
-  socket.send(doc, encodeSyncStep1(Y.encodeStateVector(ydoc)));
-}
-
 const kinds = (messages: Uint8Array[]) => messages.map((m) => [m[0], m[1]]);
-
-function updateOf(change: (doc: Y.Doc) => void): Uint8Array {
-  const doc = new Y.Doc();
-  let captured: Uint8Array | null = null;
-  doc.on('update', (update: Uint8Array) => (captured = update));
-  change(doc);
-  return captured!;
-}
 
 /** What the server holds of `doc`: its step 2 answer to an empty step 1 (after what was sent before it). */
 async function stateOn(socket: MuxClient, doc: string): Promise<Y.Doc> {
@@ -128,19 +75,14 @@ describe('the upgrade', () => {
       await upgradeStatus(server.url, 'not-a-document', null, ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL]),
     ).toBe(400);
 
-    const dir = tempDataDir();
-    const plain = await startTestServer(dir.dir, { multiplex: false });
-    try {
+    await withTestServer({ multiplex: false }, async (plain) => {
       const other = plain.token('una', ['editor', 'unit:*']);
       expect(
         await upgradeStatus(plain.url, 'workspace', null, ['dossierlens', `auth.${other}`, MULTIPLEX_SUBPROTOCOL]),
       ).toBe(403);
       const fallback = await mux(other, 'unit:U01', plain);
       expect(fallback.ws.protocol).toBe('dossierlens');
-    } finally {
-      await plain.close();
-      dir.remove();
-    }
+    });
   });
 });
 
@@ -153,7 +95,7 @@ describe('many documents over one socket', () => {
     writer.doc.getMap('m').set('k', 'v');
     await waitFor(() => server.metrics.updatesTotal > 0, 'the write');
     const socket = await mux(editor('mia'));
-    for (const doc of ['unit:M01', 'unit:M02', 'workspace']) start(socket, doc);
+    for (const doc of ['unit:M01', 'unit:M02', 'workspace']) socket.start(doc);
     await waitFor(
       () => ['unit:M01', 'unit:M02', 'workspace'].every((doc) => socket.messages(doc).length >= 2),
       'three answers',
@@ -173,8 +115,8 @@ describe('many documents over one socket', () => {
     const socket = await mux(editor('wil'));
     const peer = stock('unit:W01', editor('pat'));
     await synced(peer);
-    start(socket, 'unit:W01');
-    start(socket, 'workspace');
+    socket.start('unit:W01');
+    socket.start('workspace');
     await waitFor(
       () => socket.messages('unit:W01').length >= 2 && socket.messages('workspace').length >= 2,
       'both open',
@@ -182,7 +124,7 @@ describe('many documents over one socket', () => {
     socket.send('unit:W01', encodeUpdate(updateOf((d) => d.getMap('m').set('from', 'mux'))));
     await waitFor(() => peer.doc.getMap('m').get('from') === 'mux', 'the peer to receive the write');
     const stored = new Y.Doc();
-    Y.applyUpdate(stored, await exportDocument(data.dir, 'unit:W01'));
+    Y.applyUpdate(stored, await exportDocument(server.dataDir, 'unit:W01'));
     expect(stored.getMap('m').get('from')).toBe('mux');
 
     // viewer on workspace: refused on that document, in its own envelope; the unit stays writable
@@ -201,8 +143,8 @@ describe('many documents over one socket', () => {
   it('closes a document without a grant (4403) and carries on with the others', async () => {
     const token = server.token('nia', ['editor', 'unit:*']);
     const socket = await mux(token);
-    start(socket, 'workspace');
-    start(socket, 'unit:N01');
+    socket.start('workspace');
+    socket.start('unit:N01');
     await waitFor(() => socket.closes.has('workspace'), 'the refusal');
     expect(socket.closes.get('workspace')).toEqual({ code: 4403, reason: 'no grant on this document' });
     expect(server.logs.some((line) => line.includes('nia has no grant on workspace'))).toBe(true);
@@ -236,8 +178,8 @@ describe('many documents over one socket', () => {
         { role: 'viewer', doc: 'unit:*' },
       ]),
     );
-    for (const doc of ['user:dee', 'queries', 'register', 'user:vic']) start(dee, doc);
-    for (const doc of ['user:vic', 'queries', 'register']) start(vic, doc);
+    for (const doc of ['user:dee', 'queries', 'register', 'user:vic']) dee.start(doc);
+    for (const doc of ['user:vic', 'queries', 'register']) vic.start(doc);
     await waitFor(
       () =>
         ['user:dee', 'queries', 'register'].every((doc) => dee.messages(doc).length >= 2) &&
@@ -276,8 +218,8 @@ describe('many documents over one socket', () => {
     const other = stock('unit:P02', editor('pio'));
     same.awareness.setLocalStateField('user', { name: 'pia' });
     await Promise.all([synced(same), synced(other)]);
-    start(socket, 'unit:P01');
-    start(socket, 'unit:P02');
+    socket.start('unit:P01');
+    socket.start('unit:P02');
     await waitFor(
       () => socket.messages('unit:P01').length >= 2 && socket.messages('unit:P02').length >= 2,
       'both open',
@@ -308,133 +250,11 @@ describe('many documents over one socket', () => {
 
   it('starts a document opened again afresh', async () => {
     const socket = await mux(editor('ora'));
-    start(socket, 'unit:O01');
+    socket.start('unit:O01');
     await waitFor(() => socket.messages('unit:O01').length >= 2, 'the first answer');
     const openBefore = server.metrics.openDocuments;
-    start(socket, 'unit:O01');
+    socket.start('unit:O01');
     await waitFor(() => socket.messages('unit:O01').length >= 4, 'the second answer');
     expect(server.metrics.openDocuments).toBe(openBefore);
-  });
-});
-
-describe('what closes a document and what closes the socket', () => {
-  it('closes every document of a revoked token with the socket (4401)', async () => {
-    const socket = await mux(editor('rue'));
-    start(socket, 'unit:R01');
-    start(socket, 'unit:R02');
-    await waitFor(() => socket.messages('unit:R02').length >= 2, 'open');
-    await revoke(data.dir, { user: 'rue' });
-    expect((await socket.closed).code).toBe(4401);
-  });
-
-  it.each([
-    ['a garbage update', encodeUpdate(new Uint8Array(randomBytes(64)))],
-    ['a garbage state vector', encodeSyncStep1(new Uint8Array([5, 0x80]))],
-    ['trailing bytes', new Uint8Array([3, 0])],
-  ])('%s closes only its document (4400)', async (_what, message) => {
-    const socket = await mux(editor('mal'));
-    start(socket, 'unit:B01');
-    start(socket, 'unit:B02');
-    await waitFor(() => socket.messages('unit:B02').length >= 2, 'open');
-    socket.send('unit:B01', message);
-    await waitFor(() => socket.closes.has('unit:B01'), 'the close');
-    expect(socket.closes.get('unit:B01')!.code).toBe(4400);
-    const before = socket.messages('unit:B02').length;
-    socket.send('unit:B02', new Uint8Array([3]));
-    socket.send('unit:B02', encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
-    await waitFor(() => socket.messages('unit:B02').length >= before + 2, 'the other document to answer');
-  });
-
-  it.each([
-    ['no name', new Uint8Array([0x80])],
-    ['an unknown message type', new Uint8Array([1, 0x41, 42])],
-    ['trailing bytes after open', new Uint8Array([1, 0x41, 100, 0])],
-    ['a name that is not UTF-8', new Uint8Array([2, 0xff, 0xfe, 100])],
-  ])('%s in the envelope closes the socket (4400)', async (_what, frame) => {
-    const socket = await mux(editor('eve'));
-    start(socket, 'unit:E01');
-    socket.ws.send(frame);
-    expect((await socket.closed).code).toBe(4400);
-  });
-
-  it('limits each document as its own socket (4529), the documents open at once, and the time to open one (4508)', async () => {
-    const dir = tempDataDir();
-    const strict = await startTestServer(dir.dir, {
-      messagesPerSecond: 1,
-      messageBurst: 10,
-      handshakeTimeoutMs: 300,
-      maxDocumentsPerConnection: 2,
-    });
-    try {
-      const token = strict.token('fay', ['editor', 'unit:*']);
-      const socket = await mux(token, 'workspace', strict);
-      start(socket, 'unit:L01');
-      start(socket, 'unit:L02');
-      await waitFor(() => socket.messages('unit:L02').length >= 2, 'open');
-      // The step 1 and ten more: one over the burst. (More would reach a closed document and count
-      // against the socket's own budget, which this test keeps clear of.)
-      for (let i = 0; i < 10; i++) socket.send('unit:L01', new Uint8Array([3]));
-      await waitFor(() => socket.closes.has('unit:L01'), 'the flood to be closed');
-      expect(socket.closes.get('unit:L01')!.code).toBe(4529);
-      socket.send('unit:L02', encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
-      await waitFor(() => socket.messages('unit:L02').length >= 4, 'the other document to answer');
-      start(socket, 'unit:L03'); // L01 was closed: two open again with this one
-      start(socket, 'unit:L04');
-      await waitFor(() => socket.closes.has('unit:L04'), 'the third document to be refused');
-      expect(socket.closes.get('unit:L04')).toEqual({
-        code: 4529,
-        reason: 'too many documents open on this connection',
-      });
-      socket.leave('unit:L03');
-      socket.open('unit:L05'); // opened, but never a step 1
-      await waitFor(() => socket.closes.has('unit:L05'), 'the deadline', 3000);
-      expect(socket.closes.get('unit:L05')).toEqual({ code: 4508, reason: 'no sync step 1 in time' });
-      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
-      const silent = await mux(token, 'workspace', strict);
-      expect((await silent.closed).code).toBe(4508);
-    } finally {
-      await strict.close();
-      dir.remove();
-    }
-  });
-
-  it('fuzzed envelopes close at most their own socket; the server keeps serving', { timeout: 30_000 }, async () => {
-    const prefixes = [
-      [],
-      [8, ...Buffer.from('unit:Z01')],
-      [8, ...Buffer.from('unit:Z01'), 0],
-      [8, ...Buffer.from('unit:Z01'), 100],
-      [8, ...Buffer.from('unit:Z01'), 101],
-      [1],
-    ];
-    const samples = fc.sample(
-      fc
-        .tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 0, maxLength: 48 }))
-        .map(([prefix, tail]) => new Uint8Array([...prefix, ...tail])),
-      { numRuns: 100, seed: 20261126 },
-    );
-    const bystander = stock('unit:Z01', editor('bea'));
-    await synced(bystander);
-    const token = editor('fuzz');
-    const outcomes = await Promise.all(
-      samples.map(async (frame) => {
-        const socket = await muxClient(server.url, token);
-        start(socket, 'unit:Z01');
-        socket.ws.send(frame);
-        const outcome = await Promise.race([
-          socket.closed.then((c) => c.code),
-          new Promise<number>((resolve) => setTimeout(() => resolve(0), 1500)),
-        ]);
-        socket.ws.terminate();
-        return outcome;
-      }),
-    );
-    expect(outcomes.filter((code) => code !== 0 && code !== 4400)).toEqual([]);
-    expect(outcomes.filter((code) => code === 4400).length).toBeGreaterThan(0);
-    expect(bystander.wsconnected).toBe(true);
-    const after = stock('unit:Z01', editor('ben'));
-    await synced(after);
-    bystander.doc.getText('t').insert(0, 'alive');
-    await waitFor(() => after.doc.getText('t').toString() === 'alive', 'the server to keep serving');
   });
 });

@@ -160,26 +160,17 @@ function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array =>
+/** A sync message of type `sub` (step 1, step 2, update) carrying `payload`. */
+const syncFrame = (sub: number, payload: Uint8Array): Uint8Array =>
   frame((e) => {
     encoding.writeVarUint(e, messageSync);
-    encoding.writeVarUint(e, syncStep1);
-    encoding.writeVarUint8Array(e, stateVector);
+    encoding.writeVarUint(e, sub);
+    encoding.writeVarUint8Array(e, payload);
   });
 
-export const encodeSyncStep2 = (update: Uint8Array): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, messageSync);
-    encoding.writeVarUint(e, syncStep2);
-    encoding.writeVarUint8Array(e, update);
-  });
-
-export const encodeUpdate = (update: Uint8Array): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, messageSync);
-    encoding.writeVarUint(e, syncUpdate);
-    encoding.writeVarUint8Array(e, update);
-  });
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => syncFrame(syncStep1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => syncFrame(syncStep2, update);
+export const encodeUpdate = (update: Uint8Array): Uint8Array => syncFrame(syncUpdate, update);
 
 export const encodeAwareness = (update: Uint8Array): Uint8Array =>
   frame((e) => {

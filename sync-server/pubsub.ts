@@ -10,7 +10,7 @@
  * - A revocation is announced on the control channel: every instance sweeps (reads revocations from
  *   the database, closes the sockets they cover) immediately, not at its next poll.
  * - Messages lost (Redis restarted, a subscription dropped) cost latency, not data: every instance
- *   also follows the database's `seq` cursor (server.ts, `pollIntervalMs`), and when its
+ *   also follows the database's `seq` cursor (sweep.ts, `pollIntervalMs`), and when its
  *   subscription comes back it pulls from the database at once and asks for presence again.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,8 @@ import { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
-import type { DocumentRegistry, FanoutHooks, SharedDocument } from './documents.ts';
+import type { DocumentRegistry, FanoutHooks } from './documents.ts';
+import type { SharedDocument } from './shared-document.ts';
 import type { Logger } from './log.ts';
 
 const kind = { update: 0, awareness: 1, presenceQuery: 2, revocation: 3 } as const;

@@ -7,34 +7,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1 } from './protocol.ts';
-import {
-  type TestServer,
-  handMadeSocket,
-  rawClient,
-  rawHttpStatus,
-  startTestServer,
-  stockClient,
-  synced,
-  tempDataDir,
-  upgradeStatus,
-  waitFor,
-} from './testing.ts';
+import { type TestServer, rawClient, stockClient, synced, upgradeStatus, waitFor, withTestServer } from './testing.ts';
+import { handMadeSocket, rawHttpStatus, upgradeHeaders } from './testing-frames.ts';
+import { useFileServer } from './testing-fixture.ts';
 
-const data = tempDataDir();
-let server: TestServer;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
+beforeAll(() => {
   process.on('unhandledRejection', onUnhandled);
-  server = await startTestServer(data.dir);
+});
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
 });
 
-afterAll(async () => {
-  process.off('unhandledRejection', onUnhandled);
-  await server.close();
-  data.remove();
-});
+const { server } = useFileServer();
 
 async function stillServing(target: TestServer = server): Promise<void> {
   expect((await fetch(`${target.url.replace('ws:', 'http:')}/healthz`)).status).toBe(200);
@@ -44,8 +30,6 @@ async function stillServing(target: TestServer = server): Promise<void> {
 }
 
 describe('malformed request targets', () => {
-  const upgradeHeaders =
-    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
   it.each([
     ['GET //x:y', 'GET //x:y HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
     ['OPTIONS //x:y', 'OPTIONS //x:y HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: chrome-extension://abc\r\n\r\n'],
@@ -65,7 +49,8 @@ describe('malformed request targets', () => {
     expect(
       await rawHttpStatus(
         server.port,
-        `GET //x:y HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: https://page.example\r\nSec-Fetch-Mode: cors\r\n\r\n`,
+        `GET //x:y HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+          'Origin: https://page.example\r\nSec-Fetch-Mode: cors\r\n\r\n',
       ),
     ).toBe(400);
     await stillServing();
@@ -88,7 +73,7 @@ describe('Host (DNS rebinding)', () => {
     expect(
       await rawHttpStatus(
         server.port,
-        `GET /unit:A01?token=${token} HTTP/1.1\r\nHost: rebound.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        `GET /unit:A01?token=${token} HTTP/1.1\r\nHost: rebound.example\r\n${upgradeHeaders}\r\n`,
       ),
     ).toBe(421);
     // IP literals and localhost cannot be rebound.
@@ -98,17 +83,12 @@ describe('Host (DNS rebinding)', () => {
   });
 
   it('accepts the names listed in allowedHosts', async () => {
-    const dir = tempDataDir();
-    const named = await startTestServer(dir.dir, { allowedHosts: 'dossier.example.gov.cn, proxy.internal' });
-    try {
+    await withTestServer({ allowedHosts: 'dossier.example.gov.cn, proxy.internal' }, async (named) => {
       expect(await rawHttpStatus(named.port, 'GET /healthz HTTP/1.1\r\nHost: dossier.example.gov.cn\r\n\r\n')).toBe(
         200,
       );
       expect(await rawHttpStatus(named.port, 'GET /healthz HTTP/1.1\r\nHost: rebound.example\r\n\r\n')).toBe(421);
-    } finally {
-      await named.close();
-      dir.remove();
-    }
+    });
   });
 });
 
@@ -124,10 +104,8 @@ describe('Origin', () => {
   });
 
   it('with allowedOrigins, serves and answers CORS for exactly those origins', async () => {
-    const dir = tempDataDir();
     const ours = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
-    const pinned = await startTestServer(dir.dir, { allowedOrigins: [ours, 'https://portal.example.gov.cn'] });
-    try {
+    await withTestServer({ allowedOrigins: [ours, 'https://portal.example.gov.cn'] }, async (pinned) => {
       const token = pinned.token('olga', ['viewer', 'unit:*']);
       expect(await upgradeWithOrigin(pinned, 'unit:O01', token, ours)).toBe(101);
       expect(await upgradeWithOrigin(pinned, 'unit:O01', token, 'https://portal.example.gov.cn')).toBe(101);
@@ -141,40 +119,29 @@ describe('Origin', () => {
       const other = await answer('chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba');
       expect(other.status).toBe(403);
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await pinned.close();
-      dir.remove();
-    }
+    });
   });
 });
 
 function upgradeWithOrigin(target: TestServer, doc: string, token: string, origin: string): Promise<number> {
   return rawHttpStatus(
     target.port,
-    `GET /${doc}?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nOrigin: ${origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    `GET /${doc}?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nOrigin: ${origin}\r\n${upgradeHeaders}\r\n`,
   );
 }
 
 describe('slow and stubborn peers', () => {
   it('drops a connection whose headers do not arrive within the handshake timeout (not 30 s later)', async () => {
-    const dir = tempDataDir();
-    const strict = await startTestServer(dir.dir, { handshakeTimeoutMs: 300 });
-    try {
+    await withTestServer({ handshakeTimeoutMs: 300 }, async (strict) => {
       // Headers never finish: the socket must be closed by the server. The test's own timeout
       // (20 s) is shorter than the 30 s Node would otherwise take.
       const status = await rawHttpStatus(strict.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
       expect([0, 408]).toContain(status);
-    } finally {
-      await strict.close();
-      dir.remove();
-    }
+    });
   });
 
   it('destroys the socket of a peer that keeps sending after our close frame', async () => {
-    const dir = tempDataDir();
-    const strict = await startTestServer(dir.dir, { messagesPerSecond: 5, messageBurst: 5, closeTimeoutMs: 200 });
-    try {
+    await withTestServer({ messagesPerSecond: 5, messageBurst: 5, closeTimeoutMs: 200 }, async (strict) => {
       const token = strict.token('flo', ['editor', 'unit:*']);
       const peer = await handMadeSocket(strict.port, `/unit:L02?token=${token}`);
       peer.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
@@ -188,18 +155,13 @@ describe('slow and stubborn peers', () => {
         clearInterval(flood);
       }
       await stillServing(strict);
-    } finally {
-      await strict.close();
-      dir.remove();
-    }
+    });
   });
 });
 
 describe('connection caps', () => {
   it('refuses a user past their cap (429) and everyone past the total (503), and admits again once one closes', async () => {
-    const dir = tempDataDir();
-    const capped = await startTestServer(dir.dir, { maxConnectionsPerUser: 2, maxConnections: 3 });
-    try {
+    await withTestServer({ maxConnectionsPerUser: 2, maxConnections: 3 }, async (capped) => {
       const uma = capped.token('uma', ['editor', 'unit:*']);
       const a = await rawClient(capped.url, 'unit:Q01', uma);
       const b = await rawClient(capped.url, 'unit:Q02', uma);
@@ -211,9 +173,6 @@ describe('connection caps', () => {
       const again = await rawClient(capped.url, 'unit:Q03', uma);
       for (const client of [b, c, again]) client.ws.close();
       expect(capped.metrics.refusalCount('connection-limit')).toBe(2);
-    } finally {
-      await capped.close();
-      dir.remove();
-    }
+    });
   });
 });

@@ -9,7 +9,7 @@
  * The storage poll is a minute long: what arrives quickly came through Redis or the catch-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
@@ -17,6 +17,7 @@ import { hashUpdate } from './attribution.ts';
 import { type Cluster, startCluster } from './scaleout-testing.ts';
 import { openPostgresStorage } from './storage/postgres.ts';
 import { type TestServer, spawnServer, stockClient, synced, waitFor } from './testing.ts';
+import { useCleanups } from './testing-fixture.ts';
 import { servicesFor, testRedisUrl } from './testing-services.ts';
 
 const up = await servicesFor('instance and Redis failures (sync-server/scaleout-failure.test.ts)', [
@@ -24,10 +25,7 @@ const up = await servicesFor('instance and Redis failures (sync-server/scaleout-
   'redis',
 ]);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups } = useCleanups();
 
 async function cluster(count: number, options: Record<string, unknown> = {}): Promise<Cluster> {
   const started = await startCluster(count, { pollIntervalMs: 60_000, idleUnloadMs: 60_000, ...options });

@@ -4,23 +4,21 @@
  * user's sockets on all; a clientID claimed through one instance cannot be written with through
  * another. The storage poll is set to a minute here, so what arrives quickly came through Redis.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { revoke } from './admin.ts';
-import { awarenessFrame } from './testing.ts';
+import { rawClient, stockClient, synced, waitFor } from './testing.ts';
+import { awarenessFrame } from './testing-frames.ts';
+import { useCleanups } from './testing-fixture.ts';
 import { closeCodes, encodeSyncStep1, encodeUpdate } from './protocol.ts';
 import { type Cluster, startCluster } from './scaleout-testing.ts';
 import { openPostgresStorage } from './storage/postgres.ts';
-import { rawClient, stockClient, synced, waitFor } from './testing.ts';
 import { servicesFor } from './testing-services.ts';
 
 const up = await servicesFor('several instances (sync-server/scaleout.test.ts)', ['postgres', 'redis']);
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups } = useCleanups();
 
 async function cluster(count: number): Promise<Cluster> {
   const started = await startCluster(count, { pollIntervalMs: 60_000, idleUnloadMs: 60_000 });

@@ -1,34 +1,22 @@
 /**
  * Helpers for the server's tests (and the benchmark): temporary data directories, a server on a
- * random loopback port that records its log lines, tokens, stock clients, raw sockets and raw
- * multiplexed sockets.
+ * random loopback port that records its log lines and the tokens it mints, what the store holds,
+ * stock clients, raw sockets and raw multiplexed sockets, and the server as a child process.
+ * Crafted frames and updates are in testing-frames.ts, the per-file server in testing-fixture.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type Socket, connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  MULTIPLEX_SUBPROTOCOL,
-  encodeLeave,
-  encodeOpen,
-  envelope,
-  envelopePrefix,
-  messageClose,
-  readClose,
-  readEnvelope,
-} from '../core/sync/multiplex-wire.ts';
+import * as wire from '../core/sync/multiplex-wire.ts';
 import type { Grant, Role } from './access.ts';
-import { issueToken } from './admin.ts';
-import { encodeAwarenessEntries } from './presence.ts';
-import { encodeAwareness } from './protocol.ts';
+import { exportDocument, issueToken } from './admin.ts';
+import { encodeSyncStep1 } from './protocol.ts';
 import { type RunningServer, type ServerOptions, startServer } from './server.ts';
 
 export function tempDataDir(): { dir: string; remove(): void } {
@@ -40,20 +28,48 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   logs: string[];
   token(user: string, grants: Grant[] | [Role, string], ttlSeconds?: number): string;
+  /** Every token `token` issued, and any a test adds: what the logs must never contain. */
+  minted: string[];
 }
 
 export async function startTestServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const logs: string[] = [];
   const server = await startServer({ port: 0, dataDir, logSink: (line) => logs.push(line), ...options });
+  const minted: string[] = [];
   return Object.assign(server, {
     dataDir,
     logs,
+    minted,
     token(user: string, grants: Grant[] | [Role, string], ttlSeconds = 3600) {
       const list: Grant[] =
         typeof grants[0] === 'string' ? [{ role: grants[0] as Role, doc: grants[1] as string }] : (grants as Grant[]);
-      return issueToken(dataDir, { user, grants: list, ttlSeconds }).token;
+      const { token } = issueToken(dataDir, { user, grants: list, ttlSeconds });
+      minted.push(token);
+      return token;
     },
   });
+}
+
+/** `run` against a server of its own on a fresh data directory, closed and removed afterwards. */
+export async function withTestServer<T>(
+  options: Partial<ServerOptions>,
+  run: (server: TestServer) => Promise<T>,
+): Promise<T> {
+  const data = tempDataDir();
+  const server = await startTestServer(data.dir, options);
+  try {
+    return await run(server);
+  } finally {
+    await server.close();
+    data.remove();
+  }
+}
+
+/** What the store in `dataDir` holds of `doc` (the CLI's export), as a Y.Doc. */
+export async function storedDoc(dataDir: string, doc: string): Promise<Y.Doc> {
+  const ydoc = new Y.Doc();
+  Y.applyUpdate(ydoc, await exportDocument(dataDir, doc));
+  return ydoc;
 }
 
 /** A stock y-websocket 3 client in Node, token in the query string or as a subprotocol. */
@@ -69,6 +85,15 @@ export function stockClient(
     disableBc: true,
     ...(transport === 'query' ? { params: { token } } : { protocols: ['dossierlens', `auth.${token}`] }),
   });
+}
+
+/** The clientIDs whose presence `provider` sees added or updated from now on, in order. */
+export function presenceSeenBy(provider: WebsocketProvider): number[] {
+  const seen: number[] = [];
+  provider.awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) =>
+    seen.push(...added, ...updated),
+  );
+  return seen;
 }
 
 /** Poll `predicate` until it holds; reject with `what` after `timeoutMs`. A wait, not an assertion on time. */
@@ -139,20 +164,22 @@ export interface MuxClient {
   /** Close messages received, by document. */
   closes: Map<string, { code: number; reason: string }>;
   open(doc: string): void;
+  /** Opens `doc` and sends sync step 1 from `ydoc`, as the sync library does. */
+  start(doc: string, ydoc?: Y.Doc): void;
   leave(doc: string): void;
   send(doc: string, message: Uint8Array): void;
   closed: Promise<{ code: number; reason: string }>;
 }
 
 export function muxClient(url: string, token: string, path = 'workspace'): Promise<MuxClient> {
-  const ws = new WebSocket(`${url}/${path}`, ['dossierlens', `auth.${token}`, MULTIPLEX_SUBPROTOCOL]);
+  const ws = new WebSocket(`${url}/${path}`, ['dossierlens', `auth.${token}`, wire.MULTIPLEX_SUBPROTOCOL]);
   ws.binaryType = 'nodebuffer';
   const received = new Map<string, Uint8Array[]>();
   const closes = new Map<string, { code: number; reason: string }>();
   ws.on('message', (data: Buffer) => {
     const bytes = new Uint8Array(data);
-    const { doc, type, decoder, prefixLength } = readEnvelope(bytes);
-    if (type === messageClose) closes.set(doc, readClose(decoder));
+    const { doc, type, decoder, prefixLength } = wire.readEnvelope(bytes);
+    if (type === wire.messageClose) closes.set(doc, wire.readClose(decoder));
     else received.set(doc, [...(received.get(doc) ?? []), bytes.subarray(prefixLength)]);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -162,9 +189,13 @@ export function muxClient(url: string, token: string, path = 'workspace'): Promi
     ws,
     messages: (doc) => received.get(doc) ?? [],
     closes,
-    open: (doc) => ws.send(encodeOpen(envelopePrefix(doc))),
-    leave: (doc) => ws.send(encodeLeave(envelopePrefix(doc))),
-    send: (doc, message) => ws.send(envelope(envelopePrefix(doc), message)),
+    open: (doc) => ws.send(wire.encodeOpen(wire.envelopePrefix(doc))),
+    start: (doc, ydoc = new Y.Doc()) => {
+      client.open(doc);
+      client.send(doc, encodeSyncStep1(Y.encodeStateVector(ydoc)));
+    },
+    leave: (doc) => ws.send(wire.encodeLeave(wire.envelopePrefix(doc))),
+    send: (doc, message) => ws.send(wire.envelope(wire.envelopePrefix(doc), message)),
     closed,
   };
   return new Promise((resolve, reject) => {
@@ -175,108 +206,6 @@ export function muxClient(url: string, token: string, path = 'workspace'): Promi
     });
     ws.once('error', (error) => reject(error));
   });
-}
-
-/**
- * Sends `request` as raw bytes on a new TCP connection and resolves with the status code of the
- * answer (0 when the server closed without one). For requests `fetch` and `ws` refuse to make.
- */
-export function rawHttpStatus(port: number, request: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      answer += chunk;
-      const match = /^HTTP\/1\.1 (\d{3})/u.exec(answer);
-      if (match) {
-        resolve(Number(match[1]));
-        socket.destroy();
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(0));
-    socket.write(request);
-  });
-}
-
-/** A WebSocket opened by hand on a TCP socket: the test decides what (not) to answer. */
-export interface HandMadeSocket {
-  socket: Socket;
-  /** Sends one masked binary frame. */
-  send(payload: Uint8Array): boolean;
-  /** Resolves when the server has closed or destroyed the TCP connection. */
-  ended: Promise<void>;
-}
-
-export function handMadeSocket(port: number, path: string, protocols: string[] = []): Promise<HandMadeSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const ended = new Promise<void>((done) => socket.once('close', () => done()));
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(head.split('\r\n')[0]));
-      // Whatever the server sends from now on (its close frame included) is read and ignored.
-      socket.on('data', () => undefined);
-      resolve({ socket, ended, send: (payload) => socket.write(maskedFrame(payload)) });
-    };
-    socket.on('data', onData);
-    socket.on('error', () => undefined);
-    socket.write(
-      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
-        (protocols.length > 0 ? `Sec-WebSocket-Protocol: ${protocols.join(', ')}\r\n` : '') +
-        '\r\n',
-    );
-  });
-}
-
-function maskedFrame(payload: Uint8Array): Buffer {
-  const length = payload.byteLength;
-  const header =
-    length < 126
-      ? Buffer.from([0x82, 0x80 | length])
-      : length < 65536
-        ? Buffer.from([0x82, 0x80 | 126, length >> 8, length & 255])
-        : null;
-  if (header === null) throw new Error('frame too large for this helper');
-  const mask = randomBytes(4);
-  const body = Buffer.from(payload);
-  for (let i = 0; i < body.length; i++) body[i]! ^= mask[i % 4]!;
-  return Buffer.concat([header, mask, body]);
-}
-
-/** What `change` makes `doc` emit, as one update. */
-export function updatesOf(doc: Y.Doc, change: () => void): Uint8Array {
-  const captured: Uint8Array[] = [];
-  const listen = (update: Uint8Array) => captured.push(update);
-  doc.on('update', listen);
-  change();
-  doc.off('update', listen);
-  return Y.mergeUpdates(captured);
-}
-
-/** A chain of `depth` nested Y.Maps under root.deep, and the update deleting it (11 bytes). */
-export function nestedChain(depth: number, clientID = 777): { nested: Uint8Array; deleteRoot: Uint8Array } {
-  const doc = new Y.Doc({ gc: false });
-  doc.clientID = clientID;
-  const nested = updatesOf(doc, () =>
-    doc.transact(() => {
-      let current = new Y.Map<unknown>();
-      doc.getMap('root').set('deep', current);
-      for (let i = 1; i < depth; i++) {
-        const next = new Y.Map<unknown>();
-        current.set('x', next);
-        current = next;
-      }
-    }),
-  );
-  const encoder = encoding.createEncoder();
-  for (const n of [0, 1, clientID, 1, 0, 1]) encoding.writeVarUint(encoder, n);
-  return { nested, deleteRoot: encoding.toUint8Array(encoder) };
 }
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -316,20 +245,9 @@ export async function spawnServer(
   return { child, url, stdout };
 }
 
-/** An awareness frame of these entries, each state as given (JSON text, valid or not). */
-export function awarenessFrame(entries: { id: number; clock: number; state: string }[]): Uint8Array {
-  return encodeAwareness(encodeAwarenessEntries(entries));
-}
-
-/** An update of `count` clientIDs, one garbage-collected struct each: small bytes, many authors. */
-export function manyClientIdsUpdate(count: number): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, count);
-  for (let client = 1; client <= count; client++) {
-    for (const n of [1, client, 0]) encoding.writeVarUint(encoder, n); // one struct, its client, clock 0
-    encoding.writeUint8(encoder, 0); // a GC struct
-    encoding.writeVarUint(encoder, 1); // of length 1
-  }
-  encoding.writeVarUint(encoder, 0); // no deletions
-  return encoding.toUint8Array(encoder);
+/** SIGKILL a server started by `spawnServer`; resolves once it has exited. */
+export function killServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  return exited;
 }

@@ -5,7 +5,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { nestedChain, updatesOf } from './testing.ts';
+import { nestedChain, updatesOf } from './testing-frames.ts';
 import { StagedDocument, type Writer, defaultUpdateLimits, maxTypeDepth } from './update-guard.ts';
 
 const writer = (user: string, bindings = new Map<number, string>(), storedBytes = 0): Writer => ({

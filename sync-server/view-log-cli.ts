@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { withStorage } from './admin.ts';
+import { formatTable } from './cli-table.ts';
 import type { ViewEntry } from './storage/types.ts';
 import { viewToJson } from './view-log.ts';
 
@@ -57,13 +58,5 @@ export function formatViewsTable(entries: ViewEntry[]): string {
     e.unit,
     e.view,
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return formatTable(header, rows);
 }

@@ -5,23 +5,17 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError, runCli } from './cli.ts';
 import { databaseFileName, openSqliteStorage } from './storage/sqlite.ts';
-import { type TestServer, startTestServer, tempDataDir } from './testing.ts';
+import { tempDataDir } from './testing.ts';
+import { useFileServer } from './testing-fixture.ts';
 import { viewLogLimits } from './view-log.ts';
 
-const data = tempDataDir();
-let server: TestServer;
+const { server } = useFileServer();
 let http: string;
-
-beforeAll(async () => {
-  server = await startTestServer(data.dir);
+beforeAll(() => {
   http = server.url.replace('ws:', 'http:');
-});
-afterAll(async () => {
-  await server.close();
-  data.remove();
 });
 
 let counter = 0;
@@ -157,7 +151,7 @@ describe('GET /views', () => {
 
 describe('append-only', () => {
   it('the database itself refuses to change or delete an entry, admins and tools included', () => {
-    const db = new Database(join(data.dir, databaseFileName));
+    const db = new Database(join(server.dataDir, databaseFileName));
     try {
       expect((db.prepare('SELECT COUNT(*) AS n FROM views').get() as { n: number }).n).toBeGreaterThan(0);
       expect(() => db.prepare("UPDATE views SET user = 'nobody'").run()).toThrow(/append-only/u);
@@ -184,7 +178,7 @@ describe('append-only', () => {
 describe('npm run cli -- views', () => {
   async function cli(...argv: string[]): Promise<string[]> {
     const lines: string[] = [];
-    await runCli(['views', '--data', data.dir, ...argv], { out: (line) => lines.push(line) });
+    await runCli(['views', '--data', server.dataDir, ...argv], { out: (line) => lines.push(line) });
     return lines;
   }
 

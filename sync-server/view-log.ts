@@ -14,7 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { type Grant } from './access.ts';
-import { readBody } from './admin-http.ts';
+import { readBody } from './http-replies.ts';
 import { authorize } from './auth.ts';
 import { TokenBucket } from './limits.ts';
 import type { Metrics } from './metrics.ts';

@@ -17,6 +17,7 @@ import * as v from 'valibot';
 import { bearerToken } from '../auth.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { corsHeaders, json, readBody } from '../http-replies.ts';
 import { type OriginPolicy, originAllowed } from '../origins.ts';
 import { type SsoRefusal, SsoRefused } from './provider.ts';
 import type { Issued, SsoService } from './service.ts';
@@ -49,33 +50,11 @@ const statusFor: Record<SsoRefusal, number> = {
   'no-session': 401,
 };
 
-function cors(policy: OriginPolicy, req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  if (typeof origin !== 'string' || !originAllowed(policy, origin)) return {};
-  return {
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-    'Access-Control-Max-Age': '600',
-    Vary: 'Origin',
-  };
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 async function readJson(req: IncomingMessage, limit = 16_384): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
+  const body = await readBody(req, limit);
+  if (body === null) return null;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     return null;
   }
@@ -95,7 +74,7 @@ export async function handleSso(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const headers = cors(context.policy, req);
+  const headers = corsHeaders(context.policy, req);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, headers);
     res.end();
@@ -172,12 +151,18 @@ function callbackPage(policy: OriginPolicy, url: URL, res: ServerResponse): void
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': `default-src 'none'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`,
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `script-src 'sha256-${scriptHash}'`,
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; '),
   });
   // `target` matched the pattern above: letters, digits, '-', ':' and '/', nothing to escape.
   res.end(
     `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>统一身份认证 · Dossier Lens</title>` +
-      `<meta name="dl-target" content="${target}"></head><body><main><p id="note">正在返回扩展… Returning to the extension…</p></main>` +
+      `<meta name="dl-target" content="${target}"></head>` +
+      `<body><main><p id="note">正在返回扩展… Returning to the extension…</p></main>` +
       `<script>${callbackScript}</script></body></html>`,
   );
 }

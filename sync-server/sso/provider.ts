@@ -214,9 +214,10 @@ export class OidcClient {
     const body = new URLSearchParams(form);
     const { clientId, clientSecret } = this.config;
     // client_secret_basic (RFC 6749 2.3.1: both parts form-encoded first); a public client names itself.
-    if (clientSecret)
-      headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
-    else body.set('client_id', clientId);
+    if (clientSecret) {
+      const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
+      headers.Authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    } else body.set('client_id', clientId);
     try {
       return await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch {

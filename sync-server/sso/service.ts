@@ -120,7 +120,10 @@ export class SsoService {
     return issued;
   }
 
-  /** Revokes the token, forgets and revokes its provider session; where the browser should go to leave the provider too. */
+  /**
+   * Revokes the token, forgets and revokes its provider session; answers where the browser should go
+   * to leave the provider too.
+   */
   async signOut(token: string | null): Promise<{ endSessionUrl: string | undefined }> {
     const auth = await authenticate(this.secret, this.storage, token);
     if (!auth.ok) throw new SsoRefused('no-session', `the token is ${auth.reason}`);

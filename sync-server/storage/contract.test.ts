@@ -3,32 +3,25 @@
  * and PostgreSQL in a schema of its own (skipped off CI with a message when PostgreSQL is down).
  * Then what only a shared store has to keep: two instances (two pools) on one database.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hashUpdate } from '../attribution.ts';
-import { tempDataDir } from '../testing.ts';
+import { useCleanups } from '../testing-fixture.ts';
 import { servicesFor, tempSchema } from '../testing-services.ts';
 import { openPostgresStorage, type PostgresStorage } from './postgres.ts';
 import { migrations } from './postgres-schema.ts';
 import { openSqliteStorage } from './sqlite.ts';
 import type { Storage, UpdateToCommit } from './types.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, dir } = useCleanups();
 
 const postgresUp = await servicesFor('PostgreSQL storage contract (sync-server/storage/contract.test.ts)', [
   'postgres',
 ]);
 
 async function sqlite(): Promise<Storage> {
-  const data = tempDataDir();
-  const storage = openSqliteStorage(data.dir);
-  cleanups.push(
-    () => data.remove(),
-    () => storage.close(),
-  );
+  const storage = openSqliteStorage(dir());
+  cleanups.push(() => storage.close());
   return storage;
 }
 
@@ -72,9 +65,10 @@ function contentOf(stored: { snapshot: Uint8Array | null; updates: { data: Uint8
   return doc.getMap('m').toJSON();
 }
 
+/** `refusesTakenClientIds`: an update with a clientID bound to another user is refused whole (a shared store). */
 const backends = [
-  { name: 'SQLite', open: sqlite, up: true },
-  { name: 'PostgreSQL', open: postgres, up: postgresUp },
+  { name: 'SQLite', open: sqlite, up: true, refusesTakenClientIds: false },
+  { name: 'PostgreSQL', open: postgres, up: postgresUp, refusesTakenClientIds: true },
 ];
 
 for (const backend of backends) {
@@ -129,7 +123,7 @@ for (const backend of backends) {
       ]);
     });
 
-    it('binds clientIDs: presence claims, writing makes an author, old presence-only claims go', async () => {
+    it('binds clientIDs: presence claims, writing makes an author, nobody takes one over, old presence-only claims go', async () => {
       const storage = await backend.open();
       const day = 24 * 3600 * 1000;
       const now = Date.now();
@@ -145,11 +139,23 @@ for (const backend of backends) {
       );
       await storage.commitUpdates([{ ...write('unit:B01', new Uint8Array([0, 0]), 'alice', [11]), name: '张三' }]);
       expect(await storage.authors('unit:B01')).toEqual([{ clientId: 11, user: 'alice', name: '张三' }]);
+      // Nobody takes a binding over: mallory's update claims alice's 12 and a new 31; 31 becomes
+      // mallory's, 12 stays alice's. A shared store refuses the whole update (types.ts), so mallory
+      // holds 31 as a presence-only claim; SQLite, behind its one server's guard, stores the update.
+      const [seq] = await storage.commitUpdates([
+        { ...write('unit:B01', new Uint8Array([0, 0]), 'mallory', [12, 31]), name: '王五' },
+      ]);
+      expect(seq === 0).toBe(backend.refusesTakenClientIds);
+      expect(await storage.authors('unit:B01')).toEqual([
+        { clientId: 11, user: 'alice', name: '张三' },
+        ...(backend.refusesTakenClientIds ? [] : [{ clientId: 31, user: 'mallory', name: '王五' }]),
+      ]);
       expect(await storage.pruneReservations(now - 30 * day)).toBe(1);
       expect((await storage.loadDocument('unit:B01')).bindings).toEqual(
         new Map([
           [11, 'alice'],
           [12, 'alice'],
+          [31, 'mallory'],
         ]),
       );
     });

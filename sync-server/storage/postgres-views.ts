@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { ViewLogStorage, ViewQuery } from './types.ts';
+import { postgresPlaceholder, viewsQuery } from './queries.ts';
 import { fromRow, type ViewRow } from './view-rows.ts';
 
 export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
@@ -14,7 +15,8 @@ export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
       // One statement, so one transaction: a batch is recorded whole or not at all.
       const { rowCount } = await pool.query(
         `INSERT INTO views (id, "user", name, subject_type, subject_id, unit, view, client_time, time)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::bigint[], $9::bigint[])
          ON CONFLICT ("user", id) DO NOTHING`,
         [
           entries.map((e) => e.id),
@@ -31,16 +33,8 @@ export function postgresViewLog(pool: pg.Pool): ViewLogStorage {
       return rowCount ?? 0;
     },
     async views(query: ViewQuery) {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (query.subjectId !== undefined) where.push(`subject_id = $${params.push(query.subjectId)}`);
-      if (query.user !== undefined) where.push(`"user" = $${params.push(query.user)}`);
-      if (query.since !== undefined) where.push(`time >= $${params.push(query.since)}`);
-      const limit = `$${params.push(query.limit ?? 1000)}`;
-      const { rows } = await pool.query<ViewRow>(
-        `SELECT * FROM (SELECT * FROM views ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}) AS recent ORDER BY seq`,
-        params,
-      );
+      const { text, params } = viewsQuery(query, postgresPlaceholder);
+      const { rows } = await pool.query<ViewRow>(text, params);
       return rows.map(fromRow);
     },
   };

@@ -4,12 +4,11 @@
  * when it was written (a damaged page inside a value passes the structural check), and the commit
  * mark (commit-mark.ts) against the highest `seq` stored: acknowledged writes that are gone.
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { readCommitMark } from './commit-mark.ts';
 import type { StoreProblem } from './types.ts';
+import { sha256 } from './values.ts';
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 /** Enough to say what is wrong without flooding a log. */
 const maxListed = 50;
 
@@ -62,7 +61,9 @@ export function verifySqlite(db: Database.Database, dataDir: string, full: boole
       problems.push({
         kind: 'lost-writes',
         seq: mark,
-        detail: `storage holds writes up to seq ${stored}, but seq ${mark} was committed and acknowledged: up to ${mark - stored} acknowledged writes are missing`,
+        detail:
+          `storage holds writes up to seq ${stored}, but seq ${mark} was committed and acknowledged: ` +
+          `up to ${mark - stored} acknowledged writes are missing`,
       });
     }
   });

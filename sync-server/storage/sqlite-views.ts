@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ViewLogStorage, ViewQuery, ViewToRecord } from './types.ts';
+import { sqlitePlaceholder, viewsQuery } from './queries.ts';
 import { fromRow, type ViewRow } from './view-rows.ts';
 
 export const viewLogSchema = `
@@ -58,23 +59,8 @@ export function sqliteViewLog(db: Database.Database): ViewLogStorage {
       return append(entries);
     },
     async views(query: ViewQuery) {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (query.subjectId !== undefined) {
-        where.push('subject_id = ?');
-        params.push(query.subjectId);
-      }
-      if (query.user !== undefined) {
-        where.push('user = ?');
-        params.push(query.user);
-      }
-      if (query.since !== undefined) {
-        where.push('time >= ?');
-        params.push(query.since);
-      }
-      params.push(query.limit ?? 1000);
-      const sql = `SELECT * FROM (SELECT * FROM views ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
-      return (db.prepare(sql).all(...params) as ViewRow[]).map(fromRow);
+      const { text, params } = viewsQuery(query, sqlitePlaceholder);
+      return (db.prepare(text).all(...params) as ViewRow[]).map(fromRow);
     },
   };
 }

@@ -10,10 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { issuedAtMs } from '../token.ts';
-import { createHash } from 'node:crypto';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { openCommitMark } from './commit-mark.ts';
 import { verifySqlite } from './sqlite-verify.ts';
+import { type AuditRow, auditEntries, auditQuery, sqlitePlaceholder } from './queries.ts';
 import { sqliteViewLog } from './sqlite-views.ts';
 import type {
   AuditEntry,
@@ -25,6 +25,7 @@ import type {
   StoredDocument,
   UpdateToCommit,
 } from './types.ts';
+import { sha256, toBytes } from './values.ts';
 
 export const databaseFileName = 'dossier-lens.sqlite';
 
@@ -87,19 +88,6 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 `;
 
-interface AuditRow {
-  seq: number;
-  doc: string;
-  user: string;
-  name: string;
-  time: number;
-  size: number;
-  hash: string;
-  client_ids: string;
-}
-
-const toBytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-
 export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}): Storage {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, databaseFileName));
@@ -141,7 +129,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     ),
     insertBinding: db.prepare<[string, number, string, number, string]>(
       `INSERT INTO client_bindings (doc, client_id, user, time, name, wrote) VALUES (?, ?, ?, ?, ?, 1)
-       ON CONFLICT (doc, client_id) DO UPDATE SET wrote = 1 WHERE client_bindings.wrote = 0 AND client_bindings.user = excluded.user`,
+       ON CONFLICT (doc, client_id) DO UPDATE SET wrote = 1
+         WHERE client_bindings.wrote = 0 AND client_bindings.user = excluded.user`,
     ),
     reserveBinding: db.prepare<[string, number, string, number, string]>(
       'INSERT OR IGNORE INTO client_bindings (doc, client_id, user, time, name, wrote) VALUES (?, ?, ?, ?, ?, 0)',
@@ -152,7 +141,8 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
     pruneReservations: db.prepare<[number]>('DELETE FROM client_bindings WHERE wrote = 0 AND time < ?'),
     upsertSnapshot: db.prepare<[string, Buffer, number, number, string]>(
       `INSERT INTO snapshots (doc, data, through_seq, time, hash) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, time = excluded.time, hash = excluded.hash`,
+       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq,
+         time = excluded.time, hash = excluded.hash`,
     ),
     clearThrough: db.prepare<[string, number]>(
       'UPDATE log SET data = NULL WHERE doc = ? AND seq <= ? AND data IS NOT NULL',
@@ -197,43 +187,13 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
   const commitMany = db.transaction((updates: UpdateToCommit[]): number[] => updates.map(commitOne));
 
   const compact = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
-    statements.upsertSnapshot.run(
-      doc,
-      Buffer.from(snapshot),
-      throughSeq,
-      Date.now(),
-      createHash('sha256').update(snapshot).digest('hex'),
-    );
+    statements.upsertSnapshot.run(doc, Buffer.from(snapshot), throughSeq, Date.now(), sha256(snapshot));
     statements.clearThrough.run(doc, throughSeq);
   });
 
-  const auditQuery = (query: AuditQuery): AuditEntry[] => {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.doc !== undefined) {
-      where.push('doc = ?');
-      params.push(query.doc);
-    }
-    if (query.user !== undefined) {
-      where.push('user = ?');
-      params.push(query.user);
-    }
-    const limit = Math.max(1, Math.min(query.limit ?? 1000, 100_000));
-    const rows = db
-      .prepare<(string | number)[], AuditRow>(
-        `SELECT seq, doc, user, name, time, size, hash, client_ids FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}`,
-      )
-      .all(...params);
-    return rows.reverse().map((row) => ({
-      seq: row.seq,
-      doc: row.doc,
-      user: row.user,
-      name: row.name,
-      time: row.time,
-      size: row.size,
-      hash: row.hash,
-      clientIds: JSON.parse(row.client_ids) as number[],
-    }));
+  const audit = (query: AuditQuery): AuditEntry[] => {
+    const { text, params } = auditQuery(query, sqlitePlaceholder);
+    return auditEntries(db.prepare<(string | number)[], AuditRow>(text).all(...params));
   };
   // 查阅留痕: its own table, append-only (sqlite-views.ts).
   const viewLog = sqliteViewLog(db);
@@ -273,7 +233,7 @@ export function openSqliteStorage(dataDir: string, options: SqliteOptions = {}):
       };
     },
     async audit(query) {
-      return auditQuery(query);
+      return audit(query);
     },
     async revoke(target, time) {
       const user = 'user' in target ? target.user : null;

@@ -131,7 +131,10 @@ export interface ViewQuery {
 }
 
 export interface ViewLogStorage {
-  /** Append in one transaction; an entry whose (user, id) is already recorded is skipped. Resolves with how many were new. */
+  /**
+   * Append in one transaction; an entry whose (user, id) is already recorded is skipped. Resolves
+   * with how many were new.
+   */
   recordViews(entries: ViewToRecord[]): Promise<number>;
   views(query: ViewQuery): Promise<ViewEntry[]>;
 }
@@ -181,6 +184,7 @@ export interface Storage extends ViewLogStorage {
 /*
  * Several instances on one store (storage/postgres.ts, issue 17): `commitUpdates` may refuse an
  * update because a clientID it writes with is bound to another user through another instance (the
- * store's uniqueness decides). Its `seq` is then 0 and nothing of it is stored; the registry tells
- * the writer (documents.ts, `ClientIdTaken`). A single SQLite store never answers 0.
+ * store's uniqueness decides). Its `seq` is then 0 and neither it nor its audit entry is stored
+ * (its new clientIDs stay claimed by the writer, presence-only; contract.test.ts); the registry
+ * tells the writer (documents.ts, `ClientIdTaken`). A single SQLite store never answers 0.
  */
