@@ -20,18 +20,10 @@ import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { today } from '../core/dates.ts';
-import {
-  DEMO_CITY,
-  DEMO_COMMISSION,
-  DEMO_REMINDER_CARDS,
-  demoFiles,
-  generateCity,
-  loadFiles,
-} from '../core/demo/index.ts';
+import { DEMO_CITY, DEMO_COMMISSION, DEMO_REMINDER_CARDS, generateCity } from '../core/demo/index.ts';
 import { issueToken } from '../sync-server/admin.ts';
-import { unitsTouched } from '../core/import/workspace-target.ts';
 import { openImportTarget } from '../tools/import-sheet.ts';
+import { importCity } from './load-city.ts';
 import { startPortal } from './portal/server.ts';
 import { startServer } from '../sync-server/server.ts';
 
@@ -105,30 +97,21 @@ async function loadDemo(serverUrl: string): Promise<void> {
     ttlSeconds: 3600,
   });
   const city = generateCity();
-  const config = (await import('../core/model/config.ts')).defaultConfig();
-  const files = await demoFiles(city, config);
   say(
     `首次启动：通过导入功能载入演示城市「${DEMO_CITY}」（${city.units.length} 个单位，${city.cadres.length} 名市管干部）…`,
   );
   const target = await openImportTarget(serverUrl, token);
   try {
-    const reports = await loadFiles(target, files, {
-      by: 'demo-loader',
-      today: today(),
-      config: target.workspace.config.get().value,
-      beforeApply: (p) => target.ensureUnits(unitsTouched(p)),
-      onFile: (r) => {
-        const counts = r.result.ok
-          ? Object.entries(r.result.counts)
-              .map(([k, c]) => `${k} +${c.created}`)
-              .join(' ')
-          : `失败：${r.result.reason}`;
-        say(
-          `  导入 ${r.file}：${r.preview.rowsRead} 行，${counts}${r.preview.problems.length ? `，${r.preview.problems.length} 行有问题` : ''}`,
-        );
-      },
+    await importCity(target, city, (r) => {
+      const counts = r.result.ok
+        ? Object.entries(r.result.counts)
+            .map(([k, c]) => `${k} +${c.created}`)
+            .join(' ')
+        : `失败：${r.result.reason}`;
+      say(
+        `  导入 ${r.file}：${r.preview.rowsRead} 行，${counts}${r.preview.problems.length ? `，${r.preview.problems.length} 行有问题` : ''}`,
+      );
     });
-    if (reports.some((r) => !r.result.ok)) throw new Error('demo import failed');
     // Who the demo commission is on its letters and cards (docs/workflows.md).
     for (const r of [
       target.workspace.config.set('commission', DEMO_COMMISSION),
