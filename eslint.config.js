@@ -91,6 +91,12 @@ export default tseslint.config(
     },
   },
   {
+    // A file reads in one sitting (issue 14): split by job before it grows past this. No file is
+    // exempt today; one that must be longer (generated data, say) gets an entry here with the reason.
+    files: ['**/*.ts', '**/*.svelte', '**/*.js'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
+  },
+  {
     // A variable a closure reads before its one assignment (set up a listener, then the object) stays
     // `let`. (Components use svelte/prefer-const, which knows \$props.)
     files: ['**/*.ts'],
