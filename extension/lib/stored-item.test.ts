@@ -78,7 +78,7 @@ beforeEach(() => {
 });
 
 describe('settings in storage.local', () => {
-  it('keeps the connection and its grants under the same keys and in the same shapes, in one change event', async () => {
+  it('keeps the connection and its grants under the old keys and shapes, written in one change event', async () => {
     const calls: number[] = [];
     const off = settings.onConnectionChange(() => calls.push(1));
     await settings.saveConnection({ serverUrl: ' wss://dossier.example.gov.cn ', token: 'tok-1' }, grants);
