@@ -1,7 +1,6 @@
 import {
   AlignmentType,
   BorderStyle,
-  convertMillimetersToTwip,
   Document,
   LineRuleType,
   PageBreak,
@@ -13,6 +12,7 @@ import {
   WidthType,
 } from 'docx';
 import type { ReplyLetter } from './reply-letter.ts';
+import { OFFICIAL_PAGE } from './word-page.ts';
 
 /**
  * The reply letter as a Word document laid out after GB/T 9704-2012 (党政机关公文格式): A4 with
@@ -126,18 +126,7 @@ export function letterDocument(letter: ReplyLetter): Document {
     title: letter.title,
     sections: [
       {
-        properties: {
-          page: {
-            // A4 in twips, Word's own values (converting 210 × 297 mm rounds each down by one).
-            size: { width: 11906, height: 16838 },
-            margin: {
-              top: convertMillimetersToTwip(37),
-              bottom: convertMillimetersToTwip(35),
-              left: convertMillimetersToTwip(28),
-              right: convertMillimetersToTwip(26),
-            },
-          },
-        },
+        properties: { page: OFFICIAL_PAGE },
         children: [...head, ...body, ...tail, ...attachment],
       },
     ],

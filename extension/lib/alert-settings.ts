@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { browser } from 'wxt/browser';
 import { ALERT_KINDS, type AlertKind } from '../../core/model/alert.ts';
 import { storedItem } from './stored-item.ts';
 
@@ -43,13 +42,13 @@ export const writeAlertCheck = (check: AlertCheck): Promise<void> => checkItem.s
 export const readAlertCheck = (): Promise<AlertCheck | undefined> => checkItem.get();
 export const onAlertCheck = (cb: () => void): (() => void) => checkItem.watch(cb);
 
-const DEVICE_KEY = 'deviceId';
+const deviceItem = storedItem('deviceId', v.pipe(v.string(), v.minLength(1)));
 
 /** A random id for this browser profile: which device claimed an alert (core/analysis/alert-claims.ts). */
 export async function deviceId(): Promise<string> {
-  const raw = (await browser.storage.local.get(DEVICE_KEY))[DEVICE_KEY];
-  if (typeof raw === 'string' && raw) return raw;
+  const stored = await deviceItem.get();
+  if (stored) return stored;
   const id = crypto.randomUUID();
-  await browser.storage.local.set({ [DEVICE_KEY]: id });
+  await deviceItem.set(id);
   return id;
 }

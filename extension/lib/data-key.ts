@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { browser } from 'wxt/browser';
 import { recordCipher, type RecordCipher } from '../../core/sync/at-rest.ts';
 import { databasesHere, deleteDatabase } from '../../core/sync/databases.ts';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../../core/sync/key-release.ts';
 import { identityFromToken } from './identity.ts';
 import { readConnection, readManaged, wsUrl, type Connection } from './settings.ts';
+import { storedItem } from './stored-item.ts';
 import { wipeLocalData } from './wipe.ts';
 
 /**
@@ -26,10 +26,10 @@ import { wipeLocalData } from './wipe.ts';
  * which the browser keeps in memory and which content scripts cannot read.
  */
 
-const KEYRING = 'keyring';
-const SESSION = 'dataKey';
+const keyringItem = storedItem('keyring', keyringSchema);
+const sessionItem = storedItem('dataKey', sessionKeySchema, 'session');
 /** Set after a wipe on revocation, so the options page can say what happened (holds no dossier data). */
-export const WIPED_NOTICE = 'wipedOnRevocation';
+export const wipedNotice = storedItem('wipedOnRevocation', v.object({ at: v.number() }));
 
 export class DeviceLockedError extends Error {
   constructor(readonly locked: Locked) {
@@ -39,21 +39,13 @@ export class DeviceLockedError extends Error {
 }
 
 const store: KeyStore = {
-  async keyring() {
-    const parsed = v.safeParse(keyringSchema, (await browser.storage.local.get(KEYRING))[KEYRING]);
-    return parsed.success ? parsed.output : undefined;
-  },
+  keyring: () => keyringItem.get(),
   async saveKeyring(keyring) {
-    if (keyring) await browser.storage.local.set({ [KEYRING]: JSON.parse(JSON.stringify(keyring)) as unknown });
-    else await browser.storage.local.remove(KEYRING);
+    // Through JSON: storage keeps plain data, and the keyring may hold undefined fields.
+    await (keyring ? keyringItem.set(JSON.parse(JSON.stringify(keyring)) as typeof keyring) : keyringItem.remove());
   },
-  async session() {
-    const parsed = v.safeParse(sessionKeySchema, (await browser.storage.session.get(SESSION))[SESSION]);
-    return parsed.success ? parsed.output : undefined;
-  },
-  async saveSession(key) {
-    await browser.storage.session.set({ [SESSION]: key });
-  },
+  session: () => sessionItem.get(),
+  saveSession: (key) => sessionItem.set(key),
   async discardUnreadable() {
     // The documents' copies (and any left in the clear by a version before encryption): the
     // server's copy comes back on sync.
@@ -109,7 +101,7 @@ export async function wipeOnRevocation(): Promise<void> {
 
 /** Written after every wipe step (a later "清除本机数据" pass clears storage.local again). */
 export async function noteRevocationWipe(): Promise<void> {
-  await browser.storage.local.set({ [WIPED_NOTICE]: { at: Date.now() } });
+  await wipedNotice.set({ at: Date.now() });
 }
 
 /**
@@ -149,10 +141,7 @@ export async function hasOfflinePin(): Promise<boolean> {
 }
 
 /** Calls `cb` when this session's key arrives (a PIN unlock in a page); not when a wipe takes it. */
-export function onDataKeyChange(cb: () => void): () => void {
-  const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area === 'session' && changes[SESSION]?.newValue !== undefined) cb();
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
-}
+export const onDataKeyChange = (cb: () => void): (() => void) =>
+  sessionItem.watch((key) => {
+    if (key !== undefined) cb();
+  });

@@ -1,7 +1,8 @@
-import { browser } from 'wxt/browser';
+import * as v from 'valibot';
 import type { Locale } from '../../core/model/messages.ts';
 import zhMessages from '../public/_locales/zh_CN/messages.json';
 import enMessages from '../public/_locales/en/messages.json';
+import { storedItem } from './stored-item.ts';
 
 /**
  * UI text. The messages live in public/_locales/<locale>/messages.json, the format browser.i18n
@@ -22,7 +23,8 @@ export type MessageKey = keyof typeof zhMessages;
 export type LanguageChoice = 'auto' | Locale;
 
 const catalogues: Record<Locale, Catalogue> = { 'zh-CN': zhMessages, en: enMessages };
-const LANGUAGE_KEY = 'language';
+/** The user's pick on the options page; nothing stored means "follow the browser" ('auto'). */
+const languageItem = storedItem('language', v.picklist(['zh-CN', 'en'] satisfies Locale[]));
 
 let active: Locale = detectLocale(globalThis.navigator?.languages ?? []);
 
@@ -44,13 +46,11 @@ export async function initI18n(): Promise<Locale> {
 }
 
 export async function readLanguageChoice(): Promise<LanguageChoice> {
-  const raw = (await browser.storage.local.get(LANGUAGE_KEY))[LANGUAGE_KEY];
-  return raw === 'zh-CN' || raw === 'en' ? raw : 'auto';
+  return (await languageItem.get()) ?? 'auto';
 }
 
 export async function writeLanguageChoice(choice: LanguageChoice): Promise<void> {
-  if (choice === 'auto') await browser.storage.local.remove(LANGUAGE_KEY);
-  else await browser.storage.local.set({ [LANGUAGE_KEY]: choice });
+  await (choice === 'auto' ? languageItem.remove() : languageItem.set(choice));
 }
 
 /** Chrome's messages.json substitution rules: $NAME$ placeholders, then $1…$9, and $$ for $. */
@@ -89,17 +89,9 @@ export function label(l: { zh: string; en: string }): string {
 }
 
 /** Calls `cb` when the user changes the language (the background re-grades its index in it). */
-export function onLanguageChange(cb: () => void): () => void {
-  const listener = (changes: Record<string, unknown>, area: string) => {
-    if (area === 'local' && LANGUAGE_KEY in changes) cb();
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
-}
+export const onLanguageChange = (cb: () => void): (() => void) => languageItem.watch(() => cb());
 
 /** Extension pages reload into the new language when the user changes it. */
 export function reloadOnLanguageChange(): void {
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && LANGUAGE_KEY in changes) location.reload();
-  });
+  languageItem.watch(() => location.reload());
 }

@@ -23,7 +23,12 @@ const state = vi.hoisted(() => ({
   badge: new Map<number, string>(),
 }));
 
-const fake = vi.hoisted(() => ({}) as Record<string, unknown>);
+const fake = vi.hoisted(() => {
+  const fake = {} as Record<string, unknown>;
+  // WXT's storage items reach the browser through @wxt-dev/browser, which is `chrome` outside an extension.
+  (globalThis as { chrome?: unknown }).chrome = fake;
+  return fake;
+});
 vi.mock('wxt/browser', () => ({ browser: fake }));
 
 function resetBrowser() {

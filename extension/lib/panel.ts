@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { subjectSchema, type Subject } from '../../core/model/schemas.ts';
+import { storedItem } from './stored-item.ts';
 
 /**
  * Opening the side panel on a subject. The background records what to show in storage.session
@@ -20,28 +21,19 @@ export const panelTargetSchema = v.union([
 ]);
 export type PanelTarget = v.InferOutput<typeof panelTargetSchema>;
 
-const KEY = 'panelTarget';
+/** `at` makes repeated clicks on the same badge a change the panel hears. */
+const targetItem = storedItem('panelTarget', v.looseObject({ target: panelTargetSchema }), 'session');
 
 export async function setPanelTarget(target: PanelTarget): Promise<void> {
-  // `at` makes repeated clicks on the same badge a change the panel hears.
-  await browser.storage.session.set({ [KEY]: { target, at: Date.now() } });
+  await targetItem.set({ target, at: Date.now() });
 }
 
-export async function readPanelTarget(): Promise<PanelTarget | undefined> {
-  const raw = (await browser.storage.session.get(KEY))[KEY] as { target?: unknown } | undefined;
-  const parsed = v.safeParse(panelTargetSchema, raw?.target);
-  return parsed.success ? parsed.output : undefined;
-}
+export const readPanelTarget = async (): Promise<PanelTarget | undefined> => (await targetItem.get())?.target;
 
-export function onPanelTarget(cb: (target: PanelTarget) => void): () => void {
-  const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area !== 'session' || !(KEY in changes)) return;
-    const parsed = v.safeParse(panelTargetSchema, (changes[KEY]?.newValue as { target?: unknown } | undefined)?.target);
-    if (parsed.success) cb(parsed.output);
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
-}
+export const onPanelTarget = (cb: (target: PanelTarget) => void): (() => void) =>
+  targetItem.watch((stored) => {
+    if (stored) cb(stored.target);
+  });
 
 /** `#cadre/C001` or `#unit/A01` → the subject; anything else → undefined. */
 export function targetFromHash(hash: string): PanelTarget | undefined {
@@ -92,7 +84,7 @@ function openSidePanel(tabId: number): Promise<boolean> {
   return Promise.resolve(false);
 }
 
-const TAB_KEY = 'dossierTab';
+const tabItem = storedItem('dossierTab', v.number(), 'session');
 
 /**
  * The dossier in a tab: the one this fallback opened before if it still shows the panel page (it
@@ -101,13 +93,13 @@ const TAB_KEY = 'dossierTab';
  */
 async function showInTab(hash: string): Promise<void> {
   const page = browser.runtime.getURL('/sidepanel.html');
-  const known = (await browser.storage.session.get(TAB_KEY))[TAB_KEY];
-  const tab = typeof known === 'number' ? await browser.tabs.get(known).catch(() => undefined) : undefined;
+  const known = await tabItem.get();
+  const tab = known !== undefined ? await browser.tabs.get(known).catch(() => undefined) : undefined;
   if (tab?.id !== undefined && tab.url?.startsWith(page)) {
     await browser.tabs.update(tab.id, { url: `${page}${hash}`, active: true });
     await browser.windows?.update(tab.windowId, { focused: true }).catch(() => undefined);
     return;
   }
   const created = await browser.tabs.create({ url: `${page}${hash}` });
-  await browser.storage.session.set({ [TAB_KEY]: created.id });
+  if (created.id !== undefined) await tabItem.set(created.id);
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { grantsSchema, httpUrl } from '../../core/sync/whoami.ts';
+import { removeItems, setItems, storedItem, watchItems } from './stored-item.ts';
 
 /**
  * Enrolment settings: which server, with which token, and the user's portal list. Kept in
@@ -33,8 +34,8 @@ const managedSchema = v.object({
 });
 export type Managed = v.InferOutput<typeof managedSchema>;
 
-const CONNECTION_KEY = 'connection';
-const PORTALS_KEY = 'portals';
+const connectionItem = storedItem('connection', connectionSchema);
+const portalsItem = storedItem('portals', v.array(v.string()));
 /**
  * The grants GET /whoami reported for the connection in force, so the workspace opens only the
  * documents the token can read, offline too. Stamped with a digest of the server and token they
@@ -42,12 +43,11 @@ const PORTALS_KEY = 'portals';
  * to another token must not decide what is opened. Kept beside the connection, not inside it, so
  * a policy connection (storage.managed, read-only) has them too.
  */
-const GRANTS_KEY = 'grants';
+const grantsItem = storedItem('grants', v.object({ for: v.string(), grants: grantsSchema }));
 
 /** Which role on which documents (a name, or a prefix ending in `*`), as GET /whoami and tokens say. */
 export { grantsSchema };
 export type Grants = v.InferOutput<typeof grantsSchema>;
-const storedGrantsSchema = v.object({ for: v.string(), grants: grantsSchema });
 
 export async function connectionDigest(c: Connection): Promise<string> {
   const bytes = new TextEncoder().encode(`${c.serverUrl}\n${c.token}`);
@@ -90,28 +90,22 @@ export async function readManaged(): Promise<Managed> {
  */
 export async function readConnection(): Promise<(Connection & { managed: boolean; grants?: Grants }) | undefined> {
   const managed = await readManaged();
-  const local = await browser.storage.local.get([CONNECTION_KEY, GRANTS_KEY]);
+  const [local, stored] = await Promise.all([connectionItem.get(), grantsItem.get()]);
   let connection: (Connection & { managed: boolean }) | undefined;
   if (managed.serverUrl && managed.token)
     connection = { serverUrl: managed.serverUrl, token: managed.token, managed: true };
-  else {
-    const parsed = v.safeParse(connectionSchema, local[CONNECTION_KEY]);
-    if (parsed.success) connection = { ...parsed.output, managed: false };
-  }
+  else if (local) connection = { ...local, managed: false };
   if (!connection) return undefined;
-  const grants = v.safeParse(storedGrantsSchema, local[GRANTS_KEY]);
-  return grants.success && grants.output.for === (await connectionDigest(connection))
-    ? { ...connection, grants: grants.output.grants }
-    : connection;
+  return stored?.for === (await connectionDigest(connection)) ? { ...connection, grants: stored.grants } : connection;
 }
 
 /** Enrols: the connection and the grants the server just reported for it, in one write (one change event). */
 export async function saveConnection(c: Connection, grants: Grants): Promise<void> {
   const connection = v.parse(connectionSchema, c);
-  await browser.storage.local.set({
-    [CONNECTION_KEY]: connection,
-    [GRANTS_KEY]: { for: await connectionDigest(connection), grants },
-  });
+  await setItems([
+    { item: connectionItem, value: connection },
+    { item: grantsItem, value: { for: await connectionDigest(connection), grants } },
+  ]);
 }
 
 /**
@@ -121,9 +115,9 @@ export async function saveConnection(c: Connection, grants: Grants): Promise<voi
  */
 export async function saveGrants(c: Connection, grants: Grants): Promise<boolean> {
   const digest = await connectionDigest(c);
-  const parsed = v.safeParse(storedGrantsSchema, (await browser.storage.local.get(GRANTS_KEY))[GRANTS_KEY]);
-  if (parsed.success && parsed.output.for === digest && sameGrants(parsed.output.grants, grants)) return false;
-  await browser.storage.local.set({ [GRANTS_KEY]: { for: digest, grants } });
+  const stored = await grantsItem.get();
+  if (stored?.for === digest && sameGrants(stored.grants, grants)) return false;
+  await grantsItem.set({ for: digest, grants });
   return true;
 }
 
@@ -137,32 +131,13 @@ function sameGrants(a: Grants, b: Grants): boolean {
 }
 
 export async function forgetConnection(): Promise<void> {
-  await browser.storage.local.remove([CONNECTION_KEY, GRANTS_KEY]);
+  await removeItems([connectionItem, grantsItem]);
 }
 
 /** Calls `cb` whenever the enrolled connection or its grants may have changed. Returns an unsubscribe. */
-export function onConnectionChange(cb: () => void): () => void {
-  const listener = (changes: Record<string, unknown>, area: string) => {
-    if ((area === 'local' && (CONNECTION_KEY in changes || GRANTS_KEY in changes)) || area === 'managed') cb();
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
-}
+export const onConnectionChange = (cb: () => void): (() => void) =>
+  watchItems([connectionItem, grantsItem], cb, { managed: true });
 
-export async function readUserPortals(): Promise<string[]> {
-  const raw = (await browser.storage.local.get(PORTALS_KEY))[PORTALS_KEY];
-  const parsed = v.safeParse(v.array(v.string()), raw);
-  return parsed.success ? parsed.output : [];
-}
-
-export async function writeUserPortals(patterns: string[]): Promise<void> {
-  await browser.storage.local.set({ [PORTALS_KEY]: [...new Set(patterns)] });
-}
-
-export function onPortalsChange(cb: () => void): () => void {
-  const listener = (changes: Record<string, unknown>, area: string) => {
-    if ((area === 'local' && PORTALS_KEY in changes) || area === 'managed') cb();
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
-}
+export const readUserPortals = async (): Promise<string[]> => (await portalsItem.get()) ?? [];
+export const writeUserPortals = (patterns: string[]): Promise<void> => portalsItem.set([...new Set(patterns)]);
+export const onPortalsChange = (cb: () => void): (() => void) => watchItems([portalsItem], cb, { managed: true });

@@ -5,9 +5,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
  * server: which connection counts as signed in through SSO, when it is renewed, and that a renewal
  * answered after sign-out does not enrol the device again.
  */
-const local = vi.hoisted(() => ({}) as Record<string, unknown>);
-vi.mock('wxt/browser', () => ({
-  browser: {
+const { local, fake } = vi.hoisted(() => {
+  const local = {} as Record<string, unknown>;
+  const fake = {
+    runtime: { id: 'ext' },
     storage: {
       local: {
         get: async (keys: string | string[]) =>
@@ -19,8 +20,12 @@ vi.mock('wxt/browser', () => ({
       },
       managed: { get: async () => Promise.reject(new Error('no policy')) },
     },
-  },
-}));
+  };
+  // WXT's storage items reach the browser through @wxt-dev/browser, which is `chrome` outside an extension.
+  (globalThis as { chrome?: unknown }).chrome = fake;
+  return { local, fake };
+});
+vi.mock('wxt/browser', () => ({ browser: fake }));
 
 const { readConnection, forgetConnection } = await import('./settings.ts');
 const { readSso, renewNow, renewalTime, saveIssued, SsoError } = await import('./sso-session.ts');

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { browser } from 'wxt/browser';
 import {
   connectionDigest,
   grantsSchema,
@@ -8,6 +7,7 @@ import {
   saveConnection,
   type Connection,
 } from './settings.ts';
+import { storedItem } from './stored-item.ts';
 
 /**
  * A connection made through single sign-on (README "Single sign-on"): the token is the server's
@@ -17,8 +17,6 @@ import {
  * stored grants), so a token pasted or pushed by policy later is never taken for an SSO one.
  * The provider's own tokens never reach the device: the server keeps the refresh token.
  */
-const SSO_KEY = 'sso';
-
 const recordSchema = v.object({
   for: v.string(),
   /** When to renew (ms since the epoch): two thirds into the token's life. */
@@ -27,6 +25,7 @@ const recordSchema = v.object({
   expiresAt: v.number(),
 });
 export type SsoRecord = v.InferOutput<typeof recordSchema>;
+const ssoItem = storedItem('sso', recordSchema);
 
 export const issuedSchema = v.object({
   token: v.pipe(v.string(), v.minLength(1)),
@@ -53,8 +52,8 @@ export function renewalTime(expiresAtMs: number, nowMs: number): number {
 
 /** The SSO record for `c` (the connection in force), or undefined when `c` was not signed in that way. */
 export async function readSso(c: Connection): Promise<SsoRecord | undefined> {
-  const parsed = v.safeParse(recordSchema, (await browser.storage.local.get(SSO_KEY))[SSO_KEY]);
-  return parsed.success && parsed.output.for === (await connectionDigest(c)) ? parsed.output : undefined;
+  const record = await ssoItem.get();
+  return record?.for === (await connectionDigest(c)) ? record : undefined;
 }
 
 /**
@@ -64,18 +63,12 @@ export async function readSso(c: Connection): Promise<SsoRecord | undefined> {
 export async function saveIssued(serverUrl: string, issued: Issued, now = Date.now()): Promise<void> {
   const connection = { serverUrl, token: issued.token };
   const expiresAt = issued.exp * 1000;
-  await browser.storage.local.set({
-    [SSO_KEY]: {
-      for: await connectionDigest(connection),
-      renewAt: renewalTime(expiresAt, now),
-      expiresAt,
-    } satisfies SsoRecord,
-  });
+  await ssoItem.set({ for: await connectionDigest(connection), renewAt: renewalTime(expiresAt, now), expiresAt });
   await saveConnection(connection, issued.grants);
 }
 
 export async function forgetSso(): Promise<void> {
-  await browser.storage.local.remove(SSO_KEY);
+  await ssoItem.remove();
 }
 
 /** POST to /sso/<path> with the token (renew, logout) or a body (exchange); the answer's JSON or a failure. */

@@ -5,6 +5,7 @@ import { buildCard, describe, wireCard } from './card.ts';
 import { BADGE_CSS, badgeSheet } from './styles.ts';
 import type { Form } from './placement.ts';
 import type { OverlayText } from './text.ts';
+import { el } from './dom.ts';
 
 /**
  * One badge: a bare <span> host in the page (no attributes, no text, nothing a page script can
@@ -89,18 +90,6 @@ export function accessibleName(r: Resolution, name: string, tx: OverlayText): st
   if (s.flags > 0) parts.push(tx.flags(s.flags));
   if (s.invalid > 0) parts.push(tx.invalid(s.invalid));
   return parts.join(' · ');
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  doc: Document,
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = doc.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 export interface BadgeOptions {

@@ -1,6 +1,7 @@
 import type { Resolution } from '../../core/match/matcher.ts';
 import { COLOURS } from '../../core/model/vocabulary.ts';
 import type { OverlayText } from './text.ts';
+import { el } from './dom.ts';
 
 /**
  * A badge's card: what the badge means in full (where the cadre works, dots, grade and why,
@@ -78,18 +79,6 @@ export function describe(r: Resolution, tx: OverlayText): string {
     .filter((l) => l.kind !== 'title')
     .map((l) => l.text)
     .join('；');
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  doc: Document,
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = doc.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 /**

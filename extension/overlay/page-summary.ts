@@ -50,8 +50,10 @@ export function peopleOnPage(badges: ReadonlyMap<HTMLElement, Resolution>): Pers
 
 const CSS = `
 :host { all: initial; }
-.bar { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; max-width: min(560px, calc(100vw - 24px)); box-sizing: border-box;
-  background: #ffffff; color: #202124; border: 1px solid #5f6368; border-radius: 8px; box-shadow: 0 2px 8px rgba(0,0,0,.25); padding: 6px 10px;
+.bar { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646;
+  max-width: min(560px, calc(100vw - 24px)); box-sizing: border-box;
+  background: #ffffff; color: #202124; border: 1px solid #5f6368; border-radius: 8px;
+  box-shadow: 0 2px 8px rgba(0,0,0,.25); padding: 6px 10px;
   font: 13px/20px "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; }
 .line { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
 button { all: initial; cursor: pointer; font: inherit; color: #174ea6; text-decoration: underline; }

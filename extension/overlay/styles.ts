@@ -61,8 +61,9 @@ export const BADGE_CSS = `
 .yellow > .g, .g.yellow { clip-path: polygon(50% 0, 100% 100%, 0 100%); }
 .black > .g, .g.black { border-radius: 1px; }
 .grade { font-weight: 700; padding: 0 2px; border-radius: 3px; background: ${L.gradeBg}; }
-.warn { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box; width: 14px; height: 14px;
-  border-radius: 50%; background: ${L.warnDisc}; color: ${L.warnMark}; font-size: 11px; font-weight: 700; line-height: 1; }
+.warn { display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
+  width: 14px; height: 14px; border-radius: 50%; background: ${L.warnDisc}; color: ${L.warnMark};
+  font-size: 11px; font-weight: 700; line-height: 1; }
 .flag { color: ${L.flag}; }
 .invalid { color: ${L.invalid}; }
 .ambiguous { font-weight: 700; color: ${L.muted}; }
@@ -114,7 +115,8 @@ export const BADGE_CSS = `
 .card p, .card li { all: unset; display: block; }
 .card ul { all: unset; display: block; margin: 4px 0; }
 .card .muted { color: ${L.muted}; }
-.card .warnline { color: ${L.warnLineText}; background: ${L.warnLineBg}; border-left: 3px solid ${L.warnDisc}; padding: 0 4px; margin: 2px 0; }
+.card .warnline { color: ${L.warnLineText}; background: ${L.warnLineBg}; border-left: 3px solid ${L.warnDisc};
+  padding: 0 4px; margin: 2px 0; }
 .card .period { color: ${L.periodText}; }
 .card .over { color: ${L.muted}; }
 .card .dot { margin-right: 2px; }

@@ -37,7 +37,10 @@ export function printedCard(row: CardRow, config: Pick<WorkspaceConfig, 'reminde
     holder,
     holderLine: `${holder}同志（${row.unitName}${row.holder?.post ?? ''}）：`,
     items: row.card.items.map((i) => (i.area ? `${i.area}：${i.text}` : i.text)),
-    deadlines: `请于${formatDate(d.receipt, 'zh-CN')}前签收，${formatDate(d.reports, 'zh-CN')}前逐项报告落实情况，${formatDate(d.summary, 'zh-CN')}前报送本季度主体责任落实情况总结。`,
+    deadlines:
+      `请于${formatDate(d.receipt, 'zh-CN')}前签收，` +
+      `${formatDate(d.reports, 'zh-CN')}前逐项报告落实情况，` +
+      `${formatDate(d.summary, 'zh-CN')}前报送本季度主体责任落实情况总结。`,
     scan: '扫描二维码进入电子版，签收并报告落实情况。',
   };
 }

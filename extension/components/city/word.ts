@@ -1,7 +1,6 @@
 import {
   AlignmentType,
   BorderStyle,
-  convertMillimetersToTwip,
   Document,
   Header,
   HorizontalPositionRelativeFrom,
@@ -16,6 +15,7 @@ import {
   WidthType,
   type ISectionOptions,
 } from 'docx';
+import { OFFICIAL_PAGE } from '../../../core/workflow/word-page.ts';
 
 /**
  * The pieces of the Word files the city-wide pages write (the analysis report, the printable
@@ -139,17 +139,7 @@ export function officialDocument(opts: {
     title: opts.title,
     sections: [
       {
-        properties: {
-          page: {
-            size: { width: 11906, height: 16838 },
-            margin: {
-              top: convertMillimetersToTwip(37),
-              bottom: convertMillimetersToTwip(35),
-              left: convertMillimetersToTwip(28),
-              right: convertMillimetersToTwip(26),
-            },
-          },
-        },
+        properties: { page: OFFICIAL_PAGE },
         headers: { default: watermarkHeader(opts.stamp, opts.watermark) },
         children: opts.children,
       },

@@ -64,9 +64,10 @@ export function dossierSheet(row: CadreRow, config: WorkspaceConfig): DossierShe
     { id: 'periods', title: t('dossier_periods'), lines: row.periods.map(say), empty: t('dossier_none') },
     ...ORDER.map((colour): SheetSection => {
       const records = row.allRecords.filter((r) => r.colour === colour);
+      const standing = records.filter((r) => r.status !== 'revoked').length;
       return {
         id: `records-${colour}`,
-        title: `${DOT_GLYPH[colour]} ${colourLabel(colour)}${paren(records.filter((r) => r.status !== 'revoked').length)}`,
+        title: `${DOT_GLYPH[colour]} ${colourLabel(colour)}${paren(standing)}`,
         lines: [],
         table: {
           columns: [

@@ -21,6 +21,20 @@ const NOUN: Record<Exclude<HistoryEvent['collection'], 'annotations'>, MessageKe
   cards: 'historyNounCards',
 };
 
+type Change<K extends HistoryEvent['change']['kind']> = Extract<HistoryEvent['change'], { kind: K }>;
+
+/** What an import did to the entity, and what undoing it did. */
+const IMPORT_KEYS = {
+  created: 'historyImportCreated',
+  updated: 'historyImportUpdated',
+  reinstated: 'historyImportReinstated',
+} as const satisfies Record<Change<'imported'>['action'], MessageKey>;
+const UNDO_KEYS = {
+  revoked: 'historyUndoRevoked',
+  restored: 'historyUndoRestored',
+  removed: 'historyUndoRemoved',
+} as const satisfies Record<Change<'import-undone'>['action'], MessageKey>;
+
 /** Fields a change shows; bookkeeping that travels with another change stays out. */
 const QUIET = new Set(['revoked', 'importId']);
 
@@ -76,23 +90,10 @@ export function historyText(e: HistoryEvent, config: Vocab): string {
       return t('historyAdded', noun, name);
     case 'imported': {
       const what = c.fields.length > 0 ? joinClauses([name, fieldsText(e, c.fields, config)]) : name;
-      const key =
-        c.action === 'created'
-          ? 'historyImportCreated'
-          : c.action === 'reinstated'
-            ? 'historyImportReinstated'
-            : 'historyImportUpdated';
-      return t(key, c.fileName, noun, c.action === 'updated' ? what : name);
+      return t(IMPORT_KEYS[c.action], c.fileName, noun, c.action === 'updated' ? what : name);
     }
-    case 'import-undone': {
-      const key =
-        c.action === 'revoked'
-          ? 'historyUndoRevoked'
-          : c.action === 'removed'
-            ? 'historyUndoRemoved'
-            : 'historyUndoRestored';
-      return t(key, c.fileName, c.reason, noun, name);
-    }
+    case 'import-undone':
+      return t(UNDO_KEYS[c.action], c.fileName, c.reason, noun, name);
     case 'corrected':
       return t('historyCorrected', noun, entityName(e, config, false), fieldsText(e, c.fields, config));
     case 'revoked':
