@@ -5,8 +5,8 @@ import { parsePortals } from './deploy/portal-patterns.ts';
  * Portals an organisation pre-sets at build time, so a managed install badges them with no
  * clicks: `DOSSIER_LENS_PORTALS="https://gbxt.example.gov.cn/*,http://10.1.2.3:8080/*" npm run build`.
  * They become required host permissions (granted at install); the background reads them back from
- * the manifest and registers the overlay on them at startup (extension/lib/portals.ts). Every other portal is added by the user from the options page, one
- * optional permission at a time.
+ * the manifest and registers the overlay on them at startup (extension/lib/portals.ts). Every other
+ * portal is added by the user from the options page, one optional permission at a time.
  */
 const presetPortals = parsePortals(process.env.DOSSIER_LENS_PORTALS, 'DOSSIER_LENS_PORTALS');
 

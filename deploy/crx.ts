@@ -17,7 +17,10 @@ export function extensionId(privateKeyPem: string): string {
   return [...hex].map((d) => String.fromCharCode(97 + parseInt(d, 16))).join('');
 }
 
-/** Writes a new RSA-2048 key (as Chrome's own packer makes; PKCS#8 PEM, mode 0600). Refuses to overwrite: a new key is a new extension. */
+/**
+ * Writes a new RSA-2048 key (as Chrome's own packer makes; PKCS#8 PEM, mode 0600). Refuses to
+ * overwrite: a new key is a new extension.
+ */
 export function createSigningKey(path: string): void {
   if (existsSync(path))
     throw new Error(`${path} exists: a signing key is never replaced (the extension ID would change)`);

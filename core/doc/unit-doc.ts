@@ -146,7 +146,10 @@ function isAbout(subject: Subject, s: unknown): boolean {
   );
 }
 
-/** Whether an entry's raw content names this subject (an invalid one is shown in the right dossier; the history reads past values). */
+/**
+ * Whether an entry's raw content names this subject (an invalid one is shown in the right dossier;
+ * the history reads past values).
+ */
 export function rawConcerns(subject: Subject, collectionName: UnitCollectionName, id: string, raw: unknown): boolean {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   switch (collectionName) {

@@ -11,7 +11,7 @@ import { decodeEntity, encodeEntity } from './entry.ts';
  *
  * | type | key → value |
  * |---|---|
- * | `state` (Y.Map) | `baselineAt` (when alerts were first evaluated for the user), `lastSeenAt` (the inbox's "seen up to") |
+ * | `state` (Y.Map) | `baselineAt` (alerts first evaluated for the user), `lastSeenAt` (the inbox's "seen up to") |
  * | `alerts` (Y.Map) | alert key → `AlertRecord` as JSON text: every alert ever raised, with when |
  * | `claims` (Y.Map) | `<alert key>\n<device>` → ISO time: devices about to notify (core/analysis/alert-claims.ts) |
  */
