@@ -7,6 +7,7 @@ export * from './local-index.ts';
 export * from './workspace.ts';
 export * from './scope.ts';
 export * from './index-cache.ts';
+export * from './index-snapshot.ts';
 export * from './whoami.ts';
 export * from './multiplex.ts';
 export * from './authors.ts';

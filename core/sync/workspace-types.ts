@@ -5,6 +5,7 @@ import type { RegisterDoc } from '../doc/register-doc.ts';
 import type { UnitDossiers } from '../doc/unit-doc.ts';
 import type { WorkspaceDoc } from '../doc/workspace-doc.ts';
 import type { Locale } from '../model/messages.ts';
+import type { SubjectSummary } from '../model/summary.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { TransportMode } from './multiplex.ts';
 import type { Grant } from './access.ts';
@@ -99,6 +100,12 @@ export interface Workspace {
   /** The status after changes, once per burst of them (the documents' statuses change together). */
   onStatus(listener: (status: WorkspaceStatus) => void): () => void;
   readonly index: LocalIndex;
+  /**
+   * The whole index as this device last kept it (index-snapshot.ts), for today and this language,
+   * within scope and grants: a stand-in to show until `openUnits()` has finished. Undefined when
+   * none is kept (or without IndexedDB).
+   */
+  indexSnapshot(): Promise<SubjectSummary[] | undefined>;
   /** Resolves when the server has acknowledged every local change in every open document. */
   whenConfirmed(): Promise<void>;
   /** Connect every document; after a failed attempt, try again now rather than after the backoff. */

@@ -8,6 +8,7 @@ import { workspaceDoc } from '../doc/workspace-doc.ts';
 import { createLocalIndex } from './local-index.ts';
 import { aggregate } from './status.ts';
 import { INDEX_CACHE_KEY } from './index-cache.ts';
+import { INDEX_SNAPSHOT_KEY, indexSnapshot } from './index-snapshot.ts';
 import { unitIndexer } from './unit-indexer.ts';
 import { decodeUnitList, encodeUnitList, UNIT_LIST_KEY } from './unit-list.ts';
 import { statusBursts } from './status-bursts.ts';
@@ -118,8 +119,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const listing = persistence === 'indexeddb' ? databasesHere() : Promise.resolve(undefined);
   // The socket's handshake overlaps reading this device's copies, which every document waits for.
   if (shouldConnect) shared?.preconnect(`${serverUrl}/${WORKSPACE_DOC}`, syncProtocols(token));
-  const wsSynced = open(WORKSPACE_DOC, 'workspace', useCache ? [UNIT_LIST_KEY, STATE_CACHE_KEY] : undefined);
+  const wsSynced = open(
+    WORKSPACE_DOC,
+    'workspace',
+    useCache ? [UNIT_LIST_KEY, STATE_CACHE_KEY, INDEX_SNAPSHOT_KEY] : undefined,
+  );
   const workspace = workspaceDoc(wsSynced.doc, { locale });
+  const snapshot = useCache ? indexSnapshot({ workspaceSynced: wsSynced, index, today, locale, inScope }) : undefined;
 
   /**
    * Unit documents `openUnits()` opened in the previous session, loading from IndexedDB while the
@@ -286,12 +292,14 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
         }
       }
       await done;
+      snapshot?.keep();
       return codes;
     },
     docs: () => [...opened.values()],
     status,
     onStatus: bursts.onStatus,
     index,
+    indexSnapshot: () => snapshot?.read() ?? Promise.resolve(undefined),
     async whenConfirmed() {
       await Promise.all([...opened.values()].map((d) => d.whenConfirmed()));
     },
@@ -316,8 +324,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       // Keep the latest index entries and states for the next start before letting go of the documents.
       await indexer.flush();
       await states.flush();
+      await snapshot?.flush();
       closed = true;
       indexer.stop();
+      snapshot?.stop();
       bursts.stop();
       for (const stop of stops) stop();
       await Promise.all([...opened.values()].map((d) => d.destroy()));
@@ -329,6 +339,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
       await Promise.all([...prefetched.values()].map((d) => d.destroy()));
       prefetched.clear();
       indexer.stop();
+      snapshot?.stop();
       bursts.stop();
       states.stop();
       for (const stop of stops) stop();

@@ -19,6 +19,8 @@ const event = () => {
 
 const state = vi.hoisted(() => ({
   local: {} as Record<string, unknown>,
+  /** Storage reads of the hints, to see when they are read again. */
+  hintReads: 0,
   granted: [] as string[],
   badge: new Map<number, string>(),
 }));
@@ -33,6 +35,7 @@ vi.mock('wxt/browser', () => ({ browser: fake }));
 
 function resetBrowser() {
   state.local = {};
+  state.hintReads = 0;
   state.granted = ['http://portal.test/*'];
   state.badge.clear();
   Object.assign(fake, {
@@ -46,8 +49,14 @@ function resetBrowser() {
       contains: async ({ origins }: { origins: string[] }) => origins.every((o) => state.granted.includes(o)),
     },
     storage: {
-      local: { get: async (k: string) => ({ [k]: state.local[k] }) },
+      local: {
+        get: async (k: string) => {
+          if (k === 'overlayHints') state.hintReads++;
+          return { [k]: state.local[k] };
+        },
+      },
       managed: { get: async () => Promise.reject(new Error('no policy')) },
+      onChanged: event(),
     },
     action: {
       onClicked: event(),
@@ -155,6 +164,37 @@ describe('overlay host', () => {
     ]);
     expect(bad.sent).toEqual([]);
     expect(bad.disconnected).toBe(true);
+  });
+
+  it('reads a page’s hints when it connects, and again only once they change', async () => {
+    state.local.overlayHints = [{ match: 'http://portal.test/*', name: 'td.xm' }];
+    const p = port('http://portal.test/roster');
+    b().runtime.onConnect.fire(p);
+    await answered(p);
+    expect(state.hintReads).toBe(1);
+    // A just-woken background is busy reopening its units: the index it pushes then does not wait
+    // for another storage read.
+    vi.useFakeTimers();
+    try {
+      summaries = [summary('C001'), summary('C002')];
+      change();
+      await vi.runAllTimersAsync();
+      await answered(p, 2);
+      expect(state.hintReads).toBe(1);
+      expect((p.sent[1] as { hints: unknown }).hints).toEqual({ match: 'http://portal.test/*', name: 'td.xm' });
+
+      // The hints change: the next index carries the new ones.
+      state.local.overlayHints = [{ match: 'http://portal.test/*', name: 'td.name' }];
+      (fake.storage as { onChanged: ReturnType<typeof event> }).onChanged.fire({ overlayHints: {} }, 'local');
+      summaries = [summary('C001')];
+      change();
+      await vi.runAllTimersAsync();
+      await answered(p, 3);
+      expect(state.hintReads).toBe(2);
+      expect((p.sent[2] as { hints: unknown }).hints).toEqual({ match: 'http://portal.test/*', name: 'td.name' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('after a start, the first index reaches the pages waiting on an empty one at once, not coalesced', async () => {

@@ -83,10 +83,26 @@ export function startOverlayHost(source: OverlaySource): () => void {
     }
   };
 
+  /**
+   * Each page's hints, read when it connects and again only when they change: a background just
+   * woken by a page is busy reopening its units, and a storage read made then waits behind that
+   * work (~250 ms, BENCHMARKS.md "Overlay from a cold background"), which the first index must not.
+   */
+  let portHints = new WeakMap<Port, Promise<PortalHints | null>>();
+  const hintsOf = (port: Port) => {
+    let hints = portHints.get(port);
+    if (!hints) portHints.set(port, (hints = hintsFor(port.sender?.url ?? '')));
+    return hints;
+  };
+  const onStorageChange = (changes: Record<string, unknown>) => {
+    if ('overlayHints' in changes) portHints = new WeakMap();
+  };
+  browser.storage.onChanged.addListener(onStorageChange);
+
   const indexFor = async (port: Port): Promise<HostMessage> => ({
     type: 'index',
     subjects: noteIndex(source.summaries()),
-    hints: await hintsFor(port.sender?.url ?? ''),
+    hints: await hintsOf(port),
     visible: !hidden.has(port.sender?.tab?.id ?? -1),
   });
 
@@ -164,6 +180,7 @@ export function startOverlayHost(source: OverlaySource): () => void {
     action?.onClicked.removeListener(onClicked);
     browser.commands?.onCommand.removeListener(onCommand);
     browser.tabs.onRemoved.removeListener(onRemoved);
+    browser.storage.onChanged.removeListener(onStorageChange);
     for (const port of ports) port.disconnect();
     ports.clear();
   };
