@@ -338,7 +338,8 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
   });
 
   test('English: the page, the messages, the opinions, the cited rules and the register’s purposes', async () => {
-    await page.evaluate(() => (globalThis as any).chrome.storage.local.set({ language: 'en' }));
+    // From the background: the page reloads on a language change, which can end its own evaluate.
+    await drafter.background.evaluate(() => (globalThis as any).chrome.storage.local.set({ language: 'en' }));
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('Integrity review replies');
     await page.locator('#rq-letterNo').fill('');
     await page.getByRole('button', { name: 'Run the review' }).click();
@@ -358,6 +359,6 @@ describe('integrity review (党风廉政意见回复): drafted, reviewed, signed
       .poll(() => page.getByTestId('register-purpose').textContent(), { timeout: 20_000 })
       .toBe('commendation for 2018');
     await expectAccessible(page, 'register in English');
-    await page.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
+    await drafter.background.evaluate(() => (globalThis as any).chrome.storage.local.remove('language'));
   });
 });

@@ -194,7 +194,7 @@ describe('unit page (单位画像)', () => {
   });
 
   test('in English the page is English, the dossiers quoted as they are', async () => {
-    await page.evaluate(() => (globalThis as any).chrome.storage.local.set({ language: 'en' }));
+    await ext.background.evaluate(() => (globalThis as any).chrome.storage.local.set({ language: 'en' }));
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('Unit pictures');
     await page.getByTestId('unit-grade').waitFor({ timeout: 60_000 });
     await page.locator('[data-chart="dots-by-year"]').getByText('Data table').click();
