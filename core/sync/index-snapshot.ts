@@ -13,7 +13,9 @@ import type { SyncedDoc } from './synced-doc.ts';
  * background shows it until `openUnits()` has finished, then the live index replaces it. It is kept
  * sealed like the documents, goes with them on a wipe, is used only on the day and in the language
  * it was made for, and is filtered by the scope and grants in force when read, so a unit the user
- * can no longer read never shows from it.
+ * can no longer read never shows from it. Only a workspace opened with `indexSnapshot: true` (the
+ * background) reads and writes it: it is read with the workspace document's own small values, which
+ * the document's load waits for, and other views would pay for unsealing it at every open.
  */
 
 export const INDEX_SNAPSHOT_KEY = 'indexSnapshot';

@@ -59,6 +59,13 @@ export interface WorkspaceOptions {
    * opens single units, e.g. the side panel).
    */
   remembered?: 'load' | 'connect' | 'none';
+  /**
+   * Keep the whole index beside the workspace document and read it with the document's own small
+   * values (index-snapshot.ts; with IndexedDB), for `indexSnapshot()`. For the one long-lived view
+   * that badges pages, the extension's background: other views would only pay for unsealing it at
+   * every open and write it again beside the background. Default false.
+   */
+  indexSnapshot?: boolean;
   /** Seal every document and value kept on this device (README "Encrypted at rest"). */
   cipher?: RecordCipher;
 }
@@ -103,7 +110,7 @@ export interface Workspace {
   /**
    * The whole index as this device last kept it (index-snapshot.ts), for today and this language,
    * within scope and grants: a stand-in to show until `openUnits()` has finished. Undefined when
-   * none is kept (or without IndexedDB).
+   * none is kept, or without the `indexSnapshot` option or IndexedDB.
    */
   indexSnapshot(): Promise<SubjectSummary[] | undefined>;
   /** Resolves when the server has acknowledged every local change in every open document. */

@@ -15,7 +15,7 @@ import { wsUrl, type Connection, type Grants } from './settings.ts';
 export async function openConnectionWorkspace(
   connection: Connection & { grants?: Grants },
   locale: Locale = uiLocale(),
-  extra: Pick<WorkspaceOptions, 'remembered'> = {},
+  extra: Pick<WorkspaceOptions, 'remembered' | 'indexSnapshot'> = {},
 ): Promise<Workspace> {
   const grants = connection.grants ?? identityFromToken(connection.token)?.grants;
   // Everything it keeps is sealed with the device's data key; locked: DeviceLockedError (data-key.ts).

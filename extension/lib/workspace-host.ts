@@ -96,7 +96,10 @@ export function createWorkspaceHost(options: WorkspaceHostOptions = {}): Workspa
     let next: Workspace;
     try {
       // It opens every unit at once: those in step last time connect before their copies are read.
-      next = await openConnectionWorkspace(connection, undefined, { remembered: 'connect' });
+      next = await openConnectionWorkspace(connection, undefined, {
+        remembered: 'connect',
+        indexSnapshot: true,
+      });
       locked = undefined;
     } catch (error) {
       if (!(error instanceof DeviceLockedError)) throw error;
